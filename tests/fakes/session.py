@@ -1,0 +1,248 @@
+"""One connection to the fake Live server, as seen by a model script.
+
+A model script is ``async def model(session: FakeSession) -> None``. It reads what the client sent with
+:meth:`FakeSession.next_message` and answers with the ``send_*`` helpers, which emit the exact camelCase
+JSON the real service sends.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import time
+from collections.abc import Callable, Coroutine, Mapping, Sequence
+from typing import Any
+
+from websockets.asyncio.server import ServerConnection
+from websockets.datastructures import Headers
+from websockets.exceptions import ConnectionClosed
+
+from tests.fakes.waiting import Notifier
+from tests.fakes.wire import ClientMessage
+
+DEFAULT_TIMEOUT = 10.0
+
+MessagePredicate = Callable[[ClientMessage], bool]
+
+
+class SessionClosed(ConnectionError):
+    """The connection is gone, so the awaited message can never arrive (or a send cannot be delivered)."""
+
+
+class FakeSession:
+    """Server-side state and helpers for one websocket connection."""
+
+    def __init__(
+        self,
+        index: int,
+        connection: ServerConnection,
+        notifier: Notifier,
+        next_call_id: Callable[[], str],
+    ) -> None:
+        request = connection.request
+        self.index = index
+        #: Request path as sent: ``//ws/google.ai...`` if the base URL ends in "/", else ``/ws/...``.
+        self.path: str = request.path if request else ""
+        #: Handshake headers (case-insensitive lookup, e.g. ``headers["x-goog-api-key"]``).
+        self.headers: Headers = request.headers if request else Headers()
+        #: Normalised setup body once received (also for sessions rejected for a bad key).
+        self.setup: dict[str, Any] | None = None
+        #: True once setupComplete was sent, i.e. the API key was accepted.
+        self.accepted = False
+        #: Every message received on this connection, in order (never consumed).
+        self.messages: list[ClientMessage] = []
+        #: Every server message sent, as dicts (useful to debug a script).
+        self.sent: list[dict[str, Any]] = []
+        self.close_code: int | None = None
+        self.close_reason: str | None = None
+        self._connection = connection
+        self._notifier = notifier
+        self._next_call_id = next_call_id
+        self._pending: list[ClientMessage] = []
+        self._closed = False
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else "open"
+        return f"<FakeSession #{self.index} {state} messages={len(self.messages)} close={self.close_code}>"
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # ----- receiving -------------------------------------------------------------------------------------
+
+    async def next_message(
+        self,
+        kind: str | None = None,
+        predicate: MessagePredicate | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> ClientMessage:
+        """Consume and return the oldest unconsumed message matching ``kind`` and ``predicate``.
+
+        Non-matching messages stay queued for later calls. Raises ``TimeoutError`` after ``timeout`` and
+        :class:`SessionClosed` as soon as the connection is closed with nothing matching left.
+        """
+
+        def check() -> ClientMessage | None:
+            for message in self._pending:
+                if (kind is None or message.kind == kind) and (predicate is None or predicate(message)):
+                    self._pending.remove(message)
+                    return message
+            if self._closed:
+                raise SessionClosed(f"session {self.index} closed ({self.close_code}) while awaiting {kind}")
+            return None
+
+        def describe() -> str:
+            queued = [message.kind for message in self._pending]
+            wanted = kind or "message"
+            return f"session {self.index}: no {wanted} matching within {timeout}s; queued: {queued}"
+
+        return await self._notifier.wait_for(check, timeout, describe)
+
+    async def next_text(self, timeout: float = DEFAULT_TIMEOUT) -> str:
+        """The text of the next client message carrying text (content turn or realtime text)."""
+        message = await self.next_message(predicate=lambda m: bool(m.texts()), timeout=timeout)
+        return "".join(message.texts())
+
+    async def wait_tool_response(
+        self, ids: str | Sequence[str], timeout: float = DEFAULT_TIMEOUT
+    ) -> list[dict[str, Any]]:
+        """Wait until function responses for all ``ids`` arrived (possibly over several messages).
+
+        Returns the normalised ``{id, name, response, ...}`` dicts in the order of ``ids``.
+        """
+        wanted = [ids] if isinstance(ids, str) else list(ids)
+        found: dict[str, dict[str, Any]] = {}
+
+        def relevant(message: ClientMessage) -> bool:
+            ids_here = [r.get("id") for r in message.function_responses()]
+            return any(i in wanted and i not in found for i in ids_here)
+
+        deadline = _Deadline(timeout)
+        while len(found) < len(wanted):
+            message = await self.next_message("toolResponse", relevant, timeout=deadline.remaining())
+            for response in message.function_responses():
+                if response.get("id") in wanted:
+                    found.setdefault(str(response["id"]), response)
+        return [found[call_id] for call_id in wanted]
+
+    async def wait_closed(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        await self._notifier.wait_for(lambda: True if self._closed else None, timeout, lambda: f"{self} open")
+
+    # ----- sending -----------------------------------------------------------------------------------------
+
+    async def send(self, message: Mapping[str, Any]) -> None:
+        """Send one raw server message (camelCase, as the real service does) as a text frame."""
+        payload = dict(message)
+        try:
+            await self._connection.send(json.dumps(payload))
+        except ConnectionClosed as exc:
+            raise SessionClosed(f"session {self.index} closed; cannot send {list(payload)}") from exc
+        self.sent.append(payload)
+
+    async def send_server_content(self, **content: Any) -> None:
+        await self.send({"serverContent": content})
+
+    async def send_text(self, text: str, turn_complete: bool = True) -> None:
+        """A model text part; ``turn_complete`` rides in the same message (fields co-occur on the wire)."""
+        content: dict[str, Any] = {"modelTurn": {"parts": [{"text": text}]}}
+        if turn_complete:
+            content["turnComplete"] = True
+        await self.send_server_content(**content)
+
+    async def send_audio(self, pcm: bytes, rate: int = 24000, turn_complete: bool = False) -> None:
+        """A model audio chunk (16-bit PCM, standard base64). Audio streams in chunks, so no turnComplete."""
+        blob = {"mimeType": f"audio/pcm;rate={rate}", "data": base64.b64encode(pcm).decode("ascii")}
+        content: dict[str, Any] = {"modelTurn": {"parts": [{"inlineData": blob}]}}
+        if turn_complete:
+            content["turnComplete"] = True
+        await self.send_server_content(**content)
+
+    async def send_output_transcript(self, text: str, finished: bool | None = None) -> None:
+        await self.send_server_content(outputTranscription=_transcript(text, finished))
+
+    async def send_input_transcript(self, text: str, finished: bool | None = None) -> None:
+        await self.send_server_content(inputTranscription=_transcript(text, finished))
+
+    async def send_tool_call(self, calls: Sequence[Mapping[str, Any]]) -> list[str]:
+        """Ask the client to run functions: each call is ``{name, args?, id?}``; returns the ids used.
+
+        Missing ids are ``call-N`` from a server-wide counter, so ids stay unique across reconnects.
+        """
+        function_calls = [
+            {
+                "id": str(call.get("id") or self._next_call_id()),
+                "name": call["name"],
+                "args": call.get("args") or {},
+            }
+            for call in calls
+        ]
+        await self.send({"toolCall": {"functionCalls": function_calls}})
+        return [call["id"] for call in function_calls]
+
+    async def send_tool_call_cancellation(self, ids: Sequence[str]) -> None:
+        await self.send({"toolCallCancellation": {"ids": list(ids)}})
+
+    async def send_interrupted(self) -> None:
+        await self.send_server_content(interrupted=True)
+
+    async def send_generation_complete(self) -> None:
+        await self.send_server_content(generationComplete=True)
+
+    async def send_turn_complete(self) -> None:
+        await self.send_server_content(turnComplete=True)
+
+    async def send_go_away(self, time_left: str = "10s") -> None:
+        await self.send({"goAway": {"timeLeft": time_left}})
+
+    async def send_resumption_update(self, handle: str | None, resumable: bool = True) -> None:
+        update: dict[str, Any] = {"resumable": resumable}
+        if handle is not None:
+            update["newHandle"] = handle
+        await self.send({"sessionResumptionUpdate": update})
+
+    async def send_usage(self, prompt: int = 0, response: int = 0, total: int | None = None) -> None:
+        usage = {"promptTokenCount": prompt, "responseTokenCount": response}
+        usage["totalTokenCount"] = prompt + response if total is None else total
+        await self.send({"usageMetadata": usage})
+
+    async def send_unknown(self, key: str = "somethingNew") -> None:
+        """A message with no top-level key the SDK knows: its ``receive()`` raises ``TypeError``."""
+        await self.send({key: {}})
+
+    async def close(self, code: int = 1000, reason: str = "") -> None:
+        """Close like the service does on errors, e.g. 1007 bad request, 1008 policy, 1011 internal."""
+        await self._connection.close(code, reason)
+
+    # ----- called by the server ----------------------------------------------------------------------------
+
+    def _deliver(self, message: ClientMessage, queue: bool = True) -> None:
+        """Record a message; ``queue=False`` (the setup) keeps it out of :meth:`next_message`."""
+        self.messages.append(message)
+        if queue:
+            self._pending.append(message)
+        self._notifier.notify()
+
+    def _finish(self) -> None:
+        """Mark the connection closed (idempotent; the close code is final once the socket is closed)."""
+        self.close_code = self._connection.close_code
+        self.close_reason = self._connection.close_reason
+        self._closed = True
+        self._notifier.notify()
+
+
+def _transcript(text: str, finished: bool | None) -> dict[str, Any]:
+    return {"text": text} if finished is None else {"text": text, "finished": finished}
+
+
+class _Deadline:
+    """Share one timeout budget across several awaits."""
+
+    def __init__(self, timeout: float) -> None:
+        self._end = time.monotonic() + timeout
+
+    def remaining(self) -> float:
+        return max(0.0, self._end - time.monotonic())
+
+
+ModelScript = Callable[[FakeSession], Coroutine[Any, Any, None]]
