@@ -1,0 +1,3 @@
+from livepair.cli import main
+
+raise SystemExit(main())

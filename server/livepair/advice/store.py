@@ -1,0 +1,203 @@
+"""Advice items keyed by document and line -> LSP diagnostics, hover explanations and quick fixes.
+
+An advice item remembers the text of the line it was written for; when that line changes the advice is stale and
+is dropped (or follows the line if it merely moved), so the editor never shows an explanation for code that is gone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from lsprotocol import types as lsp
+
+Severity = Literal["info", "hint", "warning"]
+SOURCE = "LivePair"
+RELOCATE_RADIUS = 50  # lines an advice item may follow its code when lines are inserted above it
+LSP_SEVERITY = {
+    "warning": lsp.DiagnosticSeverity.Warning,
+    "info": lsp.DiagnosticSeverity.Information,
+    "hint": lsp.DiagnosticSeverity.Hint,
+}
+
+
+@dataclass
+class Fix:
+    title: str
+    range: lsp.Range
+    new_text: str
+
+
+@dataclass
+class Advice:
+    id: str
+    uri: str
+    line: int  # 0-based
+    message: str
+    severity: Severity = "info"
+    line_text: str = ""
+    fix: Fix | None = None
+    spoken: bool = False
+
+    def diagnostic(self) -> lsp.Diagnostic:
+        end = max(len(self.line_text), 1)
+        return lsp.Diagnostic(
+            range=lsp.Range(lsp.Position(self.line, 0), lsp.Position(self.line, end)),
+            message=self.message,
+            severity=LSP_SEVERITY[self.severity],
+            source=SOURCE,
+            code="fix" if self.fix else None,
+            data={"adviceId": self.id},
+        )
+
+
+def diagnostic_key(uri: str, d: lsp.Diagnostic) -> str:
+    """Identity of a diagnostic across re-publishes: same place, source, code and message."""
+    raw = f"{uri}\0{d.range.start.line}\0{d.source}\0{d.code}\0{d.message}"
+    return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
+
+
+@dataclass
+class _Pending:
+    uri: str
+    line: int
+    waiters: list[asyncio.Future[str]] = field(default_factory=list)
+
+
+class AdviceStore:
+    def __init__(self, line_text: Callable[[str, int], str | None]) -> None:
+        self._line_text = line_text
+        self._items: dict[str, dict[str, Advice]] = {}  # uri -> id -> advice
+        self._ids = itertools.count(1)
+        self._pending: dict[str, _Pending] = {}  # diagnostic key -> waiting hovers
+
+    # -- writes -----------------------------------------------------------------------------------
+    def annotate(
+        self, uri: str, line: int, message: str, severity: Severity = "info", fix: Fix | None = None
+    ) -> Advice:
+        text = self._line_text(uri, line) or ""
+        item = Advice(f"a{next(self._ids)}", uri, line, message.strip(), severity, text, fix)
+        # A newer remark on the same line replaces the older one instead of stacking up.
+        per_doc = self._items.setdefault(uri, {})
+        for old in [a for a in per_doc.values() if a.line == line and (a.fix is None) == (item.fix is None)]:
+            del per_doc[old.id]
+        per_doc[item.id] = item
+        self._resolve_pending(uri, line, item.message)
+        return item
+
+    def propose_fix(self, uri: str, rng: lsp.Range, new_text: str, explanation: str) -> Advice:
+        fix = Fix(title=f"LivePair: {_first_sentence(explanation)}", range=rng, new_text=new_text)
+        return self.annotate(uri, rng.start.line, explanation, "info", fix=fix)
+
+    def document_changed(self, uri: str) -> bool:
+        """Drop or move advice whose line changed; True if anything did."""
+        per_doc = self._items.get(uri)
+        if not per_doc:
+            return False
+        changed = False
+        for item in list(per_doc.values()):
+            if self._line_text(uri, item.line) == item.line_text:
+                continue
+            changed = True
+            moved = self._find_line(uri, item.line, item.line_text)
+            if moved is None:
+                del per_doc[item.id]
+                continue
+            delta = moved - item.line
+            item.line = moved
+            if item.fix:
+                r = item.fix.range
+                item.fix.range = lsp.Range(
+                    lsp.Position(r.start.line + delta, r.start.character),
+                    lsp.Position(r.end.line + delta, r.end.character),
+                )
+        return changed
+
+    def remove(self, advice_id: str) -> str | None:
+        """Retract one item; returns its URI if it existed."""
+        for uri, per_doc in self._items.items():
+            if per_doc.pop(advice_id, None) is not None:
+                return uri
+        return None
+
+    def clear(self, uri: str | None = None) -> list[str]:
+        """Remove advice (all, or one document's); returns the URIs that had some."""
+        uris = [uri] if uri else list(self._items)
+        for u in uris:
+            self._items.pop(u, None)
+        return uris
+
+    # -- reads ------------------------------------------------------------------------------------
+    def items(self, uri: str) -> list[Advice]:
+        return sorted(self._items.get(uri, {}).values(), key=lambda a: (a.line, a.id))
+
+    def uris(self) -> list[str]:
+        return list(self._items)
+
+    def diagnostics(self, uri: str) -> list[lsp.Diagnostic]:
+        return [a.diagnostic() for a in self.items(uri)]
+
+    def explanation(self, uri: str, line: int) -> str | None:
+        """The model's latest word on a line (explanations are per line: they explain every diagnostic there)."""
+        on_line = sorted((a for a in self.items(uri) if a.line == line), key=lambda a: a.fix is not None)
+        messages = list(dict.fromkeys(a.message for a in on_line))  # hints first, then fixes; no repeats
+        return "\n\n".join(messages) if messages else None
+
+    def fixes(self, uri: str, rng: lsp.Range) -> list[Advice]:
+        return [a for a in self.items(uri) if a.fix and _overlaps(a.fix.range, rng)]
+
+    # -- hovers waiting for an explanation ----------------------------------------------------------
+    def wait_explanation(self, key: str, uri: str, line: int) -> tuple[asyncio.Future[str], bool]:
+        """A future for the explanation of a diagnostic; the bool says whether it is the first request."""
+        fut: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        pending = self._pending.get(key)
+        first = pending is None
+        if pending is None:
+            pending = self._pending[key] = _Pending(uri, line)
+        pending.waiters.append(fut)
+        return fut, first
+
+    def explain_from_reply(self, key: str, text: str) -> Advice | None:
+        """The model answered an explain request in prose instead of with a tool call: attach it as advice."""
+        pending = self._pending.get(key)
+        if pending is None or not text.strip():
+            return None
+        return self.annotate(pending.uri, pending.line, text, "info")
+
+    def abandon(self, key: str) -> None:
+        pending = self._pending.pop(key, None)
+        for fut in pending.waiters if pending else []:
+            fut.cancel()
+
+    def pending_keys(self) -> list[str]:
+        return list(self._pending)
+
+    def _resolve_pending(self, uri: str, line: int, message: str) -> None:
+        for key, pending in list(self._pending.items()):
+            if pending.uri == uri and pending.line == line:
+                del self._pending[key]
+                for fut in pending.waiters:
+                    if not fut.done():
+                        fut.set_result(message)
+
+    def _find_line(self, uri: str, near: int, text: str) -> int | None:
+        if not text.strip():
+            return None
+        for delta in range(1, RELOCATE_RADIUS + 1):
+            for line in (near + delta, near - delta):
+                if line >= 0 and self._line_text(uri, line) == text:
+                    return line
+        return None
+
+
+def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
+    return not (a.end.line < b.start.line or b.end.line < a.start.line)
+
+
+def _first_sentence(text: str, limit: int = 70) -> str:
+    head = text.strip().split("\n", 1)[0].split(". ", 1)[0].rstrip(".")
+    return head if len(head) <= limit else head[: limit - 1] + "…"

@@ -1,0 +1,98 @@
+"""Typed settings, read from initializationOptions and workspace/didChangeConfiguration.
+
+The editor sends camelCase keys (the `livepair.*` settings of the extension). A bad value never stops the daemon:
+it falls back to the default and the caller shows the returned warning to the user.
+"""
+
+import dataclasses
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, get_args
+
+Proactivity = Literal["quiet", "balanced", "chatty"]
+BackendChoice = Literal["auto", "gemini", "offline"]
+Modality = Literal["audio", "text"]
+ApiVersion = Literal["v1beta", "v1alpha"]
+
+DEFAULT_MODEL = "gemini-2.5-flash-native-audio-preview-09-2025"
+
+
+def _https_url(value: str) -> bool:
+    return value.startswith("https://") and len(value) > len("https://")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the user can configure. Field metadata: `key` (camelCase name), optional `range` / `check`."""
+
+    model: str = field(default=DEFAULT_MODEL, metadata={"key": "model"})
+    api_version: ApiVersion = field(default="v1beta", metadata={"key": "apiVersion"})
+    base_url: str = field(default="", metadata={"key": "baseUrl", "check": lambda v: v == "" or _https_url(v)})
+    backend: BackendChoice = field(default="auto", metadata={"key": "backend"})
+    vertex: bool = field(default=False, metadata={"key": "vertex"})
+    vertex_project: str = field(default="", metadata={"key": "vertexProject"})
+    vertex_location: str = field(default="us-central1", metadata={"key": "vertexLocation"})
+    voice: str = field(default="Puck", metadata={"key": "voice"})
+    response_modality: Modality = field(default="audio", metadata={"key": "responseModality"})
+    proactivity: Proactivity = field(default="balanced", metadata={"key": "proactivity"})
+    redaction: bool = field(default=True, metadata={"key": "redaction"})
+    digest_debounce_ms: int = field(default=300, metadata={"key": "digestDebounceMs", "range": (0, 10_000)})
+    hover_wait_ms: int = field(default=1500, metadata={"key": "hoverWaitMs", "range": (0, 10_000)})
+    excerpt_lines: int = field(default=6, metadata={"key": "excerptLines", "range": (0, 50)})
+    terminal_tail_lines: int = field(default=40, metadata={"key": "terminalTailLines", "range": (1, 500)})
+    max_diagnostics: int = field(default=50, metadata={"key": "maxDiagnostics", "range": (1, 1000)})
+
+
+_FIELDS = {f.metadata["key"]: f for f in dataclasses.fields(Settings)}
+
+
+def _validator(f: dataclasses.Field[Any]) -> Callable[[Any], bool]:
+    kind = f.type  # a real type: this module does not postpone annotations
+    choices = get_args(kind)
+    check: Callable[[Any], bool] | None = f.metadata.get("check")
+    bounds: tuple[int, int] | None = f.metadata.get("range")
+
+    def valid(value: Any) -> bool:
+        if choices:
+            return value in choices
+        if kind is bool:
+            return isinstance(value, bool)
+        if kind is int:
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            return ok and (bounds is None or bounds[0] <= value <= bounds[1])
+        if kind is str:
+            return isinstance(value, str) and (check is None or check(value))
+        return False
+
+    return valid
+
+
+_VALIDATORS = {key: _validator(f) for key, f in _FIELDS.items()}
+
+
+def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, list[str]]:
+    """Settings from a client payload, plus one warning per rejected value.
+
+    Accepts `{"livepair": {...}}` (didChangeConfiguration) or the bare mapping (initializationOptions).
+    Unknown keys are ignored so older daemons work with newer extensions.
+    """
+    base = base or Settings()
+    if raw is None:
+        return base, []
+    if not isinstance(raw, Mapping):
+        return base, [f"LivePair settings must be an object, got {type(raw).__name__}; using defaults."]
+    section = raw.get("livepair", raw)
+    if not isinstance(section, Mapping):
+        return base, ["LivePair settings: 'livepair' must be an object; using defaults."]
+    changes: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in section.items():
+        f = _FIELDS.get(key)
+        if f is None or value is None:
+            continue
+        if _VALIDATORS[key](value):
+            changes[f.name] = value
+        else:
+            default = getattr(Settings(), f.name)
+            warnings.append(f"LivePair setting '{key}' has an invalid value {value!r}; using {default!r}.")
+    return dataclasses.replace(base, **changes), warnings

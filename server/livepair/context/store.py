@@ -1,0 +1,110 @@
+"""What the senior dev knows: diagnostics, terminal runs, editor state, and where the workspace is.
+
+Documents themselves live in pygls' workspace; the store reads them through `read_text` so it also sees files
+that are closed in the editor (for the model's `read_file`). Listeners hear about every change; the session
+uses that to schedule a debounced context digest.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from lsprotocol import types as lsp
+
+from livepair.lsp.protocol import EditorState, TerminalRun
+
+MAX_FILE_BYTES = 2 * 1024 * 1024  # read_file refuses bigger files rather than shipping megabytes to the model
+TERMINAL_HISTORY = 20
+
+
+class OutsideWorkspace(ValueError):
+    """A path the model asked for is outside the workspace."""
+
+
+def uri_to_path(uri: str) -> Path | None:
+    parsed = urlparse(uri)
+    if parsed.scheme != "file":
+        return None
+    return Path(unquote(parsed.path))
+
+
+class ContextStore:
+    def __init__(self, read_text: Callable[[str], str | None]) -> None:
+        self._read_open = read_text
+        self.root: Path | None = None
+        self.diagnostics: dict[str, list[lsp.Diagnostic]] = {}
+        self.terminal: deque[TerminalRun] = deque(maxlen=TERMINAL_HISTORY)
+        self.editor = EditorState()
+        self.revision = 0
+        self._listeners: list[Callable[[str], None]] = []
+
+    def on_change(self, listener: Callable[[str], None]) -> Callable[[], None]:
+        """Subscribe to changes; returns the unsubscribe function."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener)
+
+    def changed(self, what: str) -> None:
+        self.revision += 1
+        for listener in self._listeners:
+            listener(what)
+
+    # -- updates from the editor -------------------------------------------------------------------
+    def set_diagnostics(self, uri: str, diagnostics: list[lsp.Diagnostic]) -> None:
+        if diagnostics:
+            self.diagnostics[uri] = diagnostics
+        else:
+            self.diagnostics.pop(uri, None)
+        self.changed("diagnostics")
+
+    def add_terminal_run(self, run: TerminalRun) -> None:
+        self.terminal.append(run)
+        self.changed("terminal")
+
+    def set_editor_state(self, state: EditorState) -> None:
+        self.editor = state
+        self.changed("editor")
+
+    # -- reads ------------------------------------------------------------------------------------
+    def text(self, uri: str) -> str | None:
+        """The document as the editor has it, else as it is on disk (bounded)."""
+        text = self._read_open(uri)
+        if text is not None:
+            return text
+        path = uri_to_path(uri)
+        if path is None or not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            return None
+        try:
+            return path.read_bytes().decode("utf-8", errors="replace")
+        except OSError:
+            return None
+
+    def resolve(self, path: str) -> Path:
+        """A model-supplied path (relative to the root, absolute, or a file URI) inside the workspace."""
+        if self.root is None:
+            raise OutsideWorkspace("no workspace folder is open")
+        candidate = uri_to_path(path) if path.startswith("file:") else Path(path)
+        if candidate is None:
+            raise OutsideWorkspace(f"{path!r} is not a file path")
+        full = (candidate if candidate.is_absolute() else self.root / candidate).resolve()
+        root = self.root.resolve()
+        if full != root and root not in full.parents:
+            raise OutsideWorkspace(f"{path!r} is outside the workspace")
+        return full
+
+    def relative(self, uri: str) -> str:
+        """A short, workspace-relative name for a URI (what the model and the user read)."""
+        path = uri_to_path(uri)
+        if path is None:
+            return uri
+        if self.root is not None:
+            try:
+                return str(path.resolve().relative_to(self.root.resolve()))
+            except ValueError:
+                pass
+        return str(path)
+
+    def last_run(self) -> TerminalRun | None:
+        return self.terminal[-1] if self.terminal else None

@@ -1,0 +1,34 @@
+"""`livepair doctor`: what this machine offers LivePair, in plain words."""
+
+from __future__ import annotations
+
+import importlib.metadata as md
+import os
+import shutil
+import sys
+
+from livepair.lsp.server import API_KEY_VARS, env_api_key
+
+
+def _version(package: str) -> str:
+    try:
+        return md.version(package)
+    except md.PackageNotFoundError:
+        return "missing"
+
+
+def run_doctor() -> int:
+    ok = True
+    print(f"python        {sys.version.split()[0]} ({sys.executable})")
+    for package in ("google-genai", "pygls", "lsprotocol", "websockets", "numpy", "detect-secrets"):
+        version = _version(package)
+        ok &= version != "missing"
+        print(f"{package:<13} {version}")
+    key = env_api_key()
+    print(
+        f"api key       {'set via ' + next(v for v in API_KEY_VARS if os.environ.get(v)) if key else 'not set'}"
+        " (the editor can also pass one from its secret storage)"
+    )
+    print(f"display       {os.environ.get('DISPLAY') or 'none (screen sharing unavailable)'}")
+    print(f"espeak-ng     {shutil.which('espeak-ng') or 'not found'}")
+    return 0 if ok else 1

@@ -1,0 +1,121 @@
+"""The model face: a Backend protocol and the typed events every backend emits.
+
+The session talks to any backend (Gemini Live, the offline advisor) through this interface only, so advice,
+transcripts and tools behave the same whichever model is answering.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+Role = Literal["user", "model"]
+LinkState = Literal["connecting", "connected", "reconnecting", "error", "closed"]
+
+
+@dataclass(frozen=True)
+class AudioOut:
+    pcm: bytes
+    rate: int = 24_000
+
+
+@dataclass(frozen=True)
+class Text:
+    text: str
+
+
+@dataclass(frozen=True)
+class Transcript:
+    role: Role
+    text: str
+    final: bool = False
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ToolCallCancelled:
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    pass
+
+
+@dataclass(frozen=True)
+class TurnComplete:
+    pass
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int = 0
+    response_tokens: int = 0
+    total_tokens: int = 0
+
+
+@dataclass(frozen=True)
+class Status:
+    """The link to the model. `message` is for the user and never contains a secret."""
+
+    state: LinkState
+    message: str = ""
+    resumed: bool = False
+    fatal: bool = False
+
+
+@dataclass(frozen=True)
+class ExplainRequest:
+    """The user wants a diagnostic explained. `prompt` is the redacted text form for a remote model."""
+
+    uri: str
+    line: int  # 0-based
+    message: str
+    source: str | None
+    line_text: str
+    prompt: str
+
+
+BackendEvent = AudioOut | Text | Transcript | ToolCall | ToolCallCancelled | Interrupted | TurnComplete | Usage | Status
+
+
+class Backend(Protocol):
+    """A realtime model session. Sends never block: they enqueue onto the backend's outbound channel."""
+
+    name: str
+
+    async def start(self) -> None:
+        """Begin connecting; progress arrives as Status events."""
+        ...
+
+    async def next_event(self) -> BackendEvent:
+        """The next event; raises `BackendClosed` after close()."""
+        ...
+
+    def send_context(self, text: str) -> None:
+        """Editor context the model should know; does not ask for a reply."""
+        ...
+
+    def send_text(self, text: str) -> None:
+        """A user turn that asks for a reply."""
+        ...
+
+    def explain(self, request: ExplainRequest) -> None:
+        """Explain a diagnostic: answer with an annotate call on its line, or in prose."""
+        ...
+
+    def send_audio(self, pcm16k: bytes) -> None: ...
+
+    def send_tool_response(self, call_id: str, name: str, response: dict[str, Any]) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+class BackendClosed(Exception):
+    """The backend was closed and will emit nothing more."""

@@ -1,0 +1,267 @@
+"""A pairing session: ties one backend to the editor context, the tools and the advice store.
+
+It owns three kinds of background work: the backend's event loop, a debounced context pump, and one task per tool
+call (so a toolCallCancellation can stop it). The editor is reached only through `EditorPort`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections import deque
+from typing import Any, Protocol
+
+from lsprotocol import types as lsp
+
+from livepair.advice.store import Advice, AdviceStore, diagnostic_key
+from livepair.aio import TaskOwner
+from livepair.config import Settings
+from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnostic
+from livepair.context.redact import Redactor
+from livepair.context.store import ContextStore
+from livepair.live.backend import (
+    AudioOut,
+    Backend,
+    BackendClosed,
+    BackendEvent,
+    ExplainRequest,
+    Interrupted,
+    Status,
+    Text,
+    ToolCall,
+    ToolCallCancelled,
+    Transcript,
+    TurnComplete,
+    Usage,
+)
+from livepair.live.prompt import explain_request
+from livepair.live.tools import Tools
+from livepair.lsp.protocol import SessionState
+
+log = logging.getLogger(__name__)
+
+
+class EditorPort(Protocol):
+    """What the session may do to the editor."""
+
+    def status(self, payload: dict[str, Any]) -> None: ...
+    def transcript(self, role: str, text: str, final: bool) -> None: ...
+    def advice_changed(self, uri: str, added: Advice | None) -> None: ...
+
+
+class PairSession:
+    def __init__(
+        self,
+        backend: Backend,
+        context: ContextStore,
+        advice: AdviceStore,
+        redactor: Redactor,
+        settings: Settings,
+        editor: EditorPort,
+    ) -> None:
+        self.backend = backend
+        self._ctx = context
+        self._advice = advice
+        self._redactor = redactor
+        self._settings = settings
+        self._editor = editor
+        self.tools = Tools(context, advice, redactor, on_advice=lambda a: editor.advice_changed(a.uri, a))
+        limits = DigestLimits(settings.excerpt_lines, settings.terminal_tail_lines, settings.max_diagnostics)
+        self.digest = DigestBuilder(context, redactor, limits)
+        self.state: SessionState = "idle"
+        self.message = ""
+        self.usage = Usage()
+        self.audio_bytes_received = 0
+        self._linked = False
+        self._dirty = asyncio.Event()
+        self._tasks = TaskOwner("session")
+        self._tool_tasks: dict[str, asyncio.Task[None]] = {}
+        self._tool_advice: dict[str, str] = {}  # call id -> advice id, to retract on cancellation
+        self._turn_text: list[str] = []
+        self._explaining: deque[str] = deque()  # diagnostic keys whose explain turns are in flight
+        self._unsubscribe = context.on_change(lambda _what: self._dirty.set())
+
+    # -- lifecycle --------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._set_state("connecting", "Connecting…")
+        await self.backend.start()
+        self._tasks.spawn("events", self._event_loop())
+        self._tasks.spawn("context", self._context_pump())
+
+    async def stop(self) -> None:
+        self._unsubscribe()
+        for key in list(self._explaining):
+            self._advice.abandon(key)
+        await self.backend.close()
+        await self._tasks.cancel_all()
+        for task in self._tool_tasks.values():
+            task.cancel()
+        self._set_state("idle", "Session stopped.")
+
+    @property
+    def active(self) -> bool:
+        return self.state not in ("idle", "error")
+
+    # -- requests from the user -------------------------------------------------------------------
+    def ask(self, question: str) -> None:
+        self._editor.transcript("user", question, True)
+        self._flush_context()
+        self.backend.send_text(self._redactor.redact(question))
+        self._set_state("thinking")
+
+    def explain(self, uri: str, diagnostic: lsp.Diagnostic) -> str:
+        """Ask the model to explain a diagnostic; returns its key (the advice store resolves waiting hovers)."""
+        key = diagnostic_key(uri, diagnostic)
+        line = diagnostic.range.start.line
+        text = self._ctx.text(uri) or ""
+        lines = text.splitlines()
+        line_text = lines[line] if line < len(lines) else ""
+        name = self._ctx.relative(uri)
+        prompt = explain_request(f"{name}:{line + 1}", format_diagnostic(name, diagnostic), line_text)
+        self._flush_context()
+        self.backend.explain(
+            ExplainRequest(uri, line, diagnostic.message, diagnostic.source, line_text, self._redactor.redact(prompt))
+        )
+        self._explaining.append(key)
+        self._set_state("thinking")
+        return key
+
+    # -- background work --------------------------------------------------------------------------
+    async def _context_pump(self) -> None:
+        debounce = self._settings.digest_debounce_ms / 1000
+        while True:
+            await self._dirty.wait()
+            self._dirty.clear()
+            # Wait for a quiet moment: a burst of keystrokes becomes one update.
+            with contextlib.suppress(asyncio.TimeoutError):
+                while True:
+                    await asyncio.wait_for(self._dirty.wait(), debounce)
+                    self._dirty.clear()
+            self._flush_context()
+
+    def _flush_context(self) -> None:
+        if not self._linked:
+            return
+        text = self.digest.update()
+        if text:
+            self.backend.send_context(text)
+
+    async def _event_loop(self) -> None:
+        while True:
+            try:
+                event = await self.backend.next_event()
+            except BackendClosed:
+                return
+            try:
+                self._on_event(event)
+            except Exception:  # one bad event must not end the session
+                log.exception("failed to handle %s", type(event).__name__)
+
+    def _on_event(self, event: BackendEvent) -> None:
+        match event:
+            case Status():
+                self._on_status(event)
+            case Text(text=text):
+                self._turn_text.append(text)
+                self._editor.transcript("model", text, False)
+                self._set_state("speaking")
+            case Transcript(role=role, text=text, final=final):
+                if role == "model":
+                    self._turn_text.append(text)
+                    self._set_state("speaking")
+                self._editor.transcript(role, text, final)
+            case AudioOut(pcm=pcm):
+                self.audio_bytes_received += len(pcm)
+                self._set_state("speaking")
+            case ToolCall():
+                self._start_tool(event)
+            case ToolCallCancelled(ids=ids):
+                self._cancel_tools(ids)
+            case Interrupted():
+                self._end_turn(interrupted=True)
+            case TurnComplete():
+                self._end_turn(interrupted=False)
+            case Usage():
+                self.usage = event
+                self._publish_status()
+
+    def _on_status(self, event: Status) -> None:
+        self._linked = event.state == "connected"
+        if event.state == "connected":
+            if not event.resumed:
+                self.digest.reset()  # a fresh model session knows nothing yet
+            self._dirty.set()
+            self._set_state("listening", event.message)
+        elif event.state in ("connecting", "reconnecting"):
+            self._set_state(event.state, event.message)
+        elif event.state == "error":
+            self._set_state("error", event.message)
+            for key in list(self._explaining):
+                self._advice.abandon(key)
+            self._explaining.clear()
+
+    def _end_turn(self, interrupted: bool) -> None:
+        text = "".join(self._turn_text).strip()
+        self._turn_text.clear()
+        if text:
+            self._editor.transcript("model", text, True)
+        if self._explaining and not interrupted:
+            key = self._explaining.popleft()
+            if text:
+                self._tasks.spawn("explain-fallback", self._explain_fallback(key, text))
+        if self.state in ("speaking", "thinking"):
+            self._set_state("listening")
+
+    async def _explain_fallback(self, key: str, text: str) -> None:
+        """An explain turn ended in prose: once its tool calls ran, attach the prose if no annotation answered."""
+        await asyncio.gather(*self._tool_tasks.values(), return_exceptions=True)
+        item = self._advice.explain_from_reply(key, text)
+        if item is not None:
+            self._editor.advice_changed(item.uri, item)
+
+    def _start_tool(self, call: ToolCall) -> None:
+        async def run() -> None:
+            await asyncio.sleep(0)  # let a cancellation that arrived in the same burst win
+            result = self.tools.call(call.name, call.args)
+            if "id" in result:
+                self._tool_advice[call.id] = str(result["id"])
+            self.backend.send_tool_response(call.id, call.name, result)
+
+        task = self._tasks.spawn(f"tool:{call.name}:{call.id}", run())
+        self._tool_tasks[call.id] = task
+        task.add_done_callback(lambda _t: self._tool_tasks.pop(call.id, None))
+
+    def _cancel_tools(self, ids: tuple[str, ...]) -> None:
+        for call_id in ids:
+            task = self._tool_tasks.pop(call_id, None)
+            if task is not None:
+                task.cancel()
+            advice_id = self._tool_advice.pop(call_id, None)
+            uri = self._advice.remove(advice_id) if advice_id else None
+            if uri is not None:
+                self._editor.advice_changed(uri, None)
+
+    # -- status -----------------------------------------------------------------------------------
+    def _set_state(self, state: SessionState, message: str | None = None) -> None:
+        if state == self.state and message is None:
+            return
+        self.state = state
+        if message is not None:
+            self.message = message
+        self._publish_status()
+
+    def _publish_status(self) -> None:
+        u = self.usage
+        self._editor.status(
+            {
+                "state": self.state,
+                "backend": self.backend.name,
+                "message": self.message,
+                "usage": {
+                    "promptTokens": u.prompt_tokens,
+                    "responseTokens": u.response_tokens,
+                    "totalTokens": u.total_tokens,
+                },
+            }
+        )

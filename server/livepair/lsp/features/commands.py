@@ -1,0 +1,97 @@
+"""workspace/executeCommand: start, stop, ask, explain."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lsprotocol import types as lsp
+
+from livepair.live.backend import Backend
+from livepair.live.session import PairSession
+from livepair.lsp import protocol
+from livepair.lsp.protocol import PayloadError
+from livepair.lsp.server import LivePairServer, env_api_key
+
+NO_KEY = (
+    "No Gemini API key. Run 'LivePair: Set API Key' or set GEMINI_API_KEY, "
+    "or set livepair.backend to 'auto' or 'offline' to use the offline advisor."
+)
+
+
+def _options(args: tuple[Any, ...]) -> dict[str, Any]:
+    first = protocol.plain(args[0]) if args else None
+    return first if isinstance(first, dict) else {}
+
+
+async def stop_session(ls: LivePairServer, message: str = "Session stopped.") -> None:
+    session, ls.session = ls.session, None
+    if session is not None:
+        await session.stop()
+    ls.idle_status(message)
+
+
+async def start_session(ls: LivePairServer, api_key: str | None) -> dict[str, Any]:
+    await stop_session(ls, "Restarting…")
+    settings = ls.settings
+    remote = bool(api_key) or settings.vertex
+    if settings.backend == "offline" or (settings.backend == "auto" and not remote):
+        from livepair.live.offline.advisor import OfflineBackend
+
+        backend: Backend = OfflineBackend(ls.context)
+    elif not remote:
+        ls.status({"state": "error", "backend": None, "message": NO_KEY, "usage": None})
+        ls.warn(NO_KEY)
+        return {"state": "error", "message": NO_KEY}
+    else:
+        backend = ls.backend_factory(settings, api_key)
+    ls.session = PairSession(backend, ls.context, ls.advice, ls.redactor, settings, ls)
+    await ls.session.start()
+    return {"state": ls.session.state, "backend": backend.name}
+
+
+def _require_session(ls: LivePairServer) -> PairSession:
+    if ls.session is None or not ls.session.active:
+        raise PayloadError("No LivePair session is running: start one with 'Pair with senior dev'.")
+    return ls.session
+
+
+def register(server: LivePairServer) -> None:
+    @server.command(protocol.CMD_START)
+    async def start(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        # The key travels only over the stdio pipe from the editor's SecretStorage; it is never stored or logged.
+        key = _options(args).get("apiKey")
+        return await start_session(ls, key if isinstance(key, str) and key else env_api_key())
+
+    @server.command(protocol.CMD_STOP)
+    async def stop(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        await stop_session(ls)
+        return {"state": "idle"}
+
+    @server.command(protocol.CMD_ASK)
+    def ask(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        question = args[0] if args and isinstance(args[0], str) else _options(args).get("question")
+        if not isinstance(question, str) or not question.strip():
+            raise PayloadError("livepair.ask needs a question (a non-empty string).")
+        _require_session(ls).ask(question.strip())
+        return {"ok": True}
+
+    @server.command(protocol.CMD_EXPLAIN)
+    def explain(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        session = _require_session(ls)
+        uri, diagnostic = _target(ls, args)
+        return {"ok": True, "key": session.explain(uri, diagnostic)}
+
+
+def _target(ls: LivePairServer, args: tuple[Any, ...]) -> tuple[str, lsp.Diagnostic]:
+    """[uri, diagnostic] from the arguments, else the worst diagnostic at the cursor of the active editor."""
+    if len(args) >= 2 and isinstance(args[0], str):
+        diagnostic = protocol.DiagnosticsParams.parse({"uri": args[0], "diagnostics": [args[1]]}).diagnostics[0]
+        return args[0], diagnostic
+    ed = ls.context.editor
+    if ed.uri is None:
+        raise PayloadError("livepair.explain: no diagnostic given and no active editor.")
+    line = ed.selection.start.line if ed.selection else 0
+    here = [d for d in ls.context.diagnostics.get(ed.uri, []) if d.range.start.line <= line <= d.range.end.line]
+    if not here:
+        raise PayloadError(f"livepair.explain: no problem on line {line + 1} of {ls.context.relative(ed.uri)}.")
+    return ed.uri, min(here, key=lambda d: int(d.severity or 1))

@@ -1,0 +1,146 @@
+"""LivePairServer: the daemon's state and its face towards the editor.
+
+Handlers live in lsp/features/ (one feature a file) and take `ls`; they stay thin and call into the stores and
+the session owned here. The server is also the session's `EditorPort`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from typing import Any
+
+import attrs
+from lsprotocol import types as lsp
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+
+from livepair import __version__
+from livepair.advice.store import Advice, AdviceStore
+from livepair.config import Settings
+from livepair.context.redact import Redactor
+from livepair.context.store import ContextStore
+from livepair.live.backend import Backend
+from livepair.live.session import PairSession
+from livepair.lsp import protocol
+
+log = logging.getLogger(__name__)
+BackendFactory = Callable[[Settings, "str | None"], Backend]
+API_KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+
+
+def default_backend(settings: Settings, api_key: str | None) -> Backend:
+    from livepair.live.gemini import GeminiBackend
+    from livepair.live.prompt import SYSTEM_INSTRUCTION
+    from livepair.live.tools import DECLARATIONS
+
+    return GeminiBackend(settings, api_key, DECLARATIONS, SYSTEM_INSTRUCTION)
+
+
+def env_api_key() -> str | None:
+    return next((v for v in (os.environ.get(k) for k in API_KEY_VARS) if v), None)
+
+
+@attrs.define
+class RawNotification:
+    """A livepair/* notification whose params stay plain JSON until protocol.py parses them.
+
+    pygls' fallback turns unknown params into namedtuples, one class per object: 10,000 diagnostics took ~4 s.
+    """
+
+    method: str
+    jsonrpc: str
+    params: Any = None
+
+
+class LivePairProtocol(LanguageServerProtocol):
+    def get_message_type(self, method: str) -> type[Any] | None:  # type: ignore[override]  # base is lru_cached
+        if method in protocol.CLIENT_NOTIFICATIONS:
+            return RawNotification
+        return super().get_message_type(method)
+
+
+class LivePairServer(LanguageServer):
+    def __init__(self, backend_factory: BackendFactory = default_backend) -> None:
+        super().__init__(
+            "livepair",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=LivePairProtocol,
+        )
+        self.settings = Settings()
+        self.redactor = Redactor(enabled=True)
+        self.context = ContextStore(self._open_text)
+        self.advice = AdviceStore(self._line_text)
+        self.session: PairSession | None = None
+        self.backend_factory = backend_factory
+
+    # -- document access for the stores -----------------------------------------------------------------
+    def _open_text(self, uri: str) -> str | None:
+        try:
+            docs = self.workspace.text_documents
+        except RuntimeError:  # before initialize
+            return None
+        doc = docs.get(uri)
+        return doc.source if doc is not None else None
+
+    def _line_text(self, uri: str, line: int) -> str | None:
+        text = self.context.text(uri)
+        if text is None:
+            return None
+        lines = text.splitlines()
+        return lines[line] if 0 <= line < len(lines) else None
+
+    # -- settings ---------------------------------------------------------------------------------
+    def apply_settings(self, settings: Settings, warnings: list[str]) -> None:
+        self.settings = settings
+        self.redactor.enabled = settings.redaction
+        for warning in warnings:
+            self.warn(warning)
+
+    # -- EditorPort ----------------------------------------------------------------------------------
+    def status(self, payload: dict[str, Any]) -> None:
+        self.protocol.notify(protocol.STATUS, payload)
+
+    def transcript(self, role: str, text: str, final: bool) -> None:
+        self.protocol.notify(protocol.TRANSCRIPT, {"role": role, "text": text, "final": final})
+
+    def advice_changed(self, uri: str, added: Advice | None) -> None:
+        self.publish_advice(uri)
+        if added is not None:
+            self.protocol.notify(
+                protocol.ADVICE,
+                {
+                    "id": added.id,
+                    "uri": added.uri,
+                    "range": protocol.to_json(added.diagnostic().range),
+                    "message": added.message,
+                    "severity": added.severity,
+                    "fix": None
+                    if added.fix is None
+                    else {
+                        "title": added.fix.title,
+                        "range": protocol.to_json(added.fix.range),
+                        "newText": added.fix.new_text,
+                    },
+                    "spoken": added.spoken,
+                },
+            )
+
+    def publish_advice(self, uri: str) -> None:
+        self.text_document_publish_diagnostics(
+            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=self.advice.diagnostics(uri))
+        )
+
+    # -- messages to the user ------------------------------------------------------------------------
+    def warn(self, message: str) -> None:
+        log.warning("%s", message)
+        self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=message))
+
+    def log_error(self, message: str) -> None:
+        log.error("%s", message)
+        self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=message))
+
+    def idle_status(self, message: str = "") -> None:
+        self.status({"state": "idle", "backend": None, "message": message, "usage": None})

@@ -1,0 +1,182 @@
+"""A test editor: pytest-lsp's client driving the real daemon over stdio, recording what the user would see."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.protocol import default_converter
+from pytest_lsp import LanguageClient
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
+
+from livepair.lsp import protocol
+
+T = Any
+
+
+class EditorClient:
+    """Wraps a LanguageClient: sends what VS Code would send and waits on what it would show."""
+
+    def __init__(self, client: LanguageClient, root: Path) -> None:
+        self.lsp = client
+        self.root = root
+        self.statuses: list[dict[str, Any]] = []
+        self.transcripts: list[dict[str, Any]] = []
+        self.advice: list[dict[str, Any]] = []
+        self._changed = asyncio.Condition()
+        self._versions: dict[str, int] = {}
+        for method, sink in (
+            (protocol.STATUS, self.statuses),
+            (protocol.TRANSCRIPT, self.transcripts),
+            (protocol.ADVICE, self.advice),
+        ):
+            client.feature(method)(self._recorder(sink))
+
+        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        async def _diags(params: lsp.PublishDiagnosticsParams) -> None:
+            client.diagnostics[params.uri] = params.diagnostics
+            await self._notify()
+
+        @client.feature(lsp.WINDOW_SHOW_MESSAGE)
+        async def _show(params: lsp.ShowMessageParams) -> None:
+            client.messages.append(params)
+            await self._notify()
+
+        @client.feature(lsp.WINDOW_LOG_MESSAGE)
+        async def _log(params: lsp.LogMessageParams) -> None:
+            client.log_messages.append(params)
+            await self._notify()
+
+    def _recorder(self, sink: list[dict[str, Any]]) -> Callable[[Any], Any]:
+        async def record(params: Any) -> None:
+            sink.append(protocol.plain(params))
+            await self._notify()
+
+        return record
+
+    async def _notify(self) -> None:
+        async with self._changed:
+            self._changed.notify_all()
+
+    async def wait_for(self, predicate: Callable[[], T], timeout: float = 15.0, what: str = "condition") -> T:
+        """Wait until predicate() is truthy (re-checked on every message from the daemon)."""
+
+        async def until() -> T:
+            async with self._changed:
+                while not (result := predicate()):
+                    await self._changed.wait()
+                return result
+
+        try:
+            return await asyncio.wait_for(until(), timeout)
+        except TimeoutError:
+            raise AssertionError(
+                f"timed out after {timeout}s waiting for {what}; statuses={self.statuses[-3:]}, "
+                f"messages={[m.message for m in self.lsp.messages]}"
+            ) from None
+
+    async def wait_state(self, state: str, timeout: float = 15.0) -> dict[str, Any]:
+        return await self.wait_for(
+            lambda: next((s for s in reversed(self.statuses[-1:]) if s.get("state") == state), None),
+            timeout,
+            f"status {state!r}",
+        )
+
+    # -- what VS Code sends -----------------------------------------------------------------------
+    def uri(self, name: str) -> str:
+        return (self.root / name).as_uri()
+
+    def open(self, name: str, text: str | None = None) -> str:
+        uri = self.uri(name)
+        body = text if text is not None else (self.root / name).read_text()
+        self._versions[uri] = 1
+        self.lsp.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=body))
+        )
+        return uri
+
+    def replace_line(self, uri: str, line: int, text: str) -> None:
+        self._versions[uri] += 1
+        change = lsp.TextDocumentContentChangePartial(
+            range=lsp.Range(lsp.Position(line, 0), lsp.Position(line + 1, 0)), text=text + "\n"
+        )
+        self.lsp.text_document_did_change(
+            lsp.DidChangeTextDocumentParams(
+                lsp.VersionedTextDocumentIdentifier(uri=uri, version=self._versions[uri]), [change]
+            )
+        )
+
+    def notify(self, method: str, params: Any) -> None:
+        self.lsp.protocol.notify(method, params)
+
+    def send_diagnostics(self, uri: str, diagnostics: list[dict[str, Any]]) -> None:
+        self.notify(protocol.DIAGNOSTICS, {"uri": uri, "diagnostics": diagnostics})
+
+    def send_terminal(self, command: str, output: str, exit_code: int | None, cwd: str | None = None) -> None:
+        self.notify(
+            protocol.TERMINAL,
+            {"command": command, "output": output, "exitCode": exit_code, "cwd": cwd or str(self.root)},
+        )
+
+    def send_editor_state(self, uri: str, line: int) -> None:
+        pos = {"line": line, "character": 0}
+        self.notify(
+            protocol.EDITOR_STATE,
+            {
+                "uri": uri,
+                "selection": {"start": pos, "end": pos},
+                "visibleRanges": [{"start": {"line": 0, "character": 0}, "end": {"line": 40, "character": 0}}],
+            },
+        )
+
+    async def command(self, name: str, *args: Any) -> Any:
+        return await self.lsp.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command=name, arguments=list(args))
+        )
+
+    async def hover(self, uri: str, line: int, character: int = 4) -> str | None:
+        result = await self.lsp.text_document_hover_async(
+            lsp.HoverParams(lsp.TextDocumentIdentifier(uri=uri), lsp.Position(line, character))
+        )
+        if result is None:
+            return None
+        assert isinstance(result.contents, lsp.MarkupContent)
+        return result.contents.value
+
+    async def code_actions(self, uri: str, line: int) -> list[lsp.CodeAction]:
+        rng = lsp.Range(lsp.Position(line, 0), lsp.Position(line, 1))
+        result = await self.lsp.text_document_code_action_async(
+            lsp.CodeActionParams(
+                lsp.TextDocumentIdentifier(uri=uri),
+                rng,
+                lsp.CodeActionContext(diagnostics=list(self.lsp.diagnostics.get(uri, []))),
+            )
+        )
+        return [a for a in result or [] if isinstance(a, lsp.CodeAction)]
+
+    def livepair_diagnostics(self, uri: str) -> list[lsp.Diagnostic]:
+        return [d for d in self.lsp.diagnostics.get(uri, []) if d.source == "LivePair"]
+
+
+async def start_editor(root: Path, env: dict[str, str], settings: dict[str, Any]) -> EditorClient:
+    """Spawn `python -m livepair serve` and initialize it as VS Code would."""
+    client = LanguageClient(converter_factory=default_converter)
+    overridden = {lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, lsp.WINDOW_SHOW_MESSAGE, lsp.WINDOW_LOG_MESSAGE}
+    register_lsp_features(client, {k: v for k, v in DEFAULT_CLIENT_FEATURES.items() if k not in overridden})
+    editor = EditorClient(client, root)
+    full_env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")} | env
+    await client.start_io(sys.executable, "-m", "livepair", "serve", env=full_env)
+    await client.initialize_session(
+        lsp.InitializeParams(
+            capabilities=lsp.ClientCapabilities(),
+            root_uri=root.as_uri(),
+            workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+            initialization_options=settings,
+        )
+    )
+    return editor

@@ -1,0 +1,78 @@
+import asyncio
+
+from lsprotocol import types as lsp
+
+from livepair.advice.store import AdviceStore, diagnostic_key
+
+URI = "file:///ws/f.py"
+
+
+def make_store(lines: list[str]) -> AdviceStore:
+    return AdviceStore(lambda uri, n: lines[n] if uri == URI and 0 <= n < len(lines) else None)
+
+
+def test_annotation_becomes_a_livepair_diagnostic_on_its_line() -> None:
+    store = make_store(["import os", "open('x')"])
+    store.annotate(URI, 1, "x is missing", "hint")
+    (d,) = store.diagnostics(URI)
+    assert (d.source, d.severity, d.range.start.line, d.message) == (
+        "LivePair",
+        lsp.DiagnosticSeverity.Hint,
+        1,
+        "x is missing",
+    )
+    assert store.explanation(URI, 1) == "x is missing"
+
+
+def test_a_newer_remark_replaces_the_older_one_on_the_same_line() -> None:
+    store = make_store(["a", "b"])
+    store.annotate(URI, 0, "first")
+    store.annotate(URI, 0, "second")
+    assert [a.message for a in store.items(URI)] == ["second"]
+
+
+def test_changed_line_drops_advice_and_moved_line_carries_it() -> None:
+    lines = ["x = 1", "open('x')", "y = 2"]
+    store = make_store(lines)
+    store.annotate(URI, 1, "about open")
+    store.annotate(URI, 2, "about y")
+    lines.insert(0, "# header")  # everything moves down one line
+    lines[3] = "y = 3"  # and the y line changed
+    assert store.document_changed(URI)
+    assert [(a.line, a.message) for a in store.items(URI)] == [(2, "about open")]
+
+
+def test_fix_follows_its_line_and_is_found_by_range() -> None:
+    lines = ["a", "b"]
+    store = make_store(lines)
+    rng = lsp.Range(lsp.Position(1, 0), lsp.Position(2, 0))
+    store.propose_fix(URI, rng, "B\n", "Capitalise b. Because.")
+    (item,) = store.fixes(URI, lsp.Range(lsp.Position(1, 0), lsp.Position(1, 0)))
+    assert item.fix is not None and item.fix.title == "LivePair: Capitalise b"
+    lines.insert(0, "new")
+    store.document_changed(URI)
+    assert store.fixes(URI, lsp.Range(lsp.Position(2, 0), lsp.Position(2, 0)))[0].fix.range.start.line == 2  # type: ignore[union-attr]
+
+
+async def test_waiting_hover_is_resolved_by_an_annotation_on_its_line() -> None:
+    store = make_store(["a", "b"])
+    diag = lsp.Diagnostic(range=lsp.Range(lsp.Position(1, 0), lsp.Position(1, 1)), message="bad")
+    key = diagnostic_key(URI, diag)
+    fut, first = store.wait_explanation(key, URI, 1)
+    fut2, second = store.wait_explanation(key, URI, 1)
+    assert first and not second
+    store.annotate(URI, 1, "because")
+    assert await asyncio.wait_for(fut, 1) == "because" and fut2.result() == "because"
+    assert store.pending_keys() == []
+
+
+async def test_prose_answer_becomes_advice_and_abandon_cancels() -> None:
+    store = make_store(["a"])
+    diag = lsp.Diagnostic(range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)), message="bad")
+    key = diagnostic_key(URI, diag)
+    fut, _ = store.wait_explanation(key, URI, 0)
+    item = store.explain_from_reply(key, "It is bad because.")
+    assert item is not None and fut.result() == "It is bad because."
+    fut, _ = store.wait_explanation(key, URI, 0)
+    store.abandon(key)
+    assert fut.cancelled()

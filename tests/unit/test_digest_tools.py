@@ -1,0 +1,68 @@
+"""Context digests and the model's tools, over a real workspace on disk."""
+
+from pathlib import Path
+
+from lsprotocol import types as lsp
+
+from livepair.advice.store import AdviceStore
+from livepair.context.digest import DigestBuilder, DigestLimits
+from livepair.context.redact import Redactor
+from livepair.context.store import ContextStore
+from livepair.live.tools import Tools
+from livepair.lsp.protocol import EditorState, TerminalRun
+
+
+def diag(line: int, message: str, severity: int = 1) -> lsp.Diagnostic:
+    rng = lsp.Range(lsp.Position(line, 0), lsp.Position(line, 3))
+    return lsp.Diagnostic(range=rng, message=message, severity=lsp.DiagnosticSeverity(severity), source="pyright")
+
+
+def setup(tmp_path: Path, text: str) -> tuple[ContextStore, str]:
+    (tmp_path / "m.py").write_text(text)
+    store = ContextStore(lambda uri: None)
+    store.root = tmp_path
+    return store, (tmp_path / "m.py").as_uri()
+
+
+def test_digest_has_sections_and_only_resends_changes(tmp_path: Path) -> None:
+    store, uri = setup(tmp_path, "\n".join(f"line{i}" for i in range(100)))
+    store.set_diagnostics(uri, [diag(50, "boom")])
+    store.set_editor_state(EditorState(uri=uri, selection=lsp.Range(lsp.Position(3, 0), lsp.Position(3, 0))))
+    builder = DigestBuilder(store, Redactor(), DigestLimits(excerpt_lines=2))
+    first = builder.update()
+    assert first is not None
+    assert "Active file: m.py, cursor at line 4" in first
+    assert "- m.py:51:1 error [pyright]: boom" in first
+    assert "   51| line50" in first and "   49| line48" in first and "   54| line53" not in first
+    assert builder.update() is None  # nothing changed
+    store.add_terminal_run(TerminalRun("pytest", "1 failed", 1, str(tmp_path)))
+    second = builder.update()
+    assert second is not None and "`pytest`" in second and "boom" not in second
+
+
+def test_huge_diagnostic_lists_are_capped(tmp_path: Path) -> None:
+    store, uri = setup(tmp_path, "x\n" * 20_000)
+    store.set_diagnostics(uri, [diag(i, f"problem {i}", 2) for i in range(10_000)])
+    text = DigestBuilder(store, Redactor(), DigestLimits(max_diagnostics=50)).update()
+    assert text is not None
+    assert "Diagnostics (10000)" in text and "(+9950 more not shown)" in text
+    assert text.count("| x") <= 240  # excerpt budget
+
+
+def test_tools_resolve_inside_the_workspace_only(tmp_path: Path) -> None:
+    store, _ = setup(tmp_path, "a = 1\nb = 2\n")
+    added = []
+    advice = AdviceStore(lambda u, n: (store.text(u) or "").splitlines()[n])
+    tools = Tools(store, advice, Redactor(), added.append)
+    assert tools.call("annotate", {"path": "m.py", "line": 2, "message": "b is two"}) == {
+        "ok": True,
+        "id": "a1",
+    }
+    assert added[0].line == 1
+    assert "outside the workspace" in tools.call("read_file", {"path": "/etc/passwd"})["error"]
+    assert "outside" in tools.call("read_file", {"path": "../x"})["error"]
+    assert "outside the file" in tools.call("annotate", {"path": "m.py", "line": 9, "message": "x"})["error"]
+    assert "unknown tool" in tools.call("rm_rf", {})["error"]
+    assert "'message'" in tools.call("annotate", {"path": "m.py", "line": 1})["error"]
+    read = tools.call("read_file", {"path": "m.py", "start": 2})
+    assert read["content"] == "    2| b = 2" and read["total_lines"] == 2
