@@ -1,0 +1,137 @@
+"""The daemon over real stdio: start-up time and memory, and hover latency with a cached explanation."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import time
+from pathlib import Path
+from tempfile import TemporaryDirectory
+from typing import Any
+
+from lsprotocol import types as lsp
+from pygls.lsp.client import LanguageClient
+from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.session import FakeSession
+
+from bench.stats import percentile, report, summary
+from livepair import scenario
+
+HOVERS = 1_000
+STARTS = 7
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def start_daemon(root: Path, env: dict[str, str], settings: dict[str, Any]) -> tuple[LanguageClient, float]:
+    client = LanguageClient("bench", "0")
+    for method in ("livepair/status", "livepair/transcript", "livepair/advice"):
+        client.feature(method)(lambda _params: None)
+    start = time.perf_counter()
+    await client.start_io(sys.executable, "-m", "livepair", "serve", env=env)
+    await client.initialize_async(
+        lsp.InitializeParams(
+            capabilities=lsp.ClientCapabilities(), root_uri=root.as_uri(), initialization_options=settings
+        )
+    )
+    elapsed = (time.perf_counter() - start) * 1000
+    client.initialized(lsp.InitializedParams())
+    return client, elapsed
+
+
+async def stop_daemon(client: LanguageClient) -> None:
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+
+
+async def startup(root: Path) -> None:
+    times, rss = [], []
+    for _ in range(STARTS):
+        client, ms = await start_daemon(root, dict(os.environ), {})
+        times.append(ms)
+        assert client._server is not None
+        rss.append(rss_mb(client._server.pid))
+        await stop_daemon(client)
+    base = []
+    for _ in range(STARTS):
+        start = time.perf_counter()
+        proc = await asyncio.create_subprocess_exec(sys.executable, "-c", "pass")
+        await proc.wait()
+        base.append((time.perf_counter() - start) * 1000)
+    p50, b50 = percentile(times, 50), percentile(base, 50)
+    print(f"daemon start -> initialize answered: {summary(times)}")
+    print(f"  baseline (bare `python -c pass`): {summary(base)}; ratio p50 {p50 / b50:.1f}x")
+    report("start to initialize (p50)", f"{p50:.0f} ms", "< 700 ms", p50 < 700)
+    report("RSS after start (max)", f"{max(rss):.0f} MB", "< 150 MB", max(rss) < 150)
+
+
+async def hover(root: Path) -> None:
+    line = scenario.API_KEY_LINE
+
+    async def model(session: FakeSession) -> None:
+        await session.next_message("clientContent")
+        await session.send_tool_call(
+            [{"name": "annotate", "args": {"path": "f.py", "line": line, "message": "Placeholder key."}}]
+        )
+        await session.wait_closed(timeout=600)
+
+    async with FakeLiveServer(api_key="bench-key", model=model) as fake:
+        env = fake.subprocess_env()
+        client, _ = await start_daemon(root, env, {"baseUrl": fake.url, "digestDebounceMs": 0})
+        annotated = asyncio.Event()
+
+        @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        def on_diags(params: lsp.PublishDiagnosticsParams) -> None:
+            if params.diagnostics:
+                annotated.set()
+
+        uri = (root / "f.py").as_uri()
+        client.text_document_did_open(
+            lsp.DidOpenTextDocumentParams(
+                lsp.TextDocumentItem(uri=uri, language_id="python", version=1, text=(root / "f.py").read_text())
+            )
+        )
+        client.protocol.notify("livepair/diagnostics", {"uri": uri, "diagnostics": scenario.diagnostics()})
+        await client.workspace_execute_command_async(lsp.ExecuteCommandParams("livepair.start", [{}]))
+        await asyncio.wait_for(annotated.wait(), 30)
+
+        async def sample(at_line: int) -> list[float]:
+            out = []
+            for _ in range(HOVERS):
+                start = time.perf_counter()
+                result = await client.text_document_hover_async(
+                    lsp.HoverParams(lsp.TextDocumentIdentifier(uri=uri), lsp.Position(at_line, 2))
+                )
+                out.append((time.perf_counter() - start) * 1000)
+                assert (result is not None) == (at_line == line - 1)
+            return out
+
+        cached = await sample(line - 1)
+        empty = await sample(0)  # baseline: the same round trip on a line with nothing to explain
+        await stop_daemon(client)
+    p99 = percentile(cached, 99)
+    print(f"hover with cached explanation: {summary(cached)}")
+    print(
+        f"  baseline (hover on an empty line, same daemon): {summary(empty)}; "
+        f"ratio p50 {percentile(cached, 50) / percentile(empty, 50):.2f}x"
+    )
+    report("cached hover p99", f"{p99:.2f} ms", "< 20 ms", p99 < 20)
+
+
+def run() -> None:
+    with TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        scenario.write_workspace(root)
+        asyncio.run(startup(root))
+        asyncio.run(hover(root))
+
+
+if __name__ == "__main__":
+    run()
