@@ -151,14 +151,18 @@ class AdviceStore:
         return [a for a in self.items(uri) if a.fix and _overlaps(a.fix.range, rng)]
 
     # -- hovers waiting for an explanation ----------------------------------------------------------
+    def expect(self, key: str, uri: str, line: int) -> bool:
+        """Note that an explanation of a diagnostic was asked for; True if nobody had asked yet."""
+        if key in self._pending:
+            return False
+        self._pending[key] = _Pending(uri, line)
+        return True
+
     def wait_explanation(self, key: str, uri: str, line: int) -> tuple[asyncio.Future[str], bool]:
         """A future for the explanation of a diagnostic; the bool says whether it is the first request."""
         fut: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-        pending = self._pending.get(key)
-        first = pending is None
-        if pending is None:
-            pending = self._pending[key] = _Pending(uri, line)
-        pending.waiters.append(fut)
+        first = self.expect(key, uri, line)
+        self._pending[key].waiters.append(fut)
         return fut, first
 
     def explain_from_reply(self, key: str, text: str) -> Advice | None:

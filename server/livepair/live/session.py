@@ -123,6 +123,7 @@ class PairSession:
         self.backend.explain(
             ExplainRequest(uri, line, diagnostic.message, diagnostic.source, line_text, self._redactor.redact(prompt))
         )
+        self._advice.expect(key, uri, line)
         self._explaining.append(key)
         self._set_state("thinking")
         return key

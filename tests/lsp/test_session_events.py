@@ -1,0 +1,123 @@
+"""Session behaviour driven by the server: cancellation, goAway + resumption, co-occurring fields, explain."""
+
+from __future__ import annotations
+
+import asyncio
+
+from livepair import scenario
+from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.session import FakeSession
+from tests.lsp.conftest import API_KEY
+from tests.lsp.harness import EditorClient
+
+
+async def start(editor: EditorClient) -> str:
+    uri = editor.open("f.py")
+    editor.send_diagnostics(uri, scenario.diagnostics())
+    await editor.command("livepair.start", {"apiKey": API_KEY})
+    await editor.wait_state("listening")
+    return uri
+
+
+async def test_cancelled_tool_calls_are_not_answered_and_their_advice_is_retracted(
+    editor: EditorClient, fake: FakeLiveServer
+) -> None:
+    done = asyncio.Event()
+
+    async def model(session: FakeSession) -> None:
+        await session.next_message("clientContent")
+        # Cancelled in the same burst: never executed, never answered.
+        (early,) = await session.send_tool_call(
+            [{"name": "annotate", "args": {"path": "f.py", "line": 2, "message": "never shown"}}]
+        )
+        await session.send_tool_call_cancellation([early])
+        # Executed, then cancelled: the hint it placed is taken back.
+        (late,) = await session.send_tool_call(
+            [{"name": "annotate", "args": {"path": "f.py", "line": 3, "message": "taken back"}}]
+        )
+        await session.wait_tool_response(late)
+        await session.send_tool_call_cancellation([late])
+        (kept,) = await session.send_tool_call(
+            [{"name": "annotate", "args": {"path": "f.py", "line": 4, "message": "kept"}}]
+        )
+        await session.wait_tool_response(kept)
+        done.set()
+        await session.wait_closed(timeout=60)
+
+    fake.model = model
+    uri = await start(editor)
+    await asyncio.wait_for(done.wait(), 15)
+    await editor.wait_for(
+        lambda: [d.message for d in editor.livepair_diagnostics(uri)] == ["kept"], what="only the kept hint"
+    )
+    answered = {r["name"] + ":" + str(r["id"]) for r in fake.tool_responses()}
+    assert len(answered) == 2  # the early call got no response
+
+
+async def test_go_away_reconnects_with_the_resumption_handle(editor: EditorClient, fake: FakeLiveServer) -> None:
+    async def first(session: FakeSession) -> None:
+        await session.send_resumption_update("resume-42")
+        await session.send_go_away("5s")
+        await session.wait_closed(timeout=30)
+
+    async def second(session: FakeSession) -> None:
+        msg = await session.next_message("clientContent", lambda m: "still with me?" in "".join(m.texts()))
+        assert msg.body["turnComplete"] is True
+        await session.send_text("Yes, resumed.")
+        await session.wait_closed(timeout=30)
+
+    fake.model = first
+    await start(editor)
+    fake.model = second
+    await fake.wait_until(lambda: len(fake.setups()) >= 2)
+    assert fake.setups()[1]["sessionResumption"]["handle"] == "resume-42"
+    assert fake.sessions[0].closed  # the old socket is closed, not left to time out
+    # Asked while (or just after) reconnecting: the outbound channel carries it to the new session.
+    await editor.command("livepair.ask", "still with me?")
+    await editor.wait_for(
+        lambda: any(t["text"] == "Yes, resumed." and t["final"] for t in editor.transcripts),
+        what="answer on the resumed session",
+    )
+
+
+async def test_co_occurring_server_content_fields_are_all_handled(editor: EditorClient, fake: FakeLiveServer) -> None:
+    async def model(session: FakeSession) -> None:
+        await session.next_message("clientContent")
+        await session.send_server_content(
+            modelTurn={"parts": [{"text": "Line 8 opens a relative path. "}]},
+            outputTranscription={"text": "Line 8 opens a relative path."},
+            inputTranscription={"text": "why does it fail", "finished": True},
+            turnComplete=True,
+        )
+        await session.send_usage(prompt=120, response=30)
+        await session.wait_closed(timeout=60)
+
+    fake.model = model
+    await start(editor)
+    await editor.wait_for(
+        lambda: any(t["role"] == "user" and t["text"] == "why does it fail" for t in editor.transcripts),
+        what="user transcript",
+    )
+    await editor.wait_for(
+        lambda: any(t["role"] == "model" and t["final"] for t in editor.transcripts), what="final model text"
+    )
+    await editor.wait_for(
+        lambda: any((s.get("usage") or {}).get("totalTokens") == 150 for s in editor.statuses),
+        what="usage in the status",
+    )
+
+
+async def test_explain_command_uses_the_diagnostic_under_the_cursor(editor: EditorClient, fake: FakeLiveServer) -> None:
+    async def model(session: FakeSession) -> None:
+        msg = await session.next_message("clientContent", lambda m: "Explain this problem" in "".join(m.texts()))
+        assert "f.py:6" in "".join(msg.texts())
+        await session.send_text("The key is a placeholder; load it from the environment.")
+        await session.wait_closed(timeout=60)
+
+    fake.model = model
+    uri = await start(editor)
+    editor.send_editor_state(uri, scenario.API_KEY_LINE - 1)
+    result = await editor.command("livepair.explain")
+    assert result["ok"] is True
+    diags = await editor.wait_for(lambda: editor.livepair_diagnostics(uri), what="explanation as a hint")
+    assert diags[0].range.start.line == scenario.API_KEY_LINE - 1 and "environment" in diags[0].message
