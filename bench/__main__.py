@@ -1,8 +1,12 @@
 """`make bench`: every benchmark, each printing its figures against a baseline measured in the same run."""
 
-from bench import bench_digest, bench_lsp
+from bench import bench_digest, bench_lsp, bench_offline, bench_redact
 
-print("== context digest ==")
+print("== redaction ==")
+bench_redact.run()
+print("\n== context digest ==")
 bench_digest.run()
 print("\n== daemon over stdio ==")
 bench_lsp.run()
+print("\n== offline advisor ==")
+bench_offline.run()

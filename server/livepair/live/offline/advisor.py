@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,10 +46,14 @@ class OfflineBackend:
         self._ids = itertools.count(1)
         self._reviewed: TerminalRun | None = None
         self._closed = False
+        self._unsubscribe: Callable[[], None] | None = None
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
+        # React to a finished command at once: local advice needs no debounce (the digest pump has one).
+        self._unsubscribe = self._ctx.on_change(lambda what: self._review() if what == "terminal" else None)
         self._emit(Status("connected", READY))
+        self._review()
 
     async def next_event(self) -> BackendEvent:
         if self._closed and self._events.empty():
@@ -56,6 +61,9 @@ class OfflineBackend:
         return await self._events.get()
 
     def send_context(self, text: str) -> None:
+        return None  # the advisor reads the context store directly (see start)
+
+    def _review(self) -> None:
         run = self._ctx.last_run()
         if run is None or run is self._reviewed:
             return
@@ -90,6 +98,8 @@ class OfflineBackend:
             log.warning("offline advice %s was refused: %s", name, response["error"])
 
     async def close(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
         self._closed = True
         self._emit(Status("closed", "Offline advisor stopped."))
 

@@ -1,0 +1,88 @@
+"""Offline advisor: terminal error -> hint in the editor, over every catalogue case with a location, through the
+real daemon over stdio; baseline: the same cases through the fake Live model path in the same run."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import time
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from lsprotocol import types as lsp
+
+from bench.bench_lsp import start_daemon, stop_daemon
+from bench.stats import percentile, report, summary
+from livepair.live.offline.catalogue import Catalogue
+from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.session import FakeSession
+
+ROUNDS = 8
+LINE = 3
+
+
+def cases(root: Path) -> list[str]:
+    """Terminal output for each Python catalogue entry, failing on line 3 of a workspace file."""
+    frame = f'Traceback (most recent call last):\n  File "{root / "prog.py"}", line {LINE}, in <module>\n    x()\n'
+    return [frame + e.example + "\n" for e in Catalogue().families["python"]]
+
+
+async def measure(root: Path, settings: dict[str, object], env: dict[str, str]) -> list[float]:
+    client, _ = await start_daemon(root, env, settings)
+    hinted = asyncio.Event()
+    uri = (root / "prog.py").as_uri()
+
+    @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    def on_diags(params: lsp.PublishDiagnosticsParams) -> None:
+        if params.uri == uri and any(d.range.start.line == LINE - 1 for d in params.diagnostics):
+            hinted.set()
+
+    await client.workspace_execute_command_async(lsp.ExecuteCommandParams("livepair.start", [{}]))
+    samples: list[float] = []
+    counter = itertools.count()
+    for output in cases(root) * ROUNDS:
+        hinted.clear()
+        start = time.perf_counter()
+        client.protocol.notify(
+            "livepair/terminal",
+            {"command": f"python prog.py  # run {next(counter)}", "output": output, "exitCode": 1, "cwd": str(root)},
+        )
+        await asyncio.wait_for(hinted.wait(), 30)
+        samples.append((time.perf_counter() - start) * 1000)
+    await stop_daemon(client)
+    return samples
+
+
+async def fake_model(session: FakeSession) -> None:
+    for n in itertools.count():
+        await session.next_message("clientContent", lambda m, n=n: f"# run {n}`" in "".join(m.texts()), timeout=60)
+        await session.send_tool_call(
+            [{"name": "annotate", "args": {"path": "prog.py", "line": LINE, "message": f"Advice {n}."}}]
+        )
+
+
+async def both(root: Path) -> tuple[list[float], list[float]]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")}
+    offline = await measure(root, {"backend": "offline"}, env)
+    async with FakeLiveServer(api_key="bench-key", model=fake_model) as fake:
+        remote = await measure(root, {"baseUrl": fake.url, "digestDebounceMs": 0}, fake.subprocess_env())
+    return offline, remote
+
+
+def run() -> None:
+    with TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        (root / "prog.py").write_text("import json\n\nx()\nprint('done')\n")
+        offline, remote = asyncio.run(both(root))
+    p99 = percentile(offline, 99)
+    print(f"offline advisor, terminal error -> hint ({len(offline)} cases): {summary(offline)}")
+    print(
+        f"  baseline (fake Live model path, no debounce): {summary(remote)}; "
+        f"ratio p50 {percentile(offline, 50) / percentile(remote, 50):.2f}x"
+    )
+    report("offline hint latency p99", f"{p99:.1f} ms", "< 50 ms", p99 < 50)
+
+
+if __name__ == "__main__":
+    run()
