@@ -28,6 +28,8 @@ class EditorClient:
         self.statuses: list[dict[str, Any]] = []
         self.transcripts: list[dict[str, Any]] = []
         self.advice: list[dict[str, Any]] = []
+        self.approvals: list[dict[str, Any]] = []
+        self.answer_approvals = False  # what the user clicks: Allow (True) or Deny (False)
         self._changed = asyncio.Condition()
         self._versions: dict[str, int] = {}
         for method, sink in (
@@ -36,6 +38,12 @@ class EditorClient:
             (protocol.ADVICE, self.advice),
         ):
             client.feature(method)(self._recorder(sink))
+
+        @client.feature(protocol.APPROVAL)
+        async def _approval(params: Any) -> dict[str, bool]:
+            self.approvals.append(protocol.plain(params))
+            await self._notify()
+            return {"approved": self.answer_approvals}
 
         @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         async def _diags(params: lsp.PublishDiagnosticsParams) -> None:

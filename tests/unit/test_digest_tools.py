@@ -49,20 +49,24 @@ def test_huge_diagnostic_lists_are_capped(tmp_path: Path) -> None:
     assert text.count("| x") <= 240  # excerpt budget
 
 
-def test_tools_resolve_inside_the_workspace_only(tmp_path: Path) -> None:
+async def test_tools_resolve_inside_the_workspace_only(tmp_path: Path) -> None:
     store, _ = setup(tmp_path, "a = 1\nb = 2\n")
     added = []
     advice = AdviceStore(lambda u, n: (store.text(u) or "").splitlines()[n])
-    tools = Tools(store, advice, Redactor(), added.append)
-    assert tools.call("annotate", {"path": "m.py", "line": 2, "message": "b is two"}) == {
+
+    async def never(_request: object) -> bool:
+        raise AssertionError("no tool here needs approval")
+
+    tools = Tools(store, advice, Redactor(), added.append, never)
+    assert await tools.call("annotate", {"path": "m.py", "line": 2, "message": "b is two"}) == {
         "ok": True,
         "id": "a1",
     }
     assert added[0].line == 1
-    assert "outside the workspace" in tools.call("read_file", {"path": "/etc/passwd"})["error"]
-    assert "outside" in tools.call("read_file", {"path": "../x"})["error"]
-    assert "outside the file" in tools.call("annotate", {"path": "m.py", "line": 9, "message": "x"})["error"]
-    assert "unknown tool" in tools.call("rm_rf", {})["error"]
-    assert "'message'" in tools.call("annotate", {"path": "m.py", "line": 1})["error"]
-    read = tools.call("read_file", {"path": "m.py", "start": 2})
+    assert "outside the workspace" in (await tools.call("read_file", {"path": "/etc/passwd"}))["error"]
+    assert "outside" in (await tools.call("read_file", {"path": "../x"}))["error"]
+    assert "outside the file" in (await tools.call("annotate", {"path": "m.py", "line": 9, "message": "x"}))["error"]
+    assert "unknown tool" in (await tools.call("rm_rf", {}))["error"]
+    assert "'message'" in (await tools.call("annotate", {"path": "m.py", "line": 1}))["error"]
+    read = await tools.call("read_file", {"path": "m.py", "start": 2})
     assert read["content"] == "    2| b = 2" and read["total_lines"] == 2

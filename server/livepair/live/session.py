@@ -48,6 +48,7 @@ class EditorPort(Protocol):
     def status(self, payload: dict[str, Any]) -> None: ...
     def transcript(self, role: str, text: str, final: bool) -> None: ...
     def advice_changed(self, uri: str, added: Advice | None) -> None: ...
+    async def approve(self, request: dict[str, Any]) -> bool: ...
 
 
 class PairSession:
@@ -66,7 +67,9 @@ class PairSession:
         self._redactor = redactor
         self._settings = settings
         self._editor = editor
-        self.tools = Tools(context, advice, redactor, on_advice=lambda a: editor.advice_changed(a.uri, a))
+        self.tools = Tools(
+            context, advice, redactor, on_advice=lambda a: editor.advice_changed(a.uri, a), approve=editor.approve
+        )
         limits = DigestLimits(settings.excerpt_lines, settings.terminal_tail_lines, settings.max_diagnostics)
         self.digest = DigestBuilder(context, redactor, limits)
         self.state: SessionState = "idle"
@@ -224,7 +227,7 @@ class PairSession:
     def _start_tool(self, call: ToolCall) -> None:
         async def run() -> None:
             await asyncio.sleep(0)  # let a cancellation that arrived in the same burst win
-            result = self.tools.call(call.name, call.args)
+            result = await self.tools.call(call.name, call.args)
             if "id" in result:
                 self._tool_advice[call.id] = str(result["id"])
             self.backend.send_tool_response(call.id, call.name, result)

@@ -6,6 +6,7 @@ small dicts the model can read; failures are `{"error": ...}` responses, never e
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -15,6 +16,7 @@ from livepair.advice.store import Advice, AdviceStore, Severity
 from livepair.context.digest import format_diagnostic
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore, OutsideWorkspace
+from livepair.live import run_command
 
 MAX_READ_LINES = 400
 
@@ -74,6 +76,7 @@ DECLARATIONS: list[dict[str, Any]] = [
         "parameters": {"type": "OBJECT", "properties": {}},
     },
 ]
+DECLARATIONS.append(run_command.DECLARATION)
 NAMES = frozenset(d["name"] for d in DECLARATIONS)
 
 
@@ -106,18 +109,21 @@ class Tools:
         advice: AdviceStore,
         redactor: Redactor,
         on_advice: Callable[[Advice], None],
+        approve: run_command.Approve,
     ) -> None:
         self._ctx = context
         self._advice = advice
         self._redactor = redactor
         self._on_advice = on_advice
+        self._approve = approve
 
-    def call(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
+    async def call(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = getattr(self, f"_tool_{name}", None) if name in NAMES else None
         if handler is None:
             return {"error": f"unknown tool {name!r}; available: {', '.join(sorted(NAMES))}"}
         try:
-            return cast(dict[str, Any], handler(args))
+            result = handler(args)
+            return await result if inspect.isawaitable(result) else result
         except (ToolError, OutsideWorkspace) as exc:
             return {"error": str(exc)}
 
@@ -186,6 +192,9 @@ class Tools:
             for d in diags[:200]
         ]
         return {"count": len(out), "diagnostics": self._redactor.redact("\n".join(out)) or "none"}
+
+    async def _tool_run_command(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await run_command.run_command(args, self._ctx, self._redactor, self._approve)
 
     def _tool_get_terminal_output(self, args: dict[str, Any]) -> dict[str, Any]:
         run = self._ctx.last_run()

@@ -6,6 +6,7 @@ the session owned here. The server is also the session's `EditorPort`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Callable
@@ -28,6 +29,7 @@ from livepair.lsp import protocol
 log = logging.getLogger(__name__)
 BackendFactory = Callable[[Settings, "str | None"], Backend]
 API_KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait forever
 
 
 def default_backend(settings: Settings, api_key: str | None) -> Backend:
@@ -127,6 +129,16 @@ class LivePairServer(LanguageServer):
                     "spoken": added.spoken,
                 },
             )
+
+    async def approve(self, request: dict[str, Any]) -> bool:
+        """Ask the user (livepair/approval); no answer within the timeout, or any failure, means no."""
+        try:
+            reply = await asyncio.wait_for(self.protocol.send_request_async(protocol.APPROVAL, request), APPROVAL_S)
+        except Exception as exc:  # a client without approval support, a timeout, a dead pipe: all mean "no"
+            log.info("approval not given (%s)", type(exc).__name__)
+            return False
+        reply = protocol.plain(reply)
+        return isinstance(reply, dict) and reply.get("approved") is True
 
     def publish_advice(self, uri: str) -> None:
         self.text_document_publish_diagnostics(
