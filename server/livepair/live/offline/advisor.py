@@ -93,6 +93,15 @@ class OfflineBackend:
     def send_audio(self, pcm16k: bytes) -> None:
         return None  # offline voice commands arrive with the voice issue
 
+    def send_activity_start(self) -> None:
+        return None
+
+    def send_activity_end(self) -> None:
+        return None
+
+    def send_audio_stream_end(self) -> None:
+        return None
+
     def send_tool_response(self, call_id: str, name: str, response: dict[str, Any]) -> None:
         if "error" in response:
             log.warning("offline advice %s was refused: %s", name, response["error"])
@@ -119,7 +128,7 @@ class OfflineBackend:
         if facts is None or hit is None:
             return None
         match, _line = hit
-        return finding(match, last_frame_in(run.output, facts.root), facts)
+        return finding(match, last_frame_in(run.output, facts.root, facts.cwd), facts)
 
     def advise_diagnostic(self, request: ExplainRequest) -> Finding | None:
         facts = self._facts(None)

@@ -16,6 +16,7 @@ MAX_SCAN_BYTES = 512 * 1024
 SKIP_DIRS = {".git", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache", "dist", "build"}
 SOURCE_SUFFIXES = {".py", ".js", ".ts", ".mjs", ".cjs", ".env", ".toml", ".yaml", ".yml", ".json", ".cfg", ".ini"}
 FRAME = re.compile(r'File "(?P<file>[^"]+)", line (?P<line>\d+)')
+SHELL_PLACE = re.compile(r"^(?P<file>[^:\s]+): (?:line )?(?P<line>\d+): ", re.M)  # bash / dash script errors
 KEY_ASSIGN = re.compile(r"""(?i)\b(?P<var>\w*api[_-]?key\w*)\s*[=:]\s*["'](?P<value>[^"'\n]*)["']""")
 PLACEHOLDER = re.compile(r"(?i)^$|your|xxx|placeholder|changeme|replace|insert|<.*>|^\*+$|example|dummy|todo")
 DEFINED = re.compile(
@@ -53,11 +54,12 @@ def workspace_files(root: Path, suffixes: set[str] | None = None) -> Iterator[Pa
                     return
 
 
-def last_frame_in(output: str, root: Path) -> Place | None:
-    """The innermost traceback frame that points into the workspace (where the user's code failed)."""
+def last_frame_in(output: str, root: Path, cwd: Path | None = None) -> Place | None:
+    """The innermost traceback frame (or shell script line) that points into the workspace: where the code failed."""
     root = root.resolve()
-    for m in reversed(list(FRAME.finditer(output))):
-        path = Path(m["file"]).resolve()
+    found = sorted([*FRAME.finditer(output), *SHELL_PLACE.finditer(output)], key=lambda m: m.start())
+    for m in reversed(found):
+        path = ((cwd or root) / m["file"]).resolve()
         if (root == path or root in path.parents) and path.is_file():
             return Place(path, int(m["line"]))
     return None

@@ -1,0 +1,3 @@
+#!/bin/sh
+# Try it: `sh tools/deploy.sh` (a misspelled command).
+pyhton -m http.server 8000
