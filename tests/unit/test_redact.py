@@ -68,6 +68,7 @@ KINDS = [
     (f'client = OpenAI(api_key="{OPENAI}")', OPENAI, "OPENAI_API_KEY"),
     (f"openai.api_key = '{OPENAI_LEGACY}'", OPENAI_LEGACY, "OPENAI_API_KEY"),
     (f"remote: https://{GITHUB}@github.com/acme/app.git", GITHUB, "GITHUB_TOKEN"),
+    ("git clone https://x-access-token:" + GITHUB + "@github.com/acme/app", GITHUB, "GITHUB_TOKEN"),  # format wins
     (f"gh auth login --with-token <<< {GITHUB_PAT}", GITHUB_PAT, "GITHUB_TOKEN"),
     (f"aws_access_key_id = {AWS_ID}", AWS_ID, "AWS_ACCESS_KEY_ID"),
     (f"aws_secret_access_key = {AWS_SECRET}", AWS_SECRET, "AWS_SECRET_ACCESS_KEY"),
@@ -89,6 +90,12 @@ KINDS = [
     (f"DATABASE_URL=postgres://ada:{MIXED_PW}@db.internal:5432/app", MIXED_PW, "URL_PASSWORD"),
     (f"mysql -u root --password={MIXED_PW} app", MIXED_PW, "PASSWORD"),
     (f"<settings><password>{MIXED_PW}</password></settings>", MIXED_PW, "PASSWORD"),
+    (f"psql: connecting with host=db user=ada password={MIXED_PW} dbname=app", MIXED_PW, "PASSWORD"),
+    (f"Server=db;User Id=sa;Password={MIXED_PW};Encrypt=true", MIXED_PW, "PASSWORD"),
+    (f'props.setProperty("password", "{MIXED_PW}");', MIXED_PW, "PASSWORD"),
+    (f"const password = `{MIXED_PW}`;", MIXED_PW, "PASSWORD"),
+    (f'os.environ["DB_PASSWORD"] = "{MIXED_PW}"', MIXED_PW, "DB_PASSWORD"),
+    ('wifi:\n  passphrase: "correct horse ' + 'battery staple"', "correct horse " + "battery staple", "PASSPHRASE"),
 ]
 
 
@@ -125,6 +132,7 @@ def test_assigned_value_is_masked_where_it_recurs_without_its_name() -> None:
     redactor.redact(f"DB_PASSWORD={MIXED_PW}")
     terminal = f"$ psql -c 'select 1'\nFATAL: password authentication failed (tried '{MIXED_PW}')"
     assert redactor.redact(terminal) == terminal.replace(MIXED_PW, "<secret:DB_PASSWORD#1>")
+    assert redactor.redact(f"{MIXED_PW}0 is another word") == f"{MIXED_PW}0 is another word"  # whole words only
 
 
 MIXED = "\n".join(text for text, _, _ in KINDS)
@@ -232,6 +240,10 @@ NOT_SECRETS = [
     'INVALID_TOKEN = "Token expired, please sign in again"',
     'headers = {"Authorization": f"Bearer {token}"}',
     "Merge 3f786850e387550fdab836ed7e6dc881de23001b into 9c2b1e5d8a7f6e4d3c2b1a0f9e8d7c6b5a4f3e2d",
+    '"password": "string?",',  # pragma: allowlist secret
+    "Pass the token with the --token option or the --password flag.",
+    "conn = connect(host=host, password=hashed)",
+    "-----BEGIN CERTIFICATE-----\nMIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBa\n-----END CERTIFICATE-----",
 ]
 
 
@@ -570,6 +582,11 @@ def test_no_false_positives_on_realistic_code() -> None:
     redactor = Redactor()
     assert redactor.find(sample) == []
     assert redactor.redact(sample) == sample
+
+
+def test_long_minified_lines_stay_linear() -> None:
+    line = 'var a={key:b.c,token:d[0],pass:e};f("sk-",g);' * 5000  # ~230 KB, thousands of triggers, one line
+    assert Redactor().redact(line + f" k={GOOGLE}") == line + " k=<secret:GOOGLE_API_KEY#1>"
 
 
 def test_non_ascii_text_keeps_offsets() -> None:

@@ -9,11 +9,11 @@ or would leave part of a secret visible (Google keys, OpenAI project keys, JWT s
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any
 
 from detect_secrets.plugins.aws import AWSKeyDetector
-from detect_secrets.plugins.basic_auth import BasicAuthDetector
 from detect_secrets.plugins.github_token import GitHubTokenDetector
 from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
 from detect_secrets.plugins.pypi_token import PypiTokenDetector
@@ -24,6 +24,8 @@ from detect_secrets.plugins.square_oauth import SquareOAuthDetector
 
 @dataclass(frozen=True)
 class SecretMatch:
+    """One secret: its kind (`GOOGLE_API_KEY`, or the variable name it was assigned to) and where it is."""
+
     kind: str
     start: int  # span of the secret value itself, not of its variable name or quotes
     end: int
@@ -54,14 +56,15 @@ _TOKEN_SPECS: list[tuple[str, str, str, int, int]] = [
     ("SLACK_TOKEN", "xox", _ds(SlackDetector, 0), 0, 0),
     ("SLACK_TOKEN", "hooks.slack.com", _ds(SlackDetector, 1), 0, len("https://")),
     # detect-secrets' JWT regex ends lazily, so it would leave the signature visible
-    ("JWT", "eyj", r"eyJ[A-Za-z0-9_-]{6,}=*\.(?:[A-Za-z0-9_-]{6,}=*\.[A-Za-z0-9_-]*=*|eyJ[A-Za-z0-9_-]{6,}=*)", 0, 0),
+    ("JWT", "eyj", r"(?a:eyJ[\w-]{6,}=*\.(?:[\w-]{6,}=*\.[\w-]*=*|eyJ[\w-]{6,}=*))", 0, 0),
     ("NPM_TOKEN", "npm_", r"npm_[A-Za-z0-9]{36}", 0, 0),
     ("HUGGINGFACE_TOKEN", "hf_", r"hf_[A-Za-z0-9]{30,}", 0, 0),
     ("SENDGRID_API_KEY", "sg.", _ds(SendGridDetector), 0, 0),
     ("PYPI_TOKEN", "pypi-", _ds(PypiTokenDetector), 0, 0),
     ("SQUARE_OAUTH_SECRET", "sq0csp-", _ds(SquareOAuthDetector), 0, 0),
     ("AZURE_STORAGE_KEY", "accountkey=", r"AccountKey=([A-Za-z0-9+/=]{80,90})", 1, 0),
-    ("URL_PASSWORD", "://", _ds(BasicAuthDetector, 0), 1, 0),
+    # detect-secrets' BasicAuth regex needs a user and refuses `!$&*...`, which RFC 3986 allows in passwords
+    ("URL_PASSWORD", "://", r"""://[^\s:/?#\[\]@"'<>]*:([^\s/?#\[\]@"'<>]+)@""", 1, 0),
     ("BEARER_TOKEN", "bearer", r"(?i:bearer)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)", 1, 0),
     ("AUTHORIZATION", "authorization", r"(?i:authorization\W{1,4}(?:basic|token|digest))[ \t]+(\S{8,})", 1, 0),
 ]
@@ -90,15 +93,17 @@ def _trie(words: list[str]) -> str:
     return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
 
 
-_TRIGGER = re.compile(_trie([*_BY_TRIGGER, *_NAME_TRIGGERS, "-----begin"]))
+_TRIGGER = re.compile(_trie(sorted({*_BY_TRIGGER, *_NAME_TRIGGERS, "-----begin"})))
 
-_QUOTED = r"""[bBrRuUfF]?(?:"(?P<v1>(?:[^"\\\n]|\\.)*)"|'(?P<v2>(?:[^'\\\n]|\\.)*)')"""
-_TYPE_HINT = r"(?:\??:[ \t]*[A-Za-z_][\w\[\], .|]*?[ \t]*)?"
-# what may follow a secret-looking name, by style; the value is in `v` (unquoted) or `v1`/`v2` (quoted)
+_QUOTED = r"""[bBrRuUfF]?(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.)*)(?P=q)"""
+_TYPE_HINT = r"(?:\??:[ \t]*[A-Za-z_][\w\[\], .|]{0,60}?[ \t]*)?"
+# what may follow a secret-looking name, by style; the value is in `v` (unquoted) or `quoted`
 _TAILS = {
     "code": re.compile(rf"\]?[ \t]*{_TYPE_HINT}(?:[:=]|:=|=>|\?\?=|\|\|=)[ \t]*{_QUOTED}"),  # code, JSON, YAML
+    "pair": re.compile(rf"[ \t]*,[ \t]*{_QUOTED}"),  # `set("password", "...")`; lists of names are not pairs
     "env": re.compile(r"""=(?P<v>[^\s"'`=][^\s"'`]*)"""),  # .env and shell, no spaces around `=`
     "line": re.compile(r"""[ \t]*(?P<sep>[=:])[ \t]*(?P<v>[^\s"'`#|>&*!]\S*)(?:[ \t]+#.*)?[ \t]*\r?$"""),
+    "kv": re.compile(r"""=(?P<v>[^\s"'`;,&()]+)(?=[\s;&]|$)"""),  # logs, libpq and .NET connection strings
     "query": re.compile(r"""=(?P<v>[^&#\s"'`<>=][^&#\s"'`<>]*)"""),
     "cli": re.compile(rf"""(?:=|[ \t]+)(?:{_QUOTED}|(?P<v>[^\s"'`-]\S*))"""),
     "xml": re.compile(r""">(?P<v>[^<>\s]+)</"""),
@@ -106,6 +111,7 @@ _TAILS = {
 # a YAML / INI line may follow an excerpt gutter (`  12| `) or a `grep -n` prefix
 _LINE_HEAD = re.compile(r"(?:[^\n]*?(?:\||\d:))?[ \t]*(?:-[ \t]+)?")
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_$.-")
+_ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -123,20 +129,30 @@ _NOT_LAST = _words("""URL URI URLS ENDPOINT HOST PORT PATH FILE FILENAME DIR NAM
     LIMIT EXPIRY EXPIRES EXPIRATION EXPIRE TTL TIMEOUT SECONDS AGE FIELD HEADER PARAM PREFIX SUFFIX ENV VAR ID ARN
     FORMAT POLICY REGEX PATTERN MODE INPUT LABEL PROMPT HINT PLACEHOLDER MESSAGE MSG TEXT ERROR HELP VERSION METHOD
     SCOPE SCOPES ALGORITHM ENCODING SOURCE STORE MANAGER CLASS ATTR INDEX RESET REQUIRED ENABLED VISIBLE USED AT
-    DATE TIME CHANGED UPDATED CREATED""")
+    DATE TIME CHANGED UPDATED CREATED REQUEST RESPONSE MGR""")
 _NOT_ANY = _words("MAX MIN NUM PAGE PAGINATION CONTINUATION CURSOR PUBLIC")
 _NOT_SECRET = _words("""none null nil true false yes no on off undefined str string bytes int bool boolean number
-    any object optional required default empty hidden mask masked test testing value""")
-_FAKE = re.compile(
-    r"(?i:your|example|placeholder|change_?me|dummy|fake|redacted|sample|replace|insert|xxxx)|\*{3}|\.{3}|…"
-    r"|<[\w -]+>|^(.)\1*$|^\d+\.\d+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|<secret:"  # `<id>`, env var names, ours
+    any object optional required default empty hidden mask masked test testing value password passwd pass pwd secret
+    token""")
+# styles whose values are always literals, never a label or message that merely mentions a password
+_LITERAL_STYLES = _words("env cli query xml kv url")
+_FAKE_WORDS = _words("your example placeholder changeme change_me dummy fake redacted sample replace xxxx")
+_FAKE = re.compile(r"\*{3}|\.{3}|…|<[\w -]+>|^(.)\1*$|^\d+\.\d+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|<secret:")
+# a value naming a secret as a word is a label or resource name (`auth_tokens/tok_1`, `Ec2KeyName`), but
+# `mypassword1` is a password; camelCase humps count as word starts
+_MENTION_WORDS = ("pass", "secret", "token", "credential", "auth", "key")
+_MENTIONS = re.compile(
+    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?i:pass(?:word|wd|phrase)?|secrets?|tokens?|credentials?|auth|keys?)"
+    r"(?![a-z])"
 )
-# a value that merely mentions secrets is a message, label or resource name: `auth_tokens/tok_1`, `Ec2KeyName`
-_MENTIONS = re.compile(r"(?i:pass|secret|token|credential|auth|(?<![a-z])key|key(?![a-z]))|Key")
+# references rather than values: templates, environment lookups, paths, URLs, regexes (every branch starts
+# with a literal, so the engine skips ahead cheaply)
 _REFERENCE = re.compile(
-    r"^\$[({A-Za-z_]|\$\{|\{\{|%\(|%[sd]|\{\d*\}|\{[A-Za-z_][\w.]*\}|^%\w+%$|os\.environ|getenv|process\.env"
-    r"|import\.meta\.env|^env\(|ENV\[|^!|^arn:|^(?:~?/|\.\.?/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://)"  # paths, URLs
-    r"|\\[dwsbDWS]|\(\?[:=!<P]|[A-Za-z0-9]-[A-Za-z0-9]\]"  # regexes
+    r"\$\{|\{\{|%\(|%[sd]|\{[\w.]*\}|os\.environ|getenv|process\.env|import\.meta\.env|ENV\[|\\[dwsbDWS]"
+    r"|\(\?[:=!<P]|-[A-Za-z0-9]\]"
+)
+_REFERENCE_START = re.compile(
+    r"\$[({A-Za-z_]|%\w+%$|!|arn:|env\(|\.?\.?/|\.[A-Za-z_]|~/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://"
 )
 _PROSE = re.compile(r"[.!?:]$|^[A-Z][a-z]+ ")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
@@ -150,6 +166,7 @@ _PEM_BODY = re.compile(
     r"(?:[A-Za-z-]+: ?[^\n\\]*|[A-Za-z0-9+/=]*)[ \t]*(?=[\r\n\\\"']|$))*"
 )
 _MAX_SPREAD = 100  # recent assignment values also masked wherever they recur, e.g. echoed in terminal output
+_MAX_NAME = 100
 
 # start, end, kind, priority: 0 a token format, 1 from context (a variable name...), 2 a recurring value
 Found = list[tuple[int, int, str, int]]
@@ -166,51 +183,68 @@ def _name_strictness(name: str, style: str) -> str | None:
     words = [w.upper() for w in _WORDS.findall(name.rsplit(".", 1)[-1])]
     if not words or words[-1] in _NOT_LAST or _NOT_ANY.intersection(words):
         return None
-    if any(w.endswith(_LENIENT_ENDS) for w in words) or words[-1] in ("PASS", "PWD"):
-        return _LENIENT
-    if any(w.endswith(("TOKEN", "APIKEY")) for w in words) or words[-1].endswith(("AUTH", "AUTHORIZATION")):
+    last = words[-2:]  # `SECRET_KEY_BASE` yes, `credential_refresh_attempt` no
+    if any(w.endswith(_LENIENT_ENDS) for w in last) or (len(words) > 1 and words[-1] in ("PASS", "PWD")):
+        return _LENIENT  # a bare `pass`/`PWD` is a filter band or the working directory
+    if any(w.endswith(("TOKEN", "APIKEY")) for w in last) or words[-1].endswith(("AUTH", "AUTHORIZATION")):
         return _STRICT
-    keyed = any(w == "KEY" and i and words[i - 1] not in _KEY_DENY for i, w in enumerate(words))
+    keyed = any(w == "KEY" and i and words[i - 1] not in _KEY_DENY for i, w in enumerate(words) if i >= len(words) - 2)
     return _STRICT if keyed or (style == "query" and words in (["KEY"], ["SIG"], ["SIGNATURE"])) else None
 
 
 def _plausible(v: str, strictness: str, quoted: bool, style: str, name: str = "") -> bool:
     """Whether an assigned value looks like a real secret, not a reference, placeholder, message or code."""
-    if v != v.strip() or len(v) < (8 if strictness == _STRICT else 4) or v.lower() in _NOT_SECRET:
+    low = v.lower()
+    if v != v.strip() or len(v) < (8 if strictness == _STRICT else 4) or low.rstrip("?[]") in _NOT_SECRET:
         return False
-    if _FAKE.search(v) or _MENTIONS.search(v) or _REFERENCE.search(v):
-        return False
+    if low == name.rsplit(".", 1)[-1].lower():
+        return False  # `('inputsecret', 'inputsecret')`, `password=password`
     if strictness == _STRICT and not (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)):
         return False
-    if any(c.isspace() for c in v):  # a passphrase in a .env file or constant, else a message
-        return quoted and name.isupper() and not _PROSE.search(v)
-    if "." in v and _IDENT.fullmatch(v):
+    if any(c.isspace() for c in v):  # a quoted passphrase, unless it reads like a message; keys have no spaces
+        if not quoted or strictness == _STRICT or _PROSE.search(v):
+            return False
+    elif not quoted and style != "url" and _is_code(v, style):
+        return False
+    elif style not in _LITERAL_STYLES and "." in v and _IDENT.fullmatch(v):
         return False  # a dotted name: module, attribute or config key
-    if quoted:
-        return True
+    if any(w in low for w in _FAKE_WORDS) or _FAKE.search(v) or _REFERENCE.search(v) or _REFERENCE_START.match(v):
+        return False
+    return style in _LITERAL_STYLES or not (any(w in low for w in _MENTION_WORDS) and _MENTIONS.search(v))
+
+
+def _is_code(v: str, style: str) -> bool:
+    """Whether an unquoted value is an expression (a variable, call, attribute...) rather than a literal."""
     core = v.rstrip(",;)")
     if core != v and (_IDENT.fullmatch(core) or "(" in core):
-        return False  # a keyword argument or call: `password=password,`
-    if style in ("env", "cli", "query", "xml"):
-        return True  # shell words and markup are literals, never variables
+        return True  # a keyword argument or call: `password=password,`
+    if style in ("env", "cli", "query", "xml"):  # shell words and markup are literals, never variables
+        word = v.rstrip(".,;:!?")
+        return style == "cli" and word.isalpha() and word.islower()  # but `the --password flag.` is prose
     if any(c in v for c in "()[]{}'\"") or v[-1] in ",;":
-        return False  # code: a call, subscript, collection or string
-    if _IDENT.fullmatch(v):  # a bare word: in code a variable, in YAML perhaps a password
+        return True  # a call, subscript, collection or string
+    if _IDENT.fullmatch(v):  # a bare word: in code a variable, in YAML or a log line perhaps a password
         mixed = v != v.lower() and v != v.upper()
-        return (style == "yaml" and not (mixed and not any(c.isdigit() for c in v))) or (
-            mixed and len(v) >= 12 and "_" not in v and any(c.isdigit() for c in v)  # random-looking
-        )
-    return True
+        camel = mixed and not any(c.isdigit() for c in v)  # `userPassword`, `SecretStr`
+        wordy = style == "yaml" or (style == "kv" and "_" not in v)  # not `f(\n  password=pw_hash + salt`
+        random = mixed and not camel and len(v) >= 12 and "_" not in v
+        return not (random or (wordy and not camel))
+    return False
 
 
 def _match_token(text: str, spec: int, at: int, line_end: int, found: Found) -> None:
     kind, regex, group, back = _TOKENS[spec]
-    m = regex.match(text, at - back, line_end) if at >= back else None
-    if not m or (group == 0 and m.start() and text[m.start() - 1].isalnum()):
-        return  # no match, or mid-word: `ACCA...` inside a DNA string is no AWS key
+    if at < back or (group == 0 and at > back and text[at - back - 1].isalnum()):
+        return  # mid-word: `ACCA...` in a DNA string is no AWS key (and long runs are not rescanned per hit)
+    m = regex.match(text, at - back, line_end)
+    if not m:
+        return
     start, end = m.span(group)
     strictness = _CONTEXTUAL.get(kind)
-    if _FAKE.search(text[start:end]) or (strictness and not _plausible(text[start:end], strictness, True, "")):
+    value = text[start:end]
+    if any(w in value.lower() for w in _FAKE_WORDS) or _FAKE.search(value):
+        return
+    if strictness and not _plausible(value, strictness, True, "url"):
         return
     while group == 0 and end < line_end and text[end].isascii() and (text[end].isalnum() or text[end] in "_-"):
         end += 1  # a longer token than the pattern knows: never leave its tail visible
@@ -224,18 +258,23 @@ def _match_assignment(text: str, line_start: int, line_end: int, start: int, end
     if quote and text[end : end + 1] != quote:
         return  # inside a string, not a quoted key
     before, after = start - len(quote), end + len(quote)
+    if text[after : after + 1] not in ("=", ":", "]", ">", ",", "?", "|", " ", "\t"):
+        return  # `token)`, `token.value`, `tokens[`: no assignment can follow
     prev = text[before - 1 : before] if before > line_start else ""
-    styles = ["code", *(["line"] if _LINE_HEAD.fullmatch(text, line_start, before) else [])]
+    head = text[line_start:before] if before - line_start < 256 else "?"  # bounded: minified JS
+    at_line_head = not head.strip(" \t-") or (("|" in head or ":" in head) and _LINE_HEAD.fullmatch(head))
+    styles = ["code", *(["line"] if at_line_head else []), *(["pair"] if quote and prev == "(" else [])]
     if not quote:  # unquoted names: `X_TOKEN=...`, `?token=...`, `<password>...`, `--password ...`
-        styles += ["env"] if prev != "-" and re.fullmatch(r"[A-Z_][A-Z0-9_]*", name) else []
+        styles += ["env"] if prev != "-" and _ENV_NAME.fullmatch(name) else []
         styles += {"?": ["query"], "&": ["query"], "<": ["xml"]}.get(prev, [])
         styles += ["cli"] if text[start - 2 : start] == "--" else []
+        styles += ["kv"] if prev in (" ", "\t", ";") and text[before - 2 : before] != ", " else []  # not kwargs
     for style in styles:
         m = _TAILS[style].match(text, after, line_end)
         if not m or (style == "xml" and not text.startswith(name + ">", m.end())):
             continue
         groups = m.groupdict()
-        group = next((g for g in ("v", "v1", "v2") if groups.get(g) is not None), "")
+        group = next((g for g in ("v", "quoted") if groups.get(g) is not None), "")
         style = "yaml" if groups.get("sep") == ":" else style
         strictness = _name_strictness(name, style)
         if group and strictness and _plausible(m[group], strictness, group != "v", style, name):
@@ -243,8 +282,9 @@ def _match_assignment(text: str, line_start: int, line_end: int, start: int, end
 
 
 def _match_pem(text: str, found: Found) -> None:
-    for begin in _PEM_BEGIN.finditer(text):
-        end = _PEM_END.search(text, begin.end(), begin.end() + 20000)
+    begins = list(_PEM_BEGIN.finditer(text))
+    for begin, limit in zip(begins, [b.start() for b in begins[1:]] + [len(text)], strict=False):
+        end = _PEM_END.search(text, begin.end(), min(limit, begin.end() + 20000))
         if end and _PEM_INNER.fullmatch(text, begin.end(), end.start()):
             stop = end.end()
         else:  # truncated (or just a marker in code): take the body lines that follow
@@ -257,7 +297,9 @@ def _match_pem(text: str, found: Found) -> None:
 class Redactor:
     """Masks secrets with placeholders that stay stable for the life of the instance (one per model session).
 
-    ``find`` and ``contains_secret`` work even when disabled (the privacy gate relies on them). Not thread-safe.
+    A value found through its variable name is also masked wherever it recurs later, e.g. echoed by a command.
+    ``find`` and ``contains_secret`` work even when disabled (the privacy gate relies on them) and, like
+    ``redact``, remember what they saw. Not thread-safe.
     """
 
     def __init__(self, enabled: bool = True) -> None:
@@ -305,13 +347,14 @@ class Redactor:
                 _match_token(text, spec, at, line_end, found)
             if trigger in _NAME_TRIGGERS:
                 start, end = at, hit.end()
-                while start > line_start and text[start - 1] in _NAME_CHARS:
+                lowest, highest = max(line_start, at - _MAX_NAME), min(line_end, at + _MAX_NAME)
+                while start > lowest and text[start - 1] in _NAME_CHARS:
                     start -= 1
+                while end < highest and text[end] in _NAME_CHARS:
+                    end += 1
                 while start < at and text[start] in "-.":
                     start += 1  # `--password`, `.token`
-                while end < line_end and text[end] in _NAME_CHARS:
-                    end += 1
-                if start != name_start:  # several triggers in one name: `db_password_token`
+                if start != name_start and end - start < _MAX_NAME:  # one try per name; a base64 run is no name
                     name_start = start
                     _match_assignment(text, line_start, line_end, start, end, found)
         if "-----BEGIN" in text:
@@ -327,9 +370,10 @@ class Redactor:
 
     def _merge(self, text: str, found: Found) -> list[tuple[int, int, str]]:
         """Union overlapping spans (never leave part of a secret visible), skipping our own placeholders."""
-        if "<secret:" in text:
+        if "<secret:" in text:  # drop whatever overlaps a placeholder (sorted, so bisect)
             ours = [m.span() for m in _PLACEHOLDER.finditer(text)]
-            found = [f for f in found if not any(f[0] < e and s < f[1] for s, e in ours)]
+            ends = [e for _, e in ours]
+            found = [f for f in found if (i := bisect_right(ends, f[0])) == len(ours) or ours[i][0] >= f[1]]
         merged: Found = []
         for start, end, kind, prio in sorted(found, key=lambda f: (f[0], -f[1], f[3])):
             if merged and start < merged[-1][1]:
