@@ -30,6 +30,7 @@ class EditorClient:
         self.advice: list[dict[str, Any]] = []
         self.approvals: list[dict[str, Any]] = []
         self.answer_approvals = False  # what the user clicks: Allow (True) or Deny (False)
+        self.approval_gate: asyncio.Event | None = None  # when set, the user takes until the gate opens
         self._changed = asyncio.Condition()
         self._versions: dict[str, int] = {}
         for method, sink in (
@@ -43,6 +44,8 @@ class EditorClient:
         async def _approval(params: Any) -> dict[str, bool]:
             self.approvals.append(protocol.plain(params))
             await self._notify()
+            if self.approval_gate is not None:
+                await self.approval_gate.wait()
             return {"approved": self.answer_approvals}
 
         @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)

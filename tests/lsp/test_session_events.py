@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
@@ -20,17 +21,19 @@ async def start(editor: EditorClient) -> str:
 
 
 async def test_cancelled_tool_calls_are_not_answered_and_their_advice_is_retracted(
-    editor: EditorClient, fake: FakeLiveServer
+    editor: EditorClient, fake: FakeLiveServer, workspace: Path
 ) -> None:
     done = asyncio.Event()
+    asked = asyncio.Event()
 
     async def model(session: FakeSession) -> None:
         await session.next_message("clientContent")
-        # Cancelled in the same burst: never executed, never answered.
-        (early,) = await session.send_tool_call(
-            [{"name": "annotate", "args": {"path": "f.py", "line": 2, "message": "never shown"}}]
+        # Cancelled while still waiting for the user's yes: never run, never answered.
+        (pending,) = await session.send_tool_call(
+            [{"name": "run_command", "args": {"command": "touch ran.txt", "reason": "Try it."}}]
         )
-        await session.send_tool_call_cancellation([early])
+        await asyncio.wait_for(asked.wait(), 15)
+        await session.send_tool_call_cancellation([pending])
         # Executed, then cancelled: the hint it placed is taken back.
         (late,) = await session.send_tool_call(
             [{"name": "annotate", "args": {"path": "f.py", "line": 3, "message": "taken back"}}]
@@ -45,13 +48,18 @@ async def test_cancelled_tool_calls_are_not_answered_and_their_advice_is_retract
         await session.wait_closed(timeout=60)
 
     fake.model = model
+    editor.answer_approvals = True
+    editor.approval_gate = asyncio.Event()  # the user is still reading the prompt
     uri = await start(editor)
+    await editor.wait_for(lambda: editor.approvals, what="the approval prompt")
+    asked.set()
     await asyncio.wait_for(done.wait(), 15)
+    editor.approval_gate.set()  # a late "Allow" for a cancelled call changes nothing
     await editor.wait_for(
         lambda: [d.message for d in editor.livepair_diagnostics(uri)] == ["kept"], what="only the kept hint"
     )
-    answered = {r["name"] + ":" + str(r["id"]) for r in fake.tool_responses()}
-    assert len(answered) == 2  # the early call got no response
+    assert [r["name"] for r in fake.tool_responses()] == ["annotate", "annotate"]
+    assert not (workspace / "ran.txt").exists()
 
 
 async def test_go_away_reconnects_with_the_resumption_handle(editor: EditorClient, fake: FakeLiveServer) -> None:
