@@ -77,7 +77,7 @@ KINDS = [
     (f"requests.post('{SLACK_HOOK}', json=payload)", SLACK_HOOK, "SLACK_TOKEN"),
     (f"> GET /me HTTP/1.1\n> Cookie: session={JWT}\n< 200 OK", JWT, "JWT"),
     (f"stripe.api_key = '{STRIPE}'", STRIPE, "STRIPE_KEY"),
-    (f"//registry.npmjs.org/:_authToken={NPM}", NPM, "NPM_TOKEN"),
+    (f"//npm.internal.example/:_authToken={NPM}", NPM, "NPM_TOKEN"),
     (f"huggingface-cli login --token {HF}", HF, "HUGGINGFACE_TOKEN"),
     (f"curl -H 'Authorization: Bearer {TOKENLIKE}' https://api.example.org", TOKENLIKE, "BEARER_TOKEN"),
     (f"key file:\n{PEM}\nloaded.", PEM, "PRIVATE_KEY"),
