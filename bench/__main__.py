@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each printing its figures against a baseline measured in the same run."""
 
-from bench import bench_digest, bench_lsp, bench_offline, bench_redact
+from bench import bench_digest, bench_lsp, bench_offline, bench_redact, bench_screen, bench_voice
 
 print("== redaction ==")
 bench_redact.run()
@@ -10,3 +10,7 @@ print("\n== daemon over stdio ==")
 bench_lsp.run()
 print("\n== offline advisor ==")
 bench_offline.run()
+print("\n== voice ==")
+bench_voice.run()
+print("\n== screen ==")
+bench_screen.run()

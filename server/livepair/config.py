@@ -5,16 +5,24 @@ it falls back to the default and the caller shows the returned warning to the us
 """
 
 import dataclasses
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, get_args
+from typing import Any, Literal, get_args, get_origin
 
 Proactivity = Literal["quiet", "balanced", "chatty"]
 BackendChoice = Literal["auto", "gemini", "offline"]
 Modality = Literal["audio", "text"]
 ApiVersion = Literal["v1beta", "v1alpha"]
+ReadText = Literal["auto", "always", "off"]
+MediaResolution = Literal["low", "medium"]
+Duplex = Literal["half", "full"]
 
 DEFAULT_MODEL = "gemini-2.5-flash-native-audio-preview-09-2025"
+
+
+def _region(value: str) -> bool:
+    return value == "" or re.fullmatch(r" *-?\d+ *, *-?\d+ *, *[1-9]\d* *, *[1-9]\d* *", value) is not None
 
 
 def _https_url(value: str) -> bool:
@@ -41,6 +49,29 @@ class Settings:
     excerpt_lines: int = field(default=6, metadata={"key": "excerptLines", "range": (0, 50)})
     terminal_tail_lines: int = field(default=40, metadata={"key": "terminalTailLines", "range": (1, 500)})
     max_diagnostics: int = field(default=50, metadata={"key": "maxDiagnostics", "range": (1, 1000)})
+    # voice (docs/architecture.md, "Voice")
+    mic_enabled: bool = field(default=True, metadata={"key": "micEnabled"})
+    mic_device: str = field(default="", metadata={"key": "micDevice"})  # "" default, digits index, else name
+    speaker_device: str = field(default="", metadata={"key": "speakerDevice"})
+    mic_chunk_ms: int = field(default=40, metadata={"key": "micChunkMs", "range": (20, 100)})
+    jitter_ms: int = field(default=80, metadata={"key": "jitterMs", "range": (0, 500)})
+    duplex: Duplex = field(default="half", metadata={"key": "duplex"})
+    barge_in: bool = field(default=False, metadata={"key": "bargeIn"})
+    push_to_talk: bool = field(default=False, metadata={"key": "pushToTalk"})
+    remark_interval_s: int = field(default=120, metadata={"key": "remarkIntervalS", "range": (0, 3600)})
+    # screen (docs/architecture.md, "Screen")
+    screen_enabled: bool = field(default=True, metadata={"key": "screenEnabled"})
+    screen_interval_ms: int = field(default=1000, metadata={"key": "screenIntervalMs", "range": (1000, 60_000)})
+    screen_monitor: int = field(default=0, metadata={"key": "screenMonitor", "range": (-1, 16)})  # 0 auto, -1 all
+    screen_region: str = field(default="", metadata={"key": "screenRegion", "check": _region})  # "x,y,w,h"
+    screen_max_size: int = field(default=768, metadata={"key": "screenMaxSize", "range": (256, 4096)})
+    screen_jpeg_quality: int = field(default=80, metadata={"key": "screenJpegQuality", "range": (30, 95)})
+    screen_keep_alive_s: int = field(default=60, metadata={"key": "screenKeepAliveS", "range": (0, 3600)})
+    screen_change_cells: int = field(default=3, metadata={"key": "screenChangeCells", "range": (1, 10_000)})
+    screen_read_text: ReadText = field(default="auto", metadata={"key": "screenReadText"})
+    screen_exclude: tuple[str, ...] = field(default=(), metadata={"key": "screenExclude"})  # globs, added
+    screen_gitignore: bool = field(default=False, metadata={"key": "screenGitignore"})
+    media_resolution: MediaResolution = field(default="medium", metadata={"key": "mediaResolution"})
 
 
 _FIELDS = {f.metadata["key"]: f for f in dataclasses.fields(Settings)}
@@ -53,6 +84,8 @@ def _validator(f: dataclasses.Field[Any]) -> Callable[[Any], bool]:
     bounds: tuple[int, int] | None = f.metadata.get("range")
 
     def valid(value: Any) -> bool:
+        if get_origin(kind) is tuple:  # a list of strings, e.g. globs
+            return isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
         if choices:
             return value in choices
         if kind is bool:
@@ -91,7 +124,7 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
         if f is None or value is None:
             continue
         if _VALIDATORS[key](value):
-            changes[f.name] = value
+            changes[f.name] = tuple(value) if isinstance(value, list) else value
         else:
             default = getattr(Settings(), f.name)
             warnings.append(f"LivePair setting '{key}' has an invalid value {value!r}; using {default!r}.")

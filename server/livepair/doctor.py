@@ -31,4 +31,10 @@ def run_doctor() -> int:
     )
     print(f"display       {os.environ.get('DISPLAY') or 'none (screen sharing unavailable)'}")
     print(f"espeak-ng     {shutil.which('espeak-ng') or 'not found'}")
+    from livepair.media.devices import describe  # PortAudio loads lazily: only the doctor and voice need it
+
+    lines = describe()
+    print(f"audio         {lines[0]}")
+    for line in lines[1:]:
+        print(f"              {line}")
     return 0 if ok else 1

@@ -31,6 +31,7 @@ from livepair.live.backend import (
     TurnComplete,
     Usage,
 )
+from livepair.live.proactivity import TURN_TAKING
 
 if TYPE_CHECKING:
     from google.genai import types
@@ -74,7 +75,9 @@ class GeminiBackend:
         self._system = system
         self._events: asyncio.Queue[BackendEvent] = asyncio.Queue(maxsize=256)
         self._control: Channel[_Out] = Channel(maxsize=256)
-        self._audio: Channel[bytes] = Channel(maxsize=50)  # ~5 s of 100 ms chunks; older audio is stale
+        # Mic audio and its activity markers, in order; ~5 s of 100 ms chunks, older audio is stale.
+        self._audio: Channel[bytes | str] = Channel(maxsize=50)
+        self._video: Channel[bytes] = Channel(maxsize=1)  # on a slow link only the newest frame is worth sending
         self._tasks = TaskOwner("gemini")
         self._handle: str | None = None
         self._in_turn = False
@@ -104,6 +107,18 @@ class GeminiBackend:
     def send_audio(self, pcm16k: bytes) -> None:
         self._audio.put_nowait(pcm16k)
 
+    def send_activity_start(self) -> None:
+        self._audio.put_nowait("activity_start")
+
+    def send_activity_end(self) -> None:
+        self._audio.put_nowait("activity_end")
+
+    def send_audio_stream_end(self) -> None:
+        self._audio.put_nowait("audio_stream_end")
+
+    def send_video(self, jpeg: bytes) -> None:
+        self._video.put_nowait(jpeg)
+
     def send_tool_response(self, call_id: str, name: str, response: dict[str, Any]) -> None:
         self._control.put_nowait(_Out("tool", (call_id, name, response)))
 
@@ -111,6 +126,7 @@ class GeminiBackend:
         self._closed = True
         self._control.close()
         self._audio.close()
+        self._video.close()
         await self._tasks.cancel_all()
         self._emit(Status("closed", "Session ended."))
 
@@ -166,9 +182,17 @@ class GeminiBackend:
             output_audio_transcription=types.AudioTranscriptionConfig() if audio else None,
             input_audio_transcription=types.AudioTranscriptionConfig(),
             session_resumption=types.SessionResumptionConfig(handle=self._handle),
+            media_resolution=types.MediaResolution.MEDIA_RESOLUTION_LOW
+            if s.media_resolution == "low"
+            else types.MediaResolution.MEDIA_RESOLUTION_MEDIUM,
             context_window_compression=types.ContextWindowCompressionConfig(
                 trigger_tokens=100_000, sliding_window=types.SlidingWindow(target_tokens=60_000)
             ),
+            realtime_input_config=realtime_input_config(s),
+            # Documented for v1alpha only; v1beta may reject the field.
+            proactivity=types.ProactivityConfig(proactive_audio=True)
+            if audio and s.api_version == "v1alpha" and TURN_TAKING[s.proactivity].proactive_audio
+            else None,
         )
 
     async def _main(self) -> None:
@@ -220,9 +244,10 @@ class GeminiBackend:
         recv = tasks.spawn("recv", self._recv_loop(session))
         send = tasks.spawn("send", self._send_loop(session))
         audio = tasks.spawn("audio", self._audio_loop(session))
+        video = tasks.spawn("video", self._video_loop(session))
         again = tasks.spawn("reconnect", self._reconnect.wait())
         try:
-            done, _ = await asyncio.wait({recv, send, audio, again}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({recv, send, audio, video, again}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             await tasks.cancel_all(timeout=1.0)
         for task in done:
@@ -252,8 +277,23 @@ class GeminiBackend:
 
         with contextlib.suppress(ChannelClosed):
             while True:
-                pcm = await self._audio.get()
-                await session.send_realtime_input(audio=types.Blob(data=pcm, mime_type="audio/pcm;rate=16000"))
+                item = await self._audio.get()
+                if isinstance(item, bytes):
+                    await session.send_realtime_input(audio=types.Blob(data=item, mime_type="audio/pcm;rate=16000"))
+                elif item == "activity_start":
+                    await session.send_realtime_input(activity_start=types.ActivityStart())
+                elif item == "activity_end":
+                    await session.send_realtime_input(activity_end=types.ActivityEnd())
+                else:
+                    await session.send_realtime_input(audio_stream_end=True)
+
+    async def _video_loop(self, session: AsyncSession) -> None:
+        from google.genai import types
+
+        with contextlib.suppress(ChannelClosed):
+            while True:
+                jpeg = await self._video.get()
+                await session.send_realtime_input(video=types.Blob(data=jpeg, mime_type="image/jpeg"))
 
     async def _recv_loop(self, session: AsyncSession) -> None:
         while True:
@@ -271,6 +311,7 @@ class GeminiBackend:
                     blob = part.inline_data
                     if blob and blob.data and (blob.mime_type or "").startswith("audio/pcm"):
                         await self._put(AudioOut(blob.data, _rate(blob.mime_type or "")))
+                        await asyncio.sleep(0)  # hand it to the speaker now, not after the rest of a burst
             if sc.input_transcription and sc.input_transcription.text:
                 t = sc.input_transcription
                 await self._put(Transcript("user", t.text or "", bool(t.finished)))
@@ -301,6 +342,33 @@ class GeminiBackend:
             self._go_away_pending = True
             if not self._in_turn:
                 self._reconnect.set()
+
+
+def realtime_input_config(s: Settings) -> types.RealtimeInputConfig:
+    """Turn-taking for the proactivity dial; push-to-talk turns automatic activity detection off."""
+    from google.genai import types
+
+    t = TURN_TAKING[s.proactivity]
+    start = types.StartSensitivity
+    end = types.EndSensitivity
+    return types.RealtimeInputConfig(
+        automatic_activity_detection=types.AutomaticActivityDetection(disabled=True)
+        if s.push_to_talk
+        else types.AutomaticActivityDetection(
+            disabled=False,
+            start_of_speech_sensitivity=start.START_SENSITIVITY_HIGH
+            if t.start_sensitivity == "high"
+            else start.START_SENSITIVITY_LOW,
+            end_of_speech_sensitivity=end.END_SENSITIVITY_HIGH
+            if t.end_sensitivity == "high"
+            else end.END_SENSITIVITY_LOW,
+            prefix_padding_ms=t.prefix_padding_ms,
+            silence_duration_ms=t.silence_ms,
+        ),
+        activity_handling=types.ActivityHandling.START_OF_ACTIVITY_INTERRUPTS
+        if t.interrupts
+        else types.ActivityHandling.NO_INTERRUPTION,
+    )
 
 
 def _rate(mime: str) -> int:

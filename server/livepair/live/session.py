@@ -10,7 +10,8 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from typing import Any, Protocol
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from lsprotocol import types as lsp
 
@@ -39,7 +40,12 @@ from livepair.live.prompt import explain_request
 from livepair.live.tools import Tools
 from livepair.lsp.protocol import SessionState
 
+if TYPE_CHECKING:
+    from livepair.live.voice import VoiceController
+    from livepair.media.screen import ScreenStreamer
+
 log = logging.getLogger(__name__)
+VoiceFactory = Callable[[Callable[[], None]], "VoiceController"]  # gets the status publisher
 
 
 class EditorPort(Protocol):
@@ -60,6 +66,7 @@ class PairSession:
         redactor: Redactor,
         settings: Settings,
         editor: EditorPort,
+        voice: VoiceFactory | None = None,
     ) -> None:
         self.backend = backend
         self._ctx = context
@@ -83,7 +90,13 @@ class PairSession:
         self._tool_advice: dict[str, str] = {}  # call id -> advice id, to retract on cancellation
         self._turn_text: list[str] = []
         self._explaining: deque[str] = deque()  # diagnostic keys whose explain turns are in flight
-        self._unsubscribe = context.on_change(lambda _what: self._dirty.set())
+        self._unsubscribe = context.on_change(self._context_changed)
+        self.voice = voice(self._publish_status) if voice is not None else None
+        self.screen: ScreenStreamer | None = None
+        if settings.screen_enabled and backend.name != "offline":  # the offline advisor keeps everything local
+            from livepair.media.screen import ScreenStreamer  # numpy and Pillow load only when sharing
+
+            self.screen = ScreenStreamer(settings, context, redactor, backend.send_video, self._publish_status)
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -91,11 +104,19 @@ class PairSession:
         await self.backend.start()
         self._tasks.spawn("events", self._event_loop())
         self._tasks.spawn("context", self._context_pump())
+        if self.voice is not None:
+            await self.voice.start()
+        if self.screen is not None:
+            await self.screen.start()
 
     async def stop(self) -> None:
         self._unsubscribe()
         for key in list(self._explaining):
             self._advice.abandon(key)
+        if self.voice is not None:
+            await self.voice.stop()
+        if self.screen is not None:
+            await self.screen.stop()
         await self.backend.close()
         await self._tasks.cancel_all()
         for task in self._tool_tasks.values():
@@ -110,6 +131,8 @@ class PairSession:
     def ask(self, question: str) -> None:
         self._editor.transcript("user", question, True)
         self._flush_context()
+        if self.voice is not None:
+            self.voice.prompted()
         self.backend.send_text(self._redactor.redact(question))
         self._set_state("thinking")
 
@@ -123,6 +146,8 @@ class PairSession:
         name = self._ctx.relative(uri)
         prompt = explain_request(f"{name}:{line + 1}", format_diagnostic(name, diagnostic), line_text)
         self._flush_context()
+        if self.voice is not None:
+            self.voice.prompted()
         self.backend.explain(
             ExplainRequest(uri, line, diagnostic.message, diagnostic.source, line_text, self._redactor.redact(prompt))
         )
@@ -132,6 +157,11 @@ class PairSession:
         return key
 
     # -- background work --------------------------------------------------------------------------
+    def _context_changed(self, what: str) -> None:
+        self._dirty.set()
+        if what == "document" and self.voice is not None:
+            self.voice.typed()  # balanced proactivity: never speak up while the user types
+
     async def _context_pump(self) -> None:
         debounce = self._settings.digest_debounce_ms / 1000
         while True:
@@ -175,16 +205,21 @@ class PairSession:
                     self._turn_text.append(text)
                     self._set_state("speaking")
                 self._editor.transcript(role, text, final)
-            case AudioOut(pcm=pcm):
+            case AudioOut(pcm=pcm, rate=rate):
                 self.audio_bytes_received += len(pcm)
-                self._set_state("speaking")
+                if self.voice is None or self.voice.play(pcm, rate):
+                    self._set_state("speaking")
             case ToolCall():
                 self._start_tool(event)
             case ToolCallCancelled(ids=ids):
                 self._cancel_tools(ids)
             case Interrupted():
+                if self.voice is not None:
+                    self.voice.interrupted()  # silence first: interruption beats everything
                 self._end_turn(interrupted=True)
             case TurnComplete():
+                if self.voice is not None:
+                    self.voice.turn_complete()
                 self._end_turn(interrupted=False)
             case Usage():
                 self.usage = event
@@ -195,6 +230,8 @@ class PairSession:
         if event.state == "connected":
             if not event.resumed:
                 self.digest.reset()  # a fresh model session knows nothing yet
+                if self.screen is not None and self.state == "reconnecting":
+                    self.screen.refresh()  # the new model session has not seen the screen
             self._dirty.set()
             self._set_state("listening", event.message)
         elif event.state in ("connecting", "reconnecting"):
@@ -267,5 +304,7 @@ class PairSession:
                     "responseTokens": u.response_tokens,
                     "totalTokens": u.total_tokens,
                 },
+                "screen": self.screen.state if self.screen is not None else "off",
+                **(self.voice.status() if self.voice is not None else {}),
             }
         )

@@ -28,6 +28,11 @@ CMD_START = "livepair.start"
 CMD_STOP = "livepair.stop"
 CMD_ASK = "livepair.ask"
 CMD_EXPLAIN = "livepair.explain"
+CMD_TOGGLE_MIC = "livepair.toggleMic"
+CMD_TOGGLE_SCREEN = "livepair.toggleScreen"
+CMD_SHOW_SENT_LOG = "livepair.showSentLog"  # returns the path of the local log of what was sent
+CMD_PTT_START = "livepair.pushToTalkStart"  # bind to key down; pushToTalkEnd to key up
+CMD_PTT_END = "livepair.pushToTalkEnd"
 
 SessionState = Literal["idle", "connecting", "listening", "thinking", "speaking", "reconnecting", "error"]
 Role = Literal["user", "model"]
@@ -120,6 +125,7 @@ class EditorState:
     uri: str | None = None
     selection: lsp.Range | None = None
     visible_ranges: list[lsp.Range] = field(default_factory=list)
+    visible_uris: list[str] = field(default_factory=list)  # every document on screen (split editors)
 
     @classmethod
     def parse(cls, params: Any) -> EditorState:
@@ -131,7 +137,10 @@ class EditorState:
         if not isinstance(ranges, list):
             raise PayloadError(f"{EDITOR_STATE}: 'visibleRanges' must be a list")
         visible = [_structure(r, lsp.Range, f"{EDITOR_STATE}: visibleRanges") for r in ranges]
-        return cls(uri=uri, selection=sel, visible_ranges=visible)
+        uris = d.get("visibleUris") or []
+        if not isinstance(uris, list) or not all(isinstance(u, str) for u in uris):
+            raise PayloadError(f"{EDITOR_STATE}: 'visibleUris' must be a list of strings")
+        return cls(uri=uri, selection=sel, visible_ranges=visible, visible_uris=uris)
 
 
 def range_json(r: lsp.Range) -> dict[str, Any]:

@@ -102,6 +102,9 @@ class OfflineBackend:
     def send_audio_stream_end(self) -> None:
         return None
 
+    def send_video(self, jpeg: bytes) -> None:
+        return None  # the advisor does not look at the screen (and the session does not capture for it)
+
     def send_tool_response(self, call_id: str, name: str, response: dict[str, Any]) -> None:
         if "error" in response:
             log.warning("offline advice %s was refused: %s", name, response["error"])

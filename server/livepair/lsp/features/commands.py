@@ -1,16 +1,20 @@
-"""workspace/executeCommand: start, stop, ask, explain."""
+"""workspace/executeCommand: start, stop, ask, explain, toggleMic, pushToTalkStart/End."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
+from livepair.config import Settings
 from livepair.live.backend import Backend
-from livepair.live.session import PairSession
+from livepair.live.session import PairSession, VoiceFactory
 from livepair.lsp import protocol
 from livepair.lsp.protocol import PayloadError
 from livepair.lsp.server import LivePairServer, env_api_key
+
+if TYPE_CHECKING:
+    from livepair.live.voice import VoiceController
 
 NO_KEY = (
     "No Gemini API key. Run 'LivePair: Set API Key' or set GEMINI_API_KEY, "
@@ -44,9 +48,31 @@ async def start_session(ls: LivePairServer, api_key: str | None) -> dict[str, An
         return {"state": "error", "message": NO_KEY}
     else:
         backend = ls.backend_factory(settings, api_key)
-    ls.session = PairSession(backend, ls.context, ls.advice, ls.redactor, settings, ls)
+    ls.session = PairSession(
+        backend, ls.context, ls.advice, ls.redactor, settings, ls, voice=_voice(ls, settings, backend)
+    )
     await ls.session.start()
     return {"state": ls.session.state, "backend": backend.name}
+
+
+def _voice(ls: LivePairServer, settings: Settings, backend: Backend) -> VoiceFactory | None:
+    """Voice for a live model only: the offline advisor neither hears nor speaks."""
+    if backend.name != "gemini":
+        return None
+    from livepair.live.proactivity import error_topics
+    from livepair.live.voice import VoiceController
+
+    def topics() -> list[tuple[str, str]]:
+        return error_topics(ls.context, ls.redactor.redact)
+
+    return lambda on_change: VoiceController(settings, backend, on_change, topics=topics)
+
+
+def _require_voice(ls: LivePairServer) -> VoiceController:
+    voice = _require_session(ls).voice
+    if voice is None:
+        raise PayloadError("Voice needs a Gemini session; the offline advisor has none.")
+    return voice
 
 
 def _require_session(ls: LivePairServer) -> PairSession:
@@ -80,6 +106,35 @@ def register(server: LivePairServer) -> None:
         session = _require_session(ls)
         uri, diagnostic = _target(ls, args)
         return {"ok": True, "key": session.explain(uri, diagnostic)}
+
+    @server.command(protocol.CMD_TOGGLE_SCREEN)
+    def toggle_screen(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        session = _require_session(ls)
+        if session.screen is None:
+            raise PayloadError("Screen sharing is off: it needs a Gemini session and livepair.screenEnabled.")
+        return {"ok": True, "screen": session.screen.toggle()}  # the status notification follows
+
+    @server.command(protocol.CMD_SHOW_SENT_LOG)
+    def show_sent_log(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        from livepair.media.sent_log import ensure
+
+        return {"path": str(ensure())}
+
+    @server.command(protocol.CMD_TOGGLE_MIC)
+    def toggle_mic(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        voice = _require_voice(ls)
+        return {"ok": True, "micOn": voice.toggle_mic(), "mic": voice.mic_link.status()}
+
+    @server.command(protocol.CMD_PTT_START)
+    def push_to_talk_start(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        voice = _require_voice(ls)
+        voice.push_to_talk(True)
+        return {"ok": True, "mic": voice.mic_link.status()}
+
+    @server.command(protocol.CMD_PTT_END)
+    def push_to_talk_end(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        _require_voice(ls).push_to_talk(False)
+        return {"ok": True}
 
 
 def _target(ls: LivePairServer, args: tuple[Any, ...]) -> tuple[str, lsp.Diagnostic]:

@@ -1,0 +1,143 @@
+"""When to send a frame, and which: the policy behind "sees what matters, costs little".
+
+`FrameSampler.offer` is called with every capture (every POLL_S) and a clock reading; it returns a JPEG to send
+or None. Pure and synchronous, so the benchmark replays it on a virtual clock.
+
+- The first frame, a refresh (new model session, resume, gate reopened) and keep-alives are full frames.
+- Cells are compared with what the model last saw (pending) and with the previous capture (moving). A few
+  cells (fewer than `change_cells`) that moved at every one of the last HOT captures are a spinner, a progress
+  counter or a video thumbnail: ignored until they stop.
+- A settled change of at least `change_cells` cells with nothing pending still moving goes at once: the screen
+  has come to rest.
+- Otherwise changes are gathered until `wait_s` after the screen first differed from what the model saw (a burst
+  of typing becomes one frame instead of five), then sent. A blinking cursor reverts before that, so it never
+  costs a frame. `wait_s` is sized to the delivery bound: a change is seen within POLL_S and sent `wait_s`
+  later, within 1.25 s, plus the privacy hold (screen.GRACE_S) and encoding: under the 1.5 s promised.
+- At most one frame every `min_interval_s`.
+- Read-text mode sends the changed region at native resolution instead of the downscaled screen: always, or in
+  "auto" when the region fits `max_side` natively and covers at most a third of the screen (a terminal error,
+  a dialog, a line being typed), where downscaling the whole screen would blur the very text that changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from livepair.media.frames import CELL, Box, cells_box, changed, changed_bands, encode, grow, signature
+
+ReadText = Literal["auto", "always", "off"]
+Reason = Literal["first", "refresh", "change", "keepalive"]
+POLL_S = 0.25  # capture period; judging a capture costs ~0.3 ms of numpy on a still screen, ~2 ms on a busy one
+MIN_CROP = (320, 160)  # a crop keeps some surroundings so the model can tell what it is looking at
+EPS = 0.02  # scheduling jitter tolerated on the clock comparisons
+HOT = 3  # captures in a row a cell must move to count as an animation
+
+
+@dataclass(frozen=True)
+class Policy:
+    min_interval_s: float = 1.0
+    keepalive_s: float = 60.0  # 0: never
+    wait_s: float = 1.0
+    change_cells: int = 3
+    max_side: int = 768
+    quality: int = 80
+    read_text: ReadText = "auto"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    jpeg: bytes
+    width: int
+    height: int
+    reason: Reason
+    crop: Box | None  # the region (pixels of the captured area) when a read-text crop, else None
+    cells: int  # changed cells behind it (0 for first / refresh / keep-alive)
+
+
+class FrameSampler:
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self._seen: np.ndarray | None = None  # signature of what the model last saw
+        self._prev: np.ndarray | None = None  # signature of the previous capture
+        self._last_sent = float("-inf")
+        self._first_seen: float | None = None  # since when the screen has differed from what the model saw
+        self._runs: np.ndarray | None = None  # per cell: captures in a row it moved
+        self._pixels: np.ndarray | None = None  # a copy of the previous capture, to re-profile only what changed
+        self._refresh = False
+
+    def refresh(self) -> None:
+        """The next frame is a full one (the model lost its picture, or the screen was hidden from it)."""
+        self._refresh = True
+
+    def offer(self, bgra: np.ndarray, now: float) -> Outgoing | None:
+        p = self.policy
+        sig = self._signature(bgra)
+        prev, self._prev = self._prev, sig
+        rested = now - self._last_sent >= p.min_interval_s - EPS
+        if self._seen is None or self._seen.shape != sig.shape or self._refresh:
+            if not rested:
+                return None
+            reason: Reason = "first" if self._seen is None else "refresh"
+            self._refresh = False
+            return self._full(bgra, sig, now, reason)
+        pending = changed(sig, self._seen)
+        moving = changed(sig, prev) if prev is not None and prev.shape == sig.shape else pending
+        runs = self._runs if self._runs is not None and self._runs.shape == moving.shape else np.zeros(moving.shape)
+        self._runs = runs = (runs + 1) * moving
+        hot = runs >= HOT
+        if int(hot.sum()) < p.change_cells:
+            pending &= ~hot
+        if not pending.any():
+            self._first_seen = None
+        elif self._first_seen is None:
+            self._first_seen = now
+        if rested and self._first_seen is not None:
+            at_rest = int((pending & ~moving).sum()) >= p.change_cells and not (pending & moving).any()
+            if at_rest or now - self._first_seen >= p.wait_s - EPS:
+                return self._change(bgra, sig, pending, now)
+        if p.keepalive_s > 0 and now - self._last_sent >= p.keepalive_s - EPS:
+            return self._full(bgra, sig, now, "keepalive")
+        return None
+
+    def _signature(self, bgra: np.ndarray) -> np.ndarray:
+        """The capture's signature, recomputed only for the bands whose pixels changed since the previous one."""
+        last, prev = self._pixels, self._prev
+        if last is None or prev is None or last.shape != bgra.shape or not bgra.flags["C_CONTIGUOUS"]:
+            self._pixels = bgra.copy()
+            return signature(bgra)
+        bands = changed_bands(bgra, last)
+        if len(bands) * 2 > len(prev):  # most of the screen changed (a scroll, a new window): all at once
+            np.copyto(last, bgra)
+            return signature(bgra)
+        sig = prev.copy() if len(bands) else prev  # signatures are never modified once made
+        for r in bands:
+            rows = slice(r * CELL, (r + 1) * CELL)
+            sig[r] = signature(bgra[rows])[0]
+            last[rows] = bgra[rows]
+        return sig
+
+    def _full(self, bgra: np.ndarray, sig: np.ndarray, now: float, reason: Reason) -> Outgoing:
+        out = encode(bgra, self.policy.max_side, self.policy.quality)
+        self._sent(sig, now)
+        return Outgoing(out.jpeg, out.width, out.height, reason, None, 0)
+
+    def _change(self, bgra: np.ndarray, sig: np.ndarray, pending: np.ndarray, now: float) -> Outgoing:
+        p = self.policy
+        h, w = bgra.shape[:2]
+        box = grow(cells_box(pending), *MIN_CROP, w, h)
+        fits = max(box.w, box.h) <= p.max_side and box.area * 3 <= w * h
+        crop = p.read_text == "always" or (p.read_text == "auto" and fits and max(w, h) > p.max_side)
+        if crop and box.area < w * h:
+            out = encode(bgra[box.y : box.y + box.h, box.x : box.x + box.w], p.max_side, p.quality, text=True)
+        else:
+            out, box = encode(bgra, p.max_side, p.quality), None
+        self._sent(sig, now)  # the box covers every pending cell, so the model is now up to date everywhere
+        return Outgoing(out.jpeg, out.width, out.height, "change", box, int(pending.sum()))
+
+    def _sent(self, sig: np.ndarray, now: float) -> None:
+        self._seen = sig
+        self._last_sent = now
+        self._first_seen = None

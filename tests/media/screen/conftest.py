@@ -1,0 +1,70 @@
+"""Fixtures for screen tests: a real X display (Xvfb), a scriptable screen on it, the fake Live server, and the
+real daemon over stdio with DISPLAY pointing at that display."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from livepair.scenario import write_workspace
+from tests.fakes.live_server import FakeLiveServer
+from tests.lsp.conftest import API_KEY, GITHUB_TOKEN, settings_for
+from tests.lsp.harness import EditorClient, start_editor
+from tests.media.xvfb import Painter, Xvfb
+
+StartDaemon = Callable[..., Awaitable[EditorClient]]
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> Iterator[Xvfb]:
+    display = Xvfb(1280, 800).start()
+    yield display
+    display.stop()
+
+
+@pytest.fixture
+async def painter(xvfb: Xvfb) -> AsyncIterator[Painter]:
+    p = await Painter.start(xvfb.display)
+    yield p
+    await p.close()
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    root = tmp_path / "ws"
+    write_workspace(root)
+    (root / "settings_local.py").write_text(f'GITHUB_TOKEN = "{GITHUB_TOKEN}"\nDEBUG = True\n')
+    (root / ".env").write_text("DATABASE_URL=postgres://localhost/dev\n")
+    return root
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeLiveServer]:
+    async with FakeLiveServer(api_key=API_KEY) as server:
+        yield server
+        server.raise_errors()
+
+
+@pytest.fixture
+async def start_daemon(workspace: Path, fake: FakeLiveServer, xvfb: Xvfb, tmp_path: Path) -> AsyncIterator[StartDaemon]:
+    """Start the daemon on the Xvfb display (or none: `display=False`), with screen settings on top of the
+    usual test settings; the sent log goes to tmp_path/state."""
+    clients: list[EditorClient] = []
+
+    async def start(display: bool = True, **settings: Any) -> EditorClient:
+        env = fake.subprocess_env()
+        for name in ("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL"):
+            env.pop(name, None)
+        env["LIVEPAIR_STATE_DIR"] = str(tmp_path / "state")
+        env["DISPLAY"] = xvfb.display if display else ""  # empty, not absent: the runner's own DISPLAY is inherited
+        env["WAYLAND_DISPLAY"] = ""
+        client = await start_editor(workspace, env, settings_for(fake, **settings))
+        clients.append(client)
+        return client
+
+    yield start
+    for client in clients:
+        await client.lsp.shutdown_session()
