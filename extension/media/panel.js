@@ -1,0 +1,80 @@
+// The LivePair panel: renders the state the extension posts; every text goes in through textContent.
+(function () {
+  const vscode = acquireVsCodeApi();
+  const $ = (id) => document.getElementById(id);
+  const state = $("state");
+  const toggle = $("toggle");
+  const turns = $("turns");
+  const advice = $("advice");
+  let stick = true;
+
+  function el(tag, cls, text) {
+    const node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function renderTurns(list) {
+    $("no-turns").hidden = list.length > 0;
+    turns.replaceChildren(
+      ...list.map((t) => {
+        const li = el("li", `turn ${t.role}${t.final ? "" : " partial"}`);
+        li.append(el("span", "who", t.role === "user" ? "You" : "Senior dev"), el("p", "text", t.text));
+        return li;
+      }),
+    );
+    if (stick) turns.lastElementChild?.scrollIntoView({ block: "end" });
+  }
+
+  function renderAdvice(list) {
+    $("no-advice").hidden = list.length > 0;
+    advice.replaceChildren(
+      ...list.map((a) => {
+        const li = el("li", `advice ${a.severity}${a.stale ? " stale" : ""}`);
+        const link = el("a", "where", a.where);
+        link.href = "#";
+        link.title = "Go to the line";
+        link.addEventListener("click", (e) => {
+          e.preventDefault();
+          vscode.postMessage({ type: "reveal", uri: a.uri, range: a.range });
+        });
+        li.append(link, el("p", "message", a.message));
+        if (a.fix && !a.stale) {
+          const fix = el("button", "fix", `Apply fix: ${a.fix.title}`);
+          fix.type = "button";
+          fix.addEventListener("click", () => vscode.postMessage({ type: "applyFix", id: a.id }));
+          li.append(fix);
+        }
+        if (a.stale) li.append(el("span", "note", "(the code changed since)"));
+        return li;
+      }),
+    );
+  }
+
+  window.addEventListener("message", (event) => {
+    const m = event.data;
+    if (!m || m.type !== "state") return;
+    state.textContent = m.status.label;
+    state.title = m.status.tooltip;
+    state.className = `state ${m.status.tone}`;
+    toggle.textContent = m.status.active ? "Stop pairing" : "Pair with senior dev";
+    renderTurns(m.turns);
+    renderAdvice(m.advice);
+  });
+
+  document.querySelector("main").addEventListener("scroll", (e) => {
+    const t = e.target;
+    stick = t.scrollTop + t.clientHeight >= t.scrollHeight - 8;
+  });
+  toggle.addEventListener("click", () => vscode.postMessage({ type: "toggle" }));
+  $("ask").addEventListener("submit", (e) => {
+    e.preventDefault();
+    const q = $("question");
+    if (q.value.trim()) {
+      vscode.postMessage({ type: "ask", text: q.value.trim() });
+      q.value = "";
+    }
+  });
+  vscode.postMessage({ type: "ready" });
+})();

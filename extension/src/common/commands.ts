@@ -1,0 +1,58 @@
+/** The palette commands, wired to the session, the daemon and the key store. */
+
+import * as vscode from "vscode";
+import type { ApiKeyStore } from "./apiKey";
+import { Commands } from "./constants";
+import type { Daemon } from "./daemon";
+import { log } from "./log";
+import type { ConversationPanel } from "./panelView";
+import type { PairingSession } from "./session";
+
+export function registerCommands(
+  daemon: Daemon,
+  session: PairingSession,
+  keys: ApiKeyStore,
+  panel: ConversationPanel,
+): vscode.Disposable[] {
+  const register = (id: string, run: (...args: unknown[]) => unknown) =>
+    vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await run(...args);
+      } catch (err) {
+        log().error(`${id}: ${err instanceof Error ? err.message : String(err)}`);
+        void vscode.window.showErrorMessage(`LivePair: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    });
+  return [
+    register(Commands.start, () => session.start()),
+    register(Commands.stop, () => session.stop()),
+    register(Commands.toggleSession, () => session.toggle()),
+    register(Commands.toggleMic, () => session.toggleDevice("mic")),
+    register(Commands.toggleScreen, () => session.toggleDevice("screen")),
+    register(Commands.pushToTalk, () => session.pushToTalk()),
+    register(Commands.showSentLog, () => session.showSentLog()),
+    register(Commands.ask, (question) => session.ask(typeof question === "string" ? question : undefined)),
+    register(Commands.explain, (uri, diagnostic) => session.explain(uri, diagnostic)),
+    register(Commands.setApiKey, async () => {
+      if (await keys.prompt()) {
+        const restart = session.active ? "Restart Session" : undefined;
+        const picked = await vscode.window.showInformationMessage(
+          "LivePair: API key saved in secret storage.",
+          ...(restart ? [restart] : []),
+        );
+        if (picked === restart && restart) {
+          await session.stop();
+          await session.start();
+        }
+      }
+    }),
+    register(Commands.clearApiKey, async () => {
+      await keys.clear();
+      void vscode.window.showInformationMessage("LivePair: API key removed from secret storage.");
+    }),
+    register(Commands.showLog, () => log().show(true)),
+    register(Commands.restart, () => daemon.restart()),
+    register(Commands.installDaemon, () => daemon.installAndStart()),
+    register(Commands.clearConversation, () => panel.clear()),
+  ];
+}

@@ -1,0 +1,171 @@
+/**
+ * What the status bar (and the panel header) show for the daemon's phase and the session's livepair/status.
+ * Pure, so every state's text, icon and click action is tested.
+ */
+
+import { Commands } from "./constants";
+import type { StatusParams } from "./protocol";
+
+/** Where the daemon process is (the session state only means something once it is ready). */
+export type DaemonPhase = "starting" | "ready" | "needsSetup" | "failed" | "stopped";
+
+export type Tone = "normal" | "active" | "warning" | "error";
+
+export interface StatusDisplay {
+  /** Status bar text with codicons, e.g. "$(mic-filled) LivePair: listening". */
+  text: string;
+  /** Plain words for the state ("listening"), used by the panel and accessibility. */
+  label: string;
+  tooltip: string;
+  tone: Tone;
+  /** Command run when the status bar item is clicked. */
+  command: string;
+  /** Whether a session is running (drives the start/stop button and context key). */
+  active: boolean;
+}
+
+const ACTIVE_STATES = new Set(["connecting", "listening", "thinking", "speaking", "reconnecting", "paused"]);
+
+export function isSessionActive(status: StatusParams | null | undefined): boolean {
+  return !!status && ACTIVE_STATES.has(status.state);
+}
+
+interface StateLook {
+  icon: string;
+  label: string;
+  tone: Tone;
+}
+
+const LOOKS: Record<string, StateLook> = {
+  connecting: { icon: "$(loading~spin)", label: "connecting…", tone: "active" },
+  listening: { icon: "$(mic-filled)", label: "listening", tone: "active" },
+  thinking: { icon: "$(loading~spin)", label: "thinking…", tone: "active" },
+  speaking: { icon: "$(unmute)", label: "speaking", tone: "active" },
+  reconnecting: { icon: "$(sync~spin)", label: "reconnecting…", tone: "warning" },
+  paused: { icon: "$(debug-pause)", label: "paused", tone: "active" },
+  error: { icon: "$(error)", label: "error", tone: "error" },
+};
+
+function formatTokens(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+/** The microphone's state: "on", "off", "muted", "unavailable", or undefined when the daemon does not say. */
+export function micState(status: StatusParams): string | undefined {
+  const mic = status.mic;
+  if (typeof mic === "boolean") {
+    return mic ? "on" : "off";
+  }
+  return mic && typeof mic === "object" ? mic.state : undefined;
+}
+
+function deviceLine(name: string, device: StatusParams["speaker"] | boolean | undefined): string | undefined {
+  if (device === undefined || device === null) {
+    return undefined;
+  }
+  if (typeof device === "boolean") {
+    return `${name}: ${device ? "on" : "off"}`;
+  }
+  const detail = device.reason ? ` — ${device.reason}` : device.device ? ` (${device.device})` : "";
+  return `${name}: ${device.state}${detail}`;
+}
+
+function sessionTooltip(status: StatusParams, label: string): string {
+  const lines = [`LivePair: ${label}`];
+  if (status.message) {
+    lines.push(status.message);
+  }
+  if (status.backend === "offline") {
+    lines.push("Backend: offline advisor (nothing leaves this machine)");
+  } else if (status.backend) {
+    lines.push(`Backend: ${status.backend === "gemini" ? "Gemini Live" : status.backend}`);
+  }
+  const mic = deviceLine("Microphone", status.mic);
+  if (mic) {
+    lines.push(status.pushToTalk ? `${mic} (push to talk)` : mic);
+  }
+  const speaker = deviceLine("Speaker", status.speaker);
+  if (speaker && status.speaker && typeof status.speaker === "object" && status.speaker.state !== "on") {
+    lines.push(speaker);
+  }
+  if (typeof status.screen === "string" && status.screen !== "off") {
+    lines.push(`Screen: ${status.screen}`);
+  } else if (status.screen === true) {
+    lines.push("Screen: sharing");
+  }
+  if (status.usage && status.usage.totalTokens > 0) {
+    lines.push(`Tokens this session: ${formatTokens(status.usage.totalTokens)}`);
+  }
+  return lines.join("\n");
+}
+
+function stateIcon(status: StatusParams, look: StateLook): string {
+  if (status.state !== "listening") {
+    return look.icon;
+  }
+  if (status.voice === "userSpeaking") {
+    return "$(record)";
+  }
+  const mic = micState(status);
+  return mic === undefined || mic === "on" ? look.icon : "$(eye)"; // no microphone: it watches the editor only
+}
+
+export function describeStatus(phase: DaemonPhase, status: StatusParams | null, phaseMessage = ""): StatusDisplay {
+  switch (phase) {
+    case "starting":
+      return {
+        text: "$(loading~spin) LivePair",
+        label: "starting",
+        tooltip: `LivePair: ${phaseMessage || "starting the daemon…"}`,
+        tone: "normal",
+        command: Commands.showLog,
+        active: false,
+      };
+    case "needsSetup":
+      return {
+        text: "$(warning) LivePair: set up",
+        label: "needs setup",
+        tooltip: `LivePair needs its daemon.${phaseMessage ? `\n${phaseMessage}` : ""}\nClick to install it.`,
+        tone: "warning",
+        command: Commands.installDaemon,
+        active: false,
+      };
+    case "failed":
+    case "stopped":
+      return {
+        text: "$(error) LivePair: stopped",
+        label: "daemon stopped",
+        tooltip: `LivePair's daemon is not running.${phaseMessage ? `\n${phaseMessage}` : ""}\nClick to restart it.`,
+        tone: "error",
+        command: Commands.restart,
+        active: false,
+      };
+    case "ready":
+      break;
+  }
+  if (!status || status.state === "idle") {
+    const hint = status?.message && status.message !== "Session stopped." ? `\n${status.message}` : "";
+    return {
+      text: "$(comment-discussion) Pair with senior dev",
+      label: "idle",
+      tooltip: `LivePair: click to pair with a senior dev.${hint}`,
+      tone: "normal",
+      command: Commands.toggleSession,
+      active: false,
+    };
+  }
+  const look = LOOKS[status.state] ?? { icon: "$(question)", label: status.state, tone: "normal" as Tone };
+  const icon = stateIcon(status, look);
+  const who = status.backend === "offline" ? "LivePair (offline advisor)" : "LivePair";
+  const active = isSessionActive(status);
+  const click = active ? "Click to stop pairing." : "Click to try again.";
+  const sharing = status.screen === "sharing" || status.screen === true ? " $(device-desktop)" : "";
+  return {
+    text: `${icon} ${who}: ${look.label}${sharing}`,
+    label: look.label,
+    tooltip: `${sessionTooltip(status, look.label)}\n${click}`,
+    tone: look.tone,
+    command: Commands.toggleSession,
+    active,
+  };
+}

@@ -1,0 +1,107 @@
+/**
+ * LivePair: pair with a senior dev. Activation wires the pieces together and starts the daemon in the background;
+ * everything the user sees is live before the daemon answers.
+ */
+
+import * as vscode from "vscode";
+import { askApproval } from "./common/approvalPrompt";
+import { ApiKeyStore } from "./common/apiKey";
+import { registerCommands } from "./common/commands";
+import { SETTINGS_SECTION, Views } from "./common/constants";
+import { ContextForwarders } from "./common/contextForwarders";
+import { Daemon } from "./common/daemon";
+import { InlineDecorations } from "./common/inlineDecorations";
+import { createLog, log } from "./common/log";
+import { ConversationPanel } from "./common/panelView";
+import { PairingSession } from "./common/session";
+import { daemonSettings, extensionSettings, settingsImpact } from "./common/settings";
+import { StatusBar } from "./common/statusBar";
+
+let daemon: Daemon | undefined;
+
+function config(): vscode.WorkspaceConfiguration {
+  return vscode.workspace.getConfiguration(SETTINGS_SECTION);
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  const began = performance.now();
+  const channel = createLog();
+  context.subscriptions.push(channel);
+  const version = (context.extension.packageJSON as { version?: string }).version ?? "?";
+  log().info(`LivePair ${version} activating (VS Code ${vscode.version})`);
+
+  const keys = new ApiKeyStore(context.secrets);
+  daemon = new Daemon({
+    context,
+    python: () => extensionSettings((k) => config().get(k)).python,
+    settings: () => daemonSettings((k) => config().get(k)),
+    approve: askApproval,
+  });
+  const forwarders = new ContextForwarders(
+    (method, params) => daemon?.notify(method, params),
+    () => extensionSettings((k) => config().get(k)).shareTerminalOutput,
+  );
+  const session = new PairingSession(daemon, keys, () => forwarders.flush());
+  const statusBar = new StatusBar(daemon, session);
+  const panel = new ConversationPanel(context.extensionUri, daemon, session, statusBar);
+  const decorations = new InlineDecorations(() => {
+    const s = extensionSettings((k) => config().get(k));
+    return { enabled: s.inlineHints, maxLength: s.inlineHintMaxLength };
+  });
+
+  context.subscriptions.push(
+    keys,
+    daemon,
+    forwarders,
+    session,
+    statusBar,
+    panel,
+    decorations,
+    vscode.window.registerWebviewViewProvider(Views.conversation, panel),
+    ...registerCommands(daemon, session, keys, panel),
+    daemon.onPhase((phase) => {
+      if (phase === "ready") {
+        forwarders.resync();
+      }
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration(`${SETTINGS_SECTION}.inlineHints`)) {
+        decorations.refresh();
+      }
+      const impact = settingsImpact((key) => e.affectsConfiguration(`${SETTINGS_SECTION}.${key}`));
+      void applySettingsChange(impact, session);
+    }),
+  );
+
+  // The daemon starts in the background and the key is read ahead: activation returns at once.
+  void daemon.start();
+  void keys.get();
+  log().info(`activated in ${(performance.now() - began).toFixed(1)} ms`);
+}
+
+async function applySettingsChange(impact: ReturnType<typeof settingsImpact>, session: PairingSession): Promise<void> {
+  if (!daemon || impact === "none") {
+    return;
+  }
+  if (impact === "restartDaemon") {
+    log().info("settings: the Python changed; restarting the daemon");
+    await daemon.restart();
+    return;
+  }
+  daemon.sendSettings();
+  if (impact === "notifyDaemonNewSession" && session.active) {
+    const picked = await vscode.window.showInformationMessage(
+      "LivePair: the new settings apply when the session restarts.",
+      "Restart Session",
+    );
+    if (picked === "Restart Session") {
+      await session.stop();
+      await session.start();
+    }
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await daemon?.stop();
+  daemon = undefined;
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from "vitest";
+import { describeApproval, lineSpan } from "../../src/common/approvalText";
+import type { ApprovalParams, Range } from "../../src/common/protocol";
+
+const R = (sl: number, sc: number, el: number, ec: number): Range => ({
+  start: { line: sl, character: sc },
+  end: { line: el, character: ec },
+});
+const ctx = {
+  relative: (uri: string) => uri.replace("file:///ws/", ""),
+  textAt: (_uri: string, range: Range) => (range.start.line === 7 ? 'with open("data/config.json") as fh:\n' : undefined),
+};
+
+describe("describeApproval", () => {
+  it("shows an edit as file, lines, and the exact text before and after", () => {
+    const params: ApprovalParams = {
+      kind: "edit",
+      title: "Open the config next to f.py",
+      edit: {
+        changes: {
+          "file:///ws/f.py": [{ range: R(7, 0, 8, 0), newText: 'with open(Path(__file__).parent / "config.json") as fh:\n' }],
+        },
+      },
+    };
+    const text = describeApproval(params, ctx);
+    expect(text).toEqual({
+      message: "LivePair wants to edit f.py: Open the config next to f.py",
+      detail: [
+        "f.py, line 8: replace",
+        '− with open("data/config.json") as fh:',
+        '+ with open(Path(__file__).parent / "config.json") as fh:',
+      ].join("\n"),
+    });
+  });
+
+  it("counts files, shows insertions and deletions, and puts the model's reason first", () => {
+    const params: ApprovalParams = {
+      kind: "edit",
+      title: "",
+      detail: "Add the import and drop the dead code.",
+      edit: {
+        documentChanges: [
+          { textDocument: { uri: "file:///ws/a.py", version: 3 }, edits: [{ range: R(0, 0, 0, 0), newText: "import os\n" }] },
+          { textDocument: { uri: "file:///ws/b.py" }, edits: [{ range: R(2, 0, 5, 0), newText: "" }] },
+        ],
+      },
+    };
+    const text = describeApproval(params, { relative: ctx.relative });
+    expect("message" in text && text.message).toBe("LivePair wants to edit 2 files.");
+    expect("detail" in text && text.detail).toBe(
+      ["Add the import and drop the dead code.", "", "a.py, line 1: insert", "+ import os", "", "b.py, lines 3–5: delete"].join("\n"),
+    );
+  });
+
+  it("shows a command exactly, with where it runs", () => {
+    const text = describeApproval(
+      { kind: "command", title: "Run the tests", command: "pytest -q tests/test_f.py", cwd: "/ws" },
+      ctx,
+    );
+    expect(text).toEqual({
+      message: "LivePair wants to run a command: Run the tests",
+      detail: "$ pytest -q tests/test_f.py\nin /ws",
+    });
+  });
+
+  it("caps a long edit", () => {
+    const newText = Array.from({ length: 100 }, (_, i) => `x${i}`).join("\n");
+    const text = describeApproval(
+      { kind: "edit", title: "t", edit: { changes: { "file:///ws/f.py": [{ range: R(0, 0, 0, 0), newText }] } } },
+      ctx,
+    );
+    expect("detail" in text && text.detail).toContain("… and 60 more lines");
+  });
+
+  it("refuses malformed requests instead of asking", () => {
+    expect(describeApproval({ kind: "edit", title: "t" }, ctx)).toEqual({ error: "an edit request without any edit" });
+    expect(describeApproval({ kind: "command", title: "t", command: "  " }, ctx)).toEqual({
+      error: "a command request without a command",
+    });
+    expect("error" in describeApproval({ kind: "delete" } as unknown as ApprovalParams, ctx)).toBe(true);
+  });
+});
+
+describe("lineSpan", () => {
+  it("counts whole lines in human numbering", () => {
+    expect(lineSpan(R(7, 0, 7, 10))).toBe("line 8");
+    expect(lineSpan(R(7, 0, 8, 0))).toBe("line 8");
+    expect(lineSpan(R(7, 4, 9, 2))).toBe("lines 8–10");
+  });
+});

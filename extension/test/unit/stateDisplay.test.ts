@@ -1,0 +1,111 @@
+import { describe, expect, it } from "vitest";
+import { Commands } from "../../src/common/constants";
+import type { StatusParams } from "../../src/common/protocol";
+import { describeStatus, isSessionActive } from "../../src/common/stateDisplay";
+
+const status = (state: string, extra: Partial<StatusParams> = {}): StatusParams => ({
+  state,
+  backend: "gemini",
+  message: "",
+  usage: null,
+  ...extra,
+});
+
+describe("describeStatus", () => {
+  it("shows the daemon's phase until it is ready", () => {
+    expect(describeStatus("starting", null)).toMatchObject({ text: "$(loading~spin) LivePair", active: false });
+    const setup = describeStatus("needsSetup", null, "No Python found.");
+    expect(setup.text).toBe("$(warning) LivePair: set up");
+    expect(setup.command).toBe(Commands.installDaemon);
+    expect(setup.tooltip).toContain("No Python found.");
+    const failed = describeStatus("failed", status("listening"), "crashed 4 times");
+    expect(failed).toMatchObject({ tone: "error", command: Commands.restart, active: false });
+    expect(failed.tooltip).toContain("crashed 4 times");
+  });
+
+  it("offers to pair when idle", () => {
+    for (const s of [null, status("idle", { backend: null })]) {
+      const d = describeStatus("ready", s);
+      expect(d.text).toBe("$(comment-discussion) Pair with senior dev");
+      expect(d.command).toBe(Commands.toggleSession);
+      expect(d.active).toBe(false);
+    }
+  });
+
+  it.each([
+    ["connecting", "$(loading~spin) LivePair: connecting…", "active"],
+    ["listening", "$(mic-filled) LivePair: listening", "active"],
+    ["thinking", "$(loading~spin) LivePair: thinking…", "active"],
+    ["speaking", "$(unmute) LivePair: speaking", "active"],
+    ["reconnecting", "$(sync~spin) LivePair: reconnecting…", "warning"],
+    ["paused", "$(debug-pause) LivePair: paused", "active"],
+  ])("%s -> %s", (state, text, tone) => {
+    const d = describeStatus("ready", status(state));
+    expect(d.text).toBe(text);
+    expect(d.tone).toBe(tone);
+    expect(d.active).toBe(true);
+    expect(d.command).toBe(Commands.toggleSession);
+    expect(d.tooltip).toContain("Click to stop pairing.");
+  });
+
+  it("shows an error with its reason, and a click retries", () => {
+    const d = describeStatus("ready", status("error", { message: "API key not valid." }));
+    expect(d.text).toBe("$(error) LivePair: error");
+    expect(d.tone).toBe("error");
+    expect(d.active).toBe(false);
+    expect(d.tooltip).toContain("API key not valid.");
+    expect(d.tooltip).toContain("Click to try again.");
+  });
+
+  it("names the offline advisor", () => {
+    const d = describeStatus("ready", status("listening", { backend: "offline" }));
+    expect(d.text).toBe("$(mic-filled) LivePair (offline advisor): listening");
+    expect(d.tooltip).toContain("offline advisor");
+  });
+
+  it("shows the devices the daemon reports", () => {
+    const d = describeStatus(
+      "ready",
+      status("listening", {
+        mic: { state: "unavailable", device: "", reason: "No audio input device found." },
+        speaker: { state: "on", device: "Speakers" },
+        screen: "sharing",
+      }),
+    );
+    expect(d.text).toBe("$(eye) LivePair: listening $(device-desktop)");
+    expect(d.tooltip).toContain("Microphone: unavailable — No audio input device found.");
+    expect(d.tooltip).not.toContain("Speaker:");
+    expect(d.tooltip).toContain("Screen: sharing");
+    const talking = describeStatus("ready", status("listening", { mic: { state: "on", device: "USB" }, voice: "userSpeaking" }));
+    expect(talking.text).toBe("$(record) LivePair: listening");
+    expect(talking.tooltip).toContain("Microphone: on (USB)");
+    const paused = describeStatus("ready", status("listening", { screen: "paused: sensitive file visible" }));
+    expect(paused.text).toBe("$(mic-filled) LivePair: listening");
+    expect(paused.tooltip).toContain("Screen: paused: sensitive file visible");
+  });
+
+  it("shows a muted microphone and the tokens used", () => {
+    const d = describeStatus(
+      "ready",
+      status("listening", { mic: false, usage: { promptTokens: 1000, responseTokens: 234, totalTokens: 1234 } }),
+    );
+    expect(d.text.startsWith("$(eye)")).toBe(true);
+    expect(d.tooltip).toContain("Microphone: off");
+    expect(d.tooltip).toContain("Tokens this session: 1,234");
+    expect(d.tooltip).toContain("Backend: Gemini Live");
+  });
+
+  it("shows a state it does not know instead of failing", () => {
+    expect(describeStatus("ready", status("warming-up")).text).toBe("$(question) LivePair: warming-up");
+  });
+});
+
+describe("isSessionActive", () => {
+  it("is true only while a session runs", () => {
+    expect(isSessionActive(null)).toBe(false);
+    expect(isSessionActive(status("idle"))).toBe(false);
+    expect(isSessionActive(status("error"))).toBe(false);
+    expect(isSessionActive(status("connecting"))).toBe(true);
+    expect(isSessionActive(status("speaking"))).toBe(true);
+  });
+});

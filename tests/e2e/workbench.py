@@ -1,0 +1,129 @@
+"""High-level actions on VS Code's workbench in the browser, waiting on conditions rather than sleeping."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.async_api import FrameLocator, Locator, Page
+
+DEFAULT_TIMEOUT_MS = 30_000
+
+# Text of every ::before/::after pseudo element in the editor's lines: how VS Code renders decoration text.
+_DECORATION_TEXTS = """
+() => {
+  const out = [];
+  for (const el of document.querySelectorAll('.monaco-editor .view-lines span, .monaco-editor .view-overlays div')) {
+    for (const pseudo of ['::before', '::after']) {
+      const c = getComputedStyle(el, pseudo).content;
+      if (c && c !== 'none' && c !== 'normal' && c !== '""') out.push(c);
+    }
+  }
+  return out;
+}
+"""
+
+
+async def eventually(check: Callable[[], bool], what: str, timeout_s: float = 30.0) -> None:
+    """Poll a condition outside the page (processes, logs) until it holds."""
+    deadline = time.monotonic() + timeout_s
+    while not check():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"still not {what} after {timeout_s} s")
+        await asyncio.sleep(0.1)
+
+
+class Workbench:
+    def __init__(self, page: Page, artifacts: Path) -> None:
+        self.page = page
+        self.artifacts = artifacts
+        self._shots = 0
+
+    async def open(self, url: str) -> None:
+        await self.page.goto(url)
+        await self.page.locator(".monaco-workbench").wait_for(timeout=60_000)
+
+    async def screenshot(self, name: str) -> Path:
+        self._shots += 1
+        path = self.artifacts / f"{self._shots:02d}-{name}.png"
+        await self.page.screenshot(path=str(path))
+        return path
+
+    # -- status bar ------------------------------------------------------------------------------------
+    def status_item(self, text: str | re.Pattern[str]) -> Locator:
+        return self.page.locator("#workbench\\.parts\\.statusbar .statusbar-item", has_text=text)
+
+    async def wait_status(self, text: str | re.Pattern[str], timeout_ms: int = DEFAULT_TIMEOUT_MS) -> Locator:
+        item = self.status_item(text).first
+        await item.wait_for(timeout=timeout_ms)
+        return item
+
+    # -- commands and files --------------------------------------------------------------------------
+    async def run_command(self, title: str, *, opens_input: bool = False) -> None:
+        """Run a command by its palette title (F1, type, Enter); `opens_input` if it asks for input next."""
+        await self.page.keyboard.press("F1")
+        box = self.page.locator(".quick-input-widget input")
+        await box.wait_for()
+        await box.fill(f">{title}")
+        row = self.page.locator(".quick-input-list .monaco-list-row", has_text=title).first
+        await row.wait_for()
+        await box.press("Enter")
+        if not opens_input:
+            await self.page.locator(".quick-input-widget").wait_for(state="hidden")
+
+    async def open_file(self, name: str, expect_text: str) -> None:
+        await self.page.keyboard.press("Control+P")
+        box = self.page.locator(".quick-input-widget input")
+        await box.wait_for()
+        await box.fill(name)
+        await self.page.locator(".quick-input-list .monaco-list-row", has_text=name).first.wait_for()
+        await box.press("Enter")
+        await self.editor_line(expect_text).wait_for()
+
+    def editor_line(self, text: str) -> Locator:
+        return self.page.locator(".monaco-editor .view-line", has_text=text).first
+
+    async def editor_text(self) -> str:
+        return await self.page.locator(".monaco-editor .view-lines").first.inner_text()
+
+    async def decoration_texts(self) -> list[str]:
+        return await self.page.evaluate(_DECORATION_TEXTS)
+
+    # -- terminal ------------------------------------------------------------------------------------
+    async def run_in_terminal(self, command: str) -> None:
+        await self.run_command("Terminal: Create New Terminal")
+        rows = self.page.locator(".terminal-wrapper.active .xterm-rows")
+        await rows.wait_for()
+        # A prompt means bash has loaded VS Code's shell integration (injected at launch).
+        await self.page.wait_for_function(
+            """() => { const r = document.querySelector('.terminal-wrapper.active .xterm-rows');
+                       return !!r && /[$#]\\s*$/m.test(r.innerText); }""",
+            timeout=DEFAULT_TIMEOUT_MS,
+        )
+        await self.page.locator(".terminal-wrapper.active .xterm-helper-textarea").focus()
+        await self.page.keyboard.type(command)
+        await self.page.keyboard.press("Enter")
+
+    async def terminal_text(self) -> str:
+        return await self.page.locator(".terminal-wrapper.active .xterm-rows").inner_text()
+
+    # -- panels --------------------------------------------------------------------------------------
+    def problems(self) -> Locator:
+        return self.page.locator(".markers-panel")
+
+    def webview(self) -> FrameLocator:
+        """The content of the (only) visible webview: VS Code nests it in two iframes."""
+        return self.page.frame_locator("iframe.webview.ready").frame_locator("iframe#active-frame")
+
+    # -- hover and quick fix ---------------------------------------------------------------------------
+    async def hover_text_of(self, line_text: str) -> Locator:
+        line = self.editor_line(line_text)
+        box = await line.bounding_box()
+        assert box is not None, f"line {line_text!r} is not visible"
+        await self.page.mouse.move(box["x"] + 40, box["y"] + box["height"] / 2)
+        hover = self.page.locator(".monaco-hover:not(.hidden)").first
+        await hover.wait_for()
+        return hover
