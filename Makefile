@@ -11,28 +11,52 @@ help: ## Show this help
 
 setup: ## Install everything needed (idempotent; fast when already done)
 	@bash scripts/setup.sh
+	@bash scripts/setup-screen.sh
+	@bash scripts/setup-audio.sh
 
-run: setup ## Run the product (for now: the headless f.py demo against the daemon)
+run: setup e2e-setup ## Run the product: VS Code (code-server) with LivePair on examples/ at 127.0.0.1:8765 (LIVEPAIR_PORT)
+	$(PY) scripts/run.py
+
+demo: setup ## The f.py scenario played headless through the daemon (prints what the editor shows)
 	$(PY) -m livepair demo
 
-demo: run ## Same as run
+install-extension: ext-build ## Install the .vsix into a desktop VS Code (`code` on PATH)
+	@command -v code >/dev/null || { echo "No 'code' on PATH: use 'make run' (code-server) or install extension/dist/livepair.vsix by hand." >&2; exit 1; }
+	code --install-extension extension/dist/livepair.vsix --force
 
 lint: setup ## Ruff (lint + format check) and pyright
-	$(VENV)/bin/ruff check server tests bench
-	$(VENV)/bin/ruff format --check server tests bench
+	$(VENV)/bin/ruff check server tests bench scripts
+	$(VENV)/bin/ruff format --check server tests bench scripts
 	$(VENV)/bin/pyright
 
 fmt: setup ## Format and auto-fix
-	$(VENV)/bin/ruff format server tests bench
-	$(VENV)/bin/ruff check --fix server tests bench
+	$(VENV)/bin/ruff format server tests bench scripts
+	$(VENV)/bin/ruff check --fix server tests bench scripts
 
-test: setup lint ## Lint, type-check and run the whole test suite
+test: setup lint ext-test e2e-setup ## Lint, type-check and run the whole test suite (with the extension and e2e)
 	$(PY) -m pytest -q
 
-bench: setup ## Benchmarks (ratios against a baseline measured in the same run)
+bench: setup e2e-setup ## Benchmarks (ratios against a baseline measured in the same run)
 	$(PY) -m bench
+	$(PY) -m bench.bench_extension
 
 clean: ## Remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info server/*.egg-info
 
-.PHONY: help setup run demo lint fmt test bench clean
+ext-setup: ## Node 24 and the extension's npm dependencies
+	@bash scripts/setup-node.sh
+	@bash scripts/setup-extension-deps.sh
+
+ext-test: ext-setup ## Type-check the extension and run its unit tests (vitest)
+	@bash scripts/test-extension.sh
+
+ext-build: setup ext-setup ## Build the extension .vsix (bundle + the daemon wheel): extension/dist/livepair.vsix
+	@bash scripts/build-extension.sh
+
+e2e-setup: ext-build ## Install code-server (a real VS Code) for the e2e test
+	@bash scripts/setup-code-server.sh
+
+e2e: setup e2e-setup ## The end-to-end test: the extension in code-server in Chromium (screenshots in test-artifacts/)
+	$(PY) -m pytest -q tests/e2e
+
+.PHONY: help setup run demo install-extension lint fmt test bench clean ext-setup ext-test ext-build e2e-setup e2e

