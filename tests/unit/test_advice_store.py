@@ -76,3 +76,14 @@ async def test_prose_answer_becomes_advice_and_abandon_cancels() -> None:
     fut, _ = store.wait_explanation(key, URI, 0)
     store.abandon(key)
     assert fut.cancelled()
+
+
+def test_a_remark_and_a_fix_on_one_line_are_one_diagnostic() -> None:
+    store = make_store(["a", "open('x')"])
+    store.annotate(URI, 1, "x is missing")
+    store.propose_fix(URI, lsp.Range(lsp.Position(1, 0), lsp.Position(2, 0)), "open('y')\n", "Open y instead.")
+    (item,) = store.items(URI)
+    assert item.message == "x is missing" and item.fix is not None and item.fix.title == "LivePair: Open y instead"
+    store.annotate(URI, 1, "x is still missing")  # a newer remark keeps the fix
+    (item,) = store.items(URI)
+    assert item.message == "x is still missing" and item.fix is not None

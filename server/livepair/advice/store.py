@@ -79,12 +79,17 @@ class AdviceStore:
     def annotate(
         self, uri: str, line: int, message: str, severity: Severity = "info", fix: Fix | None = None
     ) -> Advice:
+        """Advice on a line. One item per line: a newer remark replaces the older one, and a remark and a fix
+        for the same line are one diagnostic (not two entries in the Problems panel)."""
+        per_doc = self._items.setdefault(uri, {})
+        old = next((a for a in per_doc.values() if a.line == line), None)
+        if old is not None:
+            del per_doc[old.id]
+            if fix is not None and old.fix is None:
+                message, severity = old.message, old.severity  # the remark stays; the fix joins it
+            fix = fix or old.fix
         text = self._line_text(uri, line) or ""
         item = Advice(f"a{next(self._ids)}", uri, line, message.strip(), severity, text, fix)
-        # A newer remark on the same line replaces the older one instead of stacking up.
-        per_doc = self._items.setdefault(uri, {})
-        for old in [a for a in per_doc.values() if a.line == line and (a.fix is None) == (item.fix is None)]:
-            del per_doc[old.id]
         per_doc[item.id] = item
         self._resolve_pending(uri, line, item.message)
         return item
@@ -143,9 +148,8 @@ class AdviceStore:
 
     def explanation(self, uri: str, line: int) -> str | None:
         """The model's latest word on a line (explanations are per line: they explain every diagnostic there)."""
-        on_line = sorted((a for a in self.items(uri) if a.line == line), key=lambda a: a.fix is not None)
-        messages = list(dict.fromkeys(a.message for a in on_line))  # hints first, then fixes; no repeats
-        return "\n\n".join(messages) if messages else None
+        on_line = [a for a in self.items(uri) if a.line == line]
+        return on_line[-1].message if on_line else None
 
     def fixes(self, uri: str, rng: lsp.Range) -> list[Advice]:
         return [a for a in self.items(uri) if a.fix and _overlaps(a.fix.range, rng)]

@@ -31,7 +31,9 @@ def register(server: LivePairServer) -> None:
             return None
         explanation = ls.advice.explanation(uri, line)
         if explanation:
-            return _hover(f"**LivePair** — {explanation}")
+            fixes = ls.advice.fixes(uri, lsp.Range(params.position, params.position))
+            more = f"\n\n*Quick fix:* {fixes[0].fix.title}" if fixes and fixes[0].fix else ""
+            return _hover(f"**LivePair** — {explanation}{more}")
         session = ls.session
         if session is None or not session.active:
             return _hover(NOT_PAIRING)
