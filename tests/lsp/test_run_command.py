@@ -42,7 +42,7 @@ async def test_run_command_needs_approval(
 
     (request,) = editor.approvals
     assert request["kind"] == "command" and request["command"] == COMMAND
-    assert COMMAND in request["detail"] and "Reproduce the error." in request["detail"]
+    assert request["title"] == "Reproduce the error." and request["cwd"] == str(workspace)
     response = results[0]["response"]
     if allow:
         assert (workspace / "ran.txt").exists()

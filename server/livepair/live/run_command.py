@@ -46,13 +46,9 @@ async def run_command(
     cwd = context.resolve(str(args.get("cwd") or "."))  # raises OutsideWorkspace for paths outside
     if not cwd.is_dir():
         return {"error": f"{args.get('cwd')!r} is not a directory in the workspace"}
-    request = {
-        "kind": "command",
-        "title": "LivePair wants to run a command",
-        "detail": f"{reason}\n\n$ {command}\n(in {cwd})".strip(),
-        "command": command,
-        "cwd": str(cwd),
-    }
+    # The editor words the prompt itself from these fields ("LivePair wants to run a command: <title>",
+    # then "$ <command>" and the folder), so nothing here repeats what it shows.
+    request = {"kind": "command", "title": reason.strip(), "detail": "", "command": command, "cwd": str(cwd)}
     if not await approve(request):
         return {"error": "the user declined to run this command"}
     proc = await asyncio.create_subprocess_shell(

@@ -1,0 +1,140 @@
+"""The model's run_command in a real VS Code: nothing runs without the user's Allow in the modal.
+
+The fake model asks to run a shell command that leaves a marker file in the workspace. The modal shows the exact
+command line and where it would run; Allow runs it and the model gets its exit code and output; Deny, or closing
+the modal with Escape, runs nothing and the model is told the user declined.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Locator, expect
+
+from tests.e2e.harness import Editor, open_editor
+from tests.e2e.tools import ROOT, E2ETools, find_tools
+from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.session import FakeSession
+
+pytestmark = pytest.mark.timeout(300)
+
+ARTIFACTS = ROOT / "test-artifacts" / "e2e-approval"
+REASON = "Check that the workspace is writable."
+DECLINED = {"error": "the user declined to run this command"}
+RESPONSE_TIMEOUT_S = 60.0
+
+
+class CommandModel:
+    """The fake model: asks to run each command the test queues, and hands the tool's response back."""
+
+    def __init__(self) -> None:
+        self.commands: asyncio.Queue[str] = asyncio.Queue()
+        self.responses: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    async def __call__(self, session: FakeSession) -> None:
+        while True:
+            command = await self.commands.get()
+            call = {"name": "run_command", "args": {"command": command, "reason": REASON}}
+            ids = await session.send_tool_call([call])
+            # Waits while the modal is open; the test answers well within this, and within the daemon's 300 s.
+            (response,) = await session.wait_tool_response(ids, timeout=240)
+            assert response["name"] == "run_command", response
+            await self.responses.put(response["response"])
+
+    async def ask(self, command: str) -> None:
+        await self.commands.put(command)
+
+    async def response(self) -> dict[str, Any]:
+        return await asyncio.wait_for(self.responses.get(), RESPONSE_TIMEOUT_S)
+
+
+@pytest.fixture
+def tools() -> E2ETools:
+    return find_tools()
+
+
+@pytest.fixture
+def model() -> CommandModel:
+    return CommandModel()
+
+
+@pytest.fixture
+async def fake(model: CommandModel) -> AsyncIterator[FakeLiveServer]:
+    async with FakeLiveServer(model=model) as server:
+        yield server
+        server.raise_errors()
+
+
+def marker_command(name: str) -> str:
+    return f"touch {name} && echo done"
+
+
+async def approval_dialog(editor: Editor, command: str) -> Locator:
+    """The modal asking for `command`, once it shows the exact command line and the workspace it runs in."""
+    dialog = editor.page.locator(".monaco-dialog-box").filter(has_text=command)
+    await dialog.wait_for(timeout=60_000)
+    # Each fact once: the reason in the heading, the command and its folder below it.
+    await expect(dialog.locator(".dialog-message-text")).to_have_text(f"LivePair wants to run a command: {REASON}")
+    detail = dialog.locator(".dialog-message-detail")
+    await expect(detail).to_contain_text(f"$ {command}")
+    await expect(detail).to_contain_text(str(editor.workspace.resolve()))
+    assert (await detail.inner_text()).count(command) == 1
+    for choice in ("Allow", "Deny"):
+        await expect(dialog.get_by_role("button", name=choice, exact=True)).to_be_visible()
+    return dialog
+
+
+async def test_run_command_asks_in_a_modal(
+    tools: E2ETools, fake: FakeLiveServer, model: CommandModel, tmp_path: Path
+) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    for old in ARTIFACTS.glob("*"):
+        old.unlink(missing_ok=True)  # another run of this test may be clearing it too
+    async with open_editor(tools, fake, tmp_path, ARTIFACTS) as editor:
+        page, bench, workspace = editor.page, editor.bench, editor.workspace
+        try:
+            await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
+            await bench.status_item("Pair with senior dev").click()
+            await bench.wait_status(re.compile("listening"), timeout_ms=60_000)
+
+            # Allow: the command runs in the workspace, and the model gets its exit code and output.
+            allowed = marker_command("approved.txt")
+            await model.ask(allowed)
+            dialog = await approval_dialog(editor, allowed)
+            await bench.screenshot("allow-prompt")
+            assert not (workspace / "approved.txt").exists(), "ran before the user answered"
+            await dialog.get_by_role("button", name="Allow", exact=True).click()
+            await dialog.wait_for(state="detached")
+            response = await model.response()
+            assert response == {"exit_code": 0, "output": "done"}, response
+            assert (workspace / "approved.txt").is_file()
+            await bench.screenshot("allowed")
+
+            # Deny: nothing runs, and the model hears that the user declined.
+            denied = marker_command("denied.txt")
+            await model.ask(denied)
+            dialog = await approval_dialog(editor, denied)
+            await bench.screenshot("deny-prompt")
+            await dialog.get_by_role("button", name="Deny", exact=True).click()
+            await dialog.wait_for(state="detached")
+            assert await model.response() == DECLINED
+            assert not (workspace / "denied.txt").exists()
+
+            # Closing the modal (Escape) is a no as well.
+            dismissed = marker_command("dismissed.txt")
+            await model.ask(dismissed)
+            dialog = await approval_dialog(editor, dismissed)
+            await page.keyboard.press("Escape")
+            await dialog.wait_for(state="detached")
+            assert await model.response() == DECLINED
+            assert not (workspace / "dismissed.txt").exists()
+            await bench.wait_status(re.compile("listening"))
+            await bench.screenshot("after")
+        except BaseException:
+            await bench.screenshot("failure")
+            raise
