@@ -22,6 +22,12 @@ def realtime_kinds(fake: FakeLiveServer) -> list[str]:
     return [next(iter(m.body), "") for m in fake.messages if m.kind == "realtimeInput"]
 
 
+def utterance_sent(fake: FakeLiveServer, clip: bytes) -> bool:
+    """At least as much audio as the clip arrived and the stream has paused since (the VAD heard the end)."""
+    kinds = realtime_kinds(fake)
+    return len(fake.audio_received()) >= len(clip) and bool(kinds) and kinds[-1] == "audioStreamEnd"
+
+
 async def reply(session: FakeSession, pcm: bytes, complete: bool = True) -> None:
     for i in range(0, len(pcm), CHUNK * 2):
         await session.send_audio(pcm[i : i + CHUNK * 2], rate=24_000)
@@ -123,7 +129,7 @@ async def test_half_duplex_never_sends_our_own_voice(
         assert fake.audio_received() == b"", "the model heard itself"
 
         await pulse.speak_into_mic(user_clip)  # now the user talks: that goes through, cut by the local VAD
-        await fake.wait_until(lambda: "audioStreamEnd" in realtime_kinds(fake))
+        await fake.wait_until(lambda: utterance_sent(fake, user_clip), timeout=20)
         heard = fake.audio_received()
         assert matches(user_clip, heard)
         assert correlation(reply_clip_16k, heard) < 0.5
@@ -237,7 +243,7 @@ async def test_barge_in_stops_the_reply_and_lets_the_user_through(
             await rec.wait(lambda: rec.position > mark + rec.rate // 2)
         assert rec.loud_at(mark).size == 0, "the reply kept playing after the user spoke"
         assert rec.position - start < len(reply_clip) * 4 // 2, "the reply was cut short"
-        await fake.wait_until(lambda: "audioStreamEnd" in realtime_kinds(fake))
+        await fake.wait_until(lambda: utterance_sent(fake, user_clip), timeout=20)
         assert matches(user_clip, fake.audio_received(), share=0.8)
     finally:
         pulse.echo(False)
