@@ -13,18 +13,24 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from livepair.aio import TaskOwner
 from livepair.context.store import ContextStore
 from livepair.live.backend import (
+    AudioOut,
     BackendClosed,
     BackendEvent,
     ExplainRequest,
+    Interrupted,
     Status,
     Text,
     ToolCall,
+    Transcript,
     TurnComplete,
 )
 from livepair.live.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
 from livepair.live.offline.enrich import Facts, Finding, finding
+from livepair.live.offline.listen import MAX_BYTES, CommandRecognizer, action_for
+from livepair.live.offline.speech import Speech
 from livepair.live.offline.workspace import Place, last_frame_in
 from livepair.lsp.protocol import TerminalRun
 
@@ -34,14 +40,33 @@ NO_CHAT = (
     "I'm the offline advisor: I explain errors from the terminal and the diagnostics. "
     "For a conversation, set a Gemini API key."
 )
+NOTHING_TO_EXPLAIN = "I see no error to explain: no failed run in the terminal and no diagnostic at the cursor."
+NOTHING_SAID = "I have not said anything yet."
+QUIET = "OK, I'll stay quiet until you ask."
 
 
 class OfflineBackend:
     name = "offline"
 
-    def __init__(self, context: ContextStore, catalogue: Catalogue | None = None) -> None:
+    def __init__(
+        self,
+        context: ContextStore,
+        catalogue: Catalogue | None = None,
+        speech: Speech | None = None,
+        listener: CommandRecognizer | None = None,
+        quiet: bool = False,
+    ) -> None:
         self._ctx = context
         self._catalogue = catalogue or Catalogue()
+        self._speech = speech  # None: text only (no voice wanted)
+        self._listener = listener  # None: no voice commands
+        self.quiet = quiet  # no unprompted speech (proactivity quiet, or the user said "be quiet")
+        self._turns: asyncio.Queue[tuple[str, bool]] = asyncio.Queue()  # (text, speak), spoken in order
+        self._utterance = bytearray()
+        self._tasks = TaskOwner("offline")
+        self._speaker: asyncio.Task[None] | None = None
+        self._last_advice = ""
+        self._run_finding: Finding | None = None  # the last terminal run's finding, if it failed
         self._events: asyncio.Queue[BackendEvent] = asyncio.Queue(maxsize=256)
         self._ids = itertools.count(1)
         self._reviewed: TerminalRun | None = None
@@ -52,7 +77,11 @@ class OfflineBackend:
     async def start(self) -> None:
         # React to a finished command at once: local advice needs no debounce (the digest pump has one).
         self._unsubscribe = self._ctx.on_change(lambda what: self._review() if what == "terminal" else None)
-        self._emit(Status("connected", READY))
+        notes = [x.reason for x in (self._speech, self._listener) if x is not None and x.reason]
+        for note in notes:
+            log.warning("%s", note)
+        self._emit(Status("connected", " ".join([READY, *notes])))
+        self._speaker = self._tasks.spawn("turns", self._speak_turns())
         self._review()
 
     async def next_event(self) -> BackendEvent:
@@ -68,10 +97,11 @@ class OfflineBackend:
         if run is None or run is self._reviewed:
             return
         self._reviewed = run
+        self._run_finding = None
         if run.exit_code not in (None, 0) or "Traceback" in run.output:
-            found = self.advise_run(run)
+            found = self._run_finding = self.advise_run(run)
             if found is not None:
-                self._say(found)
+                self._say(found, prompted=False)
 
     def send_text(self, text: str) -> None:
         self._emit(Text(NO_CHAT))
@@ -80,27 +110,25 @@ class OfflineBackend:
     def explain(self, request: ExplainRequest) -> None:
         found = self.advise_diagnostic(request)
         if found is None:
-            self._emit(
-                Text(
-                    f"I have no offline explanation for “{request.message}”. "
-                    "With a Gemini API key the senior dev can explain it."
-                )
+            self._turn(
+                f"I have no offline explanation for “{request.message}”. "
+                "With a Gemini API key the senior dev can explain it."
             )
-            self._emit(TurnComplete())
             return
         self._say(found)
 
     def send_audio(self, pcm16k: bytes) -> None:
-        return None  # offline voice commands arrive with the voice issue
+        if self._listener is not None and len(self._utterance) <= MAX_BYTES:  # longer is not a command
+            self._utterance += pcm16k
 
     def send_activity_start(self) -> None:
-        return None
+        self._utterance.clear()
 
     def send_activity_end(self) -> None:
-        return None
+        self._hear()
 
     def send_audio_stream_end(self) -> None:
-        return None
+        self._hear()
 
     def send_video(self, jpeg: bytes) -> None:
         return None  # the advisor does not look at the screen (and the session does not capture for it)
@@ -112,6 +140,7 @@ class OfflineBackend:
     async def close(self) -> None:
         if self._unsubscribe is not None:
             self._unsubscribe()
+        await self._tasks.cancel_all()
         self._closed = True
         self._emit(Status("closed", "Offline advisor stopped."))
 
@@ -144,8 +173,56 @@ class OfflineBackend:
         # The explanation belongs on the diagnostic's own line, wherever the enrichment looked.
         return Finding(found.message, place, found.fix if found.place == place else None)
 
+    # -- voice commands (listen.py) ---------------------------------------------------------------
+    def _hear(self) -> None:
+        pcm, self._utterance = bytes(self._utterance), bytearray()
+        if self._listener is not None and pcm:
+            self._tasks.spawn("hear", self._decode(self._listener, pcm))
+
+    async def _decode(self, listener: CommandRecognizer, pcm: bytes) -> None:
+        phrase = await asyncio.to_thread(listener.recognise, pcm)  # ~20 ms of CPU: never on the loop
+        if phrase is None:
+            log.info("offline voice: no command in %.1f s of speech", len(pcm) / 32_000)
+        else:
+            self.command(phrase)
+
+    def command(self, phrase: str) -> None:
+        """Act on a recognised command phrase (the user's voice turn)."""
+        action = action_for(phrase)
+        if action is None:
+            return
+        self._emit(Transcript("user", phrase, True))
+        if action == "explain":
+            found = self._run_finding or self._at_cursor()
+            if found is None:
+                self._turn(NOTHING_TO_EXPLAIN)
+            else:
+                self._say(found)
+        elif action == "repeat":
+            self._turn(self._last_advice or NOTHING_SAID)
+        elif action == "stop":
+            while not self._turns.empty():  # what was still to be said is dropped with what is playing
+                self._turns.get_nowait()
+            self._emit(Interrupted())
+        else:
+            self.quiet = True
+            self._turn(QUIET, speak=False)
+
+    def _at_cursor(self) -> Finding | None:
+        """The advisor's finding for a diagnostic on the cursor's line (errors first)."""
+        state = self._ctx.editor
+        if state.uri is None or state.selection is None:
+            return None
+        line = state.selection.start.line
+        here = [d for d in self._ctx.diagnostics.get(state.uri, []) if d.range.start.line == line]
+        for d in sorted(here, key=lambda d: d.severity or 4):
+            found = self.advise_diagnostic(ExplainRequest(state.uri, line, d.message, d.source, "", ""))
+            if found is not None:
+                return found
+        return None
+
     # -- output -----------------------------------------------------------------------------------
-    def _say(self, found: Finding) -> None:
+    def _say(self, found: Finding, prompted: bool = True) -> None:
         root = self._ctx.root
         if found.place is not None and root is not None:
             path = str(found.place.path.relative_to(root)) if found.place.path.is_relative_to(root) else ""
@@ -164,8 +241,31 @@ class OfflineBackend:
                             "explanation": found.fix.explanation,
                         },
                     )
-        self._emit(Text(found.message))
-        self._emit(TurnComplete())
+        self._turn(found.message, speak=prompted or not self.quiet)
+
+    def _turn(self, text: str, speak: bool = True) -> None:
+        """One reply turn: its text, then (when a voice is wanted) the same words spoken, then its end."""
+        if text not in (NOTHING_SAID, QUIET):
+            self._last_advice = text
+        if self._speaker is not None and not self._speaker.done():
+            self._turns.put_nowait((text, speak))
+        else:  # not started: text only, at once
+            self._emit(Text(text))
+            self._emit(TurnComplete())
+
+    async def _speak_turns(self) -> None:
+        while True:
+            text, speak = await self._turns.get()
+            self._emit(Text(text))
+            if speak and self._speech is not None and self._speech.available:
+                try:
+                    pcm = await self._speech.synthesise(text)
+                except Exception:
+                    log.exception("offline speech failed")
+                    pcm = b""
+                if pcm:
+                    self._emit(AudioOut(pcm, self._speech.rate))
+            self._emit(TurnComplete())
 
     def _call(self, name: str, args: dict[str, Any]) -> None:
         self._emit(ToolCall(f"offline-{next(self._ids)}", name, args))

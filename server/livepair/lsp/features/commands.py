@@ -40,8 +40,13 @@ async def start_session(ls: LivePairServer, api_key: str | None) -> dict[str, An
     remote = bool(api_key) or settings.vertex
     if settings.backend == "offline" or (settings.backend == "auto" and not remote):
         from livepair.live.offline.advisor import OfflineBackend
+        from livepair.live.offline.listen import CommandRecognizer
+        from livepair.live.offline.speech import Speech
 
-        backend: Backend = OfflineBackend(ls.context)
+        speech = Speech() if settings.response_modality == "audio" else None
+        backend: Backend = OfflineBackend(
+            ls.context, speech=speech, listener=CommandRecognizer(), quiet=settings.proactivity == "quiet"
+        )
     elif not remote:
         ls.status({"state": "error", "backend": None, "message": NO_KEY, "usage": None})
         ls.warn(NO_KEY)
@@ -56,8 +61,8 @@ async def start_session(ls: LivePairServer, api_key: str | None) -> dict[str, An
 
 
 def _voice(ls: LivePairServer, settings: Settings, backend: Backend) -> VoiceFactory | None:
-    """Voice for a live model only: the offline advisor neither hears nor speaks."""
-    if backend.name != "gemini":
+    """Voice for both backends; only the live model is invited to speak up about new errors (`topics`)."""
+    if backend.name not in ("gemini", "offline"):
         return None
     from livepair.live.proactivity import error_topics
     from livepair.live.voice import VoiceController
@@ -65,13 +70,14 @@ def _voice(ls: LivePairServer, settings: Settings, backend: Backend) -> VoiceFac
     def topics() -> list[tuple[str, str]]:
         return error_topics(ls.context, ls.redactor.redact)
 
-    return lambda on_change: VoiceController(settings, backend, on_change, topics=topics)
+    live = backend.name == "gemini"  # the offline advisor speaks up by itself, as its finding arrives
+    return lambda on_change: VoiceController(settings, backend, on_change, topics=topics if live else None)
 
 
 def _require_voice(ls: LivePairServer) -> VoiceController:
     voice = _require_session(ls).voice
     if voice is None:
-        raise PayloadError("Voice needs a Gemini session; the offline advisor has none.")
+        raise PayloadError("This session has no voice.")
     return voice
 
 
