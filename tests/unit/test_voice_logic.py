@@ -225,6 +225,16 @@ async def test_half_duplex_gates_the_mic_while_the_model_speaks() -> None:
     assert backend.audio_seconds() > 0.5 and backend.sent[-1] == "audio_stream_end"
 
 
+async def test_a_text_only_turn_leaves_the_mic_open_with_its_preroll() -> None:
+    voice, backend, _speaker = await controller()
+    feed(voice, silence(400))  # the mic runs while the reply is only text
+    voice.turn_complete()  # no audio was played: there is no echo to wait out
+    speech = tone(600)
+    feed(voice, np.concatenate([speech, silence(900)]))
+    # All of the speech goes out, onset included, after pre-roll silence (a clipped onset is misheard).
+    assert backend.audio_seconds() >= 0.6 + 0.2 and backend.sent[-1] == "audio_stream_end"
+
+
 async def test_full_duplex_and_barge_in_let_the_user_through() -> None:
     voice, backend, _ = await controller(duplex="full")
     voice.prompted()

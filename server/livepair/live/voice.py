@@ -190,8 +190,9 @@ class VoiceController:
 
     def _turn_ended(self) -> None:
         self.policy.turn_ended(had_audio=self._turn_active)
+        if self._turn_active and not self._suppress_turn:  # a silent (text-only) turn leaves no echo to wait out
+            self._echo_until = time.monotonic() + ECHO_TAIL_S
         self._turn_active = self._suppress_turn = False
-        self._echo_until = time.monotonic() + ECHO_TAIL_S
         self._on_change()
 
     def _drained(self) -> None:
