@@ -1,0 +1,113 @@
+"""The catalogue entries that need more than a failing script: real output of Python, an HTTP server, bash and
+the type checker / linter this project already runs, fed to the offline advisor."""
+
+from __future__ import annotations
+
+import http.server
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from livepair.context.store import ContextStore
+from livepair.live.offline.advisor import OfflineBackend
+from livepair.live.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
+from livepair.lsp.protocol import TerminalRun
+
+CATALOGUE = Catalogue()
+VENV_BIN = Path(sys.executable).parent
+
+
+def advisor(root: Path) -> OfflineBackend:
+    store = ContextStore(lambda uri: None)
+    store.root = root
+    return OfflineBackend(store, CATALOGUE)
+
+
+def run(root: Path, *command: str) -> TerminalRun:
+    done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=60)
+    return TerminalRun(" ".join(command), done.stdout + done.stderr, done.returncode, str(root))
+
+
+@pytest.fixture
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])  # nothing listens once the socket is closed
+
+
+@pytest.fixture
+def http_errors() -> Iterator[str]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_error(int(self.path.strip("/")))
+
+        def log_message(self, format: str, *args: object) -> None:
+            return None
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+PROGRAMS = [
+    ("x = 1\nif x:\nprint(x)\n", "indentation-error", 3, "expected an indented block"),
+    ("x = (1,\n", "syntax-error", 1, "was never closed"),
+    ("from json import nothing_here\n", "import-error", 1, "'json' has no 'nothing_here'"),
+]
+
+
+@pytest.mark.parametrize(("source", "entry", "line", "words"), PROGRAMS, ids=[p[1] for p in PROGRAMS])
+def test_python_errors(tmp_path: Path, source: str, entry: str, line: int, words: str) -> None:
+    (tmp_path / "prog.py").write_text(source)
+    result = run(tmp_path, sys.executable, "prog.py")
+    hit = CATALOGUE.match_output(result.output)
+    assert hit is not None and hit[0].entry.id == entry
+    found = advisor(tmp_path).advise_run(result)
+    assert found is not None and words in found.message
+    assert found.place is not None and (found.place.path.name, found.place.line) == ("prog.py", line)
+
+
+def test_connection_refused(tmp_path: Path, closed_port: int) -> None:
+    (tmp_path / "fetch.py").write_text(
+        f"import urllib.request\nurllib.request.urlopen('http://127.0.0.1:{closed_port}/')\n"
+    )
+    found = advisor(tmp_path).advise_run(run(tmp_path, sys.executable, "fetch.py"))
+    assert found is not None and "network call failed" in found.message
+    assert found.place is not None and found.place.line == 2
+
+
+@pytest.mark.parametrize(("status", "words"), [(401, "401 Unauthorized"), (403, "403 Forbidden"), (429, "429")])
+def test_http_errors(tmp_path: Path, http_errors: str, status: int, words: str) -> None:
+    (tmp_path / "api.py").write_text(f"import urllib.request\nurllib.request.urlopen('{http_errors}/{status}')\n")
+    found = advisor(tmp_path).advise_run(run(tmp_path, sys.executable, "api.py"))
+    assert found is not None and words in found.message
+    assert found.place is not None and found.place.line == 2
+
+
+def test_script_without_execute_permission(tmp_path: Path) -> None:
+    (tmp_path / "deploy.sh").write_text("echo deploying\n")
+    found = advisor(tmp_path).advise_run(run(tmp_path, "bash", "-c", "./deploy.sh"))
+    assert found is not None and "'./deploy.sh' is not executable" in found.message
+
+
+def test_type_checker_and_linter_diagnostics(tmp_path: Path) -> None:
+    (tmp_path / "pr.py").write_text(
+        "import os\nimport requests_not_installed_here\n\n\ndef f(flag: bool) -> None:\n    if flag:\n"
+        "        result = 1\n    print(result)\n\n\ndef g() -> None:\n    value = None\n    value.read()\n\n\n"
+        "print(confg)\n"
+    )
+    pyright = run(tmp_path, str(VENV_BIN / "pyright"), "pr.py").output
+    ruff = run(tmp_path, str(VENV_BIN / "ruff"), "check", "--select", "F", "--output-format", "concise", "pr.py").output
+    messages = [line for line in (pyright + ruff).splitlines() if "pr.py:" in line]
+    heard = {m.entry.id for line in messages if (m := CATALOGUE.match(line, DIAGNOSTIC_FAMILIES))}
+    assert {"unresolved-import", "possibly-unbound", "optional-member", "undefined-name", "unused-import"} <= heard
+    for line in messages:
+        m = CATALOGUE.match(line, DIAGNOSTIC_FAMILIES)
+        assert m is not None and m.missing() == set(), line
