@@ -3,6 +3,7 @@ the type checker / linter this project already runs, fed to the offline advisor.
 
 from __future__ import annotations
 
+import asyncio
 import http.server
 import socket
 import subprocess
@@ -111,3 +112,25 @@ def test_type_checker_and_linter_diagnostics(tmp_path: Path) -> None:
     for line in messages:
         m = CATALOGUE.match(line, DIAGNOSTIC_FAMILIES)
         assert m is not None and m.missing() == set(), line
+
+
+async def test_invalid_api_key_from_the_real_sdk(tmp_path: Path) -> None:
+    from tests.fakes.live_server import FakeLiveServer
+
+    (tmp_path / "chat.py").write_text(
+        'import asyncio, os\nfrom google import genai\n\nAPI_KEY = "YOUR_API_KEY"\n\n\nasync def main():\n'
+        "    client = genai.Client(api_key=os.environ['GEMINI_API_KEY'])\n"
+        "    async with client.aio.live.connect(model='m', config={'response_modalities': ['TEXT']}):\n"
+        "        pass\n\nasyncio.run(main())\n"
+    )
+    async with FakeLiveServer(api_key="the-right-key") as fake:
+        env = fake.subprocess_env() | {"GEMINI_API_KEY": "YOUR_API_KEY"}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "chat.py", cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await asyncio.wait_for(proc.communicate(), 60)
+    output = err.decode()
+    assert "API key not valid" in output  # what the real SDK prints
+    found = advisor(tmp_path).advise_run(TerminalRun("python chat.py", output, proc.returncode, str(tmp_path)))
+    assert found is not None and found.place is not None and found.place.line == 4
+    assert "rejected the API key" in found.message and '"YOUR_API_KEY"' in found.message
