@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import http.server
+import os
 import socket
 import subprocess
 import sys
@@ -102,7 +103,7 @@ def test_type_checker_and_linter_diagnostics(tmp_path: Path) -> None:
     (tmp_path / "pr.py").write_text(
         "import os\nimport requests_not_installed_here\n\n\ndef f(flag: bool) -> None:\n    if flag:\n"
         "        result = 1\n    print(result)\n\n\ndef g() -> None:\n    value = None\n    value.read()\n\n\n"
-        "print(confg)\n"
+        'print(confg)\nAPI_KEY = "YOUR_API_KEY"\n'
     )
     pyright = run(tmp_path, str(VENV_BIN / "pyright"), "pr.py").output
     ruff = run(tmp_path, str(VENV_BIN / "ruff"), "check", "--select", "F", "--output-format", "concise", "pr.py").output
@@ -134,3 +135,15 @@ async def test_invalid_api_key_from_the_real_sdk(tmp_path: Path) -> None:
     found = advisor(tmp_path).advise_run(TerminalRun("python chat.py", output, proc.returncode, str(tmp_path)))
     assert found is not None and found.place is not None and found.place.line == 4
     assert "rejected the API key" in found.message and '"YOUR_API_KEY"' in found.message
+
+
+def test_permission_error(tmp_path: Path) -> None:
+    locked = tmp_path / "locked.txt"
+    locked.write_text("x")
+    locked.chmod(0)
+    # root ignores file modes; the kernel's notes stay read-only even for root
+    target = "/sys/kernel/notes" if os.geteuid() == 0 else str(locked)
+    (tmp_path / "save.py").write_text(f"with open({target!r}, 'w') as f:\n    f.write('x')\n")
+    found = advisor(tmp_path).advise_run(run(tmp_path, sys.executable, "save.py"))
+    assert found is not None and f"No permission to access '{target}'" in found.message
+    assert found.place is not None and found.place.line == 1
