@@ -111,3 +111,22 @@ def describe() -> list[str]:
         )
         lines.append(f"[{d.index}] {d.name} (in {d.inputs}, out {d.outputs}, {d.default_rate:.0f} Hz) {marks}".rstrip())
     return lines
+
+
+def close_stream(stream: Any, what: str) -> None:
+    """Close a PortAudio stream; a vanished device can fail to close, and it is gone either way."""
+    try:
+        stream.close(ignore_errors=True)
+    except Exception as exc:
+        log.debug("closing the %s failed: %s", what, exc)
+
+
+def stream_failure(stream: Any, last_callback: float, now: float, stall_s: float, what: str) -> str | None:
+    """Why an open stream no longer delivers (stopped, or no callback for `stall_s`), or None while healthy."""
+    if stream is None:
+        return None
+    if not stream.active:
+        return f"The {what} stopped (disconnected?)."
+    if now - last_callback > stall_s:
+        return f"The {what} stopped delivering audio."
+    return None

@@ -84,10 +84,7 @@ class Mic:
     def close(self) -> None:
         stream, self._stream = self._stream, None
         if stream is not None:
-            try:
-                stream.close(ignore_errors=True)
-            except Exception as exc:  # a vanished device can fail to close; it is gone either way
-                log.debug("closing the microphone failed: %s", exc)
+            devices.close_stream(stream, "microphone")
 
     @property
     def is_open(self) -> bool:
@@ -95,14 +92,8 @@ class Mic:
 
     def failure(self) -> str | None:
         """Why the open stream no longer delivers audio, or None while it is healthy."""
-        stream = self._stream
-        if stream is None:
-            return None
-        if not stream.active:
-            return f"The microphone {self.device_name!r} stopped (disconnected?)."
-        if time.monotonic() - self._last_callback > STALL_S:
-            return f"The microphone {self.device_name!r} stopped delivering audio."
-        return None
+        what = f"microphone {self.device_name!r}"
+        return devices.stream_failure(self._stream, self._last_callback, time.monotonic(), STALL_S, what)
 
     # -- device thread ----------------------------------------------------------------------------------------
     def _callback(self, indata: Any, frames: int, time_info: Any, status: Any) -> None:

@@ -149,22 +149,15 @@ class Speaker:
         stream, self._stream = self._stream, None
         self.buffer.flush()
         if stream is not None:
-            try:
-                stream.close(ignore_errors=True)
-            except Exception as exc:
-                log.debug("closing the speaker failed: %s", exc)
+            devices.close_stream(stream, "speaker")
 
     @property
     def is_open(self) -> bool:
         return self._stream is not None
 
     def failure(self) -> str | None:
-        stream = self._stream
-        if stream is None:
-            return None
-        if not stream.active or time.monotonic() - self._last_callback > 2.0:
-            return f"The speaker {self.device_name!r} stopped (disconnected?)."
-        return None
+        what = f"speaker {self.device_name!r}"
+        return devices.stream_failure(self._stream, self._last_callback, time.monotonic(), 2.0, what)
 
     # -- event loop -------------------------------------------------------------------------------------------
     @property
