@@ -1,13 +1,17 @@
 """Screen sharing on a real X display (Xvfb): a scripted 5-minute session against a fixed 1 fps stream.
 
-What is real and what is compressed: the 300 s script (typing bursts, idle stretches with a blinking cursor, a
-terminal error, a scroll, a status-bar clock) is drawn on Xvfb by tests/media/painter.py, and at every capture
-tick (4 per scripted second) the screen is grabbed with mss and judged and encoded by the daemon's own
-FrameSampler. Time is compressed: ticks follow each other as fast as the machine runs them, and the sampler is
-given the *scripted* time. Both streams see the same captures: ours, and a fixed 1 fps stream of the whole
-screen downscaled to 768 px at the same JPEG quality (what comparable tools send).
+What is real and what is compressed: the 300 s script (bench/screen_script.py: typing bursts, idle stretches
+with a blinking cursor, a terminal error, a scroll, a status-bar clock, small changes elsewhere while typing) is
+drawn on Xvfb by tests/media/painter.py, and at every capture tick (4 per scripted second) the screen is grabbed
+with mss and judged and encoded by the daemon's own FrameSampler. Time is compressed: ticks follow each other as
+fast as the machine runs them, and the sampler is given the *scripted* time. Both streams see the same captures:
+ours, and a fixed 1 fps stream of the whole screen downscaled to 768 px at the same JPEG quality (what comparable
+tools send).
+Keystrokes in the editor also reach the model as text: the session's own Pacer and DigestBuilder run on the
+scripted clock over a real ContextStore, and what they send is counted in the token estimate (4 chars a token).
 Delivery delay = scripted time from a change to the capture that carries it + the measured processing time of
-that frame + the privacy hold (GRACE_S); the network is not included. The cursor blink is not a change to deliver.
+that frame + the privacy hold (GRACE_S) — or, for a keystroke, to the context update that carries it if sooner;
+the network is not included. The cursor blink is not a change to deliver.
 CPU is measured separately in real time: the real ScreenStreamer sharing a screen that changes every second.
 """
 
@@ -24,125 +28,27 @@ from typing import Any
 
 import numpy as np
 import simplejpeg
+from lsprotocol import types as lsp
 from PIL import Image
 from tests.media.xvfb import Painter, Xvfb
 
+from bench.screen_script import CODE, SCRIPT_S, TERM_Y, Cmd, script
 from bench.stats import percentile, report, summary
 from livepair.config import Settings
+from livepair.context.digest import DigestBuilder
+from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
+from livepair.live.session import CONTEXT_MAX_WAIT_S
+from livepair.lsp.protocol import EditorState
 from livepair.media.capture import ScreenCapture
 from livepair.media.frames import encode
-from livepair.media.sampler import POLL_S, FrameSampler, Policy
-from livepair.media.screen import GRACE_S, ScreenStreamer
+from livepair.media.sampler import POLL_S, FrameSampler
+from livepair.media.screen import GRACE_S, ScreenStreamer, policy_from
 from livepair.media.sent_log import SentLog
 
-SCRIPT_S = 300
 TOKENS_PER_FRAME = 256  # MEDIA_RESOLUTION_MEDIUM (the default); LOW is ~64: the ratio is the same
-CHAR_W, LINE_H, FONT = 8.43, 19, 14  # DejaVu Sans Mono at 14 px
-EDITOR_X, TERM_Y = 310, 530
-CODE = [
-    "import json",
-    "import os",
-    "",
-    "",
-    'API_KEY = os.environ.get("API_KEY", "YOUR_API_KEY")',
-    "",
-    "def load_config():",
-    '    with open("data/config.json") as fh:',
-    "        return json.load(fh)",
-    "",
-    "",
-    "def main():",
-    "    config = load_config()",
-    '    print("Weather in", config["city"])',
-    "",
-    "",
-    'if __name__ == "__main__":',
-    "    main()",
-] * 2
-# (start, line, text): what the user types in the editor
-BURSTS = [
-    (20.0, 13, "    data = load_config(path)  # the new path"),
-    (75.0, 14, "    print(data['city'])"),
-    (150.0, 2, "import pathlib"),
-    (200.0, 15, "    # TODO: handle a missing file"),
-    (245.0, 16, "    return data"),
-]
-CHAR_S = 0.2  # 5 characters a second
-Cmd = list[Any]
-
-
-@dataclass(frozen=True)
-class Event:
-    t: float
-    commands: list[Cmd]
-    change: bool = True  # False: the cursor blink, noise nobody needs to see
-
-
-def text(tag: str, x: float, y: float, s: str, fill: str = "#d4d4d4") -> Cmd:
-    return ["text", tag, round(x), y, s, fill, FONT]
-
-
-def code_lines(first: int) -> list[Cmd]:
-    return [text("code", EDITOR_X, 8 + i * LINE_H, line) for i, line in enumerate(CODE[first : first + 26])]
-
-
-def script() -> list[Event]:
-    clock = ["text", "clock", 1200, 781, "10:00", "#ffffff", 13]
-    layout = [
-        ["rect", "activity", 0, 0, 48, 778, "#333333"],
-        ["rect", "sidebar", 48, 0, 252, 778, "#252526"],
-        *[text("files", 60, 10 + 20 * i, name, "#cccccc") for i, name in enumerate(["f.py", "data/", "README.md"])],
-        ["rect", "border", 300, TERM_Y - 6, 980, 1, "#444444"],
-        ["rect", "status", 0, 778, 1280, 22, "#007acc"],
-        clock,
-        *code_lines(0),
-    ]
-    events = [Event(0.0, layout)]
-    busy: list[tuple[float, float]] = []  # while typing the cursor does not blink
-    cursor_at = (EDITOR_X, 8.0)
-
-    def typing(start: float, x0: float, y: float, line: str, tag: str) -> float:
-        nonlocal cursor_at
-        for i in range(1, len(line) + 1):
-            x = x0 + i * CHAR_W
-            events.append(Event(start + i * CHAR_S, [["delete", tag], text(tag, x0, y, line[:i]), *cursor(x, y)]))
-            cursor_at = (x, y)
-        end = start + len(line) * CHAR_S
-        busy.append((start, end + 0.5))
-        return end
-
-    def cursor(x: float, y: float) -> list[Cmd]:
-        return [["delete", "cursor"], ["rect", "cursor", round(x), y, 2, 17, "#aeafad"]]
-
-    for start, line, s in BURSTS:
-        typing(start, EDITOR_X, 8 + line * LINE_H, s, f"typed{start}")
-    end = typing(100.0, EDITOR_X, TERM_Y, "$ python f.py", "cmd")
-    trace = [
-        "Traceback (most recent call last):",
-        '  File "f.py", line 18, in <module>',
-        "    main()",
-        '  File "f.py", line 8, in load_config',
-        '    with open("data/config.json") as fh:',
-        "FileNotFoundError: [Errno 2] No such file or directory: 'data/config.json'",
-    ]
-    colour = ["#cccccc"] * 5 + ["#f14c4c"]
-    tb = [
-        text("trace", EDITOR_X, TERM_Y + LINE_H * (i + 1), s, c)
-        for i, (s, c) in enumerate(zip(trace, colour, strict=True))
-    ]
-    events.append(Event(end + 0.6, tb))
-    events.append(Event(180.0, [["delete", "code"], *code_lines(5)]))  # scroll
-    for minute in range(1, 5):
-        events.append(Event(60.0 * minute, [["delete", "clock"], [*clock[:4], f"10:0{minute}", *clock[5:]]]))
-    t, on = 0.53, True
-    while t < SCRIPT_S:  # VS Code's cursor blink, except while typing
-        if not any(a <= t <= b for a, b in busy):
-            events.append(Event(t, cursor(*cursor_at) if on else [["delete", "cursor"]], change=False))
-            on = not on
-        t += 0.53
-    return sorted(events, key=lambda e: e.t)
+CHARS_PER_TOKEN = 4  # text
 
 
 @dataclass
@@ -152,9 +58,46 @@ class Sent:
     proc_s: float
 
 
-async def replay(painter: Painter, capture: ScreenCapture) -> None:
+class TextPath:
+    """The session's context pump on the scripted clock: the same Pacer and DigestBuilder over a real ContextStore.
+
+    Each keystroke edits f.py and moves the cursor; a flush sends the digest update the model would get."""
+
+    def __init__(self, root: Path) -> None:
+        self.doc = list(CODE)
+        self.uri = (root / "f.py").as_uri()
+        self.store = ContextStore(lambda uri: "\n".join(self.doc) if uri == self.uri else None)
+        self.store.root = root
+        self.digest = DigestBuilder(self.store, Redactor())
+        self.pacer = Pacer(Settings().digest_debounce_ms / 1000, CONTEXT_MAX_WAIT_S)
+        self.flushes: list[Sent] = []
+        self.edit(0.0, 0, self.doc[0])
+        self.flush(0.0)  # what the session sends when it starts: not typing, not counted
+        self.flushes.clear()
+
+    def edit(self, t: float, line: int, text: str) -> None:
+        self.doc[line] = text
+        self.store.set_editor_state(EditorState(self.uri, lsp.Range(lsp.Position(line, 0), lsp.Position(line, 0))))
+        self.store.edited(self.uri)
+        self.pacer.poke(t)
+
+    def until(self, t: float) -> None:
+        """Every flush due by scripted time t."""
+        while (due := self.pacer.due_at()) is not None and due <= t:
+            self.flush(due)
+
+    def flush(self, t: float) -> None:
+        self.pacer.sent()
+        t0 = time.perf_counter()
+        update = self.digest.update()
+        if update is not None:
+            self.flushes.append(Sent(t, len(update), time.perf_counter() - t0))
+
+
+async def replay(painter: Painter, capture: ScreenCapture, root: Path) -> None:
     events = script()
-    sampler = FrameSampler(Policy())
+    sampler = FrameSampler(policy_from(Settings(), edits_reach_model_s=CONTEXT_MAX_WAIT_S))
+    text_path = TextPath(root)
     ours: list[Sent] = []
     fixed: list[Sent] = []
     grab_ms, judge_ms, frame_ms, crops = [], [], [], 0
@@ -163,8 +106,14 @@ async def replay(painter: Painter, capture: ScreenCapture) -> None:
         t = k * POLL_S
         batch: list[Cmd] = []
         while i < len(events) and events[i].t <= t:
-            batch += events[i].commands
+            e = events[i]
+            batch += e.commands
+            if e.edit is not None:
+                text_path.until(e.t)
+                text_path.edit(e.t, *e.edit)
+                sampler.typing.typed(e.t)
             i += 1
+        text_path.until(t)
         if batch:
             await painter.draw(*batch)
         t0 = time.perf_counter()
@@ -183,30 +132,42 @@ async def replay(painter: Painter, capture: ScreenCapture) -> None:
             t3 = time.perf_counter()
             jpeg = encode(pixels, 768, 80).jpeg
             fixed.append(Sent(t, len(jpeg), time.perf_counter() - t3 + (t1 - t0)))
+    text_path.until(float("inf"))
 
-    changes = [e.t for e in events if e.change]
-    ours_delay = delays(changes, ours, GRACE_S)
-    fixed_delay = delays(changes, fixed, 0.0)
+    changes = [e for e in events if e.change]
+    as_frame = delays([e.t for e in changes], ours, GRACE_S)
+    as_text = delays([e.t for e in changes if e.edit is not None], text_path.flushes, 0.0)
+    texts = iter(as_text)
+    ours_delay = [min(f, next(texts)) if e.edit is not None else f for e, f in zip(changes, as_frame, strict=True)]
+    fixed_delay = delays([e.t for e in changes], fixed, 0.0)
+    typed_frame = [f for e, f in zip(changes, as_frame, strict=True) if e.edit is not None]
     ours_b, fixed_b = sum(s.size for s in ours), sum(s.size for s in fixed)
+    text_chars = sum(s.size for s in text_path.flushes)
     late = sum(d > 1.5 for d in ours_delay)
+    edits = sum(e.edit is not None for e in changes)
     print(f"scripted 300 s session: {len(changes)} changes on screen (+ a blinking cursor), replayed on Xvfb")
-    typing = sum(len(s) for _, _, s in BURSTS) * CHAR_S
-    print(f"  of which typing: {typing:.0f} s in the editor + a command in the terminal; the 1.5 s bound alone")
-    print(f"  needs a frame every ~1.3 s while the screen keeps changing (>= {typing / 1.3:.0f} frames for the editor)")
+    print(f"  of which {edits} keystrokes in the editor, which also reach the model as text (the context pump)")
     print(f"  ours:  {len(ours)} frames ({crops} read-text crops), {ours_b / 1e3:,.0f} kB")
+    print(f"    + the typing as text: {len(text_path.flushes)} context updates, {text_chars / 1e3:.1f} kB")
     print(f"  fixed 1 fps: {len(fixed)} frames, {fixed_b / 1e3:,.0f} kB")
     for name, d in (("ours", ours_delay), ("fixed 1 fps", fixed_delay)):
         print(f"  delivery delay, {name}: p50 {pct(d, 50)}, p99 {pct(d, 99)}, max {max(d):.2f} s")
+    print(f"  keystrokes as text: p50 {pct(as_text, 50)}, max {max(as_text):.2f} s; as a picture: p50")
+    print(f"    {pct(typed_frame, 50)}, max {max(typed_frame):.2f} s (the frame waits for a pause in the typing)")
+    elsewhere = [d for e, d in zip(changes, ours_delay, strict=True) if e.while_typing]
+    print(f"  changes elsewhere while the user typed: {', '.join(f'{d:.2f} s' for d in elsewhere)}")
     print(f"  capture (mss grab): {summary(grab_ms)}")
     print(f"  capture + change detection, nothing sent: {summary(judge_ms)}")
     print(f"  capture + change detection + encode, frame sent: {summary(frame_ms)}")
     report("video bytes vs fixed 1 fps", f"{ours_b / fixed_b:.3f}", "<= 0.1", ours_b / fixed_b <= 0.1)
-    tokens, fixed_tokens = len(ours) * TOKENS_PER_FRAME, len(fixed) * TOKENS_PER_FRAME
+    video, fixed_tokens = len(ours) * TOKENS_PER_FRAME, len(fixed) * TOKENS_PER_FRAME
+    typed_tokens = -(-text_chars // CHARS_PER_TOKEN)
+    print(f"  estimated tokens, ours: {video:,} video + {typed_tokens:,} for the typing as text")
     report(
-        "estimated video tokens vs fixed 1 fps",
-        f"{tokens:,} / {fixed_tokens:,} = {tokens / fixed_tokens:.3f}",
+        "estimated tokens (video + typing as text) vs fixed 1 fps",
+        f"{video + typed_tokens:,} / {fixed_tokens:,} = {(video + typed_tokens) / fixed_tokens:.3f}",
         "<= 0.1",
-        tokens / fixed_tokens <= 0.1,
+        (video + typed_tokens) / fixed_tokens <= 0.1,
     )
     report("changes delivered within 1.5 s", f"{len(changes) - late}/{len(changes)}", "all", late == 0)
     p99 = percentile(frame_ms, 99)
@@ -304,9 +265,9 @@ async def main() -> None:
     capture = ScreenCapture(monitor=0, region="")
     try:
         capture.open()
-        await replay(painter, capture)
-        encoders(capture)
         with TemporaryDirectory() as tmp:
+            await replay(painter, capture, Path(tmp))
+            encoders(capture)
             await cpu(painter, xvfb.pid, Path(tmp))
     finally:
         capture.close()

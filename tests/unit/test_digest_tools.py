@@ -70,3 +70,25 @@ async def test_tools_resolve_inside_the_workspace_only(tmp_path: Path) -> None:
     assert "'message'" in (await tools.call("annotate", {"path": "m.py", "line": 1}))["error"]
     read = await tools.call("read_file", {"path": "m.py", "start": 2})
     assert read["content"] == "    2| b = 2" and read["total_lines"] == 2
+
+
+def test_typing_sends_only_the_edited_line_and_a_new_window_resends_the_excerpt(tmp_path: Path) -> None:
+    lines = [f"value_{i} = {i}" for i in range(40)]
+    store, uri = setup(tmp_path, "\n".join(lines))
+    typed: list[str] = []
+    store._read_open = lambda u: "\n".join(typed) if typed and u == uri else None  # what the editor holds
+    at = lambda n: EditorState(uri=uri, selection=lsp.Range(lsp.Position(n, 0), lsp.Position(n, 0)))  # noqa: E731
+    store.set_editor_state(at(10))
+    builder = DigestBuilder(store, Redactor(), DigestLimits(excerpt_lines=3))
+    assert builder.update() is not None
+    typed[:] = lines
+    typed[10] = "value_10 = load_config(pa"
+    update = builder.update()
+    assert update is not None and update.endswith("--- m.py, lines now ---\n   11| value_10 = load_config(pa")
+    assert "value_9" not in update and "Active file" not in update  # nothing else is re-sent
+    typed[10] = 'value_10 = "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW"'
+    update = builder.update()
+    assert update is not None and "AIza" not in update and "<secret:" in update  # edits are redacted like the rest
+    store.set_editor_state(at(30))
+    update = builder.update()
+    assert update is not None and "--- m.py lines 28-34 ---" in update and "   31| value_30 = 30" in update

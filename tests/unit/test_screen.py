@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from livepair.config import parse_settings
+from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.lsp.protocol import EditorState, PayloadError, TerminalRun
@@ -21,6 +22,7 @@ from livepair.media.capture import choose_area, parse_region
 from livepair.media.frames import CELL, Box, cells_box, changed, encode, fit, grow, signature
 from livepair.media.privacy import SECRET_IN_TERMINAL, SENSITIVE_FILE, PrivacyGate, ignored
 from livepair.media.sampler import POLL_S, FrameSampler, Policy
+from livepair.media.typing import TypingTracker
 
 W, H = 1280, 800
 GITHUB_TOKEN = "ghp_" + "A1b2C3d4" * 4 + "XyZw"  # built from pieces so scanners leave this file alone
@@ -143,6 +145,105 @@ def test_small_changes_arrive_within_the_bound_and_never_faster_than_the_rate() 
     for t in typed_at:  # every keystroke is in a frame sent at most 1.25 s later (+ hold and encode < 0.25 s)
         assert min(s - t for s in times if s > t) <= 1.25 + 1e-9
     assert len(times) <= 10 / 1.25 + 1, "a burst of typing is gathered, not sent at the full rate"
+
+
+def type_line(clock: Clock, img: np.ndarray, chars: int, y: int = 200, edits: bool = True) -> tuple[np.ndarray, list]:
+    """Type `chars` glyphs at 5 a second along a line (reported to the sampler as edits when `edits`); returns
+    the final picture and (time, picture) of every keystroke."""
+    typed = []
+    for n in range(chars):
+        img = with_rect(img, 100 + n * 8, y, 6, 10)
+        clock.now += 0.2
+        if edits:
+            clock.sampler.typing.typed(clock.now)
+        typed.append((clock.now, img))
+        if n % 5 != 4:  # 4 captures a second against 5 keystrokes: one keystroke in five lands between captures
+            frame = clock.sampler.offer(img, clock.now)
+            if frame is not None:
+                clock.sent.append((clock.now, frame))
+    return img, typed
+
+
+def test_while_typing_frames_wait_for_a_pause_since_the_text_reaches_the_model() -> None:
+    clock = Clock(FrameSampler(Policy(keepalive_s=0, typing_defer_s=8)))
+    img = clock.run(screen(), 1) and screen()
+    img, _ = type_line(clock, img, 25)  # 5 s of typing, reported as edits
+    assert clock.sent[1:] == [], "no frame while the user types"
+    pause = clock.now
+    sent = clock.run(img, 2)
+    assert len(sent) == 1 and sent[0][0] - pause <= 0.75 + POLL_S + 1e-9, "one frame once the typing pauses"
+    clock.sent.clear()
+    type_line(clock, img, 60, y=240)  # 12 s without a pause: the picture still follows every typing_defer_s
+    assert [round(t - clock.sent[0][0]) for t, _ in clock.sent] == [0] and clock.sent[0][0] - pause <= 2 + 8.5
+
+
+def test_typing_without_edits_is_a_change_like_any_other() -> None:
+    """Typing in a terminal (no document changes) or with no text path (`typing_defer_s` 0): frames follow."""
+    for policy, edits in ((Policy(keepalive_s=0, typing_defer_s=8), False), (Policy(keepalive_s=0), True)):
+        clock = Clock(FrameSampler(policy))
+        clock.run(screen(), 1)
+        _, typed = type_line(clock, screen(), 25, edits=edits)
+        times = [t for t, _ in clock.sent[1:]]
+        assert len(times) >= 3
+        for t, _ in typed[:-2]:
+            assert min(s - t for s in times if s >= t) <= 1.25 + 1e-9
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        (1100, 700, 14, 10),  # "ok" in a terminal far away: small, but not where the keystrokes are
+        (40, 560, 600, 150),  # a traceback: big
+        (100, 216, 300, 12),  # a completion popup right under the cursor: too many cells for a keystroke
+    ],
+)
+def test_a_change_elsewhere_while_typing_still_arrives_within_the_bound(other: tuple[int, int, int, int]) -> None:
+    clock = Clock(FrameSampler(Policy(keepalive_s=0, typing_defer_s=8)))
+    clock.run(screen(), 1)
+    img, _ = type_line(clock, screen(), 10)
+    assert clock.sent[1:] == []
+    img = with_rect(img, *other, value=120)
+    appeared = clock.now
+    type_line(clock, img, 15)  # the user keeps typing
+    assert clock.sent[1:], "the other change was held back with the typing"
+    assert clock.sent[1][0] - appeared <= 1.25 + POLL_S + 1e-9
+
+
+def test_the_typing_tracker_follows_the_keystrokes_and_their_companions() -> None:
+    tracker = TypingTracker(quiet_s=0.75, max_cells=12)
+    grid = np.zeros((50, 80), bool)
+
+    def cells(*rc: tuple[int, int]) -> np.ndarray:
+        mask = grid.copy()
+        for r, c in rc:
+            mask[r, c] = True
+        return mask
+
+    assert not tracker.explains(cells((12, 7)), 1.0), "no edit reported: not typing"
+    tracker.typed(1.0)
+    assert tracker.explains(cells((12, 7), (12, 8), (48, 65)), 1.1)  # a glyph, the cursor and the status bar's Col
+    tracker.typed(1.3)
+    assert tracker.explains(cells((12, 9), (48, 66)), 1.4)
+    assert tracker.explains(cells((14, 3)), 1.5), "a new line below, back at its indentation"
+    assert not tracker.explains(cells((30, 8)), 1.6), "far from the keystrokes: a terminal"
+    assert not tracker.explains(cells(*[(12, c) for c in range(10, 23)]), 1.6), "too big for a keystroke"
+    assert not tracker.explains(cells((12, 10)), 2.1), "the typing paused"
+    tracker.typed(3.0)
+    assert tracker.explains(cells((30, 40)), 3.1), "a new burst starts anywhere"
+
+
+def test_the_pacer_sends_after_a_pause_or_a_bounded_wait() -> None:
+    pacer = Pacer(quiet_s=0.3, max_wait_s=1.0)
+    assert pacer.due_at() is None
+    pacer.poke(10.0)
+    assert pacer.due_at() == pytest.approx(10.3)
+    for k in range(1, 8):  # keystrokes every 0.2 s: never quiet for 0.3 s
+        pacer.poke(10.0 + 0.2 * k)
+    assert pacer.due_at() == pytest.approx(11.0), "a long burst still goes after max_wait_s"
+    pacer.sent()
+    assert pacer.due_at() is None
+    pacer.poke(12.0)
+    assert pacer.due_at() == pytest.approx(12.3)
 
 
 def test_read_text_crops_small_changes_at_native_resolution() -> None:

@@ -1,13 +1,12 @@
 """Context changes -> compact, redacted text updates for the model.
 
 The digest is split into sections (editor, diagnostics, excerpts per file, terminal). Each update carries only the
-sections whose text changed since the last one sent, so an unchanged context costs nothing and a keystroke
-re-sends one excerpt, not the world. Line numbers are 1-based, as the model's tools expect.
+sections whose text changed since the last one sent, so an unchanged context costs nothing, and a keystroke
+re-sends the line it changed, not the world. Line numbers are 1-based, as the model's tools expect.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from lsprotocol import types as lsp
@@ -18,6 +17,7 @@ from livepair.context.store import ContextStore
 SEVERITY = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 MAX_EXCERPT_LINES = 240  # across all files, so one huge file cannot flood the context window
 MAX_LINE_CHARS = 240
+MAX_EDITED_LINES = 3  # beyond that, the whole excerpt is clearer than a patch
 HEADER = "[editor context update — for your awareness; reply only if something needs the user's attention]"
 
 
@@ -53,7 +53,7 @@ class DigestBuilder:
         self._store = store
         self._redactor = redactor
         self.limits = limits or DigestLimits()
-        self._sent: dict[str, str] = {}
+        self._sent: dict[str, str] = {}  # section -> the redacted text last sent (all bounded in size)
 
     def reset(self) -> None:
         """Forget what was sent (a new model session knows nothing)."""
@@ -94,15 +94,23 @@ class DigestBuilder:
         return out
 
     def update(self) -> str | None:
-        """The redacted text of the sections that changed since the last update, or None if nothing did."""
+        """The redacted text of the sections that changed since the last update, or None if nothing did.
+
+        An excerpt in which only a few lines changed (someone typing) is sent as just those lines.
+        """
         current = {k: self._redactor.redact(v) for k, v in self.sections().items()}
-        changed = [v for k, v in current.items() if self._sent.get(k) != _digest(v)]
+        changed = []
+        for key, text in current.items():
+            before = self._sent.get(key)
+            if before != text:
+                edit = _edited_lines(before, text) if before is not None and key.startswith("excerpt:") else None
+                changed.append(edit or text)
         for gone in self._sent.keys() - current.keys():
             if gone.startswith("excerpt:"):
                 del self._sent[gone]
         if not changed:
             return None
-        self._sent.update({k: _digest(v) for k, v in current.items()})
+        self._sent.update(current)
         return HEADER + "\n\n" + "\n\n".join(changed)
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -135,5 +143,14 @@ class DigestBuilder:
         return "\n".join(parts), used
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+def _edited_lines(before: str, after: str) -> str | None:
+    """The lines of an excerpt that changed, under a header naming the file, when the excerpt kept its shape
+    (same windows, at most MAX_EDITED_LINES lines differ); else None and the whole excerpt goes."""
+    old, new = before.splitlines(), after.splitlines()
+    if len(old) != len(new) or not new:
+        return None
+    diff = [b for a, b in zip(old, new, strict=True) if a != b]
+    if not diff or len(diff) > MAX_EDITED_LINES or any(line.startswith("--- ") for line in diff):
+        return None
+    name = new[0].removeprefix("--- ").rsplit(" lines ", 1)[0]
+    return f"--- {name}, lines now ---\n" + "\n".join(diff)

@@ -38,6 +38,7 @@ class ContextStore:
         self.diagnostics: dict[str, list[lsp.Diagnostic]] = {}
         self.terminal: deque[TerminalRun] = deque(maxlen=TERMINAL_HISTORY)
         self.editor = EditorState()
+        self.last_edited: str | None = None
         self.revision = 0
         self._listeners: list[Callable[[str], None]] = []
 
@@ -62,6 +63,11 @@ class ContextStore:
     def add_terminal_run(self, run: TerminalRun) -> None:
         self.terminal.append(run)
         self.changed("terminal")
+
+    def edited(self, uri: str) -> None:
+        """The user changed a document in the editor."""
+        self.last_edited = uri
+        self.changed("document")
 
     def set_editor_state(self, state: EditorState) -> None:
         self.editor = state

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
@@ -19,6 +20,7 @@ from livepair.advice.store import Advice, AdviceStore, diagnostic_key
 from livepair.aio import TaskOwner
 from livepair.config import Settings
 from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnostic
+from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.live.backend import (
@@ -45,6 +47,8 @@ if TYPE_CHECKING:
     from livepair.media.screen import ScreenStreamer
 
 log = logging.getLogger(__name__)
+# While the user keeps typing, the model still hears of it this often (the screen counts on it: media/sampler.py).
+CONTEXT_MAX_WAIT_S = 1.0
 VoiceFactory = Callable[[Callable[[], None]], "VoiceController"]  # gets the status publisher
 
 
@@ -85,6 +89,7 @@ class PairSession:
         self.audio_bytes_received = 0
         self._linked = False
         self._dirty = asyncio.Event()
+        self._pacer = Pacer(settings.digest_debounce_ms / 1000, CONTEXT_MAX_WAIT_S)
         self._tasks = TaskOwner("session")
         self._tool_tasks: dict[str, asyncio.Task[None]] = {}
         self._tool_advice: dict[str, str] = {}  # call id -> advice id, to retract on cancellation
@@ -96,7 +101,14 @@ class PairSession:
         if settings.screen_enabled and backend.name != "offline":  # the offline advisor keeps everything local
             from livepair.media.screen import ScreenStreamer  # numpy and Pillow load only when sharing
 
-            self.screen = ScreenStreamer(settings, context, redactor, backend.send_video, self._publish_status)
+            self.screen = ScreenStreamer(
+                settings,
+                context,
+                redactor,
+                backend.send_video,
+                self._publish_status,
+                edits_reach_model_s=CONTEXT_MAX_WAIT_S,
+            )
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -158,20 +170,21 @@ class PairSession:
 
     # -- background work --------------------------------------------------------------------------
     def _context_changed(self, what: str) -> None:
+        self._pacer.poke(time.monotonic())
         self._dirty.set()
         if what == "document" and self.voice is not None:
             self.voice.typed()  # balanced proactivity: never speak up while the user types
 
     async def _context_pump(self) -> None:
-        debounce = self._settings.digest_debounce_ms / 1000
         while True:
             await self._dirty.wait()
+            # A burst of keystrokes becomes one update, and a long one an update every CONTEXT_MAX_WAIT_S.
+            while (due := self._pacer.due_at()) is not None and due > time.monotonic():
+                self._dirty.clear()
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(self._dirty.wait(), due - time.monotonic())
             self._dirty.clear()
-            # Wait for a quiet moment: a burst of keystrokes becomes one update.
-            with contextlib.suppress(asyncio.TimeoutError):
-                while True:
-                    await asyncio.wait_for(self._dirty.wait(), debounce)
-                    self._dirty.clear()
+            self._pacer.sent()
             self._flush_context()
 
     def _flush_context(self) -> None:

@@ -13,6 +13,9 @@ or None. Pure and synchronous, so the benchmark replays it on a virtual clock.
   of typing becomes one frame instead of five), then sent. A blinking cursor reverts before that, so it never
   costs a frame. `wait_s` is sized to the delivery bound: a change is seen within POLL_S and sent `wait_s`
   later, within 1.25 s, plus the privacy hold (screen.GRACE_S) and encoding: under the 1.5 s promised.
+- Typing in the editor (media/typing.py) reaches the model as text within a second; when `typing_defer_s` is set
+  (the session sends edits), changes that are only keystrokes wait for the typing to pause, or `typing_defer_s`
+  at most, and go as one frame. Any other change meanwhile is sent within the usual bound, keystrokes included.
 - At most one frame every `min_interval_s`.
 - Read-text mode sends the changed region at native resolution instead of the downscaled screen: always, or in
   "auto" when the region fits `max_side` natively and covers at most a third of the screen (a terminal error,
@@ -27,6 +30,7 @@ from typing import Literal
 import numpy as np
 
 from livepair.media.frames import CELL, Box, cells_box, changed, changed_bands, encode, grow, signature
+from livepair.media.typing import TypingTracker
 
 ReadText = Literal["auto", "always", "off"]
 Reason = Literal["first", "refresh", "change", "keepalive"]
@@ -45,6 +49,7 @@ class Policy:
     max_side: int = 768
     quality: int = 80
     read_text: ReadText = "auto"
+    typing_defer_s: float = 0.0  # 0: typing is a change like any other (no text path carries it)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,8 @@ class FrameSampler:
         self._runs: np.ndarray | None = None  # per cell: captures in a row it moved
         self._pixels: np.ndarray | None = None  # a copy of the previous capture, to re-profile only what changed
         self._refresh = False
+        self._foreign_at: float | None = None  # since when a pending change is not typing
+        self.typing = TypingTracker()
 
     def refresh(self) -> None:
         """The next frame is a full one (the model lost its picture, or the screen was hidden from it)."""
@@ -90,13 +97,21 @@ class FrameSampler:
         hot = runs >= HOT
         if int(hot.sum()) < p.change_cells:
             pending &= ~hot
+        fresh = pending & moving
+        if fresh.any() and not (p.typing_defer_s > 0 and self.typing.explains(fresh, now)):
+            self._foreign_at = now if self._foreign_at is None else self._foreign_at
         if not pending.any():
-            self._first_seen = None
+            self._first_seen = self._foreign_at = None
         elif self._first_seen is None:
             self._first_seen = now
         if rested and self._first_seen is not None:
-            at_rest = int((pending & ~moving).sum()) >= p.change_cells and not (pending & moving).any()
-            if at_rest or now - self._first_seen >= p.wait_s - EPS:
+            if self._foreign_at is None and p.typing_defer_s > 0 and self.typing.active(now):
+                due = self._first_seen + p.typing_defer_s  # the text path carries the keystrokes meanwhile
+            else:
+                at_rest = int((pending & ~moving).sum()) >= p.change_cells and not fresh.any()
+                since = self._foreign_at if self._foreign_at is not None else self._first_seen
+                due = now if at_rest else since + p.wait_s
+            if now >= due - EPS:
                 return self._change(bgra, sig, pending, now)
         if p.keepalive_s > 0 and now - self._last_sent >= p.keepalive_s - EPS:
             return self._full(bgra, sig, now, "keepalive")
@@ -140,4 +155,4 @@ class FrameSampler:
     def _sent(self, sig: np.ndarray, now: float) -> None:
         self._seen = sig
         self._last_sent = now
-        self._first_seen = None
+        self._first_seen = self._foreign_at = None

@@ -30,9 +30,13 @@ log = logging.getLogger(__name__)
 GRACE_S = 0.15
 RELEASE_S = 0.5
 SHARING, PAUSED, STARTING = "sharing", "paused", "starting"
+TYPING_DEFER_S = 8.0  # while the user types, the picture of the editor may lag this much (its text does not)
+TEXT_PATH_MAX_S = 1.25  # + the daemon's own processing: within the 1.5 s a change has to reach the model
 
 
-def policy_from(settings: Settings) -> Policy:
+def policy_from(settings: Settings, edits_reach_model_s: float | None = None) -> Policy:
+    # Keystrokes may wait for a pause only if the text path delivers them inside the bound on its own.
+    defer = TYPING_DEFER_S if edits_reach_model_s is not None and edits_reach_model_s <= TEXT_PATH_MAX_S else 0.0
     return Policy(
         min_interval_s=settings.screen_interval_ms / 1000,
         keepalive_s=float(settings.screen_keep_alive_s),
@@ -40,6 +44,7 @@ def policy_from(settings: Settings) -> Policy:
         max_side=settings.screen_max_size,
         quality=settings.screen_jpeg_quality,
         read_text=settings.screen_read_text,
+        typing_defer_s=defer,
     )
 
 
@@ -52,7 +57,9 @@ class ScreenStreamer:
         send: Callable[[bytes], None],
         on_state: Callable[[], None],
         sent_log: SentLog | None = None,
+        edits_reach_model_s: float | None = None,
     ) -> None:
+        """`edits_reach_model_s`: how soon the session sends what is typed as text, when it does."""
         self.state = STARTING
         self.paused = False
         self.frames_sent = 0
@@ -61,7 +68,8 @@ class ScreenStreamer:
         self._send = send
         self._on_state = on_state
         self._log = sent_log or SentLog()
-        self._sampler = FrameSampler(policy_from(settings))
+        self._sampler = FrameSampler(policy_from(settings, edits_reach_model_s))
+        self._context = context
         self._capture = ScreenCapture(settings.screen_monitor, settings.screen_region)
         self._gate = PrivacyGate(context, redactor, settings.screen_exclude, settings.screen_gitignore)
         self._executor: ThreadPoolExecutor | None = None
@@ -113,6 +121,9 @@ class ScreenStreamer:
         # Judged at once, so a sensitive file shown only briefly still withholds the frames taken meanwhile.
         if self._executor is not None and what in ("editor", "terminal"):
             self._check_gate()
+        ed = self._context.editor
+        if what == "editor" or (what == "document" and self._context.last_edited in (ed.uri, *ed.visible_uris)):
+            self._sampler.typing.typed(time.monotonic())
 
     def _check_gate(self) -> Verdict | None:
         verdict = self._gate.check()

@@ -45,7 +45,7 @@ def register(server: LivePairServer) -> None:
         uri = params.text_document.uri
         if ls.advice.document_changed(uri):  # explanations of code that changed are stale
             ls.publish_advice(uri)
-        ls.context.changed("document")
+        ls.context.edited(uri)
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: LivePairServer, params: lsp.DidSaveTextDocumentParams) -> None:
