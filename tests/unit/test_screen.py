@@ -166,8 +166,8 @@ def type_line(clock: Clock, img: np.ndarray, chars: int, y: int = 200, edits: bo
 
 def test_while_typing_frames_wait_for_a_pause_since_the_text_reaches_the_model() -> None:
     clock = Clock(FrameSampler(Policy(keepalive_s=0, typing_defer_s=8)))
-    img = clock.run(screen(), 1) and screen()
-    img, _ = type_line(clock, img, 25)  # 5 s of typing, reported as edits
+    clock.run(screen(), 1)
+    img, _ = type_line(clock, screen(), 25)  # 5 s of typing, reported as edits
     assert clock.sent[1:] == [], "no frame while the user types"
     pause = clock.now
     sent = clock.run(img, 2)
