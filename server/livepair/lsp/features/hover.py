@@ -1,4 +1,8 @@
-"""Hover on a diagnostic (any source): the senior dev's explanation, asked for on demand."""
+"""Hover on another tool's diagnostic: the senior dev's explanation, asked for on demand.
+
+On a line with only LivePair's own hint there is no hover: the editor already shows that diagnostic (message
+and quick fix) when the pointer is over it, and a second copy would only repeat it.
+"""
 
 from __future__ import annotations
 
@@ -26,8 +30,7 @@ def register(server: LivePairServer) -> None:
     async def hover(ls: LivePairServer, params: lsp.HoverParams) -> lsp.Hover | None:
         uri, line = params.text_document.uri, params.position.line
         theirs = _on_line(ls.context.diagnostics.get(uri, []), line)
-        ours = _on_line(ls.advice.diagnostics(uri), line)
-        if not theirs and not ours:
+        if not theirs:  # nothing to explain, or only LivePair's own hint, which the editor's hover already shows
             return None
         explanation = ls.advice.explanation(uri, line)
         if explanation:
