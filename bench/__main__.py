@@ -1,6 +1,6 @@
 """`make bench`: every benchmark, each printing its figures against a baseline measured in the same run."""
 
-from bench import bench_digest, bench_lsp, bench_offline, bench_redact, bench_screen, bench_voice
+from bench import bench_digest, bench_lsp, bench_ocr, bench_offline, bench_redact, bench_screen, bench_voice
 
 print("== redaction ==")
 bench_redact.run()
@@ -14,3 +14,5 @@ print("\n== voice ==")
 bench_voice.run()
 print("\n== screen ==")
 bench_screen.run()
+print("\n== screen OCR masking ==")
+bench_ocr.run()

@@ -41,6 +41,7 @@ export const DAEMON_SETTING_KEYS = [
   "screenReadText",
   "screenExclude",
   "screenGitignore",
+  "screenOcrMask",
   "mediaResolution",
 ] as const;
 

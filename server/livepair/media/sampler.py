@@ -24,12 +24,13 @@ or None. Pure and synchronous, so the benchmark replays it on a virtual clock.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
-from livepair.media.frames import CELL, Box, cells_box, changed, changed_bands, encode, grow, signature
+from livepair.media.frames import CELL, Box, Encoded, cells_box, changed, changed_bands, encode, grow, signature
 from livepair.media.typing import TypingTracker
 
 ReadText = Literal["auto", "always", "off"]
@@ -60,11 +61,14 @@ class Outgoing:
     reason: Reason
     crop: Box | None  # the region (pixels of the captured area) when a read-text crop, else None
     cells: int  # changed cells behind it (0 for first / refresh / keep-alive)
+    masked: int = 0  # boxes painted over secret-looking text (OCR masking)
 
 
 class FrameSampler:
-    def __init__(self, policy: Policy) -> None:
+    def __init__(self, policy: Policy, mask: Callable[[np.ndarray], int] | None = None) -> None:
+        """`mask` paints over what must not leave the machine in a BGRA image, in place (media/ocr_mask.py)."""
         self.policy = policy
+        self._mask = mask
         self._seen: np.ndarray | None = None  # signature of what the model last saw
         self._prev: np.ndarray | None = None  # signature of the previous capture
         self._last_sent = float("-inf")
@@ -134,10 +138,19 @@ class FrameSampler:
             last[rows] = bgra[rows]
         return sig
 
+    def _encode(self, pixels: np.ndarray, text: bool = False) -> tuple[Encoded, int]:
+        """JPEG of a frame or crop, masked first if a masker is set (on a copy: the capture stays as it was).
+        A masker's failure propagates before any state changes, so the change stays pending."""
+        masked = 0
+        if self._mask is not None:
+            pixels = pixels.copy()
+            masked = self._mask(pixels)
+        return encode(pixels, self.policy.max_side, self.policy.quality, text=text), masked
+
     def _full(self, bgra: np.ndarray, sig: np.ndarray, now: float, reason: Reason) -> Outgoing:
-        out = encode(bgra, self.policy.max_side, self.policy.quality)
+        out, masked = self._encode(bgra)
         self._sent(sig, now)
-        return Outgoing(out.jpeg, out.width, out.height, reason, None, 0)
+        return Outgoing(out.jpeg, out.width, out.height, reason, None, 0, masked)
 
     def _change(self, bgra: np.ndarray, sig: np.ndarray, pending: np.ndarray, now: float) -> Outgoing:
         p = self.policy
@@ -146,11 +159,11 @@ class FrameSampler:
         fits = max(box.w, box.h) <= p.max_side and box.area * 3 <= w * h
         crop = p.read_text == "always" or (p.read_text == "auto" and fits and max(w, h) > p.max_side)
         if crop and box.area < w * h:
-            out = encode(bgra[box.y : box.y + box.h, box.x : box.x + box.w], p.max_side, p.quality, text=True)
+            out, masked = self._encode(bgra[box.y : box.y + box.h, box.x : box.x + box.w], text=True)
         else:
-            out, box = encode(bgra, p.max_side, p.quality), None
+            (out, masked), box = self._encode(bgra), None
         self._sent(sig, now)  # the box covers every pending cell, so the model is now up to date everywhere
-        return Outgoing(out.jpeg, out.width, out.height, "change", box, int(pending.sum()))
+        return Outgoing(out.jpeg, out.width, out.height, "change", box, int(pending.sum()), masked)
 
     def _sent(self, sig: np.ndarray, now: float) -> None:
         self._seen = sig

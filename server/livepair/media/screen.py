@@ -22,6 +22,7 @@ from livepair.config import Settings
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.media.capture import NoScreen, ScreenCapture, missing_display
+from livepair.media.ocr_mask import OcrFailed, OcrMasker
 from livepair.media.privacy import SENSITIVE_FILE, PrivacyGate, Verdict
 from livepair.media.sampler import POLL_S, FrameSampler, Outgoing, Policy
 from livepair.media.sent_log import SentLog
@@ -29,6 +30,7 @@ from livepair.media.sent_log import SentLog
 log = logging.getLogger(__name__)
 GRACE_S = 0.15
 RELEASE_S = 0.5
+OCR_FAILED = "OCR masking failed"
 SHARING, PAUSED, STARTING = "sharing", "paused", "starting"
 TYPING_DEFER_S = 8.0  # while the user types, the picture of the editor may lag this much (its text does not)
 TEXT_PATH_MAX_S = 1.25  # + the daemon's own processing: within the 1.5 s a change has to reach the model
@@ -68,7 +70,10 @@ class ScreenStreamer:
         self._send = send
         self._on_state = on_state
         self._log = sent_log or SentLog()
-        self._sampler = FrameSampler(policy_from(settings, edits_reach_model_s))
+        self._ocr = settings.screen_ocr_mask
+        # Its own Redactor: the masker runs in the worker thread, and a Redactor is not thread-safe.
+        mask = OcrMasker(Redactor()) if self._ocr else None
+        self._sampler = FrameSampler(policy_from(settings, edits_reach_model_s), mask)
         self._context = context
         self._capture = ScreenCapture(settings.screen_monitor, settings.screen_region)
         self._gate = PrivacyGate(context, redactor, settings.screen_exclude, settings.screen_gitignore)
@@ -84,6 +89,10 @@ class ScreenStreamer:
         problem = missing_display()
         if problem is not None:  # known at once: no thread, no task
             self._set_state(f"unavailable: {problem}")
+            return
+        if self._ocr and (problem := OcrMasker.problem()) is not None:  # asked for masking: never share unmasked
+            self._log.write("unavailable", reason=f"OCR masking: {problem}")
+            self._set_state(f"unavailable: OCR masking needs {problem}")
             return
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="livepair-screen")
         self._tasks.spawn("capture", self._run())
@@ -170,6 +179,9 @@ class ScreenStreamer:
             refresh, self._want_refresh = self._want_refresh, False
             try:
                 captured_at, out = await loop.run_in_executor(self._executor, self._sample, refresh)
+            except OcrFailed as exc:  # nothing unmasked leaves; the next capture tries again with a full frame
+                self._withhold(Verdict(OCR_FAILED, str(exc)))
+                continue
             except Exception as exc:  # the display went away, or a bug: stop sharing, keep the session
                 log.exception("screen capture failed")
                 self._log.write("unavailable", reason=f"capture failed: {exc}")
@@ -204,7 +216,8 @@ class ScreenStreamer:
         self.bytes_sent += len(out.jpeg)
         crop = out.crop.as_list() if out.crop is not None else None
         size = {"bytes": len(out.jpeg), "width": out.width, "height": out.height}
-        self._log.write("sent", **size, reason=out.reason, crop=crop, cells=out.cells)
+        masked = {"masked": out.masked} if self._ocr else {}
+        self._log.write("sent", **size, reason=out.reason, crop=crop, cells=out.cells, **masked)
 
     def _set_state(self, state: str) -> None:
         if state != self.state:

@@ -51,11 +51,13 @@ async def fake() -> AsyncIterator[FakeLiveServer]:
 @pytest.fixture
 async def start_daemon(workspace: Path, fake: FakeLiveServer, xvfb: Xvfb, tmp_path: Path) -> AsyncIterator[StartDaemon]:
     """Start the daemon on the Xvfb display (or none: `display=False`), with screen settings on top of the
-    usual test settings; the sent log goes to tmp_path/state."""
+    usual test settings (and another PATH if given); the sent log goes to tmp_path/state."""
     clients: list[EditorClient] = []
 
-    async def start(display: bool = True, **settings: Any) -> EditorClient:
+    async def start(display: bool = True, path: str | None = None, **settings: Any) -> EditorClient:
         env = fake.subprocess_env()
+        if path is not None:
+            env["PATH"] = path
         for name in ("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL"):
             env.pop(name, None)
         env["LIVEPAIR_STATE_DIR"] = str(tmp_path / "state")
