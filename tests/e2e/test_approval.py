@@ -1,8 +1,8 @@
 """The model's run_command in a real VS Code: nothing runs without the user's Allow in the modal.
 
 The fake model asks to run a shell command that leaves a marker file in the workspace. The modal shows the exact
-command line and where it would run; Allow runs it and the model gets its exit code and output; Deny, or closing
-the modal with Escape, runs nothing and the model is told the user declined.
+command line and where it would run; Allow runs it and the model gets its exit code and output; Deny, Enter (Deny
+is the default button) or closing the modal with Escape runs nothing and the model is told the user declined.
 """
 
 from __future__ import annotations
@@ -86,6 +86,7 @@ async def approval_dialog(editor: Editor, command: str) -> Locator:
     assert (await detail.inner_text()).count(command) == 1
     for choice in ("Allow", "Deny"):
         await expect(dialog.get_by_role("button", name=choice, exact=True)).to_be_visible()
+    await expect(dialog.get_by_role("button", name="Deny", exact=True)).to_be_focused()  # the default: Enter is a no
     return dialog
 
 
@@ -124,6 +125,15 @@ async def test_run_command_asks_in_a_modal(
             await dialog.wait_for(state="detached")
             assert await model.response() == DECLINED
             assert not (workspace / "denied.txt").exists()
+
+            # Enter presses the default button, Deny: a keystroke meant for the editor never approves.
+            entered = marker_command("entered.txt")
+            await model.ask(entered)
+            dialog = await approval_dialog(editor, entered)
+            await page.keyboard.press("Enter")
+            await dialog.wait_for(state="detached")
+            assert await model.response() == DECLINED
+            assert not (workspace / "entered.txt").exists()
 
             # Closing the modal (Escape) is a no as well.
             dismissed = marker_command("dismissed.txt")

@@ -1,7 +1,7 @@
 /** Answers livepair/approval: a modal that says exactly what would happen; nothing happens without Allow. */
 
 import * as vscode from "vscode";
-import { ALLOW, DENY, describeApproval } from "./approvalText";
+import { approves, CHOICES, describeApproval } from "./approvalText";
 import { log } from "./log";
 import type { ApprovalParams, ApprovalResult, Range } from "./protocol";
 
@@ -30,10 +30,8 @@ export async function askApproval(params: ApprovalParams): Promise<ApprovalResul
     return { approved: false };
   }
   log().info(`approval asked: ${text.message}`);
-  const allow: vscode.MessageItem = { title: ALLOW };
-  const deny: vscode.MessageItem = { title: DENY, isCloseAffordance: true };
-  const choice = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, allow, deny);
-  const approved = choice === allow;
+  const choice = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, ...CHOICES);
+  const approved = approves(choice);
   log().info(`approval ${approved ? "given" : "refused"}: ${text.message}`);
   return { approved };
 }

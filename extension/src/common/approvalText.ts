@@ -1,6 +1,6 @@
 /**
- * The words of an approval prompt: exactly what would happen if the user says Allow. Pure; the modal itself is
- * in approvalPrompt.ts.
+ * The words and buttons of an approval prompt: exactly what would happen if the user says Allow. Pure; the modal
+ * itself is in approvalPrompt.ts.
  */
 
 import type { ApprovalParams, Range, TextEdit } from "./protocol";
@@ -8,6 +8,26 @@ import type { ApprovalParams, Range, TextEdit } from "./protocol";
 export const ALLOW = "Allow";
 export const DENY = "Deny";
 const MAX_LINES = 40;
+
+/** A button of the modal (a vscode.MessageItem). */
+export interface Choice {
+  readonly title: string;
+  readonly isCloseAffordance?: boolean;
+}
+
+export const DENY_CHOICE: Choice = { title: DENY };
+export const ALLOW_CHOICE: Choice = { title: ALLOW };
+/**
+ * The modal's buttons, in order. VS Code's dialogs make the first button the default (it has the focus, so Enter
+ * presses it): Deny comes first. None is the close affordance, so VS Code adds its own Cancel, which Escape presses
+ * and which answers undefined, a no too. Deny as the close affordance would be moved behind Allow, the new default.
+ */
+export const CHOICES: readonly Choice[] = [DENY_CHOICE, ALLOW_CHOICE];
+
+/** Only the Allow button itself approves: Deny, Cancel, Escape and a closed window all refuse. */
+export function approves(choice: Choice | undefined): boolean {
+  return choice === ALLOW_CHOICE;
+}
 
 export interface ApprovalText {
   message: string;

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { describeApproval, lineSpan } from "../../src/common/approvalText";
+import {
+  ALLOW,
+  ALLOW_CHOICE,
+  approves,
+  CHOICES,
+  DENY,
+  DENY_CHOICE,
+  describeApproval,
+  lineSpan,
+} from "../../src/common/approvalText";
 import type { ApprovalParams, Range } from "../../src/common/protocol";
 
 const R = (sl: number, sc: number, el: number, ec: number): Range => ({
@@ -86,5 +95,21 @@ describe("lineSpan", () => {
     expect(lineSpan(R(7, 0, 7, 10))).toBe("line 8");
     expect(lineSpan(R(7, 0, 8, 0))).toBe("line 8");
     expect(lineSpan(R(7, 4, 9, 2))).toBe("lines 8–10");
+  });
+});
+
+describe("the modal's buttons", () => {
+  it("puts Deny first, where Enter lands, and leaves Escape to VS Code's own Cancel", () => {
+    expect(CHOICES.map((c) => c.title)).toEqual([DENY, ALLOW]);
+    expect(CHOICES[0]).toBe(DENY_CHOICE);
+    // A close affordance is taken out of the row and put last, which would make Allow the first (default) button.
+    expect(CHOICES.some((c) => c.isCloseAffordance)).toBe(false);
+  });
+
+  it("approves only on the Allow button itself", () => {
+    expect(approves(ALLOW_CHOICE)).toBe(true);
+    expect(approves(DENY_CHOICE)).toBe(false);
+    expect(approves(undefined)).toBe(false); // Escape, Cancel, or the window closed
+    expect(approves({ title: ALLOW })).toBe(false); // not a button this modal offered
   });
 });
