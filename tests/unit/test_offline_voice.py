@@ -13,9 +13,10 @@ import pytest
 
 from livepair.context.store import ContextStore
 from livepair.live.backend import AudioOut, BackendEvent, Interrupted, Status, Text, Transcript, TurnComplete
-from livepair.live.offline import listen
+from livepair.live.offline import confidence, listen
 from livepair.live.offline.advisor import NOTHING_SAID, NOTHING_TO_EXPLAIN, QUIET, OfflineBackend
-from livepair.live.offline.listen import PHRASES, CommandRecognizer, action_for
+from livepair.live.offline.confidence import Seg
+from livepair.live.offline.listen import DECOYS, PHRASES, CommandRecognizer, action_for
 from livepair.live.offline.speech import MISSING, Speech, parse_wav, speakable
 from livepair.lsp.protocol import TerminalRun
 from tests.media.voice.pulse import speech
@@ -27,6 +28,11 @@ has_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espea
 
 
 needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="sox missing (scripts/setup-audio.sh)")
+# Not commands: the grammar lands on a decoy for these...
+DECOYED = ["the weather is nice today", "can you pass me the salt", "let me think about this for a second"]
+DECOYED += ["good morning", "did the build pass", "that looks fine"]
+# ...and on a command for these, which confidence.py's checks then turn down.
+UNCONVINCING = ["maybe later", "where was I", "turn it off"]
 
 
 # -- mapping and text ---------------------------------------------------------------------------------------
@@ -94,6 +100,71 @@ def test_recogniser_hears_each_command(phrase: str) -> None:
     recogniser = CommandRecognizer()
     assert recogniser.available, recogniser.reason  # pocketsphinx is a dependency: missing is a failure
     assert recogniser.recognise(bytes(3200) + speech(phrase, 16_000) + bytes(3200)) == phrase
+
+
+@has_espeak
+@needs_sox
+@pytest.mark.parametrize("words", DECOYED + UNCONVINCING)
+def test_recogniser_rejects_stray_speech(words: str) -> None:
+    recogniser = CommandRecognizer()
+    assert recogniser.available, recogniser.reason
+    assert recogniser.recognise(bytes(3200) + speech(words, 16_000) + bytes(3200)) is None
+
+
+@has_espeak
+@needs_sox
+@pytest.mark.parametrize("words", UNCONVINCING)
+def test_the_checks_turn_down_what_the_grammar_took_for_a_command(words: str) -> None:
+    pcm = bytes(3200) + speech(words, 16_000) + bytes(3200)
+    decoder = CommandRecognizer()._load()
+    hyp, segments = listen.decode(decoder, "commands", pcm)
+    _, phones = listen.decode(decoder, "phones", pcm)
+    assert hyp in PHRASES
+    assert not confidence.plausible(segments, phones, pcm)
+
+
+@pytest.mark.parametrize("level", [0, 30, 300, 3000, 12_000])
+def test_recogniser_rejects_silence_and_white_noise(level: int) -> None:
+    rng = np.random.default_rng(level)
+    for seconds in (0.5, 1.0, 2.0):
+        noise = np.clip(rng.normal(0, level, int(16_000 * seconds)), -32768, 32767).astype("<i2").tobytes()
+        assert CommandRecognizer().recognise(noise) is None, f"{seconds} s of noise at rms {level}"
+
+
+def test_no_decoy_is_a_command_or_its_start() -> None:
+    assert all(listen.complete(decoy) is None for decoy in DECOYS)
+    assert all(decoy in listen.GRAMMAR for decoy in DECOYS)
+
+
+def tone(frames: int, rms: float) -> bytes:
+    """`frames` decoder frames (10 ms each) of a 440 Hz tone at `rms`."""
+    t = np.arange(frames * confidence.FRAME) / 16_000
+    return (np.sin(2 * np.pi * 440 * t) * rms * np.sqrt(2)).astype("<i2").tobytes()
+
+
+def test_fit_is_the_score_gap_to_free_phones_per_frame_of_speech() -> None:
+    words = [Seg("<sil>", 0, 9, -100), Seg("stop", 10, 29, -900), Seg("(NULL)", 29, 29, 0), Seg("<sil>", 30, 39, -100)]
+    phones = [Seg("SIL", 0, 9, -100), Seg("S", 10, 14, -200), Seg("T", 15, 29, -300), Seg("SIL", 30, 39, -100)]
+    assert confidence.fit(words, phones) == (-900 + 500) / 20  # over the 20 frames of "stop"; silences score alike
+    assert confidence.fit(words, words) == 0
+
+
+def test_loud_audio_the_alignment_calls_silence_is_hidden_speech() -> None:
+    pcm = tone(10, 0) + tone(30, 3000) + tone(20, 0) + tone(30, 3000) + tone(10, 0)  # speech at 10-39 and 60-89
+    stop = Seg("stop", 10, 39, -900)
+    assert confidence.hidden_speech([Seg("<sil>", 0, 9, -50), stop, Seg("<sil>", 40, 99, -900)], pcm) == 30
+    assert confidence.hidden_speech([stop, Seg("<sil>", 40, 59, -50), Seg("stop", 60, 89, -900)], pcm) == 0
+    loose = [Seg("stop", 10, 35, -900), Seg("<sil>", 36, 59, -50)]  # the word's tail is a few frames into silence
+    assert confidence.hidden_speech(loose, tone(10, 0) + tone(30, 3000)) == 0
+    phones = [Seg("SIL", 0, 99, -1000)]
+    assert confidence.plausible([stop, Seg("stop", 60, 89, -900)], phones, pcm)
+    assert not confidence.plausible([stop, Seg("<sil>", 40, 99, -900)], phones, pcm)  # 30 frames hidden
+    assert not confidence.plausible([stop, Seg("stop", 60, 89, -3000)], phones, pcm)  # fit far below free phones
+
+
+def test_silence_and_a_whisper_are_silent() -> None:
+    assert confidence.silent(b"") and confidence.silent(bytes(16_000)) and confidence.silent(tone(50, 50))
+    assert not confidence.silent(tone(50, 3000))
 
 
 @pytest.mark.parametrize(

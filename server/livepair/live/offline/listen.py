@@ -1,8 +1,9 @@
 """Offline voice commands: pocketsphinx restricted to a small JSGF grammar.
 
 Free dictation is not attempted (offline recognisers are useless at it on real speech): an utterance is decoded
-against the few command phrases below. A grammar always yields its nearest phrase, so only short utterances are
-decoded at all; anything longer is not a command.
+against the few command phrases below. A grammar always yields its nearest phrase, so stray speech and noise are
+kept out in layers: only short, audible utterances are decoded at all; the grammar also holds decoys (common words
+and near-misses) for stray speech to land on; and a command must pass the checks of confidence.py.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import logging
 import threading
 from typing import Any, Literal
+
+from livepair.live.offline.confidence import Seg, fit, hidden_speech, plausible, silent
 
 log = logging.getLogger(__name__)
 Action = Literal["explain", "repeat", "stop", "quiet"]
@@ -21,7 +24,21 @@ PHRASES: dict[str, Action] = {
     "stop": "stop",
     "be quiet": "quiet",
 }
-GRAMMAR = "#JSGF V1.0;\ngrammar livepair;\npublic <command> = " + " | ".join(PHRASES) + ";\n"
+# Words a stray utterance sounds like more than it sounds like a command. Each is a single alternative, not a loop:
+# a loop of words can be strung together to beat a real command, whose match on unfamiliar voices is loose.
+# Not "top", "so", "hello", "like" or "the": on synthetic voices they beat a spoken "stop" or "be quiet" too often.
+DECOYS = (
+    "shop", "stock", "step", "stuff", "quite", "be careful", "what's that", "what's this", "what is", "repeat after",
+    "this", "that", "error", "yes", "no", "okay", "thanks", "sure", "right", "wait", "oh", "well", "and", "i", "you",
+    "it", "is", "what", "why", "now", "see", "think", "mean", "just",
+)  # fmt: skip
+COMMAND_WEIGHT = 10  # the commands together are ten times as likely as one decoy: decoys took 5 of 75 commands at 1
+GRAMMAR = (
+    "#JSGF V1.0;\ngrammar livepair;\npublic <utterance> = "
+    + f"/{COMMAND_WEIGHT}/ ({' | '.join(PHRASES)})"
+    + "".join(f" | /1/ {decoy}" for decoy in DECOYS)
+    + ";\n"
+)
 DISTINCT = {"explain", "what's", "repeat"}  # a phrase cut short after one of these is still unambiguous
 MIN_BYTES = RATE * 2 // 5  # 0.2 s: shorter is a click, not a word
 MAX_BYTES = RATE * 2 * 4  # 4 s: the longest command takes about 1.5 s
@@ -55,21 +72,44 @@ class CommandRecognizer:
 
             decoder = Decoder(lm=None, bestpath=False, loglevel="FATAL")  # bestpath lost "explain this error"
             decoder.add_jsgf_string("commands", GRAMMAR)
-            decoder.activate_search("commands")
+            decoder.add_allphone_file("phones")  # any phones, equally likely: the yardstick for `fit`
             self._decoder = decoder
         return self._decoder
 
     def recognise(self, pcm16k: bytes) -> str | None:
-        """The command phrase heard in `pcm16k`, or None (too short, too long, or nothing matched)."""
+        """The command phrase heard in `pcm16k`, or None (too short, too long, a decoy, or not convincing)."""
         if not self.available or not MIN_BYTES <= len(pcm16k) <= MAX_BYTES:
+            return None
+        pcm = pcm16k[: len(pcm16k) // 2 * 2]
+        if silent(pcm):
             return None
         with self._lock:
             decoder = self._load()
-            decoder.start_utt()
-            decoder.process_raw(pcm16k[: len(pcm16k) // 2 * 2], full_utt=True)
-            decoder.end_utt()
-            hyp = decoder.hyp()
-        return complete(hyp.hypstr if hyp is not None else "")
+            hyp, words = decode(decoder, "commands", pcm)
+            phrase = complete(hyp)  # None for a decoy: no decoy is a command or the start of one
+            if phrase is None:
+                return None
+            _, phones = decode(decoder, "phones", pcm)
+        if not plausible(words, phones, pcm):
+            log.info(
+                "offline voice: %r rejected (fit %.1f, %d frames of hidden speech)",
+                phrase, fit(words, phones), hidden_speech(words, pcm),
+            )  # fmt: skip
+            return None
+        return phrase
+
+
+def decode(decoder: Any, search: str, pcm: bytes) -> tuple[str, list[Seg]]:
+    """One utterance through one search: the hypothesis and its segmentation, with scores in log units."""
+    decoder.activate_search(search)
+    decoder.start_utt()
+    decoder.process_raw(pcm, full_utt=True)
+    decoder.end_utt()
+    hyp = decoder.hyp()
+    if hyp is None:
+        return "", []
+    log_of = decoder.logmath.log  # the bindings hand scores over as probabilities
+    return hyp.hypstr, [Seg(s.word, s.start_frame, s.end_frame, int(log_of(s.ascore))) for s in decoder.seg()]
 
 
 def complete(hyp: str) -> str | None:
