@@ -159,7 +159,7 @@ export function describeStatus(phase: DaemonPhase, status: StatusParams | null, 
   const who = status.backend === "offline" ? "LivePair (offline advisor)" : "LivePair";
   const active = isSessionActive(status);
   const click = active ? "Click to stop pairing." : "Click to try again.";
-  const sharing = status.screen === "sharing" || status.screen === true ? " $(device-desktop)" : "";
+  const sharing = screenBadge(status.screen);
   return {
     text: `${icon} ${who}: ${look.label}${sharing}`,
     label: look.label,
@@ -168,4 +168,18 @@ export function describeStatus(phase: DaemonPhase, status: StatusParams | null, 
     command: Commands.toggleSession,
     active,
   };
+}
+
+/**
+ * The screen in the status bar: an icon while sharing; words while withheld for privacy (the user should see at a
+ * glance why the model stopped seeing the screen) or paused by the user.
+ */
+export function screenBadge(screen: StatusParams["screen"]): string {
+  if (screen === "sharing" || screen === true) {
+    return " $(device-desktop)";
+  }
+  if (typeof screen === "string" && screen.startsWith("paused: ")) {
+    return " $(shield) screen paused";
+  }
+  return screen === "paused" ? " $(debug-pause) screen" : "";
 }

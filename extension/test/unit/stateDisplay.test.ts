@@ -80,8 +80,13 @@ describe("describeStatus", () => {
     expect(talking.text).toBe("$(record) LivePair: listening");
     expect(talking.tooltip).toContain("Microphone: on (USB)");
     const paused = describeStatus("ready", status("listening", { screen: "paused: sensitive file visible" }));
-    expect(paused.text).toBe("$(mic-filled) LivePair: listening");
+    expect(paused.text).toBe("$(mic-filled) LivePair: listening $(shield) screen paused");
     expect(paused.tooltip).toContain("Screen: paused: sensitive file visible");
+    const byUser = describeStatus("ready", status("listening", { screen: "paused" }));
+    expect(byUser.text).toBe("$(mic-filled) LivePair: listening $(debug-pause) screen");
+    const none = describeStatus("ready", status("listening", { screen: "unavailable: no display" }));
+    expect(none.text).toBe("$(mic-filled) LivePair: listening");
+    expect(none.tooltip).toContain("Screen: unavailable: no display");
   });
 
   it("shows a muted microphone and the tokens used", () => {
