@@ -25,13 +25,13 @@ install-extension: ext-build ## Install the .vsix into a desktop VS Code (`code`
 	code --install-extension extension/dist/livepair.vsix --force
 
 lint: setup ## Ruff (lint + format check) and pyright
-	$(VENV)/bin/ruff check server tests bench scripts
-	$(VENV)/bin/ruff format --check server tests bench scripts
+	$(VENV)/bin/ruff check server tests bench scripts devtools
+	$(VENV)/bin/ruff format --check server tests bench scripts devtools
 	$(VENV)/bin/pyright
 
 fmt: setup ## Format and auto-fix
-	$(VENV)/bin/ruff format server tests bench scripts
-	$(VENV)/bin/ruff check --fix server tests bench scripts
+	$(VENV)/bin/ruff format server tests bench scripts devtools
+	$(VENV)/bin/ruff check --fix server tests bench scripts devtools
 
 test: setup lint ext-test e2e-setup ## Lint, type-check and run the whole test suite (with the extension and e2e)
 	$(PY) -m pytest -q

@@ -20,12 +20,12 @@ from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
-from tests.e2e.harness import livepair_settings, open_editor
-from tests.e2e.tools import ROOT, find_tools
-from tests.fakes.live_server import FakeLiveServer
 
 from bench.stats import percentile, report, summary
 from livepair import scenario
+from tests.e2e.harness import livepair_settings, open_editor
+from tests.e2e.tools import ROOT, find_tools
+from tests.fakes.live_server import FakeLiveServer
 
 CYCLES = 5
 RELOADS = 2

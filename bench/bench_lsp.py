@@ -12,11 +12,11 @@ from typing import Any
 
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
-from tests.fakes.live_server import FakeLiveServer
-from tests.fakes.session import FakeSession
 
 from bench.stats import percentile, report, summary
 from livepair import scenario
+from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.session import FakeSession
 
 HOVERS = 1_000
 STARTS = 7

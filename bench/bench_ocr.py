@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from tests.media.xvfb import Painter, Xvfb
 
 from bench.stats import percentile, report, summary
 from livepair.context.redact import Redactor
@@ -28,6 +27,7 @@ from livepair.media import sampler
 from livepair.media.capture import ScreenCapture
 from livepair.media.frames import encode
 from livepair.media.ocr_mask import FILL, SCALE, OcrMasker
+from tests.media.xvfb import Painter, Xvfb
 
 EDITOR_X = 310
 SIZES = (12, 14, 16, 20)  # DejaVu Sans Mono in pixels; VS Code's default editor font is 14 px

@@ -11,12 +11,12 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from lsprotocol import types as lsp
-from tests.fakes.live_server import FakeLiveServer
-from tests.fakes.session import FakeSession
 
 from bench.bench_lsp import start_daemon, stop_daemon
 from bench.stats import percentile, report, summary
 from livepair.live.offline.catalogue import Catalogue
+from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.session import FakeSession
 
 ROUNDS = 8
 LINE = 3

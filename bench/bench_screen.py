@@ -30,7 +30,6 @@ import numpy as np
 import simplejpeg
 from lsprotocol import types as lsp
 from PIL import Image
-from tests.media.xvfb import Painter, Xvfb
 
 from bench.screen_script import CODE, SCRIPT_S, TERM_Y, Cmd, script
 from bench.stats import percentile, report, summary
@@ -46,6 +45,7 @@ from livepair.media.frames import encode
 from livepair.media.sampler import POLL_S, FrameSampler
 from livepair.media.screen import GRACE_S, ScreenStreamer, policy_from
 from livepair.media.sent_log import SentLog
+from tests.media.xvfb import Painter, Xvfb
 
 TOKENS_PER_FRAME = 256  # MEDIA_RESOLUTION_MEDIUM (the default); LOW is ~64: the ratio is the same
 CHARS_PER_TOKEN = 4  # text

@@ -16,11 +16,10 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from bench.stats import percentile, report, summary
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
 from tests.media.voice.pulse import MIC_DEVICE, PulseAudio, speech
-
-from bench.stats import percentile, report, summary
 
 BARGE_INS = 20
 SPEAKING = 0.2  # share of the scripted session in which the user speaks

@@ -17,8 +17,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.code_server import CodeServer  # noqa: E402  (the same launcher the e2e test uses)
-from tests.e2e.tools import locate_tools  # noqa: E402
+from devtools.code_server import CodeServer  # noqa: E402  (the same launcher the e2e tests use)
+from devtools.tools import locate_tools  # noqa: E402
 
 
 def machine_report() -> list[str]:

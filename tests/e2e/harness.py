@@ -12,8 +12,8 @@ from typing import Any
 
 from playwright.async_api import Page, async_playwright
 
+from devtools.code_server import CodeServer
 from livepair import scenario
-from tests.e2e.code_server import CodeServer
 from tests.e2e.tools import E2ETools
 from tests.e2e.workbench import Workbench
 from tests.fakes.live_server import FakeLiveServer

