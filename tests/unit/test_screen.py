@@ -219,7 +219,11 @@ def test_the_typing_tracker_follows_the_keystrokes_and_their_companions() -> Non
             mask[r, c] = True
         return mask
 
-    assert not tracker.explains(cells((12, 7)), 1.0), "no edit reported: not typing"
+    assert tracker.explains(cells((30, 7)), 0.0), "maybe a keystroke whose edit report is on its way"
+    assert not tracker.explains(cells((30, 8)), 0.1), "still no edit: one doubt at a time"
+    assert tracker.unexplained(0.2) is None
+    assert tracker.unexplained(0.3) == 0.0, "no edit came: not typing, since it was seen"
+    assert tracker.unexplained(0.4) is None
     tracker.typed(1.0)
     assert tracker.explains(cells((12, 7), (12, 8), (48, 65)), 1.1)  # a glyph, the cursor and the status bar's Col
     tracker.typed(1.3)
@@ -227,9 +231,12 @@ def test_the_typing_tracker_follows_the_keystrokes_and_their_companions() -> Non
     assert tracker.explains(cells((14, 3)), 1.5), "a new line below, back at its indentation"
     assert not tracker.explains(cells((30, 8)), 1.6), "far from the keystrokes: a terminal"
     assert not tracker.explains(cells(*[(12, c) for c in range(10, 23)]), 1.6), "too big for a keystroke"
-    assert not tracker.explains(cells((12, 10)), 2.1), "the typing paused"
     tracker.typed(3.0)
     assert tracker.explains(cells((30, 40)), 3.1), "a new burst starts anywhere"
+    assert tracker.explains(cells((45, 10)), 4.0), "after a pause: the doubt again (an edit may be on its way)"
+    tracker.typed(4.05)
+    assert tracker.unexplained(4.25) is None, "the edit came: it was typing"
+    assert tracker.explains(cells((45, 11)), 4.25) and not tracker.explains(cells((10, 10)), 4.3)
 
 
 def test_the_pacer_sends_after_a_pause_or_a_bounded_wait() -> None:

@@ -104,6 +104,9 @@ class FrameSampler:
         fresh = pending & moving
         if fresh.any() and not (p.typing_defer_s > 0 and self.typing.explains(fresh, now)):
             self._foreign_at = now if self._foreign_at is None else self._foreign_at
+        late = self.typing.unexplained(now) if p.typing_defer_s > 0 else None
+        if late is not None and late > self._last_sent:  # what looked like a first keystroke was not one:
+            self._foreign_at = late if self._foreign_at is None else min(late, self._foreign_at)  # due from then
         if not pending.any():
             self._first_seen = self._foreign_at = None
         elif self._first_seen is None:

@@ -5,7 +5,8 @@ exact and for a few tokens, where a frame costs ~256. So while the user types, t
 frames that only show those keystrokes and send one when the typing pauses (media/sampler.py).
 
 A change counts as typing when all three hold:
-- the editor reported an edit (or a cursor move) in the last `quiet_s`;
+- the editor reported an edit (or a cursor move) in the last `quiet_s` — or, for the first keystroke of a burst,
+  reports one within LAG_S after it was seen (its pixels can beat its LSP notification);
 - it is keystroke-sized: at most `max_cells` cells changed since the previous capture;
 - it lands near the keystrokes before it in this burst (within REACH), so a small change elsewhere on the
   screen — a line printed in a terminal, a notification — is not mistaken for typing. The first keystroke of a
@@ -20,6 +21,7 @@ import numpy as np
 # Cell rows and columns (a cell is 16 px: about a line, two characters): the next line, back to its indentation.
 # Rows are what sets typing apart from a terminal or a notification, which sit well above or below the line.
 REACH = (2, 40)
+LAG_S = 0.3  # how long an edit report may trail the keystroke's pixels (LSP round trip under load)
 
 
 class TypingTracker:
@@ -28,18 +30,27 @@ class TypingTracker:
         self.max_cells = max_cells
         self._edited_at = float("-inf")
         self._burst: np.ndarray | None = None  # cells the keystrokes of the current burst changed
+        self._doubt: tuple[float, np.ndarray] | None = None  # a change that may be a keystroke not yet reported
 
     def typed(self, now: float) -> None:
         """The editor reported an edit at `now` (called from the event loop; the worker thread only reads it)."""
+        if now - self._edited_at > self.quiet_s:
+            self._burst = None  # a new burst: it may start anywhere
         self._edited_at = now
 
     def active(self, now: float) -> bool:
         return now - self._edited_at <= self.quiet_s
 
     def explains(self, fresh: np.ndarray, now: float) -> bool:
-        """Whether the cells that changed since the previous capture (`fresh`, boolean rows x cols) are typing."""
+        """Whether the cells that changed since the previous capture (`fresh`, boolean rows x cols) are typing.
+
+        The first keystroke of a burst may be on screen before its edit report arrives: a keystroke-sized change
+        with no edit yet is given the benefit of the doubt for LAG_S; `unexplained` says if no edit came."""
         if not self.active(now):
             self._burst = None
+            if int(fresh.sum()) <= self.max_cells and self._doubt is None:
+                self._doubt = (now, fresh.copy())
+                return True
             return False
         if int(fresh.sum()) > self.max_cells:
             return False
@@ -50,6 +61,21 @@ class TypingTracker:
         else:
             self._burst = fresh.copy()
         return True
+
+    def unexplained(self, now: float) -> float | None:
+        """When a change given the benefit of the doubt was seen, once it is clear no edit explains it."""
+        if self._doubt is None:
+            return None
+        at, cells = self._doubt
+        if self._edited_at >= at - self.quiet_s:  # the edit came: typing after all, and where the burst starts
+            self._doubt = None
+            if self._burst is None:
+                self._burst = cells
+            return None
+        if now - at >= LAG_S:
+            self._doubt = None
+            return at
+        return None
 
 
 def _dilate(mask: np.ndarray) -> np.ndarray:
