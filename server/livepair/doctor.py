@@ -31,6 +31,10 @@ def run_doctor() -> int:
     )
     print(f"display       {os.environ.get('DISPLAY') or 'none (screen sharing unavailable)'}")
     print(f"espeak-ng     {shutil.which('espeak-ng') or 'not found'}")
+    from livepair.media.ocr_mask import OcrMasker
+
+    problem = OcrMasker.problem()
+    print(f"tesseract     {shutil.which('tesseract') if problem is None else problem} (for screenOcrMask)")
     from livepair.media.devices import describe  # PortAudio loads lazily: only the doctor and voice need it
 
     lines = describe()
