@@ -4,6 +4,7 @@ with the extension, and Chromium driven by Playwright. Every process is stopped 
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -60,12 +61,14 @@ async def open_editor(
     env_key: bool = True,
     python_setting: bool = True,
     settings: dict[str, Any] | None = None,
+    display: str | None = None,
 ) -> AsyncIterator[Editor]:
     """code-server on the f.py workspace, opened in Chromium; logs are kept in `artifacts`.
 
     `env_key=False`: no GEMINI_API_KEY in the environment (the key must come from secret storage).
     `python_setting=False`: no livepair.python, so the extension must find or install the daemon itself.
     `settings`: more user settings, overriding the defaults.
+    `display`: an X display (Xvfb) on which Chromium runs headed, filling the screen, and which the daemon shares.
     """
     workspace = workdir / "ws"
     scenario.write_workspace(workspace)
@@ -73,6 +76,8 @@ async def open_editor(
     env.pop("GOOGLE_GEMINI_BASE_URL")  # the endpoint comes from the livepair.baseUrl setting
     if not env_key:
         env.pop("GEMINI_API_KEY")  # the key must come from VS Code's secret storage
+    env["DISPLAY"] = display or ""  # empty, not absent: the runner's own DISPLAY is not the test's
+    env["LIVEPAIR_STATE_DIR"] = str(workdir / "state")  # the daemon's sent log
     user_settings = {**livepair_settings(fake), **(settings or {})}
     if not python_setting:
         del user_settings["livepair.python"]
@@ -80,7 +85,15 @@ async def open_editor(
     try:
         await server.start(workspace)
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=str(tools.chromium), args=CHROMIUM_ARGS)
+            if display is None:
+                browser = await pw.chromium.launch(executable_path=str(tools.chromium), args=CHROMIUM_ARGS)
+            else:  # a real window on the shared screen, as a user has it
+                browser = await pw.chromium.launch(
+                    executable_path=str(tools.chromium),
+                    args=[*CHROMIUM_ARGS, "--window-position=0,0", "--window-size=1400,900", "--kiosk"],
+                    headless=False,
+                    env={**os.environ, "DISPLAY": display},
+                )
             try:
                 context = await browser.new_context(viewport={"width": 1400, "height": 900})
                 context.set_default_timeout(30_000)
