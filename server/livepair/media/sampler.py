@@ -102,11 +102,7 @@ class FrameSampler:
         if int(hot.sum()) < p.change_cells:
             pending &= ~hot
         fresh = pending & moving
-        if fresh.any() and not (p.typing_defer_s > 0 and self.typing.explains(fresh, now)):
-            self._foreign_at = now if self._foreign_at is None else self._foreign_at
-        late = self.typing.unexplained(now) if p.typing_defer_s > 0 else None
-        if late is not None and late > self._last_sent:  # what looked like a first keystroke was not one:
-            self._foreign_at = late if self._foreign_at is None else min(late, self._foreign_at)  # due from then
+        self._judge_typing(fresh, now)
         if not pending.any():
             self._first_seen = self._foreign_at = None
         elif self._first_seen is None:
@@ -123,6 +119,18 @@ class FrameSampler:
         if p.keepalive_s > 0 and now - self._last_sent >= p.keepalive_s - EPS:
             return self._full(bgra, sig, now, "keepalive")
         return None
+
+    def _judge_typing(self, fresh: np.ndarray, now: float) -> None:
+        """Notes since when a pending change is not typing (`_foreign_at`): that one is due within the bound."""
+        if self.policy.typing_defer_s <= 0:
+            if fresh.any() and self._foreign_at is None:
+                self._foreign_at = now
+            return
+        if fresh.any() and not self.typing.explains(fresh, now) and self._foreign_at is None:
+            self._foreign_at = now
+        late = self.typing.unexplained(now)
+        if late is not None and late > self._last_sent:  # what looked like a first keystroke was not one:
+            self._foreign_at = late if self._foreign_at is None else min(late, self._foreign_at)  # due from then
 
     def _signature(self, bgra: np.ndarray) -> np.ndarray:
         """The capture's signature, recomputed only for the bands whose pixels changed since the previous one."""
