@@ -71,7 +71,7 @@ class Settings:
     screen_read_text: ReadText = field(default="auto", metadata={"key": "screenReadText"})
     screen_exclude: tuple[str, ...] = field(default=(), metadata={"key": "screenExclude"})  # globs, added
     screen_gitignore: bool = field(default=False, metadata={"key": "screenGitignore"})
-    screen_ocr_mask: bool = field(default=False, metadata={"key": "screenOcrMask"})  # tesseract; ~0.1-1 s a frame
+    screen_ocr_mask: bool = field(default=False, metadata={"key": "screenOcrMask"})  # tesseract: ~0.3-1.7 s a frame
     media_resolution: MediaResolution = field(default="medium", metadata={"key": "mediaResolution"})
 
 

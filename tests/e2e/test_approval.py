@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +17,7 @@ import pytest
 from playwright.async_api import Locator, expect
 
 from tests.e2e.harness import Editor, open_editor
-from tests.e2e.tools import ROOT, E2ETools, find_tools
+from tests.e2e.tools import ROOT, E2ETools
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
 
@@ -51,11 +51,6 @@ class CommandModel:
 
     async def response(self) -> dict[str, Any]:
         return await asyncio.wait_for(self.responses.get(), RESPONSE_TIMEOUT_S)
-
-
-@pytest.fixture
-def tools() -> E2ETools:
-    return find_tools()
 
 
 @pytest.fixture
@@ -116,33 +111,25 @@ async def test_run_command_asks_in_a_modal(
             assert (workspace / "approved.txt").is_file()
             await bench.screenshot("allowed")
 
-            # Deny: nothing runs, and the model hears that the user declined.
-            denied = marker_command("denied.txt")
-            await model.ask(denied)
-            dialog = await approval_dialog(editor, denied)
-            await bench.screenshot("deny-prompt")
-            await dialog.get_by_role("button", name="Deny", exact=True).click()
-            await dialog.wait_for(state="detached")
-            assert await model.response() == DECLINED
-            assert not (workspace / "denied.txt").exists()
+            async def refused(marker: str, answer: Callable[[Locator], Awaitable[None]]) -> None:
+                """Nothing runs, and the model hears that the user declined."""
+                command = marker_command(marker)
+                await model.ask(command)
+                dialog = await approval_dialog(editor, command)
+                await answer(dialog)
+                await dialog.wait_for(state="detached")
+                assert await model.response() == DECLINED
+                assert not (workspace / marker).exists()
 
+            async def deny(dialog: Locator) -> None:
+                await bench.screenshot("deny-prompt")
+                await dialog.get_by_role("button", name="Deny", exact=True).click()
+
+            await refused("denied.txt", deny)
             # Enter presses the default button, Deny: a keystroke meant for the editor never approves.
-            entered = marker_command("entered.txt")
-            await model.ask(entered)
-            dialog = await approval_dialog(editor, entered)
-            await page.keyboard.press("Enter")
-            await dialog.wait_for(state="detached")
-            assert await model.response() == DECLINED
-            assert not (workspace / "entered.txt").exists()
-
+            await refused("entered.txt", lambda _dialog: page.keyboard.press("Enter"))
             # Closing the modal (Escape) is a no as well.
-            dismissed = marker_command("dismissed.txt")
-            await model.ask(dismissed)
-            dialog = await approval_dialog(editor, dismissed)
-            await page.keyboard.press("Escape")
-            await dialog.wait_for(state="detached")
-            assert await model.response() == DECLINED
-            assert not (workspace / "dismissed.txt").exists()
+            await refused("dismissed.txt", lambda _dialog: page.keyboard.press("Escape"))
             await bench.wait_status(re.compile("listening"))
             await bench.screenshot("after")
         except BaseException:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.harness import open_editor
-from tests.e2e.tools import ROOT, E2ETools, find_tools
+from tests.e2e.tools import ROOT, E2ETools
 from tests.fakes.live_server import FakeLiveServer
 
 pytestmark = pytest.mark.timeout(240)
@@ -23,11 +23,6 @@ if [ "$1" = "-m" ] && [ "$2" = "livepair" ]; then
 fi
 exec {sys.executable} "$@"
 """
-
-
-@pytest.fixture
-def tools() -> E2ETools:
-    return find_tools()
 
 
 @pytest.fixture

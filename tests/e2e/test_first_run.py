@@ -12,17 +12,12 @@ import pytest
 from playwright.async_api import expect
 
 from tests.e2e.harness import open_editor
-from tests.e2e.tools import ROOT, E2ETools, find_tools
+from tests.e2e.tools import ROOT, E2ETools
 from tests.fakes.live_server import FakeLiveServer
 
 pytestmark = pytest.mark.timeout(420)
 ARTIFACTS = ROOT / "test-artifacts" / "e2e-first-run"
 API_KEY = "first-run-key-0123456789"
-
-
-@pytest.fixture
-def tools() -> E2ETools:
-    return find_tools()
 
 
 @pytest.fixture

@@ -11,19 +11,13 @@ import socket
 from pathlib import Path
 
 import psutil
-import pytest
 from playwright.async_api import async_playwright
 
 from tests.e2e.harness import CHROMIUM_ARGS
-from tests.e2e.tools import ROOT, E2ETools, find_tools
+from tests.e2e.tools import ROOT, E2ETools
 from tests.e2e.workbench import Workbench
 
 URL = re.compile(r"LivePair is running: open (http://127\.0\.0\.1:\d+/\S*)")
-
-
-@pytest.fixture
-def e2e_tools() -> E2ETools:
-    return find_tools()
 
 
 def free_port() -> int:
@@ -38,7 +32,7 @@ def started_by(root_pid: int) -> list[psutil.Process]:
     return []
 
 
-async def test_make_run_serves_vscode_with_livepair(e2e_tools: E2ETools, tmp_path: Path) -> None:
+async def test_make_run_serves_vscode_with_livepair(tools: E2ETools, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "DISPLAY")}
     env["LIVEPAIR_PORT"] = str(free_port())
     proc = await asyncio.create_subprocess_exec(
@@ -64,7 +58,7 @@ async def test_make_run_serves_vscode_with_livepair(e2e_tools: E2ETools, tmp_pat
         assert "offline advisor" in (await proc.stdout.readline()).decode() + "".join(output)
         children = started_by(proc.pid)
         async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=str(e2e_tools.chromium), args=CHROMIUM_ARGS)
+            browser = await pw.chromium.launch(executable_path=str(tools.chromium), args=CHROMIUM_ARGS)
             try:
                 page = await browser.new_page(viewport={"width": 1400, "height": 900})
                 bench = Workbench(page, tmp_path / "artifacts")

@@ -16,10 +16,11 @@ import pytest
 from PIL import Image
 
 from tests.e2e.harness import open_editor
-from tests.e2e.tools import ROOT, E2ETools, find_tools
+from tests.e2e.tools import ROOT, E2ETools
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
 from tests.media.screen.test_screen_e2e import decode, grab_rgb, image
+from tests.media.screen.test_screen_typing import edited_lines
 from tests.media.xvfb import Xvfb
 
 pytestmark = pytest.mark.timeout(300)
@@ -35,19 +36,10 @@ async def idle(session: FakeSession) -> None:
 
 
 @pytest.fixture
-def tools() -> E2ETools:
-    return find_tools()
-
-
-@pytest.fixture
 async def fake() -> AsyncIterator[FakeLiveServer]:
     async with FakeLiveServer(api_key=API_KEY, model=idle) as server:
         yield server
         server.raise_errors()
-
-
-def edits(fake: FakeLiveServer) -> list[str]:
-    return [t for t in fake.texts_sent() if "--- f.py, lines now ---" in t]
 
 
 async def settled(fake: FakeLiveServer, quiet_s: float = 2.5, attempts: int = 20) -> int:
@@ -83,7 +75,7 @@ async def test_typing_in_vscode_goes_as_text_and_its_picture_at_the_pause(
             started = time.monotonic()
             typing = asyncio.create_task(page.keyboard.type(TYPED, delay=KEY_DELAY_MS))
             try:
-                await fake.wait_until(lambda: any("senior dev" in t for t in edits(fake)), 15)
+                await fake.wait_until(lambda: any("senior dev" in t for t in edited_lines(fake)), 15)
                 mid_typing = not typing.done()
             finally:
                 await typing

@@ -17,7 +17,7 @@ from playwright.async_api import expect
 
 from livepair import scenario
 from tests.e2e.harness import Editor, open_editor
-from tests.e2e.tools import ROOT, E2ETools, find_tools
+from tests.e2e.tools import ROOT, E2ETools
 from tests.e2e.workbench import eventually
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
@@ -68,11 +68,6 @@ async def senior_dev(session: FakeSession) -> None:
     await session.next_message(predicate=lambda m: QUESTION in "".join(m.texts()), timeout=120)
     await session.send_text(ANSWER)
     await session.wait_closed(timeout=600)
-
-
-@pytest.fixture
-def tools() -> E2ETools:
-    return find_tools()
 
 
 @pytest.fixture

@@ -122,13 +122,10 @@ class FrameSampler:
 
     def _judge_typing(self, fresh: np.ndarray, now: float) -> None:
         """Notes since when a pending change is not typing (`_foreign_at`): that one is due within the bound."""
-        if self.policy.typing_defer_s <= 0:
-            if fresh.any() and self._foreign_at is None:
-                self._foreign_at = now
-            return
-        if fresh.any() and not self.typing.explains(fresh, now) and self._foreign_at is None:
+        typing = self.policy.typing_defer_s > 0
+        if fresh.any() and not (typing and self.typing.explains(fresh, now)) and self._foreign_at is None:
             self._foreign_at = now
-        late = self.typing.unexplained(now)
+        late = self.typing.unexplained(now) if typing else None
         if late is not None and late > self._last_sent:  # what looked like a first keystroke was not one:
             self._foreign_at = late if self._foreign_at is None else min(late, self._foreign_at)  # due from then
 
