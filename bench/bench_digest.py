@@ -13,7 +13,7 @@ from bench.stats import percentile, report, summary
 from livepair.context.digest import DigestBuilder
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.lsp.protocol import EditorState, TerminalRun
+from livepair.model import EditorState, TerminalRun
 
 LINES = 5_000
 DIAGNOSTICS = 200

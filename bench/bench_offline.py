@@ -14,7 +14,7 @@ from lsprotocol import types as lsp
 
 from bench.bench_lsp import start_daemon, stop_daemon
 from bench.stats import percentile, report, summary
-from livepair.live.offline.catalogue import Catalogue
+from livepair.backends.offline.catalogue import Catalogue
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
 

@@ -38,13 +38,13 @@ from livepair.context.digest import DigestBuilder
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.live.session import CONTEXT_MAX_WAIT_S
-from livepair.lsp.protocol import EditorState
 from livepair.media.capture import ScreenCapture
 from livepair.media.frames import encode
 from livepair.media.sampler import POLL_S, FrameSampler
 from livepair.media.screen import GRACE_S, ScreenStreamer, policy_from
 from livepair.media.sent_log import SentLog
+from livepair.model import EditorState
+from livepair.session.session import CONTEXT_MAX_WAIT_S
 from tests.media.xvfb import Painter, Xvfb
 
 TOKENS_PER_FRAME = 256  # MEDIA_RESOLUTION_MEDIUM (the default); LOW is ~64: the ratio is the same

@@ -14,9 +14,10 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from bench.stats import percentile, report, summary
+from livepair.model import CommandApproval, StatusSnapshot
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
 from tests.media.voice.pulse import MIC_DEVICE, PulseAudio, speech
@@ -27,11 +28,11 @@ KEY = "bench-key"
 
 
 class Editor:
-    def status(self, payload: dict[str, Any]) -> None: ...
-    def transcript(self, role: str, text: str, final: bool) -> None: ...
+    def status(self, snapshot: StatusSnapshot) -> None: ...
+    def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None: ...
     def advice_changed(self, uri: str, added: Any) -> None: ...
 
-    async def approve(self, request: dict[str, Any]) -> bool:
+    async def approve(self, request: CommandApproval) -> bool:
         return False
 
 
@@ -49,14 +50,14 @@ async def bench(pa: PulseAudio) -> None:
     from google.genai import live
 
     from livepair.advice.store import AdviceStore
+    from livepair.backends.gemini import GeminiBackend
     from livepair.config import Settings
     from livepair.context.redact import Redactor
     from livepair.context.store import ContextStore
-    from livepair.live.gemini import GeminiBackend
-    from livepair.live.prompt import SYSTEM_INSTRUCTION
-    from livepair.live.session import PairSession
-    from livepair.live.tools import DECLARATIONS
-    from livepair.live.voice import VoiceController
+    from livepair.session.prompt import SYSTEM_INSTRUCTION
+    from livepair.session.session import PairSession
+    from livepair.session.tools import DECLARATIONS
+    from livepair.session.voice import VoiceController
 
     reply = speech("The path is relative to where you ran the script.", 24_000)
     user = speech("Why is the config file not found when I run it?", 16_000)

@@ -7,7 +7,6 @@ runs orphaned and no failure is silent. Every queue is bounded and says what it 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections import deque
 from collections.abc import Coroutine
@@ -51,15 +50,6 @@ class TaskOwner:
             _, pending = await asyncio.wait(tasks, timeout=timeout)
             for t in pending:
                 log.warning("task %s did not stop within %.1fs", t.get_name(), timeout)
-
-
-async def cancel_and_wait(task: asyncio.Task[Any] | None, timeout: float = 2.0) -> None:
-    """Cancel one task and wait (bounded) for it to finish."""
-    if task is None or task.done():
-        return
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError, asyncio.TimeoutError):
-        await asyncio.wait_for(asyncio.shield(task), timeout)
 
 
 class Channel(Generic[T]):

@@ -5,6 +5,7 @@ it falls back to the default and the caller shows the returned warning to the us
 """
 
 import dataclasses
+import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -18,7 +19,9 @@ ReadText = Literal["auto", "always", "off"]
 MediaResolution = Literal["low", "medium"]
 Duplex = Literal["half", "full"]
 
+API_KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 DEFAULT_MODEL = "gemini-2.5-flash-native-audio-preview-09-2025"
+Sensitivity = Literal["high", "low"]
 
 
 def _region(value: str) -> bool:
@@ -73,6 +76,24 @@ class Settings:
     screen_gitignore: bool = field(default=False, metadata={"key": "screenGitignore"})
     screen_ocr_mask: bool = field(default=False, metadata={"key": "screenOcrMask"})  # tesseract: ~0.3-1.7 s a frame
     media_resolution: MediaResolution = field(default="medium", metadata={"key": "mediaResolution"})
+
+
+# The proactivity dial's turn-taking: sent in the Live setup (backends/gemini.py) and used by the local VAD.
+@dataclass(frozen=True)
+class TurnTaking:
+    start_sensitivity: Sensitivity  # high: short utterances start a turn (never lose "wait!")
+    end_sensitivity: Sensitivity  # high: a pause ends the turn sooner
+    silence_ms: int  # pause that ends the user's turn
+    prefix_padding_ms: int  # speech needed before a start is committed
+    interrupts: bool  # the user's speech interrupts the model (START_OF_ACTIVITY_INTERRUPTS)
+    proactive_audio: bool  # the model may choose not to answer input that is not for it
+
+
+TURN_TAKING: dict[Proactivity, TurnTaking] = {
+    "quiet": TurnTaking("low", "low", 1200, 300, True, True),
+    "balanced": TurnTaking("high", "low", 800, 200, True, True),
+    "chatty": TurnTaking("high", "high", 500, 100, True, False),
+}
 
 
 _FIELDS = {f.metadata["key"]: f for f in dataclasses.fields(Settings)}
@@ -130,3 +151,8 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
             default = getattr(Settings(), f.name)
             warnings.append(f"LivePair setting '{key}' has an invalid value {value!r}; using {default!r}.")
     return dataclasses.replace(base, **changes), warnings
+
+
+def env_api_key() -> str | None:
+    """The key from the environment (the editor may pass one from its secret storage instead)."""
+    return next((v for v in (os.environ.get(k) for k in API_KEY_VARS) if v), None)

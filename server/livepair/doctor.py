@@ -7,7 +7,7 @@ import os
 import shutil
 import sys
 
-from livepair.lsp.server import API_KEY_VARS, env_api_key
+from livepair.config import API_KEY_VARS, env_api_key
 
 
 def _version(package: str) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
 
-from livepair.lsp.protocol import EditorState, TerminalRun
+from livepair.model import EditorState, TerminalRun
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # read_file refuses bigger files rather than shipping megabytes to the model
 TERMINAL_HISTORY = 20

@@ -1,16 +1,22 @@
-"""The livepair/* LSP extension: method names and payload types, in one place.
+"""The livepair/* LSP extension: method names, parsing into the daemon's types, and typed outbound payloads.
 
-Mirrored by extension/src/protocol.ts. Client payloads are parsed strictly here so a malformed message becomes
-a clear `PayloadError` at the edge instead of a confusing failure deep inside the daemon.
+Mirrored by extension/src/common/protocol.ts: every TypedDict here has an interface of the same name there, with
+the same fields (tests/contract/test_payload_shapes.py compares them). Client payloads are parsed strictly so a
+malformed message becomes a clear `PayloadError` at the edge instead of a confusing failure deep inside the daemon.
+Only this package builds wire dicts.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any, Literal, NotRequired, TypedDict
 
 from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
+
+from livepair import model
+from livepair.advice.store import Advice
+from livepair.model import MAX_TERMINAL_OUTPUT, CommandApproval, EditorState, StatusSnapshot, TerminalRun
 
 # client -> server notifications
 DIAGNOSTICS = "livepair/diagnostics"
@@ -34,13 +40,187 @@ CMD_SHOW_SENT_LOG = "livepair.showSentLog"  # returns the path of the local log 
 CMD_PTT_START = "livepair.pushToTalkStart"  # bind to key down; pushToTalkEnd to key up
 CMD_PTT_END = "livepair.pushToTalkEnd"
 
-SessionState = Literal["idle", "connecting", "listening", "thinking", "speaking", "reconnecting", "error"]
-Role = Literal["user", "model"]
-
 _converter = get_converter()
-MAX_TERMINAL_OUTPUT = 64 * 1024  # keep the tail; a runaway build log must not fill memory
 
 
+# -- wire shapes (mirror protocol.ts) -------------------------------------------------------------------
+class Position(TypedDict):
+    line: int
+    character: int
+
+
+class Range(TypedDict):
+    start: Position
+    end: Position
+
+
+class Usage(TypedDict):
+    promptTokens: int
+    responseTokens: int
+    totalTokens: int
+
+
+class DeviceStatus(TypedDict):
+    state: str
+    device: NotRequired[str]
+    reason: NotRequired[str]
+
+
+class StatusParams(TypedDict):
+    state: str
+    backend: str | None
+    message: str
+    usage: Usage | None
+    mic: NotRequired[DeviceStatus]
+    speaker: NotRequired[DeviceStatus]
+    screen: NotRequired[str]
+    voice: NotRequired[str]
+    pushToTalk: NotRequired[bool]
+    duplex: NotRequired[str]
+    micDropped: NotRequired[int]
+
+
+class TranscriptParams(TypedDict):
+    role: Literal["user", "model"]
+    text: str
+    final: bool
+
+
+class Fix(TypedDict):
+    title: str
+    range: Range
+    newText: str
+
+
+class AdviceParams(TypedDict):
+    id: str
+    uri: str
+    range: Range
+    message: str
+    severity: str
+    fix: Fix | None
+    spoken: bool
+
+
+class TerminalParams(TypedDict):
+    command: str
+    cwd: str | None
+    exitCode: int | None
+    output: str
+
+
+class EditorStateParams(TypedDict):
+    uri: str | None
+    selection: Range | None
+    visibleRanges: list[Range]
+    visibleUris: list[str]
+
+
+class TextEdit(TypedDict):
+    range: Range
+    newText: str
+
+
+class VersionedDocument(TypedDict):
+    uri: str
+    version: NotRequired[int | None]
+
+
+class DocumentChange(TypedDict):
+    textDocument: VersionedDocument
+    edits: list[TextEdit]
+
+
+class WorkspaceEdit(TypedDict):
+    """The subset of an LSP WorkspaceEdit an approval request can carry."""
+
+    changes: NotRequired[dict[str, list[TextEdit]]]
+    documentChanges: NotRequired[list[DocumentChange]]
+
+
+class ApprovalParams(TypedDict):
+    kind: Literal["edit", "command"]
+    title: str
+    detail: NotRequired[str]
+    edit: NotRequired[WorkspaceEdit]
+    command: NotRequired[str]
+    cwd: NotRequired[str]
+
+
+class ApprovalResult(TypedDict):
+    approved: bool
+
+
+class StartResult(TypedDict):
+    state: str
+    backend: NotRequired[str]
+    message: NotRequired[str]
+
+
+# -- outbound: the daemon's types -> wire -----------------------------------------------------------------
+def _device(d: model.DeviceStatus) -> DeviceStatus:
+    return {"state": d.state, "device": d.device, "reason": d.reason}
+
+
+def status_params(s: StatusSnapshot) -> StatusParams:
+    u = s.usage
+    out: StatusParams = {
+        "state": s.state,
+        "backend": s.backend,
+        "message": s.message,
+        "usage": None
+        if u is None
+        else {"promptTokens": u.prompt_tokens, "responseTokens": u.response_tokens, "totalTokens": u.total_tokens},
+    }
+    if s.screen is not None:
+        out["screen"] = s.screen
+    if (v := s.voice) is not None:
+        out.update(
+            mic=_device(v.mic),
+            speaker=_device(v.speaker),
+            voice=v.activity,
+            pushToTalk=v.push_to_talk,
+            duplex=v.duplex,
+            micDropped=v.mic_dropped,
+        )
+    return out
+
+
+def transcript_params(role: Literal["user", "model"], text: str, final: bool) -> TranscriptParams:
+    return {"role": role, "text": text, "final": final}
+
+
+def advice_params(a: Advice) -> AdviceParams:
+    fix: Fix | None = None
+    if a.fix is not None:
+        fix = {"title": a.fix.title, "range": to_json(a.fix.range), "newText": a.fix.new_text}
+    return {
+        "id": a.id,
+        "uri": a.uri,
+        "range": to_json(a.diagnostic().range),
+        "message": a.message,
+        "severity": a.severity,
+        "fix": fix,
+        "spoken": a.spoken,
+    }
+
+
+def approval_params(a: CommandApproval) -> ApprovalParams:
+    # The editor words the prompt itself from these fields ("LivePair wants to run a command: <title>", then
+    # "$ <command>" and the folder), so nothing here repeats what it shows.
+    return {"kind": "command", "title": a.reason.strip(), "detail": "", "command": a.command, "cwd": a.cwd}
+
+
+def device_params(d: model.DeviceStatus) -> DeviceStatus:
+    return _device(d)
+
+
+def to_json(value: Any) -> Any:
+    """lsprotocol objects -> JSON-ready values (camelCase)."""
+    return _converter.unstructure(value)
+
+
+# -- inbound: wire -> the daemon's types ------------------------------------------------------------------
 class PayloadError(ValueError):
     """A client payload that does not match the livepair/* protocol."""
 
@@ -97,56 +277,27 @@ class DiagnosticsParams:
         return cls(uri=uri or "", diagnostics=diags)
 
 
-@dataclass(frozen=True)
-class TerminalRun:
-    """A finished terminal command."""
-
-    command: str
-    output: str
-    exit_code: int | None = None
-    cwd: str | None = None
-
-    @classmethod
-    def parse(cls, params: Any) -> TerminalRun:
-        d = _obj(params, TERMINAL)
-        command = _str(d, "command", TERMINAL) or ""
-        output = _str(d, "output", TERMINAL, required=False) or ""
-        exit_code = d.get("exitCode")
-        if exit_code is not None and (not isinstance(exit_code, int) or isinstance(exit_code, bool)):
-            raise PayloadError(f"{TERMINAL}: 'exitCode' must be an integer or null")
-        cwd = _str(d, "cwd", TERMINAL, required=False)
-        return cls(command=command, output=output[-MAX_TERMINAL_OUTPUT:], exit_code=exit_code, cwd=cwd)
+def parse_terminal_run(params: Any) -> TerminalRun:
+    d = _obj(params, TERMINAL)
+    command = _str(d, "command", TERMINAL) or ""
+    output = _str(d, "output", TERMINAL, required=False) or ""
+    exit_code = d.get("exitCode")
+    if exit_code is not None and (not isinstance(exit_code, int) or isinstance(exit_code, bool)):
+        raise PayloadError(f"{TERMINAL}: 'exitCode' must be an integer or null")
+    cwd = _str(d, "cwd", TERMINAL, required=False)
+    return TerminalRun(command=command, output=output[-MAX_TERMINAL_OUTPUT:], exit_code=exit_code, cwd=cwd)
 
 
-@dataclass(frozen=True)
-class EditorState:
-    """What the user is looking at."""
-
-    uri: str | None = None
-    selection: lsp.Range | None = None
-    visible_ranges: list[lsp.Range] = field(default_factory=list)
-    visible_uris: list[str] = field(default_factory=list)  # every document on screen (split editors)
-
-    @classmethod
-    def parse(cls, params: Any) -> EditorState:
-        d = _obj(params, EDITOR_STATE)
-        uri = _str(d, "uri", EDITOR_STATE, required=False)
-        selection = d.get("selection")
-        sel = None if selection is None else _structure(selection, lsp.Range, f"{EDITOR_STATE}: selection")
-        ranges = d.get("visibleRanges") or []
-        if not isinstance(ranges, list):
-            raise PayloadError(f"{EDITOR_STATE}: 'visibleRanges' must be a list")
-        visible = [_structure(r, lsp.Range, f"{EDITOR_STATE}: visibleRanges") for r in ranges]
-        uris = d.get("visibleUris") or []
-        if not isinstance(uris, list) or not all(isinstance(u, str) for u in uris):
-            raise PayloadError(f"{EDITOR_STATE}: 'visibleUris' must be a list of strings")
-        return cls(uri=uri, selection=sel, visible_ranges=visible, visible_uris=uris)
-
-
-def range_json(r: lsp.Range) -> dict[str, Any]:
-    return _converter.unstructure(r)
-
-
-def to_json(value: Any) -> Any:
-    """lsprotocol objects -> JSON-ready values (camelCase)."""
-    return _converter.unstructure(value)
+def parse_editor_state(params: Any) -> EditorState:
+    d = _obj(params, EDITOR_STATE)
+    uri = _str(d, "uri", EDITOR_STATE, required=False)
+    selection = d.get("selection")
+    sel = None if selection is None else _structure(selection, lsp.Range, f"{EDITOR_STATE}: selection")
+    ranges = d.get("visibleRanges") or []
+    if not isinstance(ranges, list):
+        raise PayloadError(f"{EDITOR_STATE}: 'visibleRanges' must be a list")
+    visible = [_structure(r, lsp.Range, f"{EDITOR_STATE}: visibleRanges") for r in ranges]
+    uris = d.get("visibleUris") or []
+    if not isinstance(uris, list) or not all(isinstance(u, str) for u in uris):
+        raise PayloadError(f"{EDITOR_STATE}: 'visibleUris' must be a list of strings")
+    return EditorState(uri=uri, selection=sel, visible_ranges=visible, visible_uris=uris)

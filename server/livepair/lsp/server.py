@@ -1,16 +1,15 @@
 """LivePairServer: the daemon's state and its face towards the editor.
 
 Handlers live in lsp/features/ (one feature a file) and take `ls`; they stay thin and call into the stores and
-the session owned here. The server is also the session's `EditorPort`.
+the session owned here. The server is also the session's `EditorPort`: it turns the daemon's types into wire
+payloads with `protocol.py`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 import attrs
 from lsprotocol import types as lsp
@@ -22,26 +21,13 @@ from livepair.advice.store import Advice, AdviceStore
 from livepair.config import Settings
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.live.backend import Backend
-from livepair.live.session import PairSession
 from livepair.lsp import protocol
+from livepair.model import CommandApproval, StatusSnapshot
+from livepair.session.factory import SessionParts
+from livepair.session.session import PairSession
 
 log = logging.getLogger(__name__)
-BackendFactory = Callable[[Settings, "str | None"], Backend]
-API_KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait forever
-
-
-def default_backend(settings: Settings, api_key: str | None) -> Backend:
-    from livepair.live.gemini import GeminiBackend
-    from livepair.live.prompt import SYSTEM_INSTRUCTION
-    from livepair.live.tools import DECLARATIONS
-
-    return GeminiBackend(settings, api_key, DECLARATIONS, SYSTEM_INSTRUCTION)
-
-
-def env_api_key() -> str | None:
-    return next((v for v in (os.environ.get(k) for k in API_KEY_VARS) if v), None)
 
 
 @attrs.define
@@ -64,7 +50,7 @@ class LivePairProtocol(LanguageServerProtocol):
 
 
 class LivePairServer(LanguageServer):
-    def __init__(self, backend_factory: BackendFactory = default_backend) -> None:
+    def __init__(self) -> None:
         super().__init__(
             "livepair",
             __version__,
@@ -76,7 +62,10 @@ class LivePairServer(LanguageServer):
         self.context = ContextStore(self._open_text)
         self.advice = AdviceStore(self._line_text)
         self.session: PairSession | None = None
-        self.backend_factory = backend_factory
+
+    @property
+    def session_parts(self) -> SessionParts:
+        return SessionParts(self.context, self.advice, self.redactor, self)
 
     # -- document access for the stores -----------------------------------------------------------------
     def _open_text(self, uri: str) -> str | None:
@@ -102,38 +91,22 @@ class LivePairServer(LanguageServer):
             self.warn(warning)
 
     # -- EditorPort ----------------------------------------------------------------------------------
-    def status(self, payload: dict[str, Any]) -> None:
-        self.protocol.notify(protocol.STATUS, payload)
+    def status(self, snapshot: StatusSnapshot) -> None:
+        self.protocol.notify(protocol.STATUS, protocol.status_params(snapshot))
 
-    def transcript(self, role: str, text: str, final: bool) -> None:
-        self.protocol.notify(protocol.TRANSCRIPT, {"role": role, "text": text, "final": final})
+    def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None:
+        self.protocol.notify(protocol.TRANSCRIPT, protocol.transcript_params(role, text, final))
 
     def advice_changed(self, uri: str, added: Advice | None) -> None:
         self.publish_advice(uri)
         if added is not None:
-            self.protocol.notify(
-                protocol.ADVICE,
-                {
-                    "id": added.id,
-                    "uri": added.uri,
-                    "range": protocol.to_json(added.diagnostic().range),
-                    "message": added.message,
-                    "severity": added.severity,
-                    "fix": None
-                    if added.fix is None
-                    else {
-                        "title": added.fix.title,
-                        "range": protocol.to_json(added.fix.range),
-                        "newText": added.fix.new_text,
-                    },
-                    "spoken": added.spoken,
-                },
-            )
+            self.protocol.notify(protocol.ADVICE, protocol.advice_params(added))
 
-    async def approve(self, request: dict[str, Any]) -> bool:
+    async def approve(self, request: CommandApproval) -> bool:
         """Ask the user (livepair/approval); no answer within the timeout, or any failure, means no."""
+        params = protocol.approval_params(request)
         try:
-            reply = await asyncio.wait_for(self.protocol.send_request_async(protocol.APPROVAL, request), APPROVAL_S)
+            reply = await asyncio.wait_for(self.protocol.send_request_async(protocol.APPROVAL, params), APPROVAL_S)
         except Exception as exc:  # a client without approval support, a timeout, a dead pipe: all mean "no"
             log.info("approval not given (%s)", type(exc).__name__)
             return False
@@ -155,4 +128,4 @@ class LivePairServer(LanguageServer):
         self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=message))
 
     def idle_status(self, message: str = "") -> None:
-        self.status({"state": "idle", "backend": None, "message": message, "usage": None})
+        self.status(StatusSnapshot("idle", message=message))

@@ -10,12 +10,12 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from typing import Literal, Protocol
+from typing import Protocol
 
 from livepair.media.devices import AudioUnavailable
+from livepair.model import DeviceState, DeviceStatus
 
 log = logging.getLogger(__name__)
-LinkState = Literal["on", "off", "muted", "unavailable"]
 RETRY_S = 1.0
 RETRY_MAX_S = 5.0  # a machine without audio retries slowly (PortAudio logs each failed open to stderr)
 RETRY_NO_LIBRARY_S = 30.0  # installing PortAudio takes a while; do not re-probe the library every second
@@ -37,7 +37,7 @@ class DeviceLink:
         self.device = device
         self.wanted = True
         self.muted = False
-        self.state: LinkState = "off"
+        self.state: DeviceState = "off"
         self.reason = ""
         self._on_change = on_change
         self._next_try = 0.0
@@ -47,14 +47,14 @@ class DeviceLink:
     def on(self) -> bool:
         return self.state == "on"
 
-    def status(self) -> dict[str, str]:
-        return {"state": self.state, "device": self.device.device_name if self.on else "", "reason": self.reason}
+    def status(self) -> DeviceStatus:
+        return DeviceStatus(self.state, self.device.device_name if self.on else "", self.reason)
 
     def retry_now(self) -> None:
         self._next_try = 0.0
         self._failures = 0
 
-    def _set(self, state: LinkState, reason: str = "") -> None:
+    def _set(self, state: DeviceState, reason: str = "") -> None:
         if (state, reason) != (self.state, self.reason):
             if state == "unavailable":
                 log.warning("%s unavailable: %s", self.kind, reason)

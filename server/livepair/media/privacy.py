@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore, uri_to_path
-from livepair.lsp.protocol import TerminalRun
+from livepair.model import TerminalRun
 
 log = logging.getLogger(__name__)
 BUILTIN_EXCLUDES = (

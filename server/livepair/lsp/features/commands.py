@@ -6,20 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
-from livepair.config import Settings
-from livepair.live.backend import Backend
-from livepair.live.session import PairSession, VoiceFactory
+from livepair.config import env_api_key
 from livepair.lsp import protocol
 from livepair.lsp.protocol import PayloadError
-from livepair.lsp.server import LivePairServer, env_api_key
+from livepair.lsp.server import LivePairServer
+from livepair.model import StatusSnapshot
+from livepair.session.factory import Refused, build_session
+from livepair.session.session import PairSession
 
 if TYPE_CHECKING:
-    from livepair.live.voice import VoiceController
-
-NO_KEY = (
-    "No Gemini API key. Run 'LivePair: Set API Key' or set GEMINI_API_KEY, "
-    "or set livepair.backend to 'auto' or 'offline' to use the offline advisor."
-)
+    from livepair.session.voice import VoiceController
 
 
 def _options(args: tuple[Any, ...]) -> dict[str, Any]:
@@ -34,44 +30,16 @@ async def stop_session(ls: LivePairServer, message: str = "Session stopped.") ->
     ls.idle_status(message)
 
 
-async def start_session(ls: LivePairServer, api_key: str | None) -> dict[str, Any]:
+async def start_session(ls: LivePairServer, api_key: str | None) -> protocol.StartResult:
     await stop_session(ls, "Restarting…")
-    settings = ls.settings
-    remote = bool(api_key) or settings.vertex
-    if settings.backend == "offline" or (settings.backend == "auto" and not remote):
-        from livepair.live.offline.advisor import OfflineBackend
-        from livepair.live.offline.listen import CommandRecognizer
-        from livepair.live.offline.speech import Speech
-
-        speech = Speech() if settings.response_modality == "audio" else None
-        backend: Backend = OfflineBackend(
-            ls.context, speech=speech, listener=CommandRecognizer(), quiet=settings.proactivity == "quiet"
-        )
-    elif not remote:
-        ls.status({"state": "error", "backend": None, "message": NO_KEY, "usage": None})
-        ls.warn(NO_KEY)
-        return {"state": "error", "message": NO_KEY}
-    else:
-        backend = ls.backend_factory(settings, api_key)
-    ls.session = PairSession(
-        backend, ls.context, ls.advice, ls.redactor, settings, ls, voice=_voice(ls, settings, backend)
-    )
-    await ls.session.start()
-    return {"state": ls.session.state, "backend": backend.name}
-
-
-def _voice(ls: LivePairServer, settings: Settings, backend: Backend) -> VoiceFactory | None:
-    """Voice for both backends; only the live model is invited to speak up about new errors (`topics`)."""
-    if backend.name not in ("gemini", "offline"):
-        return None
-    from livepair.live.proactivity import error_topics
-    from livepair.live.voice import VoiceController
-
-    def topics() -> list[tuple[str, str]]:
-        return error_topics(ls.context, ls.redactor.redact)
-
-    live = backend.name == "gemini"  # the offline advisor speaks up by itself, as its finding arrives
-    return lambda on_change: VoiceController(settings, backend, on_change, topics=topics if live else None)
+    session = build_session(ls.settings, api_key, ls.session_parts)
+    if isinstance(session, Refused):
+        ls.status(StatusSnapshot("error", message=session.message))
+        ls.warn(session.message)
+        return {"state": "error", "message": session.message}
+    ls.session = session
+    await session.start()
+    return {"state": session.state, "backend": session.backend.name}
 
 
 def _require_voice(ls: LivePairServer) -> VoiceController:
@@ -89,7 +57,7 @@ def _require_session(ls: LivePairServer) -> PairSession:
 
 def register(server: LivePairServer) -> None:
     @server.command(protocol.CMD_START)
-    async def start(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+    async def start(ls: LivePairServer, *args: Any) -> protocol.StartResult:
         # The key travels only over the stdio pipe from the editor's SecretStorage; it is never stored or logged.
         key = _options(args).get("apiKey")
         return await start_session(ls, key if isinstance(key, str) and key else env_api_key())
@@ -129,13 +97,13 @@ def register(server: LivePairServer) -> None:
     @server.command(protocol.CMD_TOGGLE_MIC)
     def toggle_mic(ls: LivePairServer, *args: Any) -> dict[str, Any]:
         voice = _require_voice(ls)
-        return {"ok": True, "micOn": voice.toggle_mic(), "mic": voice.mic_link.status()}
+        return {"ok": True, "micOn": voice.toggle_mic(), "mic": protocol.device_params(voice.mic_link.status())}
 
     @server.command(protocol.CMD_PTT_START)
     def push_to_talk_start(ls: LivePairServer, *args: Any) -> dict[str, Any]:
         voice = _require_voice(ls)
         voice.push_to_talk(True)
-        return {"ok": True, "mic": voice.mic_link.status()}
+        return {"ok": True, "mic": protocol.device_params(voice.mic_link.status())}
 
     @server.command(protocol.CMD_PTT_END)
     def push_to_talk_end(ls: LivePairServer, *args: Any) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from lsprotocol import types as lsp
 from livepair.config import parse_settings
 from livepair.context.store import uri_to_path
 from livepair.lsp import protocol
-from livepair.lsp.protocol import DiagnosticsParams, EditorState, PayloadError, TerminalRun
+from livepair.lsp.protocol import DiagnosticsParams, PayloadError, parse_editor_state, parse_terminal_run
 from livepair.lsp.server import LivePairServer
 
 
@@ -65,12 +65,12 @@ def register(server: LivePairServer) -> None:
     @server.feature(protocol.TERMINAL)
     def terminal(ls: LivePairServer, params: Any) -> None:
         with _payload(ls, protocol.TERMINAL):
-            ls.context.add_terminal_run(TerminalRun.parse(params))
+            ls.context.add_terminal_run(parse_terminal_run(params))
 
     @server.feature(protocol.EDITOR_STATE)
     def editor_state(ls: LivePairServer, params: Any) -> None:
         with _payload(ls, protocol.EDITOR_STATE):
-            ls.context.set_editor_state(EditorState.parse(params))
+            ls.context.set_editor_state(parse_editor_state(params))
 
 
 class _payload:

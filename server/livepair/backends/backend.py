@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
+from livepair.model import TerminalRun
+
 Role = Literal["user", "model"]
 LinkState = Literal["connecting", "connected", "reconnecting", "error", "closed"]
 
@@ -82,6 +84,23 @@ class ExplainRequest:
     prompt: str
 
 
+@dataclass(frozen=True)
+class Capabilities:
+    """What a backend does, so callers never test its name."""
+
+    local: bool  # everything stays on this machine (so the screen is not captured for it)
+    invites_remarks: bool  # speaks up about new errors only when invited (a remote model); else by itself
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Something failed in the editor that the senior dev may look at unasked. `prompt` is redacted."""
+
+    key: str  # the same problem is raised once
+    prompt: str
+    run: TerminalRun | None = None
+
+
 BackendEvent = AudioOut | Text | Transcript | ToolCall | ToolCallCancelled | Interrupted | TurnComplete | Usage | Status
 
 
@@ -89,6 +108,7 @@ class Backend(Protocol):
     """A realtime model session. Sends never block: they enqueue onto the backend's outbound channel."""
 
     name: str
+    capabilities: Capabilities
 
     async def start(self) -> None:
         """Begin connecting; progress arrives as Status events."""
@@ -100,6 +120,10 @@ class Backend(Protocol):
 
     def send_context(self, text: str) -> None:
         """Editor context the model should know; does not ask for a reply."""
+        ...
+
+    def notice_failure(self, failure: Failure) -> None:
+        """A run failed: look at it (the session decides when, and whether the reply may be heard)."""
         ...
 
     def send_text(self, text: str) -> None:

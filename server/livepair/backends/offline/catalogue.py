@@ -46,7 +46,7 @@ class _Blank(dict[str, str]):
 
 
 def load(family: str) -> list[Entry]:
-    raw = tomllib.loads((resources.files("livepair.live.offline") / "catalogue" / f"{family}.toml").read_text())
+    raw = tomllib.loads((resources.files("livepair.backends.offline") / "catalogue" / f"{family}.toml").read_text())
     return [
         Entry(e["id"], family, re.compile(e["pattern"]), e["say"], e.get("enrich"), e.get("example", ""))
         for e in raw["entry"]

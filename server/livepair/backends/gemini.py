@@ -16,12 +16,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from livepair.aio import Channel, ChannelClosed, TaskOwner
-from livepair.config import Settings
-from livepair.live.backend import (
+from livepair.backends.backend import (
     AudioOut,
     BackendClosed,
     BackendEvent,
+    Capabilities,
     ExplainRequest,
+    Failure,
     Interrupted,
     Status,
     Text,
@@ -31,7 +32,7 @@ from livepair.live.backend import (
     TurnComplete,
     Usage,
 )
-from livepair.live.proactivity import TURN_TAKING
+from livepair.config import TURN_TAKING, Settings
 
 if TYPE_CHECKING:
     from google.genai import types
@@ -67,6 +68,7 @@ def describe_close(code: int | None, detail: str) -> tuple[str, bool]:
 
 class GeminiBackend:
     name = "gemini"
+    capabilities = Capabilities(local=False, invites_remarks=True)
 
     def __init__(self, settings: Settings, api_key: str | None, tools: list[dict[str, Any]], system: str) -> None:
         self._settings = settings
@@ -97,6 +99,9 @@ class GeminiBackend:
 
     def send_context(self, text: str) -> None:
         self._control.put_nowait(_Out("context", text))
+
+    def notice_failure(self, failure: Failure) -> None:
+        return None  # the context digest carries the run to the model
 
     def send_text(self, text: str) -> None:
         self._control.put_nowait(_Out("text", text))

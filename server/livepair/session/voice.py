@@ -17,17 +17,17 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import Any
 
 from livepair.aio import ChannelClosed, TaskOwner
-from livepair.config import Settings
-from livepair.live.backend import Backend
-from livepair.live.proactivity import REMARK_PROMPT, TURN_TAKING, RemarkPolicy, Topic
+from livepair.backends.backend import Backend
+from livepair.config import TURN_TAKING, Settings
 from livepair.media import devices
 from livepair.media.link import DeviceLink
 from livepair.media.mic import Mic, MicChunk
 from livepair.media.speaker import Speaker
 from livepair.media.vad import SpeechDetector, SpeechGate
+from livepair.model import VoiceActivity, VoiceStatus
+from livepair.session.proactivity import REMARK_PROMPT, RemarkPolicy, Topic
 
 log = logging.getLogger(__name__)
 ECHO_TAIL_S = 0.25  # the room keeps ringing a little after playback stops
@@ -279,21 +279,22 @@ class VoiceController:
         self._user(False)
 
     # -- status ---------------------------------------------------------------------------------------------
-    def status(self) -> dict[str, Any]:
+    def status(self) -> VoiceStatus:
+        activity: VoiceActivity
         if self.model_speaking:
             activity = "speaking"
         elif self.user_speaking:
             activity = "userSpeaking"
         else:
             activity = "listening" if self.mic_link.on else "idle"
-        return {
-            "mic": self.mic_link.status(),
-            "speaker": self.speaker_link.status(),
-            "voice": activity,
-            "pushToTalk": self._settings.push_to_talk,
-            "duplex": self._settings.duplex,
-            "micDropped": self.mic.chunks.dropped,
-        }
+        return VoiceStatus(
+            mic=self.mic_link.status(),
+            speaker=self.speaker_link.status(),
+            activity=activity,
+            push_to_talk=self._settings.push_to_talk,
+            duplex=self._settings.duplex,
+            mic_dropped=self.mic.chunks.dropped,
+        )
 
 
 def _merge(pieces: list[bytes], limit: int) -> list[bytes]:

@@ -14,9 +14,9 @@ from typing import Any
 
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.lsp.protocol import TerminalRun
+from livepair.model import CommandApproval, TerminalRun
 
-Approve = Callable[[dict[str, Any]], Awaitable[bool]]
+Approve = Callable[[CommandApproval], Awaitable[bool]]
 TIMEOUT_S = 120.0
 MAX_OUTPUT = 64 * 1024
 TAIL_LINES = 200
@@ -46,10 +46,7 @@ async def run_command(
     cwd = context.resolve(str(args.get("cwd") or "."))  # raises OutsideWorkspace for paths outside
     if not cwd.is_dir():
         return {"error": f"{args.get('cwd')!r} is not a directory in the workspace"}
-    # The editor words the prompt itself from these fields ("LivePair wants to run a command: <title>",
-    # then "$ <command>" and the folder), so nothing here repeats what it shows.
-    request = {"kind": "command", "title": reason.strip(), "detail": "", "command": command, "cwd": str(cwd)}
-    if not await approve(request):
+    if not await approve(CommandApproval(command, str(cwd), reason)):
         return {"error": "the user declined to run this command"}
     proc = await asyncio.create_subprocess_shell(
         command,

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from livepair.live.offline import workspace as ws
-from livepair.live.offline.catalogue import Match
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.catalogue import Match
 
 
 @dataclass(frozen=True)

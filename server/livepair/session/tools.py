@@ -16,7 +16,7 @@ from livepair.advice.store import Advice, AdviceStore, Severity
 from livepair.context.digest import format_diagnostic
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore, OutsideWorkspace
-from livepair.live import run_command
+from livepair.session import run_command
 
 MAX_READ_LINES = 400
 

@@ -1,7 +1,8 @@
 """A pairing session: ties one backend to the editor context, the tools and the advice store.
 
 It owns three kinds of background work: the backend's event loop, a debounced context pump, and one task per tool
-call (so a toolCallCancellation can stop it). The editor is reached only through `EditorPort`.
+call (so a toolCallCancellation can stop it). The editor is reached only through `EditorPort`; the parts (backend,
+voice, screen) are built by `session/factory.py`.
 """
 
 from __future__ import annotations
@@ -12,23 +13,19 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from lsprotocol import types as lsp
 
 from livepair.advice.store import Advice, AdviceStore, diagnostic_key
 from livepair.aio import TaskOwner
-from livepair.config import Settings
-from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnostic
-from livepair.context.pacing import Pacer
-from livepair.context.redact import Redactor
-from livepair.context.store import ContextStore
-from livepair.live.backend import (
+from livepair.backends.backend import (
     AudioOut,
     Backend,
     BackendClosed,
     BackendEvent,
     ExplainRequest,
+    Failure,
     Interrupted,
     Status,
     Text,
@@ -38,27 +35,34 @@ from livepair.live.backend import (
     TurnComplete,
     Usage,
 )
-from livepair.live.prompt import explain_request
-from livepair.live.tools import Tools
-from livepair.lsp.protocol import SessionState
+from livepair.config import Settings
+from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnostic
+from livepair.context.pacing import Pacer
+from livepair.context.redact import Redactor
+from livepair.context.store import ContextStore
+from livepair.model import CommandApproval, SessionState, StatusSnapshot, TerminalRun, UsageTotals
+from livepair.session.prompt import explain_request
+from livepair.session.tools import Tools
 
 if TYPE_CHECKING:
-    from livepair.live.voice import VoiceController
     from livepair.media.screen import ScreenStreamer
+    from livepair.session.voice import VoiceController
 
 log = logging.getLogger(__name__)
 # While the user keeps typing, the model still hears of it this often (the screen counts on it: media/sampler.py).
 CONTEXT_MAX_WAIT_S = 1.0
-VoiceFactory = Callable[[Callable[[], None]], "VoiceController"]  # gets the status publisher
+StatusPublisher = Callable[[], None]
+VoiceFactory = Callable[[StatusPublisher], "VoiceController"]
+ScreenFactory = Callable[[StatusPublisher], "ScreenStreamer"]
 
 
 class EditorPort(Protocol):
     """What the session may do to the editor."""
 
-    def status(self, payload: dict[str, Any]) -> None: ...
-    def transcript(self, role: str, text: str, final: bool) -> None: ...
+    def status(self, snapshot: StatusSnapshot) -> None: ...
+    def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None: ...
     def advice_changed(self, uri: str, added: Advice | None) -> None: ...
-    async def approve(self, request: dict[str, Any]) -> bool: ...
+    async def approve(self, request: CommandApproval) -> bool: ...
 
 
 class PairSession:
@@ -71,6 +75,7 @@ class PairSession:
         settings: Settings,
         editor: EditorPort,
         voice: VoiceFactory | None = None,
+        screen: ScreenFactory | None = None,
     ) -> None:
         self.backend = backend
         self._ctx = context
@@ -86,7 +91,6 @@ class PairSession:
         self.state: SessionState = "idle"
         self.message = ""
         self.usage = Usage()
-        self.audio_bytes_received = 0
         self._linked = False
         self._dirty = asyncio.Event()
         self._pacer = Pacer(settings.digest_debounce_ms / 1000, CONTEXT_MAX_WAIT_S)
@@ -95,20 +99,10 @@ class PairSession:
         self._tool_advice: dict[str, str] = {}  # call id -> advice id, to retract on cancellation
         self._turn_text: list[str] = []
         self._explaining: deque[str] = deque()  # diagnostic keys whose explain turns are in flight
+        self._noticed: TerminalRun | None = None  # the last run whose failure the backend was told of
         self._unsubscribe = context.on_change(self._context_changed)
         self.voice = voice(self._publish_status) if voice is not None else None
-        self.screen: ScreenStreamer | None = None
-        if settings.screen_enabled and backend.name != "offline":  # the offline advisor keeps everything local
-            from livepair.media.screen import ScreenStreamer  # numpy and Pillow load only when sharing
-
-            self.screen = ScreenStreamer(
-                settings,
-                context,
-                redactor,
-                backend.send_video,
-                self._publish_status,
-                edits_reach_model_s=CONTEXT_MAX_WAIT_S,
-            )
+        self.screen = screen(self._publish_status) if screen is not None else None
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -116,6 +110,7 @@ class PairSession:
         await self.backend.start()
         self._tasks.spawn("events", self._event_loop())
         self._tasks.spawn("context", self._context_pump())
+        self._notice_failed_run()  # a run that failed before the session started
         if self.voice is not None:
             await self.voice.start()
         if self.screen is not None:
@@ -130,9 +125,7 @@ class PairSession:
         if self.screen is not None:
             await self.screen.stop()
         await self.backend.close()
-        await self._tasks.cancel_all()
-        for task in self._tool_tasks.values():
-            task.cancel()
+        await self._tasks.cancel_all()  # the tool tasks are among them
         self._set_state("idle", "Session stopped.")
 
     @property
@@ -174,6 +167,17 @@ class PairSession:
         self._dirty.set()
         if what == "document" and self.voice is not None:
             self.voice.typed()  # balanced proactivity: never speak up while the user types
+        elif what == "terminal":
+            self._notice_failed_run()
+
+    def _notice_failed_run(self) -> None:
+        run = self._ctx.last_run()
+        if run is None or run is self._noticed or not run.failed:
+            return
+        self._noticed = run
+        last_line = next((ln for ln in reversed(run.output.splitlines()) if ln.strip()), "")
+        text = self._redactor.redact(f"$ {run.command}\n{run.output}")
+        self.backend.notice_failure(Failure(f"run:{run.command}:{last_line.strip()}", text, run))
 
     async def _context_pump(self) -> None:
         while True:
@@ -219,7 +223,6 @@ class PairSession:
                     self._set_state("speaking")
                 self._editor.transcript(role, text, final)
             case AudioOut(pcm=pcm, rate=rate):
-                self.audio_bytes_received += len(pcm)
                 if self.voice is None or self.voice.play(pcm, rate):
                     self._set_state("speaking")
             case ToolCall():
@@ -308,16 +311,12 @@ class PairSession:
     def _publish_status(self) -> None:
         u = self.usage
         self._editor.status(
-            {
-                "state": self.state,
-                "backend": self.backend.name,
-                "message": self.message,
-                "usage": {
-                    "promptTokens": u.prompt_tokens,
-                    "responseTokens": u.response_tokens,
-                    "totalTokens": u.total_tokens,
-                },
-                "screen": self.screen.state if self.screen is not None else "off",
-                **(self.voice.status() if self.voice is not None else {}),
-            }
+            StatusSnapshot(
+                state=self.state,
+                backend=self.backend.name,
+                message=self.message,
+                usage=UsageTotals(u.prompt_tokens, u.response_tokens, u.total_tokens),
+                screen=self.screen.state if self.screen is not None else "off",
+                voice=self.voice.status() if self.voice is not None else None,
+            )
         )

@@ -1,6 +1,6 @@
 """The interruption dial (`livepair.proactivity`): how eager the senior dev is to speak.
 
-Each mode maps to the Live API's turn-taking options (`TURN_TAKING`) and is also enforced here on the client,
+Each mode maps to the Live API's turn-taking options (`config.TURN_TAKING`) and is also enforced here on the client,
 because a model told to be quiet still sometimes speaks: the client decides whether an unprompted turn is heard.
 """
 
@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Literal
 
 from lsprotocol import types as lsp
 
@@ -18,29 +16,11 @@ from livepair.config import Proactivity
 from livepair.context.digest import format_diagnostic
 from livepair.context.store import ContextStore
 
-Sensitivity = Literal["high", "low"]
 Topic = tuple[str, str]  # (diagnostic key, redacted description)
 REMARK_PROMPT = (
     "Nobody asked, but this problem just appeared in the editor: {problem}. If it is worth interrupting for, say "
     "one short sentence about it; if not, say nothing. Do not repeat earlier remarks."
 )
-
-
-@dataclass(frozen=True)
-class TurnTaking:
-    start_sensitivity: Sensitivity  # high: short utterances start a turn (never lose "wait!")
-    end_sensitivity: Sensitivity  # high: a pause ends the turn sooner
-    silence_ms: int  # pause that ends the user's turn
-    prefix_padding_ms: int  # speech needed before a start is committed
-    interrupts: bool  # the user's speech interrupts the model (START_OF_ACTIVITY_INTERRUPTS)
-    proactive_audio: bool  # the model may choose not to answer input that is not for it
-
-
-TURN_TAKING: dict[Proactivity, TurnTaking] = {
-    "quiet": TurnTaking("low", "low", 1200, 300, True, True),
-    "balanced": TurnTaking("high", "low", 800, 200, True, True),
-    "chatty": TurnTaking("high", "high", 500, 100, True, False),
-}
 
 
 class RemarkPolicy:

@@ -9,17 +9,17 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from livepair.aio import TaskOwner
-from livepair.context.store import ContextStore
-from livepair.live.backend import (
+from livepair.backends.backend import (
     AudioOut,
     BackendClosed,
     BackendEvent,
+    Capabilities,
     ExplainRequest,
+    Failure,
     Interrupted,
     Status,
     Text,
@@ -27,12 +27,13 @@ from livepair.live.backend import (
     Transcript,
     TurnComplete,
 )
-from livepair.live.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
-from livepair.live.offline.enrich import Facts, Finding, finding
-from livepair.live.offline.listen import MAX_BYTES, CommandRecognizer, action_for
-from livepair.live.offline.speech import Speech
-from livepair.live.offline.workspace import Place, last_frame_in
-from livepair.lsp.protocol import TerminalRun
+from livepair.backends.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
+from livepair.backends.offline.enrich import Facts, Finding, finding
+from livepair.backends.offline.listen import MAX_BYTES, CommandRecognizer, action_for
+from livepair.backends.offline.speech import Speech
+from livepair.backends.offline.workspace import Place, last_frame_in
+from livepair.context.store import ContextStore
+from livepair.model import TerminalRun
 
 log = logging.getLogger(__name__)
 READY = "Offline advisor: explains errors from the terminal and diagnostics; nothing leaves this machine."
@@ -47,6 +48,7 @@ QUIET = "OK, I'll stay quiet until you ask."
 
 class OfflineBackend:
     name = "offline"
+    capabilities = Capabilities(local=True, invites_remarks=False)
 
     def __init__(
         self,
@@ -66,23 +68,18 @@ class OfflineBackend:
         self._tasks = TaskOwner("offline")
         self._speaker: asyncio.Task[None] | None = None
         self._last_advice = ""
-        self._run_finding: Finding | None = None  # the last terminal run's finding, if it failed
+        self._run_finding: tuple[TerminalRun, Finding | None] | None = None  # a failed run and what it means
         self._events: asyncio.Queue[BackendEvent] = asyncio.Queue(maxsize=256)
         self._ids = itertools.count(1)
-        self._reviewed: TerminalRun | None = None
         self._closed = False
-        self._unsubscribe: Callable[[], None] | None = None
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
-        # React to a finished command at once: local advice needs no debounce (the digest pump has one).
-        self._unsubscribe = self._ctx.on_change(lambda what: self._review() if what == "terminal" else None)
         notes = [x.reason for x in (self._speech, self._listener) if x is not None and x.reason]
         for note in notes:
             log.warning("%s", note)
         self._emit(Status("connected", " ".join([READY, *notes])))
         self._speaker = self._tasks.spawn("turns", self._speak_turns())
-        self._review()
 
     async def next_event(self) -> BackendEvent:
         if self._closed and self._events.empty():
@@ -90,18 +87,15 @@ class OfflineBackend:
         return await self._events.get()
 
     def send_context(self, text: str) -> None:
-        return None  # the advisor reads the context store directly (see start)
+        return None  # the digest is for a remote model; the advisor reads the workspace when it advises
 
-    def _review(self) -> None:
-        run = self._ctx.last_run()
-        if run is None or run is self._reviewed:
+    def notice_failure(self, failure: Failure) -> None:
+        if failure.run is None:
             return
-        self._reviewed = run
-        self._run_finding = None
-        if run.exit_code not in (None, 0) or "Traceback" in run.output:
-            found = self._run_finding = self.advise_run(run)
-            if found is not None:
-                self._say(found, prompted=False)
+        found = self.advise_run(failure.run)
+        self._run_finding = (failure.run, found)
+        if found is not None:
+            self._say(found, prompted=False)
 
     def send_text(self, text: str) -> None:
         self._emit(Text(NO_CHAT))
@@ -138,8 +132,6 @@ class OfflineBackend:
             log.warning("offline advice %s was refused: %s", name, response["error"])
 
     async def close(self) -> None:
-        if self._unsubscribe is not None:
-            self._unsubscribe()
         await self._tasks.cancel_all()
         self._closed = True
         self._emit(Status("closed", "Offline advisor stopped."))
@@ -193,7 +185,7 @@ class OfflineBackend:
             return
         self._emit(Transcript("user", phrase, True))
         if action == "explain":
-            found = self._run_finding or self._at_cursor()
+            found = self._last_run_finding() or self._at_cursor()
             if found is None:
                 self._turn(NOTHING_TO_EXPLAIN)
             else:
@@ -207,6 +199,12 @@ class OfflineBackend:
         else:
             self.quiet = True
             self._turn(QUIET, speak=False)
+
+    def _last_run_finding(self) -> Finding | None:
+        """What the last terminal run's failure means, while it is still the last run."""
+        if self._run_finding is None or self._run_finding[0] is not self._ctx.last_run():
+            return None
+        return self._run_finding[1]
 
     def _at_cursor(self) -> Finding | None:
         """The advisor's finding for a diagnostic on the cursor's line (errors first)."""

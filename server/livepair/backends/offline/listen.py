@@ -12,7 +12,7 @@ import logging
 import threading
 from typing import Any, Literal
 
-from livepair.live.offline.confidence import Seg, fit, hidden_speech, plausible, silent
+from livepair.backends.offline.confidence import Seg, fit, hidden_speech, plausible, silent
 
 log = logging.getLogger(__name__)
 Action = Literal["explain", "repeat", "stop", "quiet"]

@@ -113,12 +113,3 @@ def placeholder_key(root: Path, read: Callable[[Path], str | None]) -> tuple[Pla
             if m and PLACEHOLDER.search(m["value"]):
                 return Place(path, n), m["var"], m["value"]
     return None
-
-
-def read_small(path: Path) -> str | None:
-    try:
-        if path.stat().st_size > MAX_SCAN_BYTES:
-            return None
-        return path.read_text(errors="replace")
-    except OSError:
-        return None
