@@ -1,13 +1,9 @@
-"""The e2e tests' tools (devtools/tools.py), or a skip when they are missing — a failure on CI, where `make test`
-must have installed them."""
+"""The e2e tests' tools (devtools/tools.py); missing ones follow tests/tooling.py's rule (fail on CI)."""
 
 from __future__ import annotations
 
-import os
-
-import pytest
-
 from devtools.tools import ROOT, SETUP_HINT, E2ETools, locate_tools
+from tests.tooling import tool_missing
 
 __all__ = ["ROOT", "E2ETools", "find_tools", "locate_tools"]
 
@@ -18,8 +14,5 @@ def find_tools() -> E2ETools:
         str(p) for p in (found.node_bin / "node", found.code_server, found.vsix, found.chromium) if not p.exists()
     ]
     if missing:
-        message = f"e2e tools missing ({', '.join(missing)}): {SETUP_HINT}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        tool_missing(f"e2e tools missing ({', '.join(missing)}): {SETUP_HINT}")
     return found

@@ -1,4 +1,4 @@
-"""Fixtures: a scenario workspace, the fake Live server, and the real daemon over stdio."""
+"""Fixtures: the real daemon over stdio, talking to the fake Live service."""
 
 from __future__ import annotations
 
@@ -8,40 +8,8 @@ from typing import Any
 
 import pytest
 
-from livepair.scenario import write_workspace
 from tests.fakes.live_server import FakeLiveServer
-from tests.lsp.harness import EditorClient, start_editor
-
-API_KEY = "test-key-" + "0123456789"
-# Built from pieces so that secret scanners do not flag this repository.
-GOOGLE_KEY = "AIza" + "SyD3m0" + "qW7eRt9YuI1oP4aS6dF8gH0jK2lZ5"
-GITHUB_TOKEN = "ghp_" + "A1b2C3d4" * 4 + "XyZw"
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    write_workspace(root)
-    (root / "settings_local.py").write_text(f'GITHUB_TOKEN = "{GITHUB_TOKEN}"\nDEBUG = True\n')
-    return root
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeLiveServer]:
-    async with FakeLiveServer(api_key=API_KEY) as server:
-        yield server
-        server.raise_errors()
-
-
-def settings_for(fake: FakeLiveServer, **extra: Any) -> dict[str, Any]:
-    return {
-        "baseUrl": fake.url,
-        "model": "gemini-test-model",
-        "responseModality": "text",
-        "digestDebounceMs": 20,
-        "hoverWaitMs": 8000,
-        **extra,
-    }
+from tests.lsp.harness import EditorClient, settings_for, start_editor
 
 
 @pytest.fixture

@@ -15,8 +15,21 @@ from pytest_lsp import LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from livepair.lsp import protocol
+from tests.fakes.live_server import FakeLiveServer
 
 T = Any
+
+
+def settings_for(fake: FakeLiveServer, **extra: Any) -> dict[str, Any]:
+    """The daemon's settings for a test against the fake: its URL, a text model, short debounces."""
+    return {
+        "baseUrl": fake.url,
+        "model": "gemini-test-model",
+        "responseModality": "text",
+        "digestDebounceMs": 20,
+        "hoverWaitMs": 8000,
+        **extra,
+    }
 
 
 class EditorClient:

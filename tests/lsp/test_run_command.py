@@ -10,7 +10,7 @@ import pytest
 
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
-from tests.lsp.conftest import API_KEY, GOOGLE_KEY
+from tests.keys import API_KEY, GOOGLE_KEY
 from tests.lsp.harness import EditorClient
 
 COMMAND = f"touch ran.txt && echo key={GOOGLE_KEY} && python3 f.py"

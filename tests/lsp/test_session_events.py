@@ -8,7 +8,7 @@ from pathlib import Path
 from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
-from tests.lsp.conftest import API_KEY
+from tests.keys import API_KEY
 from tests.lsp.harness import EditorClient
 
 

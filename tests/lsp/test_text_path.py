@@ -11,7 +11,7 @@ from lsprotocol import types as lsp
 from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
-from tests.lsp.conftest import API_KEY, GITHUB_TOKEN, GOOGLE_KEY
+from tests.keys import API_KEY, GITHUB_TOKEN, GOOGLE_KEY
 from tests.lsp.harness import EditorClient
 
 EXPLANATION = "data/config.json is opened relative to where you ran the script; the file is in src/data."

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from livepair import scenario
+from livepair.backends.offline.advisor import OfflineBackend
 from livepair.context.store import ContextStore
-from livepair.live.offline.advisor import OfflineBackend
-from livepair.lsp.protocol import TerminalRun
+from livepair.model import TerminalRun
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from livepair.backends.offline.advisor import OfflineBackend
+from livepair.backends.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
 from livepair.context.store import ContextStore
-from livepair.live.offline.advisor import OfflineBackend
-from livepair.live.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
-from livepair.lsp.protocol import TerminalRun
+from livepair.model import TerminalRun
 
 CATALOGUE = Catalogue()
 VENV_BIN = Path(sys.executable).parent

@@ -8,8 +8,8 @@ from livepair.advice.store import AdviceStore
 from livepair.context.digest import DigestBuilder, DigestLimits
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.live.tools import Tools
-from livepair.lsp.protocol import EditorState, TerminalRun
+from livepair.model import EditorState, TerminalRun
+from livepair.session.tools import Tools
 
 
 def diag(line: int, message: str, severity: int = 1) -> lsp.Diagnostic:

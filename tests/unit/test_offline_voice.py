@@ -4,35 +4,33 @@ from __future__ import annotations
 
 import asyncio
 import io
-import shutil
 import wave
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from livepair.backends.backend import (
+    AudioOut,
+    BackendEvent,
+    Failure,
+    Interrupted,
+    Status,
+    Text,
+    Transcript,
+    TurnComplete,
+)
+from livepair.backends.offline import confidence, listen
+from livepair.backends.offline.advisor import NOTHING_SAID, NOTHING_TO_EXPLAIN, QUIET, OfflineBackend
+from livepair.backends.offline.confidence import Seg
+from livepair.backends.offline.listen import DECOYS, PHRASES, CommandRecognizer, action_for
+from livepair.backends.offline.speech import Speech, parse_wav, speakable
 from livepair.context.store import ContextStore
-from livepair.live.backend import AudioOut, BackendEvent, Interrupted, Status, Text, Transcript, TurnComplete
-from livepair.live.offline import confidence, listen
-from livepair.live.offline.advisor import NOTHING_SAID, NOTHING_TO_EXPLAIN, QUIET, OfflineBackend
-from livepair.live.offline.confidence import Seg
-from livepair.live.offline.listen import DECOYS, PHRASES, CommandRecognizer, action_for
-from livepair.live.offline.speech import MISSING, Speech, parse_wav, speakable
-from livepair.lsp.protocol import TerminalRun
-from tests.media.voice.pulse import speech
+from livepair.model import TerminalRun
 
 FAILED = TerminalRun(
     "python f.py", "Traceback (most recent call last):\nZeroDivisionError: division by zero\n", 1, None
 )
-has_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng missing (scripts/setup-audio.sh)")
-
-
-needs_sox = pytest.mark.skipif(shutil.which("sox") is None, reason="sox missing (scripts/setup-audio.sh)")
-# Not commands: the grammar lands on a decoy for these...
-DECOYED = ["the weather is nice today", "can you pass me the salt", "let me think about this for a second"]
-DECOYED += ["good morning", "did the build pass", "that looks fine"]
-# ...and on a command for these, which confidence.py's checks then turn down.
-UNCONVINCING = ["maybe later", "where was I", "turn it off"]
 
 
 # -- mapping and text ---------------------------------------------------------------------------------------
@@ -76,51 +74,6 @@ def test_parse_wav_reads_a_standard_file() -> None:
     assert rate == 22_050 and samples.tolist() == list(range(100))
     with pytest.raises(ValueError):
         parse_wav(b"not a wav")
-
-
-@has_espeak
-async def test_speech_renders_24k_audio() -> None:
-    speech = Speech()
-    pcm = await speech.synthesise("Division by zero on line two.")
-    assert speech.available and speech.rate == 24_000
-    assert 0.8 < len(pcm) / 2 / 24_000 < 5 and np.abs(np.frombuffer(pcm, "<i2")).max() > 1000
-    assert await speech.synthesise("`{}`") == b""  # nothing speakable: no process at all
-
-
-def test_missing_espeak_has_a_reason() -> None:
-    speech = Speech(binary="no-such-espeak-binary")
-    assert not speech.available and speech.reason == MISSING
-
-
-# -- the recogniser on synthetic speech ---------------------------------------------------------------------
-@has_espeak
-@needs_sox
-@pytest.mark.parametrize("phrase", list(PHRASES))
-def test_recogniser_hears_each_command(phrase: str) -> None:
-    recogniser = CommandRecognizer()
-    assert recogniser.available, recogniser.reason  # pocketsphinx is a dependency: missing is a failure
-    assert recogniser.recognise(bytes(3200) + speech(phrase, 16_000) + bytes(3200)) == phrase
-
-
-@has_espeak
-@needs_sox
-@pytest.mark.parametrize("words", DECOYED + UNCONVINCING)
-def test_recogniser_rejects_stray_speech(words: str) -> None:
-    recogniser = CommandRecognizer()
-    assert recogniser.available, recogniser.reason
-    assert recogniser.recognise(bytes(3200) + speech(words, 16_000) + bytes(3200)) is None
-
-
-@has_espeak
-@needs_sox
-@pytest.mark.parametrize("words", UNCONVINCING)
-def test_the_checks_turn_down_what_the_grammar_took_for_a_command(words: str) -> None:
-    pcm = bytes(3200) + speech(words, 16_000) + bytes(3200)
-    decoder = CommandRecognizer()._load()
-    hyp, segments = listen.decode(decoder, "commands", pcm)
-    _, phones = listen.decode(decoder, "phones", pcm)
-    assert hyp in PHRASES
-    assert not confidence.plausible(segments, phones, pcm)
 
 
 @pytest.mark.parametrize("level", [0, 30, 300, 3000, 12_000])
@@ -221,6 +174,12 @@ async def advisor(
     return backend, store, speech
 
 
+def fail(backend: OfflineBackend, store: ContextStore, run: TerminalRun) -> None:
+    """A run fails in the terminal: the session tells the backend (as `PairSession` does)."""
+    store.add_terminal_run(run)
+    backend.notice_failure(Failure(f"run:{run.command}", run.output, run))
+
+
 async def turn(backend: OfflineBackend) -> list[BackendEvent]:
     """Events up to and including the next TurnComplete or Interrupted (Status events skipped)."""
     out: list[BackendEvent] = []
@@ -237,7 +196,7 @@ def kinds(events: list[BackendEvent]) -> list[str]:
 
 async def test_advice_is_text_then_speech_then_turn_end(tmp_path: Path) -> None:
     backend, store, speech = await advisor(tmp_path)
-    store.add_terminal_run(FAILED)
+    fail(backend, store, FAILED)
     events = await turn(backend)
     assert kinds(events) == ["Text", "AudioOut", "TurnComplete"]
     audio = next(e for e in events if isinstance(e, AudioOut))
@@ -247,7 +206,7 @@ async def test_advice_is_text_then_speech_then_turn_end(tmp_path: Path) -> None:
 
 async def test_quiet_keeps_unprompted_advice_text_only_but_answers_commands(tmp_path: Path) -> None:
     backend, store, _ = await advisor(tmp_path, quiet=True)
-    store.add_terminal_run(FAILED)
+    fail(backend, store, FAILED)
     assert kinds(await turn(backend)) == ["Text", "TurnComplete"]
     backend.command("what's wrong")
     events = await turn(backend)
@@ -262,7 +221,7 @@ async def test_commands(tmp_path: Path) -> None:
     assert [e.text for e in await turn(backend) if isinstance(e, Text)] == [NOTHING_SAID]
     backend.command("explain this error")
     assert [e.text for e in await turn(backend) if isinstance(e, Text)] == [NOTHING_TO_EXPLAIN]
-    store.add_terminal_run(FAILED)
+    fail(backend, store, FAILED)
     advice = [e.text for e in await turn(backend) if isinstance(e, Text)]
     backend.command("repeat that")
     assert [e.text for e in await turn(backend) if isinstance(e, Text)] == advice
@@ -271,7 +230,7 @@ async def test_commands(tmp_path: Path) -> None:
     backend.command("be quiet")
     assert [e.text for e in await turn(backend) if isinstance(e, Text)] == [QUIET] and backend.quiet
     said = len(speech.said)
-    store.add_terminal_run(TerminalRun("python g.py", FAILED.output, 1, None))
+    fail(backend, store, TerminalRun("python g.py", FAILED.output, 1, None))
     assert "AudioOut" not in kinds(await turn(backend)) and len(speech.said) == said
     await backend.close()
 

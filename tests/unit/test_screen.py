@@ -16,13 +16,14 @@ from livepair.config import parse_settings
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.lsp.protocol import EditorState, PayloadError, TerminalRun
+from livepair.lsp.protocol import PayloadError, parse_editor_state
 from livepair.media import sent_log
 from livepair.media.capture import choose_area, parse_region
 from livepair.media.frames import CELL, Box, cells_box, changed, encode, fit, grow, signature
 from livepair.media.privacy import SECRET_IN_TERMINAL, SENSITIVE_FILE, PrivacyGate, ignored
 from livepair.media.sampler import POLL_S, FrameSampler, Policy
 from livepair.media.typing import TypingTracker
+from livepair.model import EditorState, TerminalRun
 
 W, H = 1280, 800
 GITHUB_TOKEN = "ghp_" + "A1b2C3d4" * 4 + "XyZw"  # built from pieces so scanners leave this file alone
@@ -353,11 +354,11 @@ def test_livepairignore_uses_gitignore_rules(ctx: ContextStore) -> None:
 
 
 def test_editor_state_accepts_visible_uris_and_rejects_garbage() -> None:
-    state = EditorState.parse({"uri": "file:///a.py", "visibleUris": ["file:///a.py", "file:///b.py"]})
+    state = parse_editor_state({"uri": "file:///a.py", "visibleUris": ["file:///a.py", "file:///b.py"]})
     assert state.visible_uris == ["file:///a.py", "file:///b.py"]
-    assert EditorState.parse({"uri": "file:///a.py"}).visible_uris == []
+    assert parse_editor_state({"uri": "file:///a.py"}).visible_uris == []
     with pytest.raises(PayloadError):
-        EditorState.parse({"uri": "file:///a.py", "visibleUris": "file:///b.py"})
+        parse_editor_state({"uri": "file:///a.py", "visibleUris": "file:///b.py"})
 
 
 # -- sent log, monitor choice, settings ---------------------------------------------------------------
@@ -407,8 +408,8 @@ def test_screen_settings_parse_with_fallbacks() -> None:
 
 
 async def test_a_slow_link_keeps_only_the_newest_frame() -> None:
+    from livepair.backends.gemini import GeminiBackend
     from livepair.config import Settings
-    from livepair.live.gemini import GeminiBackend
 
     backend = GeminiBackend(Settings(), "key", [], "system")
     for i in range(3):  # three frames while the socket is busy

@@ -8,14 +8,14 @@ from typing import Any, cast
 import numpy as np
 import pytest
 
+from livepair.backends.backend import Backend
 from livepair.config import Settings
-from livepair.live.backend import Backend
-from livepair.live.proactivity import RemarkPolicy
-from livepair.live.voice import VoiceController
 from livepair.media.mic import Mic, MicChunk
 from livepair.media.pcm import Resampler
 from livepair.media.speaker import JitterBuffer, Speaker
 from livepair.media.vad import SpeechDetector, SpeechGate
+from livepair.session.proactivity import RemarkPolicy
+from livepair.session.voice import VoiceController
 
 RATE = 16_000
 
@@ -274,7 +274,7 @@ async def test_unprompted_speech_is_kept_silent_in_quiet_mode_and_muting_stops_s
     voice._echo_until = 0.0
     assert voice.toggle_mic() is False
     await voice.mic_link.tick()
-    assert voice.mic_link.status()["state"] == "muted"
+    assert voice.mic_link.status().state == "muted"
     feed(voice, tone(600))
     assert backend.sent == []
 

@@ -1,6 +1,7 @@
 /**
  * The livepair/* LSP extension, mirrored from server/livepair/lsp/protocol.py.
- * Keep the two files in step: method names, payload shapes, command names.
+ * Keep the two files in step: method names, payload shapes, command names. Every interface that has a TypedDict
+ * of the same name there is compared field by field by tests/contract/test_payload_shapes.py.
  */
 
 // client -> server notifications
@@ -70,14 +71,17 @@ export interface StatusParams {
   backend: BackendName | string | null;
   message: string;
   usage: Usage | null;
-  // Devices, when the daemon has them (older daemons leave these out).
-  mic?: DeviceStatus | boolean | null;
-  speaker?: DeviceStatus | null;
-  /** "off", "starting", "sharing", "paused", "paused: <why>", "unavailable: <why>". */
-  screen?: string | boolean | null;
+  /** "off", "starting", "sharing", "paused", "paused: <why>", "unavailable: <why>"; absent without a session. */
+  screen?: string;
+  // Voice, while a session runs.
+  mic?: DeviceStatus;
+  speaker?: DeviceStatus;
   /** What the voice is doing: "listening", "userSpeaking", "speaking", "idle". */
   voice?: string;
   pushToTalk?: boolean;
+  duplex?: "half" | "full";
+  /** Microphone chunks dropped because the daemon fell behind. */
+  micDropped?: number;
 }
 
 export interface TranscriptParams {
@@ -127,10 +131,20 @@ export interface TextEdit {
   newText: string;
 }
 
+export interface VersionedDocument {
+  uri: string;
+  version?: number | null;
+}
+
+export interface DocumentChange {
+  textDocument: VersionedDocument;
+  edits: TextEdit[];
+}
+
 /** The subset of an LSP WorkspaceEdit an approval request can carry. */
 export interface WorkspaceEdit {
   changes?: Record<string, TextEdit[]>;
-  documentChanges?: Array<{ textDocument: { uri: string; version?: number | null }; edits: TextEdit[] }>;
+  documentChanges?: DocumentChange[];
 }
 
 export interface ApprovalParams {

@@ -4,7 +4,7 @@
  */
 
 import { Commands } from "./constants";
-import type { StatusParams } from "./protocol";
+import type { DeviceStatus, StatusParams } from "./protocol";
 
 /** Where the daemon process is (the session state only means something once it is ready). */
 export type DaemonPhase = "starting" | "ready" | "needsSetup" | "failed" | "stopped";
@@ -52,19 +52,12 @@ function formatTokens(n: number): string {
 
 /** The microphone's state: "on", "off", "muted", "unavailable", or undefined when the daemon does not say. */
 export function micState(status: StatusParams): string | undefined {
-  const mic = status.mic;
-  if (typeof mic === "boolean") {
-    return mic ? "on" : "off";
-  }
-  return mic && typeof mic === "object" ? mic.state : undefined;
+  return status.mic?.state;
 }
 
-function deviceLine(name: string, device: StatusParams["speaker"] | boolean | undefined): string | undefined {
-  if (device === undefined || device === null) {
+function deviceLine(name: string, device: DeviceStatus | undefined): string | undefined {
+  if (device === undefined) {
     return undefined;
-  }
-  if (typeof device === "boolean") {
-    return `${name}: ${device ? "on" : "off"}`;
   }
   const detail = device.reason ? ` — ${device.reason}` : device.device ? ` (${device.device})` : "";
   return `${name}: ${device.state}${detail}`;
@@ -85,13 +78,11 @@ function sessionTooltip(status: StatusParams, label: string): string {
     lines.push(status.pushToTalk ? `${mic} (push to talk)` : mic);
   }
   const speaker = deviceLine("Speaker", status.speaker);
-  if (speaker && status.speaker && typeof status.speaker === "object" && status.speaker.state !== "on") {
+  if (speaker && status.speaker?.state !== "on") {
     lines.push(speaker);
   }
-  if (typeof status.screen === "string" && status.screen !== "off") {
+  if (status.screen && status.screen !== "off") {
     lines.push(`Screen: ${status.screen}`);
-  } else if (status.screen === true) {
-    lines.push("Screen: sharing");
   }
   if (status.usage && status.usage.totalTokens > 0) {
     lines.push(`Tokens this session: ${formatTokens(status.usage.totalTokens)}`);
@@ -175,10 +166,10 @@ export function describeStatus(phase: DaemonPhase, status: StatusParams | null, 
  * glance why the model stopped seeing the screen) or paused by the user.
  */
 export function screenBadge(screen: StatusParams["screen"]): string {
-  if (screen === "sharing" || screen === true) {
+  if (screen === "sharing") {
     return " $(device-desktop)";
   }
-  if (typeof screen === "string" && screen.startsWith("paused: ")) {
+  if (screen?.startsWith("paused: ")) {
     return " $(shield) screen paused";
   }
   return screen === "paused" ? " $(debug-pause) screen" : "";

@@ -92,7 +92,7 @@ describe("describeStatus", () => {
   it("shows a muted microphone and the tokens used", () => {
     const d = describeStatus(
       "ready",
-      status("listening", { mic: false, usage: { promptTokens: 1000, responseTokens: 234, totalTokens: 1234 } }),
+      status("listening", { mic: { state: "off" }, usage: { promptTokens: 1000, responseTokens: 234, totalTokens: 1234 } }),
     );
     expect(d.text.startsWith("$(eye)")).toBe(true);
     expect(d.tooltip).toContain("Microphone: off");

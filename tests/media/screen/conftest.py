@@ -9,17 +9,17 @@ from typing import Any
 
 import pytest
 
-from livepair.scenario import write_workspace
 from tests.fakes.live_server import FakeLiveServer
-from tests.lsp.conftest import API_KEY, GITHUB_TOKEN, settings_for
-from tests.lsp.harness import EditorClient, start_editor
+from tests.lsp.harness import EditorClient, settings_for, start_editor
 from tests.media.xvfb import Painter, Xvfb
+from tests.tooling import require_tool
 
 StartDaemon = Callable[..., Awaitable[EditorClient]]
 
 
 @pytest.fixture(scope="session")
 def xvfb() -> Iterator[Xvfb]:
+    require_tool("Xvfb", "xdotool", hint="run scripts/setup-screen.sh as root (make setup)")
     display = Xvfb(1280, 800).start()
     yield display
     display.stop()
@@ -33,19 +33,10 @@ async def painter(xvfb: Xvfb) -> AsyncIterator[Painter]:
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    root = tmp_path / "ws"
-    write_workspace(root)
-    (root / "settings_local.py").write_text(f'GITHUB_TOKEN = "{GITHUB_TOKEN}"\nDEBUG = True\n')
-    (root / ".env").write_text("DATABASE_URL=postgres://localhost/dev\n")
-    return root
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeLiveServer]:
-    async with FakeLiveServer(api_key=API_KEY) as server:
-        yield server
-        server.raise_errors()
+def workspace(workspace: Path) -> Path:
+    """The shared workspace with a .env file, which screen sharing must never show."""
+    (workspace / ".env").write_text("DATABASE_URL=postgres://localhost/dev\n")
+    return workspace
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from PIL import Image
 
 from livepair.lsp import protocol
 from tests.fakes.live_server import FakeLiveServer
-from tests.lsp.conftest import API_KEY
+from tests.keys import API_KEY
 from tests.lsp.harness import EditorClient
 from tests.media.screen.conftest import StartDaemon
 from tests.media.xvfb import Painter, Xvfb

@@ -10,10 +10,11 @@ import pytest
 
 from livepair.scenario import write_workspace
 from tests.fakes.live_server import FakeLiveServer
+from tests.keys import API_KEY
 from tests.lsp.harness import EditorClient, start_editor
-from tests.media.voice.pulse import MIC_DEVICE, PulseAudio, speech
+from tests.media.voice.pulse import MIC_DEVICE, REQUIRED, PulseAudio, speech
+from tests.tooling import require_tool
 
-API_KEY = "test-key-voice"
 USER_SAYS = "Why is the config file not found?"
 MODEL_SAYS = "The path is relative to where you ran it."
 StartDaemon = Callable[..., Awaitable[EditorClient]]
@@ -21,6 +22,7 @@ StartDaemon = Callable[..., Awaitable[EditorClient]]
 
 @pytest.fixture(scope="session")
 def pulse() -> Iterator[PulseAudio]:
+    require_tool(*REQUIRED, hint="run scripts/setup-audio.sh as root (make setup)")
     pa = PulseAudio().start()
     yield pa
     pa.stop()
@@ -39,13 +41,6 @@ def reply_clip() -> bytes:
 @pytest.fixture(scope="session")
 def reply_clip_16k() -> bytes:
     return speech(MODEL_SAYS, 16_000)
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeLiveServer]:
-    async with FakeLiveServer(api_key=API_KEY) as server:
-        yield server
-        server.raise_errors()
 
 
 @pytest.fixture

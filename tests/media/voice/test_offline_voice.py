@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from livepair.live.offline.speech import Speech
+from livepair.backends.offline.speech import Speech
 from livepair.scenario import write_workspace
 from tests.lsp.harness import EditorClient, start_editor
 from tests.media.voice.conftest import wait_device

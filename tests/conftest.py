@@ -1,0 +1,29 @@
+"""Fixtures every daemon test shares: the scenario workspace and the fake Live service."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from livepair.scenario import write_workspace
+from tests.fakes.live_server import FakeLiveServer
+from tests.keys import API_KEY, GITHUB_TOKEN
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """The f.py scenario, plus a settings file holding a token the daemon must never send."""
+    root = tmp_path / "ws"
+    write_workspace(root)
+    (root / "settings_local.py").write_text(f'GITHUB_TOKEN = "{GITHUB_TOKEN}"\nDEBUG = True\n')
+    return root
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeLiveServer]:
+    """The fake Live service; a protocol violation by the daemon fails the test."""
+    async with FakeLiveServer(api_key=API_KEY) as server:
+        yield server
+        server.raise_errors()

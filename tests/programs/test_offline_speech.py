@@ -1,0 +1,62 @@
+"""The offline advisor's voice on real programs: espeak-ng renders speech, pocketsphinx hears the commands in it
+and turns down stray speech."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from livepair.backends.offline import confidence, listen
+from livepair.backends.offline.listen import PHRASES, CommandRecognizer
+from livepair.backends.offline.speech import MISSING, Speech
+from tests.media.voice.pulse import speech
+from tests.tooling import require_tool
+
+# Not commands: the grammar lands on a decoy for these...
+DECOYED = ["the weather is nice today", "can you pass me the salt", "let me think about this for a second"]
+DECOYED += ["good morning", "did the build pass", "that looks fine"]
+# ...and on a command for these, which confidence.py's checks then turn down.
+UNCONVINCING = ["maybe later", "where was I", "turn it off"]
+
+
+@pytest.fixture(autouse=True)
+def _speech_tools() -> None:
+    require_tool("espeak-ng", "sox", hint="run scripts/setup-audio.sh as root (make setup)")
+
+
+async def test_speech_renders_24k_audio() -> None:
+    voice = Speech()
+    pcm = await voice.synthesise("Division by zero on line two.")
+    assert voice.available and voice.rate == 24_000
+    assert 0.8 < len(pcm) / 2 / 24_000 < 5 and np.abs(np.frombuffer(pcm, "<i2")).max() > 1000
+    assert await voice.synthesise("`{}`") == b""  # nothing speakable: no process at all
+
+
+def test_missing_espeak_has_a_reason() -> None:
+    speech = Speech(binary="no-such-espeak-binary")
+    assert not speech.available and speech.reason == MISSING
+
+
+# -- the recogniser on synthetic speech ---------------------------------------------------------------------
+@pytest.mark.parametrize("phrase", list(PHRASES))
+def test_recogniser_hears_each_command(phrase: str) -> None:
+    recogniser = CommandRecognizer()
+    assert recogniser.available, recogniser.reason  # pocketsphinx is a dependency: missing is a failure
+    assert recogniser.recognise(bytes(3200) + speech(phrase, 16_000) + bytes(3200)) == phrase
+
+
+@pytest.mark.parametrize("words", DECOYED + UNCONVINCING)
+def test_recogniser_rejects_stray_speech(words: str) -> None:
+    recogniser = CommandRecognizer()
+    assert recogniser.available, recogniser.reason
+    assert recogniser.recognise(bytes(3200) + speech(words, 16_000) + bytes(3200)) is None
+
+
+@pytest.mark.parametrize("words", UNCONVINCING)
+def test_the_checks_turn_down_what_the_grammar_took_for_a_command(words: str) -> None:
+    pcm = bytes(3200) + speech(words, 16_000) + bytes(3200)
+    decoder = CommandRecognizer()._load()
+    hyp, segments = listen.decode(decoder, "commands", pcm)
+    _, phones = listen.decode(decoder, "phones", pcm)
+    assert hyp in PHRASES
+    assert not confidence.plausible(segments, phones, pcm)
