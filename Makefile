@@ -33,6 +33,15 @@ fmt: setup ## Format and auto-fix
 	$(VENV)/bin/ruff format server tests bench scripts devtools
 	$(VENV)/bin/ruff check --fix server tests bench scripts devtools
 
+check: setup ## The inner loop (under a minute): ruff, pyright, and the unit, contract, daemon and Live tests
+	$(VENV)/bin/ruff check server tests bench scripts devtools
+	$(VENV)/bin/ruff format --check server tests bench scripts devtools
+	@# pyright beside the tests: together they fit the minute on two cores
+	@$(VENV)/bin/pyright > .pyright.out 2>&1 & pid=$$!; \
+	  $(PY) -m pytest -q -n 2 -p no:cacheprovider tests/unit tests/contract tests/lsp tests/live; rc=$$?; \
+	  wait $$pid; prc=$$?; tail -n 1 .pyright.out; [ $$prc -eq 0 ] || cat .pyright.out; rm -f .pyright.out; \
+	  [ $$rc -eq 0 ] && [ $$prc -eq 0 ]
+
 test: setup lint ext-test e2e-setup ## Lint, type-check and run the whole test suite (with the extension and e2e)
 	$(PY) -m pytest -q
 
@@ -59,4 +68,4 @@ e2e-setup: ext-build ## Install code-server (a real VS Code) for the e2e test
 e2e: setup e2e-setup ## The end-to-end test: the extension in code-server in Chromium (screenshots in test-artifacts/)
 	$(PY) -m pytest -q tests/e2e
 
-.PHONY: help setup run demo install-extension lint fmt test bench clean ext-setup ext-test ext-build e2e-setup e2e
+.PHONY: help setup run demo install-extension lint fmt check test bench clean ext-setup ext-test ext-build e2e-setup e2e
