@@ -1,4 +1,7 @@
-"""A local, scriptable fake of the Gemini Live API websocket, for tests that use the real google-genai SDK.
+"""The Live service simulator: a local fake of the Gemini Live API websocket for tests that use the real
+google-genai SDK. It follows the service's documented rules — which models exist and what each refuses
+(families.py), when a reply may start and what interrupts it (turns.py) — and model scripts only say what the
+model wants to say (session.py).
 
 Point the SDK at it in code (``http_options=server.http_options()``) or, for a subprocess, with
 ``server.subprocess_env()`` (``GOOGLE_GEMINI_BASE_URL`` + ``GOOGLE_GENAI_API_VERSION`` + ``SSL_CERT_FILE``).
@@ -32,9 +35,11 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from tests.fakes.certs import LocalCertificates
+from tests.fakes.families import Refusal, check_setup
 from tests.fakes.models import echo_model, idle_model
 from tests.fakes.recorder import LiveRecorder
 from tests.fakes.session import DEFAULT_TIMEOUT, FakeSession, ModelScript, SessionClosed
+from tests.fakes.turns import TurnTaking
 from tests.fakes.wire import ClientMessage, ProtocolViolation, frame_text, parse_client_frame
 
 __all__ = [
@@ -223,6 +228,12 @@ class FakeLiveServer(LiveRecorder):
         if session.headers.get("x-goog-api-key") != self.api_key:
             await connection.close(1008, BAD_KEY_REASON)
             return
+        try:
+            family = check_setup(setup.body, _api_version(session.path))
+        except Refusal as refusal:
+            await connection.close(refusal.code, _reason(refusal.reason))
+            return
+        session.turns = TurnTaking(setup.body, family, session.send, self._notifier)
         session.accepted = True
         await session.send({"setupComplete": {}})
         await self._run_model(session, connection)
@@ -273,6 +284,14 @@ class FakeLiveServer(LiveRecorder):
                 await self._violation(session, ProtocolViolation("setup may only be sent once"))
                 return
             session._deliver(message)
+            if session.turns is not None:
+                try:
+                    await session.turns.on_client(message)
+                except Refusal as refusal:
+                    await session.close(refusal.code, _reason(refusal.reason))
+                    return
+                except SessionClosed:
+                    return
 
     async def _receive(self, session: FakeSession, frame: str | bytes) -> ClientMessage | None:
         """Record a frame and parse it; a malformed one closes the session with 1007 and gives None."""
@@ -291,6 +310,11 @@ class FakeLiveServer(LiveRecorder):
         self.errors.append(exc)
         self._notifier.notify()
         await session.close(1007, _reason(str(exc)))
+
+
+def _api_version(path: str) -> str:
+    match = _PATH.match(path.split("?", 1)[0])
+    return match.group(1) if match else "v1beta"
 
 
 def _reason(text: str) -> str:

@@ -3,6 +3,17 @@
 from __future__ import annotations
 
 from tests.fakes.session import FakeSession, SessionClosed
+from tests.fakes.wire import ClientMessage
+
+#: The default model in tests: the current stable Live model (families.py).
+MODEL = "gemini-3.8-live"
+
+
+def starts_turn(message: ClientMessage) -> bool:
+    """A client message after which the service starts generating (turns.py, rule 1)."""
+    if message.kind == "clientContent":
+        return bool(message.body.get("turnComplete"))
+    return message.kind == "realtimeInput" and isinstance(message.body.get("text"), str)
 
 
 async def idle_model(session: FakeSession) -> None:
@@ -11,10 +22,10 @@ async def idle_model(session: FakeSession) -> None:
 
 
 async def echo_model(session: FakeSession) -> None:
-    """Answer every text the client sends with ``echo: <text>`` and turnComplete (smoke tests)."""
+    """Answer every request (a turn-completing text) with ``echo: <text>`` (smoke tests)."""
     try:
         while True:
-            text = await session.next_text(timeout=24 * 3600)
-            await session.send_text(f"echo: {text}")
+            message = await session.next_message(predicate=starts_turn, timeout=24 * 3600)
+            await session.send_text(f"echo: {''.join(message.texts())}")
     except SessionClosed:
         return

@@ -1,8 +1,11 @@
-"""One connection to the fake Live server, as seen by a model script.
+"""One connection to the Live service simulator, as seen by a model script.
 
 A model script is ``async def model(session: FakeSession) -> None``. It reads what the client sent with
-:meth:`FakeSession.next_message` and answers with the ``send_*`` helpers, which emit the exact camelCase
-JSON the real service sends.
+:meth:`FakeSession.next_message` and says what the model *wants* to say or call with the ``send_*`` helpers;
+the service's turn-taking rules (tests/fakes/turns.py) decide *when it may*: an output waits until an input
+started a turn, is dropped once the client interrupted that turn, and audio is paced at about real time. Text
+for an audio model is spoken (audio plus its transcription), as the service does. ``send`` is raw: for control
+messages (goAway, resumption, usage) and for fault injection.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 
+from tests.fakes.turns import Turn, TurnTaking, spoken
 from tests.fakes.waiting import Notifier
 from tests.fakes.wire import ClientMessage
 
@@ -60,6 +64,9 @@ class FakeSession:
         self._next_call_id = next_call_id
         self._pending: list[ClientMessage] = []
         self._closed = False
+        #: The turn-taking engine, once setup was accepted.
+        self.turns: TurnTaking | None = None
+        self._script_turn: Turn | None = None
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -140,33 +147,92 @@ class FakeSession:
             raise SessionClosed(f"session {self.index} closed; cannot send {list(payload)}") from exc
         self.sent.append(payload)
 
-    async def send_server_content(self, **content: Any) -> None:
-        await self.send({"serverContent": content})
+    # ----- what the model says: gated by the turn-taking rules -------------------------------------------
+
+    async def _claim(self, timeout: float = DEFAULT_TIMEOUT) -> Turn | None:
+        """The turn the script's next output belongs to, waiting for an input that starts one; None when the
+        client has cut that turn off (the output is dropped, as the service drops a cut generation). Once the
+        input that cut it has started a new turn, the script's next output is the answer to that one."""
+        turns = self._engine()
+        turn = self._script_turn
+        if turn is not None and turn.cut and turns.claimable() is not None:
+            turn = None
+        if turn is None:
+            turn = await self._notifier.wait_for(
+                lambda: self._raise_if_closed() or turns.claimable(),
+                timeout,
+                lambda: f"session {self.index}: the model wants to answer, but no input started a turn",
+            )
+            turns.opened(turn)
+            self._script_turn = turn
+        await self._notifier.wait_for(
+            lambda: self._raise_if_closed() or (True if turns.may_continue(turn) else None),
+            timeout,
+            lambda: f"session {self.index}: a blocking call of turn {turn.id} was never answered",
+        )
+        return None if turn.cut else turn
+
+    @property
+    def cut_off(self) -> bool:
+        """The client interrupted the turn the script is answering (the rest of that answer is dropped)."""
+        return self._script_turn is not None and self._script_turn.cut
+
+    def _engine(self) -> TurnTaking:
+        if self.turns is None:
+            raise SessionClosed(f"session {self.index} has no accepted setup")
+        return self.turns
+
+    def _raise_if_closed(self) -> None:
+        if self._closed:
+            raise SessionClosed(f"session {self.index} closed ({self.close_code})")
+
+    async def _end(self, turn: Turn | None) -> None:
+        self._script_turn = None
+        if turn is not None:
+            await self._engine().finish(turn)
 
     async def send_text(self, text: str, turn_complete: bool = True) -> None:
-        """A model text part; ``turn_complete`` rides in the same message (fields co-occur on the wire)."""
-        content: dict[str, Any] = {"modelTurn": {"parts": [{"text": text}]}}
+        """What the model says; an audio model speaks it (paced audio, each chunk with its transcription)."""
+        turn = await self._claim()
+        if turn is not None:
+            turns = self._engine()
+            if turns.audio_out:
+                for pcm, words in spoken(text):
+                    await turns.pace_audio(turn, len(pcm) / 2 / 24_000)
+                    if turn.cut:
+                        break
+                    await self.send_server_content(
+                        modelTurn={"parts": [{"inlineData": _blob(pcm, 24_000)}]},
+                        **({"outputTranscription": {"text": words}} if words else {}),
+                    )
+            else:
+                turn.out_text_chars += len(text)
+                await self.send_server_content(modelTurn={"parts": [{"text": text}]})
         if turn_complete:
-            content["turnComplete"] = True
-        await self.send_server_content(**content)
+            await self._end(turn)
 
     async def send_audio(self, pcm: bytes, rate: int = 24000, turn_complete: bool = False) -> None:
-        """A model audio chunk (16-bit PCM, standard base64). Audio streams in chunks, so no turnComplete."""
-        blob = {"mimeType": f"audio/pcm;rate={rate}", "data": base64.b64encode(pcm).decode("ascii")}
-        content: dict[str, Any] = {"modelTurn": {"parts": [{"inlineData": blob}]}}
+        """A model audio chunk (16-bit PCM, standard base64), paced at about real time."""
+        turn = await self._claim()
+        if turn is not None:
+            await self._engine().pace_audio(turn, len(pcm) / 2 / rate)
+            if not turn.cut:
+                await self.send_server_content(modelTurn={"parts": [{"inlineData": _blob(pcm, rate)}]})
         if turn_complete:
-            content["turnComplete"] = True
-        await self.send_server_content(**content)
+            await self._end(turn)
 
     async def send_output_transcript(self, text: str, finished: bool | None = None) -> None:
-        await self.send_server_content(outputTranscription=_transcript(text, finished))
+        if (turn := await self._claim()) is not None and not turn.cut:
+            await self.send_server_content(outputTranscription=_transcript(text, finished))
 
-    async def send_input_transcript(self, text: str, finished: bool | None = None) -> None:
-        await self.send_server_content(inputTranscription=_transcript(text, finished))
+    async def send_turn_complete(self) -> None:
+        """The model's reply is complete (generationComplete, the rest of playback, then turnComplete)."""
+        await self._end(await self._claim())
 
     async def send_tool_call(self, calls: Sequence[Mapping[str, Any]]) -> list[str]:
         """Ask the client to run functions: each call is ``{name, args?, id?}``; returns the ids used.
 
+        A blocking function holds the turn until its response arrives; the script's next output waits for it.
         Missing ids are ``call-N`` from a server-wide counter, so ids stay unique across reconnects.
         """
         function_calls = [
@@ -177,20 +243,22 @@ class FakeSession:
             }
             for call in calls
         ]
-        await self.send({"toolCall": {"functionCalls": function_calls}})
-        return [call["id"] for call in function_calls]
+        ids = [call["id"] for call in function_calls]
+        turn = await self._claim()
+        if turn is not None:
+            await self.send({"toolCall": {"functionCalls": function_calls}})
+            self._engine().called(turn, ids, [call["name"] for call in function_calls])
+        return ids
+
+    async def send_input_transcript(self, text: str, finished: bool | None = None) -> None:
+        """The service's transcription of what the user said (arrives independently of the turn)."""
+        await self.send_server_content(inputTranscription=_transcript(text, finished))
+
+    async def send_server_content(self, **content: Any) -> None:
+        await self.send({"serverContent": content})
 
     async def send_tool_call_cancellation(self, ids: Sequence[str]) -> None:
         await self.send({"toolCallCancellation": {"ids": list(ids)}})
-
-    async def send_interrupted(self) -> None:
-        await self.send_server_content(interrupted=True)
-
-    async def send_generation_complete(self) -> None:
-        await self.send_server_content(generationComplete=True)
-
-    async def send_turn_complete(self) -> None:
-        await self.send_server_content(turnComplete=True)
 
     async def send_go_away(self, time_left: str = "10s") -> None:
         await self.send({"goAway": {"timeLeft": time_left}})
@@ -200,11 +268,6 @@ class FakeSession:
         if handle is not None:
             update["newHandle"] = handle
         await self.send({"sessionResumptionUpdate": update})
-
-    async def send_usage(self, prompt: int = 0, response: int = 0, total: int | None = None) -> None:
-        usage = {"promptTokenCount": prompt, "responseTokenCount": response}
-        usage["totalTokenCount"] = prompt + response if total is None else total
-        await self.send({"usageMetadata": usage})
 
     async def send_unknown(self, key: str = "somethingNew") -> None:
         """A message with no top-level key the SDK knows: its ``receive()`` raises ``TypeError``."""
@@ -229,6 +292,10 @@ class FakeSession:
         self.close_reason = self._connection.close_reason
         self._closed = True
         self._notifier.notify()
+
+
+def _blob(pcm: bytes, rate: int) -> dict[str, str]:
+    return {"mimeType": f"audio/pcm;rate={rate}", "data": base64.b64encode(pcm).decode("ascii")}
 
 
 def _transcript(text: str, finished: bool | None) -> dict[str, Any]:

@@ -32,10 +32,10 @@ from websockets.asyncio.client import connect as ws_connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from tests.fakes.live_server import FakeLiveServer, FakeSession, SessionClosed, echo_model
+from tests.fakes.models import MODEL
 from tests.fakes.wire import ProtocolViolation
 
 API_KEY = "test-key-123"
-MODEL = "gemini-test-live"
 SDK_PATH = "//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
 REPO = Path(__file__).resolve().parents[2]
 RECEIVE_TIMEOUT = 5.0
@@ -74,6 +74,19 @@ async def raw_client(server: FakeLiveServer, path: str = SDK_PATH) -> AsyncItera
 
 def text_turn(text: str) -> types.Content:
     return types.Content(role="user", parts=[types.Part(text=text)])
+
+
+async def spoken(session: AsyncSession) -> tuple[str, types.LiveServerToolCall | None]:
+    """What the model said until its turn ended or it called a tool (an audio model: its transcription)."""
+    words: list[str] = []
+    async with asyncio.timeout(RECEIVE_TIMEOUT + 10):
+        async for message in session.receive():  # ends at turnComplete
+            sc = message.server_content
+            if sc and sc.output_transcription and sc.output_transcription.text:
+                words.append(sc.output_transcription.text)
+            if message.tool_call:
+                return "".join(words), message.tool_call
+    return "".join(words), None
 
 
 async def test_setup_records_model_tools_system_instruction_and_key(server: FakeLiveServer) -> None:
@@ -141,7 +154,7 @@ async def test_scripted_reply_and_tool_call_round_trip(server: FakeLiveServer) -
 
     async def model(session: FakeSession) -> None:
         question = await session.next_text()
-        await session.send_text(f"Looking at: {question}")
+        await session.send_text(f"Looking at: {question}", turn_complete=False)
         ids = await session.send_tool_call([{"name": "read_file", "args": {"file_path": "src/app.py"}}])
         tool_results.set_result(await session.wait_tool_response(ids))
         await session.send_text("Done.")
@@ -149,12 +162,10 @@ async def test_scripted_reply_and_tool_call_round_trip(server: FakeLiveServer) -
     server.model = model
     async with sdk_client(server).aio.live.connect(model=MODEL) as live:
         await live.send_client_content(turns=text_turn("why is it slow?"))
-        reply = await first_message(live, lambda m: m.text)
-        assert reply.text == "Looking at: why is it slow?"
-
-        call_message = await first_message(live, lambda m: m.tool_call)
-        assert call_message.tool_call is not None and call_message.tool_call.function_calls
-        (call,) = call_message.tool_call.function_calls
+        said, tool_call = await spoken(live)
+        assert said == "Looking at: why is it slow?"
+        assert tool_call is not None and tool_call.function_calls
+        (call,) = tool_call.function_calls
         assert (call.id, call.name, call.args) == ("call-1", "read_file", {"file_path": "src/app.py"})
         response = types.FunctionResponse(id=call.id, name=call.name, response={"output": "def main(): ..."})
         await live.send_tool_response(function_responses=[response])
@@ -162,25 +173,27 @@ async def test_scripted_reply_and_tool_call_round_trip(server: FakeLiveServer) -
         (result,) = await asyncio.wait_for(tool_results, 5)
         assert result == {"id": "call-1", "name": "read_file", "response": {"output": "def main(): ..."}}
         assert server.tool_responses() == [result]
-        assert (await first_message(live, lambda m: m.text)).text == "Done."
+        assert await spoken(live) == ("Done.", None)
 
 
 async def test_server_message_helpers_parse_in_the_sdk(server: FakeLiveServer) -> None:
     pcm = b"\x01\x02" * 240
 
     async def model(session: FakeSession) -> None:
+        await session.next_text()
         await session.send_input_transcript("hello there")
         await session.send_audio(pcm)
         await session.send_output_transcript("Hi!", finished=True)
-        await session.send_usage(prompt=10, response=5)
-        await session.send_interrupted()
+        await session.send({"usageMetadata": {"promptTokenCount": 10, "responseTokenCount": 5, "totalTokenCount": 15}})
+        await session.send_server_content(interrupted=True)  # raw: the shapes the SDK parses, not the rules
         await session.send_tool_call_cancellation(["call-9"])
         await session.send_resumption_update("handle-1")
         await session.send_go_away("30s")
-        await session.send_turn_complete()
+        await session.send_server_content(turnComplete=True)
 
     server.model = model
     async with sdk_client(server).aio.live.connect(model=MODEL) as live:
+        await live.send_client_content(turns=text_turn("hi"))
         async with asyncio.timeout(5):
             got = [m async for m in live.receive()]  # ends at turnComplete
 
@@ -261,7 +274,8 @@ async def test_model_is_replaceable_between_sessions(server: FakeLiveServer) -> 
     client = sdk_client(server)
     server.model = greeter
     async with client.aio.live.connect(model=MODEL) as live:
-        assert (await first_message(live, lambda m: m.text)).text == "first"
+        await live.send_client_content(turns=text_turn("hello"))
+        assert await spoken(live) == ("first", None)
     server.model = None  # idle: only setupComplete
     async with client.aio.live.connect(model=MODEL) as live:
         await live.send_client_content(turns=text_turn("anyone?"))
@@ -312,7 +326,7 @@ async def test_raw_frames_any_casing_and_base64_alphabet_are_normalised(server: 
             }
         },
     ]
-    setup_frame = json.dumps({"setup": {"model": "m", "generation_config": {"response_modalities": ["AUDIO"]}}})
+    setup_frame = json.dumps({"setup": {"model": MODEL, "generation_config": {"response_modalities": ["AUDIO"]}}})
     async with raw_client(server, SDK_PATH.replace("v1beta", "v1alpha")) as ws:
         await ws.send(setup_frame.encode())  # binary frames are accepted too
         assert json.loads(await ws.recv()) == {"setupComplete": {}}
@@ -322,7 +336,7 @@ async def test_raw_frames_any_casing_and_base64_alphabet_are_normalised(server: 
 
     setup, audio, video, content, tool = server.messages
     assert setup.binary and setup.body == {
-        "model": "m",
+        "model": MODEL,
         "generationConfig": {"responseModalities": ["AUDIO"]},
     }
     assert audio.body["audio"]["data"] == b"\xfb\xff"
@@ -358,7 +372,7 @@ async def test_only_live_paths_are_served(server: FakeLiveServer, path: str, exp
     assert server.sessions == []
 
 
-SETUP_FRAME = '{"setup": {"model": "models/m"}}'
+SETUP_FRAME = json.dumps({"setup": {"model": f"models/{MODEL}"}})
 
 
 @pytest.mark.parametrize(
@@ -394,12 +408,15 @@ async def test_env_var_route_in_a_subprocess(server: FakeLiveServer) -> None:
         "from google.genai import types\n"
         "async def main():\n"
         "    client = genai.Client()\n"
-        "    async with client.aio.live.connect(model='gemini-env') as live:\n"
+        "    async with client.aio.live.connect(model='gemini-3.8-live') as live:\n"
         "        turn = types.Content(role='user', parts=[types.Part(text=sys.argv[1])])\n"
         "        await live.send_client_content(turns=turn)\n"
+        "        said = []\n"
         "        async for message in live.receive():\n"
-        "            if message.text:\n"
-        "                print('reply:', message.text)\n"
+        "            sc = message.server_content\n"
+        "            if sc and sc.output_transcription and sc.output_transcription.text:\n"
+        "                said.append(sc.output_transcription.text)\n"
+        "        print('reply:', ''.join(said))\n"
         "asyncio.run(main())\n"
     )
     venv_python = REPO / ".venv" / "bin" / "python"
@@ -426,4 +443,4 @@ async def test_env_var_route_in_a_subprocess(server: FakeLiveServer) -> None:
     assert stdout.decode().strip() == "reply: echo: from the env"
     assert server.texts_sent() == ["from the env"]
     assert server.headers[0]["x-goog-api-key"] == API_KEY
-    assert server.setups()[0]["model"] == "models/gemini-env"
+    assert server.setups()[0]["model"] == f"models/{MODEL}"

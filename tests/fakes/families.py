@@ -1,0 +1,104 @@
+"""What each Live model family accepts, and how the service refuses the rest.
+
+From the public model pages (stored around late 2026; ../shared/facts/live-api.md "Models differ"):
+- gemini-3.8-live (stable, the default Live model): "client content updates ... supported for the whole session";
+  asynchronous function calls (NON_BLOCKING is the default); "Proactive audio is now permanently enabled" (setting it
+  "returns an error"); "omit thinking_level (or thinking_config)"; "the supported response modality is audio".
+- gemini-3.1-flash-live-preview (legacy preview): thinkingLevel, not thinkingBudget; "asynchronous function calls are
+  not yet supported"; proactive audio "not yet supported ... remove any configuration"; client content only as
+  initial history (later text goes as realtimeInput.text: livekit/agents#5251 saw 1007 otherwise).
+- the 2.5 native-audio models: everything settable (proactivity on v1alpha), thinkingBudget, async calls.
+- native-audio models "reject responseModalities=["TEXT"]".
+- retired and unknown models close with 1008 "... is not found for API version v1beta".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Proactivity = Literal["settable", "always", "unsupported"]
+Thinking = Literal["budget", "level", "none"]
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    models: tuple[str, ...]
+    mid_session_client_content: bool = True
+    proactivity: Proactivity = "settable"
+    async_functions: bool = True
+    thinking: Thinking = "budget"
+    text_output: bool = False  # every current Live model answers in audio (with a transcription)
+
+
+FAMILIES = (
+    Family("gemini-3.8-live", ("gemini-3.8-live",), proactivity="always", thinking="none"),
+    Family("gemini-3.8-live-xt", ("gemini-3.8-live-extended-thinking",), proactivity="always", thinking="level"),
+    Family(
+        "gemini-3.1-flash-live",
+        ("gemini-3.1-flash-live-preview",),
+        mid_session_client_content=False,
+        proactivity="unsupported",
+        async_functions=False,
+        thinking="level",
+    ),
+    Family(
+        "gemini-2.5-native-audio",
+        (
+            "gemini-2.5-flash-native-audio-preview-12-2025",
+            "gemini-live-2.5-flash-native-audio",
+            "gemini-live-2.5-flash",
+        ),
+    ),
+)
+RETIRED = (
+    "gemini-2.5-flash-native-audio-preview-09-2025",
+    "gemini-live-2.5-flash-preview",
+    "gemini-live-2.5-flash-preview-native-audio",
+    "gemini-2.0-flash-live-001",
+)
+
+
+class Refusal(Exception):
+    """The service closes the socket: `code` 1007 (invalid argument) or 1008 (policy: not found, bad key)."""
+
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def family_of(model: str, api_version: str = "v1beta") -> Family:
+    """The family of a setup's model (`models/x` or a Vertex resource name), or the service's 1008."""
+    name = model.rsplit("/", 1)[-1]
+    for family in FAMILIES:
+        if name in family.models:
+            return family
+    raise Refusal(
+        1008,
+        f"models/{name} is not found for API version {api_version}, or is not supported for bidiGenerateContent.",
+    )
+
+
+def check_setup(setup: dict[str, Any], api_version: str = "v1beta") -> Family:
+    """Refuse what the model does not accept, as the service does at setup."""
+    family = family_of(str(setup.get("model", "")), api_version)
+    config = setup.get("generationConfig") or {}
+    modalities = [str(m).upper() for m in config.get("responseModalities") or []]
+    if "TEXT" in modalities and not family.text_output:
+        raise Refusal(1007, "Request contains an invalid argument: response modality TEXT is not supported.")
+    if "proactivity" in setup and family.proactivity != "settable":
+        raise Refusal(1007, "Request contains an invalid argument: proactivity is not supported for this model.")
+    thinking = config.get("thinkingConfig")
+    if thinking:
+        wrong = {"none": thinking, "level": "thinkingBudget" in thinking, "budget": "thinkingLevel" in thinking}
+        if wrong[family.thinking]:
+            raise Refusal(1007, "Request contains an invalid argument: thinking_config is not supported as sent.")
+    if not family.async_functions and any(
+        d.get("behavior") == "NON_BLOCKING"
+        for tool in setup.get("tools") or []
+        for d in tool.get("functionDeclarations") or []
+    ):
+        raise Refusal(1007, "Request contains an invalid argument: NON_BLOCKING functions are not supported.")
+    return family
