@@ -16,6 +16,7 @@ from pygls.lsp.client import LanguageClient
 from bench.stats import percentile, report, summary
 from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import MODEL, starts_turn
 from tests.fakes.session import FakeSession
 
 HOVERS = 1_000
@@ -76,7 +77,7 @@ async def hover(root: Path) -> None:
     line = scenario.API_KEY_LINE
 
     async def model(session: FakeSession) -> None:
-        await session.next_message("clientContent")
+        await session.next_message(predicate=starts_turn)  # the user's question
         await session.send_tool_call(
             [{"name": "annotate", "args": {"path": "f.py", "line": line, "message": "Placeholder key."}}]
         )
@@ -84,7 +85,7 @@ async def hover(root: Path) -> None:
 
     async with FakeLiveServer(api_key="bench-key", model=model) as fake:
         env = fake.subprocess_env()
-        client, _ = await start_daemon(root, env, {"baseUrl": fake.url, "digestDebounceMs": 0})
+        client, _ = await start_daemon(root, env, {"baseUrl": fake.url, "model": MODEL, "digestDebounceMs": 0})
         annotated = asyncio.Event()
 
         @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
@@ -100,6 +101,7 @@ async def hover(root: Path) -> None:
         )
         client.protocol.notify("livepair/diagnostics", {"uri": uri, "diagnostics": scenario.diagnostics()})
         await client.workspace_execute_command_async(lsp.ExecuteCommandParams("livepair.start", [{}]))
+        await client.workspace_execute_command_async(lsp.ExecuteCommandParams("livepair.ask", ["What's wrong?"]))
         await asyncio.wait_for(annotated.wait(), 30)
 
         async def sample(at_line: int) -> list[float]:

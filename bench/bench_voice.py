@@ -19,6 +19,7 @@ from typing import Any, Literal
 from bench.stats import percentile, report, summary
 from livepair.model import CommandApproval, StatusSnapshot
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import MODEL
 from tests.fakes.session import FakeSession
 from tests.media.voice.pulse import MIC_DEVICE, PulseAudio, speech
 
@@ -61,16 +62,15 @@ async def bench(pa: PulseAudio) -> None:
 
     reply = speech("The path is relative to where you ran the script.", 24_000)
     user = speech("Why is the config file not found when I run it?", 16_000)
-    go_interrupt = asyncio.Event()
 
     async def model(session: FakeSession) -> None:
+        """Each question gets the reply, never finished: the next question cuts it off (the service's rule)."""
         while True:
             await session.next_message("clientContent", lambda m: bool(m.body.get("turnComplete")), timeout=120)
             for i in range(0, len(reply), 4800):
+                if session.cut_off:
+                    break
                 await session.send_audio(reply[i : i + 4800], rate=24_000)
-            await go_interrupt.wait()
-            go_interrupt.clear()
-            await session.send_interrupted()
 
     # -- instrumentation: timestamps at the websocket, paired in order with the pipeline's own ---------------
     captured: deque[float] = deque()
@@ -108,7 +108,7 @@ async def bench(pa: PulseAudio) -> None:
     async with FakeLiveServer(api_key=KEY, model=model) as fake:
         os.environ.update(SSL_CERT_FILE=str(fake.ca_file))
         settings = Settings(
-            base_url=fake.url, model="bench", mic_device=MIC_DEVICE, mic_chunk_ms=20, jitter_ms=60, proactivity="chatty"
+            base_url=fake.url, model=MODEL, mic_device=MIC_DEVICE, mic_chunk_ms=20, jitter_ms=60, proactivity="chatty"
         )
         backend = GeminiBackend(settings, KEY, DECLARATIONS, SYSTEM_INSTRUCTION)
         ctx = ContextStore(lambda _uri: None)
@@ -138,14 +138,16 @@ async def bench(pa: PulseAudio) -> None:
         voice.speaker.push = push  # type: ignore[method-assign]
         await until(lambda: voice.mic_link.on and voice.speaker_link.on and session.state == "listening")
 
-        # 1. Barge-in: `interrupted` arrives mid-reply -> the speaker's first silent callback.
+        # 1. Barge-in: `interrupted` arrives mid-reply -> the speaker's first silent callback. The next question
+        #    goes straight to the backend (not session.ask, which silences at once): the service interrupts.
         barge: list[float] = []
+        session.ask("explain")
         for _ in range(BARGE_INS):
             interrupted_at.clear()
-            session.ask("explain")
             await until(lambda: voice.speaker.playing)
             await asyncio.sleep(0.1)
-            go_interrupt.set()
+            voice.prompted()
+            backend.send_text("and then?")
             await until(lambda: bool(interrupted_at) and voice.speaker.silent_at >= interrupted_at[0])
             barge.append((voice.speaker.silent_at - interrupted_at[0]) * 1000)
             voice._echo_until = 0.0

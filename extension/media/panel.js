@@ -59,6 +59,8 @@
     state.title = m.status.tooltip;
     state.className = `state ${m.status.tone}`;
     toggle.textContent = m.status.active ? "Stop pairing" : "Pair with senior dev";
+    $("usage").textContent = m.usage || "";
+    $("usage").hidden = !m.usage;
     renderTurns(m.turns);
     renderAdvice(m.advice);
   });

@@ -20,12 +20,31 @@ MediaResolution = Literal["low", "medium"]
 Duplex = Literal["half", "full"]
 
 API_KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
-DEFAULT_MODEL = "gemini-2.5-flash-native-audio-preview-09-2025"
+DEFAULT_MODEL = "gemini-3.8-live"  # the stable Live model (backends/live_models.py has the table)
 Sensitivity = Literal["high", "low"]
 
 
 def _region(value: str) -> bool:
     return value == "" or re.fullmatch(r" *-?\d+ *, *-?\d+ *, *[1-9]\d* *, *[1-9]\d* *", value) is not None
+
+
+# Estimated cost: USD per million tokens by direction and modality (the Live API's published audio-model rates);
+# the `prices` setting overrides any of them, e.g. "audioIn=3,audioOut=12".
+PRICES: dict[str, float] = {"textIn": 0.5, "audioIn": 3.0, "imageIn": 3.0, "textOut": 2.0, "audioOut": 12.0}
+_PRICE_ITEM = re.compile(r" *(textIn|audioIn|imageIn|textOut|audioOut) *= *\d+(\.\d+)? *")
+
+
+def _prices(value: str) -> bool:
+    return value == "" or all(_PRICE_ITEM.fullmatch(item) for item in value.split(","))
+
+
+def prices(settings: "Settings") -> dict[str, float]:
+    """The price table with the user's overrides applied."""
+    table = dict(PRICES)
+    for item in filter(None, settings.prices.split(",")):
+        key, _, value = item.partition("=")
+        table[key.strip()] = float(value)
+    return table
 
 
 def _https_url(value: str) -> bool:
@@ -47,6 +66,8 @@ class Settings:
     response_modality: Modality = field(default="audio", metadata={"key": "responseModality"})
     proactivity: Proactivity = field(default="balanced", metadata={"key": "proactivity"})
     redaction: bool = field(default=True, metadata={"key": "redaction"})
+    look_at_failures: bool = field(default=True, metadata={"key": "lookAtFailures"})  # speak up when a run fails
+    prices: str = field(default="", metadata={"key": "prices", "check": _prices})
     digest_debounce_ms: int = field(default=300, metadata={"key": "digestDebounceMs", "range": (0, 10_000)})
     hover_wait_ms: int = field(default=1500, metadata={"key": "hoverWaitMs", "range": (0, 10_000)})
     excerpt_lines: int = field(default=6, metadata={"key": "excerptLines", "range": (0, 50)})

@@ -63,9 +63,15 @@ class VoiceStatus:
 
 @dataclass(frozen=True)
 class UsageTotals:
+    """Tokens used over the whole session (all turns, across reconnects) and what they cost, estimated."""
+
     prompt_tokens: int = 0
     response_tokens: int = 0
     total_tokens: int = 0
+    turns: int = 0
+    prompt_by_modality: dict[str, int] = field(default_factory=dict)  # TEXT, AUDIO, IMAGE
+    response_by_modality: dict[str, int] = field(default_factory=dict)
+    estimated_cost_usd: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from livepair import scenario
 from tests.e2e.tools import E2ETools
 from tests.e2e.workbench import Workbench
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import MODEL
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -44,7 +45,7 @@ def livepair_settings(fake: FakeLiveServer) -> dict[str, Any]:
         "livepair.python": sys.executable,
         "livepair.baseUrl": fake.url,
         "livepair.responseModality": "text",
-        "livepair.model": "gemini-test-model",
+        "livepair.model": MODEL,
         "livepair.micEnabled": False,
         "livepair.digestDebounceMs": 50,
         "livepair.hoverWaitMs": 3000,

@@ -19,6 +19,7 @@ from playwright.async_api import Locator, expect
 from tests.e2e.harness import Editor, open_editor
 from tests.e2e.tools import ROOT, E2ETools
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession
 
 pytestmark = pytest.mark.timeout(300)
@@ -30,7 +31,8 @@ RESPONSE_TIMEOUT_S = 60.0
 
 
 class CommandModel:
-    """The fake model: asks to run each command the test queues, and hands the tool's response back."""
+    """The fake model: answers each question of the user by asking to run the command the test queued, and hands
+    the tool's response back (the service lets the model act only in answer to an input)."""
 
     def __init__(self) -> None:
         self.commands: asyncio.Queue[str] = asyncio.Queue()
@@ -39,6 +41,7 @@ class CommandModel:
     async def __call__(self, session: FakeSession) -> None:
         while True:
             command = await self.commands.get()
+            await session.next_message(predicate=starts_turn, timeout=120)
             call = {"name": "run_command", "args": {"command": command, "reason": REASON}}
             ids = await session.send_tool_call([call])
             # Waits while the modal is open; the test answers well within this, and within the daemon's 300 s.
@@ -67,6 +70,14 @@ async def fake(model: CommandModel) -> AsyncIterator[FakeLiveServer]:
 
 def marker_command(name: str) -> str:
     return f"touch {name} && echo done"
+
+
+async def user_asks(editor: Editor, question: str) -> None:
+    """The user asks through the command palette (LivePair: Ask the senior dev…)."""
+    await editor.bench.run_command("LivePair: Ask the senior dev", opens_input=True)
+    box = editor.page.locator(".quick-input-widget input")
+    await box.fill(question)
+    await box.press("Enter")
 
 
 async def approval_dialog(editor: Editor, command: str) -> Locator:
@@ -101,6 +112,7 @@ async def test_run_command_asks_in_a_modal(
             # Allow: the command runs in the workspace, and the model gets its exit code and output.
             allowed = marker_command("approved.txt")
             await model.ask(allowed)
+            await user_asks(editor, "Can you create the marker file?")
             dialog = await approval_dialog(editor, allowed)
             await bench.screenshot("allow-prompt")
             assert not (workspace / "approved.txt").exists(), "ran before the user answered"
@@ -115,6 +127,7 @@ async def test_run_command_asks_in_a_modal(
                 """Nothing runs, and the model hears that the user declined."""
                 command = marker_command(marker)
                 await model.ask(command)
+                await user_asks(editor, f"Can you create {marker}?")
                 dialog = await approval_dialog(editor, command)
                 await answer(dialog)
                 await dialog.wait_for(state="detached")

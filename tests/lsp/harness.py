@@ -16,6 +16,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 from livepair.lsp import protocol
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import MODEL
 
 T = Any
 
@@ -24,7 +25,7 @@ def settings_for(fake: FakeLiveServer, **extra: Any) -> dict[str, Any]:
     """The daemon's settings for a test against the fake: its URL, a text model, short debounces."""
     return {
         "baseUrl": fake.url,
-        "model": "gemini-test-model",
+        "model": MODEL,
         "responseModality": "text",
         "digestDebounceMs": 20,
         "hoverWaitMs": 8000,

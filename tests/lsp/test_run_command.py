@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession
 from tests.keys import API_KEY, GOOGLE_KEY
 from tests.lsp.harness import EditorClient
@@ -20,7 +21,7 @@ def model_running(results: list[dict[str, Any]], args: dict[str, Any]) -> tuple[
     answered = asyncio.Event()
 
     async def model(session: FakeSession) -> None:
-        await session.next_message("clientContent")
+        await session.next_message(predicate=starts_turn)  # the user's question
         ids = await session.send_tool_call([{"name": "run_command", "args": args}])
         results.extend(await session.wait_tool_response(ids, timeout=30))
         answered.set()
@@ -38,6 +39,8 @@ async def test_run_command_needs_approval(
     editor.answer_approvals = allow
     editor.open("f.py")
     await editor.command("livepair.start", {"apiKey": API_KEY})
+    await editor.wait_state("listening")
+    await editor.command("livepair.ask", "Can you reproduce the error?")
     await asyncio.wait_for(answered.wait(), 30)
 
     (request,) = editor.approvals
@@ -60,6 +63,8 @@ async def test_run_command_outside_the_workspace_is_refused_without_asking(
     fake.model, answered = model_running(results, {"command": "ls", "cwd": "/etc", "reason": "Look around."})
     editor.answer_approvals = True
     await editor.command("livepair.start", {"apiKey": API_KEY})
+    await editor.wait_state("listening")
+    await editor.command("livepair.ask", "What is in /etc?")
     await asyncio.wait_for(answered.wait(), 30)
     assert "outside the workspace" in results[0]["response"]["error"]
     assert editor.approvals == []

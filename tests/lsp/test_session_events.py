@@ -7,6 +7,7 @@ from pathlib import Path
 
 from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession
 from tests.keys import API_KEY
 from tests.lsp.harness import EditorClient
@@ -20,26 +21,17 @@ async def start(editor: EditorClient) -> str:
     return uri
 
 
-async def test_cancelled_tool_calls_are_not_answered_and_their_advice_is_retracted(
+async def test_a_call_cancelled_by_the_users_new_question_never_runs(
     editor: EditorClient, fake: FakeLiveServer, workspace: Path
 ) -> None:
+    """The service cancels the pending calls of a turn the client interrupts (toolCallCancellation); a call still
+    waiting for the user's yes is then never run and never answered, even if the yes comes late."""
     done = asyncio.Event()
-    asked = asyncio.Event()
 
     async def model(session: FakeSession) -> None:
-        await session.next_message("clientContent")
-        # Cancelled while still waiting for the user's yes: never run, never answered.
-        (pending,) = await session.send_tool_call(
-            [{"name": "run_command", "args": {"command": "touch ran.txt", "reason": "Try it."}}]
-        )
-        await asyncio.wait_for(asked.wait(), 15)
-        await session.send_tool_call_cancellation([pending])
-        # Executed, then cancelled: the hint it placed is taken back.
-        (late,) = await session.send_tool_call(
-            [{"name": "annotate", "args": {"path": "f.py", "line": 3, "message": "taken back"}}]
-        )
-        await session.wait_tool_response(late)
-        await session.send_tool_call_cancellation([late])
+        await session.next_message(predicate=starts_turn)
+        await session.send_tool_call([{"name": "run_command", "args": {"command": "touch ran.txt", "reason": "Try."}}])
+        await session.next_message(predicate=lambda m: "never mind" in "".join(m.texts()))
         (kept,) = await session.send_tool_call(
             [{"name": "annotate", "args": {"path": "f.py", "line": 4, "message": "kept"}}]
         )
@@ -51,14 +43,15 @@ async def test_cancelled_tool_calls_are_not_answered_and_their_advice_is_retract
     editor.answer_approvals = True
     editor.approval_gate = asyncio.Event()  # the user is still reading the prompt
     uri = await start(editor)
+    await editor.command("livepair.ask", "Can you reproduce it?")
     await editor.wait_for(lambda: editor.approvals, what="the approval prompt")
-    asked.set()
-    await asyncio.wait_for(done.wait(), 15)
+    await editor.command("livepair.ask", "never mind, look at line 4")  # interrupts the turn with the call
+    await asyncio.wait_for(done.wait(), 30)
     editor.approval_gate.set()  # a late "Allow" for a cancelled call changes nothing
     await editor.wait_for(
         lambda: [d.message for d in editor.livepair_diagnostics(uri)] == ["kept"], what="only the kept hint"
     )
-    assert [r["name"] for r in fake.tool_responses()] == ["annotate", "annotate"]
+    assert [r["name"] for r in fake.tool_responses()] == ["annotate"]
     assert not (workspace / "ran.txt").exists()
 
 
@@ -90,18 +83,20 @@ async def test_go_away_reconnects_with_the_resumption_handle(editor: EditorClien
 
 async def test_co_occurring_server_content_fields_are_all_handled(editor: EditorClient, fake: FakeLiveServer) -> None:
     async def model(session: FakeSession) -> None:
-        await session.next_message("clientContent")
+        await session.next_message(predicate=starts_turn)
+        # Raw: one message with every field at once, as the service may send them (the wire shape is the point).
         await session.send_server_content(
             modelTurn={"parts": [{"text": "Line 8 opens a relative path. "}]},
             outputTranscription={"text": "Line 8 opens a relative path."},
             inputTranscription={"text": "why does it fail", "finished": True},
             turnComplete=True,
         )
-        await session.send_usage(prompt=120, response=30)
+        await session.send({"usageMetadata": {"promptTokenCount": 120, "responseTokenCount": 30}})
         await session.wait_closed(timeout=60)
 
     fake.model = model
     await start(editor)
+    await editor.command("livepair.ask", "why does it fail")
     await editor.wait_for(
         lambda: any(t["role"] == "user" and t["text"] == "why does it fail" for t in editor.transcripts),
         what="user transcript",

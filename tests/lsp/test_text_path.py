@@ -10,6 +10,7 @@ from lsprotocol import types as lsp
 
 from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import MODEL
 from tests.fakes.session import FakeSession
 from tests.keys import API_KEY, GITHUB_TOKEN, GOOGLE_KEY
 from tests.lsp.harness import EditorClient
@@ -104,7 +105,7 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
 
     # What left the machine: the setup, the digest, and no secret anywhere.
     (setup,) = fake.setups()
-    assert setup["model"].endswith("gemini-test-model")
+    assert setup["model"].endswith(MODEL)
     names = {f["name"] for t in setup["tools"] for f in t["functionDeclarations"]}
     assert names == {"annotate", "propose_fix", "read_file", "get_diagnostics", "get_terminal_output", "run_command"}
     assert "senior software developer" in setup["systemInstruction"]["parts"][0]["text"]

@@ -108,21 +108,27 @@ class Clock:
 def test_balanced_never_speaks_while_typing_or_speaking_and_once_per_interval() -> None:
     clock = Clock()
     p = RemarkPolicy("balanced", interval_s=60, typing_quiet_s=3, clock=clock)
-    assert p.may_remark("diag-1")
+    assert p.may_remark()
     p.typed()
-    assert not p.may_remark("diag-1")
+    assert not p.may_remark()
     clock.now += 3.5
-    assert p.may_remark("diag-1")
+    assert p.may_remark()
     p.speaking(True)
-    assert not p.may_remark("diag-1")
+    assert not p.may_remark()
     p.speaking(False)
-    assert p.admit_turn()  # an unprompted remark: allowed, and it starts the interval
-    assert not p.may_remark("diag-2") and not p.admit_turn()
+    assert p.admit_turn("failure")  # an unprompted remark: allowed, and it starts the interval
+    assert not p.may_remark() and not p.admit_turn("failure")
     clock.now += 61
-    p.remarked("diag-1")
-    clock.now += 61
-    assert not p.may_remark("diag-1"), "never twice about the same diagnostic"
-    assert p.may_remark("diag-2")
+    assert p.admit_turn("failure")
+
+
+def test_what_a_turn_answers_decides_whether_it_is_heard() -> None:
+    p = RemarkPolicy("chatty", interval_s=0)
+    assert not p.admit_turn("explain"), "a hover's explanation is read, not heard"
+    assert p.admit_turn("ask") and p.admit_turn("speech")
+    p.prompted()
+    assert not RemarkPolicy("quiet", interval_s=0).admit_turn("failure"), "quiet: a failure gets a silent hint"
+    assert RemarkPolicy("quiet", interval_s=0).admit_turn("ask"), "quiet still answers the user"
 
 
 def test_prompted_turns_always_play_and_quiet_mode_never_volunteers() -> None:
@@ -277,35 +283,6 @@ async def test_unprompted_speech_is_kept_silent_in_quiet_mode_and_muting_stops_s
     assert voice.mic_link.status().state == "muted"
     feed(voice, tone(600))
     assert backend.sent == []
-
-
-async def test_remarks_about_errors_follow_the_dial() -> None:
-    topics = [("a", "f.py:3:1 error: name 'x' is not defined")]
-    voice, backend, speaker = await controller(proactivity="balanced", remark_interval_s=60)
-    sent: list[str] = []
-    backend.send_text = sent.append  # type: ignore[attr-defined]
-    clock = Clock()
-    voice.policy = RemarkPolicy("balanced", interval_s=60, typing_quiet_s=3, clock=clock)
-    voice._topics = lambda: topics
-
-    voice.typed()
-    assert not voice.offer_remark(), "never while the user types"
-    clock.now += 4
-    assert voice.offer_remark() and "name 'x' is not defined" in sent[0]
-    assert voice.play(tone(100, 24_000).tobytes(), 24_000), "the invited remark is heard"
-    voice.turn_complete()
-    speaker.render(1000)
-    speaker.render(10)  # played out
-    clock.now += 120
-    assert not voice.offer_remark(), "never twice about the same diagnostic"
-    topics.append(("b", "f.py:9:1 error: unexpected indent"))
-    assert voice.offer_remark() and "unexpected indent" in sent[1]
-    topics.append(("c", "f.py:12:1 error: invalid syntax"))
-    assert not voice.offer_remark(), "at most one unprompted remark per interval"
-
-    quiet, backend, _ = await controller(proactivity="quiet")
-    quiet._topics = lambda: topics
-    assert not quiet.offer_remark()
 
 
 async def test_holding_the_key_without_push_to_talk_mode_sends_no_activity_signals() -> None:

@@ -10,6 +10,7 @@ import { ConversationModel } from "./conversationModel";
 import type { Daemon } from "./daemon";
 import type { Range } from "./protocol";
 import type { PairingSession } from "./session";
+import { usageText } from "./stateDisplay";
 import type { StatusBar } from "./statusBar";
 
 type FromWebview =
@@ -92,6 +93,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
     void this.view.webview.postMessage({
       type: "state",
       status: { label: status.label, tone: status.tone, active: status.active, tooltip: status.tooltip },
+      usage: usageText(this.session.status?.usage),
       turns: this.model.turns,
       advice: this.model.advice.map((a) => ({
         ...a,
@@ -148,6 +150,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
 <header>
   <span id="state" class="state" role="status" aria-live="polite">starting</span>
   <button id="toggle" type="button">Pair with senior dev</button>
+  <p id="usage" class="usage" hidden></p>
 </header>
 <main>
   <section aria-labelledby="conversation-title">

@@ -53,10 +53,15 @@ export interface Diagnostic {
   tags?: number[];
 }
 
+/** Tokens over the whole session (all turns, across reconnects), per modality, and the estimated cost. */
 export interface Usage {
   promptTokens: number;
   responseTokens: number;
   totalTokens: number;
+  turns: number;
+  promptByModality: Record<string, number>;
+  responseByModality: Record<string, number>;
+  estimatedCostUsd: number;
 }
 
 /** A device of the daemon (microphone, speaker). */

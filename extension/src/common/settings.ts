@@ -16,6 +16,8 @@ export const DAEMON_SETTING_KEYS = [
   "responseModality",
   "proactivity",
   "redaction",
+  "lookAtFailures",
+  "prices",
   "digestDebounceMs",
   "hoverWaitMs",
   "excerptLines",

@@ -4,7 +4,7 @@
  */
 
 import { Commands } from "./constants";
-import type { DeviceStatus, StatusParams } from "./protocol";
+import type { DeviceStatus, StatusParams, Usage } from "./protocol";
 
 /** Where the daemon process is (the session state only means something once it is ready). */
 export type DaemonPhase = "starting" | "ready" | "needsSetup" | "failed" | "stopped";
@@ -50,6 +50,28 @@ function formatTokens(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+function byModality(counts: Record<string, number> | undefined): string {
+  return Object.entries(counts ?? {})
+    .filter(([, n]) => n > 0)
+    .map(([modality, n]) => `${modality.toLowerCase()} ${formatTokens(n)}`)
+    .join(", ");
+}
+
+/**
+ * The cost meter in words: the session's tokens (all turns, across reconnects), where they went, and the estimated
+ * cost, e.g. "1,234 tokens in 3 turns (in: audio 700, text 500; out: audio 34) · about $0.0042". Empty before any.
+ */
+export function usageText(usage: Usage | null | undefined): string {
+  if (!usage || usage.totalTokens <= 0) {
+    return "";
+  }
+  const turns = usage.turns === 1 ? "1 turn" : `${usage.turns} turns`;
+  const parts = [byModality(usage.promptByModality), byModality(usage.responseByModality)];
+  const split = parts[0] || parts[1] ? ` (in: ${parts[0] || "—"}; out: ${parts[1] || "—"})` : "";
+  const cost = usage.estimatedCostUsd > 0 ? ` · about $${usage.estimatedCostUsd.toFixed(4)}` : "";
+  return `${formatTokens(usage.totalTokens)} tokens in ${turns}${split}${cost}`;
+}
+
 /** The microphone's state: "on", "off", "muted", "unavailable", or undefined when the daemon does not say. */
 export function micState(status: StatusParams): string | undefined {
   return status.mic?.state;
@@ -84,8 +106,9 @@ function sessionTooltip(status: StatusParams, label: string): string {
   if (status.screen && status.screen !== "off") {
     lines.push(`Screen: ${status.screen}`);
   }
-  if (status.usage && status.usage.totalTokens > 0) {
-    lines.push(`Tokens this session: ${formatTokens(status.usage.totalTokens)}`);
+  const usage = usageText(status.usage);
+  if (usage) {
+    lines.push(`This session: ${usage}`);
   }
   return lines.join("\n");
 }

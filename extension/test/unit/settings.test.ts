@@ -23,7 +23,7 @@ describe("daemonSettings", () => {
   });
 
   it("defaults mirror config.py", () => {
-    expect(contributed["livepair.model"].default).toBe("gemini-2.5-flash-native-audio-preview-09-2025");
+    expect(contributed["livepair.model"].default).toBe("gemini-3.8-live");
     expect(contributed["livepair.apiVersion"].default).toBe("v1beta");
     expect(contributed["livepair.responseModality"].default).toBe("audio");
     expect(contributed["livepair.digestDebounceMs"].default).toBe(300);

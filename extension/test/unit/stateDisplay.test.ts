@@ -92,11 +92,24 @@ describe("describeStatus", () => {
   it("shows a muted microphone and the tokens used", () => {
     const d = describeStatus(
       "ready",
-      status("listening", { mic: { state: "off" }, usage: { promptTokens: 1000, responseTokens: 234, totalTokens: 1234 } }),
+      status("listening", {
+        mic: { state: "off" },
+        usage: {
+          promptTokens: 1000,
+          responseTokens: 234,
+          totalTokens: 1234,
+          turns: 3,
+          promptByModality: { TEXT: 300, AUDIO: 700 },
+          responseByModality: { AUDIO: 234 },
+          estimatedCostUsd: 0.00527,
+        },
+      }),
     );
     expect(d.text.startsWith("$(eye)")).toBe(true);
     expect(d.tooltip).toContain("Microphone: off");
-    expect(d.tooltip).toContain("Tokens this session: 1,234");
+    expect(d.tooltip).toContain(
+      "This session: 1,234 tokens in 3 turns (in: text 300, audio 700; out: audio 234) · about $0.0053",
+    );
     expect(d.tooltip).toContain("Backend: Gemini Live");
   });
 

@@ -56,10 +56,22 @@ class TurnComplete:
 
 
 @dataclass(frozen=True)
+class TurnStarted:
+    """The model's turn began; `purpose` is what it answers: the user's question or speech, an explanation the
+    user is reading (shown, not played), or a failure the senior dev looks at unasked (a remark)."""
+
+    purpose: Literal["ask", "speech", "explain", "failure"]
+
+
+@dataclass(frozen=True)
 class Usage:
+    """One turn's token use, as the service reports it (per turn; the session sums it)."""
+
     prompt_tokens: int = 0
     response_tokens: int = 0
     total_tokens: int = 0
+    prompt_by_modality: tuple[tuple[str, int], ...] = ()  # (modality, tokens): TEXT, AUDIO, IMAGE, ...
+    response_by_modality: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,6 @@ class Capabilities:
     """What a backend does, so callers never test its name."""
 
     local: bool  # everything stays on this machine (so the screen is not captured for it)
-    invites_remarks: bool  # speaks up about new errors only when invited (a remote model); else by itself
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,18 @@ class Failure:
     run: TerminalRun | None = None
 
 
-BackendEvent = AudioOut | Text | Transcript | ToolCall | ToolCallCancelled | Interrupted | TurnComplete | Usage | Status
+BackendEvent = (
+    AudioOut
+    | Text
+    | Transcript
+    | ToolCall
+    | ToolCallCancelled
+    | Interrupted
+    | TurnStarted
+    | TurnComplete
+    | Usage
+    | Status
+)
 
 
 class Backend(Protocol):

@@ -1,5 +1,6 @@
 """Gemini Live backend (google-genai SDK): one long-lived session with an outbound channel, a send task and a
-receive task, reconnecting with bounded backoff and session resumption.
+receive task, reconnecting with bounded backoff and session resumption. What goes out when is the outbox's call
+(outbox.py: nothing polite interrupts the model's turn); the setup is shaped per model (gemini_setup.py).
 
 The SDK is imported lazily so the daemon answers `initialize` quickly. SDK facts that shape this module
 (../shared/facts/live-api.md): every websocket close surfaces as `errors.APIError(code=<close code>)` from
@@ -13,7 +14,6 @@ import contextlib
 import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlparse
 
 from livepair.aio import Channel, ChannelClosed, TaskOwner
 from livepair.backends.backend import (
@@ -30,9 +30,13 @@ from livepair.backends.backend import (
     ToolCallCancelled,
     Transcript,
     TurnComplete,
+    TurnStarted,
     Usage,
 )
-from livepair.config import TURN_TAKING, Settings
+from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config
+from livepair.backends.live_models import live_model, not_available
+from livepair.backends.outbox import Context, Outbox, Request
+from livepair.config import Settings
 
 if TYPE_CHECKING:
     from google.genai import types
@@ -45,18 +49,21 @@ AUTH_CODES = {1008}  # policy violation: bad key, unknown model, no permission â
 
 
 @dataclass(frozen=True)
-class _Out:
-    kind: str  # "context" | "text" | "tool"
-    payload: Any
+class _ToolResponse:
+    call_id: str
+    name: str
+    response: dict[str, Any]
 
 
-class FatalSessionError(Exception):
-    """The service refused the session in a way a retry cannot fix."""
+_WAKE = object()  # something the outbox held may go now
+_Out = Context | Request | _ToolResponse
 
 
-def describe_close(code: int | None, detail: str) -> tuple[str, bool]:
+def describe_close(code: int | None, detail: str, model: str = "") -> tuple[str, bool]:
     """A user-facing reason for a close code, and whether it is fatal."""
     detail = detail.strip() or "no detail"
+    if code in AUTH_CODES and "not found" in detail.lower():
+        return not_available(model), True
     if code in AUTH_CODES:
         return f"Gemini refused the session ({code}: {detail}). Check the API key and the model name.", True
     if code == 1007:
@@ -68,21 +75,22 @@ def describe_close(code: int | None, detail: str) -> tuple[str, bool]:
 
 class GeminiBackend:
     name = "gemini"
-    capabilities = Capabilities(local=False, invites_remarks=True)
+    capabilities = Capabilities(local=False)
 
     def __init__(self, settings: Settings, api_key: str | None, tools: list[dict[str, Any]], system: str) -> None:
         self._settings = settings
         self._api_key = api_key
         self._tool_decls = tools
         self._system = system
+        self._model = live_model(settings.model)
         self._events: asyncio.Queue[BackendEvent] = asyncio.Queue(maxsize=256)
-        self._control: Channel[_Out] = Channel(maxsize=256)
+        self._control: Channel[_Out | object] = Channel(maxsize=256)  # what goes at once, and wake-ups
+        self._outbox = Outbox(self._model.context)
         # Mic audio and its activity markers, in order; ~5 s of 100 ms chunks, older audio is stale.
         self._audio: Channel[bytes | str] = Channel(maxsize=50)
         self._video: Channel[bytes] = Channel(maxsize=1)  # on a slow link only the newest frame is worth sending
         self._tasks = TaskOwner("gemini")
         self._handle: str | None = None
-        self._in_turn = False
         self._reconnect = asyncio.Event()
         self._closed = False
         self._inflight: _Out | None = None
@@ -97,17 +105,29 @@ class GeminiBackend:
             raise BackendClosed
         return await self._events.get()
 
+    @property
+    def speaks_text(self) -> bool:
+        """False when the model answers in audio (with a transcription) whatever the user chose."""
+        return not audio_out(self._settings, self._model)
+
     def send_context(self, text: str) -> None:
-        self._control.put_nowait(_Out("context", text))
+        self._outbox.add_context(text)
+        self._wake()
 
     def notice_failure(self, failure: Failure) -> None:
-        return None  # the context digest carries the run to the model
+        self._outbox.add_request(Request("failure", failure.prompt))
+        self._wake()
 
     def send_text(self, text: str) -> None:
-        self._control.put_nowait(_Out("text", text))
+        self._control.put_nowait(Request("ask", text))  # the user asked: it goes now, even over a reply
 
     def explain(self, request: ExplainRequest) -> None:
-        self.send_text(request.prompt)
+        self._outbox.add_request(Request("explain", request.prompt))  # a hover waits for the turn to end
+        self._wake()
+
+    def _wake(self) -> None:
+        if not self._outbox.model_turn:
+            self._control.put_nowait(_WAKE)
 
     def send_audio(self, pcm16k: bytes) -> None:
         self._audio.put_nowait(pcm16k)
@@ -125,7 +145,7 @@ class GeminiBackend:
         self._video.put_nowait(jpeg)
 
     def send_tool_response(self, call_id: str, name: str, response: dict[str, Any]) -> None:
-        self._control.put_nowait(_Out("tool", (call_id, name, response)))
+        self._control.put_nowait(_ToolResponse(call_id, name, response))
 
     async def close(self) -> None:
         self._closed = True
@@ -145,61 +165,6 @@ class GeminiBackend:
     async def _put(self, event: BackendEvent) -> None:
         await self._events.put(event)  # backpressure onto the socket rather than an unbounded buffer
 
-    def _client(self) -> Any:
-        from google import genai
-        from google.genai import types
-
-        s = self._settings
-        if s.vertex:
-            return genai.Client(
-                vertexai=True,
-                project=s.vertex_project or None,
-                location=s.vertex_location,
-                http_options=types.HttpOptions(api_version=s.api_version),
-            )
-        if not self._api_key:
-            raise FatalSessionError("No Gemini API key: set it with 'LivePair: Set API Key' or GEMINI_API_KEY.")
-        # The service may take longer than websockets' default 20 s to answer pings: keepalive off.
-        ws_args: dict[str, Any] = {"ping_interval": None, "max_size": None}
-        if s.base_url and urlparse(s.base_url).hostname in ("127.0.0.1", "localhost", "::1"):
-            ws_args["proxy"] = None  # HTTPS_PROXY would otherwise apply to loopback too
-        http = types.HttpOptions(api_version=s.api_version, base_url=s.base_url or None, async_client_args=ws_args)
-        return genai.Client(api_key=self._api_key, http_options=http)
-
-    def _config(self) -> types.LiveConnectConfig:
-        from google.genai import types
-
-        s = self._settings
-        audio = s.response_modality == "audio"
-        return types.LiveConnectConfig(
-            response_modalities=[types.Modality.AUDIO if audio else types.Modality.TEXT],
-            system_instruction=self._system,
-            tools=[
-                types.Tool(
-                    function_declarations=[types.FunctionDeclaration.model_validate(d) for d in self._tool_decls]
-                )
-            ],
-            speech_config=types.SpeechConfig(
-                voice_config=types.VoiceConfig(prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name=s.voice))
-            )
-            if audio
-            else None,
-            output_audio_transcription=types.AudioTranscriptionConfig() if audio else None,
-            input_audio_transcription=types.AudioTranscriptionConfig(),
-            session_resumption=types.SessionResumptionConfig(handle=self._handle),
-            media_resolution=types.MediaResolution.MEDIA_RESOLUTION_LOW
-            if s.media_resolution == "low"
-            else types.MediaResolution.MEDIA_RESOLUTION_MEDIUM,
-            context_window_compression=types.ContextWindowCompressionConfig(
-                trigger_tokens=100_000, sliding_window=types.SlidingWindow(target_tokens=60_000)
-            ),
-            realtime_input_config=realtime_input_config(s),
-            # Documented for v1alpha only; v1beta may reject the field.
-            proactivity=types.ProactivityConfig(proactive_audio=True)
-            if audio and s.api_version == "v1alpha" and TURN_TAKING[s.proactivity].proactive_audio
-            else None,
-        )
-
     async def _main(self) -> None:
         from google.genai import errors
         from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -208,11 +173,13 @@ class GeminiBackend:
         while not self._closed:
             self._emit(Status("connecting" if attempt == 0 and self._handle is None else "reconnecting"))
             try:
-                client = self._client()
+                genai = client(self._settings, self._api_key)
                 resumed = self._handle is not None
-                async with client.aio.live.connect(model=self._settings.model, config=self._config()) as session:
+                config = live_config(self._settings, self._model, self._tool_decls, self._system, self._handle)
+                async with genai.aio.live.connect(model=self._settings.model, config=config) as session:
                     attempt = 0
-                    self._in_turn = self._go_away_pending = False
+                    self._go_away_pending = False
+                    self._outbox.new_connection(resumed)
                     self._emit(Status("connected", "Connected to Gemini Live.", resumed=resumed))
                     await self._serve(session)
                 continue  # a planned reconnect (goAway): go again at once, with the resumption handle
@@ -221,10 +188,10 @@ class GeminiBackend:
                 return
             except errors.APIError as exc:
                 detail = exc.message or (exc.details if isinstance(exc.details, str) else "")
-                message, fatal = describe_close(exc.code, detail or "")
+                message, fatal = describe_close(exc.code, detail or "", self._settings.model)
             except ConnectionClosed as exc:
                 message, fatal = describe_close(
-                    exc.rcvd.code if exc.rcvd else None, exc.rcvd.reason if exc.rcvd else ""
+                    exc.rcvd.code if exc.rcvd else None, exc.rcvd.reason if exc.rcvd else "", self._settings.model
                 )
             except InvalidStatus as exc:
                 code = exc.response.status_code
@@ -260,22 +227,33 @@ class GeminiBackend:
                 raise task.exception()  # type: ignore[misc]
 
     async def _send_loop(self, session: AsyncSession) -> None:
+        while True:
+            out = self._inflight or self._outbox.next_polite()
+            if out is None:
+                item = await self._control.get()
+                if not isinstance(item, Context | Request | _ToolResponse):
+                    continue  # a wake-up: what the outbox held may go now
+                out = self._outbox.with_context(item) if isinstance(item, Request) else item
+            self._inflight = out  # re-sent after a reconnect if the socket dies mid-send
+            await self._send(session, out)
+            self._inflight = None
+
+    async def _send(self, session: AsyncSession, out: _Out) -> None:
         from google.genai import types
 
-        while True:
-            out = self._inflight or await self._control.get()
-            self._inflight = out  # re-sent after a reconnect if the socket dies mid-send
-            if out.kind == "tool":
-                call_id, name, response = out.payload
-                await session.send_tool_response(
-                    function_responses=[types.FunctionResponse(id=call_id, name=name, response=response)]
-                )
-            else:
-                turn = types.Content(role="user", parts=[types.Part(text=out.payload)])
-                await session.send_client_content(turns=turn, turn_complete=out.kind == "text")
-                if out.kind == "text":
-                    self._in_turn = True
-            self._inflight = None
+        if isinstance(out, _ToolResponse):
+            response = types.FunctionResponse(id=out.call_id, name=out.name, response=out.response)
+            await session.send_tool_response(function_responses=[response])
+            return
+        turn = types.Content(role="user", parts=[types.Part(text=out.text)])
+        if isinstance(out, Context):
+            await session.send_client_content(turns=turn, turn_complete=False)
+            return
+        self._outbox.sent(out)
+        if self._outbox.context_path == "realtime_text" and self._outbox.started:
+            await session.send_realtime_input(text=out.text)  # this model takes client content only at first
+        else:
+            await session.send_client_content(turns=turn, turn_complete=True)
 
     async def _audio_loop(self, session: AsyncSession) -> None:
         from google.genai import types
@@ -308,8 +286,11 @@ class GeminiBackend:
     async def _dispatch(self, msg: types.LiveServerMessage) -> None:
         sc = msg.server_content
         if sc is not None:
+            if (sc.model_turn and sc.model_turn.parts) or (sc.output_transcription and sc.output_transcription.text):
+                purpose = self._outbox.model_content()
+                if purpose is not None:
+                    await self._put(TurnStarted(purpose))
             if sc.model_turn and sc.model_turn.parts:
-                self._in_turn = True
                 for part in sc.model_turn.parts:
                     if part.text and not part.thought:
                         await self._put(Text(part.text))
@@ -325,8 +306,10 @@ class GeminiBackend:
                 await self._put(Transcript("model", t.text or "", bool(t.finished)))
             if sc.interrupted:
                 await self._put(Interrupted())
+            if sc.turn_complete or sc.interrupted:
+                self._outbox.turn_over()
+                self._wake()  # what waited for the turn to end may go now
             if sc.turn_complete:
-                self._in_turn = False
                 await self._put(TurnComplete())
                 if self._go_away_pending:
                     self._reconnect.set()
@@ -340,39 +323,26 @@ class GeminiBackend:
             if update.resumable and update.new_handle:
                 self._handle = update.new_handle
         if msg.usage_metadata:
-            u = msg.usage_metadata
-            await self._put(Usage(u.prompt_token_count or 0, u.response_token_count or 0, u.total_token_count or 0))
+            await self._put(usage_of(msg.usage_metadata))
         if msg.go_away is not None:
             # The server will close soon: reconnect (with the resumption handle) at the next quiet moment.
             self._go_away_pending = True
-            if not self._in_turn:
+            if not self._outbox.model_turn:
                 self._reconnect.set()
 
 
-def realtime_input_config(s: Settings) -> types.RealtimeInputConfig:
-    """Turn-taking for the proactivity dial; push-to-talk turns automatic activity detection off."""
-    from google.genai import types
+def usage_of(u: types.UsageMetadata) -> Usage:
+    """One turn's usage, per modality (the service reports it per turn: the session sums it)."""
 
-    t = TURN_TAKING[s.proactivity]
-    start = types.StartSensitivity
-    end = types.EndSensitivity
-    return types.RealtimeInputConfig(
-        automatic_activity_detection=types.AutomaticActivityDetection(disabled=True)
-        if s.push_to_talk
-        else types.AutomaticActivityDetection(
-            disabled=False,
-            start_of_speech_sensitivity=start.START_SENSITIVITY_HIGH
-            if t.start_sensitivity == "high"
-            else start.START_SENSITIVITY_LOW,
-            end_of_speech_sensitivity=end.END_SENSITIVITY_HIGH
-            if t.end_sensitivity == "high"
-            else end.END_SENSITIVITY_LOW,
-            prefix_padding_ms=t.prefix_padding_ms,
-            silence_duration_ms=t.silence_ms,
-        ),
-        activity_handling=types.ActivityHandling.START_OF_ACTIVITY_INTERRUPTS
-        if t.interrupts
-        else types.ActivityHandling.NO_INTERRUPTION,
+    def by_modality(details: list[types.ModalityTokenCount] | None) -> tuple[tuple[str, int], ...]:
+        return tuple((str(d.modality.value if d.modality else "?"), d.token_count or 0) for d in details or [])
+
+    return Usage(
+        u.prompt_token_count or 0,
+        u.response_token_count or 0,
+        u.total_token_count or 0,
+        by_modality(u.prompt_tokens_details),
+        by_modality(u.response_tokens_details),
     )
 
 

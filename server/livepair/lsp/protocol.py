@@ -58,6 +58,10 @@ class Usage(TypedDict):
     promptTokens: int
     responseTokens: int
     totalTokens: int
+    turns: int
+    promptByModality: dict[str, int]
+    responseByModality: dict[str, int]
+    estimatedCostUsd: float
 
 
 class DeviceStatus(TypedDict):
@@ -170,7 +174,15 @@ def status_params(s: StatusSnapshot) -> StatusParams:
         "message": s.message,
         "usage": None
         if u is None
-        else {"promptTokens": u.prompt_tokens, "responseTokens": u.response_tokens, "totalTokens": u.total_tokens},
+        else {
+            "promptTokens": u.prompt_tokens,
+            "responseTokens": u.response_tokens,
+            "totalTokens": u.total_tokens,
+            "turns": u.turns,
+            "promptByModality": u.prompt_by_modality,
+            "responseByModality": u.response_by_modality,
+            "estimatedCostUsd": u.estimated_cost_usd,
+        },
     }
     if s.screen is not None:
         out["screen"] = s.screen

@@ -70,7 +70,7 @@ def build_session(settings: Settings, api_key: str | None, parts: SessionParts) 
         parts.redactor,
         settings,
         parts.editor,
-        voice=_voice(settings, backend, parts),
+        voice=_voice(settings, backend),
         screen=_screen(settings, backend, parts),
     )
 
@@ -92,16 +92,11 @@ def _offline(settings: Settings, context: ContextStore) -> Backend:
     return OfflineBackend(context, speech=speech, listener=CommandRecognizer(), quiet=settings.proactivity == "quiet")
 
 
-def _voice(settings: Settings, backend: Backend, parts: SessionParts) -> VoiceFactory:
-    """Voice for every backend; a model that speaks only when invited is invited about new errors (`topics`)."""
-    from livepair.session.proactivity import error_topics
+def _voice(settings: Settings, backend: Backend) -> VoiceFactory:
+    """Voice for every backend (the offline advisor speaks through espeak-ng)."""
     from livepair.session.voice import VoiceController
 
-    def topics() -> list[tuple[str, str]]:
-        return error_topics(parts.context, parts.redactor.redact)
-
-    invite = backend.capabilities.invites_remarks
-    return lambda on_change: VoiceController(settings, backend, on_change, topics=topics if invite else None)
+    return lambda on_change: VoiceController(settings, backend, on_change)
 
 
 def _screen(settings: Settings, backend: Backend, parts: SessionParts) -> ScreenFactory | None:

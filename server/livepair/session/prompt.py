@@ -12,8 +12,9 @@ How to help:
 - Say what is wrong and where: name the file and line, and put the advice on the line with the `annotate` tool.
 - When a safe, small fix exists, attach it with `propose_fix`; the user decides whether to apply it.
 - Use `read_file`, `get_diagnostics` and `get_terminal_output` when you need more than the update shows.
-- Context updates are for awareness: stay quiet unless something needs the user's attention now (a failing \
-command, an error they are stuck on) or they ask you.
+- Context updates are for awareness: they ask for no answer.
+- When a message says a run failed or a new error appeared, look at it: say in one sentence what is wrong and \
+where, and annotate the line that causes it. Do not repeat what you already said about the same problem.
 - Never read tool arguments, JSON or placeholders aloud.
 """
 
@@ -23,4 +24,22 @@ def explain_request(where: str, diagnostic: str, line_text: str) -> str:
     return (
         f"Explain this problem at {where} in one or two sentences, then call annotate on that line with the "
         f"explanation (and propose_fix if a safe fix exists).\nProblem: {diagnostic}\nLine: {line_text.strip()}"
+    )
+
+
+def failure_request(run_text: str) -> str:
+    """A run failed in the terminal: the senior dev looks at it without being asked."""
+    return (
+        "The user's command just failed (this message is from the editor, not the user). In one sentence, say "
+        "what is wrong and where, and annotate the line that causes it (propose_fix if a safe fix exists).\n"
+        f"{run_text}"
+    )
+
+
+def error_request(diagnostic: str, line_text: str) -> str:
+    """A new error appeared in the editor: the senior dev looks at it without being asked."""
+    return (
+        "A new error appeared in the editor (this message is from the editor, not the user). If it needs the "
+        "user's attention, say so in one sentence and annotate its line; if it is an obvious typo in progress, "
+        f"say nothing.\nProblem: {diagnostic}\nLine: {line_text.strip()}"
     )

@@ -25,7 +25,6 @@ from livepair.backends.backend import (
     BackendClosed,
     BackendEvent,
     ExplainRequest,
-    Failure,
     Interrupted,
     Status,
     Text,
@@ -33,6 +32,7 @@ from livepair.backends.backend import (
     ToolCallCancelled,
     Transcript,
     TurnComplete,
+    TurnStarted,
     Usage,
 )
 from livepair.config import Settings
@@ -40,7 +40,9 @@ from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnost
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import CommandApproval, SessionState, StatusSnapshot, TerminalRun, UsageTotals
+from livepair.model import CommandApproval, SessionState, StatusSnapshot
+from livepair.session.attention import Attention
+from livepair.session.meter import Meter
 from livepair.session.prompt import explain_request
 from livepair.session.tools import Tools
 
@@ -51,6 +53,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # While the user keeps typing, the model still hears of it this often (the screen counts on it: media/sampler.py).
 CONTEXT_MAX_WAIT_S = 1.0
+ATTENTION_CHECK_S = 0.25  # while a failure waits for the user to stop typing or speaking
 StatusPublisher = Callable[[], None]
 VoiceFactory = Callable[[StatusPublisher], "VoiceController"]
 ScreenFactory = Callable[[StatusPublisher], "ScreenStreamer"]
@@ -90,7 +93,7 @@ class PairSession:
         self.digest = DigestBuilder(context, redactor, limits)
         self.state: SessionState = "idle"
         self.message = ""
-        self.usage = Usage()
+        self.meter = Meter(settings)
         self._linked = False
         self._dirty = asyncio.Event()
         self._pacer = Pacer(settings.digest_debounce_ms / 1000, CONTEXT_MAX_WAIT_S)
@@ -99,10 +102,11 @@ class PairSession:
         self._tool_advice: dict[str, str] = {}  # call id -> advice id, to retract on cancellation
         self._turn_text: list[str] = []
         self._explaining: deque[str] = deque()  # diagnostic keys whose explain turns are in flight
-        self._noticed: TerminalRun | None = None  # the last run whose failure the backend was told of
-        self._unsubscribe = context.on_change(self._context_changed)
         self.voice = voice(self._publish_status) if voice is not None else None
         self.screen = screen(self._publish_status) if screen is not None else None
+        self.attention = Attention(context, redactor, self._user_busy) if settings.look_at_failures else None
+        self._attend = asyncio.Event()
+        self._unsubscribe = context.on_change(self._context_changed)
 
     # -- lifecycle --------------------------------------------------------------------------------
     async def start(self) -> None:
@@ -110,7 +114,12 @@ class PairSession:
         await self.backend.start()
         self._tasks.spawn("events", self._event_loop())
         self._tasks.spawn("context", self._context_pump())
-        self._notice_failed_run()  # a run that failed before the session started
+        if self.attention is not None:
+            self.attention.seen_now()  # errors already on screen are not news; a failed last run is
+            if (run := self._ctx.last_run()) is not None:
+                self.attention.run_finished(run)
+            self._tasks.spawn("attention", self._attention_loop())
+            self._attend.set()
         if self.voice is not None:
             await self.voice.start()
         if self.screen is not None:
@@ -137,12 +146,15 @@ class PairSession:
         self._editor.transcript("user", question, True)
         self._flush_context()
         if self.voice is not None:
+            self.voice.user_interrupts()  # the question cuts the senior dev off (the service does too)
             self.voice.prompted()
         self.backend.send_text(self._redactor.redact(question))
         self._set_state("thinking")
 
     def explain(self, uri: str, diagnostic: lsp.Diagnostic) -> str:
-        """Ask the model to explain a diagnostic; returns its key (the advice store resolves waiting hovers)."""
+        """Ask the model to explain a diagnostic; returns its key (the advice store resolves waiting hovers).
+
+        The user is reading: the answer is shown, not played, and it waits for the senior dev to finish."""
         key = diagnostic_key(uri, diagnostic)
         line = diagnostic.range.start.line
         text = self._ctx.text(uri) or ""
@@ -151,8 +163,6 @@ class PairSession:
         name = self._ctx.relative(uri)
         prompt = explain_request(f"{name}:{line + 1}", format_diagnostic(name, diagnostic), line_text)
         self._flush_context()
-        if self.voice is not None:
-            self.voice.prompted()
         self.backend.explain(
             ExplainRequest(uri, line, diagnostic.message, diagnostic.source, line_text, self._redactor.redact(prompt))
         )
@@ -167,17 +177,32 @@ class PairSession:
         self._dirty.set()
         if what == "document" and self.voice is not None:
             self.voice.typed()  # balanced proactivity: never speak up while the user types
-        elif what == "terminal":
-            self._notice_failed_run()
-
-    def _notice_failed_run(self) -> None:
-        run = self._ctx.last_run()
-        if run is None or run is self._noticed or not run.failed:
+        if self.attention is None:
             return
-        self._noticed = run
-        last_line = next((ln for ln in reversed(run.output.splitlines()) if ln.strip()), "")
-        text = self._redactor.redact(f"$ {run.command}\n{run.output}")
-        self.backend.notice_failure(Failure(f"run:{run.command}:{last_line.strip()}", text, run))
+        if what == "document":
+            self.attention.typed()
+        elif what == "terminal" and (run := self._ctx.last_run()) is not None:
+            self.attention.run_finished(run)
+        elif what == "diagnostics":
+            self.attention.diagnostics_changed()
+        self._attend.set()
+
+    def _user_busy(self) -> bool:
+        return self.voice is not None and (self.voice.user_speaking or self.voice.ptt_down)
+
+    async def _attention_loop(self) -> None:
+        """Hand each failure to the backend as soon as the user is not typing or speaking."""
+        assert self.attention is not None
+        while True:
+            await self._attend.wait()
+            self._attend.clear()
+            while self.attention.pending:
+                failure = self.attention.due()
+                if failure is None:
+                    await asyncio.sleep(ATTENTION_CHECK_S)
+                    continue
+                self._flush_context()  # the model sees the code as it is now, before the failure
+                self.backend.notice_failure(failure)
 
     async def _context_pump(self) -> None:
         while True:
@@ -229,6 +254,9 @@ class PairSession:
                 self._start_tool(event)
             case ToolCallCancelled(ids=ids):
                 self._cancel_tools(ids)
+            case TurnStarted(purpose=purpose):
+                if self.voice is not None:
+                    self.voice.turn_started(purpose)
             case Interrupted():
                 if self.voice is not None:
                     self.voice.interrupted()  # silence first: interruption beats everything
@@ -238,7 +266,7 @@ class PairSession:
                     self.voice.turn_complete()
                 self._end_turn(interrupted=False)
             case Usage():
-                self.usage = event
+                self.meter.add(event)
                 self._publish_status()
 
     def _on_status(self, event: Status) -> None:
@@ -309,13 +337,12 @@ class PairSession:
         self._publish_status()
 
     def _publish_status(self) -> None:
-        u = self.usage
         self._editor.status(
             StatusSnapshot(
                 state=self.state,
                 backend=self.backend.name,
                 message=self.message,
-                usage=UsageTotals(u.prompt_tokens, u.response_tokens, u.total_tokens),
+                usage=self.meter.totals(),
                 screen=self.screen.state if self.screen is not None else "off",
                 voice=self.voice.status() if self.voice is not None else None,
             )

@@ -5,7 +5,9 @@
   reply, playback is flushed at once and the user's speech goes through. Full duplex is for headphones.
 - Push-to-talk sends explicit activityStart/activityEnd (automatic activity detection is off in the setup).
 - Otherwise the local VAD gates what is sent: silence is not streamed; a pause ends with audioStreamEnd.
-- The proactivity dial decides whether an unprompted model turn is heard (`RemarkPolicy`).
+- What a model turn answers (`turn_started`) decides whether it is heard: the user's question or speech always,
+  an explanation the user is reading never, a failure the senior dev looks at unasked as the dial allows
+  (`RemarkPolicy`).
 Devices come and go through `DeviceLink`s; none of that ever stops the session.
 """
 
@@ -27,13 +29,12 @@ from livepair.media.mic import Mic, MicChunk
 from livepair.media.speaker import Speaker
 from livepair.media.vad import SpeechDetector, SpeechGate
 from livepair.model import VoiceActivity, VoiceStatus
-from livepair.session.proactivity import REMARK_PROMPT, RemarkPolicy, Topic
+from livepair.session.proactivity import Purpose, RemarkPolicy
 
 log = logging.getLogger(__name__)
 ECHO_TAIL_S = 0.25  # the room keeps ringing a little after playback stops
 WATCH_S = 0.25
 REFRESH_S = 5.0
-REMARK_CHECK_S = 1.0
 MAX_MESSAGE_BYTES = 3200  # 100 ms at 16 kHz: the pre-roll goes out in a few messages, not one per chunk
 
 
@@ -45,11 +46,9 @@ class VoiceController:
         on_change: Callable[[], None],
         mic: Mic | None = None,
         speaker: Speaker | None = None,
-        topics: Callable[[], list[Topic]] | None = None,
     ) -> None:
         s = settings
         self._settings = s
-        self._topics = topics  # what the senior dev may speak up about unasked (errors in the editor)
         self._backend = backend
         self._on_change = on_change
         self.mic = mic or Mic(s.mic_device, s.mic_chunk_ms)
@@ -71,6 +70,7 @@ class VoiceController:
         self.user_speaking = False
         self._turn_active = False  # a model turn is producing audio
         self._suppress_turn = False  # the rest of this model turn stays silent (barge-in or policy)
+        self._purpose: Purpose | None = None  # what the coming model turn answers, when the backend says
         self._echo_until = 0.0
         self._tasks = TaskOwner("voice")
         self.sent_bytes = 0
@@ -82,8 +82,6 @@ class VoiceController:
     async def start(self) -> None:
         self._tasks.spawn("devices", self._watch())
         self._tasks.spawn("mic", self._pump())
-        if self._topics is not None:
-            self._tasks.spawn("remarks", self._remarks())
 
     async def stop(self) -> None:
         await self._tasks.cancel_all()
@@ -105,23 +103,6 @@ class VoiceController:
             for link in links:
                 await link.tick()
             await asyncio.sleep(WATCH_S)
-
-    async def _remarks(self) -> None:
-        while True:
-            await asyncio.sleep(REMARK_CHECK_S)
-            self.offer_remark()
-
-    def offer_remark(self) -> bool:
-        """Invite one spoken remark about a new error when the dial allows it; True if one was invited."""
-        if self._topics is None or not self.speaker_link.on or self.model_speaking or self.ptt_down:
-            return False
-        topic = next((t for t in self._topics() if self.policy.is_new(t[0])), None)
-        if topic is None or not self.policy.may_remark(topic[0]):
-            return False
-        self.policy.remarked(topic[0])
-        self.policy.prompted()  # the reply to the invitation is the remark: let it be heard
-        self._backend.send_text(REMARK_PROMPT.format(problem=topic[1]))
-        return True
 
     # -- user controls --------------------------------------------------------------------------------------
     def toggle_mic(self) -> bool:
@@ -164,7 +145,7 @@ class VoiceController:
             return False
         if not self._turn_active:
             self._turn_active = True
-            if not self.policy.admit_turn():
+            if not self.policy.admit_turn(self._purpose):
                 self._suppress_turn = True
                 log.info("kept an unprompted remark silent (proactivity %s)", self.policy.mode)
                 return False
@@ -173,6 +154,14 @@ class VoiceController:
             return False
         self.speaker.push(pcm, rate)
         return True
+
+    def user_interrupts(self) -> None:
+        """The user asked something (typed): silence now, without waiting for the service's `interrupted`."""
+        self._barge_in()
+
+    def turn_started(self, purpose: Purpose) -> None:
+        """The backend says what the coming turn answers (before its first audio)."""
+        self._purpose = purpose
 
     def interrupted(self) -> None:
         self.speaker.flush()
@@ -189,7 +178,8 @@ class VoiceController:
         self.policy.typed()
 
     def _turn_ended(self) -> None:
-        self.policy.turn_ended(had_audio=self._turn_active)
+        self.policy.turn_ended(had_audio=self._turn_active, purpose=self._purpose)
+        self._purpose = None
         if self._turn_active and not self._suppress_turn:  # a silent (text-only) turn leaves no echo to wait out
             self._echo_until = time.monotonic() + ECHO_TAIL_S
         self._turn_active = self._suppress_turn = False

@@ -10,6 +10,7 @@ import pytest
 
 from livepair.scenario import write_workspace
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import MODEL
 from tests.keys import API_KEY
 from tests.lsp.harness import EditorClient, start_editor
 from tests.media.voice.pulse import MIC_DEVICE, REQUIRED, PulseAudio, speech
@@ -58,7 +59,7 @@ async def daemon(
         full.pop("GOOGLE_GEMINI_BASE_URL")
         options = {
             "baseUrl": fake.url,
-            "model": "gemini-test-model",
+            "model": MODEL,
             "micDevice": MIC_DEVICE,
             "micChunkMs": 20,
             "jitterMs": 60,

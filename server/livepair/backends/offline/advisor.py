@@ -48,7 +48,7 @@ QUIET = "OK, I'll stay quiet until you ask."
 
 class OfflineBackend:
     name = "offline"
-    capabilities = Capabilities(local=True, invites_remarks=False)
+    capabilities = Capabilities(local=True)
 
     def __init__(
         self,

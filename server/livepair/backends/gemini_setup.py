@@ -1,0 +1,107 @@
+"""The Live connection and its setup, shaped per model: each model is sent only what it accepts.
+
+See backends/live_models.py for the table. Audio-only models answer in audio with a transcription even when the
+user wants text (the session then keeps the speaker closed and shows the transcription).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlparse
+
+from livepair.backends.live_models import LiveModel
+from livepair.config import TURN_TAKING, Settings
+
+if TYPE_CHECKING:
+    from google.genai import types
+
+
+class FatalSessionError(Exception):
+    """The service refused the session in a way a retry cannot fix."""
+
+
+def client(s: Settings, api_key: str | None) -> Any:
+    from google import genai
+    from google.genai import types
+
+    if s.vertex:
+        return genai.Client(
+            vertexai=True,
+            project=s.vertex_project or None,
+            location=s.vertex_location,
+            http_options=types.HttpOptions(api_version=s.api_version),
+        )
+    if not api_key:
+        raise FatalSessionError("No Gemini API key: set it with 'LivePair: Set API Key' or GEMINI_API_KEY.")
+    # The service may take longer than websockets' default 20 s to answer pings: keepalive off.
+    ws_args: dict[str, Any] = {"ping_interval": None, "max_size": None}
+    if s.base_url and urlparse(s.base_url).hostname in ("127.0.0.1", "localhost", "::1"):
+        ws_args["proxy"] = None  # HTTPS_PROXY would otherwise apply to loopback too
+    http = types.HttpOptions(api_version=s.api_version, base_url=s.base_url or None, async_client_args=ws_args)
+    return genai.Client(api_key=api_key, http_options=http)
+
+
+def audio_out(s: Settings, model: LiveModel) -> bool:
+    return s.response_modality == "audio" or not model.text_output
+
+
+def live_config(
+    s: Settings, model: LiveModel, tools: list[dict[str, Any]], system: str, handle: str | None
+) -> types.LiveConnectConfig:
+    from google.genai import types
+
+    audio = audio_out(s, model)
+    # Where calls may be asynchronous, ours block: a hint or a read is part of the answer that follows it.
+    decls = [{**d, "behavior": "BLOCKING"} if model.async_functions else d for d in tools]
+    proactive = model.proactivity == "settable" and s.api_version == "v1alpha"
+    return types.LiveConnectConfig(
+        response_modalities=[types.Modality.AUDIO if audio else types.Modality.TEXT],
+        system_instruction=system,
+        tools=[types.Tool(function_declarations=[types.FunctionDeclaration.model_validate(d) for d in decls])],
+        speech_config=types.SpeechConfig(
+            voice_config=types.VoiceConfig(prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name=s.voice))
+        )
+        if audio
+        else None,
+        output_audio_transcription=types.AudioTranscriptionConfig() if audio else None,
+        input_audio_transcription=types.AudioTranscriptionConfig(),
+        session_resumption=types.SessionResumptionConfig(handle=handle),
+        media_resolution=types.MediaResolution.MEDIA_RESOLUTION_LOW
+        if s.media_resolution == "low"
+        else types.MediaResolution.MEDIA_RESOLUTION_MEDIUM,
+        context_window_compression=types.ContextWindowCompressionConfig(
+            trigger_tokens=100_000, sliding_window=types.SlidingWindow(target_tokens=60_000)
+        ),
+        realtime_input_config=realtime_input_config(s),
+        # Settable only on some models, and documented for v1alpha only; "always on" models refuse the field.
+        proactivity=types.ProactivityConfig(proactive_audio=True)
+        if audio and proactive and TURN_TAKING[s.proactivity].proactive_audio
+        else None,
+    )
+
+
+def realtime_input_config(s: Settings) -> types.RealtimeInputConfig:
+    """Turn-taking for the proactivity dial; push-to-talk turns automatic activity detection off."""
+    from google.genai import types
+
+    t = TURN_TAKING[s.proactivity]
+    start = types.StartSensitivity
+    end = types.EndSensitivity
+    return types.RealtimeInputConfig(
+        automatic_activity_detection=types.AutomaticActivityDetection(disabled=True)
+        if s.push_to_talk
+        else types.AutomaticActivityDetection(
+            disabled=False,
+            start_of_speech_sensitivity=start.START_SENSITIVITY_HIGH
+            if t.start_sensitivity == "high"
+            else start.START_SENSITIVITY_LOW,
+            end_of_speech_sensitivity=end.END_SENSITIVITY_HIGH
+            if t.end_sensitivity == "high"
+            else end.END_SENSITIVITY_LOW,
+            prefix_padding_ms=t.prefix_padding_ms,
+            silence_duration_ms=t.silence_ms,
+        ),
+        activity_handling=types.ActivityHandling.START_OF_ACTIVITY_INTERRUPTS
+        if t.interrupts
+        else types.ActivityHandling.NO_INTERRUPTION,
+    )
