@@ -33,7 +33,7 @@ from pygls.server import JsonRPCServer
 from livepair.lsp import errors, framing
 from livepair.lsp.errors import INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, Failure
 from livepair.lsp.limits import MAX_URI_CHARS, shorten, too_long
-from livepair.lsp.protocol import PayloadError
+from livepair.lsp.protocol import CLIENT_NOTIFICATIONS, PayloadError
 
 log = logging.getLogger("livepair.lsp")
 MsgId = int | str
@@ -148,7 +148,7 @@ class GuardedProtocol(LanguageServerProtocol):
         # (a livepair/* notification's handler reports its own malformed params to the editor)
         if request and params is not None and not isinstance(params, dict | list):
             return INVALID_PARAMS, f"{shorten(method, 60)}: params must be an object or an array"
-        if isinstance(params, dict):
+        if isinstance(params, dict) and method not in CLIENT_NOTIFICATIONS:  # those report their own limits
             if method == WORKSPACE_EXECUTE_COMMAND and not isinstance(params.get("arguments", []), list | None):
                 return INVALID_PARAMS, f"{method}: 'arguments' must be an array"
             doc = params.get("textDocument")

@@ -126,6 +126,10 @@ class LivePairServer(LanguageServer):
         log.warning("%s", message)
         self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=message))
 
+    def log_warning(self, message: str) -> None:
+        log.warning("%s", message)
+        self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Warning, message=message))
+
     def log_error(self, message: str) -> None:
         log.error("%s", message)
         self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Error, message=message))
