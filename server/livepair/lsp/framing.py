@@ -38,6 +38,7 @@ MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 MAX_HEADER_BYTES = 8 * 1024  # a real header block is ~60 bytes; beyond this it is garbage
 CHUNK_BYTES = 64 * 1024
 
+_NAME = b"content-length:"
 _LENGTH = re.compile(rb"content-length:[ \t]*([^\r\n]*?)[ \t]*\r\n", re.IGNORECASE)
 # What marks a body as cut short: the header of the next message (never inside valid JSON, see above).
 _NEXT_HEADER = re.compile(rb"content-length:[ \t]*\d+[ \t]*\r\n", re.IGNORECASE)
@@ -94,29 +95,29 @@ class FrameParser:
             if len(buf) > MAX_HEADER_BYTES:
                 self._skip(len(buf) - _TAIL)
             return False
-        start = m.start()
+        start, value = m.start(), bytes(m.group(1))
+        garbage = 0 if _HEADER_LINES.fullmatch(buf, 0, start) else start  # other header lines are no garbage
+        if not value.isdigit():
+            # A lying length, or "Content-Length:" inside garbage: skip just the name, since a real header may
+            # hide in what the match took for the value.
+            self._drop(start + len(_NAME), garbage)
+            self._quiet = True  # its body, if any, streams past as garbage: one line for the whole message
+            shown = value[:40].decode("ascii", "replace")
+            self._out.append(Problem(f"Content-Length {shown!r} is not a length: message skipped"))
+            return True
         end = buf.find(b"\r\n\r\n", m.end() - 2)
         if end < 0:
             if len(buf) - start <= MAX_HEADER_BYTES:
                 return False
-            self._skip(m.end())
+            self._drop(m.end(), garbage)
             self._out.append(Problem("a Content-Length header without the blank line that ends a header block"))
             return True
-        if _HEADER_LINES.fullmatch(buf, 0, start) is None:
-            self._skipped += start
-        value = bytes(m.group(1))
-        del buf[: end + 4]
-        self._report_skipped()
-        self._length(value)
+        self._drop(end + 4, garbage)
+        self._length(int(value))
         return True
 
-    def _length(self, value: bytes) -> None:
-        # A skipped message's body, if it comes, streams past as garbage: one line for the whole message.
-        if not value.isdigit():
-            shown = value[:40].decode("ascii", "replace")
-            self._quiet = True
-            self._out.append(Problem(f"Content-Length {shown!r} is not a length: message skipped"))
-        elif (length := int(value)) > self._max:
+    def _length(self, length: int) -> None:
+        if length > self._max:
             self._quiet = True
             self._out.append(Problem(f"Content-Length {length} is over the {self._max} byte cap: message skipped"))
         elif length == 0:
@@ -149,6 +150,12 @@ class FrameParser:
     def _skip(self, n: int) -> None:
         del self._buf[:n]
         self._skipped += n
+
+    def _drop(self, n: int, garbage: int) -> None:
+        """A header was found: drop through it, and report the garbage before it, if any."""
+        del self._buf[:n]
+        self._skipped += garbage
+        self._report_skipped()
 
     def _report_skipped(self) -> None:
         n, quiet = self._skipped, self._quiet
