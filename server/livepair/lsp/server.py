@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 import attrs
 from lsprotocol import types as lsp
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
 
 from livepair import __version__
 from livepair.advice.store import Advice, AdviceStore
@@ -22,6 +21,7 @@ from livepair.config import Settings
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.lsp import protocol
+from livepair.lsp.rpc import GuardedProtocol, serve_stdio
 from livepair.model import CommandApproval, StatusSnapshot
 from livepair.session.factory import SessionParts
 from livepair.session.session import PairSession
@@ -42,7 +42,7 @@ class RawNotification:
     params: Any = None
 
 
-class LivePairProtocol(LanguageServerProtocol):
+class LivePairProtocol(GuardedProtocol):
     def get_message_type(self, method: str) -> type[Any] | None:  # type: ignore[override]  # base is lru_cached
         if method in protocol.CLIENT_NOTIFICATIONS:
             return RawNotification
@@ -62,6 +62,9 @@ class LivePairServer(LanguageServer):
         self.context = ContextStore(self._open_text)
         self.advice = AdviceStore(self._line_text)
         self.session: PairSession | None = None
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        serve_stdio(self, stdin, stdout)  # the bounded, resynchronising reader (lsp/framing.py)
 
     @property
     def session_parts(self) -> SessionParts:
@@ -122,6 +125,10 @@ class LivePairServer(LanguageServer):
     def warn(self, message: str) -> None:
         log.warning("%s", message)
         self.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=message))
+
+    def log_warning(self, message: str) -> None:
+        log.warning("%s", message)
+        self.window_log_message(lsp.LogMessageParams(type=lsp.MessageType.Warning, message=message))
 
     def log_error(self, message: str) -> None:
         log.error("%s", message)

@@ -8,6 +8,8 @@ from lsprotocol import types as lsp
 
 from livepair.config import env_api_key
 from livepair.lsp import protocol
+from livepair.lsp.errors import RequestFailed
+from livepair.lsp.limits import MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
 from livepair.lsp.protocol import PayloadError
 from livepair.lsp.server import LivePairServer
 from livepair.model import StatusSnapshot
@@ -45,13 +47,13 @@ async def start_session(ls: LivePairServer, api_key: str | None) -> protocol.Sta
 def _require_voice(ls: LivePairServer) -> VoiceController:
     voice = _require_session(ls).voice
     if voice is None:
-        raise PayloadError("This session has no voice.")
+        raise RequestFailed("This session has no voice.")
     return voice
 
 
 def _require_session(ls: LivePairServer) -> PairSession:
     if ls.session is None or not ls.session.active:
-        raise PayloadError("No LivePair session is running: start one with 'Pair with senior dev'.")
+        raise RequestFailed("No LivePair session is running: start one with 'Pair with senior dev'.")
     return ls.session
 
 
@@ -60,6 +62,8 @@ def register(server: LivePairServer) -> None:
     async def start(ls: LivePairServer, *args: Any) -> protocol.StartResult:
         # The key travels only over the stdio pipe from the editor's SecretStorage; it is never stored or logged.
         key = _options(args).get("apiKey")
+        if isinstance(key, str) and len(key) > MAX_API_KEY_CHARS:
+            raise PayloadError(f"livepair.start: {too_long('apiKey', len(key), MAX_API_KEY_CHARS)}")
         return await start_session(ls, key if isinstance(key, str) and key else env_api_key())
 
     @server.command(protocol.CMD_STOP)
@@ -72,20 +76,24 @@ def register(server: LivePairServer) -> None:
         question = args[0] if args and isinstance(args[0], str) else _options(args).get("question")
         if not isinstance(question, str) or not question.strip():
             raise PayloadError("livepair.ask needs a question (a non-empty string).")
-        _require_session(ls).ask(question.strip())
+        question = question.strip()
+        if len(question) > MAX_QUESTION_CHARS:
+            raise PayloadError(too_long("question", len(question), MAX_QUESTION_CHARS))
+        _require_session(ls).ask(question)
         return {"ok": True}
 
     @server.command(protocol.CMD_EXPLAIN)
     def explain(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        given = _given_target(args)  # bad arguments are reported as such, session or not
         session = _require_session(ls)
-        uri, diagnostic = _target(ls, args)
+        uri, diagnostic = given or _cursor_target(ls)
         return {"ok": True, "key": session.explain(uri, diagnostic)}
 
     @server.command(protocol.CMD_TOGGLE_SCREEN)
     def toggle_screen(ls: LivePairServer, *args: Any) -> dict[str, Any]:
         session = _require_session(ls)
         if session.screen is None:
-            raise PayloadError("Screen sharing is off: it needs a Gemini session and livepair.screenEnabled.")
+            raise RequestFailed("Screen sharing is off: it needs a Gemini session and livepair.screenEnabled.")
         return {"ok": True, "screen": session.screen.toggle()}  # the status notification follows
 
     @server.command(protocol.CMD_SHOW_SENT_LOG)
@@ -111,16 +119,21 @@ def register(server: LivePairServer) -> None:
         return {"ok": True}
 
 
-def _target(ls: LivePairServer, args: tuple[Any, ...]) -> tuple[str, lsp.Diagnostic]:
-    """[uri, diagnostic] from the arguments, else the worst diagnostic at the cursor of the active editor."""
+def _given_target(args: tuple[Any, ...]) -> tuple[str, lsp.Diagnostic] | None:
+    """[uri, diagnostic] from the arguments, if given."""
     if len(args) >= 2 and isinstance(args[0], str):
         diagnostic = protocol.DiagnosticsParams.parse({"uri": args[0], "diagnostics": [args[1]]}).diagnostics[0]
         return args[0], diagnostic
+    return None
+
+
+def _cursor_target(ls: LivePairServer) -> tuple[str, lsp.Diagnostic]:
+    """The worst diagnostic at the cursor of the active editor."""
     ed = ls.context.editor
     if ed.uri is None:
-        raise PayloadError("livepair.explain: no diagnostic given and no active editor.")
+        raise RequestFailed("livepair.explain: no diagnostic given and no active editor.")
     line = ed.selection.start.line if ed.selection else 0
     here = [d for d in ls.context.diagnostics.get(ed.uri, []) if d.range.start.line <= line <= d.range.end.line]
     if not here:
-        raise PayloadError(f"livepair.explain: no problem on line {line + 1} of {ls.context.relative(ed.uri)}.")
+        raise RequestFailed(f"livepair.explain: no problem on line {line + 1} of {ls.context.relative(ed.uri)}.")
     return ed.uri, min(here, key=lambda d: int(d.severity or 1))

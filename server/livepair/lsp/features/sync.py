@@ -58,14 +58,14 @@ def register(server: LivePairServer) -> None:
     @server.feature(protocol.DIAGNOSTICS)
     def diagnostics(ls: LivePairServer, params: Any) -> None:
         with _payload(ls, protocol.DIAGNOSTICS):
-            p = DiagnosticsParams.parse(params)
+            p = DiagnosticsParams.parse(params, ls.log_warning)
             ours = [d for d in p.diagnostics if d.source != "LivePair"]  # our own come back through the editor
             ls.context.set_diagnostics(p.uri, ours)
 
     @server.feature(protocol.TERMINAL)
     def terminal(ls: LivePairServer, params: Any) -> None:
         with _payload(ls, protocol.TERMINAL):
-            ls.context.add_terminal_run(parse_terminal_run(params))
+            ls.context.add_terminal_run(parse_terminal_run(params, ls.log_warning))
 
     @server.feature(protocol.EDITOR_STATE)
     def editor_state(ls: LivePairServer, params: Any) -> None:
