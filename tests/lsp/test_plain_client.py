@@ -61,7 +61,7 @@ async def test_plain_client_gets_the_offline_senior_dev_by_itself(plain: PlainEd
     # Advice with no file to sit on (a mistyped command) arrives as a message.
     editor.send_terminal("pyhton f.py", "bash: pyhton: command not found\n", 127)
     shown = await editor.wait_for(lambda: plain.messages(lsp.MessageType.Info), what="a message")
-    assert "pyhton" in shown[0] and shown[0].startswith("LivePair: ")
+    assert shown[0].startswith("LivePair: The shell cannot find 'pyhton'")
 
 
 async def test_plain_client_is_asked_with_show_message_request(workspace: Path, fake: FakeLiveServer) -> None:
