@@ -38,8 +38,8 @@ H.run(function(h)
     return line:find('src/data', 1, true) and line
   end)
 
-  -- A mistyped command has no line to sit on: its advice is in the transcript.
-  vim.cmd('LivePairRun pyhton f.py')
+  -- A mistyped command in a :terminal has no line to sit on: its advice is in the transcript.
+  vim.cmd('terminal pyhton f.py')
   h.result.transcript = h.wait('the transcript to tell about the typo', 20000, function()
     local buf = vim.fn.bufnr('livepair://transcript')
     local text = buf ~= -1 and table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n') or ''
