@@ -38,6 +38,20 @@ H.run(function(h)
     return line:find('src/data', 1, true) and line
   end)
 
+  -- Another tool's diagnostic is forwarded; :LivePairExplain at the cursor (editor state) explains it.
+  local ns = vim.api.nvim_create_namespace('secret-lint')
+  vim.diagnostic.set(ns, 0, { { lnum = c.key_line, col = 10, end_col = 24, source = 'secret-lint',
+    message = 'Hard-coded placeholder API key', severity = vim.diagnostic.severity.WARN } })
+  vim.api.nvim_win_set_cursor(0, { c.key_line + 1, 12 })
+  vim.cmd('LivePairExplain')
+  h.result.explained = h.wait('the explanation of the forwarded diagnostic', 10000, function()
+    for _, d in ipairs(h.diagnostics('LivePair')) do
+      if d.lnum == c.key_line then
+        return d.message
+      end
+    end
+  end)
+
   -- A mistyped command in a :terminal has no line to sit on: its advice is in the transcript.
   vim.cmd('terminal pyhton f.py')
   h.result.transcript = h.wait('the transcript to tell about the typo', 20000, function()

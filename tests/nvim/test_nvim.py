@@ -105,12 +105,14 @@ def gemini_settings(fake: FakeLiveServer, auto_start: str) -> dict[str, Any]:
 
 async def test_plugin_fpy_offline(workspace: Path, tmp_path: Path) -> None:
     settings = {"digestDebounceMs": 20, "hoverWaitMs": 5000}
-    seen = await run_nvim("plugin_fpy.lua", tmp_path, base_config(workspace, settings), {})
+    config = base_config(workspace, settings, key_line=scenario.API_KEY_LINE - 1)
+    seen = await run_nvim("plugin_fpy.lua", tmp_path, config, {})
 
     assert seen["statusline"] == "LivePair: listening (offline)"
     assert seen["hint"]["line"] == LINE and "It exists at 'src/data/config.json'" in seen["hint"]["message"]
     assert "**LivePair**" in seen["hover"] and "It exists at 'src/data/config.json'" in seen["hover"]
     assert seen["fixed_line"] == FIXED
+    assert 'os.environ["API_KEY"]' in seen["explained"], "another tool's diagnostic, explained at the cursor"
     transcript = seen["transcript"].splitlines()
     assert transcript.count(f"[f.py:{LINE + 1}] {seen['hint']['message']}") == 1, "the hint, once"
     assert f"LivePair: {seen['hint']['message']}" not in transcript, "the reply repeats the hint: not twice"
