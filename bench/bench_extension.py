@@ -23,6 +23,7 @@ from pygls.lsp.client import LanguageClient
 
 from bench.stats import percentile, report, summary
 from livepair import scenario
+from livepair.lsp.protocol import CLIENT_INFO
 from tests.e2e.harness import livepair_settings, open_editor
 from tests.e2e.tools import ROOT, find_tools
 from tests.fakes.live_server import FakeLiveServer
@@ -102,7 +103,9 @@ async def bare_daemon_cycles(fake: FakeLiveServer) -> list[float]:
         await client.start_io(sys.executable, "-m", "livepair", "serve", env=env)
         await client.initialize_async(
             lsp.InitializeParams(
-                capabilities=lsp.ClientCapabilities(), root_uri=root.as_uri(), initialization_options=settings
+                capabilities=lsp.ClientCapabilities(),
+                root_uri=root.as_uri(),
+                initialization_options={**settings, CLIENT_INFO: {"name": "vscode"}},  # as the extension
             )
         )
         client.initialized(lsp.InitializedParams())

@@ -15,6 +15,7 @@ from pygls.lsp.client import LanguageClient
 
 from bench.stats import percentile, report, summary
 from livepair import scenario
+from livepair.lsp.protocol import CLIENT_INFO
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import MODEL, starts_turn
 from tests.fakes.session import FakeSession
@@ -38,7 +39,9 @@ async def start_daemon(root: Path, env: dict[str, str], settings: dict[str, Any]
     await client.start_io(sys.executable, "-m", "livepair", "serve", env=env)
     await client.initialize_async(
         lsp.InitializeParams(
-            capabilities=lsp.ClientCapabilities(), root_uri=root.as_uri(), initialization_options=settings
+            capabilities=lsp.ClientCapabilities(),
+            root_uri=root.as_uri(),
+            initialization_options={**settings, CLIENT_INFO: {"name": "vscode"}},  # as the extension
         )
     )
     elapsed = (time.perf_counter() - start) * 1000

@@ -18,6 +18,7 @@ ApiVersion = Literal["v1beta", "v1alpha"]
 ReadText = Literal["auto", "always", "off"]
 MediaResolution = Literal["low", "medium"]
 Duplex = Literal["half", "full"]
+AutoStart = Literal["offline", "always", "never"]
 
 API_KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 DEFAULT_MODEL = "gemini-3.8-live"  # the stable Live model (backends/live_models.py has the table)
@@ -59,6 +60,9 @@ class Settings:
     api_version: ApiVersion = field(default="v1beta", metadata={"key": "apiVersion"})
     base_url: str = field(default="", metadata={"key": "baseUrl", "check": lambda v: v == "" or _https_url(v)})
     backend: BackendChoice = field(default="auto", metadata={"key": "backend"})
+    # Editors without the VS Code extension have no button: the daemon starts a session itself after `initialized`
+    # (offline: the offline advisor, nothing leaves the machine; always: as `backend` chooses; never: wait).
+    auto_start: AutoStart = field(default="offline", metadata={"key": "autoStart"})
     vertex: bool = field(default=False, metadata={"key": "vertex"})
     vertex_project: str = field(default="", metadata={"key": "vertexProject"})
     vertex_location: str = field(default="us-central1", metadata={"key": "vertexLocation"})

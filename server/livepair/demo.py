@@ -56,7 +56,7 @@ async def _demo(root: Path, base_url: str, model: str | None, timeout: float) ->
         _say(f"  [message] {params.message}")
 
     await client.start_io(sys.executable, "-m", "livepair", "serve")
-    settings: dict[str, Any] = {"responseModality": "audio"}
+    settings: dict[str, Any] = {"responseModality": "audio", protocol.CLIENT_INFO: {"name": "vscode"}}  # plays VS Code
     if base_url:
         settings["baseUrl"] = base_url
     if model:

@@ -188,8 +188,10 @@ class EditorClient:
         return [d for d in self.lsp.diagnostics.get(uri, []) if d.source == "LivePair"]
 
 
-async def start_editor(root: Path, env: dict[str, str], settings: dict[str, Any]) -> EditorClient:
-    """Spawn `python -m livepair serve` and initialize it as VS Code would."""
+async def start_editor(
+    root: Path, env: dict[str, str], settings: dict[str, Any], client_name: str | None = "vscode"
+) -> EditorClient:
+    """Spawn `python -m livepair serve` and initialize it as VS Code would (client_name None: a plain LSP client)."""
     client = LanguageClient(converter_factory=default_converter)
     overridden = {lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, lsp.WINDOW_SHOW_MESSAGE, lsp.WINDOW_LOG_MESSAGE}
     register_lsp_features(client, {k: v for k, v in DEFAULT_CLIENT_FEATURES.items() if k not in overridden})
@@ -201,7 +203,9 @@ async def start_editor(root: Path, env: dict[str, str], settings: dict[str, Any]
             capabilities=lsp.ClientCapabilities(),
             root_uri=root.as_uri(),
             workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
-            initialization_options=settings,
+            initialization_options=settings
+            if client_name is None
+            else {**settings, protocol.CLIENT_INFO: {"name": client_name}},
         )
     )
     return editor

@@ -18,6 +18,7 @@ import {
   type StaticFeature,
   type DynamicFeature,
 } from "vscode-languageclient/node";
+import { CLIENT_INFO } from "./protocol";
 import type { DaemonSettings } from "./settings";
 
 const EXECUTE_COMMAND = "workspace/executeCommand";
@@ -62,7 +63,8 @@ export function createLanguageClient(python: string, settings: DaemonSettings, h
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
-    initializationOptions: settings,
+    // The announcement tells the daemon this editor has the button, the panel and the approval modal.
+    initializationOptions: { ...settings, [CLIENT_INFO]: { name: "vscode" } },
     outputChannel: hooks.outputChannel,
     traceOutputChannel: hooks.outputChannel,
     revealOutputChannelOn: RevealOutputChannelOn.Never, // problems are reported with fix-it notifications instead

@@ -14,6 +14,10 @@ export const TRANSCRIPT = "livepair/transcript";
 export const ADVICE = "livepair/advice";
 export const APPROVAL = "livepair/approval";
 
+// initializationOptions key by which a LivePair client announces itself; without it the daemon treats the editor
+// as a plain LSP client (starts a session itself, asks approvals with window/showMessageRequest).
+export const CLIENT_INFO = "livepairClient";
+
 // workspace/executeCommand on the daemon
 export const DaemonCommands = {
   start: "livepair.start",

@@ -9,6 +9,7 @@ export const DAEMON_SETTING_KEYS = [
   "apiVersion",
   "baseUrl",
   "backend",
+  "autoStart",
   "vertex",
   "vertexProject",
   "vertexLocation",

@@ -41,6 +41,10 @@ TRANSCRIPT = "livepair/transcript"
 ADVICE = "livepair/advice"
 APPROVAL = "livepair/approval"
 
+# initializationOptions: a LivePair client announces itself ({"name": "vscode" | "neovim", "version": ...});
+# a client without it is a plain LSP client (lsp/features/plain_client.py)
+CLIENT_INFO = "livepairClient"
+
 # workspace/executeCommand
 CMD_START = "livepair.start"
 CMD_STOP = "livepair.stop"

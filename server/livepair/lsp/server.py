@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import attrs
 from lsprotocol import types as lsp
@@ -25,6 +25,9 @@ from livepair.lsp.rpc import GuardedProtocol, serve_stdio
 from livepair.model import CommandApproval, StatusSnapshot
 from livepair.session.factory import SessionParts
 from livepair.session.session import PairSession
+
+if TYPE_CHECKING:
+    from livepair.lsp.features.plain_client import PlainFace
 
 log = logging.getLogger(__name__)
 APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait forever
@@ -62,6 +65,8 @@ class LivePairServer(LanguageServer):
         self.context = ContextStore(self._open_text)
         self.advice = AdviceStore(self._line_text)
         self.session: PairSession | None = None
+        self.client: str | None = None  # the LivePair client that announced itself; None: a plain LSP client
+        self.plain: PlainFace | None = None  # set for a plain client: standard LSP messages instead of livepair/*
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         serve_stdio(self, stdin, stdout)  # the bounded, resynchronising reader (lsp/framing.py)
@@ -96,17 +101,25 @@ class LivePairServer(LanguageServer):
     # -- EditorPort ----------------------------------------------------------------------------------
     def status(self, snapshot: StatusSnapshot) -> None:
         self.protocol.notify(protocol.STATUS, protocol.status_params(snapshot))
+        if self.plain is not None:
+            self.plain.status(snapshot)
 
     def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None:
         self.protocol.notify(protocol.TRANSCRIPT, protocol.transcript_params(role, text, final))
+        if self.plain is not None:
+            self.plain.transcript(role, text, final)
 
     def advice_changed(self, uri: str, added: Advice | None) -> None:
         self.publish_advice(uri)
         if added is not None:
             self.protocol.notify(protocol.ADVICE, protocol.advice_params(added))
+            if self.plain is not None:
+                self.plain.advice_added()
 
     async def approve(self, request: CommandApproval) -> bool:
         """Ask the user (livepair/approval); no answer within the timeout, or any failure, means no."""
+        if self.plain is not None:  # a plain client cannot answer livepair/approval
+            return await self.plain.approve(request)
         params = protocol.approval_params(request)
         try:
             reply = await asyncio.wait_for(self.protocol.send_request_async(protocol.APPROVAL, params), APPROVAL_S)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
-from livepair.config import env_api_key
+from livepair.config import Settings, env_api_key
 from livepair.lsp import protocol
 from livepair.lsp.errors import RequestFailed
 from livepair.lsp.limits import MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
@@ -32,9 +32,11 @@ async def stop_session(ls: LivePairServer, message: str = "Session stopped.") ->
     ls.idle_status(message)
 
 
-async def start_session(ls: LivePairServer, api_key: str | None) -> protocol.StartResult:
+async def start_session(
+    ls: LivePairServer, api_key: str | None, settings: Settings | None = None
+) -> protocol.StartResult:
     await stop_session(ls, "Restarting…")
-    session = build_session(ls.settings, api_key, ls.session_parts)
+    session = build_session(settings or ls.settings, api_key, ls.session_parts)
     if isinstance(session, Refused):
         ls.status(StatusSnapshot("error", message=session.message))
         ls.warn(session.message)

@@ -1,7 +1,8 @@
 """Hover on another tool's diagnostic: the senior dev's explanation, asked for on demand.
 
-On a line with only LivePair's own hint there is no hover: the editor already shows that diagnostic (message
-and quick fix) when the pointer is over it, and a second copy would only repeat it.
+On a line with only LivePair's own hint there is no hover in VS Code: it already shows that diagnostic (message
+and quick fix) when the pointer is over it, and a second copy would only repeat it. Other editors' hovers (Neovim's
+`K`, Helix's space-k) show only what the server answers, so there the hint's explanation is the answer.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import asyncio
 from lsprotocol import types as lsp
 
 from livepair.advice.store import SOURCE, diagnostic_key
+from livepair.lsp.features.plain_client import shows_own_hints_on_hover
 from livepair.lsp.server import LivePairServer
 
 THINKING = "**LivePair** is thinking… the explanation will appear on this line as a hint."
@@ -30,9 +32,9 @@ def register(server: LivePairServer) -> None:
     async def hover(ls: LivePairServer, params: lsp.HoverParams) -> lsp.Hover | None:
         uri, line = params.text_document.uri, params.position.line
         theirs = _on_line(ls.context.diagnostics.get(uri, []), line)
-        if not theirs:  # nothing to explain, or only LivePair's own hint, which the editor's hover already shows
-            return None
         explanation = ls.advice.explanation(uri, line)
+        if not theirs and not (explanation and shows_own_hints_on_hover(ls)):
+            return None  # nothing to explain, or only LivePair's own hint, which VS Code's hover already shows
         if explanation:
             fixes = ls.advice.fixes(uri, lsp.Range(params.position, params.position))
             more = f"\n\n*Quick fix:* {fixes[0].fix.title}" if fixes and fixes[0].fix else ""

@@ -10,6 +10,7 @@ from lsprotocol import types as lsp
 from livepair.config import parse_settings
 from livepair.context.store import uri_to_path
 from livepair.lsp import protocol
+from livepair.lsp.features.plain_client import PlainFace, client_name
 from livepair.lsp.protocol import DiagnosticsParams, PayloadError, parse_editor_state, parse_terminal_run
 from livepair.lsp.server import LivePairServer
 
@@ -26,10 +27,8 @@ def register(server: LivePairServer) -> None:
         ls.context.root = _root(params)
         settings, warnings = parse_settings(params.initialization_options)
         ls.apply_settings(settings, warnings)
-
-    @server.feature(lsp.INITIALIZED)
-    def initialized(ls: LivePairServer, params: lsp.InitializedParams) -> None:
-        ls.idle_status("Ready. Press 'Pair with senior dev' to start.")
+        ls.client = client_name(params.initialization_options)
+        ls.plain = PlainFace(ls) if ls.client is None else None
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: LivePairServer, params: lsp.DidChangeConfigurationParams) -> None:

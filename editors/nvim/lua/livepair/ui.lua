@@ -1,0 +1,130 @@
+-- What the user sees: the statusline state, the transcript buffer, approvals through vim.ui.select.
+local M = {}
+
+M.status = nil -- the last livepair/status payload
+local recent = {} -- advice already in the transcript: a hint and its fix, and the reply that says it again
+local TRANSCRIPT = 'livepair://transcript'
+
+--- The statusline component: "LivePair: listening (offline)", plus what the mic and screen are doing.
+function M.statusline()
+  local s = M.status
+  if not s then
+    return ''
+  end
+  local text = 'LivePair: ' .. s.state
+  if s.backend and s.backend ~= vim.NIL then
+    text = text .. ' (' .. s.backend .. ')'
+  end
+  if type(s.mic) == 'table' and s.mic.state == 'on' then
+    text = text .. ' mic'
+  end
+  if s.screen == 'sharing' then
+    text = text .. ' screen'
+  end
+  return text
+end
+
+local function transcript_buf()
+  local buf = vim.fn.bufnr(TRANSCRIPT)
+  if buf == -1 then
+    buf = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(buf, TRANSCRIPT)
+    vim.bo[buf].filetype = 'markdown'
+    vim.bo[buf].bufhidden = 'hide'
+    vim.bo[buf].modifiable = false
+  end
+  return buf
+end
+
+--- Append lines to the transcript (a scratch buffer), following it in any window that shows it.
+function M.append(text)
+  local buf = transcript_buf()
+  local lines = vim.split(text, '\n', { plain = true })
+  vim.bo[buf].modifiable = true
+  local empty = vim.api.nvim_buf_line_count(buf) == 1 and vim.api.nvim_buf_get_lines(buf, 0, 1, false)[1] == ''
+  vim.api.nvim_buf_set_lines(buf, empty and 0 or -1, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  for _, win in ipairs(vim.fn.win_findbuf(buf)) do
+    vim.api.nvim_win_set_cursor(win, { vim.api.nvim_buf_line_count(buf), 0 })
+  end
+end
+
+function M.open_transcript()
+  local buf = transcript_buf()
+  if #vim.fn.win_findbuf(buf) == 0 then
+    vim.cmd('botright split')
+    vim.api.nvim_win_set_buf(0, buf)
+  end
+end
+
+function M.ran(cmd, code, output)
+  local last = ''
+  for line in output:gmatch('[^\n]+') do
+    last = line
+  end
+  M.append(string.format('$ %s  (exit %s)%s', cmd, tostring(code), last ~= '' and ('\n    ' .. last) or ''))
+  local level = code == 0 and vim.log.levels.INFO or vim.log.levels.WARN
+  vim.notify(string.format('LivePair: `%s` exited with %s', cmd, tostring(code)), level)
+end
+
+-- livepair/approval: Deny first (a dismissed or default choice means no); only Allow approves.
+local DENY, ALLOW = 'Deny', 'Allow'
+
+function M.approval_prompt(params)
+  if params.kind == 'command' then
+    local lines = { 'LivePair wants to run a command: ' .. (params.title or ''), '$ ' .. (params.command or '') }
+    if params.cwd then
+      table.insert(lines, 'in ' .. params.cwd)
+    end
+    return table.concat(lines, '\n')
+  end
+  return 'LivePair wants to edit: ' .. (params.title or '') .. ((params.detail and ('\n' .. params.detail)) or '')
+end
+
+local function approve(params)
+  local prompt = M.approval_prompt(params)
+  local co, is_main = coroutine.running()
+  if not co or is_main then -- cannot wait for the user here: no
+    return { approved = false }
+  end
+  vim.ui.select({ DENY, ALLOW }, { prompt = prompt, kind = 'livepair_approval' }, function(choice)
+    vim.schedule(function()
+      coroutine.resume(co, choice)
+    end)
+  end)
+  local choice = coroutine.yield()
+  M.append(string.format('Approval: %s — %s', choice or 'dismissed', prompt:gsub('\n', ' ')))
+  return { approved = choice == ALLOW }
+end
+
+function M.handlers()
+  return {
+    ['livepair/status'] = function(_, params)
+      M.status = params
+      vim.cmd.redrawstatus({ bang = true })
+      vim.api.nvim_exec_autocmds('User', { pattern = 'LivePairStatus', modeline = false })
+    end,
+    ['livepair/transcript'] = function(_, params)
+      -- partial model text is streamed; the final one carries the whole turn
+      if params.final and not (params.role == 'model' and recent[params.text]) then
+        M.append((params.role == 'user' and 'You: ' or 'LivePair: ') .. params.text)
+      end
+      if params.final then
+        recent = {}
+      end
+    end,
+    ['livepair/advice'] = function(_, params)
+      if recent[params.message] then
+        return
+      end
+      recent[params.message] = true
+      local name = vim.fn.fnamemodify(vim.uri_to_fname(params.uri), ':~:.')
+      M.append(string.format('[%s:%d] %s', name, params.range.start.line + 1, params.message))
+    end,
+    ['livepair/approval'] = function(_, params)
+      return approve(params)
+    end,
+  }
+end
+
+return M

@@ -1,0 +1,73 @@
+-- Shared by the headless Neovim scripts: the test's config in, a JSON result out, bounded waits.
+-- A script returns a function(h) that fills h.result; any error ends the run with it recorded.
+local H = { result = {} }
+H.config = vim.json.decode(table.concat(vim.fn.readfile(vim.env.LIVEPAIR_NVIM_TEST), '\n'))
+
+--- Wait until cond() is truthy (Neovim keeps handling LSP messages meanwhile), or fail saying what was awaited.
+function H.wait(what, ms, cond)
+  local value
+  local ok = vim.wait(ms, function()
+    value = cond()
+    return value
+  end, 20)
+  if not ok then
+    error('timed out after ' .. ms .. ' ms waiting for ' .. what, 0)
+  end
+  return value
+end
+
+--- The text of the first floating window (a hover), or nil.
+function H.float_text()
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(win).relative ~= '' then
+      return table.concat(vim.api.nvim_buf_get_lines(vim.api.nvim_win_get_buf(win), 0, -1, false), '\n')
+    end
+  end
+  return nil
+end
+
+--- Close floating windows (a hover) so the next one is seen fresh.
+function H.close_floats()
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    if vim.api.nvim_win_get_config(win).relative ~= '' then
+      vim.api.nvim_win_close(win, true)
+    end
+  end
+end
+
+function H.diagnostics(source)
+  return vim.tbl_filter(function(d)
+    return d.source == source
+  end, vim.diagnostic.get(0))
+end
+
+--- Record what vim.ui.select was asked (prompt and items) and answer with `choice`.
+function H.answer_selects(choice)
+  H.result.selects = {}
+  vim.ui.select = function(items, opts, on_choice)
+    local titles = vim.tbl_map(function(item)
+      return type(item) == 'table' and item.title or item
+    end, items)
+    table.insert(H.result.selects, { prompt = opts.prompt, items = titles })
+    for i, title in ipairs(titles) do
+      if title == choice then
+        return on_choice(items[i], i)
+      end
+    end
+    on_choice(nil, nil)
+  end
+end
+
+function H.run(script)
+  local ok, err = xpcall(script, debug.traceback, H)
+  if not ok then
+    H.result.error = err
+  end
+  vim.fn.writefile({ vim.json.encode(H.result) }, H.config.result)
+  for _, client in ipairs(vim.lsp.get_clients()) do
+    client:stop(true)
+  end
+  vim.cmd('qa!')
+end
+
+return H
