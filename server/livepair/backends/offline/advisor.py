@@ -28,7 +28,8 @@ from livepair.backends.backend import (
     TurnComplete,
 )
 from livepair.backends.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
-from livepair.backends.offline.enrich import Facts, Finding, finding
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.judges import finding
 from livepair.backends.offline.listen import MAX_BYTES, CommandRecognizer, action_for
 from livepair.backends.offline.speech import Speech
 from livepair.backends.offline.workspace import Place, last_frame_in
@@ -137,17 +138,17 @@ class OfflineBackend:
         self._emit(Status("closed", "Offline advisor stopped."))
 
     # -- analysis ---------------------------------------------------------------------------------
-    def _facts(self, cwd: str | None) -> Facts | None:
+    def _facts(self, cwd: str | None, output: str = "") -> Facts | None:
         root = self._ctx.root
         if root is None:
             return None
-        return Facts(root, Path(cwd) if cwd else root, self._read)
+        return Facts(root, Path(cwd) if cwd else root, self._read, output)
 
     def _read(self, path: Path) -> str | None:
         return self._ctx.text(path.as_uri()) if path.exists() else None
 
     def advise_run(self, run: TerminalRun) -> Finding | None:
-        facts = self._facts(run.cwd)
+        facts = self._facts(run.cwd, run.output)
         hit = self._catalogue.match_output(run.output)
         if facts is None or hit is None:
             return None
@@ -234,7 +235,7 @@ class OfflineBackend:
                         "propose_fix",
                         {
                             "path": path,
-                            "range": {"start_line": found.fix.line, "end_line": found.fix.line},
+                            "range": {"start_line": found.fix.start_line, "end_line": found.fix.end_line},
                             "new_text": found.fix.new_text,
                             "explanation": found.fix.explanation,
                         },
