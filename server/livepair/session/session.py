@@ -34,6 +34,7 @@ from livepair.backends.backend import (
     Transcript,
     TurnComplete,
     Usage,
+    WatchesDocuments,
 )
 from livepair.config import Settings
 from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnostic
@@ -111,6 +112,7 @@ class PairSession:
         self._tasks.spawn("events", self._event_loop())
         self._tasks.spawn("context", self._context_pump())
         self._notice_failed_run()  # a run that failed before the session started
+        self._notice_documents()  # what is wrong before anything runs
         if self.voice is not None:
             await self.voice.start()
         if self.screen is not None:
@@ -165,6 +167,8 @@ class PairSession:
     def _context_changed(self, what: str) -> None:
         self._pacer.poke(time.monotonic())
         self._dirty.set()
+        if what == "document":
+            self._notice_documents()
         if what == "document" and self.voice is not None:
             self.voice.typed()  # balanced proactivity: never speak up while the user types
         elif what == "terminal":
@@ -178,6 +182,10 @@ class PairSession:
         last_line = next((ln for ln in reversed(run.output.splitlines()) if ln.strip()), "")
         text = self._redactor.redact(f"$ {run.command}\n{run.output}")
         self.backend.notice_failure(Failure(f"run:{run.command}:{last_line.strip()}", text, run))
+
+    def _notice_documents(self) -> None:
+        if isinstance(self.backend, WatchesDocuments):
+            self.backend.notice_documents()
 
     async def _context_pump(self) -> None:
         while True:
