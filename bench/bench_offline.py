@@ -70,7 +70,38 @@ async def both(root: Path) -> tuple[list[float], list[float]]:
     return offline, remote
 
 
+def corpus_numbers() -> None:
+    """The corpus of real failing programs (tests/programs/corpus): right / silent / harmful, and the fixes."""
+    from collections import Counter
+
+    from tests.programs import corpus
+
+    outcomes = corpus.run_all()
+    counts = Counter(o.verdict for o in outcomes)
+    offered = [o for o in outcomes if o.finding is not None and o.finding.fix is not None]
+    working = [o for o in offered if o.fix_works]
+    refused = [o for o in outcomes if o.finding is not None and "(No quick fix:" in o.finding.message]
+    advice_ms = [o.seconds * 1000 for o in outcomes]
+    print(
+        f"offline corpus ({len(outcomes)} real programs and commands): right {counts['right']}, "
+        f"wrong {counts['wrong']}, silent {counts['silent']}, harmful {counts['harmful']}"
+    )
+    print(
+        f"  fixes: offered {len(offered)} (each passed the checker), refused by the checker {len(refused)}, "
+        f"get the program past its error {len(working)}/{len(offered)}"
+    )
+    print(f"  output -> finding, in process: {summary(advice_ms)}")
+    report(
+        "offline corpus right",
+        f"{counts['right'] / len(outcomes):.1%}",
+        ">= 90%",
+        counts["right"] >= 0.9 * len(outcomes),
+    )
+    report("offline corpus harmful", str(counts["harmful"]), "0", counts["harmful"] == 0)
+
+
 def run() -> None:
+    corpus_numbers()
     with TemporaryDirectory() as tmp:
         root = Path(tmp)
         (root / "prog.py").write_text("import json\n\nx()\nprint('done')\n")

@@ -39,7 +39,10 @@ async def test_fpy_without_a_key(editor: EditorClient, workspace: Path) -> None:
     assert await editor.hover(uri, LINE) is None, "the editor's own hover shows the hint: no second copy"
     fixes = [a for a in await editor.code_actions(uri, LINE) if a.edit]
     assert fixes and fixes[0].edit is not None and fixes[0].edit.changes is not None
-    assert fixes[0].edit.changes[uri][0].new_text == 'with open("src/data/config.json") as fh:\n'
+    # Relative to the script, so it works from any folder; the fix brings the import it needs.
+    new_text = fixes[0].edit.changes[uri][0].new_text
+    assert 'with open(Path(__file__).parent / "src/data/config.json") as fh:\n' in new_text
+    assert new_text.startswith("from pathlib import Path\n")
 
     # Hovering the placeholder-key warning asks the advisor, which points at the key and the variable to use.
     key_line = scenario.API_KEY_LINE - 1

@@ -96,7 +96,16 @@ class AdviceStore:
 
     def propose_fix(self, uri: str, rng: lsp.Range, new_text: str, explanation: str) -> Advice:
         fix = Fix(title=f"LivePair: {_first_sentence(explanation)}", range=rng, new_text=new_text)
-        return self.annotate(uri, rng.start.line, explanation, "info", fix=fix)
+        return self.annotate(uri, self._first_changed_line(uri, rng, new_text), explanation, "info", fix=fix)
+
+    def _first_changed_line(self, uri: str, rng: lsp.Range, new_text: str) -> int:
+        """Where a fix belongs: the first line it really changes (one that adds an import above starts there)."""
+        kept = set(new_text.splitlines())
+        for line in range(rng.start.line, max(rng.end.line, rng.start.line + 1)):
+            text = self._line_text(uri, line)
+            if text is not None and text not in kept:
+                return line
+        return rng.start.line
 
     def document_changed(self, uri: str) -> bool:
         """Drop or move advice whose line changed; True if anything did."""

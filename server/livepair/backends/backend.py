@@ -7,7 +7,7 @@ transcripts and tools behave the same whichever model is answering.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, runtime_checkable
 
 from livepair.model import TerminalRun
 
@@ -177,6 +177,16 @@ class Backend(Protocol):
     def send_tool_response(self, call_id: str, name: str, response: dict[str, Any]) -> None: ...
 
     async def close(self) -> None: ...
+
+
+@runtime_checkable
+class WatchesDocuments(Protocol):
+    """A backend that looks at documents unasked, as a linter would (the offline advisor). Optional: a backend
+    without it hears of documents through the context digest."""
+
+    def notice_documents(self) -> None:
+        """Documents were opened, edited or saved, or the session started: look at them (each finding once)."""
+        ...
 
 
 class BackendClosed(Exception):

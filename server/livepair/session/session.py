@@ -34,6 +34,7 @@ from livepair.backends.backend import (
     TurnComplete,
     TurnStarted,
     Usage,
+    WatchesDocuments,
 )
 from livepair.config import Settings
 from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnostic
@@ -120,6 +121,7 @@ class PairSession:
                 self.attention.run_finished(run)
             self._tasks.spawn("attention", self._attention_loop())
             self._attend.set()
+        self._notice_documents()  # what is wrong before anything runs
         if self.voice is not None:
             await self.voice.start()
         if self.screen is not None:
@@ -175,6 +177,8 @@ class PairSession:
     def _context_changed(self, what: str) -> None:
         self._pacer.poke(time.monotonic())
         self._dirty.set()
+        if what == "document":
+            self._notice_documents()
         if what == "document" and self.voice is not None:
             self.voice.typed()  # balanced proactivity: never speak up while the user types
         if self.attention is None:
@@ -203,6 +207,10 @@ class PairSession:
                     continue
                 self._flush_context()  # the model sees the code as it is now, before the failure
                 self.backend.notice_failure(failure)
+
+    def _notice_documents(self) -> None:
+        if isinstance(self.backend, WatchesDocuments):
+            self.backend.notice_documents()
 
     async def _context_pump(self) -> None:
         while True:

@@ -27,12 +27,15 @@ from livepair.backends.backend import (
     Transcript,
     TurnComplete,
 )
+from livepair.backends.offline import commands, modules
 from livepair.backends.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
-from livepair.backends.offline.enrich import Facts, Finding, finding
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.judges import finding
 from livepair.backends.offline.listen import MAX_BYTES, CommandRecognizer, action_for
+from livepair.backends.offline.onopen import check_document
 from livepair.backends.offline.speech import Speech
-from livepair.backends.offline.workspace import Place, last_frame_in
-from livepair.context.store import ContextStore
+from livepair.backends.offline.workspace import Place, last_frame_in, workspace_files
+from livepair.context.store import ContextStore, uri_to_path
 from livepair.model import TerminalRun
 
 log = logging.getLogger(__name__)
@@ -41,6 +44,8 @@ NO_CHAT = (
     "I'm the offline advisor: I explain errors from the terminal and the diagnostics. "
     "For a conversation, set a Gemini API key."
 )
+DOCUMENT_CHECK_DELAY_S = 0.3  # a burst of edits is looked at once, when it pauses
+MAX_FILES_ON_START = 200  # the workspace's Python files looked at when the session starts
 NOTHING_TO_EXPLAIN = "I see no error to explain: no failed run in the terminal and no diagnostic at the cursor."
 NOTHING_SAID = "I have not said anything yet."
 QUIET = "OK, I'll stay quiet until you ask."
@@ -72,6 +77,9 @@ class OfflineBackend:
         self._events: asyncio.Queue[BackendEvent] = asyncio.Queue(maxsize=256)
         self._ids = itertools.count(1)
         self._closed = False
+        self._document_check: asyncio.TimerHandle | None = None
+        self._looked_at_workspace = False
+        self._said: set[tuple[str, int, str]] = set()  # (path, line, message) of on-open findings already given
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -80,6 +88,7 @@ class OfflineBackend:
             log.warning("%s", note)
         self._emit(Status("connected", " ".join([READY, *notes])))
         self._speaker = self._tasks.spawn("turns", self._speak_turns())
+        self._tasks.spawn("warm", asyncio.to_thread(_warm_lookups))  # the first error need not pay for them
 
     async def next_event(self) -> BackendEvent:
         if self._closed and self._events.empty():
@@ -96,6 +105,29 @@ class OfflineBackend:
         self._run_finding = (failure.run, found)
         if found is not None:
             self._say(found, prompted=False)
+
+    def notice_documents(self) -> None:
+        if self._document_check is None:
+            loop = asyncio.get_running_loop()
+            self._document_check = loop.call_later(DOCUMENT_CHECK_DELAY_S, self.check_documents)
+
+    def check_documents(self) -> None:
+        """On-open checks (onopen.py) of the active and last edited documents, and the workspace at first."""
+        self._document_check = None
+        root = self._ctx.root
+        if root is None or self._closed:
+            return
+        paths = [uri_to_path(u) for u in (self._ctx.editor.uri, self._ctx.last_edited) if u]
+        if not self._looked_at_workspace:
+            self._looked_at_workspace = True
+            paths += list(itertools.islice(workspace_files(root, {".py"}), MAX_FILES_ON_START))
+        for path in dict.fromkeys(p for p in paths if p is not None):
+            text = self._ctx.text(path.as_uri())
+            for found in check_document(path, text or "", root):
+                key = (str(path), found.place.line if found.place else 0, found.message)
+                if key not in self._said:
+                    self._said.add(key)
+                    self._say(found, prompted=False, turn=False)
 
     def send_text(self, text: str) -> None:
         self._emit(Text(NO_CHAT))
@@ -132,22 +164,24 @@ class OfflineBackend:
             log.warning("offline advice %s was refused: %s", name, response["error"])
 
     async def close(self) -> None:
+        if self._document_check is not None:
+            self._document_check.cancel()
         await self._tasks.cancel_all()
         self._closed = True
         self._emit(Status("closed", "Offline advisor stopped."))
 
     # -- analysis ---------------------------------------------------------------------------------
-    def _facts(self, cwd: str | None) -> Facts | None:
+    def _facts(self, cwd: str | None, output: str = "") -> Facts | None:
         root = self._ctx.root
         if root is None:
             return None
-        return Facts(root, Path(cwd) if cwd else root, self._read)
+        return Facts(root, Path(cwd) if cwd else root, self._read, output)
 
     def _read(self, path: Path) -> str | None:
         return self._ctx.text(path.as_uri()) if path.exists() else None
 
     def advise_run(self, run: TerminalRun) -> Finding | None:
-        facts = self._facts(run.cwd)
+        facts = self._facts(run.cwd, run.output)
         hit = self._catalogue.match_output(run.output)
         if facts is None or hit is None:
             return None
@@ -220,7 +254,10 @@ class OfflineBackend:
         return None
 
     # -- output -----------------------------------------------------------------------------------
-    def _say(self, found: Finding, prompted: bool = True) -> None:
+    def _say(self, found: Finding, prompted: bool = True, turn: bool = True) -> None:
+        """Advice on its line (with its fix) and as a turn; advice with no file also goes to the status."""
+        if found.place is None:
+            self._emit(Status("connected", f"Offline advisor: {found.message}", resumed=True))
         root = self._ctx.root
         if found.place is not None and root is not None:
             path = str(found.place.path.relative_to(root)) if found.place.path.is_relative_to(root) else ""
@@ -234,12 +271,13 @@ class OfflineBackend:
                         "propose_fix",
                         {
                             "path": path,
-                            "range": {"start_line": found.fix.line, "end_line": found.fix.line},
+                            "range": {"start_line": found.fix.start_line, "end_line": found.fix.end_line},
                             "new_text": found.fix.new_text,
                             "explanation": found.fix.explanation,
                         },
                     )
-        self._turn(found.message, speak=prompted or not self.quiet)
+        if turn:
+            self._turn(found.message, speak=prompted or not self.quiet)
 
     def _turn(self, text: str, speak: bool = True) -> None:
         """One reply turn: its text, then (when a voice is wanted) the same words spoken, then its end."""
@@ -273,3 +311,8 @@ class OfflineBackend:
             self._events.put_nowait(event)
         except asyncio.QueueFull:
             log.warning("offline advisor event queue full; dropping %s", type(event).__name__)
+
+
+def _warm_lookups() -> None:
+    modules.known_modules()
+    commands.executables()

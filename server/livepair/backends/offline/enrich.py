@@ -1,30 +1,39 @@
-"""Make a catalogue match specific to this workspace: where exactly, what exactly, and a safe fix if one exists."""
+"""The advisor's findings and what judges work from: a catalogue match made specific to this workspace.
+
+Judges (`judges.py`) look at the error's fields, the failing line and the workspace, and may propose a patched
+file. Every proposal goes through `advice/verify.py` in `checked`, once: a fix that does not parse or adds an
+undefined name is dropped, and the hint says why instead.
+"""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from livepair.advice.verify import check_fix
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.catalogue import Match
+from livepair.backends.offline.edits import Fix, as_fix, line_of
 
 
 @dataclass(frozen=True)
-class Fix:
-    line: int  # 1-based; the whole line is replaced
-    new_text: str
+class Proposal:
+    """A whole patched file for the finding's place; `enrich.finding` checks it and makes the Fix."""
+
+    original: str
+    patched: str
     explanation: str
 
 
 @dataclass(frozen=True)
 class Finding:
-    """What the advisor has to say: the advice, where (if it knows), and a fix (if one is safe)."""
+    """What the advisor has to say: the advice, where (if it knows), and a checked fix (if one is safe)."""
 
     message: str
     place: ws.Place | None = None
     fix: Fix | None = None
+    proposal: Proposal | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -32,83 +41,56 @@ class Facts:
     root: Path
     cwd: Path
     read: Callable[[Path], str | None]
+    output: str = ""  # the whole terminal output of the run (empty for a diagnostic)
 
 
-def _line(facts: Facts, place: ws.Place | None) -> str | None:
-    if place is None:
-        return None
-    text = facts.read(place.path)
-    lines = text.splitlines() if text else []
-    return lines[place.line - 1] if 0 < place.line <= len(lines) else None
+@dataclass(frozen=True)
+class Case:
+    """One error to judge: the match, where it happened, and the file as it is."""
+
+    match: Match
+    finding: Finding
+    facts: Facts
+
+    @property
+    def place(self) -> ws.Place | None:
+        return self.finding.place
+
+    @property
+    def text(self) -> str | None:
+        return self.facts.read(self.place.path) if self.place else None
+
+    @property
+    def line(self) -> str | None:
+        text = self.text
+        return line_of(text, self.place.line) if text is not None and self.place else None
+
+    def field(self, name: str) -> str:
+        return self.match.fields.get(name, "")
+
+    def say(self, more: str, proposal: Proposal | None = None, place: ws.Place | None = None) -> Finding:
+        message = f"{self.finding.message} {more}".strip()
+        return Finding(message, place or self.place, None, proposal)
+
+    def propose(self, more: str, patched: str | None, explanation: str) -> Finding:
+        """Say `more`, with the patched file as the fix (if the edit applied)."""
+        text = self.text
+        if patched is None or text is None:
+            return self.say(more)
+        return self.say(more, Proposal(text, patched, explanation))
 
 
-def nearest_file(m: Match, f: Finding, facts: Facts) -> Finding:
-    missing = m.fields.get("path", "")
-    found = ws.nearest_file(missing, facts.cwd, facts.root) if missing else None
-    if found is None:
-        return replace(f, message=f.message + " No file with that name is in the workspace.")
-    suggestion = ws.relative_to(found, facts.cwd)
-    message = f"{f.message} It exists at '{suggestion}'."
-    line = _line(facts, f.place)
-    if f.place is None or line is None:
-        return replace(f, message=message)
-    for quote in ("'", '"'):
-        literal = f"{quote}{missing}{quote}"
-        if literal in line:
-            fixed = line.replace(literal, f"{quote}{suggestion}{quote}", 1)
-            fix = Fix(f.place.line, fixed, f"Open '{suggestion}' (paths are relative to the working directory)")
-            return replace(f, message=message, fix=fix)
-    return replace(f, message=message)
+Judge = Callable[[Case], Finding]
 
 
-def nearest_name(m: Match, f: Finding, facts: Facts) -> Finding:
-    name = m.fields.get("name", "")
-    source = facts.read(f.place.path) if f.place else None
-    close = ws.nearest_names(name, source or "") if name else []
-    if not close:
-        return f
-    message = f"{f.message} Did you mean '{close[0]}'?"
-    line = _line(facts, f.place)
-    if f.place is not None and line is not None and re.search(rf"\b{re.escape(name)}\b", line):
-        fixed = re.sub(rf"\b{re.escape(name)}\b", close[0], line)
-        return replace(f, message=message, fix=Fix(f.place.line, fixed, f"Rename '{name}' to '{close[0]}'."))
-    return replace(f, message=message)
-
-
-def module_install(m: Match, f: Finding, facts: Facts) -> Finding:
-    module = m.fields.get("module", "")
-    venv = ws.installed_in_venv(module, facts.root)
-    if venv is not None:
-        rel = ws.relative_to(venv, facts.cwd)
-        return replace(
-            f, message=f"{f.message} It is installed in {rel}: run with {rel}/bin/python, or select that interpreter."
-        )
-    return replace(f, message=f"{f.message} Install it: python -m pip install {ws.pip_name(module)}")
-
-
-def api_key_placeholder(m: Match, f: Finding, facts: Facts) -> Finding:
-    found = ws.placeholder_key(facts.root, facts.read)
-    if found is None:
-        return replace(f, message=f"{f.message} Check the key you pass, and load it from an environment variable.")
-    place, var, value = found
-    env = var.upper()
-    rel = ws.relative_to(place.path, facts.root)
-    message = (
-        f'{f.message} {rel} line {place.line} sets {var} to the placeholder "{value}": '
-        f'read the real key from the environment instead, os.environ["{env}"], and keep it out of the code.'
-    )
-    return Finding(message, place, None)
-
-
-ENRICHERS: dict[str, Callable[[Match, Finding, Facts], Finding]] = {
-    "nearest_file": nearest_file,
-    "nearest_name": nearest_name,
-    "module_install": module_install,
-    "api_key_placeholder": api_key_placeholder,
-}
-
-
-def finding(m: Match, place: ws.Place | None, facts: Facts) -> Finding:
-    base = Finding(m.text(cwd=str(facts.cwd)), place)
-    enrich = ENRICHERS.get(m.entry.enrich or "")
-    return enrich(m, base, facts) if enrich else base
+def checked(found: Finding) -> Finding:
+    """Turn a proposal into a fix if the checker accepts it; otherwise keep the hint and say why."""
+    p = found.proposal
+    if p is None or found.place is None:
+        return found
+    verdict = check_fix(found.place.path.name, p.original, p.patched)
+    fix = as_fix(p.original, p.patched, p.explanation) if verdict.ok else None
+    if fix is None:
+        why = verdict.reason or "it changes nothing"
+        return replace(found, message=f"{found.message} (No quick fix: {why}.)", proposal=None)
+    return replace(found, fix=fix, proposal=None)

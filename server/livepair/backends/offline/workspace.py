@@ -3,7 +3,7 @@ installed packages, placeholder keys. Each lookup is bounded (files scanned, byt
 
 from __future__ import annotations
 
-import builtins
+import builtins as builtins_module
 import difflib
 import os
 import re
@@ -24,15 +24,6 @@ DEFINED = re.compile(
     r"from\s+[\w.]+\s+import\s+(\w+)|for\s+(\w+)\s+in",
     re.M,
 )
-PIP_NAMES = {
-    "yaml": "pyyaml",
-    "cv2": "opencv-python",
-    "PIL": "pillow",
-    "sklearn": "scikit-learn",
-    "bs4": "beautifulsoup4",
-    "dotenv": "python-dotenv",
-    "google.genai": "google-genai",
-}
 
 
 @dataclass(frozen=True)
@@ -83,10 +74,15 @@ def relative_to(path: Path, base: Path) -> str:
     return os.path.relpath(path, base)
 
 
-def nearest_names(name: str, source: str) -> list[str]:
+def nearest_names(name: str, source: str, builtins: bool = True) -> list[str]:
     defined = {g for m in DEFINED.finditer(source) for g in m.groups() if g and g != name}
-    defined |= {n for n in dir(builtins) if not n.startswith("_")}
-    return difflib.get_close_matches(name, sorted(defined), n=3, cutoff=0.7)
+    if builtins:
+        defined |= {n for n in dir(builtins_module) if not n.startswith("_")}
+    return close_matches(name, defined)
+
+
+def close_matches(name: str, candidates: set[str] | frozenset[str]) -> list[str]:
+    return difflib.get_close_matches(name, sorted(candidates), n=3, cutoff=0.7)
 
 
 def installed_in_venv(module: str, root: Path) -> Path | None:
@@ -96,10 +92,6 @@ def installed_in_venv(module: str, root: Path) -> Path | None:
             if (site / top).exists() or (site / f"{top}.py").exists():
                 return venv
     return None
-
-
-def pip_name(module: str) -> str:
-    return PIP_NAMES.get(module) or PIP_NAMES.get(module.split(".")[0]) or module.split(".")[0]
 
 
 def placeholder_key(root: Path, read: Callable[[Path], str | None]) -> tuple[Place, str, str] | None:

@@ -1,0 +1,65 @@
+"""Which commands exist: a PATH lookup for the command the user meant (`pyhton` -> `python3`)."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import os
+import shutil
+from pathlib import Path
+
+# A name that is often missing, and what this machine may have instead.
+ALTERNATIVES = {
+    "python": ("python3",),
+    "pip": ("pip3", "python3 -m pip"),
+    "py": ("python3",),
+    "pytest": ("python3 -m pytest",),
+    "ipython": ("python3",),
+}
+MAX_DIR_ENTRIES = 5_000
+
+
+def executables(path_env: str | None = None) -> frozenset[str]:
+    """Names of the executables on PATH (bounded per directory); rescanned only when a PATH folder changed."""
+    folders = tuple((path_env if path_env is not None else os.environ.get("PATH", "")).split(os.pathsep))
+    return _scan(folders, tuple(_mtime(f) for f in folders))
+
+
+def _mtime(folder: str) -> float:
+    try:
+        return os.stat(folder or ".").st_mtime
+    except OSError:
+        return 0.0
+
+
+@functools.lru_cache(maxsize=4)
+def _scan(folders: tuple[str, ...], _mtimes: tuple[float, ...]) -> frozenset[str]:
+    found: set[str] = set()
+    for folder in folders:
+        try:
+            with os.scandir(folder or ".") as entries:
+                for n, entry in enumerate(entries):
+                    if n >= MAX_DIR_ENTRIES:
+                        break
+                    if entry.is_file() and os.access(entry.path, os.X_OK):
+                        found.add(entry.name)
+        except OSError:
+            continue
+    return frozenset(found)
+
+
+def meant(command: str, path_env: str | None = None) -> str | None:
+    """The command on PATH the user most likely meant by `command`, which is not there."""
+    name = Path(command).name
+    for alternative in ALTERNATIVES.get(name, ()):
+        if shutil.which(alternative.split()[0], path=path_env):
+            return alternative
+    on_path = executables(path_env)
+    swapped = sorted(c for c in on_path if len(c) == len(name) and sorted(c) == sorted(name) and c != name)
+    if swapped:
+        return swapped[0]  # two letters swapped: gti -> git
+    close = difflib.get_close_matches(name, sorted(on_path), n=3, cutoff=0.75)
+    # Prefer the plain interpreter over a versioned one (python3 over python3.11) when both are as close.
+    return (
+        min(close, key=lambda c: (-round(difflib.SequenceMatcher(None, name, c).ratio(), 2), len(c))) if close else None
+    )

@@ -1,0 +1,139 @@
+"""Judges for errors in the code itself: names, attributes, imports, and a str that met an int.
+
+What the interpreter already said outranks guessing: its "Did you mean" is the fix; a guess of our own is only
+mentioned, never offered as a fix.
+"""
+
+from __future__ import annotations
+
+import re
+
+from livepair.backends.offline import edits, modules
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.enrich import Case, Finding
+
+
+def name_error(case: Case) -> Finding:
+    name, said = case.field("name"), case.field("suggest")
+    text = case.text
+    later = _defined_at(text or "", name)
+    if later is not None and case.place is not None and later > case.place.line:
+        return case.say(f"It is defined on line {later}, after this use: move the use below it (or the definition up).")
+    if said:
+        patched = edits.rename_on_line(text, case.place.line, name, said) if text and case.place else None
+        return case.propose(f"Python suggests '{said}'.", patched, f"Rename '{name}' to '{said}'")
+    if modules.is_stdlib(name) and case.line is not None and re.search(rf"\b{re.escape(name)}\.", case.line):
+        patched = edits.ensure_import(text, f"import {name}", name) if text else None
+        return case.propose(f"'{name}' is a standard module this file never imports.", patched, f"import {name}")
+    guess = ws.nearest_names(name, text or "", builtins=False)
+    if guess:
+        return case.say(f"Is it '{guess[0]}'? (Python suggested nothing, so check before renaming.)")
+    return case.say("Define it, import it, or check the spelling.")
+
+
+def _defined_at(text: str, name: str) -> int | None:
+    pattern = re.compile(
+        rf"^\s*(?:(?:async\s+)?def|class)\s+{re.escape(name)}\b|^{re.escape(name)}\s*(?::[^=]+)?=(?!=)"
+    )
+    return next((n for n, line in enumerate(text.splitlines(), 1) if pattern.match(line)), None)
+
+
+def attribute_error(case: Case) -> Finding:
+    attr, said, module = case.field("attr"), case.field("suggest"), case.field("module")
+    shadow = _shadowing_file(case, module) if module else None
+    if shadow:
+        return case.say(
+            f"Your own file {shadow} is named like the module '{module}', so Python imported it instead: rename it."
+        )
+    if said and case.place is not None and case.text is not None:
+        patched = edits.replace_on_line(case.text, case.place.line, rf"\.{re.escape(attr)}\b", lambda _m: f".{said}")
+        return case.propose(f"Python suggests '{said}'.", patched, f"Use '.{said}'")
+    if case.field("type") == "NoneType":
+        return case.say("The value is None: an earlier call returned nothing (check it, or what it was assigned).")
+    return case.say("Check the spelling, or the type of the object.")
+
+
+def _shadowing_file(case: Case, module: str) -> str | None:
+    top = module.split(".")[0]
+    if not (modules.is_stdlib(top) or modules.distribution(top)):
+        return None
+    for path in ws.workspace_files(case.facts.root, {".py"}):
+        if path.stem == top:
+            return ws.relative_to(path, case.facts.root)
+    return None
+
+
+def import_name(case: Case) -> Finding:
+    name, module, said = case.field("name"), case.field("module"), case.field("suggest")
+    if "partially initialized" in case.facts.output or "circular import" in case.facts.output:
+        shadow = _shadowing_file(case, module)
+        if shadow:
+            return case.say(f"Your file {shadow} shadows the module '{module}': rename it.")
+        return case.say("The two modules import each other (a circular import): move the shared code out.")
+    if not said and modules.is_stdlib(module) and "." not in module:
+        close = ws.close_matches(name, modules.public_names(module))
+        said = close[0] if len(close) == 1 else ""
+    if said and case.text is not None:
+        patched = edits.rename_everywhere(case.text, name, said)
+        return case.propose(f"It has '{said}'.", patched, f"Import '{said}'")
+    return case.finding
+
+
+def module_missing(case: Case) -> Finding:
+    module = case.field("module")
+    top = module.split(".")[0]
+    venv = ws.installed_in_venv(module, case.facts.root)
+    if venv is not None:
+        rel = ws.relative_to(venv, case.facts.cwd)
+        return case.say(f"It is installed in {rel}: run with {rel}/bin/python, or select that interpreter.")
+    local = next((p for p in ws.workspace_files(case.facts.root, {".py"}) if p.stem == top), None)
+    if local is not None:
+        rel = ws.relative_to(local, case.facts.root)
+        return case.say(f"It is your own {rel}: run from its folder, or put that folder on the import path.")
+    dist = modules.distribution(module)
+    if dist is not None:
+        return case.say(f"Install it: python -m pip install {dist}")
+    if top in modules.known_modules() and "." in module:
+        return case.say(f"'{top}' exists, but it has no submodule '{module.removeprefix(top + '.')}': check the name.")
+    typo = modules.typo_of(module)
+    if typo is None and (candidates := modules.typo_candidates(module)):
+        options = " or ".join(f"'{c}'" for c in candidates[:2])
+        return case.say(f"'{top}' looks like a typo of {options}: fix the name; do not install '{top}'.")
+    if typo is not None:
+        patched = edits.rename_everywhere(case.text, top, typo) if case.text is not None else None
+        return case.propose(f"'{top}' looks like a typo of '{typo}'.", patched, f"Import '{typo}'")
+    return case.say(
+        "No installed or well-known package has that name: check the spelling, and if it is a package, "
+        "find its exact distribution name before installing anything."
+    )
+
+
+STR_FROM = re.compile(r"^\s*(?P<name>\w+)\s*=\s*(?P<call>input\((?:[^()]|\([^()]*\))*\)|sys\.argv\[\d+\])\s*$")
+
+
+def str_meets_int(case: Case) -> Finding:
+    """A number that is still text: from input() or argv. The fix converts it where it is read."""
+    text, line = case.text, case.line
+    if text is None or line is None or case.place is None:
+        return case.finding
+    used = set(re.findall(r"\b(\w+)\b", line))
+    for n, source_line in reversed(list(enumerate(text.splitlines()[: case.place.line], 1))):
+        m = STR_FROM.match(source_line)
+        if m and m["name"] in used:
+            wrap = "float" if re.search(r"\.\d", line) else "int"
+            patched = edits.replace_on_line(text, n, re.escape(m["call"]), lambda _m, new=f"{wrap}({m['call']})": new)
+            return case.propose(
+                f"'{m['name']}' is text (it came from {m['call'].split('(')[0]} on line {n}): convert it to a number.",
+                patched,
+                f"Convert '{m['name']}' with {wrap}() where it is read",
+            )
+    concat = re.search(r"""(["'][^"']*["'])\s*\+\s*([A-Za-z_]\w*)\b(?!\s*[.(\[])""", line)
+    if concat and "concatenate str" in case.facts.output:
+        name = concat[2]
+        patched = edits.replace_on_line(
+            text, case.place.line, re.escape(concat[0]), lambda _m: f"{concat[1]} + str({name})"
+        )
+        return case.propose(
+            f"'{name}' is a number: make it text with str(), or use an f-string.", patched, f"str({name})"
+        )
+    return case.say("One side is text: convert it with int() or float(), or the other side with str().")

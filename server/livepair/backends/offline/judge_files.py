@@ -1,0 +1,146 @@
+"""Judges that look at the workspace as it is: files and folders, databases, environment variables, commands."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from dataclasses import replace
+from pathlib import Path
+
+from livepair.backends.offline import commands, edits
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.enrich import Case, Finding, Proposal
+
+SUBPROCESS_FRAME = re.compile(r'File "[^"]*subprocess\.py"')
+LITERAL = re.compile(r"""(?P<q>["'])(?P<path>[^"'\n]+)(?P=q)""")
+
+
+def file_missing(case: Case) -> Finding:
+    missing = case.field("path")
+    if SUBPROCESS_FRAME.search(case.facts.output) and "/" not in missing:
+        return command_missing(case, missing)
+    if Path(missing).is_absolute() and Path(missing).is_relative_to(case.facts.cwd):
+        shown = ws.relative_to(Path(missing), case.facts.cwd)  # python's "can't open file" names it absolutely
+        message = case.finding.message.replace(f"'{missing}'", f"'{shown}'")
+        case = replace(
+            case,
+            match=replace(case.match, fields=case.match.fields | {"path": shown}),
+            finding=replace(case.finding, message=message),
+        )
+        missing = shown
+    script = case.place.path.parent if case.place else case.facts.cwd
+    if not Path(missing).is_absolute() and script != case.facts.cwd and (script / missing).is_file():
+        return _relative_to_script(case, missing, missing, f"It is next to the script, in {script.name}/.")
+    found = ws.nearest_file(missing, case.facts.cwd, case.facts.root)
+    if found is None:
+        folder = (case.facts.cwd / missing).parent
+        if not folder.exists() and re.search(r"""["'][wax]b?\+?["']|write_|mkdir""", case.line or ""):
+            return case.say(f"The folder '{ws.relative_to(folder, case.facts.cwd)}' does not exist: create it first.")
+        return case.say("No file with that name is in the workspace: create it, or check the name.")
+    relative = ws.relative_to(found, script)
+    return _relative_to_script(case, missing, relative, f"It exists at '{ws.relative_to(found, case.facts.cwd)}'.")
+
+
+def _relative_to_script(case: Case, literal: str, relative: str, where: str) -> Finding:
+    more = f"{where} Open it relative to the script, so it works from any folder."
+    if case.place is None or case.text is None:
+        return case.say(where)
+    patched = edits.script_relative(case.text, case.place.line, literal, relative)
+    return case.propose(more if patched else where, patched, f"Open '{relative}' relative to the script's folder")
+
+
+def is_directory(case: Case) -> Finding:
+    folder = case.facts.cwd / case.field("path")
+    inside = sorted(p.name for p in folder.iterdir() if p.is_file())[:5] if folder.is_dir() else []
+    listing = f" It holds: {', '.join(inside)}." if inside else " It holds no files."
+    return case.say(f"'{case.field('path')}' is a folder, not a file: open a file inside it.{listing}")
+
+
+def sqlite_table(case: Case) -> Finding:
+    table = case.field("table")
+    db = _database_file(case)
+    if db is None:
+        return case.say("Create the table first (CREATE TABLE ...), or connect to the database that has it.")
+    rel = ws.relative_to(db, case.facts.cwd)
+    tables = _tables(db)
+    if not tables:
+        elsewhere = [p for p in ws.workspace_files(case.facts.root) if p.name == db.name and p != db and _tables(p)]
+        there = f" The one with tables is {ws.relative_to(elsewhere[0], case.facts.cwd)}." if elsewhere else ""
+        return case.say(
+            f"{rel} has no tables at all: sqlite3.connect() creates an empty file when the path is wrong.{there}"
+        )
+    close = ws.close_matches(table, set(tables))
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return case.say(f"{rel} has the tables {', '.join(sorted(tables))}, but not '{table}'.{hint}")
+
+
+def _database_file(case: Case) -> Path | None:
+    text = case.text or ""
+    for m in re.finditer(r"""sqlite3\.connect\(\s*(?P<q>["'])(?P<path>[^"']+)(?P=q)""", text):
+        if m["path"] != ":memory:":
+            path = case.facts.cwd / m["path"]
+            return path if path.is_file() else None
+    return None
+
+
+def _tables(db: Path) -> list[str]:
+    try:
+        with sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True, timeout=0.2) as conn:
+            return [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    except sqlite3.Error:
+        return []
+
+
+def json_empty(case: Case) -> Finding:
+    if "line 1 column 1 (char 0)" not in case.facts.output:
+        return case.finding
+    for m in LITERAL.finditer(case.text or ""):
+        path = case.facts.cwd / m["path"]
+        if path.suffix in (".json", ".txt", "") and path.is_file() and not path.read_bytes().strip():
+            return case.say(f"{ws.relative_to(path, case.facts.cwd)} is empty.")
+    return case.finding
+
+
+def key_error(case: Case) -> Finding:
+    key = case.field("key").strip("'\"")
+    line = case.line or ""
+    if re.search(rf"""environ\[\s*["']{re.escape(key)}["']\s*\]|getenv""", line):
+        return Finding(
+            f"The environment variable {key} is not set in the shell that ran this: export {key}=... first "
+            f"(or use os.environ.get('{key}') with a default, if it is optional).",
+            case.place,
+        )
+    return case.finding
+
+
+def command_missing(case: Case, command: str | None = None) -> Finding:
+    name = command or case.field("cmd")
+    instead = commands.meant(name)
+    if instead is None:
+        return case.say(f"Nothing on PATH is called '{name}' or close to it: install it, or check the name.")
+    message = f"The shell cannot find '{name}'; '{instead}' is on PATH: did you mean '{instead}'?"
+    text = case.text
+    patched = None
+    if case.place is not None and text is not None and " " not in instead:
+        patched = edits.replace_on_line(text, case.place.line, rf"(?<![\w.-]){re.escape(name)}\b", lambda _m: instead)
+    proposal = Proposal(text, patched, f"Run '{instead}'") if text is not None and patched is not None else None
+    return Finding(message, case.place, None, proposal)
+
+
+def interpreter_missing(case: Case) -> Finding:
+    return command_missing(case, case.field("cmd"))
+
+
+def api_key(case: Case) -> Finding:
+    from livepair.backends.offline.onopen import key_findings
+
+    for path in ws.workspace_files(case.facts.root, {".py"}):
+        text = case.facts.read(path)
+        for found in key_findings(path, text or ""):
+            return Finding(f"{case.finding.message} {found.message}", found.place, None, found.proposal)
+    env = re.search(r"""environ(?:\.get)?\(?\[?\s*["'](?P<var>\w+)["']""", case.text or "")
+    if env:
+        return case.say(
+            f"The key comes from the environment variable {env['var']}: it holds a key the service rejects."
+        )
+    return case.say("Check the key you pass, and load it from an environment variable.")
