@@ -87,3 +87,19 @@ def test_a_remark_and_a_fix_on_one_line_are_one_diagnostic() -> None:
     store.annotate(URI, 1, "x is still missing")  # a newer remark keeps the fix
     (item,) = store.items(URI)
     assert item.message == "x is still missing" and item.fix is not None
+
+
+def test_a_new_remark_and_its_fix_replace_an_older_pair_without_losing_the_remark() -> None:
+    """On open: a remark and a fix; then the run fails: a newer remark and a newer fix. The line shows the newer
+    remark with the newer fix, never the fix's short explanation in place of the remark."""
+    store = make_store(["a", "open('x')"])
+    rng = lsp.Range(lsp.Position(1, 0), lsp.Position(1, 9))
+    store.annotate(URI, 1, "On open: x is read relative to the working directory.")
+    store.propose_fix(URI, rng, "open(HERE / 'x')", "Open x next to the script.")
+    store.annotate(URI, 1, "The run failed: x does not exist there; it is in src/.")
+    (item,) = store.items(URI)
+    assert item.message.startswith("The run failed") and item.fix is not None, "a new remark keeps the fix"
+    store.propose_fix(URI, rng, "open(HERE / 'src' / 'x')", "Open src/x next to the script.")
+    (item,) = store.items(URI)
+    assert item.message.startswith("The run failed")
+    assert item.fix is not None and item.fix.new_text == "open(HERE / 'src' / 'x')"

@@ -42,6 +42,7 @@ class Advice:
     line_text: str = ""
     fix: Fix | None = None
     spoken: bool = False
+    remark: bool = True  # the message is a remark about the line, not just its fix's explanation
 
     def diagnostic(self) -> lsp.Diagnostic:
         end = max(len(self.line_text), 1)
@@ -79,17 +80,18 @@ class AdviceStore:
     def annotate(
         self, uri: str, line: int, message: str, severity: Severity = "info", fix: Fix | None = None
     ) -> Advice:
-        """Advice on a line. One item per line: a newer remark replaces the older one, and a remark and a fix
-        for the same line are one diagnostic (not two entries in the Problems panel)."""
+        """Advice on a line. One item per line: a newer remark replaces the older one (keeping its fix), and a
+        remark and a fix for the same line are one diagnostic (not two entries in the Problems panel)."""
+        remark = fix is None
         per_doc = self._items.setdefault(uri, {})
         old = next((a for a in per_doc.values() if a.line == line), None)
         if old is not None:
             del per_doc[old.id]
-            if fix is not None and old.fix is None:
-                message, severity = old.message, old.severity  # the remark stays; the fix joins it
+            if not remark and old.remark:
+                message, severity, remark = old.message, old.severity, True  # the remark stays; the fix joins it
             fix = fix or old.fix
         text = self._line_text(uri, line) or ""
-        item = Advice(f"a{next(self._ids)}", uri, line, message.strip(), severity, text, fix)
+        item = Advice(f"a{next(self._ids)}", uri, line, message.strip(), severity, text, fix, remark=remark)
         per_doc[item.id] = item
         self._resolve_pending(uri, line, item.message)
         return item
