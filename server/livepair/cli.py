@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from livepair import __version__
@@ -40,7 +41,11 @@ def main(argv: list[str] | None = None) -> int:
         from livepair.app import create_server
 
         create_server().start_io()
-        return 0
+        # The editor is gone: end now. A worker thread still inside PortAudio, espeak-ng or pocketsphinx must not
+        # keep a dead daemon alive (interpreter exit would join it); there is nothing left to save.
+        logging.shutdown()
+        sys.stdout.flush()
+        os._exit(0)
     if args.command == "demo":
         _setup_logging(False)
         from livepair.demo import run_demo

@@ -234,10 +234,23 @@ def serve_stdio(server: JsonRPCServer, stdin: BinaryIO | None = None, stdout: Bi
     stop = server._stop_event = threading.Event()
     protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
     reader = framing.read_frames(stdin or sys.stdin.buffer, protocol.receive, protocol.framing_problem, stop)
+    loop = asyncio.new_event_loop()
     try:
-        reason = asyncio.run(reader)
+        reason = loop.run_until_complete(reader)
         log.info("stopping: %s", reason)
     except BrokenPipeError:
         log.error("stopping: the editor closed its end of stdout")
     finally:
+        _wind_down(loop)
         server.shutdown()
+
+
+def _wind_down(loop: asyncio.AbstractEventLoop, timeout: float = 2.0) -> None:
+    """Cancel what is still running, for a bounded time. Unlike asyncio.run, never join the worker threads: one
+    stuck inside PortAudio or a decoder would keep a daemon whose editor is gone alive forever."""
+    tasks = [t for t in asyncio.all_tasks(loop) if not t.done()]
+    for task in tasks:
+        task.cancel()
+    if tasks:
+        loop.run_until_complete(asyncio.wait(tasks, timeout=timeout))
+    loop.close()
