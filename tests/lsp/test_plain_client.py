@@ -12,6 +12,7 @@ from lsprotocol import types as lsp
 
 from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession
 from tests.lsp.harness import EditorClient, settings_for, start_editor
 
@@ -51,11 +52,16 @@ async def test_plain_client_gets_the_offline_senior_dev_by_itself(plain: PlainEd
     # No livepair.start: the session starts itself, offline, and says so in the log.
     await editor.wait_for(lambda: any("listening (offline)" in m for m in plain.logs()), what="auto-started session")
 
-    editor.send_terminal("python3 f.py", scenario.terminal_output(workspace), 1)
-    diags = await editor.wait_for(lambda: editor.livepair_diagnostics(uri), what="offline hint")
-    assert diags[0].range.start.line == LINE
+    # Opening f.py shows both of its problems before it ever runs (the offline advisor's on-open checks).
+    key_line = scenario.API_KEY_LINE - 1
+    lines = {LINE, key_line}
+    await editor.wait_for(
+        lambda: lines <= {d.range.start.line for d in editor.livepair_diagnostics(uri)} or None, what="on-open hints"
+    )
     hover = await editor.hover(uri, LINE)
-    assert hover is not None and "It exists at 'src/data/config.json'" in hover, "K shows the explanation"
+    assert hover is not None and "src/data/config.json" in hover, "K shows the explanation"
+    hover = await editor.hover(uri, key_line)
+    assert hover is not None and "API_KEY" in hover and "environment" in hover
     assert not plain.messages(lsp.MessageType.Info), "advice with a line is a hint, not a message"
 
     # Advice with no file to sit on (a mistyped command) arrives as a message.
@@ -69,7 +75,7 @@ async def test_plain_client_is_asked_with_show_message_request(workspace: Path, 
     answered = asyncio.Event()
 
     async def model(session: FakeSession) -> None:
-        await session.next_message("clientContent")
+        await session.next_message(predicate=starts_turn)  # the failed run the senior dev looks at by itself
         args = {"command": "touch ran.txt", "reason": "Reproduce the error."}
         ids = await session.send_tool_call([{"name": "run_command", "args": args}])
         results.extend(await session.wait_tool_response(ids, timeout=30))
@@ -83,6 +89,7 @@ async def test_plain_client_is_asked_with_show_message_request(workspace: Path, 
     try:
         plain = PlainEditor(editor, "Deny")
         editor.open("f.py")
+        editor.send_terminal("python3 f.py", scenario.terminal_output(workspace), 1)
         await asyncio.wait_for(answered.wait(), 30)
         (request,) = plain.requests
         assert [a.title for a in request.actions or []] == ["Deny", "Allow"], "Deny first: the default is no"

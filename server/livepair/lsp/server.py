@@ -106,15 +106,15 @@ class LivePairServer(LanguageServer):
 
     def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None:
         self.protocol.notify(protocol.TRANSCRIPT, protocol.transcript_params(role, text, final))
-        if self.plain is not None:
-            self.plain.transcript(role, text, final)
 
     def advice_changed(self, uri: str, added: Advice | None) -> None:
         self.publish_advice(uri)
         if added is not None:
             self.protocol.notify(protocol.ADVICE, protocol.advice_params(added))
-            if self.plain is not None:
-                self.plain.advice_added()
+
+    def unplaced(self, text: str) -> None:
+        if self.plain is not None:  # the extension's panel shows it; a plain client has only messages
+            self.plain.show(text)
 
     async def approve(self, request: CommandApproval) -> bool:
         """Ask the user (livepair/approval); no answer within the timeout, or any failure, means no."""

@@ -54,6 +54,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # While the user keeps typing, the model still hears of it this often (the screen counts on it: media/sampler.py).
 CONTEXT_MAX_WAIT_S = 1.0
+PLACING = frozenset({"annotate", "propose_fix"})  # tools that put advice on a line
 ATTENTION_CHECK_S = 0.25  # while a failure waits for the user to stop typing or speaking
 StatusPublisher = Callable[[], None]
 VoiceFactory = Callable[[StatusPublisher], "VoiceController"]
@@ -66,6 +67,7 @@ class EditorPort(Protocol):
     def status(self, snapshot: StatusSnapshot) -> None: ...
     def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None: ...
     def advice_changed(self, uri: str, added: Advice | None) -> None: ...
+    def unplaced(self, text: str) -> None: ...  # a reply that put nothing on a line (an answer, a mistyped command)
     async def approve(self, request: CommandApproval) -> bool: ...
 
 
@@ -102,6 +104,7 @@ class PairSession:
         self._tool_tasks: dict[str, asyncio.Task[None]] = {}
         self._tool_advice: dict[str, str] = {}  # call id -> advice id, to retract on cancellation
         self._turn_text: list[str] = []
+        self._turn_placed = False  # this turn put advice on a line
         self._explaining: deque[str] = deque()  # diagnostic keys whose explain turns are in flight
         self.voice = voice(self._publish_status) if voice is not None else None
         self.screen = screen(self._publish_status) if screen is not None else None
@@ -259,6 +262,7 @@ class PairSession:
                 if self.voice is None or self.voice.play(pcm, rate):
                     self._set_state("speaking")
             case ToolCall():
+                self._turn_placed |= event.name in PLACING
                 self._start_tool(event)
             case ToolCallCancelled(ids=ids):
                 self._cancel_tools(ids)
@@ -297,8 +301,11 @@ class PairSession:
     def _end_turn(self, interrupted: bool) -> None:
         text = "".join(self._turn_text).strip()
         self._turn_text.clear()
+        placed, self._turn_placed = self._turn_placed, False
         if text:
             self._editor.transcript("model", text, True)
+            if not placed and not interrupted:
+                self._editor.unplaced(text)
         if self._explaining and not interrupted:
             key = self._explaining.popleft()
             if text:

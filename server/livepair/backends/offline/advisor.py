@@ -121,6 +121,7 @@ class OfflineBackend:
         if not self._looked_at_workspace:
             self._looked_at_workspace = True
             paths += list(itertools.islice(workspace_files(root, {".py"}), MAX_FILES_ON_START))
+        said = False
         for path in dict.fromkeys(p for p in paths if p is not None):
             text = self._ctx.text(path.as_uri())
             for found in check_document(path, text or "", root):
@@ -128,6 +129,9 @@ class OfflineBackend:
                 if key not in self._said:
                     self._said.add(key)
                     self._say(found, prompted=False, turn=False)
+                    said = True
+        if said:
+            self._emit(TurnComplete())  # hints without words: a turn of their own, so the next reply is judged alone
 
     def send_text(self, text: str) -> None:
         self._emit(Text(NO_CHAT))

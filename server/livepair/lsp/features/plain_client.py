@@ -15,8 +15,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import time
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
@@ -31,7 +30,6 @@ log = logging.getLogger(__name__)
 VSCODE = "vscode"
 DENY, ALLOW = "Deny", "Allow"
 # A turn's tool calls (its hints) can land just after its text: wait this long before deciding it had no file.
-SETTLE_S = 0.4
 READY_VSCODE = "Ready. Press 'Pair with senior dev' to start."
 READY_OTHER = "Ready. Start a session with the livepair.start command (or the autoStart setting)."
 APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait forever
@@ -55,10 +53,7 @@ class PlainFace:
 
     def __init__(self, ls: LivePairServer) -> None:
         self._ls = ls
-        self._tasks = TaskOwner("plain-client")
         self._last_state: tuple[str, str] | None = None
-        self._turn_began = time.monotonic()
-        self._advice_at = float("-inf")
 
     def status(self, snapshot: StatusSnapshot) -> None:
         state = (snapshot.state, snapshot.message)
@@ -70,20 +65,8 @@ class PlainFace:
         kind = lsp.MessageType.Error if snapshot.state == "error" else lsp.MessageType.Info
         self._ls.window_log_message(lsp.LogMessageParams(type=kind, message=text))
 
-    def advice_added(self) -> None:
-        self._advice_at = time.monotonic()
-
-    def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None:
-        if role != "model" or not final:
-            return
-        began, self._turn_began = self._turn_began, time.monotonic()
-        self._tasks.spawn("fileless-advice", self._show_unless_placed(text, began))
-
-    async def _show_unless_placed(self, text: str, began: float) -> None:
-        """A model turn that left no hint in a file (a mistyped command, an answer) is shown as a message."""
-        await asyncio.sleep(SETTLE_S)
-        if self._advice_at >= began:
-            return
+    def show(self, text: str) -> None:
+        """A reply with no line to sit on (an answer, a mistyped command) is shown as a message."""
         self._ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Info, message=f"LivePair: {text}"))
 
     async def approve(self, request: CommandApproval) -> bool:
