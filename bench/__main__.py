@@ -1,6 +1,15 @@
 """`make bench`: every benchmark, each printing its figures against a baseline measured in the same run."""
 
-from bench import bench_digest, bench_lsp, bench_ocr, bench_offline, bench_redact, bench_screen, bench_voice
+from bench import (
+    bench_digest,
+    bench_lsp,
+    bench_ocr,
+    bench_offline,
+    bench_redact,
+    bench_screen,
+    bench_turns,
+    bench_voice,
+)
 
 print("== redaction ==")
 bench_redact.run()
@@ -8,6 +17,8 @@ print("\n== context digest ==")
 bench_digest.run()
 print("\n== daemon over stdio ==")
 bench_lsp.run()
+print("\n== turn-taking on the Live service ==")
+bench_turns.run()
 print("\n== offline advisor ==")
 bench_offline.run()
 print("\n== voice ==")

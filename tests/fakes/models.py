@@ -17,8 +17,13 @@ def starts_turn(message: ClientMessage) -> bool:
 
 
 async def idle_model(session: FakeSession) -> None:
-    """Default script: answer nothing beyond setupComplete; the session lasts until the client closes."""
-    await session.wait_closed(timeout=24 * 3600)  # really bounded by session_timeout and client close
+    """Default script: the model says nothing; each turn it is given ends at once, empty (the service ends every
+    turn it starts); the session lasts until the client closes."""
+    try:
+        while True:
+            await session.pass_turn(timeout=24 * 3600)  # really bounded by session_timeout and client close
+    except SessionClosed:
+        return
 
 
 async def echo_model(session: FakeSession) -> None:

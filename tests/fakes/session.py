@@ -146,6 +146,7 @@ class FakeSession:
         except ConnectionClosed as exc:
             raise SessionClosed(f"session {self.index} closed; cannot send {list(payload)}") from exc
         self.sent.append(payload)
+        self._notifier.notify()  # waits on what the service sent re-check too
 
     # ----- what the model says: gated by the turn-taking rules -------------------------------------------
 
@@ -224,6 +225,10 @@ class FakeSession:
     async def send_output_transcript(self, text: str, finished: bool | None = None) -> None:
         if (turn := await self._claim()) is not None and not turn.cut:
             await self.send_server_content(outputTranscription=_transcript(text, finished))
+
+    async def pass_turn(self, timeout: float = DEFAULT_TIMEOUT) -> None:
+        """The model chooses to say nothing: the next turn it is given ends at once, empty."""
+        await self._end(await self._claim(timeout))
 
     async def send_turn_complete(self) -> None:
         """The model's reply is complete (generationComplete, the rest of playback, then turnComplete)."""

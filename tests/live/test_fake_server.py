@@ -276,12 +276,13 @@ async def test_model_is_replaceable_between_sessions(server: FakeLiveServer) -> 
     async with client.aio.live.connect(model=MODEL) as live:
         await live.send_client_content(turns=text_turn("hello"))
         assert await spoken(live) == ("first", None)
-    server.model = None  # idle: only setupComplete
+    server.model = None  # idle: ends each turn it is given, empty
     async with client.aio.live.connect(model=MODEL) as live:
         await live.send_client_content(turns=text_turn("anyone?"))
         second = await server.wait_session(n=2)
         assert (await second.next_message()).texts() == ["anyone?"]
-        assert second.sent == [{"setupComplete": {}}]
+        assert second.sent[0] == {"setupComplete": {}}
+        assert not any("modelTurn" in m.get("serverContent", {}) for m in second.sent), "idle: says nothing"
     assert [s.index for s in server.sessions] == [0, 1]
 
 

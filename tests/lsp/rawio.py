@@ -51,7 +51,10 @@ class RawDaemon:
             limit=256 * 1024 * 1024,
         )
         daemon = cls(proc)
-        init = {"processId": None, "rootUri": root.as_uri(), "capabilities": {}, "initializationOptions": settings}
+        # A client that announces nobody is a plain LSP client: keep the offline session from starting by itself
+        # unless a test asks for it, so what the daemon logs is only what the test provokes.
+        options = {"autoStart": "never", **(settings or {})}
+        init = {"processId": None, "rootUri": root.as_uri(), "capabilities": {}, "initializationOptions": options}
         reply = await daemon.request("initialize", init)
         assert "result" in reply, reply
         daemon.notify("initialized", {})
@@ -114,7 +117,12 @@ class RawDaemon:
             raise AssertionError(f"timed out after {timeout}s waiting for {what}; stderr: {self.err()}") from None
 
     def err(self) -> str:
+        """The tail of what the daemon logged (for messages)."""
         return self.stderr.decode(errors="replace")[-3000:]
+
+    def err_lines(self) -> list[str]:
+        """Every line the daemon logged so far."""
+        return self.stderr.decode(errors="replace").splitlines()
 
     async def _read_stdout(self) -> None:
         assert self.proc.stdout is not None

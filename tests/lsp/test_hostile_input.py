@@ -73,12 +73,12 @@ async def test_a_request_with_invalid_json_is_answered_when_its_id_is_readable(d
 
 
 async def test_every_framing_lie_logs_one_line(daemon: RawDaemon) -> None:
-    before = daemon.err().count("\n")
+    before = len(daemon.err_lines())
     daemon.write(FRAMING_LIES["negative length"])
     daemon.write(VALID)
     await daemon.drain()
     await daemon.reply(7)
-    lines = daemon.err().splitlines()[before:]
+    lines = daemon.err_lines()[before:]
     assert len([line for line in lines if "Content-Length" in line]) == 1, lines
 
 
@@ -122,14 +122,14 @@ INVALID_REQUESTS: dict[str, tuple[str, Any, int, str]] = {
 
 async def test_invalid_requests_get_one_short_error_and_one_log_line(daemon: RawDaemon) -> None:
     for name, (method, params, code, words) in INVALID_REQUESTS.items():
-        before = len(daemon.err().splitlines())
+        before = len(daemon.err_lines())
         reply = await daemon.request(method, params)
         error = reply["error"]
         assert error["code"] == code and words in error["message"], (name, error)
         assert "data" not in error and len(error["message"]) <= 300, name
         await daemon.probe()
         assert len(daemon.replies(reply["id"])) == 1, name
-        logged = daemon.err().splitlines()[before:]
+        logged = daemon.err_lines()[before:]
         assert len(logged) == 1, (name, logged)
     assert "Traceback" not in daemon.err()
 

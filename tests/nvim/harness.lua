@@ -41,6 +41,29 @@ function H.diagnostics(source)
   end, vim.diagnostic.get(0))
 end
 
+--- The LivePair hint on a line (0-based) of the current buffer, or nil.
+function H.hint(lnum)
+  for _, d in ipairs(H.diagnostics('LivePair')) do
+    if d.lnum == lnum then
+      return d
+    end
+  end
+  return nil
+end
+
+--- Hints on each of `lines` (0-based), as { [lnum] = message } once every one of them has one; else nil.
+function H.hints_on(lines)
+  local found = {}
+  for _, lnum in ipairs(lines) do
+    local d = H.hint(lnum)
+    if not d then
+      return nil
+    end
+    found[tostring(lnum)] = d.message
+  end
+  return found
+end
+
 --- Record what vim.ui.select was asked (prompt and items) and answer with `choice`.
 function H.answer_selects(choice)
   H.result.selects = {}

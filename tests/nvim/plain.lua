@@ -14,6 +14,8 @@ H.run(function(h)
     return client and client.initialized and client
   end)
   if c.mode == 'approval' then
+    -- The run fails (forwarded by hand: no plugin); the senior dev looks at it and asks to run a command.
+    client:notify('livepair/terminal', { command = 'python3 f.py', cwd = c.root, exitCode = 1, output = c.output })
     h.wait('the approval prompt', 20000, function()
       return #h.result.selects > 0
     end)
@@ -22,19 +24,21 @@ H.run(function(h)
     end)
     return
   end
-  -- Offline: the session is already running; a failed run, forwarded by hand, gets a hint (until the on-open
-  -- checks land, a plain client needs some error to show the senior dev).
-  client:notify('livepair/terminal', { command = 'python3 f.py', cwd = c.root, exitCode = 1, output = c.output })
-  local hint = h.wait('the hint', 20000, function()
-    return h.diagnostics('LivePair')[1]
+  -- Offline: the session starts by itself, and opening f.py shows both of its problems before anything runs.
+  h.result.onopen = h.wait('the on-open hints on the key line and the open() line', 20000, function()
+    return h.hints_on({ c.key_line, c.line })
   end)
-  h.result.hint = { line = hint.lnum, message = hint.message }
-  vim.api.nvim_win_set_cursor(0, { hint.lnum + 1, 10 })
+  vim.api.nvim_win_set_cursor(0, { c.line + 1, 10 })
   vim.lsp.buf.hover()
   h.result.hover = h.wait('the hover window', 10000, h.float_text)
+  h.result.messages_before_typo = vim.deepcopy(h.result.messages)
   client:notify('livepair/terminal', { command = 'pyhton f.py', cwd = c.root, exitCode = 127,
     output = 'bash: pyhton: command not found\n' })
   h.wait('a message about the typo', 10000, function()
-    return #h.result.messages > 0
+    for _, message in ipairs(h.result.messages) do
+      if message:find("'pyhton'", 1, true) then
+        return true
+      end
+    end
   end)
 end)

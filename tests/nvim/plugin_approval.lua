@@ -1,4 +1,5 @@
--- An approval through the plugin: :LivePairStart with a key, the model asks to run a command, vim.ui.select.
+-- An approval through the plugin: :LivePairStart with a key, f.py fails in :LivePairRun, the model asks to run a
+-- command, vim.ui.select.
 local H = dofile(vim.env.LIVEPAIR_NVIM_HARNESS)
 H.run(function(h)
   local c = h.config
@@ -13,6 +14,7 @@ H.run(function(h)
     return client and client.initialized
   end)
   vim.cmd('LivePairStart')
+  vim.cmd('LivePairRun ' .. c.python .. ' f.py') -- the failed run is what the model answers
   h.wait('the approval prompt', 20000, function()
     return #h.result.selects > 0
   end)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,14 +18,17 @@ import pytest
 from livepair import scenario
 from tests.e2e.tools import ROOT
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession
+from tests.lsp.harness import settings_for
 from tests.tooling import tool_missing
 
 HERE = Path(__file__).parent
 PLUGIN = ROOT / "editors" / "nvim"
-LINE = scenario.MISSING_FILE_LINE - 1
-FIXED = 'with open("src/data/config.json") as fh:'
+LINE = scenario.MISSING_FILE_LINE - 1  # 0-based, as Neovim's diagnostics count
+KEY_LINE = scenario.API_KEY_LINE - 1
 NVIM_S = 60.0  # one script's bound; each takes a few seconds
+RUN_S = 30.0
 
 
 def nvim() -> str:
@@ -75,15 +80,33 @@ def base_config(workspace: Path, settings: dict[str, Any], **extra: Any) -> dict
         "python": sys.executable,
         "cmd": [sys.executable, "-m", "livepair", "serve"],
         "settings": settings,
+        "line": LINE,
+        "key_line": KEY_LINE,
         **extra,
     }
+
+
+async def run_program(workspace: Path) -> tuple[int, str]:
+    """`python f.py` in the workspace, as the user ran it; the network refused at once (a proxy that is a closed
+    local port), so the run ends where the program first needs the weather service."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))  # bound, never listening: connections to it are refused
+        proxy = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        env = {k: v for k, v in os.environ.items() if not k.lower().endswith("_proxy")}
+        env |= {"http_proxy": proxy, "https_proxy": proxy}
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable, "f.py", cwd=workspace, env=env, stderr=asyncio.subprocess.PIPE
+        )
+        _, err = await asyncio.wait_for(proc.communicate(), RUN_S)
+    assert proc.returncode is not None
+    return proc.returncode, err.decode(errors="replace")
 
 
 def running_model(workspace: Path, responses: list[dict[str, Any]]) -> Any:
     """A model that asks to run a command, then lets the editor know (a file) that the user's answer arrived."""
 
     async def model(session: FakeSession) -> None:
-        await session.next_message("clientContent")
+        await session.next_message(predicate=starts_turn, timeout=30)  # the failed run the senior dev looks at
         args = {"command": "touch ran.txt", "reason": "Reproduce the error."}
         ids = await session.send_tool_call([{"name": "run_command", "args": args}])
         responses.extend(await session.wait_tool_response(ids, timeout=30))
@@ -100,24 +123,49 @@ def gemini_env(fake: FakeLiveServer) -> dict[str, str]:
 
 
 def gemini_settings(fake: FakeLiveServer, auto_start: str) -> dict[str, Any]:
-    return {"baseUrl": fake.url, "model": "gemini-test-model", "responseModality": "text", "autoStart": auto_start}
+    return settings_for(fake, autoStart=auto_start)  # the tests' current Live model: others are refused
 
 
 async def test_plugin_fpy_offline(workspace: Path, tmp_path: Path) -> None:
     settings = {"digestDebounceMs": 20, "hoverWaitMs": 5000}
-    config = base_config(workspace, settings, key_line=scenario.API_KEY_LINE - 1)
-    seen = await run_nvim("plugin_fpy.lua", tmp_path, config, {})
+    seen = await run_nvim("plugin_fpy.lua", tmp_path, base_config(workspace, settings), {})
 
     assert seen["statusline"] == "LivePair: listening (offline)"
-    assert seen["hint"]["line"] == LINE and "It exists at 'src/data/config.json'" in seen["hint"]["message"]
+    # Opened, before anything ran: a hint on each seed error.
+    onopen = {int(line): message for line, message in seen["onopen"].items()}
+    assert 'os.environ["API_KEY"]' in onopen[KEY_LINE], "the placeholder key: read it from the environment"
+    assert "src/data/config.json" in onopen[LINE], "the relative open(): where the file really is"
+    # The failed run: its hint on the open() line, and K shows it.
+    hint = seen.get("hint")
+    assert hint is not None, "the run's hint left the open() line"
+    assert hint["line"] == LINE and "It exists at 'src/data/config.json'" in hint["message"], (
+        f"the run's explanation should stay on the line once its fix joins it: {hint}"
+    )
     assert "**LivePair**" in seen["hover"] and "It exists at 'src/data/config.json'" in seen["hover"]
-    assert seen["fixed_line"] == FIXED
-    assert 'os.environ["API_KEY"]' in seen["explained"], "another tool's diagnostic, explained at the cursor"
+    # Another tool's diagnostic, explained at the cursor; K there shows the explanation.
+    explained = seen.get("explained")
+    assert explained is not None and 'os.environ["API_KEY"]' in explained, "another tool's diagnostic, explained"
+    assert explained in seen["key_hover"], "K on the key line shows the explanation"
+    # The quick fix: one offered on the open() line (no menu), the file opened relative to the script.
+    assert seen["selects"] == []
+    fixed = seen["fixed"]
+    (opened,) = [line for line in fixed if line.startswith("with open(")]
+    assert opened == 'with open(Path(__file__).parent / "src/data/config.json") as fh:'
+    assert "from pathlib import Path" in fixed, "the fix brings the import it needs"
+    assert (workspace / "f.py").read_text().splitlines() == fixed, ":write saved what the buffer shows"
+    # ... and leaves a program that works: it reads its config and gets as far as asking the weather service.
+    code, stderr = await run_program(workspace)
+    assert "FileNotFoundError" not in stderr and "KeyError" not in stderr, stderr
+    if code != 0:
+        frames = re.findall(r'File "[^"]*f\.py", line (\d+)', stderr)
+        assert frames and "urlopen(" in fixed[int(frames[-1]) - 1], stderr
+
     transcript = seen["transcript"].splitlines()
-    assert transcript.count(f"[f.py:{LINE + 1}] {seen['hint']['message']}") == 1, "the hint, once"
-    assert f"LivePair: {seen['hint']['message']}" not in transcript, "the reply repeats the hint: not twice"
+    assert transcript.count(f"[f.py:{LINE + 1}] {hint['message']}") == 1, "the hint, once"
+    assert f"LivePair: {hint['message']}" not in transcript, "the reply repeats the hint: not twice"
     assert any(line.startswith("$ ") and "f.py  (exit 1)" in line for line in transcript), ":LivePairRun's run"
-    assert "LivePair: The shell cannot find 'pyhton'" in transcript[-1], "the :terminal job's exit was forwarded"
+    (typo,) = [line for line in transcript if line.startswith("LivePair: ") and "'pyhton'" in line]
+    assert "'python'" in typo, "the :terminal job's exit was forwarded; the advice names the command meant"
 
 
 async def test_plugin_approval_through_ui_select(workspace: Path, tmp_path: Path, fake: FakeLiveServer) -> None:
@@ -135,12 +183,16 @@ async def test_plugin_approval_through_ui_select(workspace: Path, tmp_path: Path
 
 async def test_plain_client_offline(workspace: Path, tmp_path: Path) -> None:
     settings = {"digestDebounceMs": 20, "hoverWaitMs": 5000}  # no autoStart: the default starts offline
-    config = base_config(workspace, settings, mode="offline", choice="Deny", output=scenario.terminal_output(workspace))
+    config = base_config(workspace, settings, mode="offline", choice="Deny")
     seen = await run_nvim("plain.lua", tmp_path, config, {})
 
-    assert seen["hint"]["line"] == LINE
-    assert "It exists at 'src/data/config.json'" in seen["hover"], "K shows the hint's explanation"
-    assert any("The shell cannot find 'pyhton'" in m for m in seen["messages"]), "advice with no file: a message"
+    onopen = {int(line): message for line, message in seen["onopen"].items()}
+    assert 'os.environ["API_KEY"]' in onopen[KEY_LINE], "opening f.py: the placeholder key's hint"
+    assert "src/data/config.json" in onopen[LINE], "opening f.py: the relative open()'s hint"
+    assert onopen[LINE] in seen["hover"], "K shows the hint's explanation"
+    assert not seen["messages_before_typo"], "advice with a line is a hint, not a message"
+    (typo,) = [m for m in seen["messages"] if "'pyhton'" in m]
+    assert typo.startswith("LivePair: ") and "'python'" in typo, "advice with no file: a message"
 
 
 async def test_plain_client_approval_as_show_message_request(
@@ -149,7 +201,10 @@ async def test_plain_client_approval_as_show_message_request(
     responses: list[dict[str, Any]] = []
     fake.model = running_model(workspace, responses)
     done = str(workspace.parent / "done")
-    config = base_config(workspace, gemini_settings(fake, "always"), mode="approval", choice="Deny", done=done)
+    output = scenario.terminal_output(workspace)
+    config = base_config(
+        workspace, gemini_settings(fake, "always"), mode="approval", choice="Deny", done=done, output=output
+    )
     seen = await run_nvim("plain.lua", tmp_path, config, gemini_env(fake))
 
     (select,) = seen["selects"]

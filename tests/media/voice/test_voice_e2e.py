@@ -9,7 +9,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession
 from tests.media.voice.conftest import StartDaemon, wait_device
 from tests.media.voice.pulse import PulseAudio, correlation, matches
@@ -244,3 +248,33 @@ async def test_barge_in_stops_the_reply_and_lets_the_user_through(
         assert matches(user_clip, fake.audio_received(), share=0.8)
     finally:
         pulse.echo(False)
+
+
+@pytest.mark.parametrize(("dial", "heard"), [("quiet", False), ("chatty", True)])
+async def test_a_failed_run_gets_a_hint_unasked_and_is_heard_only_as_the_dial_allows(
+    daemon: StartDaemon, fake: FakeLiveServer, pulse: PulseAudio, reply_clip: bytes, dial: str, heard: bool
+) -> None:
+    """No question asked: the run fails, the senior dev puts a hint on the open() line; quiet keeps it silent."""
+
+    async def model(session: FakeSession) -> None:
+        request = await session.next_message(predicate=starts_turn, timeout=60)
+        assert "FileNotFoundError" in "".join(request.texts())
+        hint = {"path": "f.py", "line": scenario.MISSING_FILE_LINE, "message": "Relative to where you ran it."}
+        await session.send_tool_call([{"name": "annotate", "args": hint}])
+        await reply(session, reply_clip)
+        await session.wait_closed(timeout=60)
+
+    fake.model = model
+    editor = await daemon(proactivity=dial)
+    await wait_device(editor, "speaker", "on")
+    uri = editor.open("f.py")
+    async with pulse.recording() as rec:
+        editor.send_terminal("python f.py", scenario.terminal_output(editor.root), 1)
+        diags = await editor.wait_for(lambda: editor.livepair_diagnostics(uri), timeout=30, what="the hint")
+        await editor.wait_for(
+            lambda: any(t["role"] == "model" and t["final"] for t in editor.transcripts), timeout=30, what="reply"
+        )
+        end = rec.position
+        await rec.wait(lambda: rec.position > end + rec.rate)  # a second after the reply: played out, if played
+    assert [d.range.start.line for d in diags] == [scenario.MISSING_FILE_LINE - 1]
+    assert (rec.loud_at().size > 0) is heard
