@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
@@ -55,6 +57,7 @@ async def test_a_call_cancelled_by_the_users_new_question_never_runs(
     assert not (workspace / "ran.txt").exists()
 
 
+@pytest.mark.slow
 async def test_go_away_reconnects_with_the_resumption_handle(editor: EditorClient, fake: FakeLiveServer) -> None:
     async def first(session: FakeSession) -> None:
         await session.send_resumption_update("resume-42")
@@ -81,6 +84,7 @@ async def test_go_away_reconnects_with_the_resumption_handle(editor: EditorClien
     )
 
 
+@pytest.mark.slow
 async def test_co_occurring_server_content_fields_are_all_handled(editor: EditorClient, fake: FakeLiveServer) -> None:
     async def model(session: FakeSession) -> None:
         await session.next_message(predicate=starts_turn)
@@ -110,6 +114,7 @@ async def test_co_occurring_server_content_fields_are_all_handled(editor: Editor
     )
 
 
+@pytest.mark.slow
 async def test_explain_command_uses_the_diagnostic_under_the_cursor(editor: EditorClient, fake: FakeLiveServer) -> None:
     async def model(session: FakeSession) -> None:
         msg = await session.next_message("clientContent", lambda m: "Explain this problem" in "".join(m.texts()))
