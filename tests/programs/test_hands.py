@@ -180,6 +180,21 @@ async def test_the_sandbox_keeps_the_workspace_and_the_rest_read_only(
     assert not (workspace / "new.txt").exists() and not outside.exists()
 
 
+async def test_the_sandbox_has_no_privileges(sandboxed: None, workspace: Path, private_state: Path) -> None:
+    """Even when the daemon runs as root (CI): nobody, no capabilities, so no remounting the filesystem writable."""
+    code = (
+        "import os, subprocess\n"
+        "print('uid', os.getuid())\n"
+        "print([l for l in open('/proc/self/status') if l.startswith('CapEff')][0].split()[1])\n"
+        "r = subprocess.run(['mount', '-o', 'remount,rw,bind', '/'], capture_output=True)\n"
+        "print('mount rc', r.returncode)\n"
+    )
+    tools, _ = make_tools(workspace, Panel(True), private_state)
+    result = await tools.call("run_python", {"code": code, "reason": "privileges"})
+    assert "uid 65534" in result["output"] and "0000000000000000" in result["output"], result
+    assert "mount rc 0" not in result["output"]
+
+
 async def test_the_sandbox_caps_memory(sandboxed: None, workspace: Path, private_state: Path) -> None:
     limits = Limits(memory_bytes=256 * 2**20)
     tools, _ = make_tools(workspace, Panel(True), private_state, limits)

@@ -45,6 +45,8 @@ def test_the_environment_of_a_run_loses_keys_and_tokens_only() -> None:
         "HOME": "/root",
         "KEYBOARD_LAYOUT": "us",
         "VIRTUAL_ENV": "/w/.venv",
+        "ELECTRON_RUN_AS_NODE": "1",
+        "VSCODE_IPC_HOOK_CLI": "/run/vscode.sock",
     }
     assert scrubbed(env) == {
         "PATH": "/usr/bin",

@@ -37,6 +37,9 @@ _PATTERN = re.compile(
     re.IGNORECASE,
 )
 _KEEP = frozenset({"PWD", "OLDPWD"})  # PWD is a directory, not a password
+# The editor's internals the daemon inherits (VS Code's IPC handles, "run Electron as Node"): a command the user
+# could have typed in a terminal never sees them, and `code` or `node` misbehave with them.
+_EDITOR_INTERNALS = ("VSCODE_IPC_HOOK", "VSCODE_PID", "VSCODE_CWD", "VSCODE_NLS", "VSCODE_HANDLES", "ELECTRON_")
 
 
 def is_secret_name(name: str) -> bool:
@@ -47,8 +50,8 @@ def is_secret_name(name: str) -> bool:
 
 
 def scrubbed(env: Mapping[str, str]) -> dict[str, str]:
-    """A copy of env without the variables whose names mark them as secrets."""
-    return {k: v for k, v in env.items() if not is_secret_name(k)}
+    """A copy of env without the variables whose names mark them as secrets, and without the editor's internals."""
+    return {k: v for k, v in env.items() if not is_secret_name(k) and not k.upper().startswith(_EDITOR_INTERNALS)}
 
 
 def removed(env: Mapping[str, str]) -> list[str]:

@@ -7,6 +7,8 @@ What is enforced, and by what:
   /dev/shm), and it is deleted afterwards;
   the user's home is hidden behind an empty tmpfs unless the workspace or the interpreter lives in it;
 - no view of other processes: new PID and IPC namespaces; `--die-with-parent` ends it with the daemon;
+- no privileges: a new user namespace in which it runs as `nobody` with every capability dropped, even when the
+  daemon runs as root (bwrap started by root keeps them otherwise);
 - memory: `prlimit --as` (address space) and `--fsize` (largest file written), `--nproc` is left to the PID
   namespace; time: a wall-clock timeout from the daemon, which kills the whole process group;
 - the environment: cleared (`--clearenv`), then only PATH, HOME, TMPDIR, LANG and PYTHON* basics.
@@ -83,7 +85,11 @@ class Sandbox:
     def _bwrap(self, own_dir: Path) -> list[str]:
         argv = [
             "bwrap",
-            "--unshare-all",  # network, PID, IPC, UTS, cgroup (and user where needed)
+            "--unshare-all",  # network, PID, IPC, UTS, cgroup
+            "--unshare-user",  # always a user namespace, also for root: its capabilities end at the sandbox
+            "--uid", "65534",
+            "--gid", "65534",
+            "--cap-drop", "ALL",  # bwrap run by root would otherwise keep them (and could remount / read-write)
             "--die-with-parent",
             "--new-session",  # no TIOCSTI into the daemon's terminal
             "--ro-bind", "/", "/",
