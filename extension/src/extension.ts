@@ -64,6 +64,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     decorations,
     vscode.window.registerWebviewViewProvider(Views.conversation, panel),
     ...registerCommands(daemon, session, keys, panel),
+    // A run refused because it could not be contained (no sandbox here) is told to the user, not only to the model.
+    daemon.onToolRun((run) => {
+      if (run.outcome === "refused") {
+        void vscode.window.showWarningMessage(`LivePair: the senior dev's ${run.tool} was not run. ${run.output}`);
+      }
+    }),
     daemon.onPhase((phase) => {
       if (phase === "ready") {
         forwarders.resync();

@@ -86,7 +86,7 @@ async def user_asks(editor: Editor, question: str) -> None:
     await box.press("Enter")
 
 
-async def approval_dialog(editor: Editor, command: str) -> Locator:
+async def approval_dialog(editor: Editor, command: str, reason: str = REASON) -> Locator:
     """The modal asking for `command`, once it shows the exact command line and the workspace it runs in."""
     dialog = editor.page.locator(".monaco-dialog-box").filter(has_text=command)
     await dialog.wait_for(timeout=60_000)
@@ -95,7 +95,7 @@ async def approval_dialog(editor: Editor, command: str) -> Locator:
     detail = dialog.locator(".dialog-message-detail")
     await expect(detail).to_contain_text(f"$ {command}")
     await expect(detail).to_contain_text(str(editor.workspace.resolve()))
-    await expect(detail).to_contain_text(f"The senior dev says: \u201c{REASON}\u201d")
+    await expect(detail).to_contain_text(f"The senior dev says: \u201c{reason}\u201d")
     assert (await detail.inner_text()).count(command) == 1
     for choice in ("Allow", "Deny", "Always Allow in This Workspace"):
         await expect(dialog.get_by_role("button", name=choice, exact=True)).to_be_visible()
