@@ -22,6 +22,7 @@ pytestmark = pytest.mark.timeout(300)
 
 ARTIFACTS = ROOT / "test-artifacts" / "e2e-terminal-run"
 COMMAND = 'echo "key:${GEMINI_API_KEY:-none}" && sleep 60 && touch late.txt'
+QUICK = "echo quick"
 
 
 class CancellingModel:
@@ -30,6 +31,7 @@ class CancellingModel:
     def __init__(self) -> None:
         self.cancel = asyncio.Event()
         self.cancelled = asyncio.Event()
+        self.quick = asyncio.Event()
 
     async def __call__(self, session: FakeSession) -> None:
         await session.next_message(predicate=starts_turn, timeout=120)
@@ -38,6 +40,12 @@ class CancellingModel:
         await self.cancel.wait()
         await session.send_tool_call_cancellation(ids)
         self.cancelled.set()
+        await self.quick.wait()
+        await session.next_message(predicate=starts_turn, timeout=120)
+        ids = await session.send_tool_call([{"name": "run_command", "args": {"command": QUICK, "reason": "Quick."}}])
+        await session.send_turn_complete()
+        await session.wait_tool_response(ids, timeout=120)
+        await session.send_text("Done.")  # the result came WHEN_IDLE: the model answers it
         await session.wait_closed(timeout=240)
 
 
@@ -76,6 +84,17 @@ async def test_a_cancelled_run_is_killed_in_the_visible_terminal(
             await bench.screenshot("cancelled")
             assert fake.tool_responses() == [], "a cancelled call is never answered"
             assert not (workspace / "late.txt").exists()
+
+            # A finished run shows in the panel too (livepair/toolRun): what ran, where, how it ended.
+            model.quick.set()
+            await user_asks(editor, "Now the quick one.")
+            dialog = await approval_dialog(editor, QUICK, reason="Quick.")
+            await dialog.get_by_role("button", name="Allow", exact=True).click()
+            await bench.run_command("LivePair: Focus on Conversation View")
+            tool_turn = bench.webview().locator("#turns .turn.tool").last
+            await expect(tool_turn).to_contain_text("Command (terminal): exit code 0")
+            await expect(tool_turn).to_contain_text(f"$ {QUICK}")
+            await bench.screenshot("panel")
         except BaseException:
             await bench.screenshot("failure")
             raise

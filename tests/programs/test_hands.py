@@ -342,7 +342,8 @@ async def test_run_command_times_out_and_is_stopped(workspace: Path, private_sta
 
 
 async def test_a_cancelled_run_command_kills_the_whole_group(workspace: Path, private_state: Path) -> None:
-    tools, _ = make_tools(workspace, Panel(True), private_state)
+    panel = Panel(True)
+    tools, _ = make_tools(workspace, panel, private_state)
     pid_file = workspace / "pid"
     command = f"sh -c 'echo $$ > {pid_file}; sleep 60; touch late.txt'"
     task = asyncio.ensure_future(tools.call("run_command", {"command": command, "reason": "c"}))
@@ -353,6 +354,7 @@ async def test_a_cancelled_run_command_kills_the_whole_group(workspace: Path, pr
         await task
     await wait_exited(pid)
     assert not (workspace / "late.txt").exists()
+    assert [(r.outcome, r.where) for r in panel.reports] == [("cancelled", "daemon")]
 
 
 async def test_always_allow_is_remembered_per_workspace_and_revocable(

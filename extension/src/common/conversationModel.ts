@@ -112,7 +112,9 @@ export function describeToolRun(r: ToolRunParams): string {
         ? "not run"
         : r.outcome === "timedOut"
           ? "stopped at the time limit"
-          : `exit code ${r.exitCode ?? "none"}`;
+          : r.outcome === "cancelled"
+            ? "stopped: the senior dev cancelled it"
+            : `exit code ${r.exitCode ?? "none"}`;
   const lines = r.output.replace(/\n$/, "").split("\n");
   const tail = lines.length > TOOL_OUTPUT_LINES ? ["…", ...lines.slice(-TOOL_OUTPUT_LINES)] : lines;
   const body = r.output.trim() ? `\n${tail.join("\n")}` : "";

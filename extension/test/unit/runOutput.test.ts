@@ -45,5 +45,7 @@ describe("visible terminal runs", () => {
     expect(text).toBe("Command (terminal): exit code 1\n$ pytest -q\nF\n1 failed");
     const denied = describeToolRun({ tool: "run_python", what: "print(1)\n", exitCode: null, output: "", outcome: "denied", where: "none" });
     expect(denied).toBe("Python (sandbox): not run: you said no\nprint(1)");
+    const cancelled = describeToolRun({ tool: "run_command", what: "sleep 9", exitCode: null, output: "", outcome: "cancelled", where: "terminal" });
+    expect(cancelled).toBe("Command (terminal): stopped: the senior dev cancelled it\n$ sleep 9");
   });
 });

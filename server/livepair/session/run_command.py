@@ -10,11 +10,12 @@ tail-capped, and the run is recorded as a terminal run so later context (and the
 
 from __future__ import annotations
 
+import asyncio
 import os
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
@@ -98,12 +99,16 @@ async def run_command(
         return {"error": "the user declined to run this command"}
 
     request = TerminalRequest(uuid.uuid4().hex, command, str(cwd), scrubbed(os.environ), timeout_s, MAX_OUTPUT)
-    result = await port.run_in_terminal(request)
-    where = "terminal"
-    if result is None:  # a plain LSP client, or no editor: run it here with the same bounds
-        where = "daemon"
-        argv = ["/bin/sh", "-c", command]
-        result = await run_bounded(argv, cwd=cwd, env=request.env, timeout_s=timeout_s, max_output=MAX_OUTPUT)
+    where: Literal["terminal", "daemon"] = "terminal"
+    try:
+        result = await port.run_in_terminal(request)
+        if result is None:  # a plain LSP client, or no editor: run it here with the same bounds
+            where = "daemon"
+            argv = ["/bin/sh", "-c", command]
+            result = await run_bounded(argv, cwd=cwd, env=request.env, timeout_s=timeout_s, max_output=MAX_OUTPUT)
+    except asyncio.CancelledError:  # the model cancelled the call: the process is killed; the panel says so
+        port.tool_run(ToolRunReport("run_command", command, None, "", "cancelled", where))
+        raise
     output = redactor.redact(tail(result.output))
     outcome = "timedOut" if result.timed_out else "finished"
     port.tool_run(ToolRunReport("run_command", command, result.exit_code, output, outcome, where))

@@ -6,6 +6,7 @@ The approval shows the whole snippet and the sandbox's bounds. Where the sandbox
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from livepair.context.redact import Redactor
@@ -67,7 +68,11 @@ async def run_python(
         port.tool_run(ToolRunReport("run_python", code, None, "", "denied"))
         return {"error": "the user declined to run this code"}
     audit.decide("allowed")
-    result = await sandbox.run(code)
+    try:
+        result = await sandbox.run(code)
+    except asyncio.CancelledError:  # the model cancelled the call: the sandbox is killed; the panel says so
+        port.tool_run(ToolRunReport("run_python", code, None, "", "cancelled", "sandbox"))
+        raise
     output = redactor.redact(tail(result.output))
     outcome = "timedOut" if result.timed_out else "finished"
     port.tool_run(ToolRunReport("run_python", code, result.exit_code, output, outcome, "sandbox"))
