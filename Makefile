@@ -13,6 +13,7 @@ setup: ## Install everything needed (idempotent; fast when already done)
 	@bash scripts/setup.sh
 	@bash scripts/setup-screen.sh
 	@bash scripts/setup-audio.sh
+	@bash scripts/setup-sandbox.sh
 
 run: setup e2e-setup ## Run the product: VS Code (code-server) with LivePair on examples/ at 127.0.0.1:8765 (LIVEPAIR_PORT)
 	$(PY) scripts/run.py

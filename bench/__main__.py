@@ -2,6 +2,7 @@
 
 from bench import (
     bench_digest,
+    bench_hands,
     bench_lsp,
     bench_ocr,
     bench_offline,
@@ -19,6 +20,8 @@ print("\n== daemon over stdio ==")
 bench_lsp.run()
 print("\n== turn-taking on the Live service ==")
 bench_turns.run()
+print("\n== the senior dev's hands: tool dispatch, sandbox ==")
+bench_hands.run()
 print("\n== offline advisor ==")
 bench_offline.run()
 print("\n== voice ==")

@@ -26,14 +26,18 @@ async def start(editor: EditorClient) -> str:
 async def test_a_call_cancelled_by_the_users_new_question_never_runs(
     editor: EditorClient, fake: FakeLiveServer, workspace: Path
 ) -> None:
-    """The service cancels the pending calls of a turn the client interrupts (toolCallCancellation); a call still
-    waiting for the user's yes is then never run and never answered, even if the yes comes late."""
+    """A call the service cancels (toolCallCancellation; run_command is non-blocking, so the service does not cancel
+    it by itself when the turn is cut: the model abandons it) while it still waits for the user's yes is never run
+    and never answered, even if the yes comes late."""
     done = asyncio.Event()
 
     async def model(session: FakeSession) -> None:
         await session.next_message(predicate=starts_turn)
-        await session.send_tool_call([{"name": "run_command", "args": {"command": "touch ran.txt", "reason": "Try."}}])
+        (run,) = await session.send_tool_call(
+            [{"name": "run_command", "args": {"command": "touch ran.txt", "reason": "Try."}}]
+        )
         await session.next_message(predicate=lambda m: "never mind" in "".join(m.texts()))
+        await session.send_tool_call_cancellation([run])
         (kept,) = await session.send_tool_call(
             [{"name": "annotate", "args": {"path": "f.py", "line": 4, "message": "kept"}}]
         )

@@ -18,6 +18,8 @@ export const Commands = {
   clearApiKey: "livepair.clearApiKey",
   showLog: "livepair.showLog",
   showSentLog: "livepair.showSentLog",
+  showAuditLog: "livepair.showAuditLog",
+  manageAllowedCommands: "livepair.manageAllowedCommands",
   restart: "livepair.restart",
   installDaemon: "livepair.installDaemon",
   clearConversation: "livepair.clearConversation",

@@ -33,7 +33,7 @@ from livepair.backends.backend import (
     TurnStarted,
     Usage,
 )
-from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config
+from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
 from livepair.backends.live_models import live_model, not_available
 from livepair.backends.outbox import Context, Outbox, Request
 from livepair.config import Settings
@@ -243,6 +243,8 @@ class GeminiBackend:
 
         if isinstance(out, _ToolResponse):
             response = types.FunctionResponse(id=out.call_id, name=out.name, response=out.response)
+            if out.name in non_blocking(self._model, self._tool_decls):  # the result waits for a quiet moment
+                response.scheduling = types.FunctionResponseScheduling.WHEN_IDLE
             await session.send_tool_response(function_responses=[response])
             return
         turn = types.Content(role="user", parts=[types.Part(text=out.text)])
