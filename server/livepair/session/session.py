@@ -38,6 +38,7 @@ from livepair.backends.backend import (
 )
 from livepair.config import Settings
 from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnostic
+from livepair.context.gate import WorkspaceGate
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
@@ -89,11 +90,17 @@ class PairSession:
         self._redactor = redactor
         self._settings = settings
         self._editor = editor
+        self.gate = WorkspaceGate(context, settings.screen_exclude, settings.screen_gitignore)
         self.tools = Tools(
-            context, advice, redactor, on_advice=lambda a: editor.advice_changed(a.uri, a), approve=editor.approve
+            context,
+            advice,
+            redactor,
+            on_advice=lambda a: editor.advice_changed(a.uri, a),
+            approve=editor.approve,
+            gate=self.gate,
         )
         limits = DigestLimits(settings.excerpt_lines, settings.terminal_tail_lines, settings.max_diagnostics)
-        self.digest = DigestBuilder(context, redactor, limits)
+        self.digest = DigestBuilder(context, redactor, limits, gate=self.gate)
         self.state: SessionState = "idle"
         self.message = ""
         self.meter = Meter(settings)
