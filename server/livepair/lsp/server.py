@@ -25,6 +25,7 @@ from livepair.lsp.rpc import GuardedProtocol, serve_stdio
 from livepair.model import CommandApproval, StatusSnapshot
 from livepair.session.factory import SessionParts
 from livepair.session.session import PairSession
+from livepair.session.workspace_tools import EditOutcome
 
 if TYPE_CHECKING:
     from livepair.lsp.features.plain_client import PlainFace
@@ -129,6 +130,32 @@ class LivePairServer(LanguageServer):
         reply = protocol.plain(reply)
         return isinstance(reply, dict) and reply.get("approved") is True
 
+    async def apply_edit(self, edit: lsp.WorkspaceEdit) -> EditOutcome:
+        """A preview the user applies or discards (a change annotation that needs confirmation). A client that
+        would apply such an edit without asking (no change-annotation support) is not sent it."""
+        if not previews_edits(self.client_capabilities):
+            return "unsupported"
+        try:
+            result = await self.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit, label="LivePair"))
+        except Exception as exc:  # a dead pipe or a client error: nothing was applied
+            log.info("edit not applied (%s)", type(exc).__name__)
+            return "declined"
+        return "applied" if result is not None and result.applied else "declined"
+
+    async def show_document(self, uri: str, line: int) -> bool:
+        caps = self.client_capabilities.window
+        if caps is None or caps.show_document is None or not caps.show_document.support:
+            return False
+        at = lsp.Range(lsp.Position(line, 0), lsp.Position(line, 0))
+        try:
+            result = await self.window_show_document_async(
+                lsp.ShowDocumentParams(uri=uri, take_focus=True, selection=at)
+            )
+        except Exception as exc:
+            log.info("could not show %s (%s)", uri, type(exc).__name__)
+            return False
+        return result is not None and result.success
+
     def publish_advice(self, uri: str) -> None:
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=self.advice.diagnostics(uri))
@@ -149,3 +176,16 @@ class LivePairServer(LanguageServer):
 
     def idle_status(self, message: str = "") -> None:
         self.status(StatusSnapshot("idle", message=message))
+
+
+def previews_edits(caps: lsp.ClientCapabilities) -> bool:
+    """The client asks before applying an edit whose change annotation needs confirmation."""
+    ws = caps.workspace
+    edits = ws.workspace_edit if ws is not None else None
+    return bool(
+        ws is not None
+        and ws.apply_edit
+        and edits is not None
+        and edits.document_changes
+        and edits.change_annotation_support is not None
+    )

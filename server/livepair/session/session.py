@@ -47,6 +47,7 @@ from livepair.session.attention import Attention
 from livepair.session.meter import Meter
 from livepair.session.prompt import explain_request
 from livepair.session.tools import Tools
+from livepair.session.workspace_tools import Hands
 
 if TYPE_CHECKING:
     from livepair.media.screen import ScreenStreamer
@@ -98,6 +99,7 @@ class PairSession:
             on_advice=lambda a: editor.advice_changed(a.uri, a),
             approve=editor.approve,
             gate=self.gate,
+            hands=editor if isinstance(editor, Hands) else None,  # an editor that can preview edits, open files
         )
         limits = DigestLimits(settings.excerpt_lines, settings.terminal_tail_lines, settings.max_diagnostics)
         self.digest = DigestBuilder(context, redactor, limits, gate=self.gate)

@@ -20,7 +20,7 @@ from livepair.context.fence import fence
 from livepair.context.gate import WorkspaceGate
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore, OutsideWorkspace, uri_to_path
-from livepair.session import run_command
+from livepair.session import run_command, workspace_tools
 
 MAX_READ_LINES = 400
 
@@ -81,6 +81,7 @@ DECLARATIONS: list[dict[str, Any]] = [
     },
 ]
 DECLARATIONS.append(run_command.DECLARATION)
+DECLARATIONS.extend(workspace_tools.DECLARATIONS)
 NAMES = frozenset(d["name"] for d in DECLARATIONS)
 
 
@@ -115,6 +116,7 @@ class Tools:
         on_advice: Callable[[Advice], None],
         approve: run_command.Approve,
         gate: WorkspaceGate | None = None,
+        hands: workspace_tools.Hands | None = None,
     ) -> None:
         self._ctx = context
         self.gate = gate or WorkspaceGate(context)  # the privacy gate: what the model may see
@@ -122,6 +124,7 @@ class Tools:
         self._redactor = redactor
         self._on_advice = on_advice
         self._approve = approve
+        self._workspace = workspace_tools.WorkspaceTools(context, self.gate, redactor, hands)
 
     async def call(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = getattr(self, f"_tool_{name}", None) if name in NAMES else None
@@ -130,7 +133,7 @@ class Tools:
         try:
             result = handler(args)
             return await result if inspect.isawaitable(result) else result
-        except (ToolError, OutsideWorkspace) as exc:
+        except (ToolError, OutsideWorkspace, workspace_tools.BadArguments) as exc:
             return {"error": str(exc)}
 
     def _uri_and_lines(self, args: dict[str, Any]) -> tuple[str, list[str]]:
@@ -238,3 +241,12 @@ class Tools:
             "exit_code": run.exit_code,
             "output": fence("terminal output", self._redactor.redact(tail)),
         }
+
+    async def _tool_search_workspace(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await self._workspace.search_workspace(args)
+
+    async def _tool_open_location(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await self._workspace.open_location(args)
+
+    async def _tool_apply_edit(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await self._workspace.apply_edit(args)
