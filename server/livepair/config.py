@@ -71,6 +71,8 @@ class Settings:
     proactivity: Proactivity = field(default="balanced", metadata={"key": "proactivity"})
     redaction: bool = field(default=True, metadata={"key": "redaction"})
     look_at_failures: bool = field(default=True, metadata={"key": "lookAtFailures"})  # speak up when a run fails
+    # Google Search grounding, where the model takes it together with function calls (backends/live_models.py)
+    google_search: bool = field(default=True, metadata={"key": "googleSearch"})
     prices: str = field(default="", metadata={"key": "prices", "check": _prices})
     digest_debounce_ms: int = field(default=300, metadata={"key": "digestDebounceMs", "range": (0, 10_000)})
     hover_wait_ms: int = field(default=1500, metadata={"key": "hoverWaitMs", "range": (0, 10_000)})

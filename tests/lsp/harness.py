@@ -43,6 +43,7 @@ class EditorClient:
         self.transcripts: list[dict[str, Any]] = []
         self.advice: list[dict[str, Any]] = []
         self.approvals: list[dict[str, Any]] = []
+        self.sources: list[dict[str, Any]] = []  # livepair/sources: a grounded answer's web links
         self.answer_approvals = False  # what the user clicks: Allow (True) or Deny (False)
         self.approval_gate: asyncio.Event | None = None  # when set, the user takes until the gate opens
         self.edits: list[lsp.ApplyWorkspaceEditParams] = []  # edit previews shown (workspace/applyEdit)
@@ -54,6 +55,7 @@ class EditorClient:
             (protocol.STATUS, self.statuses),
             (protocol.TRANSCRIPT, self.transcripts),
             (protocol.ADVICE, self.advice),
+            (protocol.SOURCES, self.sources),
         ):
             client.feature(method)(self._recorder(sink))
 

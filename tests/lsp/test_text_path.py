@@ -118,7 +118,7 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
     # What left the machine: the setup, the digest, and no secret anywhere.
     (setup,) = fake.setups()
     assert setup["model"].endswith(MODEL)
-    names = {f["name"] for t in setup["tools"] for f in t["functionDeclarations"]}
+    names = {f["name"] for t in setup["tools"] for f in t.get("functionDeclarations", [])}
     assert names >= {"annotate", "propose_fix", "read_file", "get_diagnostics", "get_terminal_output", "run_command"}
     assert names >= {"search_workspace", "open_location", "apply_edit"}
     assert "senior software developer" in setup["systemInstruction"]["parts"][0]["text"]

@@ -42,14 +42,16 @@ export class Daemon implements vscode.Disposable {
   private readonly phaseChanged = new vscode.EventEmitter<DaemonPhase>();
   private readonly statusReceived = new vscode.EventEmitter<protocol.StatusParams>();
   private readonly transcriptReceived = new vscode.EventEmitter<protocol.TranscriptParams>();
+  private readonly sourcesReceived = new vscode.EventEmitter<protocol.SourcesParams>();
   private readonly adviceReceived = new vscode.EventEmitter<protocol.AdviceParams>();
   readonly onPhase = this.phaseChanged.event;
   readonly onStatus = this.statusReceived.event;
   readonly onTranscript = this.transcriptReceived.event;
+  readonly onSources = this.sourcesReceived.event;
   readonly onAdvice = this.adviceReceived.event;
 
   constructor(private readonly options: DaemonOptions) {
-    this.disposables.push(this.phaseChanged, this.statusReceived, this.transcriptReceived, this.adviceReceived);
+    this.disposables.push(this.phaseChanged, this.statusReceived, this.transcriptReceived, this.adviceReceived, this.sourcesReceived);
   }
 
   get ready(): boolean {
@@ -182,6 +184,7 @@ export class Daemon implements vscode.Disposable {
     client.onNotification(protocol.STATUS, (p: protocol.StatusParams) => this.statusReceived.fire(p));
     client.onNotification(protocol.TRANSCRIPT, (p: protocol.TranscriptParams) => this.transcriptReceived.fire(p));
     client.onNotification(protocol.ADVICE, (p: protocol.AdviceParams) => this.adviceReceived.fire(p));
+    client.onNotification(protocol.SOURCES, (p: protocol.SourcesParams) => this.sourcesReceived.fire(p));
     client.onRequest(protocol.APPROVAL, (p: protocol.ApprovalParams) => this.options.approve(p));
     // The daemon's messages go through showOnce so they do not repeat a notification the extension already shows.
     client.onNotification("window/showMessage", (m: { type: number; message: string }) => {

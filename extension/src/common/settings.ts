@@ -18,6 +18,7 @@ export const DAEMON_SETTING_KEYS = [
   "proactivity",
   "redaction",
   "lookAtFailures",
+  "googleSearch",
   "prices",
   "digestDebounceMs",
   "hoverWaitMs",

@@ -113,6 +113,11 @@ class LivePairServer(LanguageServer):
         if added is not None:
             self.protocol.notify(protocol.ADVICE, protocol.advice_params(added))
 
+    def sources(self, links: tuple[tuple[str, str], ...], queries: tuple[str, ...]) -> None:
+        self.protocol.notify(protocol.SOURCES, protocol.sources_params(links, queries))
+        if self.plain is not None:  # a plain client has only messages: the sources as text
+            self.plain.show("Sources: " + "; ".join(f"{t} <{u}>" for t, u in links))
+
     def unplaced(self, text: str) -> None:
         if self.plain is not None:  # the extension's panel shows it; a plain client has only messages
             self.plain.show(text)
