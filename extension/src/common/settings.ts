@@ -19,6 +19,7 @@ export const DAEMON_SETTING_KEYS = [
   "redaction",
   "lookAtFailures",
   "googleSearch",
+  "screenShare",
   "prices",
   "digestDebounceMs",
   "hoverWaitMs",
