@@ -175,10 +175,10 @@ async def pair_fix_and_explain(editor: Editor, fake: FakeLiveServer) -> None:
         await bench.screenshot("panel")
 
         # The fixed program gets past the error the fix was for: it now fails only at the network call (line 12).
-        await bench.run_in_terminal("python3 f.py")
-        rows = page.locator(".terminal-wrapper.active .xterm-rows")
+        await bench.run_in_terminal("python3 f.py 2>&1 | head -4")  # the traceback's top: where it stopped
+        rows = page.locator(".terminal-wrapper.active .xterm-rows.xterm-focus")  # the new terminal, typed into
         await expect(rows).to_contain_text("line 12", timeout=60_000)
-        ran = await bench.terminal_text()
+        ran = await rows.inner_text()
         assert "FileNotFoundError" not in ran and "NameError" not in ran, ran
         await bench.screenshot("fixed-run")
 
