@@ -10,6 +10,7 @@ model can read and pass on to the user.
 from __future__ import annotations
 
 import fnmatch
+import re
 import subprocess
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
@@ -87,6 +88,8 @@ class WorkspaceGate:
     def __init__(self, context: ContextStore, extra_globs: Sequence[str] = (), use_gitignore: bool = False) -> None:
         self._ctx = context
         self.globs = (*BUILTIN_EXCLUDES, *extra_globs)
+        # One compiled pattern for all globs: the gate runs on every tool path, search hit and digest excerpt.
+        self._glob_re = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in self.globs))
         self.use_gitignore = use_gitignore
         self._ignore_file: tuple[float, list[str]] | None = None  # (mtime, patterns)
 
@@ -95,19 +98,24 @@ class WorkspaceGate:
         return self._ctx.root
 
     def relative(self, path: Path) -> PurePosixPath | None:
-        if self.root is None:
+        root = self.root
+        if root is None:
             return None
+        try:  # cheap first: the tools hand over resolved paths under the root
+            rel = path.relative_to(root)
+            if ".." not in rel.parts and not path.is_symlink():
+                return PurePosixPath(rel.as_posix())
+        except ValueError:
+            pass
         try:
-            return PurePosixPath(path.resolve().relative_to(self.root.resolve()).as_posix())
+            return PurePosixPath(path.resolve().relative_to(root.resolve()).as_posix())
         except ValueError:
             return None
 
-    def rule_for(self, path: Path) -> str | None:
+    def rule_for(self, path: Path, rel: PurePosixPath | None = None) -> str | None:
         """The rule that keeps `path` private without asking git (glob or .livepairignore), or None."""
-        rel = self.relative(path) or PurePosixPath(path.name)
-        if any(fnmatch.fnmatchcase(part, g) for part in rel.parts for g in self.globs) or any(
-            fnmatch.fnmatchcase(str(rel), g) for g in self.globs
-        ):
+        rel = rel or self.relative(path) or PurePosixPath(path.name)
+        if any(self._glob_re.match(part) for part in rel.parts) or self._glob_re.match(str(rel)):
             return "a sensitive-file pattern"
         if ignored(rel, self.ignore_patterns()):
             return IGNORE_FILE
@@ -117,7 +125,7 @@ class WorkspaceGate:
         """Why the model may not see `path`, or None. `git`: whether git ignores it, when already known;
         with the gitignore option on and `git` None, git is asked here (blocking, bounded)."""
         rel = self.relative(path) or PurePosixPath(path.name)
-        rule = self.rule_for(path)
+        rule = self.rule_for(path, rel)
         if rule is None and self.use_gitignore:
             if git is None:
                 git = git_ignores(path, self.root)
