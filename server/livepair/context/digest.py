@@ -127,7 +127,7 @@ class DigestBuilder:
 
     def _private(self, uri: str) -> bool:
         path = uri_to_path(uri)
-        return path is not None and self._gate.rule_for(path) is not None
+        return path is not None and self._gate.private_now(path)
 
     # -- helpers ----------------------------------------------------------------------------------
     def _ranked_diagnostics(self) -> list[tuple[str, lsp.Diagnostic]]:

@@ -9,6 +9,7 @@ model can read and pass on to the user.
 
 from __future__ import annotations
 
+import asyncio
 import fnmatch
 import re
 import subprocess
@@ -92,6 +93,7 @@ class WorkspaceGate:
         self._glob_re = re.compile("|".join(f"(?:{fnmatch.translate(g)})" for g in self.globs))
         self.use_gitignore = use_gitignore
         self._ignore_file: tuple[float, list[str]] | None = None  # (mtime, patterns)
+        self._git_cache: dict[Path, bool | None] = {}  # None: git is being asked
 
     @property
     def root(self) -> Path | None:
@@ -136,6 +138,26 @@ class WorkspaceGate:
             f"'{rel}' is private: it matches {rule}, so LivePair does not share it with the model. "
             "Ask the user to paste what you need, with secrets removed."
         )
+
+    def private_now(self, path: Path) -> bool:
+        """For callers on the event loop that cannot wait (the digest, the screen): private by a rule, or, with
+        the gitignore option, ignored by git — asked once a file in a thread, and private until git answered."""
+        if self.rule_for(path) is not None:
+            return True
+        return self.use_gitignore and self.git_verdict(path) is not False
+
+    def git_verdict(self, path: Path) -> bool | None:
+        """Whether git ignores the file; None while git is asked in a thread (once a file, on the running loop)."""
+        if path not in self._git_cache:
+            self._git_cache[path] = None
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop (a script, a unit test): ask now
+                self._git_cache[path] = git_ignores(path, self.root)
+            else:
+                task = loop.run_in_executor(None, git_ignores, path, self.root)
+                task.add_done_callback(lambda f: self._git_cache.__setitem__(path, not f.cancelled() and f.result()))
+        return self._git_cache[path]
 
     def ignore_patterns(self) -> list[str]:
         if self.root is None:

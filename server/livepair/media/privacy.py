@@ -9,13 +9,12 @@ by the text's hash, so an unchanged document costs nothing to re-check.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 
-from livepair.context.gate import IGNORE_FILE, WorkspaceGate, git_ignores
+from livepair.context.gate import IGNORE_FILE, WorkspaceGate
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore, uri_to_path
 from livepair.model import TerminalRun
@@ -45,7 +44,6 @@ class PrivacyGate:
         self.files = WorkspaceGate(context, extra_globs, use_gitignore)  # the same rules as the model's tools
         self._use_gitignore = use_gitignore
         self._secret_cache: dict[str, tuple[int, bool]] = {}  # uri -> (hash of text, has secret)
-        self._git_cache: dict[Path, bool | None] = {}  # None: git is being asked
         self._run_cache: tuple[TerminalRun, bool] | None = None
 
     def visible_uris(self) -> list[str]:
@@ -78,7 +76,7 @@ class PrivacyGate:
         if rule is not None:
             return f"{rel} ({'exclusion glob' if rule != IGNORE_FILE else IGNORE_FILE})"
         if self._use_gitignore:
-            git = self._gitignored(path)
+            git = self.files.git_verdict(path)
             if git is None:
                 return f"{rel} ({CHECKING})"
             if git:
@@ -95,11 +93,3 @@ class PrivacyGate:
             cached = (key, self._redactor.contains_secret(text))
             self._secret_cache[uri] = cached
         return cached[1]
-
-    def _gitignored(self, path: Path) -> bool | None:
-        """Whether git ignores the file; None (withhold) while git is asked in a thread, once a file."""
-        if path not in self._git_cache:
-            self._git_cache[path] = None
-            task = asyncio.get_running_loop().run_in_executor(None, git_ignores, path, self._ctx.root)
-            task.add_done_callback(lambda f: self._git_cache.__setitem__(path, not f.cancelled() and f.result()))
-        return self._git_cache[path]

@@ -225,7 +225,7 @@ class Tools:
 
     def _private(self, uri: str) -> bool:
         path = uri_to_path(uri)
-        return path is not None and self.gate.rule_for(path) is not None
+        return path is not None and self.gate.private_now(path)
 
     async def _tool_run_command(self, args: dict[str, Any]) -> dict[str, Any]:
         return await run_command.run_command(args, self._ctx, self._redactor, self._approve)
