@@ -228,7 +228,10 @@ class Tools:
         return path is not None and self.gate.private_now(path)
 
     async def _tool_run_command(self, args: dict[str, Any]) -> dict[str, Any]:
-        return await run_command.run_command(args, self._ctx, self._redactor, self._approve)
+        result = await run_command.run_command(args, self._ctx, self._redactor, self._approve)
+        if isinstance(result.get("output"), str):  # what a command prints is data, like any terminal output
+            result["output"] = fence("command output", result["output"])
+        return result
 
     def _tool_get_terminal_output(self, args: dict[str, Any]) -> dict[str, Any]:
         run = self._ctx.last_run()
