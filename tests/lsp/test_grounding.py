@@ -30,6 +30,7 @@ async def ask(editor: EditorClient, question: str, reply: str) -> None:
         lambda: any(t["role"] == "model" and t["final"] and reply in t["text"] for t in editor.transcripts),
         what=f"the answer to {question!r}",
     )
+    await editor.wait_state("listening")  # sent after the turn's sources, if any: they have arrived by now
 
 
 async def test_a_grounded_answer_shows_its_sources(editor: EditorClient, fake: FakeLiveServer) -> None:
