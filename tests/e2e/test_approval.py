@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Locator, expect
 
+from livepair.context.fence import fence
 from tests.e2e.harness import Editor, open_editor
 from tests.e2e.tools import ROOT, E2ETools
 from tests.fakes.live_server import FakeLiveServer
@@ -119,7 +120,7 @@ async def test_run_command_asks_in_a_modal(
             await dialog.get_by_role("button", name="Allow", exact=True).click()
             await dialog.wait_for(state="detached")
             response = await model.response()
-            assert response == {"exit_code": 0, "output": "done"}, response
+            assert response == {"exit_code": 0, "output": fence("command output", "done")}, response
             assert (workspace / "approved.txt").is_file()
             await bench.screenshot("allowed")
 
