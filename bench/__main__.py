@@ -8,6 +8,7 @@ from bench import (
     bench_offline,
     bench_redact,
     bench_screen,
+    bench_tools,
     bench_turns,
     bench_voice,
 )
@@ -16,6 +17,8 @@ print("== redaction ==")
 bench_redact.run()
 print("\n== context digest ==")
 bench_digest.run()
+print("\n== the model's workspace tools ==")
+bench_tools.run()
 print("\n== daemon over stdio ==")
 bench_lsp.run()
 print("\n== turn-taking on the Live service ==")

@@ -21,10 +21,29 @@
       ...list.map((t) => {
         const li = el("li", `turn ${t.role}${t.final ? "" : " partial"}`);
         li.append(el("span", "who", t.role === "user" ? "You" : t.role === "tool" ? "Ran" : "Senior dev"), el("p", "text", t.text));
+        if (t.sources && t.sources.length) li.append(renderSources(t.sources));
         return li;
       }),
     );
     if (stick) turns.lastElementChild?.scrollIntoView({ block: "end" });
+  }
+
+  // A grounded answer's web sources, as links next to it; the extension opens only links it sent.
+  function renderSources(links) {
+    const box = el("p", "sources");
+    box.append(el("span", "label", "Sources: "));
+    links.forEach((s, i) => {
+      const a = el("a", "source", s.title);
+      a.href = s.uri;
+      a.title = s.uri;
+      a.addEventListener("click", (e) => {
+        e.preventDefault();
+        vscode.postMessage({ type: "openSource", uri: s.uri });
+      });
+      if (i > 0) box.append(" · ");
+      box.append(a);
+    });
+    return box;
   }
 
   function renderAdvice(list) {

@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import { askApproval } from "./common/approvalPrompt";
 import { ApiKeyStore } from "./common/apiKey";
 import { registerCommands } from "./common/commands";
+import { ScreenConsent } from "./common/screenConsent";
 import { SETTINGS_SECTION, Views } from "./common/constants";
 import { ContextForwarders } from "./common/contextForwarders";
 import { Daemon } from "./common/daemon";
@@ -46,7 +47,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     (method, params) => daemon?.notify(method, params),
     () => extensionSettings((k) => config().get(k)).shareTerminalOutput,
   );
-  const session = new PairingSession(daemon, keys, () => forwarders.flush());
+  const screen = new ScreenConsent(
+    context.workspaceState,
+    (items) =>
+      vscode.window.showQuickPick(items, {
+        title: "LivePair: share your screen with the senior dev?",
+        placeHolder: "The answer is remembered for this workspace (LivePair: Choose screen sharing changes it)",
+        ignoreFocusOut: true,
+      }),
+    () => config().get<string>("screenShare") ?? "ask",
+  );
+  const session = new PairingSession(daemon, keys, () => forwarders.flush(), screen);
   const statusBar = new StatusBar(daemon, session);
   const panel = new ConversationPanel(context.extensionUri, daemon, session, statusBar);
   const decorations = new InlineDecorations(() => {
@@ -63,7 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     panel,
     decorations,
     vscode.window.registerWebviewViewProvider(Views.conversation, panel),
-    ...registerCommands(daemon, session, keys, panel),
+    ...registerCommands(daemon, session, keys, panel, screen),
     // A run refused because it could not be contained (no sandbox here) is told to the user, not only to the model.
     daemon.onToolRun((run) => {
       if (run.outcome === "refused") {

@@ -15,6 +15,7 @@ Proactivity = Literal["quiet", "balanced", "chatty"]
 BackendChoice = Literal["auto", "gemini", "offline"]
 Modality = Literal["audio", "text"]
 ApiVersion = Literal["v1beta", "v1alpha"]
+ScreenShare = Literal["ask", "monitor", "window", "off"]
 ReadText = Literal["auto", "always", "off"]
 MediaResolution = Literal["low", "medium"]
 Duplex = Literal["half", "full"]
@@ -71,6 +72,8 @@ class Settings:
     proactivity: Proactivity = field(default="balanced", metadata={"key": "proactivity"})
     redaction: bool = field(default=True, metadata={"key": "redaction"})
     look_at_failures: bool = field(default=True, metadata={"key": "lookAtFailures"})  # speak up when a run fails
+    # Google Search grounding, where the model takes it together with function calls (backends/live_models.py)
+    google_search: bool = field(default=True, metadata={"key": "googleSearch"})
     prices: str = field(default="", metadata={"key": "prices", "check": _prices})
     digest_debounce_ms: int = field(default=300, metadata={"key": "digestDebounceMs", "range": (0, 10_000)})
     hover_wait_ms: int = field(default=1500, metadata={"key": "hoverWaitMs", "range": (0, 10_000)})
@@ -89,6 +92,8 @@ class Settings:
     remark_interval_s: int = field(default=120, metadata={"key": "remarkIntervalS", "range": (0, 3600)})
     # screen (docs/architecture.md, "Screen")
     screen_enabled: bool = field(default=True, metadata={"key": "screenEnabled"})
+    # ask: the editor asks on first use and sends the answer with livepair.start; unanswered, nothing is shared
+    screen_share: ScreenShare = field(default="ask", metadata={"key": "screenShare"})
     screen_interval_ms: int = field(default=1000, metadata={"key": "screenIntervalMs", "range": (1000, 60_000)})
     screen_monitor: int = field(default=0, metadata={"key": "screenMonitor", "range": (-1, 16)})  # 0 auto, -1 all
     screen_region: str = field(default="", metadata={"key": "screenRegion", "check": _region})  # "x,y,w,h"

@@ -49,6 +49,7 @@ def livepair_settings(fake: FakeLiveServer) -> dict[str, Any]:
         "livepair.micEnabled": False,
         "livepair.digestDebounceMs": 50,
         "livepair.hoverWaitMs": 3000,
+        "livepair.screenShare": "monitor",  # as if answered once; test_vscode.py answers the first-use question
     }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Locator, expect
 
+from livepair.context.fence import fence
 from livepair.lsp.protocol import APPROVAL_TITLES
 from tests.e2e.harness import Editor, open_editor
 from tests.e2e.tools import ROOT, E2ETools
@@ -126,7 +127,7 @@ async def test_run_command_asks_in_a_modal(
             await dialog.get_by_role("button", name="Allow", exact=True).click()
             await dialog.wait_for(state="detached")
             response = await model.response()
-            assert response == {"exit_code": 0, "output": "done"}, response
+            assert response == {"exit_code": 0, "output": fence("command output", "done")}, response
             assert (workspace / "approved.txt").is_file()
             # It ran where the user sees it: a terminal shows the command, its output and how it ended.
             rows = page.locator(".terminal-wrapper.active .xterm-rows")

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.timeout(300)
 API_KEY = "e2e-key-" + "5f1c0a9e77d34b21"  # typed into the Set API key box, like a user
 EXPLANATION = "data/config.json is opened relative to where you ran the script; the file is in src/data."
 FIX_TITLE = "Open the config next to f.py"
-FIXED = 'with open(Path(__file__).parent / "src" / "data" / "config.json") as fh:'
+FIXED = 'with open(__file__.removesuffix("f.py") + "src/data/config.json") as fh:'  # checked: no new names
+WINDOW_ONLY = "Share only the VS Code window"
 SPOKEN = "It looks for data/config.json in the folder you ran it from."
 QUESTION = "Why not just cd into src before running it?"
 ANSWER = "You could, but the script should not depend on where it is run from."
@@ -81,7 +82,8 @@ async def test_pair_with_senior_dev_in_vscode(tools: E2ETools, fake: FakeLiveSer
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("*"):
         old.unlink()
-    async with open_editor(tools, fake, tmp_path, ARTIFACTS, env_key=False) as editor:
+    settings = {"livepair.screenShare": "ask"}  # screen sharing asks on first use
+    async with open_editor(tools, fake, tmp_path, ARTIFACTS, env_key=False, settings=settings) as editor:
         await pair_fix_and_explain(editor, fake)
 
 
@@ -105,7 +107,14 @@ async def pair_fix_and_explain(editor: Editor, fake: FakeLiveServer) -> None:
 
         await bench.open_file("f.py", 'with open("data/config.json") as fh:')
 
+        # The first start asks what the screen may show; the answer is remembered for the workspace.
         await bench.status_item("Pair with senior dev").click()
+        choice = page.locator(".quick-input-list .monaco-list-row", has_text=WINDOW_ONLY).first
+        await choice.wait_for()
+        await expect(page.locator(".quick-input-list")).to_contain_text("Share this window's monitor")
+        await expect(page.locator(".quick-input-list")).to_contain_text("Not now")
+        await bench.screenshot("screen-question")
+        await choice.click()
         await bench.wait_status(re.compile("listening"))
         await bench.screenshot("listening")
 
@@ -150,6 +159,7 @@ async def pair_fix_and_explain(editor: Editor, fake: FakeLiveServer) -> None:
         await action.click()
         await expect(bench.editor_line(FIXED[:40])).to_be_visible()
         assert 'open("data/config.json")' not in await bench.editor_text()
+        await page.keyboard.press("Control+S")
 
         # The panel shows the conversation and the advice.
         await bench.run_command("LivePair: Focus on Conversation View")
@@ -164,6 +174,14 @@ async def pair_fix_and_explain(editor: Editor, fake: FakeLiveServer) -> None:
         await expect(view.locator("#turns .turn.model").last).to_contain_text(ANSWER)
         await bench.screenshot("panel")
 
+        # The fixed program gets past the error the fix was for: it now fails only at the network call (line 12).
+        await bench.run_in_terminal("python3 f.py 2>&1 | head -4")  # the traceback's top: where it stopped
+        rows = page.locator(".terminal-wrapper.active .xterm-rows.xterm-focus")  # the new terminal, typed into
+        await expect(rows).to_contain_text("line 12", timeout=60_000)
+        ran = await rows.inner_text()
+        assert "FileNotFoundError" not in ran and "NameError" not in ran, ran
+        await bench.screenshot("fixed-run")
+
         # The editor-title button stops pairing.
         await page.locator(".editor-actions .action-label[aria-label*='Stop pairing']").click()
         await bench.wait_status("Pair with senior dev")
@@ -176,6 +194,7 @@ async def pair_fix_and_explain(editor: Editor, fake: FakeLiveServer) -> None:
         await bench.wait_status("Pair with senior dev")
         await bench.status_item("Pair with senior dev").click()
         await bench.wait_status(re.compile("listening"))
+        assert not await page.locator(".quick-input-list", has_text=WINDOW_ONLY).is_visible()  # remembered
         await bench.screenshot("after-restart")
     except BaseException:
         await bench.screenshot("failure")

@@ -10,6 +10,9 @@ From the public model pages (stored around late 2026; ../shared/facts/live-api.m
 - the 2.5 native-audio models: everything settable (proactivity on v1alpha), thinkingBudget, async calls.
 - native-audio models "reject responseModalities=["TEXT"]".
 - retired and unknown models close with 1008 "... is not found for API version v1beta".
+- Google Search grounding works on the current Live models; "combining Search with custom tools has produced 1007
+  errors for some users": the legacy 3.1 preview is simulated as refusing googleSearch next to function
+  declarations (backends/live_models.py makes the same call).
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ class Family:
     async_functions: bool = True
     thinking: Thinking = "budget"
     text_output: bool = False  # every current Live model answers in audio (with a transcription)
+    search_with_functions: bool = True  # googleSearch and functionDeclarations in one setup
 
 
 FAMILIES = (
@@ -42,6 +46,7 @@ FAMILIES = (
         proactivity="unsupported",
         async_functions=False,
         thinking="level",
+        search_with_functions=False,
     ),
     Family(
         "gemini-2.5-native-audio",
@@ -101,4 +106,15 @@ def check_setup(setup: dict[str, Any], api_version: str = "v1beta") -> Family:
         for d in tool.get("functionDeclarations") or []
     ):
         raise Refusal(1007, "Request contains an invalid argument: NON_BLOCKING functions are not supported.")
+    if (
+        not family.search_with_functions
+        and searches(setup)
+        and any(tool.get("functionDeclarations") for tool in setup.get("tools") or [])
+    ):
+        raise Refusal(1007, "Request contains an invalid argument: google_search with function calling is unsupported.")
     return family
+
+
+def searches(setup: dict[str, Any]) -> bool:
+    """The setup asked for Google Search grounding (keys are camelCased by tests/fakes/wire.py)."""
+    return any("googleSearch" in tool for tool in setup.get("tools") or [])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.fakes.session import FakeSession, SessionClosed
+from tests.fakes.session import FakeSession, ModelScript, SessionClosed
 from tests.fakes.wire import ClientMessage
 
 #: The default model in tests: the current stable Live model (families.py).
@@ -34,3 +34,25 @@ async def echo_model(session: FakeSession) -> None:
             await session.send_text(f"echo: {''.join(message.texts())}")
     except SessionClosed:
         return
+
+
+CURRENT_WORDS = ("latest", "current", "newest", "today", "this week", "released", "recent")
+
+
+def searching_model(answer: str, sources: list[tuple[str, str]]) -> ModelScript:
+    """A model that looks things up: a question about something current is answered from a web search (with
+    `groundingMetadata` when the setup gave it Google Search); any other request from what it knows."""
+
+    async def model(session: FakeSession) -> None:
+        try:
+            while True:
+                message = await session.next_message(predicate=starts_turn, timeout=24 * 3600)
+                question = "".join(message.texts())
+                if any(word in question.lower() for word in CURRENT_WORDS):
+                    await session.send_grounded_text(answer, sources, [question[:80]])
+                else:
+                    await session.send_text(f"From memory: {question[:40]}")
+        except SessionClosed:
+            return
+
+    return model

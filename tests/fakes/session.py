@@ -20,6 +20,7 @@ from websockets.asyncio.server import ServerConnection
 from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 
+from tests.fakes.families import searches
 from tests.fakes.turns import Turn, TurnTaking, spoken
 from tests.fakes.waiting import Notifier
 from tests.fakes.wire import ClientMessage
@@ -211,6 +212,28 @@ class FakeSession:
                 await self.send_server_content(modelTurn={"parts": [{"text": text}]})
         if turn_complete:
             await self._end(turn)
+
+    @property
+    def can_search(self) -> bool:
+        """The setup gave the model Google Search (without it the model cannot look anything up)."""
+        return self.setup is not None and searches(self.setup)
+
+    async def send_grounded_text(
+        self, text: str, sources: Sequence[tuple[str, str]], queries: Sequence[str] = ()
+    ) -> None:
+        """An answer the model looked up on the web: with Google Search in the setup it carries
+        `groundingMetadata` (webSearchQueries, groundingChunks[{web{uri, title}}]) in the turn's server content,
+        as the service sends it; without it the model answers from what it knows, with no sources."""
+        if not self.can_search:
+            await self.send_text(text)
+            return
+        await self.send_text(text, turn_complete=False)
+        if (turn := await self._claim()) is not None:
+            chunks = [{"web": {"uri": uri, "title": title}} for title, uri in sources]
+            await self.send_server_content(
+                groundingMetadata={"webSearchQueries": list(queries), "groundingChunks": chunks}
+            )
+        await self._end(turn)
 
     async def send_audio(self, pcm: bytes, rate: int = 24000, turn_complete: bool = False) -> None:
         """A model audio chunk (16-bit PCM, standard base64), paced at about real time."""

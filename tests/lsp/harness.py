@@ -43,6 +43,7 @@ class EditorClient:
         self.transcripts: list[dict[str, Any]] = []
         self.advice: list[dict[str, Any]] = []
         self.approvals: list[dict[str, Any]] = []
+        self.sources: list[dict[str, Any]] = []  # livepair/sources: a grounded answer's web links
         self.answer_approvals = False  # what the user clicks: Allow (True) or Deny (False)
         self.approval_gate: asyncio.Event | None = None  # when set, the user takes until the gate opens
         self.always = False  # with answer_approvals: the user picks "Always allow this command in this workspace"
@@ -50,6 +51,9 @@ class EditorClient:
         self.terminal_runs: list[dict[str, Any]] = []  # livepair/runInTerminal requests (a terminal client)
         self.cancelled_runs: list[str] = []  # livepair/cancelRun
         self._terminal_procs: dict[str, asyncio.subprocess.Process] = {}
+        self.edits: list[lsp.ApplyWorkspaceEditParams] = []  # edit previews shown (workspace/applyEdit)
+        self.answer_edits = False  # what the user clicks in the preview: Apply (True) or Discard (False)
+        self.shown: list[lsp.ShowDocumentParams] = []  # window/showDocument
         self._changed = asyncio.Condition()
         self._versions: dict[str, int] = {}
         for method, sink in (
@@ -57,6 +61,7 @@ class EditorClient:
             (protocol.TRANSCRIPT, self.transcripts),
             (protocol.ADVICE, self.advice),
             (protocol.TOOL_RUN, self.tool_runs),
+            (protocol.SOURCES, self.sources),
         ):
             client.feature(method)(self._recorder(sink))
 
@@ -104,6 +109,22 @@ class EditorClient:
                 os.killpg(proc.pid, 9)
             await self._notify()
 
+        @client.feature(lsp.WORKSPACE_APPLY_EDIT)
+        async def _apply(params: lsp.ApplyWorkspaceEditParams) -> lsp.ApplyWorkspaceEditResult:
+            self.edits.append(params)
+            if self.answer_edits:
+                for change in params.edit.document_changes or []:
+                    if isinstance(change, lsp.TextDocumentEdit):
+                        self._apply_to_disk(change)
+            await self._notify()
+            return lsp.ApplyWorkspaceEditResult(applied=self.answer_edits)
+
+        @client.feature(lsp.WINDOW_SHOW_DOCUMENT)
+        async def _show_document(params: lsp.ShowDocumentParams) -> lsp.ShowDocumentResult:
+            self.shown.append(params)
+            await self._notify()
+            return lsp.ShowDocumentResult(success=True)
+
         @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         async def _diags(params: lsp.PublishDiagnosticsParams) -> None:
             client.diagnostics[params.uri] = params.diagnostics
@@ -118,6 +139,16 @@ class EditorClient:
         async def _log(params: lsp.LogMessageParams) -> None:
             client.log_messages.append(params)
             await self._notify()
+
+    def _apply_to_disk(self, change: lsp.TextDocumentEdit) -> None:
+        """What the editor does on Apply (for closed files: these tests do not open the edited files)."""
+        path = Path(change.text_document.uri.removeprefix("file://"))
+        lines = path.read_text().splitlines(keepends=True)
+        for edit in sorted(change.edits, key=lambda e: e.range.start.line, reverse=True):
+            assert isinstance(edit, lsp.TextEdit | lsp.AnnotatedTextEdit), "LivePair sends no snippets"
+            start, end = edit.range.start.line, edit.range.end.line
+            lines[start:end] = [edit.new_text]
+        path.write_text("".join(lines))
 
     def _recorder(self, sink: list[dict[str, Any]]) -> Callable[[Any], Any]:
         async def record(params: Any) -> None:
@@ -230,6 +261,19 @@ class EditorClient:
         return [d for d in self.lsp.diagnostics.get(uri, []) if d.source == "LivePair"]
 
 
+# What VS Code announces that LivePair relies on: edit previews (change annotations) and showDocument.
+VSCODE_CAPABILITIES = lsp.ClientCapabilities(
+    workspace=lsp.WorkspaceClientCapabilities(
+        apply_edit=True,
+        workspace_edit=lsp.WorkspaceEditClientCapabilities(
+            document_changes=True,
+            change_annotation_support=lsp.ChangeAnnotationsSupportOptions(groups_on_label=True),
+        ),
+    ),
+    window=lsp.WindowClientCapabilities(show_document=lsp.ShowDocumentClientCapabilities(support=True)),
+)
+
+
 async def start_editor(
     root: Path,
     env: dict[str, str],
@@ -239,14 +283,19 @@ async def start_editor(
 ) -> EditorClient:
     """Spawn `python -m livepair serve` and initialize it as VS Code would (client_name None: a plain LSP client)."""
     client = LanguageClient(converter_factory=default_converter)
-    overridden = {lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, lsp.WINDOW_SHOW_MESSAGE, lsp.WINDOW_LOG_MESSAGE}
+    overridden = {
+        lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+        lsp.WINDOW_SHOW_MESSAGE,
+        lsp.WINDOW_LOG_MESSAGE,
+        lsp.WINDOW_SHOW_DOCUMENT,
+    }
     register_lsp_features(client, {k: v for k, v in DEFAULT_CLIENT_FEATURES.items() if k not in overridden})
     editor = EditorClient(client, root)
     full_env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")} | env
     await client.start_io(sys.executable, "-m", "livepair", "serve", env=full_env)
     await client.initialize_session(
         lsp.InitializeParams(
-            capabilities=lsp.ClientCapabilities(),
+            capabilities=VSCODE_CAPABILITIES if client_name == "vscode" else lsp.ClientCapabilities(),
             root_uri=root.as_uri(),
             workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
             initialization_options=settings

@@ -16,7 +16,8 @@ from tests.keys import API_KEY, GITHUB_TOKEN, GOOGLE_KEY
 from tests.lsp.harness import EditorClient
 
 EXPLANATION = "data/config.json is opened relative to where you ran the script; the file is in src/data."
-FIXED = 'with open(Path(__file__).parent / "src" / "data" / "config.json") as fh:'
+UNIMPORTED = 'with open(Path(__file__).parent / "src" / "data" / "config.json") as fh:'  # f.py has no Path
+FIXED = 'with open(__file__.removesuffix("f.py") + "src/data/config.json") as fh:'
 LINE = scenario.MISSING_FILE_LINE - 1  # 0-based in LSP
 
 
@@ -38,6 +39,15 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
                         "line": scenario.MISSING_FILE_LINE,
                         "message": EXPLANATION,
                         "severity": "warning",
+                    },
+                },
+                {
+                    "name": "propose_fix",
+                    "args": {
+                        "path": "f.py",
+                        "range": {"start_line": 8, "end_line": 8},
+                        "new_text": UNIMPORTED,
+                        "explanation": "Use pathlib.",
                     },
                 },
                 {
@@ -70,9 +80,13 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
     await editor.wait_state("listening")
 
     # The annotation is a LivePair diagnostic on the open() line, the fix a quick fix.
-    diags = await editor.wait_for(lambda: editor.livepair_diagnostics(uri), what="LivePair diagnostics")
+    # (The unimported fix's hint, "fix not offered: ...", may land first: the calls run concurrently.)
+    def annotated() -> list[lsp.Diagnostic] | None:
+        found = editor.livepair_diagnostics(uri)
+        return found if any(d.message == EXPLANATION for d in found) else None
+
+    diags = await editor.wait_for(annotated, what="the annotation")
     assert {d.range.start.line for d in diags} == {LINE}
-    assert any(d.message == EXPLANATION for d in diags)
     assert all(
         d.severity in (lsp.DiagnosticSeverity.Information, lsp.DiagnosticSeverity.Warning, lsp.DiagnosticSeverity.Hint)
         for d in diags
@@ -96,8 +110,10 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
     assert any(a["message"] == EXPLANATION for a in editor.advice)
 
     # Tools answered: the read file was redacted, a path outside the workspace refused.
-    by_name = {r["name"]: r for r in responses if r["name"] != "read_file"}
+    by_name = {r["name"]: r for r in responses if r["name"] not in ("read_file", "propose_fix")}
     reads = [r for r in responses if r["name"] == "read_file"]
+    unimported, fixed = (r["response"] for r in responses if r["name"] == "propose_fix")
+    assert "fix not offered: the fix would use 'Path'" in unimported["error"] and fixed["ok"] is True
     assert by_name["annotate"]["response"]["ok"] is True
     assert "<secret:GITHUB_TOKEN#1>" in reads[0]["response"]["content"]
     assert "outside the workspace" in reads[1]["response"]["error"]
@@ -106,7 +122,7 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
     # What left the machine: the setup, the digest, and no secret anywhere.
     (setup,) = fake.setups()
     assert setup["model"].endswith(MODEL)
-    names = {f["name"] for t in setup["tools"] for f in t["functionDeclarations"]}
+    names = {f["name"] for t in setup["tools"] for f in t.get("functionDeclarations", [])}
     assert names == {
         "annotate",
         "propose_fix",
@@ -115,6 +131,9 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
         "get_terminal_output",
         "run_command",
         "run_python",
+        "search_workspace",
+        "open_location",
+        "apply_edit",
     }
     assert "senior software developer" in setup["systemInstruction"]["parts"][0]["text"]
     sent = "\n".join(fake.texts_sent())

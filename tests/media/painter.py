@@ -4,6 +4,7 @@ Run as a subprocess on an Xvfb display. Each input line is a list of drawing com
 painter calls Tk's `update` (which XSyncs, so the X server has rendered them) and answers `ok <n>` on stdout.
 A caller that waits for that answer knows the next screen grab shows the new content.
 
+Arguments: the window title, and optionally its geometry "WxH+X+Y" (default: the whole screen).
 Commands: ["rect", tag, x, y, w, h, fill], ["text", tag, x, y, text, fill, size], ["delete", tag], ["bg", fill].
 """
 
@@ -18,7 +19,12 @@ def main() -> None:
     root = tk.Tk()
     root.overrideredirect(True)  # no window manager here, and no decorations to move things around
     width, height = root.winfo_screenwidth(), root.winfo_screenheight()
-    root.geometry(f"{width}x{height}+0+0")
+    x = y = 0
+    if len(sys.argv) > 2:  # "WxH+X+Y": a window of that size and place instead of the whole screen
+        size, x, y = sys.argv[2].split("+")
+        width, height = (int(v) for v in size.split("x"))
+        x, y = int(x), int(y)
+    root.geometry(f"{width}x{height}+{x}+{y}")
     root.title(sys.argv[1] if len(sys.argv) > 1 else "LivePair painter")
     canvas = tk.Canvas(root, width=width, height=height, bg="#1e1e1e", highlightthickness=0, borderwidth=0)
     canvas.place(x=0, y=0)

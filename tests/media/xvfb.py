@@ -81,11 +81,12 @@ class Painter:
         self._lock = asyncio.Lock()
 
     @classmethod
-    async def start(cls, display: str, title: str = "LivePair painter") -> Painter:
+    async def start(cls, display: str, title: str = "LivePair painter", geometry: str = "") -> Painter:
         proc = await asyncio.create_subprocess_exec(
             tk_python(),
             str(PAINTER),
             title,
+            *([geometry] if geometry else []),
             env={**os.environ, "DISPLAY": display},
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,

@@ -72,7 +72,7 @@ def make_tools(
         limits,
         command_timeout_s,
     )
-    tools = Tools(store, AdviceStore(lambda _u, _n: None), redactor, lambda _a: None, panel.approve, hands)
+    tools = Tools(store, AdviceStore(lambda _u, _n: None), redactor, lambda _a: None, panel.approve, hands_=hands)
     return tools, audit_path
 
 

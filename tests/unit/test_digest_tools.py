@@ -6,6 +6,7 @@ from lsprotocol import types as lsp
 
 from livepair.advice.store import AdviceStore
 from livepair.context.digest import DigestBuilder, DigestLimits
+from livepair.context.fence import CLOSE, OPEN
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.model import EditorState, TerminalRun
@@ -69,7 +70,8 @@ async def test_tools_resolve_inside_the_workspace_only(tmp_path: Path) -> None:
     assert "unknown tool" in (await tools.call("rm_rf", {}))["error"]
     assert "'message'" in (await tools.call("annotate", {"path": "m.py", "line": 1}))["error"]
     read = await tools.call("read_file", {"path": "m.py", "start": 2})
-    assert read["content"] == "    2| b = 2" and read["total_lines"] == 2
+    assert read["content"].splitlines()[1:] == ["    2| b = 2", CLOSE] and read["total_lines"] == 2
+    assert read["content"].startswith(f"{OPEN} (file m.py;")
 
 
 def test_typing_sends_only_the_edited_line_and_a_new_window_resends_the_excerpt(tmp_path: Path) -> None:
@@ -84,7 +86,7 @@ def test_typing_sends_only_the_edited_line_and_a_new_window_resends_the_excerpt(
     typed[:] = lines
     typed[10] = "value_10 = load_config(pa"
     update = builder.update()
-    assert update is not None and update.endswith("--- m.py, lines now ---\n   11| value_10 = load_config(pa")
+    assert update is not None and update.endswith(f"--- m.py, lines now ---\n   11| value_10 = load_config(pa\n{CLOSE}")
     assert "value_9" not in update and "Active file" not in update  # nothing else is re-sent
     typed[10] = 'value_10 = "AIzaSyA1b2C3d4E5f6G7h8I9j0KlMnOpQrStUvW"'
     update = builder.update()

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from livepair.config import parse_settings
+from livepair.context.gate import ignored
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
@@ -20,7 +21,7 @@ from livepair.lsp.protocol import PayloadError, parse_editor_state
 from livepair.media import sent_log
 from livepair.media.capture import choose_area, parse_region
 from livepair.media.frames import CELL, Box, cells_box, changed, encode, fit, grow, signature
-from livepair.media.privacy import SECRET_IN_TERMINAL, SENSITIVE_FILE, PrivacyGate, ignored
+from livepair.media.privacy import SECRET_IN_TERMINAL, SENSITIVE_FILE, PrivacyGate
 from livepair.media.sampler import POLL_S, FrameSampler, Policy
 from livepair.media.typing import TypingTracker
 from livepair.model import EditorState, TerminalRun

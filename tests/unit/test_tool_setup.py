@@ -13,8 +13,8 @@ from livepair.session.tools import DECLARATIONS
 
 def behaviours(model: str) -> dict[str, str | None]:
     config = live_config(Settings(model=model), live_model(model), DECLARATIONS, "system", None)
-    (tool,) = config.tools or []
-    assert isinstance(tool, types.Tool)
+    (tool,) = [t for t in config.tools or [] if isinstance(t, types.Tool) and t.function_declarations]
+    assert isinstance(tool, types.Tool)  # (the other tool, if any, is Google Search)
     return {d.name or "": (d.behavior.value if d.behavior else None) for d in tool.function_declarations or []}
 
 

@@ -6,6 +6,7 @@ import { Commands } from "./constants";
 import type { Daemon } from "./daemon";
 import { log } from "./log";
 import type { ConversationPanel } from "./panelView";
+import type { ScreenConsent } from "./screenConsent";
 import type { PairingSession } from "./session";
 
 export function registerCommands(
@@ -13,6 +14,7 @@ export function registerCommands(
   session: PairingSession,
   keys: ApiKeyStore,
   panel: ConversationPanel,
+  screen?: ScreenConsent,
 ): vscode.Disposable[] {
   const register = (id: string, run: (...args: unknown[]) => unknown) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -56,5 +58,21 @@ export function registerCommands(
     register(Commands.restart, () => daemon.restart()),
     register(Commands.installDaemon, () => daemon.installAndStart()),
     register(Commands.clearConversation, () => panel.clear()),
+    register(Commands.chooseScreenSharing, async () => {
+      if (!screen) {
+        return;
+      }
+      const choice = await screen.ask();
+      if (session.active) {
+        const restart = await vscode.window.showInformationMessage(
+          `LivePair: screen sharing is now "${choice}" from the next start.`,
+          "Restart Session",
+        );
+        if (restart) {
+          await session.stop();
+          await session.start();
+        }
+      }
+    }),
   ];
 }

@@ -24,6 +24,7 @@ export const Commands = {
   installDaemon: "livepair.installDaemon",
   clearConversation: "livepair.clearConversation",
   revealAdvice: "livepair.revealAdvice",
+  chooseScreenSharing: "livepair.chooseScreenSharing",
 } as const;
 
 export const ContextKeys = {

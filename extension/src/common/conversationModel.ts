@@ -3,13 +3,38 @@
  * list (newest first; an item goes stale when its diagnostic disappears). Pure and bounded.
  */
 
-import type { AdviceParams, ToolRunParams, TranscriptParams } from "./protocol";
+import type { AdviceParams, SourceLink, SourcesParams, ToolRunParams, TranscriptParams } from "./protocol";
 
 export interface Turn {
   role: "user" | "model" | "tool";
   text: string;
   final: boolean;
   at: number;
+  /** Where a grounded answer came from: web links shown next to it. */
+  sources?: SourceLink[];
+}
+
+export const MAX_SOURCES = 10;
+
+/** Only http(s) links with a host, each once, at most MAX_SOURCES: nothing else may be opened from the panel. */
+export function webLinks(links: readonly SourceLink[]): SourceLink[] {
+  const out: SourceLink[] = [];
+  for (const link of links) {
+    let url: URL;
+    try {
+      url = new URL(link.uri);
+    } catch {
+      continue;
+    }
+    if ((url.protocol !== "https:" && url.protocol !== "http:") || !url.host || out.some((l) => l.uri === link.uri)) {
+      continue;
+    }
+    out.push({ title: (link.title || url.host).slice(0, 200), uri: link.uri });
+    if (out.length >= MAX_SOURCES) {
+      break;
+    }
+  }
+  return out;
 }
 
 export interface AdviceItem extends AdviceParams {
@@ -61,6 +86,21 @@ export class ConversationModel {
     if (this.turns.length > MAX_TURNS) {
       this.turns.splice(0, this.turns.length - MAX_TURNS);
     }
+  }
+
+  /** The daemon sends a grounded answer's sources right after its final transcript: they belong to that turn. */
+  addSources(s: SourcesParams): void {
+    const links = webLinks(s.sources ?? []);
+    const last = [...this.turns].reverse().find((t) => t.role === "model");
+    if (last === undefined || links.length === 0) {
+      return;
+    }
+    last.sources = webLinks([...(last.sources ?? []), ...links]);
+  }
+
+  /** Whether a link is one of the sources shown (the panel opens nothing else). */
+  isSource(uri: string): boolean {
+    return this.turns.some((t) => t.sources?.some((l) => l.uri === uri));
   }
 
   addAdvice(a: AdviceParams): void {

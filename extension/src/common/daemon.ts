@@ -45,16 +45,25 @@ export class Daemon implements vscode.Disposable {
   private readonly phaseChanged = new vscode.EventEmitter<DaemonPhase>();
   private readonly statusReceived = new vscode.EventEmitter<protocol.StatusParams>();
   private readonly transcriptReceived = new vscode.EventEmitter<protocol.TranscriptParams>();
+  private readonly sourcesReceived = new vscode.EventEmitter<protocol.SourcesParams>();
   private readonly adviceReceived = new vscode.EventEmitter<protocol.AdviceParams>();
   private readonly toolRunReceived = new vscode.EventEmitter<protocol.ToolRunParams>();
   readonly onPhase = this.phaseChanged.event;
   readonly onStatus = this.statusReceived.event;
   readonly onTranscript = this.transcriptReceived.event;
+  readonly onSources = this.sourcesReceived.event;
   readonly onAdvice = this.adviceReceived.event;
   readonly onToolRun = this.toolRunReceived.event;
 
   constructor(private readonly options: DaemonOptions) {
-    this.disposables.push(this.phaseChanged, this.statusReceived, this.transcriptReceived, this.adviceReceived, this.toolRunReceived);
+    this.disposables.push(
+      this.phaseChanged,
+      this.statusReceived,
+      this.transcriptReceived,
+      this.adviceReceived,
+      this.toolRunReceived,
+      this.sourcesReceived,
+    );
   }
 
   get ready(): boolean {
@@ -187,6 +196,7 @@ export class Daemon implements vscode.Disposable {
     client.onNotification(protocol.STATUS, (p: protocol.StatusParams) => this.statusReceived.fire(p));
     client.onNotification(protocol.TRANSCRIPT, (p: protocol.TranscriptParams) => this.transcriptReceived.fire(p));
     client.onNotification(protocol.ADVICE, (p: protocol.AdviceParams) => this.adviceReceived.fire(p));
+    client.onNotification(protocol.SOURCES, (p: protocol.SourcesParams) => this.sourcesReceived.fire(p));
     client.onRequest(protocol.APPROVAL, (p: protocol.ApprovalParams) => this.options.approve(p));
     client.onRequest(protocol.RUN_IN_TERMINAL, (p: protocol.RunInTerminalParams) => this.options.runInTerminal(p));
     client.onNotification(protocol.CANCEL_RUN, (p: protocol.CancelRunParams) => this.options.cancelRun(p.runId));

@@ -18,6 +18,7 @@ type FromWebview =
   | { type: "reveal"; uri: string; range: Range }
   | { type: "applyFix"; id: string }
   | { type: "ask"; text: string }
+  | { type: "openSource"; uri: string }
   | { type: "toggle" };
 
 function toVsRange(r: Range): vscode.Range {
@@ -42,6 +43,10 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
       }),
       daemon.onToolRun((r) => {
         this.model.addToolRun(r);
+        this.post();
+      }),
+      daemon.onSources((s) => {
+        this.model.addSources(s);
         this.post();
       }),
       daemon.onAdvice((a) => {
@@ -129,6 +134,11 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
       }
       case "ask":
         await this.session.ask(m.text);
+        return;
+      case "openSource":
+        if (this.model.isSource(m.uri)) {
+          await vscode.env.openExternal(vscode.Uri.parse(m.uri, true));
+        }
         return;
       case "toggle":
         await vscode.commands.executeCommand(Commands.toggleSession);

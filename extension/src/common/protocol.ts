@@ -12,6 +12,8 @@ export const EDITOR_STATE = "livepair/editorState";
 export const STATUS = "livepair/status";
 export const TRANSCRIPT = "livepair/transcript";
 export const ADVICE = "livepair/advice";
+/** The web sources of the answer just finished (Google Search grounding). */
+export const SOURCES = "livepair/sources";
 export const APPROVAL = "livepair/approval";
 /** Request: run an approved command in a terminal the user sees (clients that announce `terminal: true`). */
 export const RUN_IN_TERMINAL = "livepair/runInTerminal";
@@ -123,6 +125,16 @@ export interface AdviceParams {
   severity: "info" | "hint" | "warning";
   fix: Fix | null;
   spoken: boolean;
+}
+
+export interface SourceLink {
+  title: string;
+  uri: string;
+}
+
+export interface SourcesParams {
+  sources: SourceLink[];
+  queries: string[];
 }
 
 export interface DiagnosticsParams {

@@ -12,6 +12,7 @@ import { toDiagnostic } from "./lspConvert";
 import { showOnce } from "./notifications";
 import { deviceState, errorText, isUnknownCommandError } from "./daemonReplies";
 import { DaemonCommands, type StartResult, type StatusParams } from "./protocol";
+import type { ScreenConsent } from "./screenConsent";
 import { isSessionActive } from "./stateDisplay";
 
 const WAIT_FOR_SESSION_MS = 30_000;
@@ -27,6 +28,7 @@ export class PairingSession implements vscode.Disposable {
     private readonly daemon: Daemon,
     private readonly keys: ApiKeyStore,
     private readonly flushContext: () => void,
+    private readonly screen?: ScreenConsent,
   ) {
     this.disposables.push(
       daemon.onStatus((s) => this.onStatus(s)),
@@ -56,11 +58,14 @@ export class PairingSession implements vscode.Disposable {
     }
     this.flushContext();
     const key = await this.keys.get();
+    // Only a session with a key can share the screen (the offline advisor sees none): ask only then.
+    const screen = key && this.screen ? await this.screen.choose() : undefined;
     this.pressedAt = Date.now();
     this.onStatus({ state: "connecting", backend: null, message: "Connecting…", usage: null });
     let result: StartResult;
     try {
-      result = await this.daemon.executeCommand<StartResult>(DaemonCommands.start, [key ? { apiKey: key } : {}]);
+      const options = { ...(key ? { apiKey: key } : {}), ...(screen ? { screen } : {}) };
+      result = await this.daemon.executeCommand<StartResult>(DaemonCommands.start, [options]);
     } catch (err) {
       this.onStatus({ state: "idle", backend: null, message: "", usage: null });
       this.reportError(`Could not start pairing: ${errorText(err)}`);

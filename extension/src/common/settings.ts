@@ -18,6 +18,8 @@ export const DAEMON_SETTING_KEYS = [
   "proactivity",
   "redaction",
   "lookAtFailures",
+  "googleSearch",
+  "screenShare",
   "prices",
   "digestDebounceMs",
   "hoverWaitMs",

@@ -64,6 +64,14 @@ class TurnStarted:
 
 
 @dataclass(frozen=True)
+class Sources:
+    """Where a grounded answer came from (Google Search): (title, http(s) uri) links and the queries searched."""
+
+    links: tuple[tuple[str, str], ...]
+    queries: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Usage:
     """One turn's token use, as the service reports it (per turn; the session sums it)."""
 
@@ -123,6 +131,7 @@ BackendEvent = (
     | TurnComplete
     | Usage
     | Status
+    | Sources
 )
 
 

@@ -34,7 +34,8 @@ from livepair.backends.backend import (
     Usage,
 )
 from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
-from livepair.backends.live_models import live_model, not_available
+from livepair.backends.grounding import sources_of
+from livepair.backends.live_models import grounding_note, live_model, not_available
 from livepair.backends.outbox import Context, Outbox, Request
 from livepair.config import Settings
 
@@ -180,7 +181,8 @@ class GeminiBackend:
                     attempt = 0
                     self._go_away_pending = False
                     self._outbox.new_connection(resumed)
-                    self._emit(Status("connected", "Connected to Gemini Live.", resumed=resumed))
+                    note = grounding_note(self._settings.google_search, self._model)
+                    self._emit(Status("connected", f"Connected to Gemini Live. {note}".strip(), resumed=resumed))
                     await self._serve(session)
                 continue  # a planned reconnect (goAway): go again at once, with the resumption handle
             except FatalSessionError as exc:
@@ -306,6 +308,8 @@ class GeminiBackend:
             if sc.output_transcription and sc.output_transcription.text:
                 t = sc.output_transcription
                 await self._put(Transcript("model", t.text or "", bool(t.finished)))
+            if sc.grounding_metadata is not None and (found := sources_of(sc.grounding_metadata)) is not None:
+                await self._put(found)  # a grounded answer's sources (Google Search)
             if sc.interrupted:
                 await self._put(Interrupted())
             if sc.turn_complete or sc.interrupted:

@@ -58,7 +58,10 @@ def live_config(
     return types.LiveConnectConfig(
         response_modalities=[types.Modality.AUDIO if audio else types.Modality.TEXT],
         system_instruction=system,
-        tools=[types.Tool(function_declarations=[types.FunctionDeclaration.model_validate(d) for d in decls])],
+        tools=[
+            types.Tool(function_declarations=[types.FunctionDeclaration.model_validate(d) for d in decls]),
+            *([types.Tool(google_search=types.GoogleSearch())] if searches(s, model) else []),
+        ],
         speech_config=types.SpeechConfig(
             voice_config=types.VoiceConfig(prebuilt_voice_config=types.PrebuiltVoiceConfig(voice_name=s.voice))
         )
@@ -79,6 +82,11 @@ def live_config(
         if audio and proactive and TURN_TAKING[s.proactivity].proactive_audio
         else None,
     )
+
+
+def searches(s: Settings, model: LiveModel) -> bool:
+    """Google Search grounding: wanted, and the model takes it together with our function declarations."""
+    return s.google_search and model.search_with_functions
 
 
 def realtime_input_config(s: Settings) -> types.RealtimeInputConfig:

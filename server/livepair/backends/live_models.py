@@ -6,6 +6,10 @@ not settable, no thinking config, audio out only); `gemini-3.1-flash-live-previe
 initial history (later text goes as realtime input), no proactivity, synchronous calls only, `thinkingLevel`; the
 2.5 native-audio models take everything (proactivity on v1alpha, `thinkingBudget`). A model not in the table is
 tried with the most conservative setup; the service answers 1008 "not found" for retired ones.
+
+Google Search grounding is supported on the current Live models, but combining it with function declarations has
+produced 1007 closes for some users; the legacy 3.1 preview is treated as refusing the combination (grounding off
+there, and the status says so), the others take both.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ class LiveModel:
     async_functions: bool = False  # NON_BLOCKING declarations and response scheduling
     thinking: ThinkingMode = "none"
     text_output: bool = False  # native-audio models refuse responseModalities TEXT
+    search_with_functions: bool = True  # googleSearch in the same setup as function declarations
     stage: Literal["stable", "preview", "unknown"] = "unknown"
 
 
@@ -38,7 +43,13 @@ _MODELS = (
         thinking="level",
         stage="stable",
     ),
-    LiveModel("gemini-3.1-flash-live-preview", context="realtime_text", thinking="level", stage="preview"),
+    LiveModel(
+        "gemini-3.1-flash-live-preview",
+        context="realtime_text",
+        thinking="level",
+        search_with_functions=False,
+        stage="preview",
+    ),
     LiveModel(
         "gemini-2.5-flash-native-audio-preview-12-2025",
         proactivity="settable",
@@ -54,7 +65,14 @@ CURRENT = (*(m.name for m in _MODELS if m.stage == "stable"), "gemini-3.1-flash-
 
 def live_model(name: str) -> LiveModel:
     """The model's capabilities; a name the table does not know gets the conservative defaults."""
-    return MODELS.get(name.rsplit("/", 1)[-1], LiveModel(name))
+    return MODELS.get(name.rsplit("/", 1)[-1], LiveModel(name, search_with_functions=False))
+
+
+def grounding_note(wanted: bool, model: LiveModel) -> str:
+    """Why web search is off for this session, or "" when it is on (or not wanted)."""
+    if wanted and not model.search_with_functions:
+        return f"Web search is off: {model.name} does not take Google Search together with the editor's tools."
+    return ""
 
 
 def not_available(name: str) -> str:

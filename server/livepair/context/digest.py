@@ -11,8 +11,10 @@ from dataclasses import dataclass
 
 from lsprotocol import types as lsp
 
+from livepair.context.fence import fence
+from livepair.context.gate import WorkspaceGate
 from livepair.context.redact import Redactor
-from livepair.context.store import ContextStore
+from livepair.context.store import ContextStore, uri_to_path
 
 SEVERITY = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 MAX_EXCERPT_LINES = 240  # across all files, so one huge file cannot flood the context window
@@ -49,9 +51,16 @@ def _windows(lines: list[int], radius: int, total: int) -> list[tuple[int, int]]
 
 
 class DigestBuilder:
-    def __init__(self, store: ContextStore, redactor: Redactor, limits: DigestLimits | None = None) -> None:
+    def __init__(
+        self,
+        store: ContextStore,
+        redactor: Redactor,
+        limits: DigestLimits | None = None,
+        gate: WorkspaceGate | None = None,
+    ) -> None:
         self._store = store
         self._redactor = redactor
+        self._gate = gate or WorkspaceGate(store)  # private files send their name only
         self.limits = limits or DigestLimits()
         self._sent: dict[str, str] = {}  # section -> the redacted text last sent (all bounded in size)
 
@@ -70,7 +79,7 @@ class DigestBuilder:
                 where += f", cursor at line {ed.selection.start.line + 1}"
             out["editor"] = where
         if diags:
-            total = sum(len(v) for v in store.diagnostics.values())
+            total = sum(len(v) for u, v in store.diagnostics.items() if not self._private(u))
             lines = [format_diagnostic(store.relative(uri), d) for uri, d in diags]
             more = f"\n(+{total - len(diags)} more not shown)" if total > len(diags) else ""
             out["diagnostics"] = f"Diagnostics ({total}):\n" + "\n".join(lines) + more
@@ -78,6 +87,9 @@ class DigestBuilder:
             out["diagnostics"] = "Diagnostics: none"
         budget = MAX_EXCERPT_LINES
         for uri, focus in self._focus_lines(diags).items():
+            if self._private(uri):
+                out[f"excerpt:{uri}"] = f"--- {store.relative(uri)}: private (not shared) ---"
+                continue
             text = store.text(uri)
             if text is None or budget <= 0:
                 continue
@@ -111,12 +123,16 @@ class DigestBuilder:
         if not changed:
             return None
         self._sent.update(current)
-        return HEADER + "\n\n" + "\n\n".join(changed)
+        return HEADER + "\n\n" + fence("editor context", "\n\n".join(changed))
+
+    def _private(self, uri: str) -> bool:
+        path = uri_to_path(uri)
+        return path is not None and self._gate.private_now(path)
 
     # -- helpers ----------------------------------------------------------------------------------
     def _ranked_diagnostics(self) -> list[tuple[str, lsp.Diagnostic]]:
         active = self._store.editor.uri
-        pairs = [(uri, d) for uri, ds in self._store.diagnostics.items() for d in ds]
+        pairs = [(uri, d) for uri, ds in self._store.diagnostics.items() if not self._private(uri) for d in ds]
         pairs.sort(key=lambda p: (int(p[1].severity or 1), p[0] != active, p[0], p[1].range.start.line))
         return pairs[: self.limits.max_diagnostics]
 

@@ -39,6 +39,7 @@ CLIENT_NOTIFICATIONS = frozenset({DIAGNOSTICS, TERMINAL, EDITOR_STATE})
 STATUS = "livepair/status"
 TRANSCRIPT = "livepair/transcript"
 ADVICE = "livepair/advice"
+SOURCES = "livepair/sources"  # the web sources of the answer just finished (Google Search grounding)
 APPROVAL = "livepair/approval"
 RUN_IN_TERMINAL = "livepair/runInTerminal"  # request: run an approved command in a terminal the user sees
 CANCEL_RUN = "livepair/cancelRun"  # notification: the model cancelled that run; kill it
@@ -129,6 +130,16 @@ class AdviceParams(TypedDict):
     severity: str
     fix: Fix | None
     spoken: bool
+
+
+class SourceLink(TypedDict):
+    title: str
+    uri: str
+
+
+class SourcesParams(TypedDict):
+    sources: list[SourceLink]
+    queries: list[str]
 
 
 class TerminalParams(TypedDict):
@@ -274,6 +285,10 @@ def advice_params(a: Advice) -> AdviceParams:
         "fix": fix,
         "spoken": a.spoken,
     }
+
+
+def sources_params(links: tuple[tuple[str, str], ...], queries: tuple[str, ...]) -> SourcesParams:
+    return {"sources": [{"title": t, "uri": u} for t, u in links], "queries": list(queries)}
 
 
 APPROVAL_TITLES = {

@@ -27,6 +27,7 @@ from livepair.model import CommandApproval, StatusSnapshot, TerminalRequest, Too
 from livepair.session.factory import SessionParts
 from livepair.session.process import ProcessResult
 from livepair.session.session import PairSession
+from livepair.session.workspace_tools import EditOutcome
 
 if TYPE_CHECKING:
     from livepair.lsp.features.plain_client import PlainFace
@@ -120,6 +121,11 @@ class LivePairServer(LanguageServer):
         if added is not None:
             self.protocol.notify(protocol.ADVICE, protocol.advice_params(added))
 
+    def sources(self, links: tuple[tuple[str, str], ...], queries: tuple[str, ...]) -> None:
+        self.protocol.notify(protocol.SOURCES, protocol.sources_params(links, queries))
+        if self.plain is not None:  # a plain client has only messages: the sources as text
+            self.plain.show("Sources: " + "; ".join(f"{t} <{u}>" for t, u in links))
+
     def unplaced(self, text: str) -> None:
         if self.plain is not None:  # the extension's panel shows it; a plain client has only messages
             self.plain.show(text)
@@ -170,6 +176,32 @@ class LivePairServer(LanguageServer):
         if self.plain is not None and report.outcome == "refused":
             self.plain.show(report.output)
 
+    async def apply_edit(self, edit: lsp.WorkspaceEdit) -> EditOutcome:
+        """A preview the user applies or discards (a change annotation that needs confirmation). A client that
+        would apply such an edit without asking (no change-annotation support) is not sent it."""
+        if not previews_edits(self.client_capabilities):
+            return "unsupported"
+        try:
+            result = await self.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit, label="LivePair"))
+        except Exception as exc:  # a dead pipe or a client error: nothing was applied
+            log.info("edit not applied (%s)", type(exc).__name__)
+            return "declined"
+        return "applied" if result is not None and result.applied else "declined"
+
+    async def show_document(self, uri: str, line: int) -> bool:
+        caps = self.client_capabilities.window
+        if caps is None or caps.show_document is None or not caps.show_document.support:
+            return False
+        at = lsp.Range(lsp.Position(line, 0), lsp.Position(line, 0))
+        try:
+            result = await self.window_show_document_async(
+                lsp.ShowDocumentParams(uri=uri, take_focus=True, selection=at)
+            )
+        except Exception as exc:
+            log.info("could not show %s (%s)", uri, type(exc).__name__)
+            return False
+        return result is not None and result.success
+
     def publish_advice(self, uri: str) -> None:
         self.text_document_publish_diagnostics(
             lsp.PublishDiagnosticsParams(uri=uri, diagnostics=self.advice.diagnostics(uri))
@@ -190,3 +222,16 @@ class LivePairServer(LanguageServer):
 
     def idle_status(self, message: str = "") -> None:
         self.status(StatusSnapshot("idle", message=message))
+
+
+def previews_edits(caps: lsp.ClientCapabilities) -> bool:
+    """The client asks before applying an edit whose change annotation needs confirmation."""
+    ws = caps.workspace
+    edits = ws.workspace_edit if ws is not None else None
+    return bool(
+        ws is not None
+        and ws.apply_edit
+        and edits is not None
+        and edits.document_changes
+        and edits.change_annotation_support is not None
+    )

@@ -66,6 +66,16 @@ def choose_area(monitors: list[dict[str, Any]], monitor: int, region: str, windo
     return _area(next((m for m in monitors[1:] if m.get("is_primary")), monitors[1]))
 
 
+def window_area(window: Area, screen: dict[str, Any]) -> Area:
+    """The editor window's rectangle clipped to the screen (a window may hang off an edge)."""
+    left, top = max(window["left"], int(screen["left"])), max(window["top"], int(screen["top"]))
+    right = min(window["left"] + window["width"], int(screen["left"]) + int(screen["width"]))
+    bottom = min(window["top"] + window["height"], int(screen["top"]) + int(screen["height"]))
+    if right <= left or bottom <= top:
+        raise NoScreen("the VS Code window is off screen")
+    return {"left": left, "top": top, "width": right - left, "height": bottom - top}
+
+
 def _area(m: dict[str, Any]) -> Area:
     return {k: int(m[k]) for k in ("left", "top", "width", "height")}
 
@@ -96,9 +106,10 @@ def editor_window() -> Area | None:
 class ScreenCapture:
     """One mss handle, opened, used and closed in the same worker thread."""
 
-    def __init__(self, monitor: int, region: str) -> None:
+    def __init__(self, monitor: int, region: str, window_only: bool = False) -> None:
         self._monitor = monitor
         self._region = region
+        self._window_only = window_only  # the user chose "only the VS Code window": never more than its region
         self._sct: Any = None
         self._shot: Any = None  # keeps the buffer behind the last returned array alive
         self.area: Area = {}
@@ -115,6 +126,13 @@ class ScreenCapture:
             monitors = self._sct.monitors
         except ScreenShotError as exc:
             raise NoScreen(f"cannot open the display ({exc})") from exc
+        if self._window_only:
+            window = editor_window()
+            if window is None:  # fail closed: without the window's geometry, share nothing rather than a monitor
+                raise NoScreen("cannot find the VS Code window (xdotool on X11 is needed to share only the window)")
+            self.area = window_area(window, monitors[0])
+            log.info("screen: capturing only the editor window %s", self.area)
+            return self.area
         window = editor_window() if self._monitor == 0 and not self._region.strip() else None
         self.area = choose_area(monitors, self._monitor, self._region, window)
         log.info("screen: capturing %s (monitors: %d, editor window: %s)", self.area, len(monitors) - 1, window)

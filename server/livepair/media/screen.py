@@ -75,7 +75,9 @@ class ScreenStreamer:
         mask = OcrMasker(Redactor()) if self._ocr else None
         self._sampler = FrameSampler(policy_from(settings, edits_reach_model_s), mask)
         self._context = context
-        self._capture = ScreenCapture(settings.screen_monitor, settings.screen_region)
+        self._capture = ScreenCapture(
+            settings.screen_monitor, settings.screen_region, window_only=settings.screen_share == "window"
+        )
         self._gate = PrivacyGate(context, redactor, settings.screen_exclude, settings.screen_gitignore)
         self._executor: ThreadPoolExecutor | None = None
         self._tasks = TaskOwner("screen")

@@ -102,6 +102,8 @@ def _voice(settings: Settings, backend: Backend) -> VoiceFactory:
 def _screen(settings: Settings, backend: Backend, parts: SessionParts) -> ScreenFactory | None:
     if not settings.screen_enabled or backend.capabilities.local:  # a local advisor keeps everything local
         return None
+    if settings.screen_share not in ("monitor", "window"):  # "off", or "ask" that nobody answered: never unasked
+        return None
 
     def make(on_change: StatusPublisher) -> ScreenStreamer:
         from livepair.media.screen import ScreenStreamer  # numpy and Pillow load only when sharing

@@ -13,7 +13,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 from lsprotocol import types as lsp
 
@@ -26,6 +26,7 @@ from livepair.backends.backend import (
     BackendEvent,
     ExplainRequest,
     Interrupted,
+    Sources,
     Status,
     Text,
     ToolCall,
@@ -38,6 +39,7 @@ from livepair.backends.backend import (
 )
 from livepair.config import Settings
 from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnostic
+from livepair.context.gate import WorkspaceGate
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
@@ -50,6 +52,7 @@ from livepair.session.meter import Meter
 from livepair.session.process import ProcessResult
 from livepair.session.prompt import explain_request
 from livepair.session.tools import Tools
+from livepair.session.workspace_tools import WorkspaceEditor
 
 if TYPE_CHECKING:
     from livepair.media.screen import ScreenStreamer
@@ -77,6 +80,13 @@ class EditorPort(Protocol):
     def tool_run(self, report: ToolRunReport) -> None: ...  # a run's outcome, for the panel
 
 
+@runtime_checkable
+class ShowsSources(Protocol):
+    """An editor that shows where a grounded answer came from (the extension's panel: links next to the answer)."""
+
+    def sources(self, links: tuple[tuple[str, str], ...], queries: tuple[str, ...]) -> None: ...
+
+
 class PairSession:
     def __init__(
         self,
@@ -97,6 +107,7 @@ class PairSession:
         self._editor = editor
         self.audit = AuditLog(redactor)
         hands = Hands(context, redactor, editor.approve, editor, AllowList(), self.audit)
+        self.gate = WorkspaceGate(context, settings.screen_exclude, settings.screen_gitignore)
         self.tools = Tools(
             context,
             advice,
@@ -104,9 +115,11 @@ class PairSession:
             on_advice=lambda a: editor.advice_changed(a.uri, a),
             approve=editor.approve,
             hands_=hands,
+            gate=self.gate,
+            editor=editor if isinstance(editor, WorkspaceEditor) else None,  # one that previews edits, opens files
         )
         limits = DigestLimits(settings.excerpt_lines, settings.terminal_tail_lines, settings.max_diagnostics)
-        self.digest = DigestBuilder(context, redactor, limits)
+        self.digest = DigestBuilder(context, redactor, limits, gate=self.gate)
         self.state: SessionState = "idle"
         self.message = ""
         self.meter = Meter(settings)
@@ -118,6 +131,8 @@ class PairSession:
         self._tool_advice: dict[str, str] = {}  # call id -> advice id, to retract on cancellation
         self._turn_text: list[str] = []
         self._turn_placed = False  # this turn put advice on a line
+        self._turn_sources: list[tuple[str, str]] = []  # web sources of this turn's grounded answer
+        self._turn_queries: list[str] = []
         self._explaining: deque[str] = deque()  # diagnostic keys whose explain turns are in flight
         self.voice = voice(self._publish_status) if voice is not None else None
         self.screen = screen(self._publish_status) if screen is not None else None
@@ -294,6 +309,9 @@ class PairSession:
             case Usage():
                 self.meter.add(event)
                 self._publish_status()
+            case Sources(links=links, queries=queries):
+                self._turn_sources += [link for link in links if link not in self._turn_sources]
+                self._turn_queries += [q for q in queries if q not in self._turn_queries]
 
     def _on_status(self, event: Status) -> None:
         self._linked = event.state == "connected"
@@ -316,10 +334,14 @@ class PairSession:
         text = "".join(self._turn_text).strip()
         self._turn_text.clear()
         placed, self._turn_placed = self._turn_placed, False
+        links, self._turn_sources = tuple(self._turn_sources), []
+        queries, self._turn_queries = tuple(self._redactor.redact(q) for q in self._turn_queries), []
         if text:
             self._editor.transcript("model", text, True)
             if not placed and not interrupted:
                 self._editor.unplaced(text)
+            if links and isinstance(self._editor, ShowsSources):
+                self._editor.sources(links, queries)  # next to the answer they ground
         if self._explaining and not interrupted:
             key = self._explaining.popleft()
             if text:

@@ -14,10 +14,13 @@ from typing import Any, cast
 from lsprotocol import types as lsp
 
 from livepair.advice.store import Advice, AdviceStore, Severity
+from livepair.advice.verify import check_fix, patch_lines
 from livepair.context.digest import format_diagnostic
+from livepair.context.fence import fence
+from livepair.context.gate import WorkspaceGate
 from livepair.context.redact import Redactor
-from livepair.context.store import ContextStore, OutsideWorkspace
-from livepair.session import hands, run_command
+from livepair.context.store import ContextStore, OutsideWorkspace, uri_to_path
+from livepair.session import hands, run_command, workspace_tools
 
 MAX_READ_LINES = 400
 
@@ -79,6 +82,7 @@ DECLARATIONS: list[dict[str, Any]] = [
 ]
 DECLARATIONS.append(run_command.DECLARATION)
 DECLARATIONS.extend(hands.DECLARATIONS)
+DECLARATIONS.extend(workspace_tools.DECLARATIONS)
 NAMES = frozenset(d["name"] for d in DECLARATIONS)
 
 
@@ -112,14 +116,19 @@ class Tools:
         redactor: Redactor,
         on_advice: Callable[[Advice], None],
         approve: run_command.Approve,
+        *,
         hands_: hands.Hands | None = None,
+        gate: WorkspaceGate | None = None,
+        editor: workspace_tools.WorkspaceEditor | None = None,
     ) -> None:
         self._ctx = context
+        self.gate = gate or WorkspaceGate(context)  # the privacy gate: what the model may see
         self._advice = advice
         self._redactor = redactor
         self._on_advice = on_advice
         self._approve = approve
         self.hands = hands_ or hands.Hands(context, redactor, approve)
+        self._workspace = workspace_tools.WorkspaceTools(context, self.gate, redactor, editor)
 
     async def call(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         began = self.hands.begin()
@@ -138,11 +147,13 @@ class Tools:
         try:
             result = handler(args)
             return await result if inspect.isawaitable(result) else result
-        except (ToolError, OutsideWorkspace) as exc:
+        except (ToolError, OutsideWorkspace, workspace_tools.BadArguments) as exc:
             return {"error": str(exc)}
 
     def _uri_and_lines(self, args: dict[str, Any]) -> tuple[str, list[str]]:
         path = self._ctx.resolve(_text(args, "path"))
+        if (why := self.gate.refusal(path, git=False)) is not None:  # git was asked by the async callers
+            raise ToolError(why)
         uri = path.as_uri()
         text = self._ctx.text(uri)
         if text is None:
@@ -178,13 +189,29 @@ class Tools:
             raise ToolError("'new_text' must be a string")
         if not new_text.endswith("\n"):
             new_text += "\n"
+        explanation = _text(args, "explanation")
+        original = "\n".join(lines) + "\n"
+        verdict = check_fix(uri, original, patch_lines(original, start + 1, end + 1, new_text))
+        if not verdict.ok:
+            # Not offered: the hint stays on the line and says why, and the model hears the reason.
+            item = self._advice.annotate(uri, start, f"{explanation} (fix not offered: {verdict.reason})", "info")
+            self._on_advice(item)
+            return {"error": f"fix not offered: {verdict.reason}; the hint was kept", "id": item.id}
         # Whole lines: from the start of start_line to the start of the line after end_line.
         target = lsp.Range(lsp.Position(start, 0), lsp.Position(end + 1, 0))
-        item = self._advice.propose_fix(uri, target, new_text, _text(args, "explanation"))
+        item = self._advice.propose_fix(uri, target, new_text, explanation)
         self._on_advice(item)
         return {"ok": True, "id": item.id}
 
-    def _tool_read_file(self, args: dict[str, Any]) -> dict[str, Any]:
+    async def _gitignore_check(self, args: dict[str, Any]) -> None:
+        """The gitignore part of the gate asks git (bounded) in a thread; the rest is checked on every read."""
+        if self.gate.use_gitignore:
+            path = self._ctx.resolve(_text(args, "path"))
+            if (why := await asyncio.to_thread(self.gate.refusal, path)) is not None:
+                raise ToolError(why)
+
+    async def _tool_read_file(self, args: dict[str, Any]) -> dict[str, Any]:
+        await self._gitignore_check(args)
         _, lines = self._uri_and_lines(args)
         start = max(1, _int(args, "start", 1))
         end = min(len(lines), _int(args, "end", start + MAX_READ_LINES - 1), start + MAX_READ_LINES - 1)
@@ -194,24 +221,31 @@ class Tools:
             "start": start,
             "end": end,
             "total_lines": len(lines),
-            "content": self._redactor.redact(body),
+            "content": fence(f"file {args['path']}", self._redactor.redact(body)),
         }
 
     def _tool_get_diagnostics(self, args: dict[str, Any]) -> dict[str, Any]:
         wanted = self._ctx.resolve(_text(args, "path")).as_uri() if args.get("path") else None
+        if wanted is not None and (why := self.gate.refusal(self._ctx.resolve(args["path"]), git=False)):
+            raise ToolError(why)
         out = [
             format_diagnostic(self._ctx.relative(uri), d)
             for uri, diags in self._ctx.diagnostics.items()
-            if wanted is None or uri == wanted
+            if (wanted is None or uri == wanted) and not self._private(uri)
             for d in diags[:200]
         ]
-        return {"count": len(out), "diagnostics": self._redactor.redact("\n".join(out)) or "none"}
+        text = self._redactor.redact("\n".join(out))
+        return {"count": len(out), "diagnostics": fence("diagnostics", text) if out else "none"}
+
+    def _private(self, uri: str) -> bool:
+        path = uri_to_path(uri)
+        return path is not None and self.gate.private_now(path)
 
     async def _tool_run_command(self, args: dict[str, Any]) -> dict[str, Any]:
-        return await self.hands.run_command(args)
+        return _fenced("command output", await self.hands.run_command(args))
 
     async def _tool_run_python(self, args: dict[str, Any]) -> dict[str, Any]:
-        return await self.hands.run_python(args)
+        return _fenced("program output", await self.hands.run_python(args))
 
     def _tool_get_terminal_output(self, args: dict[str, Any]) -> dict[str, Any]:
         run = self._ctx.last_run()
@@ -222,5 +256,21 @@ class Tools:
             "command": self._redactor.redact(run.command),
             "cwd": run.cwd,
             "exit_code": run.exit_code,
-            "output": self._redactor.redact(tail),
+            "output": fence("terminal output", self._redactor.redact(tail)),
         }
+
+    async def _tool_search_workspace(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await self._workspace.search_workspace(args)
+
+    async def _tool_open_location(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await self._workspace.open_location(args)
+
+    async def _tool_apply_edit(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await self._workspace.apply_edit(args)
+
+
+def _fenced(label: str, result: dict[str, Any]) -> dict[str, Any]:
+    """What a run prints is data, like any terminal output: it goes back to the model fenced."""
+    if isinstance(result.get("output"), str):
+        result["output"] = fence(label, result["output"])
+    return result

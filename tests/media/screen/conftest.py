@@ -54,7 +54,8 @@ async def start_daemon(workspace: Path, fake: FakeLiveServer, xvfb: Xvfb, tmp_pa
         env["LIVEPAIR_STATE_DIR"] = str(tmp_path / "state")
         env["DISPLAY"] = xvfb.display if display else ""  # empty, not absent: the runner's own DISPLAY is inherited
         env["WAYLAND_DISPLAY"] = ""
-        client = await start_editor(workspace, env, settings_for(fake, **settings))
+        # The user said "share this window's monitor" once (screen sharing asks on first use), unless a test says.
+        client = await start_editor(workspace, env, settings_for(fake, **{"screenShare": "monitor", **settings}))
         clients.append(client)
         return client
 

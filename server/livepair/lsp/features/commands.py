@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
@@ -18,6 +19,9 @@ from livepair.session.session import PairSession
 
 if TYPE_CHECKING:
     from livepair.session.voice import VoiceController
+
+
+SCREEN_ANSWERS = ("monitor", "window", "off")
 
 
 def _options(args: tuple[Any, ...]) -> dict[str, Any]:
@@ -63,10 +67,15 @@ def register(server: LivePairServer) -> None:
     @server.command(protocol.CMD_START)
     async def start(ls: LivePairServer, *args: Any) -> protocol.StartResult:
         # The key travels only over the stdio pipe from the editor's SecretStorage; it is never stored or logged.
-        key = _options(args).get("apiKey")
+        options = _options(args)
+        key = options.get("apiKey")
         if isinstance(key, str) and len(key) > MAX_API_KEY_CHARS:
             raise PayloadError(f"livepair.start: {too_long('apiKey', len(key), MAX_API_KEY_CHARS)}")
-        return await start_session(ls, key if isinstance(key, str) and key else env_api_key())
+        screen = options.get("screen")  # the user's answer to "share your screen?" for this start
+        if screen is not None and screen not in SCREEN_ANSWERS:
+            raise PayloadError(f"livepair.start: 'screen' must be one of {', '.join(SCREEN_ANSWERS)}")
+        settings = dataclasses.replace(ls.settings, screen_share=screen) if screen is not None else None
+        return await start_session(ls, key if isinstance(key, str) and key else env_api_key(), settings)
 
     @server.command(protocol.CMD_STOP)
     async def stop(ls: LivePairServer, *args: Any) -> dict[str, Any]:
