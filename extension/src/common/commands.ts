@@ -31,6 +31,7 @@ export function registerCommands(
     register(Commands.toggleScreen, () => session.toggleDevice("screen")),
     register(Commands.pushToTalk, () => session.pushToTalk()),
     register(Commands.showSentLog, () => session.showSentLog()),
+    register(Commands.retryNow, () => session.retryNow()),
     register(Commands.ask, (question) => session.ask(typeof question === "string" ? question : undefined)),
     register(Commands.explain, (uri, diagnostic) => session.explain(uri, diagnostic)),
     register(Commands.setApiKey, async () => {

@@ -18,6 +18,7 @@ export const Commands = {
   clearApiKey: "livepair.clearApiKey",
   showLog: "livepair.showLog",
   showSentLog: "livepair.showSentLog",
+  retryNow: "livepair.retryNow",
   restart: "livepair.restart",
   installDaemon: "livepair.installDaemon",
   clearConversation: "livepair.clearConversation",

@@ -27,6 +27,7 @@ export const DaemonCommands = {
   toggleMic: "livepair.toggleMic",
   toggleScreen: "livepair.toggleScreen",
   showSentLog: "livepair.showSentLog",
+  retryNow: "livepair.retryNow",
   pushToTalkStart: "livepair.pushToTalkStart",
   pushToTalkEnd: "livepair.pushToTalkEnd",
 } as const;

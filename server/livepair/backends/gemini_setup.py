@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from google.genai import types
 
 
+MAX_FRAME = 16 * 2**20  # the service's frames are audio chunks and text; nothing honest comes near this
+
+
 class FatalSessionError(Exception):
     """The service refused the session in a way a retry cannot fix."""
 
@@ -33,8 +36,9 @@ def client(s: Settings, api_key: str | None) -> Any:
         )
     if not api_key:
         raise FatalSessionError("No Gemini API key: set it with 'LivePair: Set API Key' or GEMINI_API_KEY.")
-    # The service may take longer than websockets' default 20 s to answer pings: keepalive off.
-    ws_args: dict[str, Any] = {"ping_interval": None, "max_size": None}
+    # The service may take longer than websockets' default 20 s to answer pings: keepalive off (the backend's
+    # watchdog notices a dead socket instead). A frame over MAX_FRAME closes the socket (1009), then reconnects.
+    ws_args: dict[str, Any] = {"ping_interval": None, "max_size": MAX_FRAME}
     if s.base_url and urlparse(s.base_url).hostname in ("127.0.0.1", "localhost", "::1"):
         ws_args["proxy"] = None  # HTTPS_PROXY would otherwise apply to loopback too
     http = types.HttpOptions(api_version=s.api_version, base_url=s.base_url or None, async_client_args=ws_args)

@@ -53,6 +53,7 @@ CMD_EXPLAIN = "livepair.explain"
 CMD_TOGGLE_MIC = "livepair.toggleMic"
 CMD_TOGGLE_SCREEN = "livepair.toggleScreen"
 CMD_SHOW_SENT_LOG = "livepair.showSentLog"  # returns the path of the local log of what was sent
+CMD_RETRY_NOW = "livepair.retryNow"  # reconnect now rather than at the next scheduled attempt
 CMD_PTT_START = "livepair.pushToTalkStart"  # bind to key down; pushToTalkEnd to key up
 CMD_PTT_END = "livepair.pushToTalkEnd"
 
