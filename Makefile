@@ -38,7 +38,8 @@ check: setup ## The inner loop (under a minute): ruff, pyright, and the unit, co
 	$(VENV)/bin/ruff format --check server tests bench scripts devtools
 	@# pyright beside the tests: together they fit the minute on two cores
 	@$(VENV)/bin/pyright > .pyright.out 2>&1 & pid=$$!; \
-	  $(PY) -m pytest -q -n 2 -p no:cacheprovider tests/unit tests/contract tests/lsp tests/live; rc=$$?; \
+	  $(PY) -m pytest -q -n 2 -p no:cacheprovider tests/unit tests/contract tests/lsp tests/live \
+	    --ignore=tests/live/test_soak.py; rc=$$?; \
 	  wait $$pid; prc=$$?; tail -n 1 .pyright.out; [ $$prc -eq 0 ] || cat .pyright.out; rm -f .pyright.out; \
 	  [ $$rc -eq 0 ] && [ $$prc -eq 0 ]
 
@@ -48,6 +49,9 @@ test: setup lint ext-test e2e-setup ## Lint, type-check and run the whole test s
 bench: setup e2e-setup ## Benchmarks (ratios against a baseline measured in the same run)
 	$(PY) -m bench
 	$(PY) -m bench.bench_extension
+
+soak: setup ## A long Live session against the simulator (LIVEPAIR_SOAK_S seconds, default 3600): RSS, tasks, fds
+	LIVEPAIR_SOAK_S=$${LIVEPAIR_SOAK_S:-3600} $(PY) -m tests.live.soak
 
 clean: ## Remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info server/*.egg-info
@@ -68,4 +72,4 @@ e2e-setup: ext-build ## Install code-server (a real VS Code) for the e2e test
 e2e: setup e2e-setup ## The end-to-end test: the extension in code-server in Chromium (screenshots in test-artifacts/)
 	$(PY) -m pytest -q tests/e2e
 
-.PHONY: help setup run demo install-extension lint fmt check test bench clean ext-setup ext-test ext-build e2e-setup e2e
+.PHONY: help setup run demo install-extension lint fmt check test bench soak clean ext-setup ext-test ext-build e2e-setup e2e

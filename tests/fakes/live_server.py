@@ -57,6 +57,8 @@ logger = logging.getLogger(__name__)
 
 # The SDK appends "/ws/..." to the base URL, so a base URL ending in "/" (the SDK default) gives "//ws".
 _PATH = re.compile(r"^//?ws/google\.ai\.generativelanguage\.(v1alpha|v1beta)\.GenerativeService\.BidiGenerateContent$")
+# Vertex AI: bearer auth (checked at the handshake, as by Google's front end: 401), models as resource names.
+_VERTEX_PATH = re.compile(r"^//?ws/google\.cloud\.aiplatform\.(v1beta1|v1)\.LlmBidiService/BidiGenerateContent$")
 BAD_KEY_REASON = "API key not valid. Please pass a valid API key."
 INTERNAL_REASON = "Internal error encountered."
 #: How long a script may keep running after its connection closed before it is cancelled.
@@ -78,6 +80,8 @@ class FakeLiveServer(LiveRecorder):
     ) -> None:
         super().__init__()
         self.api_key = api_key
+        #: The bearer token Vertex AI connections must carry.
+        self.access_token = "test-vertex-token"
         #: Script for the next sessions; may be replaced between sessions. ``None`` means idle.
         self.model: ModelScript | None = model
         self.setup_timeout = setup_timeout
@@ -219,7 +223,12 @@ class FakeLiveServer(LiveRecorder):
         return f"call-{next(self._call_ids)}"
 
     def _check_path(self, connection: ServerConnection, request: Request) -> Response | None:
-        if _PATH.match(request.path.split("?", 1)[0]):
+        path = request.path.split("?", 1)[0]
+        if _PATH.match(path):
+            return None
+        if _VERTEX_PATH.match(path):
+            if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+                return connection.respond(HTTPStatus.UNAUTHORIZED, "Request had invalid authentication credentials.\n")
             return None
         return connection.respond(HTTPStatus.NOT_FOUND, "Not Found\n")
 
@@ -256,7 +265,8 @@ class FakeLiveServer(LiveRecorder):
             return
         session.setup = setup.body
         session._deliver(setup, queue=False)
-        if session.headers.get("x-goog-api-key") != self.api_key:
+        vertex = bool(_VERTEX_PATH.match(session.path.split("?", 1)[0]))  # authenticated at the handshake
+        if not vertex and session.headers.get("x-goog-api-key") != self.api_key:
             await connection.close(1008, BAD_KEY_REASON)
             return
         try:

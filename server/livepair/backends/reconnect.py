@@ -88,7 +88,11 @@ def classify(exc: BaseException, *, model: str, resuming: bool, set_up: bool) ->
     if isinstance(exc, InvalidStatus):
         status = exc.response.status_code
         if status in (401, 403):
-            return Verdict("fatal", refusal_1008(f"HTTP {status}", model))
+            return Verdict(
+                "fatal",
+                f"Gemini refused the credentials (HTTP {status}). With Vertex AI, renew them (`gcloud auth "
+                "application-default login`, or a fresh LIVEPAIR_VERTEX_ACCESS_TOKEN); else set a valid API key.",
+            )
         if status == 404:
             return Verdict("fatal", "Gemini answered HTTP 404: check livepair.baseUrl and livepair.apiVersion.")
         return Verdict("retry", f"Gemini answered HTTP {status} when connecting.")
