@@ -343,3 +343,30 @@ async def test_a_clean_stop_closes_with_1000(editor: EditorClient, fake: FakeLiv
     await editor.command("livepair.stop")
     await fake.sessions[0].wait_closed()
     assert fake.sessions[0].close_code == 1000
+
+
+async def test_a_call_waiting_for_the_users_yes_is_not_a_stalled_socket(
+    editor: EditorClient, fake: FakeLiveServer, workspace: Path
+) -> None:
+    """The model waits for us while the user reads an approval: silence then is not a dead socket."""
+    import asyncio
+
+    async def model(session: FakeSession) -> None:
+        await session.next_message(predicate=starts_turn)
+        (call,) = await session.send_tool_call(
+            [{"name": "run_command", "args": {"command": "touch ran.txt", "reason": "Try."}}]
+        )
+        await session.wait_tool_response(call, timeout=30)
+        await session.send_text("Answer: it ran")
+        await answering(session)
+
+    fake.model = model
+    editor.answer_approvals = True
+    editor.approval_gate = asyncio.Event()
+    await start(editor, fake)
+    await editor.command("livepair.ask", "run it")
+    await editor.wait_for(lambda: editor.approvals, what="the approval prompt")
+    await asyncio.sleep(3 * 20 * float(SCALE))  # the user reads the prompt for 3x the (scaled) stall bound
+    editor.approval_gate.set()
+    await answered(editor, "it ran")
+    assert len(fake.sessions) == 1 and (workspace / "ran.txt").exists()

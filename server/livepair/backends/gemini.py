@@ -190,6 +190,7 @@ class GeminiBackend:
                     if session.setup_complete is None:
                         raise NoSetupComplete
                     set_up = True
+                    self._last_sent = None  # a 1007 from now on is charged to what this connection sends
                     self._session = session
                     await self._connected(resumed=resuming, reseed=not resuming and not first and not fresh)
                     first = fresh = False

@@ -101,7 +101,7 @@ def classify(exc: BaseException, *, model: str, resuming: bool, set_up: bool) ->
     if isinstance(exc, NoSetupComplete):
         return Verdict("retry", "Gemini did not complete the session setup.")
     if isinstance(exc, ssl.SSLError):
-        return Verdict("retry", f"Secure connection to Gemini failed ({_short(exc.reason or exc)}).")
+        return Verdict("retry", f"Secure connection to Gemini failed ({_short(getattr(exc, 'reason', None) or exc)}).")
     if isinstance(exc, TimeoutError):
         return Verdict("retry", "Gemini did not answer in time.")
     if isinstance(exc, OSError):
