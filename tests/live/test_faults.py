@@ -266,10 +266,12 @@ async def test_a_persistent_internal_error_backs_off_longer_each_time(
     fake.close_next_setups = [(1011, "Internal error encountered.")] * 6
     fake.model = answering
     await start(editor, fake)
+    messages = [s.get("message", "") for s in editor.statuses]
+    shown = [m for n, m in enumerate(messages) if n == 0 or m != messages[n - 1]]  # a status is re-sent on other news
     delays = [
         float(m.group(1))
-        for s in editor.statuses
-        if (m := re.search(r"next try in ([\d.]+) s", s.get("message", ""))) and "internal error" in s["message"]
+        for text in shown
+        if "internal error" in text and (m := re.search(r"next try in ([\d.]+) s", text))
     ]
     assert len(delays) == 6, delays
     assert all(later > earlier for earlier, later in zip(delays, delays[2:], strict=False)), delays  # jitter < 2x
