@@ -13,6 +13,7 @@ setup: ## Install everything needed (idempotent; fast when already done)
 	@bash scripts/setup.sh
 	@bash scripts/setup-screen.sh
 	@bash scripts/setup-audio.sh
+	@bash scripts/setup-sandbox.sh
 
 run: setup e2e-setup ## Run the product: VS Code (code-server) with LivePair on examples/ at 127.0.0.1:8765 (LIVEPAIR_PORT)
 	$(PY) scripts/run.py
@@ -33,13 +34,12 @@ fmt: setup ## Format and auto-fix
 	$(VENV)/bin/ruff format server tests bench scripts devtools
 	$(VENV)/bin/ruff check --fix server tests bench scripts devtools
 
-check: setup ## The inner loop (under a minute): ruff, pyright, and the unit, contract, daemon and Live tests
+check: setup ## The inner loop (under a minute): ruff, pyright, and the unit, contract, daemon and Live tests not marked slow
 	$(VENV)/bin/ruff check server tests bench scripts devtools
 	$(VENV)/bin/ruff format --check server tests bench scripts devtools
 	@# pyright beside the tests: together they fit the minute on two cores
 	@$(VENV)/bin/pyright > .pyright.out 2>&1 & pid=$$!; \
-	  $(PY) -m pytest -q -n 2 -p no:cacheprovider tests/unit tests/contract tests/lsp tests/live \
-	    --ignore=tests/live/test_soak.py; rc=$$?; \
+	  $(PY) -m pytest -q -n 2 -p no:cacheprovider -m "not slow" tests/unit tests/contract tests/lsp tests/live; rc=$$?; \
 	  wait $$pid; prc=$$?; tail -n 1 .pyright.out; [ $$prc -eq 0 ] || cat .pyright.out; rm -f .pyright.out; \
 	  [ $$rc -eq 0 ] && [ $$prc -eq 0 ]
 

@@ -2,6 +2,7 @@
 
 from bench import (
     bench_digest,
+    bench_hands,
     bench_lsp,
     bench_ocr,
     bench_offline,
@@ -22,6 +23,8 @@ print("\n== turn-taking on the Live service ==")
 bench_turns.run()
 print("\n== the Live link through goAway ==")
 bench_reconnect.run()
+print("\n== the senior dev's hands: tool dispatch, sandbox ==")
+bench_hands.run()
 print("\n== offline advisor ==")
 bench_offline.run()
 print("\n== voice ==")

@@ -105,7 +105,7 @@ async def speaker(session: FakeSession) -> None:
 
 
 async def daemon_session(root: Path) -> int:
-    async with FakeLiveServer(api_key=KEY, model=speaker) as fake:
+    async with FakeLiveServer(api_key=KEY, model=speaker, session_timeout=SESSION_S + 120) as fake:
         client, _ = await start_daemon(root, fake.subprocess_env(), {"baseUrl": fake.url, "model": MODEL})
         uri = (root / "f.py").as_uri()
         text = (root / "f.py").read_text()
@@ -137,14 +137,13 @@ async def daemon_session(root: Path) -> int:
             else:
                 await client.workspace_execute_command_async(lsp.ExecuteCommandParams("livepair.ask", ["and?"]))
         await asyncio.sleep(8)  # the last reply plays out
-        engine = fake.sessions[-1].turns
         await stop_daemon(client)
-        return engine.interruptions if engine else -1
+        return interruptions(fake)
 
 
 async def naive_session() -> int:
     """The same script, every update sent at once as client content (the daemon before the outbox)."""
-    async with FakeLiveServer(api_key=KEY, model=speaker) as fake:
+    async with FakeLiveServer(api_key=KEY, model=speaker, session_timeout=SESSION_S + 120) as fake:
         client = genai.Client(api_key=KEY, http_options=fake.http_options())
         async with client.aio.live.connect(model=MODEL) as live:
             reader = asyncio.ensure_future(_drain(live))
@@ -156,8 +155,13 @@ async def naive_session() -> int:
                 await live.send_client_content(turns=turn, turn_complete=ask)
             await asyncio.sleep(8)
             reader.cancel()
-            engine = fake.sessions[-1].turns
-            return engine.interruptions if engine else -1
+            return interruptions(fake)
+
+
+def interruptions(fake: FakeLiveServer) -> int:
+    """Replies the service cut off, over every connection of the session (-1: no connection was accepted)."""
+    engines = [s.turns for s in fake.sessions if s.turns is not None]
+    return sum(e.interruptions for e in engines) if engines else -1
 
 
 async def _drain(live: object) -> None:

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from bench.stats import percentile, report, summary
 from livepair.model import CommandApproval, StatusSnapshot
+from livepair.session.run_command import NoTerminal
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import MODEL
 from tests.fakes.session import FakeSession
@@ -28,7 +29,7 @@ SPEAKING = 0.2  # share of the scripted session in which the user speaks
 KEY = "bench-key"
 
 
-class Editor:
+class Editor(NoTerminal):  # approved commands (none here) would run in the daemon
     def status(self, snapshot: StatusSnapshot) -> None: ...
     def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None: ...
     def advice_changed(self, uri: str, added: Any) -> None: ...

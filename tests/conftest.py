@@ -12,6 +12,14 @@ from tests.fakes.live_server import FakeLiveServer
 from tests.keys import API_KEY, GITHUB_TOKEN
 
 
+@pytest.fixture(autouse=True)
+def private_state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The daemon's state dir (sent log, tool audit log, always-allowed commands) per test, never the user's."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("LIVEPAIR_STATE_DIR", str(state))
+    return state
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     """The f.py scenario, plus a settings file holding a token the daemon must never send."""

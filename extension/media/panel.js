@@ -20,7 +20,7 @@
     turns.replaceChildren(
       ...list.map((t) => {
         const li = el("li", `turn ${t.role}${t.final ? "" : " partial"}`);
-        li.append(el("span", "who", t.role === "user" ? "You" : "Senior dev"), el("p", "text", t.text));
+        li.append(el("span", "who", t.role === "user" ? "You" : t.role === "tool" ? "Ran" : "Senior dev"), el("p", "text", t.text));
         return li;
       }),
     );

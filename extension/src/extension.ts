@@ -16,6 +16,7 @@ import { ConversationPanel } from "./common/panelView";
 import { PairingSession } from "./common/session";
 import { daemonSettings, extensionSettings, settingsImpact } from "./common/settings";
 import { StatusBar } from "./common/statusBar";
+import { TerminalRunner } from "./common/terminalRunner";
 
 let daemon: Daemon | undefined;
 
@@ -31,11 +32,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   log().info(`LivePair ${version} activating (VS Code ${vscode.version})`);
 
   const keys = new ApiKeyStore(context.secrets);
+  const terminals = new TerminalRunner();
+  context.subscriptions.push(terminals);
   daemon = new Daemon({
     context,
     python: () => extensionSettings((k) => config().get(k)).python,
     settings: () => daemonSettings((k) => config().get(k)),
     approve: askApproval,
+    runInTerminal: (p) => terminals.run(p),
+    cancelRun: (runId) => terminals.cancel(runId),
   });
   const forwarders = new ContextForwarders(
     (method, params) => daemon?.notify(method, params),
@@ -59,6 +64,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     decorations,
     vscode.window.registerWebviewViewProvider(Views.conversation, panel),
     ...registerCommands(daemon, session, keys, panel),
+    // A run refused because it could not be contained (no sandbox here) is told to the user, not only to the model.
+    daemon.onToolRun((run) => {
+      if (run.outcome === "refused") {
+        void vscode.window.showWarningMessage(`LivePair: the senior dev's ${run.tool} was not run. ${run.output}`);
+      }
+    }),
     daemon.onPhase((phase) => {
       if (phase === "ready") {
         forwarders.resync();

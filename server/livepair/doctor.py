@@ -35,6 +35,13 @@ def run_doctor() -> int:
 
     problem = OcrMasker.problem()
     print(f"tesseract     {shutil.which('tesseract') if problem is None else problem} (for screenOcrMask)")
+    import asyncio
+    from pathlib import Path
+
+    from livepair.session.sandbox import Sandbox
+
+    why_not = asyncio.run(Sandbox(Path.cwd()).unavailable())
+    print(f"sandbox       {'bubblewrap works here' if why_not is None else why_not} (for run_python)")
     from livepair.media.devices import describe  # PortAudio loads lazily: only the doctor and voice need it
 
     lines = describe()

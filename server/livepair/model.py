@@ -6,6 +6,7 @@ Everything below the editor face (context, media, advice, backends, session) spe
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -88,8 +89,40 @@ class StatusSnapshot:
 
 @dataclass(frozen=True)
 class CommandApproval:
-    """The model wants to run a command: the user sees exactly this and says yes or no."""
+    """The model wants to run something: the user sees exactly this and says yes or no.
+
+    `kind` "command" is a shell command line run in `cwd`; "python" is `code` run in the sandbox. The heading the
+    user reads is the daemon's own; `reason` is the model's and is shown labelled as such, never as the heading.
+    """
 
     command: str
     cwd: str
     reason: str  # the model's own words
+    kind: Literal["command", "python"] = "command"
+    code: str = ""  # kind "python": the snippet, shown in full
+    # Set when "always allow this command in this workspace" may be offered; called if the user chooses it.
+    remember: Callable[[], None] | None = field(default=None, compare=False)
+
+
+@dataclass(frozen=True)
+class TerminalRequest:
+    """A command the editor runs in a terminal the user sees, with these bounds and exactly this environment."""
+
+    run_id: str
+    command: str
+    cwd: str
+    env: dict[str, str]
+    timeout_s: float
+    max_output: int
+
+
+@dataclass(frozen=True)
+class ToolRunReport:
+    """What a run the model asked for did, for the panel: the command or code, its exit code and output tail."""
+
+    tool: Literal["run_command", "run_python"]
+    what: str  # the command line or the code
+    exit_code: int | None
+    output: str  # redacted tail
+    outcome: Literal["finished", "timedOut", "cancelled", "denied", "refused"]
+    where: Literal["terminal", "daemon", "sandbox", "none"] = "none"

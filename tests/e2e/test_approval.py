@@ -1,8 +1,10 @@
 """The model's run_command in a real VS Code: nothing runs without the user's Allow in the modal.
 
-The fake model asks to run a shell command that leaves a marker file in the workspace. The modal shows the exact
-command line and where it would run; Allow runs it and the model gets its exit code and output; Deny, Enter (Deny
-is the default button) or closing the modal with Escape runs nothing and the model is told the user declined.
+The fake model asks to run a shell command that leaves a marker file in the workspace. The modal's heading is
+LivePair's own; it shows the exact command line and where it would run, and the model's reason only labelled as
+the model's. Allow runs it in a terminal the user sees (the command, its output and its exit code appear there) and
+the model gets its exit code and output; Deny, Enter (Deny is the default button) or closing the modal with Escape
+runs nothing (no terminal shows it) and the model is told the user declined.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 import pytest
 from playwright.async_api import Locator, expect
 
+from livepair.lsp.protocol import APPROVAL_TITLES
 from tests.e2e.harness import Editor, open_editor
 from tests.e2e.tools import ROOT, E2ETools
 from tests.fakes.live_server import FakeLiveServer
@@ -44,10 +47,13 @@ class CommandModel:
             await session.next_message(predicate=starts_turn, timeout=120)
             call = {"name": "run_command", "args": {"command": command, "reason": REASON}}
             ids = await session.send_tool_call([call])
+            await session.send_turn_complete()  # run_command is non-blocking: the conversation goes on meanwhile
             # Waits while the modal is open; the test answers well within this, and within the daemon's 300 s.
             (response,) = await session.wait_tool_response(ids, timeout=240)
             assert response["name"] == "run_command", response
+            assert response.get("scheduling") == "WHEN_IDLE", response
             await self.responses.put(response["response"])
+            await session.send_text("Noted.")  # the result asked for a reply when idle: the model gives one
 
     async def ask(self, command: str) -> None:
         await self.commands.put(command)
@@ -80,17 +86,18 @@ async def user_asks(editor: Editor, question: str) -> None:
     await box.press("Enter")
 
 
-async def approval_dialog(editor: Editor, command: str) -> Locator:
+async def approval_dialog(editor: Editor, command: str, reason: str = REASON) -> Locator:
     """The modal asking for `command`, once it shows the exact command line and the workspace it runs in."""
     dialog = editor.page.locator(".monaco-dialog-box").filter(has_text=command)
     await dialog.wait_for(timeout=60_000)
-    # Each fact once: the reason in the heading, the command and its folder below it.
-    await expect(dialog.locator(".dialog-message-text")).to_have_text(f"LivePair wants to run a command: {REASON}")
+    # Each fact once: LivePair's heading, the command and its folder below it, the model's reason as the model's.
+    await expect(dialog.locator(".dialog-message-text")).to_have_text(APPROVAL_TITLES["command"])
     detail = dialog.locator(".dialog-message-detail")
     await expect(detail).to_contain_text(f"$ {command}")
     await expect(detail).to_contain_text(str(editor.workspace.resolve()))
+    await expect(detail).to_contain_text(f"The senior dev says: \u201c{reason}\u201d")
     assert (await detail.inner_text()).count(command) == 1
-    for choice in ("Allow", "Deny"):
+    for choice in ("Allow", "Deny", "Always Allow in This Workspace"):
         await expect(dialog.get_by_role("button", name=choice, exact=True)).to_be_visible()
     await expect(dialog.get_by_role("button", name="Deny", exact=True)).to_be_focused()  # the default: Enter is a no
     return dialog
@@ -121,6 +128,10 @@ async def test_run_command_asks_in_a_modal(
             response = await model.response()
             assert response == {"exit_code": 0, "output": "done"}, response
             assert (workspace / "approved.txt").is_file()
+            # It ran where the user sees it: a terminal shows the command, its output and how it ended.
+            rows = page.locator(".terminal-wrapper.active .xterm-rows")
+            await expect(rows).to_contain_text(f"$ {allowed}")
+            await expect(rows).to_contain_text("[LivePair: exit code 0]")
             await bench.screenshot("allowed")
 
             async def refused(marker: str, answer: Callable[[Locator], Awaitable[None]]) -> None:
@@ -133,6 +144,7 @@ async def test_run_command_asks_in_a_modal(
                 await dialog.wait_for(state="detached")
                 assert await model.response() == DECLINED
                 assert not (workspace / marker).exists()
+                assert not any(marker in text for text in await page.locator(".xterm-rows").all_inner_texts())
 
             async def deny(dialog: Locator) -> None:
                 await bench.screenshot("deny-prompt")

@@ -152,6 +152,7 @@ async def test_any_client_content_during_a_reply_cuts_it_off(server: FakeLiveSer
     assert "generation_complete" not in got, "an interrupted turn has no generationComplete"
 
 
+@pytest.mark.slow
 async def test_content_while_the_reply_is_still_being_played_cuts_it_off(server: FakeLiveServer) -> None:
     server.model = lambda s: says(LONG, s)
     async with connect(server) as live:
@@ -161,6 +162,7 @@ async def test_content_while_the_reply_is_still_being_played_cuts_it_off(server:
         assert "interrupted" in await events(live)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("handling", "interrupted"), [("START_OF_ACTIVITY_INTERRUPTS", True), ("NO_INTERRUPTION", False)]
 )
@@ -193,6 +195,7 @@ async def test_interrupting_a_pending_call_cancels_it(server: FakeLiveServer) ->
 
 
 # -- rule 3 and 4: real-time delivery and usage ------------------------------------------------------------
+@pytest.mark.slow
 async def test_audio_arrives_at_about_real_time_and_usage_follows_each_turn(server: FakeLiveServer) -> None:
     words = " ".join(["word"] * 10)  # 4 s at 2.5 words a second
     server.model = lambda s: says(words, s)

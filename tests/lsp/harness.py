@@ -45,12 +45,18 @@ class EditorClient:
         self.approvals: list[dict[str, Any]] = []
         self.answer_approvals = False  # what the user clicks: Allow (True) or Deny (False)
         self.approval_gate: asyncio.Event | None = None  # when set, the user takes until the gate opens
+        self.always = False  # with answer_approvals: the user picks "Always allow this command in this workspace"
+        self.tool_runs: list[dict[str, Any]] = []  # livepair/toolRun: what the panel shows of each run
+        self.terminal_runs: list[dict[str, Any]] = []  # livepair/runInTerminal requests (a terminal client)
+        self.cancelled_runs: list[str] = []  # livepair/cancelRun
+        self._terminal_procs: dict[str, asyncio.subprocess.Process] = {}
         self._changed = asyncio.Condition()
         self._versions: dict[str, int] = {}
         for method, sink in (
             (protocol.STATUS, self.statuses),
             (protocol.TRANSCRIPT, self.transcripts),
             (protocol.ADVICE, self.advice),
+            (protocol.TOOL_RUN, self.tool_runs),
         ):
             client.feature(method)(self._recorder(sink))
 
@@ -60,7 +66,43 @@ class EditorClient:
             await self._notify()
             if self.approval_gate is not None:
                 await self.approval_gate.wait()
+            if self.answer_approvals and self.always:
+                return {"approved": True, "always": True}
             return {"approved": self.answer_approvals}
+
+        @client.feature(protocol.RUN_IN_TERMINAL)
+        async def _run_in_terminal(params: Any) -> dict[str, Any]:
+            """What the extension's terminal does: run exactly this, with exactly this environment, bounded."""
+            request = protocol.plain(params)
+            self.terminal_runs.append(request)
+            await self._notify()
+            proc = await asyncio.create_subprocess_exec(
+                "/bin/sh",
+                "-c",
+                request["command"],
+                cwd=request["cwd"],
+                env=request["env"],
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
+                start_new_session=True,
+            )
+            self._terminal_procs[request["runId"]] = proc
+            try:
+                out, _ = await asyncio.wait_for(proc.communicate(), request["timeoutMs"] / 1000)
+            except TimeoutError:
+                proc.kill()
+                return {"exitCode": None, "output": "", "timedOut": True}
+            text = out.decode(errors="replace")[: request["maxOutput"]]
+            return {"exitCode": proc.returncode, "output": text, "timedOut": False}
+
+        @client.feature(protocol.CANCEL_RUN)
+        async def _cancel_run(params: Any) -> None:
+            run_id = protocol.plain(params)["runId"]
+            self.cancelled_runs.append(run_id)
+            proc = self._terminal_procs.get(run_id)
+            if proc is not None and proc.returncode is None:
+                os.killpg(proc.pid, 9)
+            await self._notify()
 
         @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         async def _diags(params: lsp.PublishDiagnosticsParams) -> None:
@@ -189,7 +231,11 @@ class EditorClient:
 
 
 async def start_editor(
-    root: Path, env: dict[str, str], settings: dict[str, Any], client_name: str | None = "vscode"
+    root: Path,
+    env: dict[str, str],
+    settings: dict[str, Any],
+    client_name: str | None = "vscode",
+    terminal: bool = False,
 ) -> EditorClient:
     """Spawn `python -m livepair serve` and initialize it as VS Code would (client_name None: a plain LSP client)."""
     client = LanguageClient(converter_factory=default_converter)
@@ -205,7 +251,7 @@ async def start_editor(
             workspace_folders=[lsp.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
             initialization_options=settings
             if client_name is None
-            else {**settings, protocol.CLIENT_INFO: {"name": client_name}},
+            else {**settings, protocol.CLIENT_INFO: {"name": client_name, protocol.CLIENT_TERMINAL: terminal}},
         )
     )
     return editor

@@ -80,6 +80,7 @@ async def test_unknown_uris_huge_and_binary_documents(editor: EditorClient, fake
     await still_works(editor)
 
 
+@pytest.mark.slow
 async def test_ten_thousand_diagnostics(editor: EditorClient, fake: FakeLiveServer) -> None:
     uri = editor.open("f.py")
     many = [
@@ -101,6 +102,7 @@ async def test_ten_thousand_diagnostics(editor: EditorClient, fake: FakeLiveServ
     await still_works(editor)
 
 
+@pytest.mark.slow
 async def test_unknown_server_message_reconnects(editor: EditorClient, fake: FakeLiveServer) -> None:
     async def confused(session: FakeSession) -> None:
         await session.send_unknown()
@@ -124,6 +126,7 @@ async def test_unknown_server_message_reconnects(editor: EditorClient, fake: Fak
     await editor.wait_for(lambda: any(t["text"] == "Yes." and t["final"] for t in editor.transcripts), what="answer")
 
 
+@pytest.mark.slow
 async def test_internal_error_1011_reconnects_and_resumes(editor: EditorClient, fake: FakeLiveServer) -> None:
     async def flaky(session: FakeSession) -> None:
         await session.send_resumption_update("handle-1")

@@ -169,6 +169,7 @@ async def test_input_ending_mid_message_exits_cleanly(daemon: RawDaemon) -> None
 
 
 # -- oversize input: capped at the edge, never sent to the model whole ----------------------------------------
+@pytest.mark.slow
 async def test_oversize_input_never_reaches_the_model_whole(editor: EditorClient, fake: FakeLiveServer) -> None:
     uri = editor.open("f.py")
     await editor.command("livepair.start", {"apiKey": API_KEY})

@@ -70,6 +70,7 @@ async def test_plain_client_gets_the_offline_senior_dev_by_itself(plain: PlainEd
     assert shown[0].startswith("LivePair: The shell cannot find 'pyhton'")
 
 
+@pytest.mark.slow
 async def test_plain_client_is_asked_with_show_message_request(workspace: Path, fake: FakeLiveServer) -> None:
     results: list[dict[str, Any]] = []
     answered = asyncio.Event()

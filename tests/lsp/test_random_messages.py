@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
@@ -146,6 +147,7 @@ def encode(m: Drawn, n: int) -> tuple[bytes, Any, bool]:
             return frame(data[:cut] + b"\xff\xc0" + data[cut:]), msg_id, False
 
 
+@pytest.mark.slow
 def test_a_thousand_random_messages(workspace: Path, tmp_path: Path) -> None:
     loop = asyncio.new_event_loop()
     run = loop.run_until_complete

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from livepair import scenario
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
@@ -24,14 +26,18 @@ async def start(editor: EditorClient) -> str:
 async def test_a_call_cancelled_by_the_users_new_question_never_runs(
     editor: EditorClient, fake: FakeLiveServer, workspace: Path
 ) -> None:
-    """The service cancels the pending calls of a turn the client interrupts (toolCallCancellation); a call still
-    waiting for the user's yes is then never run and never answered, even if the yes comes late."""
+    """A call the service cancels (toolCallCancellation; run_command is non-blocking, so the service does not cancel
+    it by itself when the turn is cut: the model abandons it) while it still waits for the user's yes is never run
+    and never answered, even if the yes comes late."""
     done = asyncio.Event()
 
     async def model(session: FakeSession) -> None:
         await session.next_message(predicate=starts_turn)
-        await session.send_tool_call([{"name": "run_command", "args": {"command": "touch ran.txt", "reason": "Try."}}])
+        (run,) = await session.send_tool_call(
+            [{"name": "run_command", "args": {"command": "touch ran.txt", "reason": "Try."}}]
+        )
         await session.next_message(predicate=lambda m: "never mind" in "".join(m.texts()))
+        await session.send_tool_call_cancellation([run])
         (kept,) = await session.send_tool_call(
             [{"name": "annotate", "args": {"path": "f.py", "line": 4, "message": "kept"}}]
         )
@@ -55,6 +61,7 @@ async def test_a_call_cancelled_by_the_users_new_question_never_runs(
     assert not (workspace / "ran.txt").exists()
 
 
+@pytest.mark.slow
 async def test_go_away_reconnects_with_the_resumption_handle(editor: EditorClient, fake: FakeLiveServer) -> None:
     async def first(session: FakeSession) -> None:
         await session.send_resumption_update("resume-42")
@@ -81,6 +88,7 @@ async def test_go_away_reconnects_with_the_resumption_handle(editor: EditorClien
     )
 
 
+@pytest.mark.slow
 async def test_co_occurring_server_content_fields_are_all_handled(editor: EditorClient, fake: FakeLiveServer) -> None:
     async def model(session: FakeSession) -> None:
         await session.next_message(predicate=starts_turn)
@@ -110,6 +118,7 @@ async def test_co_occurring_server_content_fields_are_all_handled(editor: Editor
     )
 
 
+@pytest.mark.slow
 async def test_explain_command_uses_the_diagnostic_under_the_cursor(editor: EditorClient, fake: FakeLiveServer) -> None:
     async def model(session: FakeSession) -> None:
         msg = await session.next_message("clientContent", lambda m: "Explain this problem" in "".join(m.texts()))

@@ -107,7 +107,15 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
     (setup,) = fake.setups()
     assert setup["model"].endswith(MODEL)
     names = {f["name"] for t in setup["tools"] for f in t["functionDeclarations"]}
-    assert names == {"annotate", "propose_fix", "read_file", "get_diagnostics", "get_terminal_output", "run_command"}
+    assert names == {
+        "annotate",
+        "propose_fix",
+        "read_file",
+        "get_diagnostics",
+        "get_terminal_output",
+        "run_command",
+        "run_python",
+    }
     assert "senior software developer" in setup["systemInstruction"]["parts"][0]["text"]
     sent = "\n".join(fake.texts_sent())
     assert "Last terminal command: `python f.py`" in sent and "(exit 1)" in sent

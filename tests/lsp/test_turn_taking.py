@@ -48,6 +48,7 @@ async def test_a_failed_run_gets_a_hint_on_its_line_unasked(editor: EditorClient
     assert len(requests) == 1, "once per problem"
 
 
+@pytest.mark.slow
 async def test_editor_updates_never_cut_the_senior_dev_off(editor: EditorClient, fake: FakeLiveServer) -> None:
     heard_by_turn_end: list[int] = []  # how many client messages the service had when each reply ended
 
@@ -90,6 +91,7 @@ async def test_editor_updates_never_cut_the_senior_dev_off(editor: EditorClient,
     await fake.wait_until(lambda: session.turns is not None and session.turns.interruptions == 1, timeout=30)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "model",
     [
@@ -132,6 +134,7 @@ def _answered(editor: EditorClient, question: str) -> bool:
     )
 
 
+@pytest.mark.slow
 async def test_a_retired_model_is_reported_as_unavailable_without_retrying(
     workspace: Path, fake: FakeLiveServer
 ) -> None:
@@ -149,6 +152,7 @@ async def test_a_retired_model_is_reported_as_unavailable_without_retrying(
         await editor.lsp.shutdown_session()
 
 
+@pytest.mark.slow
 async def test_the_meter_adds_up_over_turns_and_a_reconnect(editor: EditorClient, fake: FakeLiveServer) -> None:
     dropped: list[int] = []
 

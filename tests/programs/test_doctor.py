@@ -23,6 +23,8 @@ def test_doctor_reports_the_key_the_display_and_the_tools() -> None:
     assert "display       none (screen sharing unavailable)" in out
     assert f"tesseract     {shutil.which('tesseract')} (for screenOcrMask)" in out
     assert "google-genai" in out and "missing" not in out
+    if shutil.which("bwrap"):
+        assert "sandbox       bubblewrap works here (for run_python)" in out
 
 
 def test_doctor_says_what_is_missing_and_how_to_get_it() -> None:
@@ -30,3 +32,4 @@ def test_doctor_says_what_is_missing_and_how_to_get_it() -> None:
     assert "display       :99" in out
     assert "tesseract     tesseract not installed (Debian: tesseract-ocr) (for screenOcrMask)" in out
     assert "espeak-ng     not found" in out
+    assert "sandbox       the sandbox needs bubblewrap: install it (Debian: apt-get install bubblewrap)" in out

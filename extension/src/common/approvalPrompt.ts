@@ -1,7 +1,7 @@
 /** Answers livepair/approval: a modal that says exactly what would happen; nothing happens without Allow. */
 
 import * as vscode from "vscode";
-import { approves, CHOICES, describeApproval } from "./approvalText";
+import { choicesFor, describeApproval, resultFor } from "./approvalText";
 import { log } from "./log";
 import type { ApprovalParams, ApprovalResult, Range } from "./protocol";
 
@@ -30,8 +30,12 @@ export async function askApproval(params: ApprovalParams): Promise<ApprovalResul
     return { approved: false };
   }
   log().info(`approval asked: ${text.message}`);
-  const choice = await vscode.window.showWarningMessage(text.message, { modal: true, detail: text.detail }, ...CHOICES);
-  const approved = approves(choice);
-  log().info(`approval ${approved ? "given" : "refused"}: ${text.message}`);
-  return { approved };
+  const choice = await vscode.window.showWarningMessage(
+    text.message,
+    { modal: true, detail: text.detail },
+    ...choicesFor(params),
+  );
+  const result = resultFor(choice);
+  log().info(`approval ${result.always ? "given always" : result.approved ? "given" : "refused"}: ${text.message}`);
+  return result;
 }

@@ -15,8 +15,11 @@ export interface Choice {
   readonly isCloseAffordance?: boolean;
 }
 
+export const ALWAYS = "Always Allow in This Workspace";
 export const DENY_CHOICE: Choice = { title: DENY };
 export const ALLOW_CHOICE: Choice = { title: ALLOW };
+/** "Always allow this command in this workspace": explicit, and revocable with "LivePair: Always-allowed commands". */
+export const ALWAYS_CHOICE: Choice = { title: ALWAYS };
 /**
  * The modal's buttons, in order. VS Code's dialogs make the first button the default (it has the focus, so Enter
  * presses it): Deny comes first. None is the close affordance, so VS Code adds its own Cancel, which Escape presses
@@ -24,9 +27,25 @@ export const ALLOW_CHOICE: Choice = { title: ALLOW };
  */
 export const CHOICES: readonly Choice[] = [DENY_CHOICE, ALLOW_CHOICE];
 
-/** Only the Allow button itself approves: Deny, Cancel, Escape and a closed window all refuse. */
+/** The buttons for a request: Always only where the daemon offers it (an exact command in this workspace). */
+export function choicesFor(params: { allowAlways?: boolean }): readonly Choice[] {
+  return params.allowAlways === true ? [DENY_CHOICE, ALLOW_CHOICE, ALWAYS_CHOICE] : CHOICES;
+}
+
+/** Only the Allow (or Always) button itself approves: Deny, Cancel, Escape and a closed window all refuse. */
 export function approves(choice: Choice | undefined): boolean {
-  return choice === ALLOW_CHOICE;
+  return choice === ALLOW_CHOICE || choice === ALWAYS_CHOICE;
+}
+
+/** The reply for a choice. */
+export function resultFor(choice: Choice | undefined): { approved: boolean; always?: boolean } {
+  return choice === ALWAYS_CHOICE ? { approved: true, always: true } : { approved: approves(choice) };
+}
+
+/** The model's reason, labelled as the model's: it may repeat words planted in a file, so it is never a heading. */
+export function modelSays(reason: string | undefined): string {
+  const text = (reason ?? "").trim().replace(/\s+/g, " ");
+  return text ? `The senior dev says: \u201c${text}\u201d` : "";
 }
 
 export interface ApprovalText {
@@ -105,6 +124,8 @@ export function textEditsOf(params: ApprovalParams): Array<[string, TextEdit]> {
 export function describeApproval(params: ApprovalParams, ctx: ApprovalContext): ApprovalText | { error: string } {
   const title = (params.title || "").trim();
   const extra = (params.detail || "").trim();
+  const said = modelSays(params.reason);
+  const withReason = (body: string): string => [body, extra, said].filter((p) => p !== "").join("\n\n");
   if (params.kind === "edit") {
     const edits = textEditsOf(params);
     if (edits.length === 0) {
@@ -112,19 +133,29 @@ export function describeApproval(params: ApprovalParams, ctx: ApprovalContext): 
     }
     const files = [...new Set(edits.map(([uri]) => ctx.relative(uri)))];
     const what = files.length === 1 ? files[0] : `${files.length} files`;
-    const message = `LivePair wants to edit ${what}${title ? `: ${title}` : "."}`;
+    // Older daemons put the model's reason in `title`; with `reason` the title is the daemon's own heading.
+    const message = params.reason !== undefined && title ? title : `LivePair wants to edit ${what}${title ? `: ${title}` : "."}`;
     const body = edits.map(([uri, e]) => describeTextEdit(uri, e, ctx)).join("\n\n");
-    return { message, detail: extra ? `${extra}\n\n${body}` : body };
+    return { message, detail: [extra, body, said].filter((p) => p !== "").join("\n\n") };
   }
   if (params.kind === "command") {
     const command = (params.command || "").trim();
     if (!command) {
       return { error: "a command request without a command" };
     }
-    const message = `LivePair wants to run a command${title ? `: ${title}` : "."}`;
+    const message = params.reason !== undefined && title ? title : `LivePair wants to run a command${title ? `: ${title}` : "."}`;
     const where = params.cwd ? `\nin ${params.cwd}` : "";
-    const body = `$ ${command}${where}`;
-    return { message, detail: extra ? `${body}\n\n${extra}` : body };
+    return { message, detail: withReason(`$ ${command}${where}`) };
+  }
+  if (params.kind === "python") {
+    const code = params.code ?? "";
+    if (!code.trim()) {
+      return { error: "a Python request without code" };
+    }
+    const message = title || "LivePair wants to run Python code in the sandbox";
+    const lines = capLines(code.replace(/\n$/, "").split("\n"));
+    const how = params.command ? `\n\n(${params.command})` : "";
+    return { message, detail: withReason(`${lines.join("\n")}${how}`) };
   }
   return { error: `an approval request of unknown kind ${JSON.stringify((params as { kind?: unknown }).kind)}` };
 }

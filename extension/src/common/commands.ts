@@ -32,6 +32,8 @@ export function registerCommands(
     register(Commands.pushToTalk, () => session.pushToTalk()),
     register(Commands.showSentLog, () => session.showSentLog()),
     register(Commands.retryNow, () => session.retryNow()),
+    register(Commands.showAuditLog, () => session.showAuditLog()),
+    register(Commands.manageAllowedCommands, () => session.manageAllowedCommands()),
     register(Commands.ask, (question) => session.ask(typeof question === "string" ? question : undefined)),
     register(Commands.explain, (uri, diagnostic) => session.explain(uri, diagnostic)),
     register(Commands.setApiKey, async () => {

@@ -19,6 +19,8 @@ export const Commands = {
   showLog: "livepair.showLog",
   showSentLog: "livepair.showSentLog",
   retryNow: "livepair.retryNow",
+  showAuditLog: "livepair.showAuditLog",
+  manageAllowedCommands: "livepair.manageAllowedCommands",
   restart: "livepair.restart",
   installDaemon: "livepair.installDaemon",
   clearConversation: "livepair.clearConversation",

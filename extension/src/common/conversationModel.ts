@@ -3,10 +3,10 @@
  * list (newest first; an item goes stale when its diagnostic disappears). Pure and bounded.
  */
 
-import type { AdviceParams, TranscriptParams } from "./protocol";
+import type { AdviceParams, ToolRunParams, TranscriptParams } from "./protocol";
 
 export interface Turn {
-  role: "user" | "model";
+  role: "user" | "model" | "tool";
   text: string;
   final: boolean;
   at: number;
@@ -55,6 +55,14 @@ export class ConversationModel {
     }
   }
 
+  /** A run the model asked for (a command, a snippet): what ran, where, and how it ended, as its own entry. */
+  addToolRun(r: ToolRunParams): void {
+    this.turns.push({ role: "tool", text: describeToolRun(r), final: true, at: this.now() });
+    if (this.turns.length > MAX_TURNS) {
+      this.turns.splice(0, this.turns.length - MAX_TURNS);
+    }
+  }
+
   addAdvice(a: AdviceParams): void {
     const existing = this.advice.findIndex((x) => x.id === a.id);
     if (existing >= 0) {
@@ -90,4 +98,25 @@ export class ConversationModel {
     this.turns.length = 0;
     this.advice.length = 0;
   }
+}
+
+const TOOL_OUTPUT_LINES = 20;
+
+export function describeToolRun(r: ToolRunParams): string {
+  const what = r.tool === "run_python" ? "Python (sandbox)" : r.where === "terminal" ? "Command (terminal)" : "Command";
+  const shown = r.tool === "run_python" ? r.what.trimEnd() : `$ ${r.what}`;
+  const outcome =
+    r.outcome === "denied"
+      ? "not run: you said no"
+      : r.outcome === "refused"
+        ? "not run"
+        : r.outcome === "timedOut"
+          ? "stopped at the time limit"
+          : r.outcome === "cancelled"
+            ? "stopped: the senior dev cancelled it"
+            : `exit code ${r.exitCode ?? "none"}`;
+  const lines = r.output.replace(/\n$/, "").split("\n");
+  const tail = lines.length > TOOL_OUTPUT_LINES ? ["…", ...lines.slice(-TOOL_OUTPUT_LINES)] : lines;
+  const body = r.output.trim() ? `\n${tail.join("\n")}` : "";
+  return `${what}: ${outcome}\n${shown}${body}`;
 }

@@ -21,6 +21,9 @@ export interface DaemonOptions {
   python(): string;
   settings(): DaemonSettings;
   approve(params: protocol.ApprovalParams): Promise<protocol.ApprovalResult>;
+  /** Run an approved command in a visible terminal (livepair/runInTerminal), and kill one (livepair/cancelRun). */
+  runInTerminal(params: protocol.RunInTerminalParams): Promise<protocol.RunInTerminalResult>;
+  cancelRun(runId: string): void;
 }
 
 export class Daemon implements vscode.Disposable {
@@ -43,13 +46,15 @@ export class Daemon implements vscode.Disposable {
   private readonly statusReceived = new vscode.EventEmitter<protocol.StatusParams>();
   private readonly transcriptReceived = new vscode.EventEmitter<protocol.TranscriptParams>();
   private readonly adviceReceived = new vscode.EventEmitter<protocol.AdviceParams>();
+  private readonly toolRunReceived = new vscode.EventEmitter<protocol.ToolRunParams>();
   readonly onPhase = this.phaseChanged.event;
   readonly onStatus = this.statusReceived.event;
   readonly onTranscript = this.transcriptReceived.event;
   readonly onAdvice = this.adviceReceived.event;
+  readonly onToolRun = this.toolRunReceived.event;
 
   constructor(private readonly options: DaemonOptions) {
-    this.disposables.push(this.phaseChanged, this.statusReceived, this.transcriptReceived, this.adviceReceived);
+    this.disposables.push(this.phaseChanged, this.statusReceived, this.transcriptReceived, this.adviceReceived, this.toolRunReceived);
   }
 
   get ready(): boolean {
@@ -183,6 +188,9 @@ export class Daemon implements vscode.Disposable {
     client.onNotification(protocol.TRANSCRIPT, (p: protocol.TranscriptParams) => this.transcriptReceived.fire(p));
     client.onNotification(protocol.ADVICE, (p: protocol.AdviceParams) => this.adviceReceived.fire(p));
     client.onRequest(protocol.APPROVAL, (p: protocol.ApprovalParams) => this.options.approve(p));
+    client.onRequest(protocol.RUN_IN_TERMINAL, (p: protocol.RunInTerminalParams) => this.options.runInTerminal(p));
+    client.onNotification(protocol.CANCEL_RUN, (p: protocol.CancelRunParams) => this.options.cancelRun(p.runId));
+    client.onNotification(protocol.TOOL_RUN, (p: protocol.ToolRunParams) => this.toolRunReceived.fire(p));
     // The daemon's messages go through showOnce so they do not repeat a notification the extension already shows.
     client.onNotification("window/showMessage", (m: { type: number; message: string }) => {
       const kind = m.type === 1 ? "error" : m.type === 2 ? "warning" : "info";

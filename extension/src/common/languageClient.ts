@@ -18,7 +18,7 @@ import {
   type StaticFeature,
   type DynamicFeature,
 } from "vscode-languageclient/node";
-import { CLIENT_INFO } from "./protocol";
+import { CLIENT_INFO, CLIENT_TERMINAL } from "./protocol";
 import type { DaemonSettings } from "./settings";
 
 const EXECUTE_COMMAND = "workspace/executeCommand";
@@ -63,8 +63,9 @@ export function createLanguageClient(python: string, settings: DaemonSettings, h
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
-    // The announcement tells the daemon this editor has the button, the panel and the approval modal.
-    initializationOptions: { ...settings, [CLIENT_INFO]: { name: "vscode" } },
+    // The announcement tells the daemon this editor has the button, the panel, the approval modal and a terminal
+    // for approved commands (livepair/runInTerminal).
+    initializationOptions: { ...settings, [CLIENT_INFO]: { name: "vscode", [CLIENT_TERMINAL]: true } },
     outputChannel: hooks.outputChannel,
     traceOutputChannel: hooks.outputChannel,
     revealOutputChannelOn: RevealOutputChannelOn.Never, // problems are reported with fix-it notifications instead

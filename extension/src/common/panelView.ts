@@ -40,6 +40,10 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
         this.model.addTranscript(t);
         this.post();
       }),
+      daemon.onToolRun((r) => {
+        this.model.addToolRun(r);
+        this.post();
+      }),
       daemon.onAdvice((a) => {
         this.model.addAdvice(a);
         this.refreshStale(a.uri);

@@ -13,10 +13,18 @@ export const STATUS = "livepair/status";
 export const TRANSCRIPT = "livepair/transcript";
 export const ADVICE = "livepair/advice";
 export const APPROVAL = "livepair/approval";
+/** Request: run an approved command in a terminal the user sees (clients that announce `terminal: true`). */
+export const RUN_IN_TERMINAL = "livepair/runInTerminal";
+/** Notification: the model cancelled that run; kill it. */
+export const CANCEL_RUN = "livepair/cancelRun";
+/** Notification: what a run the model asked for did, for the panel. */
+export const TOOL_RUN = "livepair/toolRun";
 
 // initializationOptions key by which a LivePair client announces itself; without it the daemon treats the editor
 // as a plain LSP client (starts a session itself, asks approvals with window/showMessageRequest).
 export const CLIENT_INFO = "livepairClient";
+/** ... with `terminal: true` the client answers livepair/runInTerminal (else the daemon runs approved commands). */
+export const CLIENT_TERMINAL = "terminal";
 
 // workspace/executeCommand on the daemon
 export const DaemonCommands = {
@@ -28,6 +36,8 @@ export const DaemonCommands = {
   toggleScreen: "livepair.toggleScreen",
   showSentLog: "livepair.showSentLog",
   retryNow: "livepair.retryNow",
+  showAuditLog: "livepair.showAuditLog",
+  allowedCommands: "livepair.allowedCommands",
   pushToTalkStart: "livepair.pushToTalkStart",
   pushToTalkEnd: "livepair.pushToTalkEnd",
 } as const;
@@ -158,16 +168,56 @@ export interface WorkspaceEdit {
 }
 
 export interface ApprovalParams {
-  kind: "edit" | "command";
+  kind: "edit" | "command" | "python";
+  /** The daemon's own heading; never the model's words. */
   title: string;
   detail?: string;
+  /** The model's reason: shown labelled as the model's ("The senior dev says: …"), never as the heading. */
+  reason?: string;
   edit?: WorkspaceEdit;
   command?: string;
   cwd?: string;
+  /** kind "python": the snippet, shown in full. */
+  code?: string;
+  /** Offer "Always allow this command in this workspace". */
+  allowAlways?: boolean;
 }
 
 export interface ApprovalResult {
   approved: boolean;
+  /** The user chose "Always allow this command in this workspace". */
+  always?: boolean;
+}
+
+export interface RunInTerminalParams {
+  runId: string;
+  command: string;
+  cwd: string;
+  /** Exactly the environment to run with (the daemon scrubbed keys and tokens from it). */
+  env: Record<string, string>;
+  timeoutMs: number;
+  maxOutput: number;
+}
+
+export interface RunInTerminalResult {
+  exitCode: number | null;
+  output: string;
+  timedOut: boolean;
+  truncated?: boolean;
+  error?: string;
+}
+
+export interface CancelRunParams {
+  runId: string;
+}
+
+export interface ToolRunParams {
+  tool: "run_command" | "run_python" | string;
+  what: string;
+  exitCode: number | null;
+  output: string;
+  outcome: "finished" | "timedOut" | "cancelled" | "denied" | "refused" | string;
+  where: "terminal" | "daemon" | "sandbox" | "none" | string;
 }
 
 /** What livepair.start answers. */

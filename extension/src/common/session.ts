@@ -178,6 +178,46 @@ export class PairingSession implements vscode.Disposable {
     }
   }
 
+  /** Open the daemon's tool audit log: every tool call, its redacted arguments, the decision, time and size. */
+  async showAuditLog(): Promise<void> {
+    try {
+      const result = await this.daemon.executeCommand<{ path?: string } | null>(DaemonCommands.showAuditLog);
+      if (!result?.path) {
+        throw new Error("the daemon did not say where its audit log is");
+      }
+      await vscode.window.showTextDocument(vscode.Uri.file(result.path), { preview: true });
+    } catch (err) {
+      this.reportError(`Could not open the tool audit log: ${errorText(err)}`);
+    }
+  }
+
+  /** List the commands always allowed in this workspace; the one picked (or all) is revoked. */
+  async manageAllowedCommands(): Promise<void> {
+    try {
+      type Listed = { commands?: string[]; revoked?: number } | null;
+      const listed = await this.daemon.executeCommand<Listed>(DaemonCommands.allowedCommands);
+      const commands = listed?.commands ?? [];
+      if (commands.length === 0) {
+        void vscode.window.showInformationMessage("LivePair: no command is always allowed in this workspace.");
+        return;
+      }
+      const all = "$(trash) Revoke all";
+      const picked = await vscode.window.showQuickPick([...commands.map((c) => `$ ${c}`), all], {
+        title: "LivePair: commands always allowed in this workspace — pick one to revoke",
+      });
+      if (picked === undefined) {
+        return;
+      }
+      const revoke = picked === all ? null : picked.slice(2);
+      const after = await this.daemon.executeCommand<Listed>(DaemonCommands.allowedCommands, [{ revoke }]);
+      void vscode.window.showInformationMessage(
+        `LivePair: revoked ${after?.revoked ?? 0}; LivePair asks again before running ${revoke === null ? "them" : "it"}.`,
+      );
+    } catch (err) {
+      this.reportError(`Could not list the always-allowed commands: ${errorText(err)}`);
+    }
+  }
+
   async toggleDevice(device: "mic" | "screen"): Promise<void> {
     const command = device === "mic" ? DaemonCommands.toggleMic : DaemonCommands.toggleScreen;
     const what = device === "mic" ? "Microphone" : "Screen sharing";

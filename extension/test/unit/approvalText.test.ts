@@ -2,12 +2,16 @@ import { describe, expect, it } from "vitest";
 import {
   ALLOW,
   ALLOW_CHOICE,
+  ALWAYS,
+  ALWAYS_CHOICE,
   approves,
   CHOICES,
+  choicesFor,
   DENY,
   DENY_CHOICE,
   describeApproval,
   lineSpan,
+  resultFor,
 } from "../../src/common/approvalText";
 import type { ApprovalParams, Range } from "../../src/common/protocol";
 
@@ -111,5 +115,42 @@ describe("the modal's buttons", () => {
     expect(approves(DENY_CHOICE)).toBe(false);
     expect(approves(undefined)).toBe(false); // Escape, Cancel, or the window closed
     expect(approves({ title: ALLOW })).toBe(false); // not a button this modal offered
+  });
+});
+
+describe("approvals in the daemon's words", () => {
+  const ctx = { relative: (uri: string) => uri };
+  const heading = "LivePair wants to run this command in a terminal (no API keys or tokens in its environment)";
+
+  it("heads a command with the daemon's title and labels the model's reason as the model's", () => {
+    const text = describeApproval(
+      { kind: "command", title: heading, reason: "Just clearing a stale cache.", command: "rm -rf ~", cwd: "/w" },
+      ctx,
+    );
+    expect("message" in text && text.message).toBe(heading);
+    expect("detail" in text && text.detail).toBe(
+      "$ rm -rf ~\nin /w\n\nThe senior dev says: \u201cJust clearing a stale cache.\u201d",
+    );
+  });
+
+  it("shows the whole snippet of a Python run", () => {
+    const text = describeApproval(
+      { kind: "python", title: "Run in the sandbox", reason: "Check.", code: "print(1)\nprint(2)\n", command: "py" },
+      ctx,
+    );
+    expect("detail" in text && text.detail).toBe("print(1)\nprint(2)\n\n(py)\n\nThe senior dev says: \u201cCheck.\u201d");
+    expect(describeApproval({ kind: "python", title: "x", code: "  " }, ctx)).toEqual({
+      error: "a Python request without code",
+    });
+  });
+
+  it("offers Always only where the daemon allows it, and answers it explicitly", () => {
+    expect(choicesFor({}).map((c) => c.title)).toEqual([DENY, ALLOW]);
+    expect(choicesFor({ allowAlways: true }).map((c) => c.title)).toEqual([DENY, ALLOW, ALWAYS]);
+    expect(resultFor(ALWAYS_CHOICE)).toEqual({ approved: true, always: true });
+    expect(resultFor(ALLOW_CHOICE)).toEqual({ approved: true });
+    expect(resultFor(DENY_CHOICE)).toEqual({ approved: false });
+    expect(resultFor(undefined)).toEqual({ approved: false });
+    expect(resultFor({ title: ALWAYS })).toEqual({ approved: false }); // not a button this modal offered
   });
 });

@@ -35,7 +35,7 @@ from livepair.backends.backend import (
     TurnComplete,
     TurnStarted,
 )
-from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config
+from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
 from livepair.backends.gemini_wire import describe, duration_text, rate_of, seconds_of, send_realtime, usage_of
 from livepair.backends.journal import SPEECH_REPLAY_S, Item, Journal, Realtime, ToolResponse
 from livepair.backends.live_models import live_model
@@ -342,6 +342,8 @@ class GeminiBackend:
         if isinstance(out, ToolResponse):
             self._awaiting_since = self._awaiting_since or now
             response = types.FunctionResponse(id=out.call_id, name=out.name, response=out.response)
+            if out.name in non_blocking(self._model, self._tool_decls):  # the result waits for a quiet moment
+                response.scheduling = types.FunctionResponseScheduling.WHEN_IDLE
             await session.send_tool_response(function_responses=[response])
             return
         turn = types.Content(role="user", parts=[types.Part(text=out.text)])

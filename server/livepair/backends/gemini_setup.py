@@ -70,8 +70,9 @@ def live_config(
     from google.genai import types
 
     audio = audio_out(s, model)
-    # Where calls may be asynchronous, ours block: a hint or a read is part of the answer that follows it.
-    decls = [{**d, "behavior": "BLOCKING"} if model.async_functions else d for d in tools]
+    # Where calls may be asynchronous, ours block (a hint or a read is part of the answer that follows it), except
+    # those declared NON_BLOCKING (a long run must not hold the conversation); elsewhere no behavior is sent.
+    decls = [{"behavior": "BLOCKING", **d} if model.async_functions else without_behavior(d) for d in tools]
     proactive = model.proactivity == "settable" and s.api_version == "v1alpha"
     return types.LiveConnectConfig(
         response_modalities=[types.Modality.AUDIO if audio else types.Modality.TEXT],
@@ -126,3 +127,14 @@ def realtime_input_config(s: Settings) -> types.RealtimeInputConfig:
         if t.interrupts
         else types.ActivityHandling.NO_INTERRUPTION,
     )
+
+
+def without_behavior(declaration: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in declaration.items() if k != "behavior"}
+
+
+def non_blocking(model: LiveModel, tools: list[dict[str, Any]]) -> frozenset[str]:
+    """The functions whose responses are scheduled (WHEN_IDLE): declared NON_BLOCKING, on a model that allows it."""
+    if not model.async_functions:
+        return frozenset()
+    return frozenset(str(d["name"]) for d in tools if d.get("behavior") == "NON_BLOCKING")

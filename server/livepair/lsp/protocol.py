@@ -40,10 +40,15 @@ STATUS = "livepair/status"
 TRANSCRIPT = "livepair/transcript"
 ADVICE = "livepair/advice"
 APPROVAL = "livepair/approval"
+RUN_IN_TERMINAL = "livepair/runInTerminal"  # request: run an approved command in a terminal the user sees
+CANCEL_RUN = "livepair/cancelRun"  # notification: the model cancelled that run; kill it
+TOOL_RUN = "livepair/toolRun"  # notification: what a run the model asked for did (the panel shows it)
 
 # initializationOptions: a LivePair client announces itself ({"name": "vscode" | "neovim", "version": ...});
 # a client without it is a plain LSP client (lsp/features/plain_client.py)
 CLIENT_INFO = "livepairClient"
+# ... with {"terminal": true} it can answer livepair/runInTerminal; without, approved commands run in the daemon
+CLIENT_TERMINAL = "terminal"
 
 # workspace/executeCommand
 CMD_START = "livepair.start"
@@ -54,6 +59,8 @@ CMD_TOGGLE_MIC = "livepair.toggleMic"
 CMD_TOGGLE_SCREEN = "livepair.toggleScreen"
 CMD_SHOW_SENT_LOG = "livepair.showSentLog"  # returns the path of the local log of what was sent
 CMD_RETRY_NOW = "livepair.retryNow"  # reconnect now rather than at the next scheduled attempt
+CMD_SHOW_AUDIT_LOG = "livepair.showAuditLog"  # returns the path of the tool audit log
+CMD_ALLOWED_COMMANDS = "livepair.allowedCommands"  # lists, or with {"revoke": cmd | null} revokes, always-allowed
 CMD_PTT_START = "livepair.pushToTalkStart"  # bind to key down; pushToTalkEnd to key up
 CMD_PTT_END = "livepair.pushToTalkEnd"
 
@@ -162,16 +169,50 @@ class WorkspaceEdit(TypedDict):
 
 
 class ApprovalParams(TypedDict):
-    kind: Literal["edit", "command"]
-    title: str
+    kind: Literal["edit", "command", "python"]
+    title: str  # the daemon's own heading, never the model's words
     detail: NotRequired[str]
+    reason: NotRequired[str]  # the model's reason, shown labelled as the model's
     edit: NotRequired[WorkspaceEdit]
     command: NotRequired[str]
     cwd: NotRequired[str]
+    code: NotRequired[str]  # kind "python": the snippet, in full
+    allowAlways: NotRequired[bool]  # offer "Always allow this command in this workspace"
 
 
 class ApprovalResult(TypedDict):
     approved: bool
+    always: NotRequired[bool]  # the user chose "Always allow this command in this workspace"
+
+
+class RunInTerminalParams(TypedDict):
+    runId: str
+    command: str
+    cwd: str
+    env: dict[str, str]  # exactly the environment to run with (already scrubbed of keys and tokens)
+    timeoutMs: int
+    maxOutput: int
+
+
+class RunInTerminalResult(TypedDict):
+    exitCode: int | None
+    output: str
+    timedOut: bool
+    truncated: NotRequired[bool]
+    error: NotRequired[str]  # the terminal could not run it at all
+
+
+class CancelRunParams(TypedDict):
+    runId: str
+
+
+class ToolRunParams(TypedDict):
+    tool: str
+    what: str
+    exitCode: int | None
+    output: str
+    outcome: str
+    where: str
 
 
 class StartResult(TypedDict):
@@ -236,10 +277,65 @@ def advice_params(a: Advice) -> AdviceParams:
     }
 
 
+APPROVAL_TITLES = {
+    "command": "LivePair wants to run this command in a terminal (no API keys or tokens in its environment)",
+    "python": "LivePair wants to run this Python code in the sandbox (no network, workspace read-only)",
+}
+
+
 def approval_params(a: CommandApproval) -> ApprovalParams:
-    # The editor words the prompt itself from these fields ("LivePair wants to run a command: <title>", then
-    # "$ <command>" and the folder), so nothing here repeats what it shows.
-    return {"kind": "command", "title": a.reason.strip(), "detail": "", "command": a.command, "cwd": a.cwd}
+    # The heading is the daemon's; what runs is shown exactly; the model's reason goes in its own, labelled field.
+    out: ApprovalParams = {
+        "kind": a.kind,
+        "title": APPROVAL_TITLES[a.kind],
+        "detail": "",
+        "reason": a.reason.strip(),
+        "command": a.command,
+        "cwd": a.cwd,
+    }
+    if a.kind == "python":
+        out["code"] = a.code
+    if a.remember is not None:
+        out["allowAlways"] = True
+    return out
+
+
+def run_in_terminal_params(r: model.TerminalRequest) -> RunInTerminalParams:
+    return {
+        "runId": r.run_id,
+        "command": r.command,
+        "cwd": r.cwd,
+        "env": r.env,
+        "timeoutMs": round(r.timeout_s * 1000),
+        "maxOutput": r.max_output,
+    }
+
+
+def tool_run_params(r: model.ToolRunReport) -> ToolRunParams:
+    return {
+        "tool": r.tool,
+        "what": r.what,
+        "exitCode": r.exit_code,
+        "output": r.output,
+        "outcome": r.outcome,
+        "where": r.where,
+    }
+
+
+def parse_run_result(reply: Any, max_output: int) -> tuple[int | None, str, bool, bool]:
+    """A livepair/runInTerminal reply -> (exit code, output, timed out, truncated); PayloadError if malformed."""
+    reply = plain(reply)
+    if not isinstance(reply, dict):
+        raise PayloadError("runInTerminal: the reply is not an object")
+    if isinstance(reply.get("error"), str):
+        raise PayloadError(f"runInTerminal: {reply['error'][:300]}")
+    code, output = reply.get("exitCode"), reply.get("output")
+    if code is not None and (not isinstance(code, int) or isinstance(code, bool)):
+        raise PayloadError("runInTerminal: exitCode must be an integer or null")
+    if not isinstance(output, str):
+        raise PayloadError("runInTerminal: output must be a string")
+    truncated = reply.get("truncated") is True or len(output) > max_output
+    return code, output[:max_output], reply.get("timedOut") is True, truncated
 
 
 def device_params(d: model.DeviceStatus) -> DeviceStatus:

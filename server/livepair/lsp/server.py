@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import attrs
@@ -22,8 +23,9 @@ from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.lsp import protocol
 from livepair.lsp.rpc import GuardedProtocol, serve_stdio
-from livepair.model import CommandApproval, StatusSnapshot
+from livepair.model import CommandApproval, StatusSnapshot, TerminalRequest, ToolRunReport
 from livepair.session.factory import SessionParts
+from livepair.session.process import ProcessResult
 from livepair.session.session import PairSession
 
 if TYPE_CHECKING:
@@ -31,6 +33,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait forever
+TERMINAL_GRACE_S = 15.0  # the editor kills a run at its timeout; this covers creating the terminal and replying
+
+
+def loop_time() -> float:
+    return time.monotonic()
 
 
 @attrs.define
@@ -67,6 +74,7 @@ class LivePairServer(LanguageServer):
         self.session: PairSession | None = None
         self.client: str | None = None  # the LivePair client that announced itself; None: a plain LSP client
         self.plain: PlainFace | None = None  # set for a plain client: standard LSP messages instead of livepair/*
+        self.terminal = False  # the client runs approved commands in a visible terminal (livepair/runInTerminal)
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         serve_stdio(self, stdin, stdout)  # the bounded, resynchronising reader (lsp/framing.py)
@@ -127,7 +135,40 @@ class LivePairServer(LanguageServer):
             log.info("approval not given (%s)", type(exc).__name__)
             return False
         reply = protocol.plain(reply)
-        return isinstance(reply, dict) and reply.get("approved") is True
+        approved = isinstance(reply, dict) and reply.get("approved") is True
+        if approved and request.remember is not None and reply.get("always") is True:
+            request.remember()
+        return approved
+
+    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult | None:
+        """Run in a terminal the user sees; None (the daemon runs it) when the client has no terminal.
+
+        A cancelled tool call cancels this wait: the editor is told to kill the run (livepair/cancelRun)."""
+        if not self.terminal:
+            return None
+        began = loop_time()
+        params = protocol.run_in_terminal_params(request)
+        try:
+            reply = await asyncio.wait_for(
+                self.protocol.send_request_async(protocol.RUN_IN_TERMINAL, params),
+                request.timeout_s + TERMINAL_GRACE_S,
+            )
+            code, output, timed_out, truncated = protocol.parse_run_result(reply, request.max_output)
+        except asyncio.CancelledError:
+            self.protocol.notify(protocol.CANCEL_RUN, {"runId": request.run_id})
+            raise
+        except TimeoutError:
+            self.protocol.notify(protocol.CANCEL_RUN, {"runId": request.run_id})
+            return ProcessResult(None, "", timed_out=True, duration_s=loop_time() - began)
+        except Exception as exc:  # the terminal failed: say so, never run it a second time behind the user's back
+            log.warning("the editor's terminal failed: %s", exc)
+            return ProcessResult(None, f"The editor could not run the command in a terminal: {exc}")
+        return ProcessResult(code, output, timed_out, truncated, loop_time() - began)
+
+    def tool_run(self, report: ToolRunReport) -> None:
+        self.protocol.notify(protocol.TOOL_RUN, protocol.tool_run_params(report))
+        if self.plain is not None and report.outcome == "refused":
+            self.plain.show(report.output)
 
     def publish_advice(self, uri: str) -> None:
         self.text_document_publish_diagnostics(

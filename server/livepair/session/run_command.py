@@ -1,72 +1,143 @@
-"""The model's `run_command` tool: nothing runs without the user's yes, and what runs is bounded.
+"""The model's `run_command` tool: nothing runs without the user's yes, and what runs is bounded and visible.
 
-The user sees the exact command line and working directory in the approval prompt. A declined or unanswered
-request is an error response to the model, never a silent run. Output comes back redacted and tail-capped, and the
-run is recorded as a terminal run so later context (and the offline advisor) sees it too.
+The user sees the exact command line and working directory in the approval prompt (the model's reason labelled as
+the model's). After the yes the command runs in a terminal the user sees, created by the editor
+(`EditorPort.run_in_terminal`: VS Code); an editor without terminals gets a daemon-run process. Either way: a
+timeout, an output cap, and an environment scrubbed of keys and tokens (`environment.py`). A declined or
+unanswered request is an error response to the model, never a silent run. Output comes back redacted and
+tail-capped, and the run is recorded as a terminal run so later context (and the offline advisor) sees it too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
+import os
+import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal, Protocol
 
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import CommandApproval, TerminalRun
+from livepair.model import CommandApproval, TerminalRequest, TerminalRun, ToolRunReport
+from livepair.session import audit
+from livepair.session.allowlist import AllowList
+from livepair.session.environment import scrubbed
+from livepair.session.process import ProcessResult, run_bounded
 
 Approve = Callable[[CommandApproval], Awaitable[bool]]
 TIMEOUT_S = 120.0
 MAX_OUTPUT = 64 * 1024
+MAX_COMMAND = 4096
 TAIL_LINES = 200
 
 DECLARATION: dict[str, Any] = {
     "name": "run_command",
     "description": "Run a shell command in the workspace to reproduce an error or run tests. The user sees the "
-    "exact command and must approve it; say why in 'reason'. Returns the exit code and the output's tail.",
+    "exact command and must approve it; say why in 'reason'. It runs in a terminal the user sees, without API keys "
+    f"or tokens in its environment, for at most {TIMEOUT_S:.0f} s. Returns the exit code and the output's tail.",
     "parameters": {
         "type": "OBJECT",
         "properties": {
             "command": {"type": "STRING", "description": "The shell command line."},
             "cwd": {"type": "STRING", "description": "Working directory relative to the workspace root."},
-            "reason": {"type": "STRING", "description": "Why, in one sentence, shown to the user."},
+            "reason": {"type": "STRING", "description": "Why, in one sentence, shown to the user as yours."},
         },
         "required": ["command", "reason"],
     },
+    "behavior": "NON_BLOCKING",  # a long run must not hold the conversation (where the model supports it)
 }
 
 
+class RunPort(Protocol):
+    """What the tools need from the editor to run things where the user sees them."""
+
+    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult | None:
+        """Run in a visible terminal; None when this editor has no terminal to offer."""
+        ...
+
+    def tool_run(self, report: ToolRunReport) -> None: ...
+
+
+class NoTerminal:
+    """A port for callers without an editor (tests of the tools alone, the demo): daemon-run, nothing shown."""
+
+    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult | None:
+        return None
+
+    def tool_run(self, report: ToolRunReport) -> None:
+        return None
+
+
+def tail(text: str, lines: int = TAIL_LINES) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
 async def run_command(
-    args: dict[str, Any], context: ContextStore, redactor: Redactor, approve: Approve
+    args: dict[str, Any],
+    context: ContextStore,
+    redactor: Redactor,
+    approve: Approve,
+    port: RunPort | None = None,
+    allowlist: AllowList | None = None,
+    timeout_s: float = TIMEOUT_S,
 ) -> dict[str, Any]:
+    port = port or NoTerminal()
     command, reason = args.get("command"), args.get("reason") or ""
     if not isinstance(command, str) or not command.strip():
         return {"error": "'command' must be a non-empty string"}
+    if len(command) > MAX_COMMAND or "\x00" in command:
+        return {"error": f"'command' must be one command line of at most {MAX_COMMAND} characters"}
+    if not isinstance(reason, str):
+        return {"error": "'reason' must be a string"}
     cwd = context.resolve(str(args.get("cwd") or "."))  # raises OutsideWorkspace for paths outside
     if not cwd.is_dir():
         return {"error": f"{args.get('cwd')!r} is not a directory in the workspace"}
-    if not await approve(CommandApproval(command, str(cwd), reason)):
+    root = context.root or cwd
+    if not await _approved(command, cwd, reason, root, approve, allowlist):
+        port.tool_run(ToolRunReport("run_command", command, None, "", "denied"))
         return {"error": "the user declined to run this command"}
-    proc = await asyncio.create_subprocess_shell(
-        command,
-        cwd=cwd,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        stdin=asyncio.subprocess.DEVNULL,  # never inherit the LSP channel
-    )
+
+    request = TerminalRequest(uuid.uuid4().hex, command, str(cwd), scrubbed(os.environ), timeout_s, MAX_OUTPUT)
+    where: Literal["terminal", "daemon"] = "terminal"
     try:
-        out, _ = await asyncio.wait_for(proc.communicate(), TIMEOUT_S)
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            proc.kill()
-        await proc.wait()
-        return {"error": f"the command did not finish within {TIMEOUT_S:.0f}s and was stopped"}
-    finally:
-        if proc.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                proc.kill()
-    output = out[-MAX_OUTPUT:].decode("utf-8", errors="replace")
-    context.add_terminal_run(TerminalRun(command, output, proc.returncode, str(cwd)))
-    tail = "\n".join(output.splitlines()[-TAIL_LINES:])
-    return {"exit_code": proc.returncode, "output": redactor.redact(tail)}
+        result = await port.run_in_terminal(request)
+        if result is None:  # a plain LSP client, or no editor: run it here with the same bounds
+            where = "daemon"
+            argv = ["/bin/sh", "-c", command]
+            result = await run_bounded(argv, cwd=cwd, env=request.env, timeout_s=timeout_s, max_output=MAX_OUTPUT)
+    except asyncio.CancelledError:  # the model cancelled the call: the process is killed; the panel says so
+        port.tool_run(ToolRunReport("run_command", command, None, "", "cancelled", where))
+        raise
+    output = redactor.redact(tail(result.output))
+    outcome = "timedOut" if result.timed_out else "finished"
+    port.tool_run(ToolRunReport("run_command", command, result.exit_code, output, outcome, where))
+    if result.timed_out:
+        return {"error": f"the command did not finish within {timeout_s:.0f}s and was stopped", "output": output}
+    context.add_terminal_run(TerminalRun(command, result.output, result.exit_code, str(cwd)))
+    reply: dict[str, Any] = {"exit_code": result.exit_code, "output": output}
+    if result.truncated:
+        reply["note"] = f"output cut at {MAX_OUTPUT // 1024} KB"
+    return reply
+
+
+async def _approved(
+    command: str, cwd: Path, reason: str, root: Path, approve: Approve, allowlist: AllowList | None
+) -> bool:
+    if allowlist is not None and allowlist.allows(root, command):
+        audit.decide("always")
+        return True
+    chose_always = False
+
+    def remember() -> None:
+        nonlocal chose_always
+        chose_always = True
+
+    request = CommandApproval(command, str(cwd), reason, remember=remember if allowlist is not None else None)
+    if not await approve(request):
+        audit.decide("denied")
+        return False
+    if chose_always and allowlist is not None:
+        allowlist.add(root, command)
+    audit.decide("always" if chose_always else "allowed")
+    return True

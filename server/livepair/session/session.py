@@ -42,9 +42,13 @@ from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnost
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import CommandApproval, SessionState, StatusSnapshot
+from livepair.model import CommandApproval, SessionState, StatusSnapshot, TerminalRequest, ToolRunReport
+from livepair.session.allowlist import AllowList
 from livepair.session.attention import Attention
+from livepair.session.audit import AuditLog
+from livepair.session.hands import Hands
 from livepair.session.meter import Meter
+from livepair.session.process import ProcessResult
 from livepair.session.prompt import explain_request
 from livepair.session.tools import Tools
 
@@ -71,6 +75,8 @@ class EditorPort(Protocol):
     def advice_changed(self, uri: str, added: Advice | None) -> None: ...
     def unplaced(self, text: str) -> None: ...  # a reply that put nothing on a line (an answer, a mistyped command)
     async def approve(self, request: CommandApproval) -> bool: ...
+    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult | None: ...  # None: no terminal
+    def tool_run(self, report: ToolRunReport) -> None: ...  # a run's outcome, for the panel
 
 
 class PairSession:
@@ -91,8 +97,15 @@ class PairSession:
         self._redactor = redactor
         self._settings = settings
         self._editor = editor
+        self.audit = AuditLog(redactor)
+        hands = Hands(context, redactor, editor.approve, editor, AllowList(), self.audit)
         self.tools = Tools(
-            context, advice, redactor, on_advice=lambda a: editor.advice_changed(a.uri, a), approve=editor.approve
+            context,
+            advice,
+            redactor,
+            on_advice=lambda a: editor.advice_changed(a.uri, a),
+            approve=editor.approve,
+            hands_=hands,
         )
         limits = DigestLimits(settings.excerpt_lines, settings.terminal_tail_lines, settings.max_diagnostics)
         self.digest = DigestBuilder(context, redactor, limits)
@@ -141,7 +154,8 @@ class PairSession:
         if self.screen is not None:
             await self.screen.stop()
         await self.backend.close()
-        await self._tasks.cancel_all()  # the tool tasks are among them
+        await self._tasks.cancel_all()  # the tool tasks are among them (their processes are killed)
+        self.audit.close()
         self._set_state("idle", "Session stopped.")
 
     def retry_now(self) -> bool:

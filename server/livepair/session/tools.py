@@ -6,6 +6,7 @@ small dicts the model can read; failures are `{"error": ...}` responses, never e
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable
 from typing import Any, cast
@@ -16,7 +17,7 @@ from livepair.advice.store import Advice, AdviceStore, Severity
 from livepair.context.digest import format_diagnostic
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore, OutsideWorkspace
-from livepair.session import run_command
+from livepair.session import hands, run_command
 
 MAX_READ_LINES = 400
 
@@ -77,6 +78,7 @@ DECLARATIONS: list[dict[str, Any]] = [
     },
 ]
 DECLARATIONS.append(run_command.DECLARATION)
+DECLARATIONS.extend(hands.DECLARATIONS)
 NAMES = frozenset(d["name"] for d in DECLARATIONS)
 
 
@@ -110,14 +112,26 @@ class Tools:
         redactor: Redactor,
         on_advice: Callable[[Advice], None],
         approve: run_command.Approve,
+        hands_: hands.Hands | None = None,
     ) -> None:
         self._ctx = context
         self._advice = advice
         self._redactor = redactor
         self._on_advice = on_advice
         self._approve = approve
+        self.hands = hands_ or hands.Hands(context, redactor, approve)
 
     async def call(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
+        began = self.hands.begin()
+        try:
+            result = await self._dispatch(name, args)
+        except asyncio.CancelledError:  # the model cancelled the call: its process is already killed
+            self.hands.record(name, args, began, {"error": "cancelled by the model"})
+            raise
+        self.hands.record(name, args, began, result)  # the audit log: every call, its decision, size and time
+        return result
+
+    async def _dispatch(self, name: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = getattr(self, f"_tool_{name}", None) if name in NAMES else None
         if handler is None:
             return {"error": f"unknown tool {name!r}; available: {', '.join(sorted(NAMES))}"}
@@ -194,7 +208,10 @@ class Tools:
         return {"count": len(out), "diagnostics": self._redactor.redact("\n".join(out)) or "none"}
 
     async def _tool_run_command(self, args: dict[str, Any]) -> dict[str, Any]:
-        return await run_command.run_command(args, self._ctx, self._redactor, self._approve)
+        return await self.hands.run_command(args)
+
+    async def _tool_run_python(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await self.hands.run_python(args)
 
     def _tool_get_terminal_output(self, args: dict[str, Any]) -> dict[str, Any]:
         run = self._ctx.last_run()

@@ -70,15 +70,20 @@ end
 -- livepair/approval: Deny first (a dismissed or default choice means no); only Allow approves.
 local DENY, ALLOW = 'Deny', 'Allow'
 
+-- The heading is the daemon's (params.title); what runs is shown exactly; the model's reason only labelled as its.
 function M.approval_prompt(params)
+  local said = (params.reason and params.reason ~= '') and ('\nThe senior dev says: "' .. params.reason .. '"') or ''
   if params.kind == 'command' then
-    local lines = { 'LivePair wants to run a command: ' .. (params.title or ''), '$ ' .. (params.command or '') }
+    local lines = { (params.title or 'LivePair wants to run a command') .. ':', '$ ' .. (params.command or '') }
     if params.cwd then
       table.insert(lines, 'in ' .. params.cwd)
     end
-    return table.concat(lines, '\n')
+    return table.concat(lines, '\n') .. said
   end
-  return 'LivePair wants to edit: ' .. (params.title or '') .. ((params.detail and ('\n' .. params.detail)) or '')
+  if params.kind == 'python' then
+    return (params.title or 'LivePair wants to run Python code') .. ':\n' .. (params.code or '') .. said
+  end
+  return 'LivePair wants to edit: ' .. (params.title or '') .. ((params.detail and ('\n' .. params.detail)) or '') .. said
 end
 
 local function approve(params)

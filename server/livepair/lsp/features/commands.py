@@ -110,6 +110,29 @@ def register(server: LivePairServer) -> None:
             raise RequestFailed("This session has no connection to retry: it runs on this machine.")
         return {"ok": True}
 
+    @server.command(protocol.CMD_SHOW_AUDIT_LOG)
+    def show_audit_log(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        from livepair.session.audit import ensure
+
+        return {"path": str(ensure())}
+
+    @server.command(protocol.CMD_ALLOWED_COMMANDS)
+    def allowed_commands(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        """List the commands always allowed in this workspace; {"revoke": cmd} forgets one, {"revoke": null} all."""
+        from livepair.session.allowlist import AllowList
+
+        if ls.context.root is None:
+            raise RequestFailed("No workspace folder is open: nothing is always allowed.")
+        allow, root = AllowList(), ls.context.root
+        options = protocol.plain(args[0]) if args else {}
+        revoked = 0
+        if isinstance(options, dict) and "revoke" in options:
+            what = options["revoke"]
+            if what is not None and not isinstance(what, str):
+                raise PayloadError("'revoke' must be a command line or null (all)")
+            revoked = allow.revoke(root, what)
+        return {"workspace": str(root), "commands": allow.list(root), "revoked": revoked}
+
     @server.command(protocol.CMD_TOGGLE_MIC)
     def toggle_mic(ls: LivePairServer, *args: Any) -> dict[str, Any]:
         voice = _require_voice(ls)

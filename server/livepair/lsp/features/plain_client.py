@@ -35,6 +35,13 @@ READY_OTHER = "Ready. Start a session with the livepair.start command (or the au
 APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait forever
 
 
+def client_has_terminal(init_options: Any) -> bool:
+    """The LivePair client announced it runs approved commands in a visible terminal."""
+    options = protocol.plain(init_options)
+    info = options.get(protocol.CLIENT_INFO) if isinstance(options, dict) else None
+    return isinstance(info, dict) and info.get(protocol.CLIENT_TERMINAL) is True
+
+
 def client_name(init_options: Any) -> str | None:
     """The LivePair client that announced itself, or None for a plain LSP client."""
     options = protocol.plain(init_options)
@@ -85,8 +92,12 @@ class PlainFace:
 
 
 def approval_message(request: CommandApproval) -> str:
+    """The daemon's words first, exactly what runs, then the model's reason labelled as the model's."""
     reason = request.reason.strip()
-    return f"LivePair wants to run a command{': ' + reason if reason else ''}\n$ {request.command}\nin {request.cwd}"
+    said = f"\nThe senior dev says: \u201c{reason}\u201d" if reason else ""
+    if request.kind == "python":
+        return f"{protocol.APPROVAL_TITLES['python']}:\n{request.code}\n({request.command}){said}"
+    return f"{protocol.APPROVAL_TITLES['command']}:\n$ {request.command}\nin {request.cwd}{said}"
 
 
 async def auto_start(ls: LivePairServer) -> None:

@@ -1,0 +1,67 @@
+"""The senior dev's hands: the tools that run things (`run_command`, `run_python`) and the audit of every call.
+
+`Tools` (tools.py) dispatches to these; this module owns what they share: the editor's run port (a visible
+terminal, the panel), the per-workspace allow-list, the sandbox for the current workspace root, and the audit log.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from livepair.context.redact import Redactor
+from livepair.context.store import ContextStore
+from livepair.session import audit, run_command, run_python
+from livepair.session.allowlist import AllowList
+from livepair.session.audit import AuditLog
+from livepair.session.run_command import Approve, NoTerminal, RunPort
+from livepair.session.sandbox import Limits, Sandbox
+
+DECLARATIONS = [run_python.DECLARATION]  # run_command's is registered by tools.py already
+NON_BLOCKING = frozenset({"run_command", "run_python"})  # answered WHEN_IDLE where the model allows async calls
+
+
+class Hands:
+    def __init__(
+        self,
+        context: ContextStore,
+        redactor: Redactor,
+        approve: Approve,
+        port: RunPort | None = None,
+        allowlist: AllowList | None = None,
+        auditlog: AuditLog | None = None,
+        limits: Limits | None = None,
+        command_timeout_s: float = run_command.TIMEOUT_S,
+    ) -> None:
+        self._ctx = context
+        self._redactor = redactor
+        self._approve = approve
+        self._port = port or NoTerminal()
+        self._allowlist = allowlist
+        self._audit = auditlog
+        self._limits = limits
+        self._command_timeout_s = command_timeout_s
+        self._sandbox: Sandbox | None = None
+
+    def sandbox(self) -> Sandbox:
+        root = self._ctx.root or Path.cwd()
+        if self._sandbox is None or self._sandbox.root != root:
+            self._sandbox = Sandbox(root, self._limits)
+        return self._sandbox
+
+    async def run_command(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await run_command.run_command(
+            args, self._ctx, self._redactor, self._approve, self._port, self._allowlist, self._command_timeout_s
+        )
+
+    async def run_python(self, args: dict[str, Any]) -> dict[str, Any]:
+        return await run_python.run_python(args, self._ctx, self._redactor, self._approve, self._port, self.sandbox())
+
+    def begin(self) -> float:
+        audit.decide("auto")
+        return time.monotonic()
+
+    def record(self, name: str, args: dict[str, Any], began: float, result: dict[str, Any]) -> None:
+        if self._audit is not None:
+            self._audit.record(name, args, audit.current_decision(), time.monotonic() - began, result)

@@ -1,0 +1,83 @@
+"""Run one child process with bounds: a timeout, a cap on the output kept, and a kill that reaches its children.
+
+Shared by `run_command` (the daemon-run fallback) and `run_python` (the sandbox). The child gets its own process
+group and session, so a timeout or a cancelled tool call (the model's `toolCallCancellation`) kills everything it
+started, not just the shell. Output is read as it comes and only the first `max_output` bytes are kept: a runaway
+loop cannot fill the daemon's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+READ_CHUNK = 64 * 1024
+KILL_WAIT_S = 2.0  # after SIGKILL the group is gone at once; never hang on a zombie
+
+
+@dataclass(frozen=True)
+class ProcessResult:
+    exit_code: int | None  # None: killed by us (timeout or cancellation)
+    output: str
+    timed_out: bool = False
+    truncated: bool = False  # more output than `max_output` was produced (and dropped)
+    duration_s: float = 0.0
+
+
+async def run_bounded(
+    argv: Sequence[str],
+    *,
+    cwd: Path,
+    env: Mapping[str, str],
+    timeout_s: float,
+    max_output: int,
+) -> ProcessResult:
+    """Run argv, stdout and stderr together; cancellation of the awaiting task kills the process group."""
+    began = time.monotonic()
+    proc = await asyncio.create_subprocess_exec(
+        *argv,
+        cwd=cwd,
+        env=dict(env),
+        stdin=asyncio.subprocess.DEVNULL,  # never inherit the LSP channel
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        start_new_session=True,  # its own group: the kill reaches grandchildren
+    )
+    kept = bytearray()
+    dropped = False
+
+    async def drain() -> None:
+        nonlocal dropped
+        assert proc.stdout is not None
+        while chunk := await proc.stdout.read(READ_CHUNK):
+            room = max_output - len(kept)
+            if room > 0:
+                kept.extend(chunk[:room])
+            dropped |= len(chunk) > room
+
+    timed_out = False
+    try:
+        await asyncio.wait_for(asyncio.gather(drain(), proc.wait()), timeout_s)
+    except TimeoutError:
+        timed_out = True
+    finally:
+        if proc.returncode is None or timed_out:
+            await _kill_group(proc)
+    code = None if timed_out else proc.returncode
+    text = kept.decode("utf-8", errors="replace")
+    return ProcessResult(code, text, timed_out, dropped, time.monotonic() - began)
+
+
+async def _kill_group(proc: asyncio.subprocess.Process) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        proc.kill()
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(asyncio.shield(proc.wait()), KILL_WAIT_S)

@@ -1,0 +1,87 @@
+"""The model's `run_python` tool: a snippet run with the project's interpreter, after the user's yes, in the sandbox.
+
+The approval shows the whole snippet and the sandbox's bounds. Where the sandbox cannot be enforced
+(`Sandbox.unavailable`), nothing runs and nobody is asked: the model and the panel are told why (fail closed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from livepair.context.redact import Redactor
+from livepair.context.store import ContextStore
+from livepair.model import CommandApproval, ToolRunReport
+from livepair.session import audit
+from livepair.session.run_command import Approve, RunPort, tail
+from livepair.session.sandbox import Limits, Sandbox
+
+DECLARATION: dict[str, Any] = {
+    "name": "run_python",
+    "description": "Run a short Python snippet with the project's interpreter to check a hypothesis. The user "
+    "sees the code and must approve it; say why in 'reason'. It runs in a sandbox: its own empty temp dir as "
+    "cwd, the workspace importable but read-only (its path is in $WORKSPACE), no network, "
+    f"{Limits().timeout_s:.0f} s and {Limits().memory_bytes // 2**20} MB at most. Returns the exit code and output.",
+    "parameters": {
+        "type": "OBJECT",
+        "properties": {
+            "code": {"type": "STRING", "description": "The Python source to run."},
+            "reason": {"type": "STRING", "description": "Why, in one sentence, shown to the user as yours."},
+        },
+        "required": ["code", "reason"],
+    },
+    "behavior": "NON_BLOCKING",
+}
+
+
+def describe(sandbox: Sandbox) -> str:
+    lim = sandbox.limits
+    return (
+        f"{sandbox.python} snippet.py — sandboxed: no network, workspace read-only, "
+        f"{lim.timeout_s:.0f} s, {lim.memory_bytes // 2**20} MB"
+    )
+
+
+async def run_python(
+    args: dict[str, Any],
+    context: ContextStore,
+    redactor: Redactor,
+    approve: Approve,
+    port: RunPort,
+    sandbox: Sandbox,
+) -> dict[str, Any]:
+    code, reason = args.get("code"), args.get("reason") or ""
+    if not isinstance(code, str) or not code.strip():
+        return {"error": "'code' must be a non-empty string of Python source"}
+    if len(code.encode("utf-8")) > sandbox.limits.max_code or "\x00" in code:
+        return {"error": f"'code' must be at most {sandbox.limits.max_code // 1024} KB of text"}
+    if not isinstance(reason, str):
+        return {"error": "'reason' must be a string"}
+    why_not = await sandbox.unavailable()
+    if why_not is not None:
+        audit.decide("refused")
+        port.tool_run(ToolRunReport("run_python", code, None, f"Not run: {why_not}.", "refused"))
+        return {"error": f"cannot run Python here: {why_not}. Nothing ran."}
+    request = CommandApproval(describe(sandbox), str(context.root or sandbox.root), reason, kind="python", code=code)
+    if not await approve(request):
+        audit.decide("denied")
+        port.tool_run(ToolRunReport("run_python", code, None, "", "denied"))
+        return {"error": "the user declined to run this code"}
+    audit.decide("allowed")
+    try:
+        result = await sandbox.run(code)
+    except asyncio.CancelledError:  # the model cancelled the call: the sandbox is killed; the panel says so
+        port.tool_run(ToolRunReport("run_python", code, None, "", "cancelled", "sandbox"))
+        raise
+    output = redactor.redact(tail(result.output))
+    outcome = "timedOut" if result.timed_out else "finished"
+    port.tool_run(ToolRunReport("run_python", code, result.exit_code, output, outcome, "sandbox"))
+    if result.timed_out:
+        limit = sandbox.limits.timeout_s
+        return {"error": f"the code did not finish within {limit:.0f}s and was stopped", "output": output}
+    reply: dict[str, Any] = {"exit_code": result.exit_code, "output": output}
+    if result.exit_code is not None and result.exit_code < 0:
+        reply["note"] = f"killed by signal {-result.exit_code} (the memory cap or a crash)"
+    if result.truncated:
+        reply["note"] = f"output cut at {sandbox.limits.max_output // 1024} KB"
+    return reply
