@@ -204,6 +204,8 @@ class GeminiBackend:
                 raise
             except Exception as exc:  # every failure goes through the one policy
                 self._session = None
+                if self._closed:
+                    return  # our own clean stop closed the socket under the receive loop
                 verdict = classify(exc, model=self._settings.model, resuming=resuming, set_up=set_up)
             self._cut_off()
             if self._handle_verdict(verdict, set_up):
