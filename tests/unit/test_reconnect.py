@@ -136,3 +136,14 @@ def test_the_store_keeps_diagnostics_for_a_bounded_number_of_documents() -> None
     assert (
         "file:///f0.py" not in store.diagnostics and f"file:///f{MAX_DIAGNOSED_DOCUMENTS + 4}.py" in store.diagnostics
     )
+
+
+def test_a_dropped_question_is_owed_no_answer() -> None:
+    journal = Journal()
+    dropped, next_one = Request("ask", "poison"), Request("ask", "fine")
+    journal.sent(dropped, 0.0)
+    journal.forget(dropped)
+    journal.sent(next_one, 0.1)
+    journal.answered("Fine.", request=True)  # the answer is to the question that went through
+    journal.handle(True, None)
+    assert journal.replay(now=1.0) == [] and not journal.unconsumed

@@ -242,6 +242,7 @@ class GeminiBackend:
                     )
                     return True
                 self._dropped.add(id(refused))
+                self._journal.forget(refused)
                 self._notice = f"Gemini refused a message twice; it was dropped: {describe(refused)}."
                 log.warning("dropping a message Gemini refused twice: %s", describe(refused))
         return False

@@ -106,6 +106,11 @@ class Journal:
         self._tick += 1
         self._calls[call_id] = self._tick
 
+    def forget(self, item: object) -> None:
+        """A message the service refused for good: never re-sent, and no answer is owed for it."""
+        self._unanswered = deque(r for r in self._unanswered if r is not item)
+        self._entries = deque(e for e in self._entries if e.item is not item)
+
     def open_calls(self) -> tuple[str, ...]:
         return tuple(self._calls)
 
