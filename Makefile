@@ -50,6 +50,9 @@ bench: setup e2e-setup ## Benchmarks (ratios against a baseline measured in the 
 	$(PY) -m bench
 	$(PY) -m bench.bench_extension
 
+soak: setup ## A long Live session against the simulator (LIVEPAIR_SOAK_S seconds, default 3600): RSS, tasks, fds
+	LIVEPAIR_SOAK_S=$${LIVEPAIR_SOAK_S:-3600} $(PY) -m tests.live.soak
+
 clean: ## Remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info server/*.egg-info
 
@@ -69,4 +72,4 @@ e2e-setup: ext-build ## Install code-server (a real VS Code) for the e2e test
 e2e: setup e2e-setup ## The end-to-end test: the extension in code-server in Chromium (screenshots in test-artifacts/)
 	$(PY) -m pytest -q tests/e2e
 
-.PHONY: help setup run demo install-extension lint fmt check test bench clean ext-setup ext-test ext-build e2e-setup e2e
+.PHONY: help setup run demo install-extension lint fmt check test bench soak clean ext-setup ext-test ext-build e2e-setup e2e

@@ -6,6 +6,7 @@ from bench import (
     bench_lsp,
     bench_ocr,
     bench_offline,
+    bench_reconnect,
     bench_redact,
     bench_screen,
     bench_tools,
@@ -23,6 +24,8 @@ print("\n== daemon over stdio ==")
 bench_lsp.run()
 print("\n== turn-taking on the Live service ==")
 bench_turns.run()
+print("\n== the Live link through goAway ==")
+bench_reconnect.run()
 print("\n== the senior dev's hands: tool dispatch, sandbox ==")
 bench_hands.run()
 print("\n== offline advisor ==")

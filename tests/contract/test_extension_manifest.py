@@ -54,3 +54,14 @@ def test_protocol_names_match() -> None:
     }
     missing = sorted(n for n in names if f'"{n}"' not in source)
     assert not missing, f"extension/src/common/protocol.ts does not name: {missing}"
+
+
+def test_retry_now_is_a_command_the_user_can_run() -> None:
+    """While the link to the model is down the status says when the next try is; the user can try at once."""
+    manifest = json.loads((EXTENSION / "package.json").read_text())
+    titles = {c["command"]: c["title"] for c in manifest["contributes"]["commands"]}
+    assert protocol.CMD_RETRY_NOW in titles, "package.json contributes no retry-now command"
+    registered = (EXTENSION / "src" / "common" / "commands.ts").read_text()
+    assert "register(Commands.retryNow, () => session.retryNow())" in registered
+    session = (EXTENSION / "src" / "common" / "session.ts").read_text()
+    assert "executeCommand(DaemonCommands.retryNow)" in session

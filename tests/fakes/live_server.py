@@ -38,6 +38,7 @@ from tests.fakes.certs import LocalCertificates
 from tests.fakes.families import Refusal, check_setup
 from tests.fakes.models import echo_model, idle_model
 from tests.fakes.recorder import LiveRecorder
+from tests.fakes.resumption import INVALID_HANDLE_REASON, Handles
 from tests.fakes.session import DEFAULT_TIMEOUT, FakeSession, ModelScript, SessionClosed
 from tests.fakes.turns import TurnTaking
 from tests.fakes.wire import ClientMessage, ProtocolViolation, frame_text, parse_client_frame
@@ -56,6 +57,8 @@ logger = logging.getLogger(__name__)
 
 # The SDK appends "/ws/..." to the base URL, so a base URL ending in "/" (the SDK default) gives "//ws".
 _PATH = re.compile(r"^//?ws/google\.ai\.generativelanguage\.(v1alpha|v1beta)\.GenerativeService\.BidiGenerateContent$")
+# Vertex AI: bearer auth (checked at the handshake, as by Google's front end: 401), models as resource names.
+_VERTEX_PATH = re.compile(r"^//?ws/google\.cloud\.aiplatform\.(v1beta1|v1)\.LlmBidiService/BidiGenerateContent$")
 BAD_KEY_REASON = "API key not valid. Please pass a valid API key."
 INTERNAL_REASON = "Internal error encountered."
 #: How long a script may keep running after its connection closed before it is cancelled.
@@ -77,6 +80,8 @@ class FakeLiveServer(LiveRecorder):
     ) -> None:
         super().__init__()
         self.api_key = api_key
+        #: The bearer token Vertex AI connections must carry.
+        self.access_token = "test-vertex-token"
         #: Script for the next sessions; may be replaced between sessions. ``None`` means idle.
         self.model: ModelScript | None = model
         self.setup_timeout = setup_timeout
@@ -88,6 +93,12 @@ class FakeLiveServer(LiveRecorder):
         self._port: int | None = None
         self._call_ids = itertools.count(1)
         self._tasks: set[asyncio.Task[None]] = set()
+        #: Resumption handles issued by any connection (tests/fakes/resumption.py).
+        self.handles = Handles()
+        #: Fault injection: the next setups are answered by these closes instead of setupComplete, in order.
+        self.close_next_setups: list[tuple[int, str]] = []
+        #: Fault injection: this many next setups get no answer at all (the socket stays open and silent).
+        self.withhold_setup_complete = 0
 
     # ----- lifecycle ------------------------------------------------------------------------------
 
@@ -95,17 +106,41 @@ class FakeLiveServer(LiveRecorder):
         if self._server is not None:
             return self
         self._certs = LocalCertificates.create(self._cert_dir)
+        await self._listen(self._certs.server_ssl_context())
+        return self
+
+    async def _listen(self, context: ssl.SSLContext, port: int = 0) -> None:
         self._server = await serve(
             self._handle,
             "127.0.0.1",
-            0,
-            ssl=self._certs.server_ssl_context(),
+            port,
+            ssl=context,
             process_request=self._check_path,
             ping_interval=None,  # deterministic: no keepalive traffic in recordings
             max_size=16 * 2**20,  # video frames and long histories exceed websockets' 1 MiB default
         )
         self._port = self._server.sockets[0].getsockname()[1]
-        return self
+
+    async def go_down(self) -> None:
+        """Fault injection: close every connection (1001) and stop listening: connects are refused."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.close(close_connections=True)
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(DEFAULT_TIMEOUT):
+                    await server.wait_closed()
+
+    async def come_back(self, *, untrusted_tls: bool = False) -> None:
+        """Listen again on the same port; `untrusted_tls`: with a certificate no client trusts (TLS fails)."""
+        await self.go_down()
+        if untrusted_tls:
+            stranger = LocalCertificates.create()
+            context = stranger.server_ssl_context()
+            stranger.cleanup()
+        else:
+            assert self._certs is not None
+            context = self._certs.server_ssl_context()
+        await self._listen(context, self.port)
 
     async def stop(self, timeout: float = DEFAULT_TIMEOUT) -> None:
         """Close all connections (1001 going away) and the listener; bounded by ``timeout``."""
@@ -188,12 +223,17 @@ class FakeLiveServer(LiveRecorder):
         return f"call-{next(self._call_ids)}"
 
     def _check_path(self, connection: ServerConnection, request: Request) -> Response | None:
-        if _PATH.match(request.path.split("?", 1)[0]):
+        path = request.path.split("?", 1)[0]
+        if _PATH.match(path):
+            return None
+        if _VERTEX_PATH.match(path):
+            if request.headers.get("Authorization") != f"Bearer {self.access_token}":
+                return connection.respond(HTTPStatus.UNAUTHORIZED, "Request had invalid authentication credentials.\n")
             return None
         return connection.respond(HTTPStatus.NOT_FOUND, "Not Found\n")
 
     async def _handle(self, connection: ServerConnection) -> None:
-        session = FakeSession(len(self.sessions), connection, self._notifier, self._next_call_id)
+        session = FakeSession(len(self.sessions), connection, self._notifier, self._next_call_id, self.handles)
         self.sessions.append(session)
         self._notifier.notify()
         try:
@@ -225,7 +265,8 @@ class FakeLiveServer(LiveRecorder):
             return
         session.setup = setup.body
         session._deliver(setup, queue=False)
-        if session.headers.get("x-goog-api-key") != self.api_key:
+        vertex = bool(_VERTEX_PATH.match(session.path.split("?", 1)[0]))  # authenticated at the handshake
+        if not vertex and session.headers.get("x-goog-api-key") != self.api_key:
             await connection.close(1008, BAD_KEY_REASON)
             return
         try:
@@ -233,6 +274,21 @@ class FakeLiveServer(LiveRecorder):
         except Refusal as refusal:
             await connection.close(refusal.code, _reason(refusal.reason))
             return
+        if self.close_next_setups:
+            code, reason = self.close_next_setups.pop(0)
+            await connection.close(code, _reason(reason))
+            return
+        if self.withhold_setup_complete > 0:
+            self.withhold_setup_complete -= 1
+            await connection.wait_closed()
+            return
+        handle = (session.resumption or {}).get("handle")
+        if handle:
+            restored = self.handles.restore(str(handle))
+            if restored is None:
+                await connection.close(1008, INVALID_HANDLE_REASON)
+                return
+            session.history, session.resumed = restored, True
         session.turns = TurnTaking(setup.body, family, session.send, self._notifier)
         session.accepted = True
         await session.send({"setupComplete": {}})
@@ -273,6 +329,7 @@ class FakeLiveServer(LiveRecorder):
 
     async def _read(self, session: FakeSession, connection: ServerConnection) -> None:
         while True:
+            await session.reading.wait()
             try:
                 frame = await connection.recv()
             except ConnectionClosed:
@@ -292,6 +349,8 @@ class FakeLiveServer(LiveRecorder):
                     return
                 except SessionClosed:
                     return
+                session.consumed(message)
+                await session.resumption_point(force=message.kind != "realtimeInput")
 
     async def _receive(self, session: FakeSession, frame: str | bytes) -> ClientMessage | None:
         """Record a frame and parse it; a malformed one closes the session with 1007 and gives None."""

@@ -10,7 +10,9 @@ messages (goAway, resumption, usage) and for fault injection.
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import json
 import time
 from collections.abc import Callable, Coroutine, Mapping, Sequence
@@ -21,6 +23,7 @@ from websockets.datastructures import Headers
 from websockets.exceptions import ConnectionClosed
 
 from tests.fakes.families import searches
+from tests.fakes.resumption import Handles
 from tests.fakes.turns import Turn, TurnTaking, spoken
 from tests.fakes.waiting import Notifier
 from tests.fakes.wire import ClientMessage
@@ -43,6 +46,7 @@ class FakeSession:
         connection: ServerConnection,
         notifier: Notifier,
         next_call_id: Callable[[], str],
+        handles: Handles | None = None,
     ) -> None:
         request = connection.request
         self.index = index
@@ -68,6 +72,16 @@ class FakeSession:
         #: The turn-taking engine, once setup was accepted.
         self.turns: TurnTaking | None = None
         self._script_turn: Turn | None = None
+        #: The model's state: the history a resumed handle restored, then every message consumed here.
+        self.history: list[ClientMessage] = []
+        #: Whether this connection resumed a handle.
+        self.resumed = False
+        self._handles = handles or Handles()
+        self._consumed = 0  # client messages after the setup on this connection
+        self._last_update = 0.0
+        #: Cleared to stop reading client frames (fault: the service is slow to accept input).
+        self.reading = asyncio.Event()
+        self.reading.set()
 
     def __repr__(self) -> str:
         state = "closed" if self._closed else "open"
@@ -148,6 +162,54 @@ class FakeSession:
             raise SessionClosed(f"session {self.index} closed; cannot send {list(payload)}") from exc
         self.sent.append(payload)
         self._notifier.notify()  # waits on what the service sent re-check too
+        if (payload.get("serverContent") or {}).get("turnComplete"):
+            await self.resumption_point(force=True)
+
+    async def send_raw(self, text: str | bytes) -> None:
+        """Fault injection: a frame exactly as given (cut-short JSON, an oversized frame)."""
+        try:
+            await self._connection.send(text)
+        except ConnectionClosed as exc:
+            raise SessionClosed(f"session {self.index} closed; cannot send a raw frame") from exc
+
+    def reset(self) -> None:
+        """Fault injection: drop the TCP connection with no close frame (as a reset or a dead router)."""
+        transport = self._connection.transport
+        transport.abort()
+
+    # ----- session resumption (tests/fakes/resumption.py) ----------------------------------------------------
+
+    @property
+    def resumption(self) -> dict[str, Any] | None:
+        setup = self.setup or {}
+        value = setup.get("sessionResumption")
+        return value if isinstance(value, dict) else None
+
+    def consumed(self, message: ClientMessage) -> None:
+        """The service took a client message into the model's state."""
+        self.history.append(message)
+        self._consumed += 1
+
+    def resumable(self) -> bool:
+        turns = self.turns
+        if turns is None:
+            return False
+        busy = turns.current is not None and not turns.current.cut
+        return not busy and not any(t.pending_calls for t in turns.turns if not t.cut)
+
+    async def resumption_point(self, force: bool = False) -> None:
+        """Send an update with a new handle if resumption is on and the state may be resumed now (realtime input
+        alone: at most every 0.5 s)."""
+        config = self.resumption
+        now = time.monotonic()
+        if config is None or self._closed or not self.resumable() or (not force and now - self._last_update < 0.5):
+            return
+        self._last_update = now
+        update: dict[str, Any] = {"newHandle": self._handles.issue(self.history), "resumable": True}
+        if config.get("transparent") and self._consumed:
+            update["lastConsumedClientMessageIndex"] = self._consumed - 1
+        with contextlib.suppress(SessionClosed):
+            await self.send({"sessionResumptionUpdate": update})
 
     # ----- what the model says: gated by the turn-taking rules -------------------------------------------
 
@@ -292,9 +354,10 @@ class FakeSession:
         await self.send({"goAway": {"timeLeft": time_left}})
 
     async def send_resumption_update(self, handle: str | None, resumable: bool = True) -> None:
+        """A scripted update; a named handle stands for the state now, like the ones the service issues."""
         update: dict[str, Any] = {"resumable": resumable}
         if handle is not None:
-            update["newHandle"] = handle
+            update["newHandle"] = self._handles.issue(self.history, handle)
         await self.send({"sessionResumptionUpdate": update})
 
     async def send_unknown(self, key: str = "somethingNew") -> None:

@@ -33,6 +33,7 @@ export function registerCommands(
     register(Commands.toggleScreen, () => session.toggleDevice("screen")),
     register(Commands.pushToTalk, () => session.pushToTalk()),
     register(Commands.showSentLog, () => session.showSentLog()),
+    register(Commands.retryNow, () => session.retryNow()),
     register(Commands.showAuditLog, () => session.showAuditLog()),
     register(Commands.manageAllowedCommands, () => session.manageAllowedCommands()),
     register(Commands.ask, (question) => session.ask(typeof question === "string" ? question : undefined)),

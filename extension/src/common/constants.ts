@@ -18,6 +18,7 @@ export const Commands = {
   clearApiKey: "livepair.clearApiKey",
   showLog: "livepair.showLog",
   showSentLog: "livepair.showSentLog",
+  retryNow: "livepair.retryNow",
   showAuditLog: "livepair.showAuditLog",
   manageAllowedCommands: "livepair.manageAllowedCommands",
   restart: "livepair.restart",

@@ -37,6 +37,7 @@ export const DaemonCommands = {
   toggleMic: "livepair.toggleMic",
   toggleScreen: "livepair.toggleScreen",
   showSentLog: "livepair.showSentLog",
+  retryNow: "livepair.retryNow",
   showAuditLog: "livepair.showAuditLog",
   allowedCommands: "livepair.allowedCommands",
   pushToTalkStart: "livepair.pushToTalkStart",

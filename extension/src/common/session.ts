@@ -153,6 +153,19 @@ export class PairingSession implements vscode.Disposable {
     }
   }
 
+  /** Reconnect to the model now rather than at the next scheduled attempt (the status shows when that is). */
+  async retryNow(): Promise<void> {
+    try {
+      await this.daemon.executeCommand(DaemonCommands.retryNow);
+    } catch (err) {
+      if (isUnknownCommandError(err)) {
+        void vscode.window.showInformationMessage("LivePair: this version of the daemon cannot reconnect on demand.");
+      } else {
+        this.reportError(`Reconnect: ${errorText(err)}`);
+      }
+    }
+  }
+
   /** Open the daemon's local log of everything sent to the model. */
   async showSentLog(): Promise<void> {
     try {

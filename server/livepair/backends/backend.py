@@ -47,7 +47,9 @@ class ToolCallCancelled:
 
 @dataclass(frozen=True)
 class Interrupted:
-    pass
+    """The model's reply stopped: the user cut it off, or (`cut_off`) the connection died under it."""
+
+    cut_off: bool = False
 
 
 @dataclass(frozen=True)
@@ -195,6 +197,15 @@ class WatchesDocuments(Protocol):
 
     def notice_documents(self) -> None:
         """Documents were opened, edited or saved, or the session started: look at them (each finding once)."""
+        ...
+
+
+@runtime_checkable
+class Reconnects(Protocol):
+    """A backend with a link that can drop and be retried (Gemini Live). Optional."""
+
+    def retry_now(self) -> None:
+        """Try to reconnect now rather than at the next scheduled attempt."""
         ...
 
 

@@ -1,10 +1,13 @@
 """Gemini Live backend (google-genai SDK): one long-lived session with an outbound channel, a send task and a
-receive task, reconnecting with bounded backoff and session resumption. What goes out when is the outbox's call
-(outbox.py: nothing polite interrupts the model's turn); the setup is shaped per model (gemini_setup.py).
+receive task. What goes out when is the outbox's call (outbox.py: nothing polite interrupts the model's turn); the
+setup is shaped per model (gemini_setup.py); every failure goes through one policy (reconnect.py); every message
+sent is journaled until the service has it for good, and re-sent after a reconnect if not (journal.py).
 
 The SDK is imported lazily so the daemon answers `initialize` quickly. SDK facts that shape this module
 (../shared/facts/live-api.md): every websocket close surfaces as `errors.APIError(code=<close code>)` from
-receive(); an unknown server message raises TypeError; receive() returns after each turnComplete.
+receive(); an unknown server message raises TypeError once its frame is read (so the next receive() goes on);
+receive() returns after each turnComplete; leaving `connect()` on an exception closes the socket with 1011, so a
+clean stop closes it first, with 1000.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
+import time
 from typing import TYPE_CHECKING, Any
 
 from livepair.aio import Channel, ChannelClosed, TaskOwner
@@ -31,12 +34,14 @@ from livepair.backends.backend import (
     Transcript,
     TurnComplete,
     TurnStarted,
-    Usage,
 )
 from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
+from livepair.backends.gemini_wire import describe, duration_text, rate_of, seconds_of, send_realtime, usage_of
 from livepair.backends.grounding import sources_of
-from livepair.backends.live_models import grounding_note, live_model, not_available
+from livepair.backends.journal import SPEECH_REPLAY_S, Item, Journal, Realtime, ToolResponse
+from livepair.backends.live_models import grounding_note, live_model
 from livepair.backends.outbox import Context, Outbox, Request
+from livepair.backends.reconnect import Backoff, NoSetupComplete, Refusals, Stalled, Verdict, classify, time_scale
 from livepair.config import Settings
 
 if TYPE_CHECKING:
@@ -44,34 +49,14 @@ if TYPE_CHECKING:
     from google.genai.live import AsyncSession
 
 log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 5
-BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)
-AUTH_CODES = {1008}  # policy violation: bad key, unknown model, no permission — retrying cannot help
-
-
-@dataclass(frozen=True)
-class _ToolResponse:
-    call_id: str
-    name: str
-    response: dict[str, Any]
-
+CONNECT_TIMEOUT_S = 20.0  # connect + TLS + setupComplete
+STALL_S = 20.0  # no frame at all for this long while an answer is due: the socket is dead
+GO_AWAY_MARGIN_S = 2.0  # reconnect this long before the goAway deadline if no quiet moment came
+CLOSE_TIMEOUT_S = 2.0
+_SETUP = object()  # the setup, as a message the service may refuse with 1007
 
 _WAKE = object()  # something the outbox held may go now
-_Out = Context | Request | _ToolResponse
-
-
-def describe_close(code: int | None, detail: str, model: str = "") -> tuple[str, bool]:
-    """A user-facing reason for a close code, and whether it is fatal."""
-    detail = detail.strip() or "no detail"
-    if code in AUTH_CODES and "not found" in detail.lower():
-        return not_available(model), True
-    if code in AUTH_CODES:
-        return f"Gemini refused the session ({code}: {detail}). Check the API key and the model name.", True
-    if code == 1007:
-        return f"Gemini rejected a message ({code}: {detail}).", False
-    if code == 1011:
-        return f"Gemini had an internal error ({code}: {detail}).", False
-    return f"The Gemini session closed ({code}: {detail}).", False
+_Out = Context | Request | ToolResponse
 
 
 class GeminiBackend:
@@ -87,15 +72,27 @@ class GeminiBackend:
         self._events: asyncio.Queue[BackendEvent] = asyncio.Queue(maxsize=256)
         self._control: Channel[_Out | object] = Channel(maxsize=256)  # what goes at once, and wake-ups
         self._outbox = Outbox(self._model.context)
-        # Mic audio and its activity markers, in order; ~5 s of 100 ms chunks, older audio is stale.
-        self._audio: Channel[bytes | str] = Channel(maxsize=50)
-        self._video: Channel[bytes] = Channel(maxsize=1)  # on a slow link only the newest frame is worth sending
+        # Mic audio and its activity markers, in order, with the time they were heard; ~5 s of 100 ms chunks.
+        self._audio: Channel[tuple[float, Realtime]] = Channel(maxsize=50)
+        self._video: Channel[tuple[float, bytes]] = Channel(maxsize=1)  # only the newest frame is worth sending
         self._tasks = TaskOwner("gemini")
         self._handle: str | None = None
         self._reconnect = asyncio.Event()
         self._closed = False
-        self._inflight: _Out | None = None
+        self._session: AsyncSession | None = None
+        self._journal = Journal()
+        self._backoff = Backoff()
+        self._refusals = Refusals()
+        self._last_sent: Item | object | None = None  # the newest question, context or tool response sent
         self._go_away_pending = False
+        self._go_away_deadline: float | None = None
+        self._last_frame = 0.0
+        self._awaiting_since: float | None = None  # a request or tool response went; no frame answered it yet
+        self._turn_text: list[str] = []
+        self._unknown_seen = 0
+        self._notice = ""  # told to the user when the next connection is up
+        self._dropped: set[int] = set()  # ids of items refused twice
+        self._replay: list[Item] = []  # what the service lost, sent first on the next connection
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -131,25 +128,34 @@ class GeminiBackend:
             self._control.put_nowait(_WAKE)
 
     def send_audio(self, pcm16k: bytes) -> None:
-        self._audio.put_nowait(pcm16k)
+        self._audio.put_nowait((time.monotonic(), Realtime("audio", pcm16k)))
 
     def send_activity_start(self) -> None:
-        self._audio.put_nowait("activity_start")
+        self._audio.put_nowait((time.monotonic(), Realtime("activity_start")))
 
     def send_activity_end(self) -> None:
-        self._audio.put_nowait("activity_end")
+        self._audio.put_nowait((time.monotonic(), Realtime("activity_end")))
 
     def send_audio_stream_end(self) -> None:
-        self._audio.put_nowait("audio_stream_end")
+        self._audio.put_nowait((time.monotonic(), Realtime("audio_stream_end")))
 
     def send_video(self, jpeg: bytes) -> None:
-        self._video.put_nowait(jpeg)
+        self._video.put_nowait((time.monotonic(), jpeg))
 
     def send_tool_response(self, call_id: str, name: str, response: dict[str, Any]) -> None:
-        self._control.put_nowait(_ToolResponse(call_id, name, response))
+        self._control.put_nowait(ToolResponse(call_id, name, response))
+
+    def retry_now(self) -> None:
+        """The user asked to reconnect now instead of waiting for the next attempt."""
+        self._backoff.retry_now()
 
     async def close(self) -> None:
         self._closed = True
+        session, self._session = self._session, None
+        if session is not None:  # a clean stop says so (1000); leaving connect() on a cancel would say 1011
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                    await session.close()
         self._control.close()
         self._audio.close()
         self._video.close()
@@ -167,83 +173,179 @@ class GeminiBackend:
         await self._events.put(event)  # backpressure onto the socket rather than an unbounded buffer
 
     async def _main(self) -> None:
-        from google.genai import errors
-        from websockets.exceptions import ConnectionClosed, InvalidStatus
-
-        attempt = 0
+        fresh = True  # the model has heard nothing yet (first session, or after a refused handle)
+        first = True
         while not self._closed:
-            self._emit(Status("connecting" if attempt == 0 and self._handle is None else "reconnecting"))
+            resuming = self._handle is not None
+            set_up = False
+            self._emit(Status("connecting", "") if first else Status("reconnecting", self._notice_or("Reconnecting…")))
             try:
                 genai = client(self._settings, self._api_key)
-                resumed = self._handle is not None
                 config = live_config(self._settings, self._model, self._tool_decls, self._system, self._handle)
-                async with genai.aio.live.connect(model=self._settings.model, config=config) as session:
-                    attempt = 0
-                    self._go_away_pending = False
-                    self._outbox.new_connection(resumed)
-                    note = grounding_note(self._settings.google_search, self._model)
-                    self._emit(Status("connected", f"Connected to Gemini Live. {note}".strip(), resumed=resumed))
+                self._last_sent = _SETUP
+                async with contextlib.AsyncExitStack() as stack:
+                    async with asyncio.timeout(CONNECT_TIMEOUT_S * time_scale()):
+                        session = await stack.enter_async_context(
+                            genai.aio.live.connect(model=self._settings.model, config=config)
+                        )
+                    if session.setup_complete is None:
+                        raise NoSetupComplete
+                    set_up = True
+                    self._last_sent = None  # a 1007 from now on is charged to what this connection sends
+                    self._session = session
+                    await self._connected(resumed=resuming, reseed=not resuming and not first and not fresh)
+                    first = fresh = False
                     await self._serve(session)
+                    self._session = None
                 continue  # a planned reconnect (goAway): go again at once, with the resumption handle
             except FatalSessionError as exc:
                 self._emit(Status("error", str(exc), fatal=True))
                 return
-            except errors.APIError as exc:
-                detail = exc.message or (exc.details if isinstance(exc.details, str) else "")
-                message, fatal = describe_close(exc.code, detail or "", self._settings.model)
-            except ConnectionClosed as exc:
-                message, fatal = describe_close(
-                    exc.rcvd.code if exc.rcvd else None, exc.rcvd.reason if exc.rcvd else "", self._settings.model
-                )
-            except InvalidStatus as exc:
-                code = exc.response.status_code
-                message, fatal = f"Gemini answered HTTP {code} when connecting.", code in (401, 403, 404)
-            except TypeError as exc:  # the SDK cannot parse a server message it does not know
-                message, fatal = f"Gemini sent a message this version does not understand ({exc}).", False
-            except (TimeoutError, OSError) as exc:
-                message, fatal = f"Cannot reach Gemini ({type(exc).__name__}: {exc}).", False
-            attempt += 1
-            if fatal or attempt > MAX_ATTEMPTS:
-                suffix = "" if fatal else f" Gave up after {MAX_ATTEMPTS} attempts."
-                self._emit(Status("error", message + suffix, fatal=True))
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # every failure goes through the one policy
+                self._session = None
+                if self._closed:
+                    return  # our own clean stop closed the socket under the receive loop
+                verdict = classify(exc, model=self._settings.model, resuming=resuming, set_up=set_up)
+            self._cut_off()
+            if self._handle_verdict(verdict, set_up):
                 return
-            log.warning("%s Reconnecting (attempt %d).", message, attempt)
-            self._emit(Status("reconnecting", message))
-            await asyncio.sleep(BACKOFF_S[min(attempt, len(BACKOFF_S)) - 1])
+            first = False
+            delay = 0.0 if verdict.kind == "fresh" else self._backoff.next_delay()
+            wait = f" Reconnecting — next try in {duration_text(delay)} s." if delay > 0 else " Reconnecting now."
+            log.warning("%s%s (attempt %d)", verdict.message, wait, self._backoff.attempt)
+            self._emit(Status("reconnecting", self._notice_or(verdict.message) + wait))
+            await self._backoff.wait(delay)
+
+    def _notice_or(self, message: str) -> str:
+        return f"{self._notice} {message}".strip() if self._notice else message
+
+    def _handle_verdict(self, verdict: Verdict, set_up: bool) -> bool:
+        """Apply a failure's verdict; True when the session must stop."""
+        if verdict.kind == "fatal":
+            self._emit(Status("error", verdict.message, fatal=True))
+            return True
+        if verdict.kind == "fresh":
+            self._handle = None  # one fresh session, re-seeded from what we know
+            return False
+        if verdict.code == 1007:
+            refused = self._last_sent if set_up else _SETUP
+            if refused is not None and self._refusals.refused(refused):
+                if refused is _SETUP:
+                    self._emit(
+                        Status(
+                            "error",
+                            f"{verdict.message} Gemini refused the session setup twice: check livepair.model "
+                            "and the settings it may not support, then start again.",
+                            fatal=True,
+                        )
+                    )
+                    return True
+                self._dropped.add(id(refused))
+                self._journal.forget(refused)
+                self._notice = f"Gemini refused a message twice; it was dropped: {describe(refused)}."
+                log.warning("dropping a message Gemini refused twice: %s", describe(refused))
+        return False
+
+    async def _connected(self, resumed: bool, reseed: bool) -> None:
+        """A new socket is set up: tell the session, and queue what the service does not have yet."""
+        self._go_away_pending = False
+        self._go_away_deadline = None
+        self._awaiting_since = None
+        self._last_frame = time.monotonic()
+        self._journal.new_connection()
+        self._outbox.new_connection(resumed)
+        notice, self._notice = self._notice, ""
+        message = notice or ("Reconnected to Gemini Live." if resumed or reseed else "Connected to Gemini Live.")
+        message = f"{message} {grounding_note(self._settings.google_search, self._model)}".strip()
+        if resumed:
+            stale = self._journal.stale_calls()
+            if stale:
+                await self._put(ToolCallCancelled(stale))
+            self._replay = self._journal.replay(time.monotonic())
+            self._emit(Status("connected", message, resumed=True))
+        elif reseed:
+            calls = self._journal.open_calls()
+            context, questions, whole = self._journal.reseed()
+            if calls:
+                await self._put(ToolCallCancelled(calls))  # the fresh model never made them
+            self._replay = [*([context] if context else []), *questions]
+            # A whole restatement stands for the digest; otherwise the session sends all of it again.
+            self._emit(Status("connected", message, resumed=whole))
+        else:
+            self._replay = []
+            self._emit(Status("connected", message, resumed=False))
+        self._replay = [item for item in self._replay if id(item) not in self._dropped]
+
+    def _cut_off(self) -> None:
+        """The connection died: a reply in progress is cut off, and said to be."""
+        if self._outbox.model_turn and self._turn_text:
+            self._emit(Interrupted(cut_off=True))
+        self._turn_text.clear()
+        self._outbox.turn_over()
 
     async def _serve(self, session: AsyncSession) -> None:
         """Run send and receive until one fails (raise) or a planned reconnect is due (return)."""
         self._reconnect.clear()
+        for item in self._replay:  # first what the service lost, in order
+            await self._send(session, item)
+        self._replay = []
         tasks = TaskOwner("gemini-session", log_failures=False)  # the first failure is raised below
-        recv = tasks.spawn("recv", self._recv_loop(session))
-        send = tasks.spawn("send", self._send_loop(session))
-        audio = tasks.spawn("audio", self._audio_loop(session))
-        video = tasks.spawn("video", self._video_loop(session))
+        loops = {
+            tasks.spawn("recv", self._recv_loop(session)),
+            tasks.spawn("send", self._send_loop(session)),
+            tasks.spawn("audio", self._audio_loop(session)),
+            tasks.spawn("video", self._video_loop(session)),
+            tasks.spawn("watchdog", self._watchdog()),
+        }
         again = tasks.spawn("reconnect", self._reconnect.wait())
         try:
-            done, _ = await asyncio.wait({recv, send, audio, video, again}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({*loops, again}, return_when=asyncio.FIRST_COMPLETED)
         finally:
             await tasks.cancel_all(timeout=1.0)
         for task in done:
             if task is not again and not task.cancelled() and task.exception() is not None:
                 raise task.exception()  # type: ignore[misc]
+        with contextlib.suppress(Exception):  # planned: close first (1000), then connect again
+            async with asyncio.timeout(CLOSE_TIMEOUT_S):
+                await session.close()
+
+    async def _watchdog(self) -> None:
+        """An open socket that says nothing while an answer is due is dead; so is a goAway deadline."""
+        stall = STALL_S * time_scale()
+        while True:
+            await asyncio.sleep(min(1.0, stall / 4))
+            now = time.monotonic()
+            due = self._awaiting_since is not None or (self._outbox.model_turn and not self._journal.open_calls())
+            if due and now - max(self._awaiting_since or 0.0, self._last_frame) > stall:
+                raise Stalled
+            if self._go_away_deadline is not None and now >= self._go_away_deadline:
+                log.info("goAway deadline near and no quiet moment came: reconnecting now")
+                self._reconnect.set()
 
     async def _send_loop(self, session: AsyncSession) -> None:
         while True:
-            out = self._inflight or self._outbox.next_polite()
+            out = self._outbox.next_polite()
             if out is None:
                 item = await self._control.get()
-                if not isinstance(item, Context | Request | _ToolResponse):
+                if not isinstance(item, Context | Request | ToolResponse):
                     continue  # a wake-up: what the outbox held may go now
                 out = self._outbox.with_context(item) if isinstance(item, Request) else item
-            self._inflight = out  # re-sent after a reconnect if the socket dies mid-send
             await self._send(session, out)
-            self._inflight = None
 
-    async def _send(self, session: AsyncSession, out: _Out) -> None:
+    async def _send(self, session: AsyncSession, out: Item) -> None:
+        """Journal, then send: a message the socket dies on is re-sent on the next connection."""
         from google.genai import types
 
-        if isinstance(out, _ToolResponse):
+        now = time.monotonic()
+        self._journal.sent(out, now)
+        if isinstance(out, Realtime):
+            await send_realtime(session, out)
+            return
+        self._last_sent = out
+        if isinstance(out, ToolResponse):
+            self._awaiting_since = self._awaiting_since or now
             response = types.FunctionResponse(id=out.call_id, name=out.name, response=out.response)
             if out.name in non_blocking(self._model, self._tool_decls):  # the result waits for a quiet moment
                 response.scheduling = types.FunctionResponseScheduling.WHEN_IDLE
@@ -254,38 +356,49 @@ class GeminiBackend:
             await session.send_client_content(turns=turn, turn_complete=False)
             return
         self._outbox.sent(out)
+        self._awaiting_since = self._awaiting_since or now
         if self._outbox.context_path == "realtime_text" and self._outbox.started:
             await session.send_realtime_input(text=out.text)  # this model takes client content only at first
         else:
             await session.send_client_content(turns=turn, turn_complete=True)
 
     async def _audio_loop(self, session: AsyncSession) -> None:
-        from google.genai import types
-
         with contextlib.suppress(ChannelClosed):
             while True:
-                item = await self._audio.get()
-                if isinstance(item, bytes):
-                    await session.send_realtime_input(audio=types.Blob(data=item, mime_type="audio/pcm;rate=16000"))
-                elif item == "activity_start":
-                    await session.send_realtime_input(activity_start=types.ActivityStart())
-                elif item == "activity_end":
-                    await session.send_realtime_input(activity_end=types.ActivityEnd())
-                else:
-                    await session.send_realtime_input(audio_stream_end=True)
+                heard, item = await self._audio.get()
+                if time.monotonic() - heard > SPEECH_REPLAY_S:
+                    continue  # held through a reconnect for too long: the user has moved on
+                await self._send(session, item)
 
     async def _video_loop(self, session: AsyncSession) -> None:
-        from google.genai import types
-
         with contextlib.suppress(ChannelClosed):
             while True:
-                jpeg = await self._video.get()
-                await session.send_realtime_input(video=types.Blob(data=jpeg, mime_type="image/jpeg"))
+                _taken, jpeg = await self._video.get()
+                await self._send(session, Realtime("video", jpeg))
 
     async def _recv_loop(self, session: AsyncSession) -> None:
         while True:
-            async for message in session.receive():
+            messages = session.receive()
+            while True:
+                try:
+                    message = await anext(messages)
+                except StopAsyncIteration:
+                    break  # receive() ends at each turnComplete
+                except TypeError:  # the frame is read; the SDK knows no key of it: ignore it, go on
+                    self._last_frame = time.monotonic()
+                    self._unknown_message()
+                    break
+                self._last_frame = time.monotonic()
                 await self._dispatch(message)
+
+    def _unknown_message(self) -> None:
+        self._unknown_seen += 1
+        if self._unknown_seen == 1:
+            log.warning("Gemini sent a message type this version does not know; ignoring such messages")
+
+    def _quiet(self) -> bool:
+        """Between turns, with nothing the service may not have yet: the moment to change sockets."""
+        return not self._outbox.model_turn and not self._journal.unconsumed
 
     async def _dispatch(self, msg: types.LiveServerMessage) -> None:
         sc = msg.server_content
@@ -297,64 +410,54 @@ class GeminiBackend:
             if sc.model_turn and sc.model_turn.parts:
                 for part in sc.model_turn.parts:
                     if part.text and not part.thought:
+                        self._turn_text.append(part.text)
                         await self._put(Text(part.text))
                     blob = part.inline_data
                     if blob and blob.data and (blob.mime_type or "").startswith("audio/pcm"):
-                        await self._put(AudioOut(blob.data, _rate(blob.mime_type or "")))
+                        await self._put(AudioOut(blob.data, rate_of(blob.mime_type or "")))
                         await asyncio.sleep(0)  # hand it to the speaker now, not after the rest of a burst
             if sc.input_transcription and sc.input_transcription.text:
                 t = sc.input_transcription
                 await self._put(Transcript("user", t.text or "", bool(t.finished)))
             if sc.output_transcription and sc.output_transcription.text:
                 t = sc.output_transcription
+                self._turn_text.append(t.text or "")
                 await self._put(Transcript("model", t.text or "", bool(t.finished)))
             if sc.grounding_metadata is not None and (found := sources_of(sc.grounding_metadata)) is not None:
                 await self._put(found)  # a grounded answer's sources (Google Search)
             if sc.interrupted:
                 await self._put(Interrupted())
             if sc.turn_complete or sc.interrupted:
+                self._journal.answered("".join(self._turn_text).strip(), self._outbox.purpose is not None)
+                self._turn_text.clear()
+                self._awaiting_since = None
+                if sc.turn_complete and not sc.interrupted and self._outbox.model_turn:
+                    self._backoff.succeeded()  # a turn worked: the link is good again
                 self._outbox.turn_over()
                 self._wake()  # what waited for the turn to end may go now
             if sc.turn_complete:
                 await self._put(TurnComplete())
-                if self._go_away_pending:
-                    self._reconnect.set()
         if msg.tool_call and msg.tool_call.function_calls:
+            self._awaiting_since = None  # the model waits for us now
             for call in msg.tool_call.function_calls:
+                self._journal.call_arrived(call.id or "")
                 await self._put(ToolCall(call.id or "", call.name or "", dict(call.args or {})))
         if msg.tool_call_cancellation and msg.tool_call_cancellation.ids:
+            self._journal.calls_cancelled(tuple(msg.tool_call_cancellation.ids))
             await self._put(ToolCallCancelled(tuple(msg.tool_call_cancellation.ids)))
         if msg.session_resumption_update:
             update = msg.session_resumption_update
             if update.resumable and update.new_handle:
                 self._handle = update.new_handle
+            index = update.last_consumed_client_message_index
+            self._journal.handle(bool(update.resumable and update.new_handle), index)
         if msg.usage_metadata:
             await self._put(usage_of(msg.usage_metadata))
         if msg.go_away is not None:
-            # The server will close soon: reconnect (with the resumption handle) at the next quiet moment.
+            # The server will close soon: reconnect (with the resumption handle) at the next quiet moment, or just
+            # before the deadline if none comes.
             self._go_away_pending = True
-            if not self._outbox.model_turn:
-                self._reconnect.set()
-
-
-def usage_of(u: types.UsageMetadata) -> Usage:
-    """One turn's usage, per modality (the service reports it per turn: the session sums it)."""
-
-    def by_modality(details: list[types.ModalityTokenCount] | None) -> tuple[tuple[str, int], ...]:
-        return tuple((str(d.modality.value if d.modality else "?"), d.token_count or 0) for d in details or [])
-
-    return Usage(
-        u.prompt_token_count or 0,
-        u.response_token_count or 0,
-        u.total_token_count or 0,
-        by_modality(u.prompt_tokens_details),
-        by_modality(u.response_tokens_details),
-    )
-
-
-def _rate(mime: str) -> int:
-    for piece in mime.split(";"):
-        key, _, value = piece.strip().partition("=")
-        if key == "rate" and value.isdigit():
-            return int(value)
-    return 24_000
+            left = seconds_of(msg.go_away.time_left)
+            self._go_away_deadline = time.monotonic() + max(0.0, left - GO_AWAY_MARGIN_S * time_scale())
+        if self._go_away_pending and self._quiet():
+            self._reconnect.set()

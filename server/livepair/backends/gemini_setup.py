@@ -6,6 +6,7 @@ user wants text (the session then keeps the speaker closed and shows the transcr
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from google.genai import types
 
 
+VERTEX_API_VERSION = "v1beta1"  # the Live websocket's version on Vertex AI (LlmBidiService)
+VERTEX_TOKEN_ENV = "LIVEPAIR_VERTEX_ACCESS_TOKEN"  # e.g. `gcloud auth print-access-token`; else ADC
+MAX_FRAME = 16 * 2**20  # the service's frames are audio chunks and text; nothing honest comes near this
+
+
 class FatalSessionError(Exception):
     """The service refused the session in a way a retry cannot fix."""
 
@@ -24,21 +30,34 @@ def client(s: Settings, api_key: str | None) -> Any:
     from google import genai
     from google.genai import types
 
+    if not api_key and not s.vertex:
+        raise FatalSessionError("No Gemini API key: set it with 'LivePair: Set API Key' or GEMINI_API_KEY.")
+    # The service may take longer than websockets' default 20 s to answer pings: keepalive off (the backend's
+    # watchdog notices a dead socket instead). A frame over MAX_FRAME closes the socket (1009), then reconnects.
+    ws_args: dict[str, Any] = {"ping_interval": None, "max_size": MAX_FRAME}
+    if s.base_url and urlparse(s.base_url).hostname in ("127.0.0.1", "localhost", "::1"):
+        ws_args["proxy"] = None  # HTTPS_PROXY would otherwise apply to loopback too
     if s.vertex:
+        # Vertex AI: bearer auth from Application Default Credentials, or a token given in the environment.
+        http = types.HttpOptions(api_version=VERTEX_API_VERSION, base_url=s.base_url or None, async_client_args=ws_args)
         return genai.Client(
             vertexai=True,
             project=s.vertex_project or None,
             location=s.vertex_location,
-            http_options=types.HttpOptions(api_version=s.api_version),
+            credentials=_token_credentials(),
+            http_options=http,
         )
-    if not api_key:
-        raise FatalSessionError("No Gemini API key: set it with 'LivePair: Set API Key' or GEMINI_API_KEY.")
-    # The service may take longer than websockets' default 20 s to answer pings: keepalive off.
-    ws_args: dict[str, Any] = {"ping_interval": None, "max_size": None}
-    if s.base_url and urlparse(s.base_url).hostname in ("127.0.0.1", "localhost", "::1"):
-        ws_args["proxy"] = None  # HTTPS_PROXY would otherwise apply to loopback too
     http = types.HttpOptions(api_version=s.api_version, base_url=s.base_url or None, async_client_args=ws_args)
     return genai.Client(api_key=api_key, http_options=http)
+
+
+def _token_credentials() -> Any:
+    token = os.environ.get(VERTEX_TOKEN_ENV, "").strip()
+    if not token:
+        return None  # the SDK loads Application Default Credentials
+    from google.oauth2.credentials import Credentials
+
+    return Credentials(token=token)
 
 
 def audio_out(s: Settings, model: LiveModel) -> bool:
@@ -69,7 +88,9 @@ def live_config(
         else None,
         output_audio_transcription=types.AudioTranscriptionConfig() if audio else None,
         input_audio_transcription=types.AudioTranscriptionConfig(),
-        session_resumption=types.SessionResumptionConfig(handle=handle),
+        # Vertex AI says which client message each handle includes (`lastConsumedClientMessageIndex`); the Gemini
+        # API refuses `transparent`, so there the journal marks a handle by when it arrived.
+        session_resumption=types.SessionResumptionConfig(handle=handle, transparent=True if s.vertex else None),
         media_resolution=types.MediaResolution.MEDIA_RESOLUTION_LOW
         if s.media_resolution == "low"
         else types.MediaResolution.MEDIA_RESOLUTION_MEDIUM,

@@ -18,6 +18,9 @@ from livepair.model import EditorState, TerminalRun
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # read_file refuses bigger files rather than shipping megabytes to the model
 TERMINAL_HISTORY = 20
+# Documents with diagnostics held at once (each capped at lsp/limits.MAX_DIAGNOSTICS): a workspace-wide linter run
+# reports a few hundred files; beyond this the least recently reported are forgotten.
+MAX_DIAGNOSED_DOCUMENTS = 2_000
 
 
 class OutsideWorkspace(ValueError):
@@ -55,7 +58,10 @@ class ContextStore:
     # -- updates from the editor -------------------------------------------------------------------
     def set_diagnostics(self, uri: str, diagnostics: list[lsp.Diagnostic]) -> None:
         if diagnostics:
+            self.diagnostics.pop(uri, None)  # the newest report goes last: the oldest documents go first
             self.diagnostics[uri] = diagnostics
+            while len(self.diagnostics) > MAX_DIAGNOSED_DOCUMENTS:
+                del self.diagnostics[next(iter(self.diagnostics))]
         else:
             self.diagnostics.pop(uri, None)
         self.changed("diagnostics")

@@ -59,6 +59,7 @@ CMD_EXPLAIN = "livepair.explain"
 CMD_TOGGLE_MIC = "livepair.toggleMic"
 CMD_TOGGLE_SCREEN = "livepair.toggleScreen"
 CMD_SHOW_SENT_LOG = "livepair.showSentLog"  # returns the path of the local log of what was sent
+CMD_RETRY_NOW = "livepair.retryNow"  # reconnect now rather than at the next scheduled attempt
 CMD_SHOW_AUDIT_LOG = "livepair.showAuditLog"  # returns the path of the tool audit log
 CMD_ALLOWED_COMMANDS = "livepair.allowedCommands"  # lists, or with {"revoke": cmd | null} revokes, always-allowed
 CMD_PTT_START = "livepair.pushToTalkStart"  # bind to key down; pushToTalkEnd to key up

@@ -26,6 +26,7 @@ from livepair.backends.backend import (
     BackendEvent,
     ExplainRequest,
     Interrupted,
+    Reconnects,
     Sources,
     Status,
     Text,
@@ -62,7 +63,8 @@ log = logging.getLogger(__name__)
 # While the user keeps typing, the model still hears of it this often (the screen counts on it: media/sampler.py).
 CONTEXT_MAX_WAIT_S = 1.0
 PLACING = frozenset({"annotate", "propose_fix"})  # tools that put advice on a line
-ATTENTION_CHECK_S = 0.25  # while a failure waits for the user to stop typing or speaking
+ATTENTION_CHECK_S = 0.25
+CUT_OFF_MARK = "[cut off: the connection dropped]"  # while a failure waits for the user to stop typing or speaking
 StatusPublisher = Callable[[], None]
 VoiceFactory = Callable[[StatusPublisher], "VoiceController"]
 ScreenFactory = Callable[[StatusPublisher], "ScreenStreamer"]
@@ -170,6 +172,13 @@ class PairSession:
         await self._tasks.cancel_all()  # the tool tasks are among them (their processes are killed)
         self.audit.close()
         self._set_state("idle", "Session stopped.")
+
+    def retry_now(self) -> bool:
+        """Reconnect now instead of at the next scheduled attempt; False when the backend has no link."""
+        if not isinstance(self.backend, Reconnects):
+            return False
+        self.backend.retry_now()
+        return True
 
     @property
     def active(self) -> bool:
@@ -298,10 +307,10 @@ class PairSession:
             case TurnStarted(purpose=purpose):
                 if self.voice is not None:
                     self.voice.turn_started(purpose)
-            case Interrupted():
+            case Interrupted(cut_off=cut_off):
                 if self.voice is not None:
                     self.voice.interrupted()  # silence first: interruption beats everything
-                self._end_turn(interrupted=True)
+                self._end_turn(interrupted=True, cut_off=cut_off)
             case TurnComplete():
                 if self.voice is not None:
                     self.voice.turn_complete()
@@ -330,8 +339,10 @@ class PairSession:
                 self._advice.abandon(key)
             self._explaining.clear()
 
-    def _end_turn(self, interrupted: bool) -> None:
+    def _end_turn(self, interrupted: bool, cut_off: bool = False) -> None:
         text = "".join(self._turn_text).strip()
+        if text and cut_off:  # the connection dropped mid-reply: said so, never glued to the next reply
+            text += f" {CUT_OFF_MARK}"
         self._turn_text.clear()
         placed, self._turn_placed = self._turn_placed, False
         links, self._turn_sources = tuple(self._turn_sources), []

@@ -1,4 +1,4 @@
-"""workspace/executeCommand: start, stop, ask, explain, toggleMic, pushToTalkStart/End."""
+"""workspace/executeCommand: start, stop, ask, explain, retryNow, toggleMic, pushToTalkStart/End."""
 
 from __future__ import annotations
 
@@ -112,6 +112,12 @@ def register(server: LivePairServer) -> None:
         from livepair.media.sent_log import ensure
 
         return {"path": str(ensure())}
+
+    @server.command(protocol.CMD_RETRY_NOW)
+    def retry_now(ls: LivePairServer, *args: Any) -> dict[str, Any]:
+        if not _require_session(ls).retry_now():
+            raise RequestFailed("This session has no connection to retry: it runs on this machine.")
+        return {"ok": True}
 
     @server.command(protocol.CMD_SHOW_AUDIT_LOG)
     def show_audit_log(ls: LivePairServer, *args: Any) -> dict[str, Any]:

@@ -1,0 +1,73 @@
+"""The Live wire as the SDK shapes it: realtime input, usage, durations, and how a message is named to the user."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from livepair.backends.backend import Usage
+from livepair.backends.journal import Realtime, ToolResponse
+from livepair.backends.outbox import Request
+
+if TYPE_CHECKING:
+    from google.genai import types
+    from google.genai.live import AsyncSession
+
+
+async def send_realtime(session: AsyncSession, item: Realtime) -> None:
+    from google.genai import types
+
+    if item.kind == "audio":
+        await session.send_realtime_input(audio=types.Blob(data=item.data, mime_type="audio/pcm;rate=16000"))
+    elif item.kind == "video":
+        await session.send_realtime_input(video=types.Blob(data=item.data, mime_type="image/jpeg"))
+    elif item.kind == "activity_start":
+        await session.send_realtime_input(activity_start=types.ActivityStart())
+    elif item.kind == "activity_end":
+        await session.send_realtime_input(activity_end=types.ActivityEnd())
+    else:
+        await session.send_realtime_input(audio_stream_end=True)
+
+
+def usage_of(u: types.UsageMetadata) -> Usage:
+    """One turn's usage, per modality (the service reports it per turn: the session sums it)."""
+
+    def by_modality(details: list[types.ModalityTokenCount] | None) -> tuple[tuple[str, int], ...]:
+        return tuple((str(d.modality.value if d.modality else "?"), d.token_count or 0) for d in details or [])
+
+    return Usage(
+        u.prompt_token_count or 0,
+        u.response_token_count or 0,
+        u.total_token_count or 0,
+        by_modality(u.prompt_tokens_details),
+        by_modality(u.response_tokens_details),
+    )
+
+
+def rate_of(mime: str) -> int:
+    for piece in mime.split(";"):
+        key, _, value = piece.strip().partition("=")
+        if key == "rate" and value.isdigit():
+            return int(value)
+    return 24_000
+
+
+def duration_text(seconds: float) -> str:
+    return f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.2f}".rstrip("0").rstrip(".")
+
+
+def seconds_of(duration: str | None, default: float = 10.0) -> float:
+    """A protobuf Duration as JSON ("10s", "1.5s")."""
+    try:
+        return float((duration or "").strip().removesuffix("s"))
+    except ValueError:
+        return default
+
+
+def describe(item: object) -> str:
+    """What a dropped message was, for the user (short)."""
+    if isinstance(item, Request):
+        text = " ".join(item.text.split()[-12:])
+        return f'the question "{text}"' if item.purpose == "ask" else f"a request ({item.purpose})"
+    if isinstance(item, ToolResponse):
+        return f"the result of {item.name}"
+    return "an editor context update"

@@ -1,0 +1,218 @@
+"""Every message sent to the Live service, numbered, until the service has it for good.
+
+The service's resumption handle stands for its state at one moment; a message sent after that moment is not in
+it, so after a reconnect it is sent again, in order (API reference: "buffering messages sent since last
+SessionResumptionTokenUpdate"). With `transparent` resumption (Vertex AI) the update says exactly which message it
+includes (`lastConsumedClientMessageIndex`: the zero-based index of the client's messages on that connection,
+setup not counted); without it, the moment the update arrived is the mark. What is replayed:
+- questions whose answer had not ended, whatever the mark: the service is "not resumable while generating", so no
+  handle holds a question still being answered (and the mark cannot tell a question sent just before it);
+- context sent after the mark; tool responses only if their call is in the resumed state (the service is not
+  resumable while calls are open, so a call that arrived after the mark is gone);
+- speech younger than `SPEECH_REPLAY_S` (older speech is stale: the user has moved on) and the newest frame if
+  younger than `FRAME_REPLAY_S`.
+A fresh session (no handle, or a refused one) resumes nothing: it gets the questions still unanswered, after a
+re-seed of the recent conversation and the context the old session had (`reseed`).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from livepair.backends.outbox import Context, Request
+
+SPEECH_REPLAY_S = 3.0
+FRAME_REPLAY_S = 2.0
+MAX_ENTRIES = 4096  # ~6 min of 100 ms audio chunks without a single resumption update: older ones go
+MAX_CONTEXT_CHARS = 64 * 1024  # what the re-seed restates; beyond it the session re-sends its whole digest
+MAX_CONVERSATION_CHARS = 8 * 1024
+
+
+@dataclass(frozen=True)
+class ToolResponse:
+    call_id: str
+    name: str
+    response: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Realtime:
+    """Mic audio, an activity marker or a screen frame."""
+
+    kind: Literal["audio", "video", "activity_start", "activity_end", "audio_stream_end"]
+    data: bytes = b""
+
+
+Item = Context | Request | ToolResponse | Realtime
+
+
+@dataclass
+class Entry:
+    seq: int
+    item: Item
+    at: float  # monotonic time it was handed to the socket
+    tick: int  # order among sends and arrivals
+    index: int  # its index on the connection it went out on
+
+
+class Journal:
+    def __init__(self) -> None:
+        self._entries: deque[Entry] = deque()
+        self._seq = 0
+        self._tick = 0
+        self._index = 0  # next index on the current connection
+        self._by_index: dict[int, int] = {}  # index on this connection -> seq
+        self._mark_tick = 0  # the resumption handle's moment
+        self._calls: dict[str, int] = {}  # open call id -> tick it arrived
+        self._unanswered: deque[Request] = deque()  # sent, its answer not complete
+        self._conversation: deque[str] = deque()
+        self._conversation_chars = 0
+        self._context: deque[str] = deque()
+        self._context_chars = 0
+        self._context_overflow = False
+        self.resumable = False
+
+    # -- outbound --------------------------------------------------------------------------------------------
+    def sent(self, item: Item, now: float) -> Entry:
+        self._seq += 1
+        self._tick += 1
+        entry = Entry(self._seq, item, now, self._tick, self._index)
+        self._by_index[self._index] = self._seq
+        self._index += 1
+        self._entries.append(entry)
+        while len(self._entries) > MAX_ENTRIES:
+            self._entries.popleft()
+        if isinstance(item, Request) and not any(r is item for r in self._unanswered):
+            self._unanswered.append(item)
+            self._remember(f"User: {item.text}")
+        elif isinstance(item, Context):
+            self._context.append(item.text)
+            self._context_chars += len(item.text)
+            while self._context_chars > MAX_CONTEXT_CHARS and self._context:
+                self._context_chars -= len(self._context.popleft())
+                self._context_overflow = True
+        elif isinstance(item, ToolResponse):
+            self._calls.pop(item.call_id, None)
+        return entry
+
+    @property
+    def last_seq(self) -> int:
+        return self._seq
+
+    # -- inbound ---------------------------------------------------------------------------------------------
+    def call_arrived(self, call_id: str) -> None:
+        self._tick += 1
+        self._calls[call_id] = self._tick
+
+    def forget(self, item: object) -> None:
+        """A message the service refused for good: never re-sent, and no answer is owed for it."""
+        self._unanswered = deque(r for r in self._unanswered if r is not item)
+        self._entries = deque(e for e in self._entries if e.item is not item)
+
+    def open_calls(self) -> tuple[str, ...]:
+        return tuple(self._calls)
+
+    def calls_cancelled(self, ids: tuple[str, ...]) -> None:
+        for call_id in ids:
+            self._calls.pop(call_id, None)
+
+    def answered(self, text: str, request: bool) -> None:
+        """A model turn ended (`request`: it answered one of ours); `text` is what it said."""
+        if request and self._unanswered:
+            self._unanswered.popleft()
+        if text:
+            self._remember(f"You: {text}")
+
+    def handle(self, resumable: bool, consumed_index: int | None) -> None:
+        """A resumption update: everything up to its mark is in the service's state."""
+        self.resumable = resumable
+        if not resumable:
+            return
+        self._tick += 1
+        if consumed_index is not None and consumed_index in self._by_index:
+            seq = self._by_index[consumed_index]
+            self._mark_tick = next((e.tick for e in self._entries if e.seq == seq), self._mark_tick)
+        else:
+            self._mark_tick = self._tick
+        self._entries = deque(e for e in self._entries if e.tick > self._mark_tick or self._open_request(e))
+
+    def _open_request(self, entry: Entry) -> bool:
+        """A question whose answer has not ended: never in a resumable state, whatever the mark says."""
+        return isinstance(entry.item, Request) and any(r is entry.item for r in self._unanswered)
+
+    @property
+    def unconsumed(self) -> bool:
+        """A question, context or tool response the service may not have for good yet."""
+        return bool(self._unanswered) or any(
+            not isinstance(e.item, Realtime) for e in self._entries if e.tick > self._mark_tick
+        )
+
+    # -- after a reconnect -----------------------------------------------------------------------------------
+    def new_connection(self) -> None:
+        self._index = 0
+        self._by_index.clear()
+
+    def stale_calls(self) -> tuple[str, ...]:
+        """Open calls the resumed state does not hold (they arrived after the mark): cancelled locally."""
+        stale = tuple(c for c, tick in self._calls.items() if tick > self._mark_tick)
+        self.calls_cancelled(stale)
+        return stale
+
+    def replay(self, now: float) -> list[Item]:
+        """What a resumed session must be sent again, oldest first (and forgets it: it is sent anew)."""
+        items: list[Item] = []
+        newest_frame: Entry | None = None
+        for entry in self._entries:
+            if entry.tick <= self._mark_tick and not self._open_request(entry):
+                continue
+            item = entry.item
+            if isinstance(item, Realtime):
+                if item.kind == "video":
+                    newest_frame = entry
+                elif now - entry.at <= SPEECH_REPLAY_S:
+                    items.append(item)
+            elif isinstance(item, ToolResponse):
+                continue  # its call arrived after the mark too (see stale_calls)
+            else:
+                items.append(item)
+        if newest_frame is not None and now - newest_frame.at <= FRAME_REPLAY_S:
+            items.append(newest_frame.item)
+        # A question before the mark is in the resumed state: answered there or cut off, never asked twice.
+        self._unanswered = deque(i for i in items if isinstance(i, Request))
+        self._forget()
+        return items
+
+    def reseed(self) -> tuple[Context | None, list[Request], bool]:
+        """For a fresh session: the conversation and context to restate, the unanswered questions, and whether
+        the restated context is whole (False: the session must send its whole digest again)."""
+        parts = []
+        if self._conversation:
+            parts.append("Recent conversation:\n" + "\n".join(self._conversation))
+        whole = not self._context_overflow
+        if self._context and whole:
+            parts.append("What you knew of the editor:\n" + "\n\n".join(self._context))
+        context = (
+            Context("(The connection to you was reset; this restates where we were.)\n\n" + "\n\n".join(parts))
+            if parts
+            else None
+        )
+        questions = list(self._unanswered)
+        self._unanswered.clear()
+        self._calls.clear()
+        self._forget()
+        self._context.clear()
+        self._context_chars = 0
+        self._context_overflow = False
+        return context, questions, whole
+
+    def _forget(self) -> None:
+        self._entries.clear()
+        self._mark_tick = self._tick
+
+    def _remember(self, line: str) -> None:
+        self._conversation.append(line)
+        self._conversation_chars += len(line)
+        while self._conversation_chars > MAX_CONVERSATION_CHARS and len(self._conversation) > 1:
+            self._conversation_chars -= len(self._conversation.popleft())
