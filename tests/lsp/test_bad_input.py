@@ -102,28 +102,23 @@ async def test_ten_thousand_diagnostics(editor: EditorClient, fake: FakeLiveServ
     await still_works(editor)
 
 
-@pytest.mark.slow
-async def test_unknown_server_message_reconnects(editor: EditorClient, fake: FakeLiveServer) -> None:
-    async def confused(session: FakeSession) -> None:
+async def test_an_unknown_server_message_is_ignored(editor: EditorClient, fake: FakeLiveServer) -> None:
+    """A message type the SDK does not know (a newer service) is logged once and skipped: the session goes on."""
+
+    async def newer_service(session: FakeSession) -> None:
         await session.send_unknown()
-        await session.wait_closed(timeout=30)
-
-    fake.model = confused
-    await editor.command("livepair.start", {"apiKey": API_KEY})
-    await editor.wait_for(lambda: any(s["state"] == "reconnecting" for s in editor.statuses), what="reconnecting")
-    assert "does not understand" in next(s["message"] for s in editor.statuses if s["state"] == "reconnecting")
-
-    async def echo(session: FakeSession) -> None:
         question = await session.next_message("clientContent", lambda m: "still there?" in "".join(m.texts()))
         assert question.body.get("turnComplete") is True
         await session.send_text("Yes.")
         await session.wait_closed(timeout=30)
 
-    fake.model = echo
-    await fake.wait_session(n=2)
+    fake.model = newer_service
+    await editor.command("livepair.start", {"apiKey": API_KEY})
     await editor.wait_state("listening")
     await editor.command("livepair.ask", "still there?")
     await editor.wait_for(lambda: any(t["text"] == "Yes." and t["final"] for t in editor.transcripts), what="answer")
+    assert len(fake.sessions) == 1, "no reconnect"
+    assert not any(s["state"] in ("reconnecting", "error") for s in editor.statuses)
 
 
 @pytest.mark.slow
@@ -146,7 +141,7 @@ async def test_bad_key_1008_is_an_error_with_the_reason_and_recovers(
 ) -> None:
     await editor.command("livepair.start", {"apiKey": "wrong-key-123"})
     status = await editor.wait_state("error")
-    assert "1008" in status["message"] and "API key not valid" in status["message"]
+    assert "API key not valid" in status["message"] and "Set a valid key" in status["message"]  # cause and fix
     assert "wrong-key-123" not in str(editor.statuses)
     assert len(fake.sessions) == 1  # a bad key is not retried
     await editor.command("livepair.start", {"apiKey": API_KEY})
