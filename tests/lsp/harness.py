@@ -14,7 +14,7 @@ from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient
 from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
-from livepair.lsp import protocol
+from livepair.lsp import inbound, protocol
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import MODEL
 
@@ -67,7 +67,7 @@ class EditorClient:
 
         @client.feature(protocol.APPROVAL)
         async def _approval(params: Any) -> dict[str, bool]:
-            self.approvals.append(protocol.plain(params))
+            self.approvals.append(inbound.plain(params))
             await self._notify()
             if self.approval_gate is not None:
                 await self.approval_gate.wait()
@@ -78,7 +78,7 @@ class EditorClient:
         @client.feature(protocol.RUN_IN_TERMINAL)
         async def _run_in_terminal(params: Any) -> dict[str, Any]:
             """What the extension's terminal does: run exactly this, with exactly this environment, bounded."""
-            request = protocol.plain(params)
+            request = inbound.plain(params)
             self.terminal_runs.append(request)
             await self._notify()
             proc = await asyncio.create_subprocess_exec(
@@ -102,7 +102,7 @@ class EditorClient:
 
         @client.feature(protocol.CANCEL_RUN)
         async def _cancel_run(params: Any) -> None:
-            run_id = protocol.plain(params)["runId"]
+            run_id = inbound.plain(params)["runId"]
             self.cancelled_runs.append(run_id)
             proc = self._terminal_procs.get(run_id)
             if proc is not None and proc.returncode is None:
@@ -152,7 +152,7 @@ class EditorClient:
 
     def _recorder(self, sink: list[dict[str, Any]]) -> Callable[[Any], Any]:
         async def record(params: Any) -> None:
-            sink.append(protocol.plain(params))
+            sink.append(inbound.plain(params))
             await self._notify()
 
         return record

@@ -17,7 +17,7 @@ from livepair.context.gate import ignored
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.lsp.protocol import PayloadError, parse_editor_state
+from livepair.lsp.inbound import PayloadError, parse_editor_state
 from livepair.media import sent_log
 from livepair.media.capture import choose_area, parse_region
 from livepair.media.frames import CELL, Box, cells_box, changed, encode, fit, grow, signature

@@ -16,8 +16,8 @@ from cattrs.errors import BaseValidationError
 from lsprotocol.types import ErrorCodes, LSPErrorCodes, ResponseError
 from pygls.exceptions import JsonRpcException
 
+from livepair.lsp.inbound import PayloadError
 from livepair.lsp.limits import shorten
-from livepair.lsp.protocol import PayloadError
 
 log = logging.getLogger("livepair.lsp")
 

@@ -32,8 +32,9 @@ from pygls.server import JsonRPCServer
 
 from livepair.lsp import errors, framing
 from livepair.lsp.errors import INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, Failure
+from livepair.lsp.inbound import PayloadError
 from livepair.lsp.limits import MAX_URI_CHARS, shorten, too_long
-from livepair.lsp.protocol import CLIENT_NOTIFICATIONS, PayloadError
+from livepair.lsp.protocol import CLIENT_NOTIFICATIONS
 
 log = logging.getLogger("livepair.lsp")
 MsgId = int | str

@@ -21,7 +21,7 @@ from livepair.advice.store import Advice, AdviceStore
 from livepair.config import Settings
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.lsp import protocol
+from livepair.lsp import inbound, protocol
 from livepair.lsp.rpc import GuardedProtocol, serve_stdio
 from livepair.model import CommandApproval, StatusSnapshot, TerminalRequest, ToolRunReport
 from livepair.session.factory import SessionParts
@@ -140,7 +140,7 @@ class LivePairServer(LanguageServer):
         except Exception as exc:  # a client without approval support, a timeout, a dead pipe: all mean "no"
             log.info("approval not given (%s)", type(exc).__name__)
             return False
-        reply = protocol.plain(reply)
+        reply = inbound.plain(reply)
         approved = isinstance(reply, dict) and reply.get("approved") is True
         if approved and request.remember is not None and reply.get("always") is True:
             request.remember()
@@ -159,7 +159,7 @@ class LivePairServer(LanguageServer):
                 self.protocol.send_request_async(protocol.RUN_IN_TERMINAL, params),
                 request.timeout_s + TERMINAL_GRACE_S,
             )
-            code, output, timed_out, truncated = protocol.parse_run_result(reply, request.max_output)
+            code, output, timed_out, truncated = inbound.parse_run_result(reply, request.max_output)
         except asyncio.CancelledError:
             self.protocol.notify(protocol.CANCEL_RUN, {"runId": request.run_id})
             raise

@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types as lsp
 
 from livepair.config import Settings, env_api_key
-from livepair.lsp import protocol
+from livepair.lsp import inbound, protocol
 from livepair.lsp.errors import RequestFailed
+from livepair.lsp.inbound import PayloadError
 from livepair.lsp.limits import MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
-from livepair.lsp.protocol import PayloadError
 from livepair.lsp.server import LivePairServer
 from livepair.model import StatusSnapshot
 from livepair.session.factory import Refused, build_session
@@ -25,7 +25,7 @@ SCREEN_ANSWERS = ("monitor", "window", "off")
 
 
 def _options(args: tuple[Any, ...]) -> dict[str, Any]:
-    first = protocol.plain(args[0]) if args else None
+    first = inbound.plain(args[0]) if args else None
     return first if isinstance(first, dict) else {}
 
 
@@ -133,7 +133,7 @@ def register(server: LivePairServer) -> None:
         if ls.context.root is None:
             raise RequestFailed("No workspace folder is open: nothing is always allowed.")
         allow, root = AllowList(), ls.context.root
-        options = protocol.plain(args[0]) if args else {}
+        options = inbound.plain(args[0]) if args else {}
         revoked = 0
         if isinstance(options, dict) and "revoke" in options:
             what = options["revoke"]
@@ -162,7 +162,7 @@ def register(server: LivePairServer) -> None:
 def _given_target(args: tuple[Any, ...]) -> tuple[str, lsp.Diagnostic] | None:
     """[uri, diagnostic] from the arguments, if given."""
     if len(args) >= 2 and isinstance(args[0], str):
-        diagnostic = protocol.DiagnosticsParams.parse({"uri": args[0], "diagnostics": [args[1]]}).diagnostics[0]
+        diagnostic = inbound.DiagnosticsParams.parse({"uri": args[0], "diagnostics": [args[1]]}).diagnostics[0]
         return args[0], diagnostic
     return None
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types as lsp
 
 from livepair.aio import TaskOwner
-from livepair.lsp import protocol
+from livepair.lsp import inbound, protocol
 from livepair.model import CommandApproval, StatusSnapshot
 
 if TYPE_CHECKING:
@@ -37,14 +37,14 @@ APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait fore
 
 def client_has_terminal(init_options: Any) -> bool:
     """The LivePair client announced it runs approved commands in a visible terminal."""
-    options = protocol.plain(init_options)
+    options = inbound.plain(init_options)
     info = options.get(protocol.CLIENT_INFO) if isinstance(options, dict) else None
     return isinstance(info, dict) and info.get(protocol.CLIENT_TERMINAL) is True
 
 
 def client_name(init_options: Any) -> str | None:
     """The LivePair client that announced itself, or None for a plain LSP client."""
-    options = protocol.plain(init_options)
+    options = inbound.plain(init_options)
     info = options.get(protocol.CLIENT_INFO) if isinstance(options, dict) else None
     name = info.get("name") if isinstance(info, dict) else None
     return name if isinstance(name, str) and name else None

@@ -11,7 +11,7 @@ from livepair.config import parse_settings
 from livepair.context.store import uri_to_path
 from livepair.lsp import protocol
 from livepair.lsp.features.plain_client import PlainFace, client_has_terminal, client_name
-from livepair.lsp.protocol import DiagnosticsParams, PayloadError, parse_editor_state, parse_terminal_run
+from livepair.lsp.inbound import DiagnosticsParams, PayloadError, parse_editor_state, parse_terminal_run
 from livepair.lsp.server import LivePairServer
 
 
