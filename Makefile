@@ -44,7 +44,10 @@ check: setup ## The inner loop (under a minute): ruff, pyright, and the unit, co
 	  [ $$rc -eq 0 ] && [ $$prc -eq 0 ]
 
 test: setup lint ext-test e2e-setup ## Lint, type-check and run the whole test suite (with the extension and e2e)
-	$(PY) -m pytest -q
+	@# Daemon, Live, programs and Neovim tests on both cores; the ones that own the (one) virtual audio devices,
+	@# X display and browser after them, one at a time.
+	$(PY) -m pytest -q -n 2 -p no:cacheprovider --ignore=tests/media --ignore=tests/e2e
+	$(PY) -m pytest -q -p no:cacheprovider tests/media tests/e2e
 
 bench: setup e2e-setup ## Benchmarks (ratios against a baseline measured in the same run)
 	$(PY) -m bench

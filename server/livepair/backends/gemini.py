@@ -36,8 +36,7 @@ from livepair.backends.backend import (
     TurnStarted,
 )
 from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
-from livepair.backends.gemini_wire import describe, duration_text, rate_of, seconds_of, send_realtime, usage_of
-from livepair.backends.grounding import sources_of
+from livepair.backends.gemini_wire import content_events, describe, duration_text, seconds_of, send_realtime, usage_of
 from livepair.backends.journal import SPEECH_REPLAY_S, Item, Journal, Realtime, ToolResponse
 from livepair.backends.live_models import grounding_note, live_model
 from livepair.backends.outbox import Context, Outbox, Request
@@ -407,24 +406,12 @@ class GeminiBackend:
                 purpose = self._outbox.model_content()
                 if purpose is not None:
                     await self._put(TurnStarted(purpose))
-            if sc.model_turn and sc.model_turn.parts:
-                for part in sc.model_turn.parts:
-                    if part.text and not part.thought:
-                        self._turn_text.append(part.text)
-                        await self._put(Text(part.text))
-                    blob = part.inline_data
-                    if blob and blob.data and (blob.mime_type or "").startswith("audio/pcm"):
-                        await self._put(AudioOut(blob.data, rate_of(blob.mime_type or "")))
-                        await asyncio.sleep(0)  # hand it to the speaker now, not after the rest of a burst
-            if sc.input_transcription and sc.input_transcription.text:
-                t = sc.input_transcription
-                await self._put(Transcript("user", t.text or "", bool(t.finished)))
-            if sc.output_transcription and sc.output_transcription.text:
-                t = sc.output_transcription
-                self._turn_text.append(t.text or "")
-                await self._put(Transcript("model", t.text or "", bool(t.finished)))
-            if sc.grounding_metadata is not None and (found := sources_of(sc.grounding_metadata)) is not None:
-                await self._put(found)  # a grounded answer's sources (Google Search)
+            for event in content_events(sc):
+                if isinstance(event, Text) or (isinstance(event, Transcript) and event.role == "model"):
+                    self._turn_text.append(event.text)  # the reply's text, for the journal and a cut-off mark
+                await self._put(event)
+                if isinstance(event, AudioOut):
+                    await asyncio.sleep(0)  # hand it to the speaker now, not after the rest of a burst
             if sc.interrupted:
                 await self._put(Interrupted())
             if sc.turn_complete or sc.interrupted:

@@ -1,10 +1,12 @@
-"""The Live wire as the SDK shapes it: realtime input, usage, durations, and how a message is named to the user."""
+"""The Live wire as the SDK shapes it: realtime input, server content as events, usage, durations, and how a
+message is named to the user."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from livepair.backends.backend import Usage
+from livepair.backends.backend import AudioOut, BackendEvent, Text, Transcript, Usage
+from livepair.backends.grounding import sources_of
 from livepair.backends.journal import Realtime, ToolResponse
 from livepair.backends.outbox import Request
 
@@ -26,6 +28,25 @@ async def send_realtime(session: AsyncSession, item: Realtime) -> None:
         await session.send_realtime_input(activity_end=types.ActivityEnd())
     else:
         await session.send_realtime_input(audio_stream_end=True)
+
+
+def content_events(sc: types.LiveServerContent) -> list[BackendEvent]:
+    """What one serverContent carries, in order: model text (not thoughts) and audio, the transcriptions, and a
+    grounded answer's sources. Turn boundaries (interrupted, turnComplete) are the backend's to handle."""
+    events: list[BackendEvent] = []
+    for part in sc.model_turn.parts or [] if sc.model_turn else []:
+        if part.text and not part.thought:
+            events.append(Text(part.text))
+        blob = part.inline_data
+        if blob and blob.data and (blob.mime_type or "").startswith("audio/pcm"):
+            events.append(AudioOut(blob.data, rate_of(blob.mime_type or "")))
+    if (t := sc.input_transcription) and t.text:
+        events.append(Transcript("user", t.text, bool(t.finished)))
+    if (t := sc.output_transcription) and t.text:
+        events.append(Transcript("model", t.text, bool(t.finished)))
+    if sc.grounding_metadata is not None and (found := sources_of(sc.grounding_metadata)) is not None:
+        events.append(found)
+    return events
 
 
 def usage_of(u: types.UsageMetadata) -> Usage:
