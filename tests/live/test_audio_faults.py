@@ -20,6 +20,9 @@ from tests.fakes.models import MODEL
 from tests.fakes.session import FakeSession, SessionClosed
 from tests.keys import API_KEY
 
+# The fault suite waits out real reconnects and backoffs: `make test` runs it, `make check` leaves it.
+pytestmark = pytest.mark.slow
+
 CHUNKS = 20  # 2 s of speech in 100 ms chunks
 TONE = (np.sin(2 * np.pi * 300 * np.arange(1600) / 16_000) * 8000).astype("<i2").tobytes()
 

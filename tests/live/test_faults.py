@@ -23,6 +23,9 @@ from tests.fakes.session import FakeSession, SessionClosed
 from tests.keys import API_KEY
 from tests.lsp.harness import EditorClient, settings_for, start_editor
 
+# The fault suite waits out real reconnects and backoffs: `make test` runs it, `make check` leaves it.
+pytestmark = pytest.mark.slow
+
 SCALE = "0.1"
 
 

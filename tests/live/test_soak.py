@@ -14,6 +14,7 @@ def peak(report: Report, samples: list[tuple[float, int]], start: float, end: fl
 
 
 @pytest.mark.timeout(SECONDS + 120)
+@pytest.mark.slow
 async def test_a_long_session_keeps_memory_tasks_and_fds_flat_and_loses_nothing() -> None:
     report = await soak(SECONDS)
     print(report.summary())
