@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
@@ -40,12 +41,13 @@ def main(argv: list[str] | None = None) -> int:
         _setup_logging(getattr(args, "verbose", False))
         from livepair.app import create_server
 
-        create_server().start_io()
+        code = create_server().run_stdio()
         # The editor is gone: end now. A worker thread still inside PortAudio, espeak-ng or pocketsphinx must not
         # keep a dead daemon alive (interpreter exit would join it); there is nothing left to save.
         logging.shutdown()
-        sys.stdout.flush()
-        os._exit(0)
+        with contextlib.suppress(ValueError, OSError):  # pygls closed stdout on `exit`; a closed pipe is fine too
+            sys.stdout.flush()
+        os._exit(code)
     if args.command == "demo":
         _setup_logging(False)
         from livepair.demo import run_demo

@@ -158,6 +158,22 @@ async def test_requests_after_shutdown_are_refused_not_dropped(daemon: RawDaemon
     assert reply["error"]["code"] == -32600 and "shutting down" in reply["error"]["message"]
 
 
+@pytest.mark.parametrize("shut_down_first", [True, False], ids=["shutdown-exit", "exit-alone"])
+async def test_exit_ends_the_daemon_with_the_specified_code(
+    workspace: Path, tmp_path: Path, shut_down_first: bool
+) -> None:
+    """`exit` alone ends the process (stdin left open): 0 after `shutdown`, 1 without, as LSP specifies; no
+    traceback either way (the process once died in its own stdout flush, late and with the wrong code)."""
+    daemon = await RawDaemon.start(workspace, {"LIVEPAIR_STATE_DIR": str(tmp_path / "state")})
+    if shut_down_first:
+        await daemon.request("shutdown", None)
+    daemon.notify("exit", None)
+    await daemon.drain()
+    assert await daemon.proc.wait() == (0 if shut_down_first else 1)
+    await daemon.close()
+    assert "Traceback" not in daemon.err() and "the editor sent exit" in daemon.err(), daemon.err()
+
+
 async def test_input_ending_mid_message_exits_cleanly(daemon: RawDaemon) -> None:
     daemon.write(b"Content-Length: 100\r\n\r\n{")
     await daemon.drain()

@@ -228,22 +228,28 @@ class GuardedProtocol(LanguageServerProtocol):
         errors.log_failure(errors.classify(exc, method), method, exc)
 
 
-def serve_stdio(server: JsonRPCServer, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-    """pygls' start_io with the bounded reader: runs until the editor closes stdin or sends `exit`."""
+def serve_stdio(server: JsonRPCServer, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
+    """pygls' start_io with the bounded reader: runs until the editor closes stdin or sends `exit`; returns the
+    exit code (1 for an `exit` without a `shutdown` first, as the LSP specification asks)."""
     protocol = server.protocol
     assert isinstance(protocol, GuardedProtocol)
     stop = server._stop_event = threading.Event()
     protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
     reader = framing.read_frames(stdin or sys.stdin.buffer, protocol.receive, protocol.framing_problem, stop)
     loop = asyncio.new_event_loop()
+    code = 0
     try:
         reason = loop.run_until_complete(reader)
         log.info("stopping: %s", reason)
+    except SystemExit as ended:  # pygls answers `exit` with sys.exit: end here, not in interpreter teardown
+        code = ended.code if isinstance(ended.code, int) else 1
+        log.info("stopping: the editor sent exit")
     except BrokenPipeError:
         log.error("stopping: the editor closed its end of stdout")
     finally:
         _wind_down(loop)
         server.shutdown()
+    return code
 
 
 def _wind_down(loop: asyncio.AbstractEventLoop, timeout: float = 2.0) -> None:

@@ -78,7 +78,11 @@ class LivePairServer(LanguageServer):
         self.terminal = False  # the client runs approved commands in a visible terminal (livepair/runInTerminal)
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
-        serve_stdio(self, stdin, stdout)  # the bounded, resynchronising reader (lsp/framing.py)
+        self.run_stdio(stdin, stdout)
+
+    def run_stdio(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
+        """Serve until the editor leaves; the process's exit code."""
+        return serve_stdio(self, stdin, stdout)  # the bounded, resynchronising reader (lsp/framing.py)
 
     @property
     def session_parts(self) -> SessionParts:
