@@ -31,6 +31,20 @@ def test_a_newer_remark_replaces_the_older_one_on_the_same_line() -> None:
     assert [a.message for a in store.items(URI)] == ["second"]
 
 
+def test_a_fix_not_offered_never_displaces_the_models_remark_whichever_lands_first() -> None:
+    for note_first in (True, False):
+        store = make_store(["a", "open('x')"])
+        if note_first:
+            store.note(URI, 1, "Use pathlib. (fix not offered: Path is not imported)")
+        store.annotate(URI, 1, "x is read relative to where you ran it")
+        if not note_first:
+            store.note(URI, 1, "Use pathlib. (fix not offered: Path is not imported)")
+        assert [a.message for a in store.items(URI)] == ["x is read relative to where you ran it"], note_first
+    store.note(URI, 0, "first note")
+    store.note(URI, 0, "second note")  # a line with only a note: the newer note replaces it
+    assert [a.message for a in store.items(URI) if a.line == 0] == ["second note"]
+
+
 def test_changed_line_drops_advice_and_moved_line_carries_it() -> None:
     lines = ["x = 1", "open('x')", "y = 2"]
     store = make_store(lines)

@@ -43,6 +43,7 @@ class Advice:
     fix: Fix | None = None
     spoken: bool = False
     remark: bool = True  # the message is a remark about the line, not just its fix's explanation
+    note: bool = False  # the daemon's own remark (a fix not offered): the model's remark on the line replaces it
 
     def diagnostic(self) -> lsp.Diagnostic:
         end = max(len(self.line_text), 1)
@@ -94,6 +95,16 @@ class AdviceStore:
         item = Advice(f"a{next(self._ids)}", uri, line, message.strip(), severity, text, fix, remark=remark)
         per_doc[item.id] = item
         self._resolve_pending(uri, line, item.message)
+        return item
+
+    def note(self, uri: str, line: int, message: str) -> Advice:
+        """The daemon's own remark (a fix it did not offer, and why): it never displaces the model's remark on
+        that line, whichever came first, so concurrent tool calls end the same way every time."""
+        existing = next((a for a in self._items.get(uri, {}).values() if a.line == line and a.remark), None)
+        if existing is not None and not existing.note:
+            return existing
+        item = self.annotate(uri, line, message, "info")
+        item.note = True
         return item
 
     def propose_fix(self, uri: str, rng: lsp.Range, new_text: str, explanation: str) -> Advice:

@@ -193,8 +193,9 @@ class Tools:
         original = "\n".join(lines) + "\n"
         verdict = check_fix(uri, original, patch_lines(original, start + 1, end + 1, new_text))
         if not verdict.ok:
-            # Not offered: the hint stays on the line and says why, and the model hears the reason.
-            item = self._advice.annotate(uri, start, f"{explanation} (fix not offered: {verdict.reason})", "info")
+            # Not offered: the hint says why on the line (unless the model already remarked there), and the model
+            # hears the reason.
+            item = self._advice.note(uri, start, f"{explanation} (fix not offered: {verdict.reason})")
             self._on_advice(item)
             return {"error": f"fix not offered: {verdict.reason}; the hint was kept", "id": item.id}
         # Whole lines: from the start of start_line to the start of the line after end_line.
