@@ -39,7 +39,7 @@ check: setup ## The inner loop (under a minute): ruff, pyright, and the unit, co
 	$(VENV)/bin/ruff format --check server tests bench scripts devtools
 	@# pyright beside the tests: together they fit the minute on two cores
 	@$(VENV)/bin/pyright > .pyright.out 2>&1 & pid=$$!; \
-	  $(PY) -m pytest -q -n 2 -p no:cacheprovider -m "not slow" tests/unit tests/contract tests/lsp tests/live; rc=$$?; \
+	  LIVEPAIR_TEST_PREFORK=1 $(PY) -m pytest -q -n 2 -p no:cacheprovider -m "not slow" tests/unit tests/contract tests/lsp tests/live; rc=$$?; \
 	  wait $$pid; prc=$$?; tail -n 1 .pyright.out; [ $$prc -eq 0 ] || cat .pyright.out; rm -f .pyright.out; \
 	  [ $$rc -eq 0 ] && [ $$prc -eq 0 ]
 

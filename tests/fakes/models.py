@@ -51,7 +51,7 @@ def searching_model(answer: str, sources: list[tuple[str, str]]) -> ModelScript:
                 if any(word in question.lower() for word in CURRENT_WORDS):
                     await session.send_grounded_text(answer, sources, [question[:80]])
                 else:
-                    await session.send_text(f"From memory: {question[:40]}")
+                    await session.send_text("From memory.")
         except SessionClosed:
             return
 

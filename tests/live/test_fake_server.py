@@ -154,7 +154,7 @@ async def test_scripted_reply_and_tool_call_round_trip(server: FakeLiveServer) -
 
     async def model(session: FakeSession) -> None:
         question = await session.next_text()
-        await session.send_text(f"Looking at: {question}", turn_complete=False)
+        await session.send_text(f"Seen: {question}", turn_complete=False)
         ids = await session.send_tool_call([{"name": "read_file", "args": {"file_path": "src/app.py"}}])
         tool_results.set_result(await session.wait_tool_response(ids))
         await session.send_text("Done.")
@@ -163,7 +163,7 @@ async def test_scripted_reply_and_tool_call_round_trip(server: FakeLiveServer) -
     async with sdk_client(server).aio.live.connect(model=MODEL) as live:
         await live.send_client_content(turns=text_turn("why is it slow?"))
         said, tool_call = await spoken(live)
-        assert said == "Looking at: why is it slow?"
+        assert said == "Seen: why is it slow?"
         assert tool_call is not None and tool_call.function_calls
         (call,) = tool_call.function_calls
         assert (call.id, call.name, call.args) == ("call-1", "read_file", {"file_path": "src/app.py"})

@@ -65,15 +65,15 @@ async def test_a_drop_resends_exactly_what_the_service_did_not_consume(
     await editor.command("livepair.ask", "first?")
     await answered(editor, "first?")
     fake.model = answering
-    await editor.command("livepair.ask", "drop now and answer later")
-    await answered(editor, "drop now and answer later")
+    await editor.command("livepair.ask", "drop, then answer?")
+    await answered(editor, "drop, then answer?")
     first_session, last = fake.sessions[0], fake.sessions[-1]
     indexes = [m["sessionResumptionUpdate"].get("lastConsumedClientMessageIndex") for m in first_session.sent
                if "sessionResumptionUpdate" in m]  # fmt: skip
     assert indexes and all(isinstance(i, int) for i in indexes)
-    assert last.resumed and asked(last, "first?") == 1 and asked(last, "drop now and answer later") == 1
+    assert last.resumed and asked(last, "first?") == 1 and asked(last, "drop, then answer?") == 1
     # Nothing the handle already held came again: the resumed connection got only the unanswered question.
-    assert [question_of("".join(m.texts())) for m in last.messages if m.texts()] == ["drop now and answer later"]
+    assert [question_of("".join(m.texts())) for m in last.messages if m.texts()] == ["drop, then answer?"]
 
 
 async def answering_until(session: FakeSession, word: str) -> None:

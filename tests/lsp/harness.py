@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 from livepair.lsp import inbound, protocol
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import MODEL
+from tests.prefork import daemon_command
 
 T = Any
 
@@ -292,7 +292,7 @@ async def start_editor(
     register_lsp_features(client, {k: v for k, v in DEFAULT_CLIENT_FEATURES.items() if k not in overridden})
     editor = EditorClient(client, root)
     full_env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")} | env
-    await client.start_io(sys.executable, "-m", "livepair", "serve", env=full_env)
+    await client.start_io(*daemon_command(), env=full_env)
     await client.initialize_session(
         lsp.InitializeParams(
             capabilities=VSCODE_CAPABILITIES if client_name == "vscode" else lsp.ClientCapabilities(),

@@ -10,10 +10,11 @@ import asyncio
 import itertools
 import json
 import os
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests.prefork import daemon_command
 
 Message = dict[str, Any]
 
@@ -40,10 +41,7 @@ class RawDaemon:
     async def start(cls, root: Path, env: dict[str, str] | None = None, settings: Message | None = None) -> RawDaemon:
         full_env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")}
         proc = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "livepair",
-            "serve",
+            *daemon_command(),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,

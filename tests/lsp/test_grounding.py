@@ -15,7 +15,7 @@ from tests.fakes.models import searching_model
 from tests.keys import API_KEY
 from tests.lsp.harness import EditorClient, settings_for, start_editor
 
-ANSWER = "Python 3.14 is the newest release, according to python.org."
+ANSWER = "Python 3.14, says python.org."  # short: the fake speaks it in real time
 SOURCES = [("Python Release Python 3.14.0", "https://www.python.org/downloads/release/python-3140/")]
 QUESTION = "What is the latest Python release?"
 

@@ -65,7 +65,7 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
             ]
         )
         responses.extend(await session.wait_tool_response(ids))
-        await session.send_text("It looks for data/config.json in the folder you ran it from.")
+        await session.send_text("Run it from its folder.")  # spoken in real time: short
         await session.wait_closed(timeout=60)
 
     fake.model = model
@@ -80,7 +80,7 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
     await editor.wait_state("listening")
 
     # The annotation is a LivePair diagnostic on the open() line, the fix a quick fix.
-    # (The unimported fix's hint, "fix not offered: ...", may land first: the calls run concurrently.)
+    # (The unimported fix's "fix not offered" note never displaces the annotation, whichever call ends first.)
     def annotated() -> list[lsp.Diagnostic] | None:
         found = editor.livepair_diagnostics(uri)
         return found if any(d.message == EXPLANATION for d in found) else None
@@ -104,7 +104,7 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
 
     # What the model said is also text in the editor.
     await editor.wait_for(
-        lambda: any(t["role"] == "model" and t["final"] and "folder you ran" in t["text"] for t in editor.transcripts),
+        lambda: any(t["role"] == "model" and t["final"] and "from its folder" in t["text"] for t in editor.transcripts),
         what="final model transcript",
     )
     assert any(a["message"] == EXPLANATION for a in editor.advice)
@@ -206,7 +206,7 @@ async def test_slow_explanation_shows_thinking_then_a_hint(editor: EditorClient,
     async def model(session: FakeSession) -> None:
         await session.next_message("clientContent", digest_with("Explain this problem"), timeout=60)
         await release.wait()
-        await session.send_text("Replace the placeholder with a key from the environment.")
+        await session.send_text("Read the key from the environment.")
         await session.wait_closed(timeout=60)
 
     fake.model = model

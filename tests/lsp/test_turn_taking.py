@@ -31,7 +31,7 @@ async def test_a_failed_run_gets_a_hint_on_its_line_unasked(editor: EditorClient
         await session.send_tool_call(
             [{"name": "annotate", "args": {"path": "f.py", "line": LINE + 1, "message": HINT}}]
         )
-        await session.send_text("The config path is relative to where you ran it.")
+        await session.send_text("Check the path.")  # spoken in real time: short
         await session.wait_closed(timeout=60)
 
     fake.model = model
