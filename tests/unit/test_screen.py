@@ -372,7 +372,9 @@ def test_sent_log_appends_json_lines_and_rotates(tmp_path: Path, monkeypatch: py
     records = [json.loads(line) for line in log.path.read_text().splitlines()]
     assert [r["event"] for r in records] == ["sent", "withheld"] and records[0]["bytes"] == 1234
     assert records[0]["ts"].endswith("+00:00")
+    log.close()
     monkeypatch.setattr(sent_log, "MAX_BYTES", 100)
+    log = sent_log.SentLog()
     for _ in range(3):
         log.write("sent", bytes=1)
     log.close()

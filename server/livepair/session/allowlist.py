@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from livepair.media.sent_log import state_dir
+from livepair.state import state_dir
 
 log = logging.getLogger(__name__)
 FILE_NAME = "allowed-commands.json"

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 import contextvars
 import json
-import logging
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import Any, Literal
 
+from livepair import state
 from livepair.context.redact import Redactor
-from livepair.media.sent_log import state_dir
 
-log = logging.getLogger(__name__)
 FILE_NAME = "tool-audit.jsonl"
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ARG_CHARS = 2000
@@ -36,29 +33,27 @@ def current_decision() -> Decision:
 
 
 def default_path() -> Path:
-    return state_dir() / FILE_NAME
+    return state.state_dir() / FILE_NAME
 
 
 def ensure(path: Path | None = None) -> Path:
-    path = path or default_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.touch(exist_ok=True)
-    return path
+    return state.ensure(path or default_path())
 
 
 class AuditLog:
     def __init__(self, redactor: Redactor, path: Path | None = None) -> None:
-        self.path = path or default_path()
+        self._lines = state.JsonLines(path or default_path(), MAX_BYTES, "the tool audit log")
         self._redactor = redactor
-        self._file: IO[str] | None = None
-        self._failed = False
+
+    @property
+    def path(self) -> Path:
+        return self._lines.path
 
     def record(
         self, tool: str, args: dict[str, Any], decision: Decision, duration_s: float, result: dict[str, Any]
     ) -> None:
         body = json.dumps(result, ensure_ascii=False, default=str)
         entry = {
-            "ts": datetime.now(UTC).isoformat(timespec="milliseconds"),
             "tool": tool,
             "args": {str(k): self._arg(v) for k, v in list(args.items())[:20]},
             "decision": decision,
@@ -66,14 +61,7 @@ class AuditLog:
             "resultBytes": len(body.encode("utf-8")),
             "error": self._redactor.redact(str(result["error"]))[:MAX_ARG_CHARS] if "error" in result else None,
         }
-        try:
-            f = self._open()
-            f.write(json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n")
-            f.flush()
-        except OSError as exc:
-            if not self._failed:
-                log.warning("cannot write the tool audit log %s: %s", self.path, exc)
-            self._failed = True
+        self._lines.append(entry, ascii_only=False)
 
     def _arg(self, value: Any) -> Any:
         if isinstance(value, bool | int | float) or value is None:
@@ -82,17 +70,5 @@ class AuditLog:
         text = self._redactor.redact(text)
         return text if len(text) <= MAX_ARG_CHARS else text[:MAX_ARG_CHARS] + f"… ({len(text)} chars)"
 
-    def _open(self) -> IO[str]:
-        if self._file is not None and self._file.tell() > MAX_BYTES:
-            self._file.close()
-            self._file = None
-            self.path.replace(self.path.with_name(self.path.name + ".1"))
-        if self._file is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._file = self.path.open("a", encoding="utf-8")
-        return self._file
-
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        self._lines.close()
