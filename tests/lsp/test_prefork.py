@@ -76,7 +76,6 @@ async def test_a_killed_launcher_takes_its_daemon_with_it(workspace: Path, tmp_p
         (child,) = forked() - before
         daemon.proc.kill()
         await daemon.proc.wait()
-        await exited(child)
-        assert child not in forked()
+        await exited(child)  # ended (the zygote reaps it a moment later)
     finally:
         await daemon.close()
