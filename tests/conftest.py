@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from livepair.scenario import write_workspace
+from tests import prefork
 from tests.fakes.live_server import FakeLiveServer
 from tests.keys import API_KEY, GITHUB_TOKEN
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # make check's warm daemons (tests/prefork.py): one zygote, started before xdist spawns its workers.
+    if os.environ.get(prefork.ENV) and not hasattr(config, "workerinput"):
+        prefork.share_zygote()
 
 
 @pytest.fixture(autouse=True)

@@ -40,6 +40,8 @@ PRELOAD = (
 )
 MAX_REQUEST = 1 << 20  # the launcher's environment and directory, as JSON
 
+SHARED = "LIVEPAIR_TEST_ZYGOTE"  # "pid:socket" of the zygote pytest's main process shares with its workers
+
 _zygote: tuple[subprocess.Popen[bytes], str] | None = None
 
 
@@ -48,20 +50,36 @@ def daemon_command() -> list[str]:
     `python -m livepair serve`."""
     if not os.environ.get(ENV):
         return [sys.executable, "-m", "livepair", "serve"]
-    return [sys.executable, "-S", "-I", str(LAUNCHER), _ensure_zygote()]
+    return [sys.executable, "-S", "-I", str(LAUNCHER), _socket()]
+
+
+def share_zygote() -> None:
+    """Start the zygote in pytest's main process, before it spawns its workers: they inherit its address, so one
+    zygote serves them all and is warm by the time they have collected their tests."""
+    proc, path = _ensure_zygote()
+    os.environ[SHARED] = f"{proc.pid}:{path}"
 
 
 def zygote_pid() -> int | None:
-    """The zygote's process id in this test process, if one runs."""
+    """The process id of the zygote this test process uses, if one runs."""
+    if shared := os.environ.get(SHARED):
+        return int(shared.split(":", 1)[0])
     return _zygote[0].pid if _zygote is not None and _zygote[0].poll() is None else None
 
 
-def _ensure_zygote() -> str:
+def _socket() -> str:
+    if shared := os.environ.get(SHARED):
+        return shared.split(":", 1)[1]
+    return _ensure_zygote()[1]
+
+
+def _ensure_zygote() -> tuple[subprocess.Popen[bytes], str]:
     global _zygote
     if _zygote is not None and _zygote[0].poll() is None:
-        return _zygote[1]
+        return _zygote
     path = os.path.join(tempfile.mkdtemp(prefix="livepair-zygote-"), "sock")
-    env = {k: v for k, v in os.environ.items() if k != ENV} | {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    env = {k: v for k, v in os.environ.items() if k not in (ENV, SHARED)}
+    env |= {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}  # numpy must start no thread in the zygote
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.Popen(
         [sys.executable, "-m", "tests.prefork", path],
@@ -71,28 +89,29 @@ def _ensure_zygote() -> str:
         stdout=subprocess.PIPE,
     )
     assert proc.stdout is not None
-    if proc.stdout.readline().strip() != b"ready":  # a condition, not a sleep: it says so once it listens
+    # It says so once it listens, before its imports: a launcher's connection waits in the backlog meanwhile.
+    if proc.stdout.readline().strip() != b"listening":
         proc.kill()
         raise RuntimeError("the prefork zygote did not start (see stderr)")
     atexit.register(proc.kill)
     _zygote = (proc, path)
-    return path
+    return _zygote
 
 
 # -- the zygote ----------------------------------------------------------------------------------------------
 
 
 def serve(path: str) -> None:
-    for name in PRELOAD:
-        importlib.import_module(name)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
-    listener.listen(64)
+    listener.listen(128)
+    sys.stdout.write("listening\n")
+    sys.stdout.flush()
+    for name in PRELOAD:
+        importlib.import_module(name)
     selector = selectors.DefaultSelector()
     selector.register(listener, selectors.EVENT_READ, None)
     children: dict[int, tuple[socket.socket, int]] = {}  # pid -> (the launcher's socket, pidfd)
-    sys.stdout.write("ready\n")
-    sys.stdout.flush()
     while True:
         for key, _ in selector.select():
             if key.data is None:

@@ -42,7 +42,9 @@ async def exited(pid: int, timeout: float = 10.0) -> None:
 
 @pytest.fixture(autouse=True)
 def prefork_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process's own zygote, not one shared with other workers: its children are this test's alone."""
     monkeypatch.setenv(prefork.ENV, "1")
+    monkeypatch.delenv(prefork.SHARED, raising=False)
 
 
 async def test_a_forked_daemon_has_the_tests_pipes_environment_directory_and_exit_code(
