@@ -19,6 +19,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from livepair.aio import Channel, ChannelClosed, TaskOwner
+from livepair.backends import gemini_wire as wire
 from livepair.backends.backend import (
     AudioOut,
     BackendClosed,
@@ -36,7 +37,6 @@ from livepair.backends.backend import (
     TurnStarted,
 )
 from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
-from livepair.backends.gemini_wire import content_events, describe, duration_text, seconds_of, send_realtime, usage_of
 from livepair.backends.journal import SPEECH_REPLAY_S, Item, Journal, Realtime, ToolResponse
 from livepair.backends.live_models import grounding_note, live_model
 from livepair.backends.outbox import Context, Outbox, Request
@@ -53,6 +53,10 @@ STALL_S = 20.0  # no frame at all for this long while an answer is due: the sock
 GO_AWAY_MARGIN_S = 2.0  # reconnect this long before the goAway deadline if no quiet moment came
 CLOSE_TIMEOUT_S = 2.0
 _SETUP = object()  # the setup, as a message the service may refuse with 1007
+SETUP_REFUSED = (
+    "Gemini refused the session setup twice: check livepair.model and the settings it may not support, then start "
+    "again."
+)
 
 _WAKE = object()  # something the outbox held may go now
 _Out = Context | Request | ToolResponse
@@ -212,7 +216,7 @@ class GeminiBackend:
                 return
             first = False
             delay = 0.0 if verdict.kind == "fresh" else self._backoff.next_delay()
-            wait = f" Reconnecting — next try in {duration_text(delay)} s." if delay > 0 else " Reconnecting now."
+            wait = f" Reconnecting — next try in {wire.duration_text(delay)} s." if delay > 0 else " Reconnecting now."
             log.warning("%s%s (attempt %d)", verdict.message, wait, self._backoff.attempt)
             self._emit(Status("reconnecting", self._notice_or(verdict.message) + wait))
             await self._backoff.wait(delay)
@@ -232,19 +236,12 @@ class GeminiBackend:
             refused = self._last_sent if set_up else _SETUP
             if refused is not None and self._refusals.refused(refused):
                 if refused is _SETUP:
-                    self._emit(
-                        Status(
-                            "error",
-                            f"{verdict.message} Gemini refused the session setup twice: check livepair.model "
-                            "and the settings it may not support, then start again.",
-                            fatal=True,
-                        )
-                    )
+                    self._emit(Status("error", f"{verdict.message} {SETUP_REFUSED}", fatal=True))
                     return True
                 self._dropped.add(id(refused))
                 self._journal.forget(refused)
-                self._notice = f"Gemini refused a message twice; it was dropped: {describe(refused)}."
-                log.warning("dropping a message Gemini refused twice: %s", describe(refused))
+                self._notice = f"Gemini refused a message twice; it was dropped: {wire.describe(refused)}."
+                log.warning("dropping a message Gemini refused twice: %s", wire.describe(refused))
         return False
 
     async def _connected(self, resumed: bool, reseed: bool) -> None:
@@ -258,24 +255,11 @@ class GeminiBackend:
         notice, self._notice = self._notice, ""
         message = notice or ("Reconnected to Gemini Live." if resumed or reseed else "Connected to Gemini Live.")
         message = f"{message} {grounding_note(self._settings.google_search, self._model)}".strip()
-        if resumed:
-            stale = self._journal.stale_calls()
-            if stale:
-                await self._put(ToolCallCancelled(stale))
-            self._replay = self._journal.replay(time.monotonic())
-            self._emit(Status("connected", message, resumed=True))
-        elif reseed:
-            calls = self._journal.open_calls()
-            context, questions, whole = self._journal.reseed()
-            if calls:
-                await self._put(ToolCallCancelled(calls))  # the fresh model never made them
-            self._replay = [*([context] if context else []), *questions]
-            # A whole restatement stands for the digest; otherwise the session sends all of it again.
-            self._emit(Status("connected", message, resumed=whole))
-        else:
-            self._replay = []
-            self._emit(Status("connected", message, resumed=False))
-        self._replay = [item for item in self._replay if id(item) not in self._dropped]
+        cancelled, replay, whole = self._journal.reconnected(resumed, reseed, time.monotonic())
+        if cancelled:
+            await self._put(ToolCallCancelled(cancelled))
+        self._replay = [item for item in replay if id(item) not in self._dropped]
+        self._emit(Status("connected", message, resumed=whole))
 
     def _cut_off(self) -> None:
         """The connection died: a reply in progress is cut off, and said to be."""
@@ -335,31 +319,24 @@ class GeminiBackend:
 
     async def _send(self, session: AsyncSession, out: Item) -> None:
         """Journal, then send: a message the socket dies on is re-sent on the next connection."""
-        from google.genai import types
-
         now = time.monotonic()
         self._journal.sent(out, now)
         if isinstance(out, Realtime):
-            await send_realtime(session, out)
+            await wire.send_realtime(session, out)
             return
         self._last_sent = out
-        if isinstance(out, ToolResponse):
+        if isinstance(out, Request):
+            self._outbox.sent(out)
+        if not isinstance(out, Context):
             self._awaiting_since = self._awaiting_since or now
-            response = types.FunctionResponse(id=out.call_id, name=out.name, response=out.response)
-            if out.name in non_blocking(self._model, self._tool_decls):  # the result waits for a quiet moment
-                response.scheduling = types.FunctionResponseScheduling.WHEN_IDLE
-            await session.send_tool_response(function_responses=[response])
-            return
-        turn = types.Content(role="user", parts=[types.Part(text=out.text)])
-        if isinstance(out, Context):
-            await session.send_client_content(turns=turn, turn_complete=False)
-            return
-        self._outbox.sent(out)
-        self._awaiting_since = self._awaiting_since or now
-        if self._outbox.context_path == "realtime_text" and self._outbox.started:
-            await session.send_realtime_input(text=out.text)  # this model takes client content only at first
-        else:
-            await session.send_client_content(turns=turn, turn_complete=True)
+        await wire.send_message(
+            session,
+            out,
+            # a result the model may take at a quiet moment; a question as realtime text where the model takes
+            # client content only at first
+            when_idle=isinstance(out, ToolResponse) and out.name in non_blocking(self._model, self._tool_decls),
+            as_realtime_text=self._outbox.context_path == "realtime_text" and self._outbox.started,
+        )
 
     async def _audio_loop(self, session: AsyncSession) -> None:
         with contextlib.suppress(ChannelClosed):
@@ -376,19 +353,10 @@ class GeminiBackend:
                 await self._send(session, Realtime("video", jpeg))
 
     async def _recv_loop(self, session: AsyncSession) -> None:
-        while True:
-            messages = session.receive()
-            while True:
-                try:
-                    message = await anext(messages)
-                except StopAsyncIteration:
-                    break  # receive() ends at each turnComplete
-                except TypeError:  # the frame is read; the SDK knows no key of it: ignore it, go on
-                    self._last_frame = time.monotonic()
-                    self._unknown_message()
-                    break
-                self._last_frame = time.monotonic()
-                await self._dispatch(message)
+        await wire.receive_all(session, self._dispatch, self._frame, self._unknown_message)
+
+    def _frame(self) -> None:
+        self._last_frame = time.monotonic()
 
     def _unknown_message(self) -> None:
         self._unknown_seen += 1
@@ -406,7 +374,7 @@ class GeminiBackend:
                 purpose = self._outbox.model_content()
                 if purpose is not None:
                     await self._put(TurnStarted(purpose))
-            for event in content_events(sc):
+            for event in wire.content_events(sc):
                 if isinstance(event, Text) or (isinstance(event, Transcript) and event.role == "model"):
                     self._turn_text.append(event.text)  # the reply's text, for the journal and a cut-off mark
                 await self._put(event)
@@ -439,12 +407,12 @@ class GeminiBackend:
             index = update.last_consumed_client_message_index
             self._journal.handle(bool(update.resumable and update.new_handle), index)
         if msg.usage_metadata:
-            await self._put(usage_of(msg.usage_metadata))
+            await self._put(wire.usage_of(msg.usage_metadata))
         if msg.go_away is not None:
             # The server will close soon: reconnect (with the resumption handle) at the next quiet moment, or just
             # before the deadline if none comes.
             self._go_away_pending = True
-            left = seconds_of(msg.go_away.time_left)
+            left = wire.seconds_of(msg.go_away.time_left)
             self._go_away_deadline = time.monotonic() + max(0.0, left - GO_AWAY_MARGIN_S * time_scale())
         if self._go_away_pending and self._quiet():
             self._reconnect.set()

@@ -3,12 +3,13 @@ message is named to the user."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 from livepair.backends.backend import AudioOut, BackendEvent, Text, Transcript, Usage
 from livepair.backends.grounding import sources_of
 from livepair.backends.journal import Realtime, ToolResponse
-from livepair.backends.outbox import Request
+from livepair.backends.outbox import Context, Request
 
 if TYPE_CHECKING:
     from google.genai import types
@@ -28,6 +29,51 @@ async def send_realtime(session: AsyncSession, item: Realtime) -> None:
         await session.send_realtime_input(activity_end=types.ActivityEnd())
     else:
         await session.send_realtime_input(audio_stream_end=True)
+
+
+async def send_message(
+    session: AsyncSession, out: Context | Request | ToolResponse, *, when_idle: bool, as_realtime_text: bool
+) -> None:
+    """Context goes as client content that starts no turn; a question as a turn-completing one (or realtime
+    text); a tool result as a function response, scheduled WHEN_IDLE for a non-blocking call."""
+    from google.genai import types
+
+    if isinstance(out, ToolResponse):
+        response = types.FunctionResponse(id=out.call_id, name=out.name, response=out.response)
+        if when_idle:
+            response.scheduling = types.FunctionResponseScheduling.WHEN_IDLE
+        await session.send_tool_response(function_responses=[response])
+        return
+    turn = types.Content(role="user", parts=[types.Part(text=out.text)])
+    if isinstance(out, Context):
+        await session.send_client_content(turns=turn, turn_complete=False)
+    elif as_realtime_text:
+        await session.send_realtime_input(text=out.text)
+    else:
+        await session.send_client_content(turns=turn, turn_complete=True)
+
+
+async def receive_all(
+    session: AsyncSession,
+    dispatch: Callable[[types.LiveServerMessage], Awaitable[None]],
+    framed: Callable[[], None],
+    unknown: Callable[[], None],
+) -> None:
+    """Every server message in order, across turns (receive() ends at each turnComplete). A message the SDK does
+    not know raises TypeError once its frame is read: it is skipped, and receiving goes on."""
+    while True:
+        messages = session.receive()
+        while True:
+            try:
+                message = await anext(messages)
+            except StopAsyncIteration:
+                break
+            except TypeError:
+                framed()
+                unknown()
+                break
+            framed()
+            await dispatch(message)
 
 
 def content_events(sc: types.LiveServerContent) -> list[BackendEvent]:

@@ -184,6 +184,17 @@ class Journal:
         self._forget()
         return items
 
+    def reconnected(self, resumed: bool, reseed: bool, now: float) -> tuple[tuple[str, ...], list[Item], bool]:
+        """A new connection is up: the calls to cancel locally, what to send first, and whether the model's state
+        is whole (resumed, or restated whole) so the session need not send its whole digest again."""
+        if resumed:
+            return self.stale_calls(), self.replay(now), True
+        if reseed:
+            calls = self.open_calls()  # the fresh model never made them
+            context, questions, whole = self.reseed()
+            return calls, [*([context] if context else []), *questions], whole
+        return (), [], False
+
     def reseed(self) -> tuple[Context | None, list[Request], bool]:
         """For a fresh session: the conversation and context to restate, the unanswered questions, and whether
         the restated context is whole (False: the session must send its whole digest again)."""
