@@ -1,8 +1,8 @@
 """LivePairServer: the daemon's state and its face towards the editor.
 
 Handlers live in lsp/features/ (one feature a file) and take `ls`; they stay thin and call into the stores and
-the session owned here. The server is also the session's `EditorPort`: it turns the daemon's types into wire
-payloads with `protocol.py`.
+the session owned here. The server is also the session's `EditorPort` (`session/editor_port.py`): it turns the
+daemon's types into wire payloads with `protocol.py`.
 """
 
 from __future__ import annotations

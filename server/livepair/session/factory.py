@@ -14,9 +14,9 @@ from livepair.backends.backend import Backend
 from livepair.config import Settings
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
+from livepair.session.editor_port import EditorPort
 from livepair.session.session import (
     CONTEXT_MAX_WAIT_S,
-    EditorPort,
     PairSession,
     ScreenFactory,
     StatusPublisher,

@@ -13,11 +13,11 @@ import logging
 import time
 from collections import deque
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from livepair.advice.store import Advice, AdviceStore, diagnostic_key
+from livepair.advice.store import AdviceStore, diagnostic_key
 from livepair.aio import TaskOwner
 from livepair.backends.backend import (
     AudioOut,
@@ -44,13 +44,13 @@ from livepair.context.gate import WorkspaceGate
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import CommandApproval, SessionState, StatusSnapshot, TerminalRequest, ToolRunReport
+from livepair.model import SessionState, StatusSnapshot
 from livepair.session.allowlist import AllowList
 from livepair.session.attention import Attention
 from livepair.session.audit import AuditLog
+from livepair.session.editor_port import EditorPort, ShowsSources
 from livepair.session.hands import Hands
 from livepair.session.meter import Meter
-from livepair.session.process import ProcessResult
 from livepair.session.prompt import explain_request
 from livepair.session.tools import Tools
 from livepair.session.workspace_tools import WorkspaceEditor
@@ -68,25 +68,6 @@ CUT_OFF_MARK = "[cut off: the connection dropped]"  # while a failure waits for 
 StatusPublisher = Callable[[], None]
 VoiceFactory = Callable[[StatusPublisher], "VoiceController"]
 ScreenFactory = Callable[[StatusPublisher], "ScreenStreamer"]
-
-
-class EditorPort(Protocol):
-    """What the session may do to the editor."""
-
-    def status(self, snapshot: StatusSnapshot) -> None: ...
-    def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None: ...
-    def advice_changed(self, uri: str, added: Advice | None) -> None: ...
-    def unplaced(self, text: str) -> None: ...  # a reply that put nothing on a line (an answer, a mistyped command)
-    async def approve(self, request: CommandApproval) -> bool: ...
-    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult | None: ...  # None: no terminal
-    def tool_run(self, report: ToolRunReport) -> None: ...  # a run's outcome, for the panel
-
-
-@runtime_checkable
-class ShowsSources(Protocol):
-    """An editor that shows where a grounded answer came from (the extension's panel: links next to the answer)."""
-
-    def sources(self, links: tuple[tuple[str, str], ...], queries: tuple[str, ...]) -> None: ...
 
 
 class PairSession:
