@@ -4,7 +4,6 @@ which dies with the launcher. `make test` spawns daemons the ordinary way, so th
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from tests import prefork
 from tests.fakes.live_server import FakeLiveServer
 from tests.lsp.harness import settings_for
 from tests.lsp.rawio import RawDaemon
+from tests.processes import wait_exited
 
 
 def forked() -> set[int]:
@@ -22,22 +22,6 @@ def forked() -> set[int]:
     if pid is None:
         return set()
     return {int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
-
-
-async def exited(pid: int, timeout: float = 10.0) -> None:
-    """Wait on the process's end itself (a pidfd turns readable), not on a clock."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return
-    done = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    loop.add_reader(fd, done.set)
-    try:
-        await asyncio.wait_for(done.wait(), timeout)
-    finally:
-        loop.remove_reader(fd)
-        os.close(fd)
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +49,7 @@ async def test_a_forked_daemon_has_the_tests_pipes_environment_directory_and_exi
         daemon.notify("exit", None)  # without shutdown: the daemon's code is 1, and so is the launcher's
         await daemon.drain()
         assert await daemon.proc.wait() == 1
-        await exited(child)
+        await wait_exited(child)
     finally:
         await daemon.close()
 
@@ -78,6 +62,6 @@ async def test_a_killed_launcher_takes_its_daemon_with_it(workspace: Path, tmp_p
         (child,) = forked() - before
         daemon.proc.kill()
         await daemon.proc.wait()
-        await exited(child)  # ended (the zygote reaps it a moment later)
+        await wait_exited(child)  # ended (the zygote reaps it a moment later)
     finally:
         await daemon.close()

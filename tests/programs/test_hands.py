@@ -28,6 +28,7 @@ from livepair.session.process import ProcessResult
 from livepair.session.sandbox import Limits
 from livepair.session.tools import Tools
 from tests.keys import GOOGLE_KEY
+from tests.processes import wait_exited
 from tests.tooling import require_tool
 
 
@@ -229,24 +230,6 @@ async def wait_until(check: Callable[[], bool], what: str, timeout: float = 10.0
             return
         await asyncio.sleep(0.02)
     pytest.fail(f"timed out waiting for {what}")
-
-
-async def wait_exited(pid: int, timeout: float = 10.0) -> None:
-    """A pidfd turns readable when its process ends: an event, not a poll."""
-    try:
-        fd = os.pidfd_open(pid)
-    except ProcessLookupError:
-        return
-    loop = asyncio.get_running_loop()
-    ended = asyncio.Event()
-    loop.add_reader(fd, ended.set)
-    try:
-        await asyncio.wait_for(ended.wait(), timeout)
-    except TimeoutError:
-        pytest.fail(f"process {pid} still runs")
-    finally:
-        loop.remove_reader(fd)
-        os.close(fd)
 
 
 async def test_a_cancelled_run_python_kills_its_process(sandboxed: None, workspace: Path, private_state: Path) -> None:
