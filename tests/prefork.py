@@ -126,6 +126,8 @@ def serve(path: str) -> None:
                 selector.register(conn, selectors.EVENT_READ, ("launcher", pid))
             else:
                 what, pid = key.data
+                if pid not in children:  # reaped earlier in this same batch of events
+                    continue
                 if what == "launcher":  # the launcher went away first (killed): so does its daemon
                     with contextlib.suppress(ProcessLookupError):
                         os.kill(pid, signal.SIGKILL)
