@@ -19,6 +19,27 @@ Duplex = Literal["half", "full"]
 MAX_TERMINAL_OUTPUT = 64 * 1024  # keep the tail; a runaway build log must not fill memory
 
 
+@dataclass(frozen=True, order=True)
+class Position:
+    """A place in a document: 0-based line and character (UTF-16 code units, as LSP editors count)."""
+
+    line: int
+    character: int = 0
+
+
+@dataclass(frozen=True)
+class Range:
+    """A span of a document, its end exclusive; `lsp/` converts it to and from the wire's."""
+
+    start: Position
+    end: Position
+
+    @classmethod
+    def lines(cls, first: int, last: int) -> Range:
+        """Whole lines first..last (0-based, inclusive)."""
+        return cls(Position(first, 0), Position(last + 1, 0))
+
+
 @dataclass(frozen=True)
 class TerminalRun:
     """A finished terminal command."""
