@@ -7,13 +7,11 @@ import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from lsprotocol import types as lsp
-
 from bench.stats import percentile, report, summary
 from livepair.context.digest import DigestBuilder
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import EditorState, TerminalRun
+from livepair.model import Diagnostic, DiagnosticSeverity, EditorState, Position, Range, TerminalRun
 
 LINES = 5_000
 DIAGNOSTICS = 200
@@ -45,16 +43,16 @@ def run() -> None:
         store = ContextStore(lambda u: source if u == uri else None)
         store.root = root
         diags = [
-            lsp.Diagnostic(
-                range=lsp.Range(lsp.Position(i * 25, 4), lsp.Position(i * 25, 12)),
+            Diagnostic(
+                range=Range(Position(i * 25, 4), Position(i * 25, 12)),
                 message=f"Variable 'x{i}' is possibly unbound",
-                severity=lsp.DiagnosticSeverity(1 + i % 2),
+                severity=DiagnosticSeverity(1 + i % 2),
                 source="pyright",
             )
             for i in range(DIAGNOSTICS)
         ]
         store.set_diagnostics(uri, diags)
-        store.set_editor_state(EditorState(uri=uri, selection=lsp.Range(lsp.Position(2500, 0), lsp.Position(2500, 0))))
+        store.set_editor_state(EditorState(uri=uri, selection=Range(Position(2500, 0), Position(2500, 0))))
         store.add_terminal_run(TerminalRun("pytest -q", "E   AssertionError\n1 failed, 41 passed", 1, str(root)))
 
         samples, size = [], 0

@@ -28,7 +28,6 @@ from typing import Any
 
 import numpy as np
 import simplejpeg
-from lsprotocol import types as lsp
 from PIL import Image
 
 from bench.screen_script import CODE, SCRIPT_S, TERM_Y, Cmd, script
@@ -43,7 +42,7 @@ from livepair.media.frames import encode
 from livepair.media.sampler import POLL_S, FrameSampler
 from livepair.media.screen import GRACE_S, ScreenStreamer, policy_from
 from livepair.media.sent_log import SentLog
-from livepair.model import EditorState
+from livepair.model import EditorState, Position, Range
 from livepair.session.session import CONTEXT_MAX_WAIT_S
 from tests.media.xvfb import Painter, Xvfb
 
@@ -77,7 +76,7 @@ class TextPath:
 
     def edit(self, t: float, line: int, text: str) -> None:
         self.doc[line] = text
-        self.store.set_editor_state(EditorState(self.uri, lsp.Range(lsp.Position(line, 0), lsp.Position(line, 0))))
+        self.store.set_editor_state(EditorState(self.uri, Range(Position(line, 0), Position(line, 0))))
         self.store.edited(self.uri)
         self.pacer.poke(t)
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
-
-from lsprotocol import types as lsp
+from enum import IntEnum
+from typing import Any, Literal
 
 SessionState = Literal["idle", "connecting", "listening", "thinking", "speaking", "reconnecting", "error"]
 VoiceActivity = Literal["listening", "userSpeaking", "speaking", "idle"]
@@ -40,6 +39,41 @@ class Range:
         return cls(Position(first, 0), Position(last + 1, 0))
 
 
+class DiagnosticSeverity(IntEnum):
+    """How bad a diagnostic is, numbered as editors number it: the lower, the worse."""
+
+    ERROR = 1
+    WARNING = 2
+    INFORMATION = 3
+    HINT = 4
+
+
+@dataclass(frozen=True)
+class RelatedInformation:
+    """Another place a diagnostic points at (where the clashing name was first defined, say)."""
+
+    uri: str
+    range: Range
+    message: str
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem on a span of a document, from one of the editor's tools or from LivePair itself.
+
+    No severity means the reporter gave none; the daemon counts that as an error, as editors do.
+    """
+
+    range: Range
+    message: str
+    severity: DiagnosticSeverity | None = None
+    source: str | None = None
+    code: int | str | None = None
+    related: tuple[RelatedInformation, ...] = ()
+    # Opaque to the daemon; it goes back to the editor with the diagnostic (LivePair's own carry their advice id).
+    data: Any = field(default=None, compare=False)
+
+
 @dataclass(frozen=True)
 class TerminalRun:
     """A finished terminal command."""
@@ -59,8 +93,8 @@ class EditorState:
     """What the user is looking at."""
 
     uri: str | None = None
-    selection: lsp.Range | None = None
-    visible_ranges: list[lsp.Range] = field(default_factory=list)
+    selection: Range | None = None
+    visible_ranges: list[Range] = field(default_factory=list)
     visible_uris: list[str] = field(default_factory=list)  # every document on screen (split editors)
 
 

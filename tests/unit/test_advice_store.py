@@ -1,8 +1,7 @@
 import asyncio
 
-from lsprotocol import types as lsp
-
 from livepair.advice.store import AdviceStore, diagnostic_key
+from livepair.model import Diagnostic, DiagnosticSeverity, Position, Range
 
 URI = "file:///ws/f.py"
 
@@ -17,7 +16,7 @@ def test_annotation_becomes_a_livepair_diagnostic_on_its_line() -> None:
     (d,) = store.diagnostics(URI)
     assert (d.source, d.severity, d.range.start.line, d.message) == (
         "LivePair",
-        lsp.DiagnosticSeverity.Hint,
+        DiagnosticSeverity.HINT,
         1,
         "x is missing",
     )
@@ -59,18 +58,18 @@ def test_changed_line_drops_advice_and_moved_line_carries_it() -> None:
 def test_fix_follows_its_line_and_is_found_by_range() -> None:
     lines = ["a", "b"]
     store = make_store(lines)
-    rng = lsp.Range(lsp.Position(1, 0), lsp.Position(2, 0))
+    rng = Range(Position(1, 0), Position(2, 0))
     store.propose_fix(URI, rng, "B\n", "Capitalise b. Because.")
-    (item,) = store.fixes(URI, lsp.Range(lsp.Position(1, 0), lsp.Position(1, 0)))
+    (item,) = store.fixes(URI, Range(Position(1, 0), Position(1, 0)))
     assert item.fix is not None and item.fix.title == "LivePair: Capitalise b"
     lines.insert(0, "new")
     store.document_changed(URI)
-    assert store.fixes(URI, lsp.Range(lsp.Position(2, 0), lsp.Position(2, 0)))[0].fix.range.start.line == 2  # type: ignore[union-attr]
+    assert store.fixes(URI, Range(Position(2, 0), Position(2, 0)))[0].fix.range.start.line == 2  # type: ignore[union-attr]
 
 
 async def test_waiting_hover_is_resolved_by_an_annotation_on_its_line() -> None:
     store = make_store(["a", "b"])
-    diag = lsp.Diagnostic(range=lsp.Range(lsp.Position(1, 0), lsp.Position(1, 1)), message="bad")
+    diag = Diagnostic(range=Range(Position(1, 0), Position(1, 1)), message="bad")
     key = diagnostic_key(URI, diag)
     fut, first = store.wait_explanation(key, URI, 1)
     fut2, second = store.wait_explanation(key, URI, 1)
@@ -82,7 +81,7 @@ async def test_waiting_hover_is_resolved_by_an_annotation_on_its_line() -> None:
 
 async def test_prose_answer_becomes_advice_and_abandon_cancels() -> None:
     store = make_store(["a"])
-    diag = lsp.Diagnostic(range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)), message="bad")
+    diag = Diagnostic(range=Range(Position(0, 0), Position(0, 1)), message="bad")
     key = diagnostic_key(URI, diag)
     fut, _ = store.wait_explanation(key, URI, 0)
     item = store.explain_from_reply(key, "It is bad because.")
@@ -95,7 +94,7 @@ async def test_prose_answer_becomes_advice_and_abandon_cancels() -> None:
 def test_a_remark_and_a_fix_on_one_line_are_one_diagnostic() -> None:
     store = make_store(["a", "open('x')"])
     store.annotate(URI, 1, "x is missing")
-    store.propose_fix(URI, lsp.Range(lsp.Position(1, 0), lsp.Position(2, 0)), "open('y')\n", "Open y instead.")
+    store.propose_fix(URI, Range(Position(1, 0), Position(2, 0)), "open('y')\n", "Open y instead.")
     (item,) = store.items(URI)
     assert item.message == "x is missing" and item.fix is not None and item.fix.title == "LivePair: Open y instead"
     store.annotate(URI, 1, "x is still missing")  # a newer remark keeps the fix
@@ -107,7 +106,7 @@ def test_a_new_remark_and_its_fix_replace_an_older_pair_without_losing_the_remar
     """On open: a remark and a fix; then the run fails: a newer remark and a newer fix. The line shows the newer
     remark with the newer fix, never the fix's short explanation in place of the remark."""
     store = make_store(["a", "open('x')"])
-    rng = lsp.Range(lsp.Position(1, 0), lsp.Position(1, 9))
+    rng = Range(Position(1, 0), Position(1, 9))
     store.annotate(URI, 1, "On open: x is read relative to the working directory.")
     store.propose_fix(URI, rng, "open(HERE / 'x')", "Open x next to the script.")
     store.annotate(URI, 1, "The run failed: x does not exist there; it is in src/.")

@@ -2,20 +2,18 @@
 
 from pathlib import Path
 
-from lsprotocol import types as lsp
-
 from livepair.advice.store import AdviceStore
 from livepair.context.digest import DigestBuilder, DigestLimits
 from livepair.context.fence import CLOSE, OPEN
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import EditorState, TerminalRun
+from livepair.model import Diagnostic, DiagnosticSeverity, EditorState, Position, Range, TerminalRun
 from livepair.session.tools import Tools
 
 
-def diag(line: int, message: str, severity: int = 1) -> lsp.Diagnostic:
-    rng = lsp.Range(lsp.Position(line, 0), lsp.Position(line, 3))
-    return lsp.Diagnostic(range=rng, message=message, severity=lsp.DiagnosticSeverity(severity), source="pyright")
+def diag(line: int, message: str, severity: int = 1) -> Diagnostic:
+    rng = Range(Position(line, 0), Position(line, 3))
+    return Diagnostic(range=rng, message=message, severity=DiagnosticSeverity(severity), source="pyright")
 
 
 def setup(tmp_path: Path, text: str) -> tuple[ContextStore, str]:
@@ -28,7 +26,7 @@ def setup(tmp_path: Path, text: str) -> tuple[ContextStore, str]:
 def test_digest_has_sections_and_only_resends_changes(tmp_path: Path) -> None:
     store, uri = setup(tmp_path, "\n".join(f"line{i}" for i in range(100)))
     store.set_diagnostics(uri, [diag(50, "boom")])
-    store.set_editor_state(EditorState(uri=uri, selection=lsp.Range(lsp.Position(3, 0), lsp.Position(3, 0))))
+    store.set_editor_state(EditorState(uri=uri, selection=Range(Position(3, 0), Position(3, 0))))
     builder = DigestBuilder(store, Redactor(), DigestLimits(excerpt_lines=2))
     first = builder.update()
     assert first is not None
@@ -79,7 +77,7 @@ def test_typing_sends_only_the_edited_line_and_a_new_window_resends_the_excerpt(
     store, uri = setup(tmp_path, "\n".join(lines))
     typed: list[str] = []
     store._read_open = lambda u: "\n".join(typed) if typed and u == uri else None  # what the editor holds
-    at = lambda n: EditorState(uri=uri, selection=lsp.Range(lsp.Position(n, 0), lsp.Position(n, 0)))  # noqa: E731
+    at = lambda n: EditorState(uri=uri, selection=Range(Position(n, 0), Position(n, 0)))  # noqa: E731
     store.set_editor_state(at(10))
     builder = DigestBuilder(store, Redactor(), DigestLimits(excerpt_lines=3))
     assert builder.update() is not None

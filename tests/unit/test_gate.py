@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lsprotocol import types as lsp
 
 from livepair.advice.store import Advice, AdviceStore
 from livepair.context.digest import DigestBuilder
@@ -17,7 +16,7 @@ from livepair.context.fence import CLOSE, OPEN, fence
 from livepair.context.gate import WorkspaceGate
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import EditorState
+from livepair.model import Diagnostic, EditorState, Position, Range
 from livepair.session.tools import Tools
 from tests.keys import GOOGLE_KEY
 
@@ -76,9 +75,9 @@ async def test_extra_globs_and_gitignore_option(git_root: Path) -> None:
 
 async def test_diagnostics_of_private_files_stay_private(root: Path) -> None:
     tools, store, _ = make(root)
-    rng = lsp.Range(lsp.Position(0, 0), lsp.Position(0, 3))
-    store.set_diagnostics((root / ".env").as_uri(), [lsp.Diagnostic(rng, "bad value near the key")])
-    store.set_diagnostics((root / "app.py").as_uri(), [lsp.Diagnostic(rng, "app problem")])
+    rng = Range(Position(0, 0), Position(0, 3))
+    store.set_diagnostics((root / ".env").as_uri(), [Diagnostic(rng, "bad value near the key")])
+    store.set_diagnostics((root / "app.py").as_uri(), [Diagnostic(rng, "app problem")])
     everything = await tools.call("get_diagnostics", {})
     assert everything["count"] == 1 and "app problem" in everything["diagnostics"]
     assert "is private" in (await tools.call("get_diagnostics", {"path": ".env"}))["error"]

@@ -6,7 +6,6 @@ import random
 import ssl
 
 from google.genai import errors
-from lsprotocol import types as lsp
 from websockets.exceptions import ConnectionClosedError
 from websockets.frames import Close
 
@@ -14,6 +13,7 @@ from livepair.backends.journal import SPEECH_REPLAY_S, Journal, Realtime, ToolRe
 from livepair.backends.outbox import Context, Request
 from livepair.backends.reconnect import Backoff, Refusals, Stalled, classify
 from livepair.context.store import MAX_DIAGNOSED_DOCUMENTS, ContextStore
+from livepair.model import Diagnostic, Position, Range
 
 MODEL = "gemini-3.8-live"
 
@@ -129,7 +129,7 @@ def test_a_fresh_session_is_reseeded_with_the_conversation_and_the_context() -> 
 
 def test_the_store_keeps_diagnostics_for_a_bounded_number_of_documents() -> None:
     store = ContextStore(lambda _uri: None)
-    diagnostic = lsp.Diagnostic(lsp.Range(lsp.Position(0, 0), lsp.Position(0, 1)), "x")
+    diagnostic = Diagnostic(Range(Position(0, 0), Position(0, 1)), "x")
     for n in range(MAX_DIAGNOSED_DOCUMENTS + 5):
         store.set_diagnostics(f"file:///f{n}.py", [diagnostic])
     assert len(store.diagnostics) == MAX_DIAGNOSED_DOCUMENTS

@@ -1,4 +1,4 @@
-"""Advice items keyed by document and line -> LSP diagnostics, hover explanations and quick fixes.
+"""Advice items keyed by document and line -> diagnostics, hover explanations and quick fixes (lsp/ sends them).
 
 An advice item remembers the text of the line it was written for; when that line changes the advice is stale and
 is dropped (or follows the line if it merely moved), so the editor never shows an explanation for code that is gone.
@@ -13,22 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from lsprotocol import types as lsp
+from livepair.model import Diagnostic, DiagnosticSeverity, Position, Range
 
 Severity = Literal["info", "hint", "warning"]
 SOURCE = "LivePair"
 RELOCATE_RADIUS = 50  # lines an advice item may follow its code when lines are inserted above it
-LSP_SEVERITY = {
-    "warning": lsp.DiagnosticSeverity.Warning,
-    "info": lsp.DiagnosticSeverity.Information,
-    "hint": lsp.DiagnosticSeverity.Hint,
+DIAGNOSTIC_SEVERITY = {
+    "warning": DiagnosticSeverity.WARNING,
+    "info": DiagnosticSeverity.INFORMATION,
+    "hint": DiagnosticSeverity.HINT,
 }
 
 
 @dataclass
 class Fix:
     title: str
-    range: lsp.Range
+    range: Range
     new_text: str
 
 
@@ -45,19 +45,19 @@ class Advice:
     remark: bool = True  # the message is a remark about the line, not just its fix's explanation
     note: bool = False  # the daemon's own remark (a fix not offered): the model's remark on the line replaces it
 
-    def diagnostic(self) -> lsp.Diagnostic:
+    def diagnostic(self) -> Diagnostic:
         end = max(len(self.line_text), 1)
-        return lsp.Diagnostic(
-            range=lsp.Range(lsp.Position(self.line, 0), lsp.Position(self.line, end)),
+        return Diagnostic(
+            range=Range(Position(self.line, 0), Position(self.line, end)),
             message=self.message,
-            severity=LSP_SEVERITY[self.severity],
+            severity=DIAGNOSTIC_SEVERITY[self.severity],
             source=SOURCE,
             code="fix" if self.fix else None,
             data={"adviceId": self.id},
         )
 
 
-def diagnostic_key(uri: str, d: lsp.Diagnostic) -> str:
+def diagnostic_key(uri: str, d: Diagnostic) -> str:
     """Identity of a diagnostic across re-publishes: same place, source, code and message."""
     raw = f"{uri}\0{d.range.start.line}\0{d.source}\0{d.code}\0{d.message}"
     return hashlib.blake2b(raw.encode(), digest_size=12).hexdigest()
@@ -107,11 +107,11 @@ class AdviceStore:
         item.note = True
         return item
 
-    def propose_fix(self, uri: str, rng: lsp.Range, new_text: str, explanation: str) -> Advice:
+    def propose_fix(self, uri: str, rng: Range, new_text: str, explanation: str) -> Advice:
         fix = Fix(title=f"LivePair: {_first_sentence(explanation)}", range=rng, new_text=new_text)
         return self.annotate(uri, self._first_changed_line(uri, rng, new_text), explanation, "info", fix=fix)
 
-    def _first_changed_line(self, uri: str, rng: lsp.Range, new_text: str) -> int:
+    def _first_changed_line(self, uri: str, rng: Range, new_text: str) -> int:
         """Where a fix belongs: the first line it really changes (one that adds an import above starts there)."""
         kept = set(new_text.splitlines())
         for line in range(rng.start.line, max(rng.end.line, rng.start.line + 1)):
@@ -138,9 +138,9 @@ class AdviceStore:
             item.line = moved
             if item.fix:
                 r = item.fix.range
-                item.fix.range = lsp.Range(
-                    lsp.Position(r.start.line + delta, r.start.character),
-                    lsp.Position(r.end.line + delta, r.end.character),
+                item.fix.range = Range(
+                    Position(r.start.line + delta, r.start.character),
+                    Position(r.end.line + delta, r.end.character),
                 )
         return changed
 
@@ -165,7 +165,7 @@ class AdviceStore:
     def uris(self) -> list[str]:
         return list(self._items)
 
-    def diagnostics(self, uri: str) -> list[lsp.Diagnostic]:
+    def diagnostics(self, uri: str) -> list[Diagnostic]:
         return [a.diagnostic() for a in self.items(uri)]
 
     def explanation(self, uri: str, line: int) -> str | None:
@@ -173,7 +173,7 @@ class AdviceStore:
         on_line = [a for a in self.items(uri) if a.line == line]
         return on_line[-1].message if on_line else None
 
-    def fixes(self, uri: str, rng: lsp.Range) -> list[Advice]:
+    def fixes(self, uri: str, rng: Range) -> list[Advice]:
         return [a for a in self.items(uri) if a.fix and _overlaps(a.fix.range, rng)]
 
     # -- hovers waiting for an explanation ----------------------------------------------------------
@@ -224,7 +224,7 @@ class AdviceStore:
         return None
 
 
-def _overlaps(a: lsp.Range, b: lsp.Range) -> bool:
+def _overlaps(a: Range, b: Range) -> bool:
     return not (a.end.line < b.start.line or b.end.line < a.start.line)
 
 

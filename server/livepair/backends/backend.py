@@ -6,10 +6,12 @@ transcripts and tools behave the same whichever model is answering.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
-from livepair.model import TerminalRun
+from livepair.model import Diagnostic, EditorState, TerminalRun
 
 Role = Literal["user", "model"]
 LinkState = Literal["connecting", "connected", "reconnecting", "error", "closed"]
@@ -135,6 +137,45 @@ BackendEvent = (
     | Status
     | Sources
 )
+
+
+class ContextView(Protocol):
+    """The editor's context as a backend that reads it itself (the offline advisor) is handed it: read-only.
+
+    The session's context store is one; a backend never imports the store, the session or the editor face.
+    """
+
+    @property
+    def root(self) -> Path | None:
+        """The workspace folder; None: none is open."""
+        ...
+
+    @property
+    def editor(self) -> EditorState:
+        """What the user is looking at."""
+        ...
+
+    @property
+    def last_edited(self) -> str | None:
+        """The URI of the document the user typed in last."""
+        ...
+
+    @property
+    def diagnostics(self) -> Mapping[str, Sequence[Diagnostic]]:
+        """The editor's diagnostics, per document URI."""
+        ...
+
+    def text(self, uri: str) -> str | None:
+        """The document as the editor has it, else as it is on disk; None if neither can be read."""
+        ...
+
+    def relative(self, uri: str) -> str:
+        """A short, workspace-relative name for a URI."""
+        ...
+
+    def last_run(self) -> TerminalRun | None:
+        """The last command run in the editor's terminal."""
+        ...
 
 
 class Backend(Protocol):

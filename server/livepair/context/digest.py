@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lsprotocol import types as lsp
-
 from livepair.context.fence import fence
 from livepair.context.gate import WorkspaceGate
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore, uri_to_path
+from livepair.model import Diagnostic
 
 SEVERITY = {1: "error", 2: "warning", 3: "info", 4: "hint"}
 MAX_EXCERPT_LINES = 240  # across all files, so one huge file cannot flood the context window
@@ -30,7 +29,7 @@ class DigestLimits:
     max_diagnostics: int = 50
 
 
-def format_diagnostic(name: str, d: lsp.Diagnostic) -> str:
+def format_diagnostic(name: str, d: Diagnostic) -> str:
     where = f"{name}:{d.range.start.line + 1}:{d.range.start.character + 1}"
     sev = SEVERITY.get(int(d.severity) if d.severity else 1, "error")
     origin = " ".join(str(x) for x in (d.source, d.code) if x not in (None, ""))
@@ -130,13 +129,13 @@ class DigestBuilder:
         return path is not None and self._gate.private_now(path)
 
     # -- helpers ----------------------------------------------------------------------------------
-    def _ranked_diagnostics(self) -> list[tuple[str, lsp.Diagnostic]]:
+    def _ranked_diagnostics(self) -> list[tuple[str, Diagnostic]]:
         active = self._store.editor.uri
         pairs = [(uri, d) for uri, ds in self._store.diagnostics.items() if not self._private(uri) for d in ds]
         pairs.sort(key=lambda p: (int(p[1].severity or 1), p[0] != active, p[0], p[1].range.start.line))
         return pairs[: self.limits.max_diagnostics]
 
-    def _focus_lines(self, diags: list[tuple[str, lsp.Diagnostic]]) -> dict[str, list[int]]:
+    def _focus_lines(self, diags: list[tuple[str, Diagnostic]]) -> dict[str, list[int]]:
         focus: dict[str, list[int]] = {}
         ed = self._store.editor
         if ed.uri:

@@ -1,8 +1,8 @@
 """What the senior dev knows: diagnostics, terminal runs, editor state, and where the workspace is.
 
 Documents themselves live in pygls' workspace; the store reads them through `read_text` so it also sees files
-that are closed in the editor (for the model's `read_file`). Listeners hear about every change; the session
-uses that to schedule a debounced context digest.
+that are closed in the editor (for the model's `read_file`). Every change is told to the listeners as a typed event
+(context/events.py); the session uses them to schedule a debounced context digest and to notice failures.
 """
 
 from __future__ import annotations
@@ -10,53 +10,63 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
-from lsprotocol import types as lsp
-
-from livepair.model import EditorState, TerminalRun
+from livepair.context.events import (
+    ContextEvent,
+    DiagnosticsChanged,
+    DocumentChange,
+    DocumentChanged,
+    EditorStateChanged,
+    RootChanged,
+    TerminalRunFinished,
+)
+from livepair.model import Diagnostic, EditorState, TerminalRun
+from livepair.uris import uri_to_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # read_file refuses bigger files rather than shipping megabytes to the model
 TERMINAL_HISTORY = 20
 # Documents with diagnostics held at once (each capped at lsp/limits.MAX_DIAGNOSTICS): a workspace-wide linter run
 # reports a few hundred files; beyond this the least recently reported are forgotten.
 MAX_DIAGNOSED_DOCUMENTS = 2_000
+Listener = Callable[[ContextEvent], None]
 
 
 class OutsideWorkspace(ValueError):
     """A path the model asked for is outside the workspace."""
 
 
-def uri_to_path(uri: str) -> Path | None:
-    parsed = urlparse(uri)
-    if parsed.scheme != "file":
-        return None
-    return Path(unquote(parsed.path))
-
-
 class ContextStore:
     def __init__(self, read_text: Callable[[str], str | None]) -> None:
         self._read_open = read_text
-        self.root: Path | None = None
-        self.diagnostics: dict[str, list[lsp.Diagnostic]] = {}
+        self._root: Path | None = None
+        self.diagnostics: dict[str, list[Diagnostic]] = {}
         self.terminal: deque[TerminalRun] = deque(maxlen=TERMINAL_HISTORY)
         self.editor = EditorState()
         self.last_edited: str | None = None
         self.revision = 0
-        self._listeners: list[Callable[[str], None]] = []
+        self._listeners: list[Listener] = []
 
-    def on_change(self, listener: Callable[[str], None]) -> Callable[[], None]:
+    def on_change(self, listener: Listener) -> Callable[[], None]:
         """Subscribe to changes; returns the unsubscribe function."""
         self._listeners.append(listener)
         return lambda: self._listeners.remove(listener)
 
-    def changed(self, what: str) -> None:
+    def _emit(self, event: ContextEvent) -> None:
         self.revision += 1
         for listener in self._listeners:
-            listener(what)
+            listener(event)
 
     # -- updates from the editor -------------------------------------------------------------------
-    def set_diagnostics(self, uri: str, diagnostics: list[lsp.Diagnostic]) -> None:
+    @property
+    def root(self) -> Path | None:
+        return self._root
+
+    @root.setter
+    def root(self, root: Path | None) -> None:
+        self._root = root
+        self._emit(RootChanged(root))
+
+    def set_diagnostics(self, uri: str, diagnostics: list[Diagnostic]) -> None:
         if diagnostics:
             self.diagnostics.pop(uri, None)  # the newest report goes last: the oldest documents go first
             self.diagnostics[uri] = diagnostics
@@ -64,20 +74,25 @@ class ContextStore:
                 del self.diagnostics[next(iter(self.diagnostics))]
         else:
             self.diagnostics.pop(uri, None)
-        self.changed("diagnostics")
+        self._emit(DiagnosticsChanged(uri, tuple(diagnostics)))
 
     def add_terminal_run(self, run: TerminalRun) -> None:
         self.terminal.append(run)
-        self.changed("terminal")
+        self._emit(TerminalRunFinished(run))
+
+    def document_changed(self, uri: str, how: DocumentChange) -> None:
+        """A document was opened, edited, saved or closed in the editor."""
+        if how == "edited":
+            self.last_edited = uri
+        self._emit(DocumentChanged(uri, how))
 
     def edited(self, uri: str) -> None:
         """The user changed a document in the editor."""
-        self.last_edited = uri
-        self.changed("document")
+        self.document_changed(uri, "edited")
 
     def set_editor_state(self, state: EditorState) -> None:
         self.editor = state
-        self.changed("editor")
+        self._emit(EditorStateChanged(state))
 
     # -- reads ------------------------------------------------------------------------------------
     def text(self, uri: str) -> str | None:

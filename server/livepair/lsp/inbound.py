@@ -6,12 +6,12 @@ confusing failure deep inside the daemon; every field is bounded (limits.py).
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import attrs
 from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
@@ -25,7 +25,16 @@ from livepair.lsp.limits import (
     too_long,
 )
 from livepair.lsp.protocol import DIAGNOSTICS, EDITOR_STATE, TERMINAL
-from livepair.model import MAX_TERMINAL_OUTPUT, EditorState, TerminalRun
+from livepair.model import (
+    MAX_TERMINAL_OUTPUT,
+    Diagnostic,
+    DiagnosticSeverity,
+    EditorState,
+    Position,
+    Range,
+    RelatedInformation,
+    TerminalRun,
+)
 
 _converter = get_converter()
 log = logging.getLogger(__name__)
@@ -80,11 +89,35 @@ def _severity(item: Any) -> int:
     return sev if isinstance(sev, int) and not isinstance(sev, bool) and 1 <= sev <= 4 else 1
 
 
-def _bounded(d: lsp.Diagnostic) -> lsp.Diagnostic:
+def _bounded(d: Diagnostic) -> Diagnostic:
     if len(d.message) <= MAX_DIAGNOSTIC_CHARS and len(d.source or "") <= MAX_SOURCE_CHARS:
         return d
     message = d.message if len(d.message) <= MAX_DIAGNOSTIC_CHARS else d.message[:MAX_DIAGNOSTIC_CHARS] + "…"
-    return attrs.evolve(d, message=message, source=d.source[:MAX_SOURCE_CHARS] if d.source else d.source)
+    return dataclasses.replace(d, message=message, source=d.source[:MAX_SOURCE_CHARS] if d.source else d.source)
+
+
+# -- the wire's lsprotocol types -> the daemon's (outbound: protocol.py) --------------------------------
+def to_position(p: lsp.Position) -> Position:
+    return Position(p.line, p.character)
+
+
+def to_range(r: lsp.Range) -> Range:
+    return Range(to_position(r.start), to_position(r.end))
+
+
+def to_diagnostic(d: lsp.Diagnostic) -> Diagnostic:
+    related = tuple(
+        RelatedInformation(r.location.uri, to_range(r.location.range), r.message) for r in d.related_information or ()
+    )
+    return Diagnostic(
+        range=to_range(d.range),
+        message=d.message,
+        severity=None if d.severity is None else DiagnosticSeverity(int(d.severity)),
+        source=d.source,
+        code=d.code,
+        related=related,
+        data=d.data,
+    )
 
 
 def _structure(value: Any, kind: type[Any], what: str) -> Any:
@@ -99,7 +132,7 @@ class DiagnosticsParams:
     """All diagnostics the editor knows for one document, from every source."""
 
     uri: str
-    diagnostics: list[lsp.Diagnostic]
+    diagnostics: list[Diagnostic]
 
     @classmethod
     def parse(cls, params: Any, warn: Warn = log.warning) -> DiagnosticsParams:
@@ -112,7 +145,8 @@ class DiagnosticsParams:
             warn(f"{DIAGNOSTICS}: {len(items)} diagnostics for one document; kept the {MAX_DIAGNOSTICS} most severe")
             items = sorted(items, key=_severity)[:MAX_DIAGNOSTICS]
         diags = [
-            _bounded(_structure(item, lsp.Diagnostic, f"{DIAGNOSTICS}: diagnostic {i}")) for i, item in enumerate(items)
+            _bounded(to_diagnostic(_structure(item, lsp.Diagnostic, f"{DIAGNOSTICS}: diagnostic {i}")))
+            for i, item in enumerate(items)
         ]
         return cls(uri=uri or "", diagnostics=diags)
 
@@ -136,9 +170,9 @@ def parse_editor_state(params: Any) -> EditorState:
     d = _obj(params, EDITOR_STATE)
     uri = _str(d, "uri", EDITOR_STATE, required=False, limit=MAX_URI_CHARS)
     selection = d.get("selection")
-    sel = None if selection is None else _structure(selection, lsp.Range, f"{EDITOR_STATE}: selection")
+    sel = None if selection is None else to_range(_structure(selection, lsp.Range, f"{EDITOR_STATE}: selection"))
     ranges = _list(d, "visibleRanges", EDITOR_STATE, MAX_VISIBLE)
-    visible = [_structure(r, lsp.Range, f"{EDITOR_STATE}: visibleRanges") for r in ranges]
+    visible = [to_range(_structure(r, lsp.Range, f"{EDITOR_STATE}: visibleRanges")) for r in ranges]
     uris = _list(d, "visibleUris", EDITOR_STATE, MAX_VISIBLE)
     if not all(isinstance(u, str) for u in uris):
         raise PayloadError(f"{EDITOR_STATE}: 'visibleUris' must be a list of strings")

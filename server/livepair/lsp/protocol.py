@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from typing import Any, Literal, NotRequired, TypedDict
 
+from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
 from livepair import model
 from livepair.advice.store import Advice
+from livepair.advice.store import Fix as FixModel
 from livepair.model import CommandApproval, StatusSnapshot
 
 # client -> server notifications
@@ -214,7 +216,7 @@ class StartResult(TypedDict):
     message: NotRequired[str]
 
 
-# -- outbound: the daemon's types -> wire -----------------------------------------------------------------
+# -- outbound: the daemon's types -> wire (lsprotocol objects for standard LSP messages) --------------------
 def _device(d: model.DeviceStatus) -> DeviceStatus:
     return {"state": d.state, "device": d.device, "reason": d.reason}
 
@@ -255,14 +257,47 @@ def transcript_params(role: Literal["user", "model"], text: str, final: bool) ->
     return {"role": role, "text": text, "final": final}
 
 
+def range_params(r: model.Range) -> Range:
+    return {
+        "start": {"line": r.start.line, "character": r.start.character},
+        "end": {"line": r.end.line, "character": r.end.character},
+    }
+
+
+def lsp_range(r: model.Range) -> lsp.Range:
+    return lsp.Range(lsp.Position(r.start.line, r.start.character), lsp.Position(r.end.line, r.end.character))
+
+
+def lsp_diagnostic(d: model.Diagnostic) -> lsp.Diagnostic:
+    related = [lsp.DiagnosticRelatedInformation(lsp.Location(r.uri, lsp_range(r.range)), r.message) for r in d.related]
+    return lsp.Diagnostic(
+        range=lsp_range(d.range),
+        message=d.message,
+        severity=None if d.severity is None else lsp.DiagnosticSeverity(int(d.severity)),
+        source=d.source,
+        code=d.code,
+        related_information=related or None,
+        data=d.data,
+    )
+
+
+def publish_diagnostics_params(uri: str, diagnostics: list[model.Diagnostic]) -> lsp.PublishDiagnosticsParams:
+    return lsp.PublishDiagnosticsParams(uri=uri, diagnostics=[lsp_diagnostic(d) for d in diagnostics])
+
+
+def fix_edit(uri: str, fix: FixModel) -> lsp.WorkspaceEdit:
+    """A quick fix as the edit a code action carries."""
+    return lsp.WorkspaceEdit(changes={uri: [lsp.TextEdit(range=lsp_range(fix.range), new_text=fix.new_text)]})
+
+
 def advice_params(a: Advice) -> AdviceParams:
     fix: Fix | None = None
     if a.fix is not None:
-        fix = {"title": a.fix.title, "range": to_json(a.fix.range), "newText": a.fix.new_text}
+        fix = {"title": a.fix.title, "range": range_params(a.fix.range), "newText": a.fix.new_text}
     return {
         "id": a.id,
         "uri": a.uri,
-        "range": to_json(a.diagnostic().range),
+        "range": range_params(a.diagnostic().range),
         "message": a.message,
         "severity": a.severity,
         "fix": fix,

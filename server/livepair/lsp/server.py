@@ -207,9 +207,7 @@ class LivePairServer(LanguageServer):
         return result is not None and result.success
 
     def publish_advice(self, uri: str) -> None:
-        self.text_document_publish_diagnostics(
-            lsp.PublishDiagnosticsParams(uri=uri, diagnostics=self.advice.diagnostics(uri))
-        )
+        self.text_document_publish_diagnostics(protocol.publish_diagnostics_params(uri, self.advice.diagnostics(uri)))
 
     # -- messages to the user ------------------------------------------------------------------------
     def warn(self, message: str) -> None:

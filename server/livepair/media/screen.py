@@ -19,6 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from livepair.aio import TaskOwner
 from livepair.config import Settings
+from livepair.context.events import ContextEvent, DocumentChanged, EditorStateChanged, TerminalRunFinished
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.media.capture import NoScreen, ScreenCapture, missing_display
@@ -128,12 +129,13 @@ class ScreenStreamer:
         self._want_refresh = True
 
     # -- the gate ---------------------------------------------------------------------------------
-    def _context_changed(self, what: str) -> None:
+    def _context_changed(self, event: ContextEvent) -> None:
         # Judged at once, so a sensitive file shown only briefly still withholds the frames taken meanwhile.
-        if self._executor is not None and what in ("editor", "terminal"):
+        if self._executor is not None and isinstance(event, EditorStateChanged | TerminalRunFinished):
             self._check_gate()
         ed = self._context.editor
-        if what == "editor" or (what == "document" and self._context.last_edited in (ed.uri, *ed.visible_uris)):
+        on_screen = isinstance(event, DocumentChanged) and self._context.last_edited in (ed.uri, *ed.visible_uris)
+        if isinstance(event, EditorStateChanged) or on_screen:
             self._sampler.typing.typed(time.monotonic())
 
     def _check_gate(self) -> Verdict | None:

@@ -12,14 +12,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from lsprotocol import types as lsp
-
 from livepair.advice.store import diagnostic_key
 from livepair.backends.backend import Failure
 from livepair.context.digest import format_diagnostic
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import TerminalRun
+from livepair.model import Diagnostic, DiagnosticSeverity, TerminalRun
 from livepair.session.prompt import error_request, failure_request
 
 TYPING_QUIET_S = 1.5  # after the last keystroke; errors while typing are often the line being written
@@ -60,14 +58,14 @@ class Attention:
         text = self._redactor.redact(f"$ {run.command}\n(exit code {run.exit_code})\n{tail}")
         self._add(Failure(key, failure_request(text), run), None)
 
-    def diagnostics_changed(self) -> None:
-        for uri, diagnostics in list(self._ctx.diagnostics.items()):
-            for d in diagnostics:
-                if d.severity == lsp.DiagnosticSeverity.Error:
-                    name = self._ctx.relative(uri)
-                    line = self._line(uri, d.range.start.line)
-                    prompt = error_request(format_diagnostic(name, d), line)
-                    self._add(Failure(diagnostic_key(uri, d), self._redactor.redact(prompt)), uri)
+    def diagnostics_changed(self, uri: str, diagnostics: tuple[Diagnostic, ...]) -> None:
+        """A document's diagnostics now: each error not seen before is a failure to look at."""
+        for d in diagnostics:
+            if d.severity == DiagnosticSeverity.ERROR:
+                name = self._ctx.relative(uri)
+                line = self._line(uri, d.range.start.line)
+                prompt = error_request(format_diagnostic(name, d), line)
+                self._add(Failure(diagnostic_key(uri, d), self._redactor.redact(prompt)), uri)
 
     @property
     def pending(self) -> bool:

@@ -15,8 +15,6 @@ from collections import deque
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from lsprotocol import types as lsp
-
 from livepair.advice.store import AdviceStore, diagnostic_key
 from livepair.aio import TaskOwner
 from livepair.backends.backend import (
@@ -40,11 +38,12 @@ from livepair.backends.backend import (
 )
 from livepair.config import Settings
 from livepair.context.digest import DigestBuilder, DigestLimits, format_diagnostic
+from livepair.context.events import ContextEvent, DiagnosticsChanged, DocumentChanged, TerminalRunFinished
 from livepair.context.gate import WorkspaceGate
 from livepair.context.pacing import Pacer
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import SessionState, StatusSnapshot
+from livepair.model import Diagnostic, SessionState, StatusSnapshot
 from livepair.session.allowlist import AllowList
 from livepair.session.attention import Attention
 from livepair.session.audit import AuditLog
@@ -175,7 +174,7 @@ class PairSession:
         self.backend.send_text(self._redactor.redact(question))
         self._set_state("thinking")
 
-    def explain(self, uri: str, diagnostic: lsp.Diagnostic) -> str:
+    def explain(self, uri: str, diagnostic: Diagnostic) -> str:
         """Ask the model to explain a diagnostic; returns its key (the advice store resolves waiting hovers).
 
         The user is reading: the answer is shown, not played, and it waits for the senior dev to finish."""
@@ -196,22 +195,24 @@ class PairSession:
         return key
 
     # -- background work --------------------------------------------------------------------------
-    def _context_changed(self, what: str) -> None:
+    def _context_changed(self, event: ContextEvent) -> None:
         self._pacer.poke(time.monotonic())
         self._dirty.set()
-        if what == "document":
-            self._notice_documents()
-        if what == "document" and self.voice is not None:
-            self.voice.typed()  # balanced proactivity: never speak up while the user types
-        if self.attention is None:
-            return
-        if what == "document":
-            self.attention.typed()
-        elif what == "terminal" and (run := self._ctx.last_run()) is not None:
-            self.attention.run_finished(run)
-        elif what == "diagnostics":
-            self.attention.diagnostics_changed()
-        self._attend.set()
+        match event:
+            case DocumentChanged():  # opened, edited, saved or closed: the user is at work
+                self._notice_documents()
+                if self.voice is not None:
+                    self.voice.typed()  # balanced proactivity: never speak up while the user types
+                if self.attention is not None:
+                    self.attention.typed()
+            case TerminalRunFinished(run=run) if self.attention is not None:
+                self.attention.run_finished(run)
+            case DiagnosticsChanged(uri=uri, diagnostics=diagnostics) if self.attention is not None:
+                self.attention.diagnostics_changed(uri, diagnostics)
+            case _:
+                pass
+        if self.attention is not None:
+            self._attend.set()
 
     def _user_busy(self) -> bool:
         return self.voice is not None and (self.voice.user_speaking or self.voice.ptt_down)

@@ -11,8 +11,6 @@ import inspect
 from collections.abc import Callable
 from typing import Any, cast
 
-from lsprotocol import types as lsp
-
 from livepair.advice.store import Advice, AdviceStore, Severity
 from livepair.advice.verify import check_fix, patch_lines
 from livepair.context.digest import format_diagnostic
@@ -20,6 +18,7 @@ from livepair.context.fence import fence
 from livepair.context.gate import WorkspaceGate
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore, OutsideWorkspace, uri_to_path
+from livepair.model import Range
 from livepair.session import hands, run_command, workspace_tools
 
 MAX_READ_LINES = 400
@@ -199,7 +198,7 @@ class Tools:
             self._on_advice(item)
             return {"error": f"fix not offered: {verdict.reason}; the hint was kept", "id": item.id}
         # Whole lines: from the start of start_line to the start of the line after end_line.
-        target = lsp.Range(lsp.Position(start, 0), lsp.Position(end + 1, 0))
+        target = Range.lines(start, end)
         item = self._advice.propose_fix(uri, target, new_text, explanation)
         self._on_advice(item)
         return {"ok": True, "id": item.id}

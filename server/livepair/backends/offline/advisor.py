@@ -1,7 +1,8 @@
 """OfflineBackend: a Backend that answers from the error catalogue and the workspace, instantly and locally.
 
 It speaks the same events as the Gemini backend — annotate / propose_fix tool calls, text, turn ends — so the
-session, the advice store and the editor treat its advice exactly like the model's.
+session, the advice store and the editor treat its advice exactly like the model's. It reads the editor's context
+through the read-only `ContextView` it is handed (backend.py), never the store itself.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from livepair.backends.backend import (
     BackendClosed,
     BackendEvent,
     Capabilities,
+    ContextView,
     ExplainRequest,
     Failure,
     Interrupted,
@@ -35,8 +37,8 @@ from livepair.backends.offline.listen import MAX_BYTES, CommandRecognizer, actio
 from livepair.backends.offline.onopen import check_document
 from livepair.backends.offline.speech import Speech
 from livepair.backends.offline.workspace import Place, last_frame_in, workspace_files
-from livepair.context.store import ContextStore, uri_to_path
 from livepair.model import TerminalRun
+from livepair.uris import uri_to_path
 
 log = logging.getLogger(__name__)
 READY = "Offline advisor: explains errors from the terminal and diagnostics; nothing leaves this machine."
@@ -57,7 +59,7 @@ class OfflineBackend:
 
     def __init__(
         self,
-        context: ContextStore,
+        context: ContextView,
         catalogue: Catalogue | None = None,
         speech: Speech | None = None,
         listener: CommandRecognizer | None = None,

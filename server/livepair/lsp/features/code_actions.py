@@ -6,6 +6,7 @@ from lsprotocol import types as lsp
 
 from livepair.advice.store import SOURCE
 from livepair.lsp import protocol
+from livepair.lsp.inbound import to_range
 from livepair.lsp.server import LivePairServer
 
 
@@ -17,17 +18,15 @@ def register(server: LivePairServer) -> None:
     def code_actions(ls: LivePairServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
         actions: list[lsp.CodeAction] = []
-        for item in ls.advice.fixes(uri, params.range):
+        for item in ls.advice.fixes(uri, to_range(params.range)):
             assert item.fix is not None
             actions.append(
                 lsp.CodeAction(
                     title=item.fix.title,
                     kind=lsp.CodeActionKind.QuickFix,
-                    diagnostics=[item.diagnostic()],
+                    diagnostics=[protocol.lsp_diagnostic(item.diagnostic())],
                     is_preferred=True,
-                    edit=lsp.WorkspaceEdit(
-                        changes={uri: [lsp.TextEdit(range=item.fix.range, new_text=item.fix.new_text)]}
-                    ),
+                    edit=protocol.fix_edit(uri, item.fix),
                 )
             )
         if ls.session is not None and ls.session.active:

@@ -5,15 +5,13 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from lsprotocol import types as lsp
-
 from livepair.config import Settings, env_api_key
 from livepair.lsp import inbound, protocol
 from livepair.lsp.errors import RequestFailed
 from livepair.lsp.inbound import PayloadError
 from livepair.lsp.limits import MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
 from livepair.lsp.server import LivePairServer
-from livepair.model import StatusSnapshot
+from livepair.model import Diagnostic, StatusSnapshot
 from livepair.session.factory import Refused, build_session
 from livepair.session.session import PairSession
 
@@ -159,7 +157,7 @@ def register(server: LivePairServer) -> None:
         return {"ok": True}
 
 
-def _given_target(args: tuple[Any, ...]) -> tuple[str, lsp.Diagnostic] | None:
+def _given_target(args: tuple[Any, ...]) -> tuple[str, Diagnostic] | None:
     """[uri, diagnostic] from the arguments, if given."""
     if len(args) >= 2 and isinstance(args[0], str):
         diagnostic = inbound.DiagnosticsParams.parse({"uri": args[0], "diagnostics": [args[1]]}).diagnostics[0]
@@ -167,7 +165,7 @@ def _given_target(args: tuple[Any, ...]) -> tuple[str, lsp.Diagnostic] | None:
     return None
 
 
-def _cursor_target(ls: LivePairServer) -> tuple[str, lsp.Diagnostic]:
+def _cursor_target(ls: LivePairServer) -> tuple[str, Diagnostic]:
     """The worst diagnostic at the cursor of the active editor."""
     ed = ls.context.editor
     if ed.uri is None:

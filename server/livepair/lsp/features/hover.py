@@ -13,13 +13,15 @@ from lsprotocol import types as lsp
 
 from livepair.advice.store import SOURCE, diagnostic_key
 from livepair.lsp.features.plain_client import shows_own_hints_on_hover
+from livepair.lsp.inbound import to_position
 from livepair.lsp.server import LivePairServer
+from livepair.model import Diagnostic, Range
 
 THINKING = "**LivePair** is thinking… the explanation will appear on this line as a hint."
 NOT_PAIRING = "**LivePair**: press *Pair with senior dev* to get an explanation of this problem."
 
 
-def _on_line(diags: list[lsp.Diagnostic], line: int) -> list[lsp.Diagnostic]:
+def _on_line(diags: list[Diagnostic], line: int) -> list[Diagnostic]:
     return [d for d in diags if d.range.start.line <= line <= d.range.end.line]
 
 
@@ -36,7 +38,8 @@ def register(server: LivePairServer) -> None:
         if not theirs and not (explanation and shows_own_hints_on_hover(ls)):
             return None  # nothing to explain, or only LivePair's own hint, which VS Code's hover already shows
         if explanation:
-            fixes = ls.advice.fixes(uri, lsp.Range(params.position, params.position))
+            at = to_position(params.position)
+            fixes = ls.advice.fixes(uri, Range(at, at))
             more = f"\n\n*Quick fix:* {fixes[0].fix.title}" if fixes and fixes[0].fix else ""
             return _hover(f"**LivePair** — {explanation}{more}")
         session = ls.session

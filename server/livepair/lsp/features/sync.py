@@ -24,7 +24,7 @@ def _root(params: lsp.InitializeParams) -> Path | None:
 def register(server: LivePairServer) -> None:
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: LivePairServer, params: lsp.InitializeParams) -> None:
-        ls.context.root = _root(params)
+        ls.context.root = _root(params)  # listeners hear RootChanged
         settings, warnings = parse_settings(params.initialization_options)
         ls.apply_settings(settings, warnings)
         ls.client = client_name(params.initialization_options)
@@ -38,22 +38,22 @@ def register(server: LivePairServer) -> None:
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: LivePairServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        ls.context.changed("document")
+        ls.context.document_changed(params.text_document.uri, "opened")
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: LivePairServer, params: lsp.DidChangeTextDocumentParams) -> None:
         uri = params.text_document.uri
         if ls.advice.document_changed(uri):  # explanations of code that changed are stale
             ls.publish_advice(uri)
-        ls.context.edited(uri)
+        ls.context.document_changed(uri, "edited")
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_SAVE)
     def did_save(ls: LivePairServer, params: lsp.DidSaveTextDocumentParams) -> None:
-        ls.context.changed("document")
+        ls.context.document_changed(params.text_document.uri, "saved")
 
     @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: LivePairServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        ls.context.changed("document")
+        ls.context.document_changed(params.text_document.uri, "closed")
 
     @server.feature(protocol.DIAGNOSTICS)
     def diagnostics(ls: LivePairServer, params: Any) -> None:
