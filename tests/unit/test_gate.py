@@ -18,7 +18,7 @@ from livepair.context.gate import WorkspaceGate
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.model import EditorState
-from livepair.session.tools import Tools
+from livepair.session.tools.toolbox import Tools
 from tests.keys import GOOGLE_KEY
 
 

@@ -15,6 +15,8 @@ from typing import Literal
 
 from lsprotocol import types as lsp
 
+from livepair.model import Range
+
 Severity = Literal["info", "hint", "warning"]
 SOURCE = "LivePair"
 RELOCATE_RADIUS = 50  # lines an advice item may follow its code when lines are inserted above it
@@ -107,7 +109,9 @@ class AdviceStore:
         item.note = True
         return item
 
-    def propose_fix(self, uri: str, rng: lsp.Range, new_text: str, explanation: str) -> Advice:
+    def propose_fix(self, uri: str, target: Range | lsp.Range, new_text: str, explanation: str) -> Advice:
+        start, end = target.start, target.end  # the tools speak the daemon's Range; the fix keeps the wire's for now
+        rng = lsp.Range(lsp.Position(start.line, start.character), lsp.Position(end.line, end.character))
         fix = Fix(title=f"LivePair: {_first_sentence(explanation)}", range=rng, new_text=new_text)
         return self.annotate(uri, self._first_changed_line(uri, rng, new_text), explanation, "info", fix=fix)
 

@@ -12,7 +12,7 @@ import asyncio
 from lsprotocol import types as lsp
 
 from livepair.advice.store import SOURCE, diagnostic_key
-from livepair.lsp.features.plain_client import shows_own_hints_on_hover
+from livepair.lsp.client import shows_own_hints_on_hover
 from livepair.lsp.server import LivePairServer
 
 THINKING = "**LivePair** is thinking… the explanation will appear on this line as a hint."
