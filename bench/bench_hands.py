@@ -36,8 +36,8 @@ from livepair.context.store import ContextStore
 from livepair.model import CommandApproval, StatusSnapshot
 from livepair.session import run_command
 from livepair.session.allowlist import AllowList
+from livepair.session.editor_port import NullEditor
 from livepair.session.process import ProcessResult
-from livepair.session.run_command import NoTerminal
 from livepair.session.sandbox import Sandbox
 from livepair.session.session import PairSession
 
@@ -94,7 +94,7 @@ class Backend:
     def send_video(self, jpeg: bytes) -> None: ...
 
 
-class Editor(NoTerminal):
+class Editor(NullEditor):
     def status(self, snapshot: StatusSnapshot) -> None: ...
     def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None: ...
     def advice_changed(self, uri: str, added: Advice | None) -> None: ...

@@ -22,7 +22,7 @@ from livepair.advice.store import AdviceStore
 from livepair.context.gate import WorkspaceGate
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.session.tools import Tools
+from livepair.session.tools.toolbox import Tools
 
 ROOT = Path(__file__).resolve().parents[1]
 N = 300

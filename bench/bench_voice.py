@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from bench.stats import percentile, report, summary
 from livepair.model import CommandApproval, StatusSnapshot
-from livepair.session.run_command import NoTerminal
+from livepair.session.editor_port import NullEditor
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import MODEL
 from tests.fakes.session import FakeSession
@@ -29,7 +29,7 @@ SPEAKING = 0.2  # share of the scripted session in which the user speaks
 KEY = "bench-key"
 
 
-class Editor(NoTerminal):  # approved commands (none here) would run in the daemon
+class Editor(NullEditor):  # approved commands (none here) would run in the daemon
     def status(self, snapshot: StatusSnapshot) -> None: ...
     def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None: ...
     def advice_changed(self, uri: str, added: Any) -> None: ...
@@ -54,12 +54,13 @@ async def bench(pa: PulseAudio) -> None:
 
     from livepair.advice.store import AdviceStore
     from livepair.backends.gemini import GeminiBackend
+    from livepair.backends.gemini_setup import declarations
     from livepair.config import Settings
     from livepair.context.redact import Redactor
     from livepair.context.store import ContextStore
     from livepair.session.prompt import SYSTEM_INSTRUCTION
     from livepair.session.session import PairSession
-    from livepair.session.tools import DECLARATIONS
+    from livepair.session.tools.catalogue import REGISTRY
     from livepair.session.voice import VoiceController
 
     reply = speech("The path is relative to where you ran the script.", 24_000)
@@ -112,7 +113,7 @@ async def bench(pa: PulseAudio) -> None:
         settings = Settings(
             base_url=fake.url, model=MODEL, mic_device=MIC_DEVICE, mic_chunk_ms=20, jitter_ms=60, proactivity="chatty"
         )
-        backend = GeminiBackend(settings, KEY, DECLARATIONS, SYSTEM_INSTRUCTION)
+        backend = GeminiBackend(settings, KEY, declarations(REGISTRY.declarations()), SYSTEM_INSTRUCTION)
         ctx = ContextStore(lambda _uri: None)
         voices: list[VoiceController] = []
 

@@ -181,3 +181,37 @@ class ToolRunReport:
     output: str  # redacted tail
     outcome: Literal["finished", "timedOut", "cancelled", "denied", "refused"]
     where: Literal["terminal", "daemon", "sandbox", "none"] = "none"
+
+
+@dataclass(frozen=True)
+class ToolDeclaration:
+    """A tool as the model is told of it, in no vendor's dialect: `parameters` is plain JSON Schema (lowercase
+    types); a backend's adapter turns it into what its service accepts (backends/gemini_setup.py)."""
+
+    name: str
+    description: str
+    parameters: dict[str, object]
+    blocking: bool = True  # False: a long run must not hold the conversation (where the model allows async calls)
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """New text for a span of a document."""
+
+    range: Range
+    new_text: str
+
+
+@dataclass(frozen=True)
+class FileEdit:
+    uri: str
+    replacements: tuple[Replacement, ...]
+
+
+@dataclass(frozen=True)
+class ProposedEdit:
+    """Changes across files that the user sees as a preview and applies or discards: nothing changes without them."""
+
+    files: tuple[FileEdit, ...]
+    label: str  # what the change does, shown to the user
+    description: str = "Proposed by the senior dev (the model)"

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from lsprotocol import types as lsp
 
-from livepair.lsp.server import previews_edits
+from livepair.lsp.edits import previews_edits
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession

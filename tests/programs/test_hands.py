@@ -20,20 +20,21 @@ import pytest
 from livepair.advice.store import AdviceStore
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.model import CommandApproval, TerminalRequest, ToolRunReport
+from livepair.model import CommandApproval, ToolRunReport
 from livepair.session.allowlist import AllowList
 from livepair.session.audit import AuditLog
+from livepair.session.editor_port import NullEditor
 from livepair.session.hands import Hands
-from livepair.session.process import ProcessResult
 from livepair.session.sandbox import Limits
-from livepair.session.tools import Tools
+from livepair.session.tools.toolbox import Tools
 from tests.keys import GOOGLE_KEY
 from tests.processes import wait_exited
 from tests.tooling import require_tool
 
 
-class Panel:
-    """The editor's side: the approval answer, and what the panel shows of each run."""
+class Panel(NullEditor):
+    """The editor's side: the approval answer, and what the panel shows of each run (no terminal: the daemon runs
+    commands; the LSP and e2e tests cover the terminal)."""
 
     def __init__(self, answer: bool | str = True) -> None:
         self.answer = answer  # True, False or "always"
@@ -48,9 +49,6 @@ class Panel:
         if self.answer == "always" and request.remember is not None:
             request.remember()
         return bool(self.answer)
-
-    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult | None:
-        return None  # no terminal: the daemon runs it (the LSP and e2e tests cover the terminal)
 
     def tool_run(self, report: ToolRunReport) -> None:
         self.reports.append(report)

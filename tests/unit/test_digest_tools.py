@@ -8,7 +8,7 @@ from livepair.context.fence import CLOSE, OPEN
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.model import Diagnostic, DiagnosticSeverity, EditorState, Position, Range, TerminalRun
-from livepair.session.tools import Tools
+from livepair.session.tools.toolbox import Tools
 
 
 def diag(line: int, message: str, severity: int = 1) -> Diagnostic:

@@ -17,7 +17,7 @@ from livepair.context.gate import WorkspaceGate
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.model import Diagnostic, EditorState, Position, Range
-from livepair.session.tools import Tools
+from livepair.session.tools.toolbox import Tools
 from tests.keys import GOOGLE_KEY
 
 

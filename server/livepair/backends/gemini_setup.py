@@ -7,11 +7,13 @@ user wants text (the session then keeps the speaker closed and shows the transcr
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from livepair.backends.live_models import LiveModel
 from livepair.config import TURN_TAKING, Settings
+from livepair.model import ToolDeclaration
 
 if TYPE_CHECKING:
     from google.genai import types
@@ -135,6 +137,34 @@ def realtime_input_config(s: Settings) -> types.RealtimeInputConfig:
         if t.interrupts
         else types.ActivityHandling.NO_INTERRUPTION,
     )
+
+
+def declarations(tools: Iterable[ToolDeclaration]) -> list[dict[str, Any]]:
+    """The adapter from the daemon's neutral declarations to the Live API's: its OpenAPI-style schema (`OBJECT`,
+    `STRING`, ...) and `behavior` NON_BLOCKING for a call that must not hold the conversation (`live_config` keeps it
+    only where the model allows asynchronous calls)."""
+    out = []
+    for t in tools:
+        d: dict[str, Any] = {"name": t.name, "description": t.description, "parameters": _typed(t.parameters)}
+        if not t.blocking:
+            d["behavior"] = "NON_BLOCKING"
+        out.append(d)
+    return out
+
+
+def _typed(schema: dict[str, object]) -> dict[str, Any]:
+    """JSON Schema -> the Live API's schema: the same keywords, type names in capitals, recursively."""
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key == "type" and isinstance(value, str):
+            out[key] = value.upper()
+        elif key == "properties" and isinstance(value, dict):
+            out[key] = {name: _typed(sub) for name, sub in value.items()}
+        elif key == "items" and isinstance(value, dict):
+            out[key] = _typed(value)
+        else:
+            out[key] = value
+    return out
 
 
 def without_behavior(declaration: dict[str, Any]) -> dict[str, Any]:

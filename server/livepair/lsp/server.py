@@ -1,8 +1,9 @@
 """LivePairServer: the daemon's state and its face towards the editor.
 
-Handlers live in lsp/features/ (one feature a file) and take `ls`; they stay thin and call into the stores and
-the session owned here. The server is also the session's `EditorPort` (`session/editor_port.py`): it turns the
-daemon's types into wire payloads with `protocol.py`.
+Handlers live in lsp/features/ (one feature a file) and take `ls`; they stay thin and call into the stores, the
+session and its lifecycle (`lifecycle.py`) owned here. The server is also the session's `EditorPort`
+(`session/editor_port.py`): it turns the daemon's types into wire payloads with `protocol.py` and `edits.py`, and
+leaves what differs between a LivePair client and a plain one to the client's face (`client.py`).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING, Any, BinaryIO, Literal
+from typing import Any, BinaryIO, Literal
 
 import attrs
 from lsprotocol import types as lsp
@@ -21,19 +22,17 @@ from livepair.advice.store import Advice, AdviceStore
 from livepair.config import Settings
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
-from livepair.lsp import inbound, protocol
+from livepair.lsp import client, inbound, protocol
+from livepair.lsp.edits import workspace_edit
+from livepair.lsp.lifecycle import SessionLifecycle
 from livepair.lsp.rpc import GuardedProtocol, serve_stdio
-from livepair.model import CommandApproval, StatusSnapshot, TerminalRequest, ToolRunReport
+from livepair.model import CommandApproval, ProposedEdit, StatusSnapshot, TerminalRequest, ToolRunReport
+from livepair.session.editor_port import EditorCapabilities, EditOutcome
 from livepair.session.factory import SessionParts
 from livepair.session.process import ProcessResult
 from livepair.session.session import PairSession
-from livepair.session.workspace_tools import EditOutcome
-
-if TYPE_CHECKING:
-    from livepair.lsp.features.plain_client import PlainFace
 
 log = logging.getLogger(__name__)
-APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait forever
 TERMINAL_GRACE_S = 15.0  # the editor kills a run at its timeout; this covers creating the terminal and replying
 
 
@@ -73,9 +72,16 @@ class LivePairServer(LanguageServer):
         self.context = ContextStore(self._open_text)
         self.advice = AdviceStore(self._line_text)
         self.session: PairSession | None = None
+        self.lifecycle = SessionLifecycle(self)
         self.client: str | None = None  # the LivePair client that announced itself; None: a plain LSP client
-        self.plain: PlainFace | None = None  # set for a plain client: standard LSP messages instead of livepair/*
-        self.terminal = False  # the client runs approved commands in a visible terminal (livepair/runInTerminal)
+        self.capabilities = EditorCapabilities(sources=True)  # set from the client's at initialize
+        self.face: client.Face = client.LivePairFace(self)
+
+    def client_connected(self, init_options: Any, caps: lsp.ClientCapabilities) -> None:
+        """At initialize: who the client is, what it can do, and so which face it is shown."""
+        self.client = client.client_name(init_options)
+        self.capabilities = client.capabilities(init_options, caps)
+        self.face = client.face_for(self, self.capabilities)
 
     def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
         self.run_stdio(stdin, stdout)
@@ -114,8 +120,7 @@ class LivePairServer(LanguageServer):
     # -- EditorPort ----------------------------------------------------------------------------------
     def status(self, snapshot: StatusSnapshot) -> None:
         self.protocol.notify(protocol.STATUS, protocol.status_params(snapshot))
-        if self.plain is not None:
-            self.plain.status(snapshot)
+        self.face.status(snapshot)
 
     def transcript(self, role: Literal["user", "model"], text: str, final: bool) -> None:
         self.protocol.notify(protocol.TRANSCRIPT, protocol.transcript_params(role, text, final))
@@ -127,35 +132,19 @@ class LivePairServer(LanguageServer):
 
     def sources(self, links: tuple[tuple[str, str], ...], queries: tuple[str, ...]) -> None:
         self.protocol.notify(protocol.SOURCES, protocol.sources_params(links, queries))
-        if self.plain is not None:  # a plain client has only messages: the sources as text
-            self.plain.show("Sources: " + "; ".join(f"{t} <{u}>" for t, u in links))
+        self.face.sources(links)
 
     def unplaced(self, text: str) -> None:
-        if self.plain is not None:  # the extension's panel shows it; a plain client has only messages
-            self.plain.show(text)
+        self.face.show(text)
 
     async def approve(self, request: CommandApproval) -> bool:
-        """Ask the user (livepair/approval); no answer within the timeout, or any failure, means no."""
-        if self.plain is not None:  # a plain client cannot answer livepair/approval
-            return await self.plain.approve(request)
-        params = protocol.approval_params(request)
-        try:
-            reply = await asyncio.wait_for(self.protocol.send_request_async(protocol.APPROVAL, params), APPROVAL_S)
-        except Exception as exc:  # a client without approval support, a timeout, a dead pipe: all mean "no"
-            log.info("approval not given (%s)", type(exc).__name__)
-            return False
-        reply = inbound.plain(reply)
-        approved = isinstance(reply, dict) and reply.get("approved") is True
-        if approved and request.remember is not None and reply.get("always") is True:
-            request.remember()
-        return approved
+        """Ask the user as the client can be asked; no answer within the timeout, or any failure, means no."""
+        return await self.face.approve(request)
 
-    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult | None:
-        """Run in a terminal the user sees; None (the daemon runs it) when the client has no terminal.
+    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult:
+        """Run in a terminal the user sees (only when `capabilities.terminal`: livepair/runInTerminal).
 
         A cancelled tool call cancels this wait: the editor is told to kill the run (livepair/cancelRun)."""
-        if not self.terminal:
-            return None
         began = loop_time()
         params = protocol.run_in_terminal_params(request)
         try:
@@ -177,16 +166,14 @@ class LivePairServer(LanguageServer):
 
     def tool_run(self, report: ToolRunReport) -> None:
         self.protocol.notify(protocol.TOOL_RUN, protocol.tool_run_params(report))
-        if self.plain is not None and report.outcome == "refused":
-            self.plain.show(report.output)
+        self.face.tool_run(report)
 
-    async def apply_edit(self, edit: lsp.WorkspaceEdit) -> EditOutcome:
-        """A preview the user applies or discards (a change annotation that needs confirmation). A client that
-        would apply such an edit without asking (no change-annotation support) is not sent it."""
-        if not previews_edits(self.client_capabilities):
-            return "unsupported"
+    async def apply_edit(self, edit: ProposedEdit) -> EditOutcome:
+        """A preview the user applies or discards (a change annotation that needs confirmation); sent only when
+        `capabilities.edit_preview`: a client without it would apply the edit without asking."""
+        params = lsp.ApplyWorkspaceEditParams(edit=workspace_edit(edit), label="LivePair")
         try:
-            result = await self.workspace_apply_edit_async(lsp.ApplyWorkspaceEditParams(edit=edit, label="LivePair"))
+            result = await self.workspace_apply_edit_async(params)
         except Exception as exc:  # a dead pipe or a client error: nothing was applied
             log.info("edit not applied (%s)", type(exc).__name__)
             return "declined"
@@ -224,16 +211,3 @@ class LivePairServer(LanguageServer):
 
     def idle_status(self, message: str = "") -> None:
         self.status(StatusSnapshot("idle", message=message))
-
-
-def previews_edits(caps: lsp.ClientCapabilities) -> bool:
-    """The client asks before applying an edit whose change annotation needs confirmation."""
-    ws = caps.workspace
-    edits = ws.workspace_edit if ws is not None else None
-    return bool(
-        ws is not None
-        and ws.apply_edit
-        and edits is not None
-        and edits.document_changes
-        and edits.change_annotation_support is not None
-    )

@@ -1,6 +1,7 @@
 """The one place that builds a pairing session from settings: which backend, voice, screen, tools.
 
-`livepair.start` (lsp/features/commands.py) parses its arguments and calls `build_session`; nothing else decides
+`livepair.start` (lsp/features/commands.py) parses its arguments; the server's lifecycle (lsp/lifecycle.py) calls
+`build_session`; nothing else decides
 which model answers. Heavy parts (the SDK, PortAudio, numpy) are imported only when the session needs them.
 """
 
@@ -77,10 +78,11 @@ def build_session(settings: Settings, api_key: str | None, parts: SessionParts) 
 
 def _gemini(settings: Settings, api_key: str | None) -> Backend:
     from livepair.backends.gemini import GeminiBackend
+    from livepair.backends.gemini_setup import declarations
     from livepair.session.prompt import SYSTEM_INSTRUCTION
-    from livepair.session.tools import DECLARATIONS
+    from livepair.session.tools.catalogue import REGISTRY
 
-    return GeminiBackend(settings, api_key, DECLARATIONS, SYSTEM_INSTRUCTION)
+    return GeminiBackend(settings, api_key, declarations(REGISTRY.declarations()), SYSTEM_INSTRUCTION)
 
 
 def _offline(settings: Settings, context: ContextStore) -> Backend:

@@ -1,7 +1,8 @@
 """The senior dev's hands: the tools that run things (`run_command`, `run_python`) and the audit of every call.
 
-`Tools` (tools.py) dispatches to these; this module owns what they share: the editor's run port (a visible
-terminal, the panel), the per-workspace allow-list, the sandbox for the current workspace root, and the audit log.
+`Tools` (tools/toolbox.py) dispatches to these; this module owns what they share: the editor port (a visible
+terminal if it has one, the panel), the per-workspace allow-list, the sandbox for the current workspace root, and the
+audit log.
 """
 
 from __future__ import annotations
@@ -15,11 +16,9 @@ from livepair.context.store import ContextStore
 from livepair.session import audit, run_command, run_python
 from livepair.session.allowlist import AllowList
 from livepair.session.audit import AuditLog
-from livepair.session.run_command import Approve, NoTerminal, RunPort
+from livepair.session.editor_port import EditorPort, NullEditor
+from livepair.session.run_command import Approve
 from livepair.session.sandbox import Limits, Sandbox
-
-DECLARATIONS = [run_python.DECLARATION]  # run_command's is registered by tools.py already
-NON_BLOCKING = frozenset({"run_command", "run_python"})  # answered WHEN_IDLE where the model allows async calls
 
 
 class Hands:
@@ -28,7 +27,7 @@ class Hands:
         context: ContextStore,
         redactor: Redactor,
         approve: Approve,
-        port: RunPort | None = None,
+        port: EditorPort | None = None,
         allowlist: AllowList | None = None,
         auditlog: AuditLog | None = None,
         limits: Limits | None = None,
@@ -37,7 +36,7 @@ class Hands:
         self._ctx = context
         self._redactor = redactor
         self._approve = approve
-        self._port = port or NoTerminal()
+        self._port = port or NullEditor()
         self._allowlist = allowlist
         self._audit = auditlog
         self._limits = limits

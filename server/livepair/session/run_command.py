@@ -2,7 +2,8 @@
 
 The user sees the exact command line and working directory in the approval prompt (the model's reason labelled as
 the model's). After the yes the command runs in a terminal the user sees, created by the editor
-(`EditorPort.run_in_terminal`: VS Code); an editor without terminals gets a daemon-run process. Either way: a
+(`EditorPort.run_in_terminal`: VS Code); an editor without terminals (`capabilities.terminal` unset) gets a
+daemon-run process. Either way: a
 timeout, an output cap, and an environment scrubbed of keys and tokens (`environment.py`). A declined or
 unanswered request is an error response to the model, never a silent run. Output comes back redacted and
 tail-capped, and the run is recorded as a terminal run so later context (and the offline advisor) sees it too.
@@ -15,58 +16,22 @@ import os
 import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.model import CommandApproval, TerminalRequest, TerminalRun, ToolRunReport
 from livepair.session import audit
 from livepair.session.allowlist import AllowList
+from livepair.session.editor_port import EditorPort, NullEditor
 from livepair.session.environment import scrubbed
-from livepair.session.process import ProcessResult, run_bounded
+from livepair.session.process import run_bounded
 
 Approve = Callable[[CommandApproval], Awaitable[bool]]
 TIMEOUT_S = 120.0
 MAX_OUTPUT = 64 * 1024
 MAX_COMMAND = 4096
 TAIL_LINES = 200
-
-DECLARATION: dict[str, Any] = {
-    "name": "run_command",
-    "description": "Run a shell command in the workspace to reproduce an error or run tests. The user sees the "
-    "exact command and must approve it; say why in 'reason'. It runs in a terminal the user sees, without API keys "
-    f"or tokens in its environment, for at most {TIMEOUT_S:.0f} s. Returns the exit code and the output's tail.",
-    "parameters": {
-        "type": "OBJECT",
-        "properties": {
-            "command": {"type": "STRING", "description": "The shell command line."},
-            "cwd": {"type": "STRING", "description": "Working directory relative to the workspace root."},
-            "reason": {"type": "STRING", "description": "Why, in one sentence, shown to the user as yours."},
-        },
-        "required": ["command", "reason"],
-    },
-    "behavior": "NON_BLOCKING",  # a long run must not hold the conversation (where the model supports it)
-}
-
-
-class RunPort(Protocol):
-    """What the tools need from the editor to run things where the user sees them."""
-
-    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult | None:
-        """Run in a visible terminal; None when this editor has no terminal to offer."""
-        ...
-
-    def tool_run(self, report: ToolRunReport) -> None: ...
-
-
-class NoTerminal:
-    """A port for callers without an editor (tests of the tools alone, the demo): daemon-run, nothing shown."""
-
-    async def run_in_terminal(self, request: TerminalRequest) -> ProcessResult | None:
-        return None
-
-    def tool_run(self, report: ToolRunReport) -> None:
-        return None
 
 
 def tail(text: str, lines: int = TAIL_LINES) -> str:
@@ -78,11 +43,11 @@ async def run_command(
     context: ContextStore,
     redactor: Redactor,
     approve: Approve,
-    port: RunPort | None = None,
+    port: EditorPort | None = None,
     allowlist: AllowList | None = None,
     timeout_s: float = TIMEOUT_S,
 ) -> dict[str, Any]:
-    port = port or NoTerminal()
+    port = port or NullEditor()
     command, reason = args.get("command"), args.get("reason") or ""
     if not isinstance(command, str) or not command.strip():
         return {"error": "'command' must be a non-empty string"}
@@ -101,8 +66,9 @@ async def run_command(
     request = TerminalRequest(uuid.uuid4().hex, command, str(cwd), scrubbed(os.environ), timeout_s, MAX_OUTPUT)
     where: Literal["terminal", "daemon"] = "terminal"
     try:
-        result = await port.run_in_terminal(request)
-        if result is None:  # a plain LSP client, or no editor: run it here with the same bounds
+        if port.capabilities.terminal:
+            result = await port.run_in_terminal(request)
+        else:  # a plain LSP client, or no editor: run it here with the same bounds
             where = "daemon"
             argv = ["/bin/sh", "-c", command]
             result = await run_bounded(argv, cwd=cwd, env=request.env, timeout_s=timeout_s, max_output=MAX_OUTPUT)

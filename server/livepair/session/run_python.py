@@ -13,25 +13,9 @@ from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.model import CommandApproval, ToolRunReport
 from livepair.session import audit
-from livepair.session.run_command import Approve, RunPort, tail
-from livepair.session.sandbox import Limits, Sandbox
-
-DECLARATION: dict[str, Any] = {
-    "name": "run_python",
-    "description": "Run a short Python snippet with the project's interpreter to check a hypothesis. The user "
-    "sees the code and must approve it; say why in 'reason'. It runs in a sandbox: its own empty temp dir as "
-    "cwd, the workspace importable but read-only (its path is in $WORKSPACE), no network, "
-    f"{Limits().timeout_s:.0f} s and {Limits().memory_bytes // 2**20} MB at most. Returns the exit code and output.",
-    "parameters": {
-        "type": "OBJECT",
-        "properties": {
-            "code": {"type": "STRING", "description": "The Python source to run."},
-            "reason": {"type": "STRING", "description": "Why, in one sentence, shown to the user as yours."},
-        },
-        "required": ["code", "reason"],
-    },
-    "behavior": "NON_BLOCKING",
-}
+from livepair.session.editor_port import EditorPort
+from livepair.session.run_command import Approve, tail
+from livepair.session.sandbox import Sandbox
 
 
 def describe(sandbox: Sandbox) -> str:
@@ -47,7 +31,7 @@ async def run_python(
     context: ContextStore,
     redactor: Redactor,
     approve: Approve,
-    port: RunPort,
+    port: EditorPort,
     sandbox: Sandbox,
 ) -> dict[str, Any]:
     code, reason = args.get("code"), args.get("reason") or ""

@@ -47,12 +47,11 @@ from livepair.model import Diagnostic, SessionState, StatusSnapshot
 from livepair.session.allowlist import AllowList
 from livepair.session.attention import Attention
 from livepair.session.audit import AuditLog
-from livepair.session.editor_port import EditorPort, ShowsSources
+from livepair.session.editor_port import EditorPort
 from livepair.session.hands import Hands
 from livepair.session.meter import Meter
 from livepair.session.prompt import explain_request
-from livepair.session.tools import Tools
-from livepair.session.workspace_tools import WorkspaceEditor
+from livepair.session.tools.toolbox import Tools
 
 if TYPE_CHECKING:
     from livepair.media.screen import ScreenStreamer
@@ -98,7 +97,7 @@ class PairSession:
             approve=editor.approve,
             hands_=hands,
             gate=self.gate,
-            editor=editor if isinstance(editor, WorkspaceEditor) else None,  # one that previews edits, opens files
+            editor=editor,
         )
         limits = DigestLimits(settings.excerpt_lines, settings.terminal_tail_lines, settings.max_diagnostics)
         self.digest = DigestBuilder(context, redactor, limits, gate=self.gate)
@@ -333,7 +332,7 @@ class PairSession:
             self._editor.transcript("model", text, True)
             if not placed and not interrupted:
                 self._editor.unplaced(text)
-            if links and isinstance(self._editor, ShowsSources):
+            if links and self._editor.capabilities.sources:
                 self._editor.sources(links, queries)  # next to the answer they ground
         if self._explaining and not interrupted:
             key = self._explaining.popleft()

@@ -1,18 +1,18 @@
-"""workspace/executeCommand: start, stop, ask, explain, retryNow, toggleMic, pushToTalkStart/End."""
+"""workspace/executeCommand: start, stop, ask, explain, toggleScreen, retryNow, toggleMic, pushToTalkStart/End,
+showSentLog, showAuditLog, allowedCommands. Start and stop are the server's lifecycle's (lsp/lifecycle.py)."""
 
 from __future__ import annotations
 
 import dataclasses
 from typing import TYPE_CHECKING, Any
 
-from livepair.config import Settings, env_api_key
+from livepair.config import env_api_key
 from livepair.lsp import inbound, protocol
 from livepair.lsp.errors import RequestFailed
 from livepair.lsp.inbound import PayloadError
 from livepair.lsp.limits import MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
 from livepair.lsp.server import LivePairServer
-from livepair.model import Diagnostic, StatusSnapshot
-from livepair.session.factory import Refused, build_session
+from livepair.model import Diagnostic
 from livepair.session.session import PairSession
 
 if TYPE_CHECKING:
@@ -25,27 +25,6 @@ SCREEN_ANSWERS = ("monitor", "window", "off")
 def _options(args: tuple[Any, ...]) -> dict[str, Any]:
     first = inbound.plain(args[0]) if args else None
     return first if isinstance(first, dict) else {}
-
-
-async def stop_session(ls: LivePairServer, message: str = "Session stopped.") -> None:
-    session, ls.session = ls.session, None
-    if session is not None:
-        await session.stop()
-    ls.idle_status(message)
-
-
-async def start_session(
-    ls: LivePairServer, api_key: str | None, settings: Settings | None = None
-) -> protocol.StartResult:
-    await stop_session(ls, "Restarting…")
-    session = build_session(settings or ls.settings, api_key, ls.session_parts)
-    if isinstance(session, Refused):
-        ls.status(StatusSnapshot("error", message=session.message))
-        ls.warn(session.message)
-        return {"state": "error", "message": session.message}
-    ls.session = session
-    await session.start()
-    return {"state": session.state, "backend": session.backend.name}
 
 
 def _require_voice(ls: LivePairServer) -> VoiceController:
@@ -73,11 +52,11 @@ def register(server: LivePairServer) -> None:
         if screen is not None and screen not in SCREEN_ANSWERS:
             raise PayloadError(f"livepair.start: 'screen' must be one of {', '.join(SCREEN_ANSWERS)}")
         settings = dataclasses.replace(ls.settings, screen_share=screen) if screen is not None else None
-        return await start_session(ls, key if isinstance(key, str) and key else env_api_key(), settings)
+        return await ls.lifecycle.start(key if isinstance(key, str) and key else env_api_key(), settings)
 
     @server.command(protocol.CMD_STOP)
     async def stop(ls: LivePairServer, *args: Any) -> dict[str, Any]:
-        await stop_session(ls)
+        await ls.lifecycle.stop()
         return {"state": "idle"}
 
     @server.command(protocol.CMD_ASK)

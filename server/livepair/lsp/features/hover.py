@@ -12,7 +12,7 @@ import asyncio
 from lsprotocol import types as lsp
 
 from livepair.advice.store import SOURCE, diagnostic_key
-from livepair.lsp.features.plain_client import shows_own_hints_on_hover
+from livepair.lsp.client import shows_own_hints_on_hover
 from livepair.lsp.inbound import to_position
 from livepair.lsp.server import LivePairServer
 from livepair.model import Diagnostic, Range

@@ -10,7 +10,6 @@ from lsprotocol import types as lsp
 from livepair.config import parse_settings
 from livepair.context.store import uri_to_path
 from livepair.lsp import protocol
-from livepair.lsp.features.plain_client import PlainFace, client_has_terminal, client_name
 from livepair.lsp.inbound import DiagnosticsParams, PayloadError, parse_editor_state, parse_terminal_run
 from livepair.lsp.server import LivePairServer
 
@@ -27,9 +26,7 @@ def register(server: LivePairServer) -> None:
         ls.context.root = _root(params)  # listeners hear RootChanged
         settings, warnings = parse_settings(params.initialization_options)
         ls.apply_settings(settings, warnings)
-        ls.client = client_name(params.initialization_options)
-        ls.plain = PlainFace(ls) if ls.client is None else None
-        ls.terminal = client_has_terminal(params.initialization_options)
+        ls.client_connected(params.initialization_options, params.capabilities)
 
     @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def did_change_configuration(ls: LivePairServer, params: lsp.DidChangeConfigurationParams) -> None:
