@@ -74,11 +74,15 @@ async def run_python(
         port.tool_run(ToolRunReport("run_python", code, None, "", "cancelled", "sandbox"))
         raise
     output = redactor.redact(tail(result.output))
+    if result.stopped:  # past the sandbox's total memory cap: every process of it was killed
+        output = f"{output}\n[{result.stopped}]".lstrip("\n")
     outcome = "timedOut" if result.timed_out else "finished"
     port.tool_run(ToolRunReport("run_python", code, result.exit_code, output, outcome, "sandbox"))
     if result.timed_out:
         limit = sandbox.limits.timeout_s
         return {"error": f"the code did not finish within {limit:.0f}s and was stopped", "output": output}
+    if result.stopped:
+        return {"error": f"the sandbox {result.stopped}; every process of it was killed", "output": output}
     reply: dict[str, Any] = {"exit_code": result.exit_code, "output": output}
     if result.exit_code is not None and result.exit_code < 0:
         reply["note"] = f"killed by signal {-result.exit_code} (the memory cap or a crash)"
