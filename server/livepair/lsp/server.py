@@ -139,8 +139,15 @@ class LivePairServer(LanguageServer):
         if self.plain is not None:  # a plain client cannot answer livepair/approval
             return await self.plain.approve(request)
         params = protocol.approval_params(request)
+        withdraw: protocol.ApprovalWithdrawnParams = {"approvalId": params.get("approvalId", ""), "why": ""}
         try:
             reply = await asyncio.wait_for(self.protocol.send_request_async(protocol.APPROVAL, params), APPROVAL_S)
+        except asyncio.CancelledError:  # the editor closes (or voids) its prompt
+            self.protocol.notify(protocol.APPROVAL_WITHDRAWN, {**withdraw, "why": "the model cancelled the call"})
+            raise
+        except TimeoutError:
+            self.protocol.notify(protocol.APPROVAL_WITHDRAWN, {**withdraw, "why": "nobody answered in time"})
+            return False
         except Exception as exc:  # a client without approval support, a timeout, a dead pipe: all mean "no"
             log.info("approval not given (%s)", type(exc).__name__)
             return False

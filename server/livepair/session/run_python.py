@@ -1,6 +1,7 @@
 """The model's `run_python` tool: a snippet run with the project's interpreter, after the user's yes, in the sandbox.
 
-The approval shows the whole snippet and the sandbox's bounds. Where the sandbox cannot be enforced
+The approval shows the whole snippet (`approval_text`: hidden characters escaped) and what the sandbox isolates on
+this machine (`Sandbox.isolation`). Where the sandbox cannot be enforced
 (`Sandbox.unavailable`), nothing runs and nobody is asked: the model and the panel are told why (fail closed).
 """
 
@@ -62,7 +63,14 @@ async def run_python(
         audit.decide("refused")
         port.tool_run(ToolRunReport("run_python", code, None, f"Not run: {why_not}.", "refused"))
         return {"error": f"cannot run Python here: {why_not}. Nothing ran."}
-    request = CommandApproval(describe(sandbox), str(context.root or sandbox.root), reason, kind="python", code=code)
+    request = CommandApproval(
+        describe(sandbox),
+        str(context.root or sandbox.root),
+        reason,
+        kind="python",
+        code=code,
+        isolation=tuple(sandbox.isolation()),
+    )
     if not await approve(request):
         audit.decide("denied")
         port.tool_run(ToolRunReport("run_python", code, None, "", "denied"))

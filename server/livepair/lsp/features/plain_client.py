@@ -22,6 +22,7 @@ from lsprotocol import types as lsp
 from livepair.aio import TaskOwner
 from livepair.lsp import inbound, protocol
 from livepair.model import CommandApproval, StatusSnapshot
+from livepair.session import approval_text
 
 if TYPE_CHECKING:
     from livepair.lsp.server import LivePairServer
@@ -77,7 +78,10 @@ class PlainFace:
         self._ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Info, message=f"LivePair: {text}"))
 
     async def approve(self, request: CommandApproval) -> bool:
-        """Only the Allow button approves; Deny, a dismissed prompt, a timeout or an error all mean no."""
+        """Only the Allow button approves; Deny, a dismissed prompt, a timeout or an error all mean no.
+
+        showMessageRequest cannot be taken back: a cancelled or timed-out call says so in a message, and the late
+        answer is dropped (pygls ignores the reply to a cancelled request)."""
         params = lsp.ShowMessageRequestParams(
             type=lsp.MessageType.Warning,
             message=approval_message(request),
@@ -85,19 +89,21 @@ class PlainFace:
         )
         try:
             reply = await asyncio.wait_for(self._ls.window_show_message_request_async(params), APPROVAL_S)
-        except Exception as exc:  # no support for the request, a timeout, a dead pipe: all mean "no"
+        except asyncio.CancelledError:
+            self.show(approval_text.withdrawn(request, "the model cancelled the call"))
+            raise
+        except TimeoutError:
+            self.show(approval_text.withdrawn(request, "nobody answered in time"))
+            return False
+        except Exception as exc:  # no support for the request, a dead pipe: all mean "no"
             log.info("approval not given (%s)", type(exc).__name__)
             return False
         return reply is not None and reply.title == ALLOW
 
 
 def approval_message(request: CommandApproval) -> str:
-    """The daemon's words first, exactly what runs, then the model's reason labelled as the model's."""
-    reason = request.reason.strip()
-    said = f"\nThe senior dev says: \u201c{reason}\u201d" if reason else ""
-    if request.kind == "python":
-        return f"{protocol.APPROVAL_TITLES['python']}:\n{request.code}\n({request.command}){said}"
-    return f"{protocol.APPROVAL_TITLES['command']}:\n$ {request.command}\nin {request.cwd}{said}"
+    """The daemon's words first, exactly what runs (hidden characters escaped), then the model's reason, quoted."""
+    return approval_text.render(request, protocol.APPROVAL_TITLES[request.kind])
 
 
 async def auto_start(ls: LivePairServer) -> None:
