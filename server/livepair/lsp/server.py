@@ -141,7 +141,9 @@ class LivePairServer(LanguageServer):
         params = protocol.approval_params(request)
         withdraw: protocol.ApprovalWithdrawnParams = {"approvalId": params.get("approvalId", ""), "why": ""}
         try:
-            reply = await asyncio.wait_for(self.protocol.send_request_async(protocol.APPROVAL, params), APPROVAL_S)
+            # shielded: a late answer completes the request harmlessly instead of hitting a cancelled future
+            asked = asyncio.shield(self.protocol.send_request_async(protocol.APPROVAL, params))
+            reply = await asyncio.wait_for(asked, APPROVAL_S)
         except asyncio.CancelledError:  # the editor closes (or voids) its prompt
             self.protocol.notify(protocol.APPROVAL_WITHDRAWN, {**withdraw, "why": "the model cancelled the call"})
             raise

@@ -88,7 +88,8 @@ class PlainFace:
             actions=[lsp.MessageActionItem(title=DENY), lsp.MessageActionItem(title=ALLOW)],
         )
         try:
-            reply = await asyncio.wait_for(self._ls.window_show_message_request_async(params), APPROVAL_S)
+            asked = asyncio.shield(self._ls.window_show_message_request_async(params))  # a late answer is dropped
+            reply = await asyncio.wait_for(asked, APPROVAL_S)
         except asyncio.CancelledError:
             self.show(approval_text.withdrawn(request, "the model cancelled the call"))
             raise
