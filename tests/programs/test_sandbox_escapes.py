@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -22,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from livepair.session.process import ProcessResult
-from livepair.session.sandbox import Limits, Sandbox
+from livepair.session.sandbox import Limits, Sandbox, project_python
 from livepair.session.sandbox_guard import descendants
 from tests.processes import wait_exited
 from tests.tooling import require_tool
@@ -258,3 +259,71 @@ async def test_a_setsid_child_dies_with_the_timeout(workspace: Path) -> None:
 
 async def test_a_setsid_child_dies_with_the_cancel(workspace: Path) -> None:
     await _escapees_after(workspace, lambda task: task.cancel(), timeout_s=60)
+
+
+AS_A_USER = """
+import asyncio, json, sys
+from pathlib import Path
+sys.path.insert(0, sys.argv[1])
+from livepair.session.sandbox import Limits, Sandbox
+
+ESCAPES = '''
+import os, socket, json
+out = {"uid": os.getuid()}
+try:
+    socket.socket(socket.AF_UNIX)
+    out["unix"] = "made"
+except OSError:
+    out["unix"] = "blocked"
+n = 0
+for _ in range(300):
+    try:
+        if os.fork() == 0:
+            import signal; signal.pause()
+        n += 1
+    except OSError:
+        break
+out["forks"] = n
+out["workspace"] = sorted(os.listdir(os.environ["WORKSPACE"]))
+print(json.dumps(out))
+'''
+
+async def main():
+    sandbox = Sandbox(Path(sys.argv[2]), Limits(max_processes=16))
+    print(json.dumps({"unavailable": await sandbox.unavailable(), "as_root": sandbox.as_root}))
+    print((await sandbox.run(ESCAPES)).output)
+
+asyncio.run(main())
+"""
+
+
+@pytest.fixture
+def open_workspace() -> Iterator[Path]:
+    """A workspace any user may read (pytest's tmp dirs are root's alone): for a daemon run by nobody."""
+    root = Path(tempfile.mkdtemp(prefix="livepair-ws-"))
+    try:
+        root.chmod(0o755)
+        (root / "f.py").write_text("print('hi')\n")
+        (root / "f.py").chmod(0o644)
+        yield root
+    finally:
+        shutil.rmtree(root)
+
+
+async def test_as_an_ordinary_user_the_same_escapes_are_blocked(open_workspace: Path) -> None:
+    """The other path: bwrap unprivileged, in a user namespace (as root the test drops to nobody to take it)."""
+    workspace = open_workspace
+    python = project_python(workspace)
+    assert python is not None
+    server = str(Path(__file__).parents[2] / "server")
+    drop = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] if os.geteuid() == 0 else []
+    env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8"}
+    proc = await asyncio.create_subprocess_exec(
+        *drop, python, "-c", AS_A_USER, server, str(workspace), env=env, stdout=subprocess.PIPE
+    )
+    out, _ = await asyncio.wait_for(proc.communicate(), 60)
+    head, body = out.decode().strip().split("\n", 1)
+    assert json.loads(head) == {"unavailable": None, "as_root": False}
+    seen = json.loads(body)
+    assert seen["uid"] == 65534 and seen["unix"] == "blocked" and 0 < seen["forks"] < 16
+    assert "f.py" in seen["workspace"]  # the workspace is there, read-only

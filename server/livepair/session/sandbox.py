@@ -21,6 +21,7 @@ that forbids them), `Sandbox.unavailable` says why and nothing runs.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -56,8 +57,9 @@ def project_python(root: Path) -> str | None:
     the first real interpreter on PATH, so the sandbox only has to show that interpreter's prefix."""
     for venv in (".venv", "venv", "env"):
         candidate = root / venv / "bin" / "python"
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
+        with contextlib.suppress(OSError):  # a workspace this user cannot read has no venv for it
+            if candidate.is_file() and os.access(candidate, os.X_OK):
+                return str(candidate)
     for folder in os.get_exec_path():
         candidate = Path(folder) / "python3"
         if Path(folder).name != "shims" and _is_binary(candidate):
