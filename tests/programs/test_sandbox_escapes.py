@@ -24,6 +24,7 @@ import pytest
 
 from livepair.session.process import ProcessResult
 from livepair.session.sandbox import Limits, Sandbox, project_python
+from livepair.session.sandbox_check import refusal
 from livepair.session.sandbox_guard import descendants
 from tests.processes import wait_exited
 from tests.tooling import require_tool
@@ -327,3 +328,33 @@ async def test_as_an_ordinary_user_the_same_escapes_are_blocked(open_workspace: 
     seen = json.loads(body)
     assert seen["uid"] == 65534 and seen["unix"] == "blocked" and 0 < seen["forks"] < 16
     assert "f.py" in seen["workspace"]  # the workspace is there, read-only
+
+
+async def test_the_approval_lists_what_the_self_check_saw(workspace: Path) -> None:
+    sandbox = Sandbox(workspace)
+    assert sandbox.isolation() == ["not checked yet: nothing runs before the sandbox's self-check"]
+    assert await sandbox.unavailable() is None
+    lines = sandbox.isolation()
+    assert "network: none (own network namespace; checked)" in lines
+    assert "unix sockets: blocked (seccomp; checked)" in lines
+    outside = "nobody (uid 65534) outside too" if os.geteuid() == 0 else f"your uid {os.geteuid()} outside"
+    assert f"user: uid 65534 inside, {outside}; no capabilities (checked)" in lines
+    assert any(line.startswith(f"processes: at most {Limits().max_processes};") for line in lines)
+    assert [line for line in lines if line.startswith("NOT")] == [
+        "NOT isolated: CPU use until the timeout; world-readable files of the workspace and of /usr"
+    ]
+    assert not (workspace / ".livepair-write-check").exists()
+
+
+async def test_what_the_self_check_finds_open_is_said_or_refused(workspace: Path) -> None:
+    sandbox = Sandbox(workspace)
+    sandbox.seccomp = None  # a CPU without a filter: unix sockets can be made
+    assert await sandbox.unavailable() is None
+    assert any(line.startswith("NOT isolated: unix sockets") for line in sandbox.isolation())
+
+    facts: dict[str, object] = {"network": False, "home": True, "shadow": True, "workspace_ro": True, "caps": True}
+    why = refusal({**facts, "nproc": 32}, 32)
+    assert why == "the sandbox's self-check found it does not isolate the network"
+    assert refusal({**facts, "network": True, "nproc": -1}, 32) == (
+        "the sandbox's self-check found it does not isolate the process cap"
+    )

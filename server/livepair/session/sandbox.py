@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from livepair.session.process import ProcessResult, run_bounded
+from livepair.session.sandbox_check import isolation_lines, read_facts, refusal, self_check_code
 from livepair.session.sandbox_guard import kill_tree, no_unix_sockets_filter, watch_memory
 
 RUN_DIR = "/tmp/run"  # where the snippet's own dir appears inside the sandbox
@@ -100,6 +101,7 @@ class Sandbox:
         self.as_root = os.geteuid() == 0
         self.seccomp = no_unix_sockets_filter()
         self._probed: str | bool | None = False  # False: not probed yet; None: works; str: why not
+        self._facts: dict[str, object] | None = None  # what the self-check saw inside
 
     async def unavailable(self) -> str | None:
         """None when snippets can run here; else why not (told to the model and the user)."""
@@ -116,32 +118,27 @@ class Sandbox:
             return "the sandbox needs prlimit and setpriv (util-linux) for its caps and its user"
         if self.python is None:
             return "no Python interpreter found for the project"
-        result = await self.run("pass", timeout_s=20)  # the real thing, so every bind and limit is tried
-        if result.exit_code != 0:
+        # the real thing, so every bind and limit is tried, and what it isolates is seen, not assumed
+        result = await self.run(self_check_code(Path.home(), self.prefixes()), timeout_s=20)
+        facts = read_facts(result.output) if result.exit_code == 0 else None
+        if facts is None:
             why = result.output.strip().splitlines()[-1:] or [result.stopped or "no reason given"]
             return f"the sandbox cannot start here ({why[0][:200]})"
-        return None
+        self._facts = facts
+        return refusal(facts, self.limits.max_processes)
 
     def isolation(self) -> list[str]:
-        """What is and is not isolated on this machine, one line each, for the approval."""
+        """What the self-check saw isolated on this machine and what is not, one line each, for the approval."""
+        if self._facts is None:
+            return ["not checked yet: nothing runs before the sandbox's self-check"]
         lim = self.limits
-        user = (
-            "user: nobody (uid 65534) inside and outside, no capabilities"
-            if self.as_root
-            else f"user: nobody inside, your uid {os.geteuid()} outside, no capabilities"
+        lines = isolation_lines(
+            self._facts,
+            as_root=self.as_root,
+            uid=os.geteuid(),
+            timeout_s=lim.timeout_s,
+            memory_mb=lim.memory_bytes // 2**20,
         )
-        lines = [
-            "network: none (own network namespace)",
-            "files: the workspace and the interpreter read-only; home, /etc secrets, /run and /var not visible",
-            user,
-            "unix sockets: blocked (seccomp)"
-            if self.seccomp is not None
-            else "NOT isolated: unix sockets (no seccomp filter for this CPU)",
-            f"processes: at most {lim.max_processes}; memory: {lim.memory_bytes // 2**20} MB in all "
-            "(per-process limit, and the total watched by LivePair: no cgroup v2 here)",
-            f"time: {lim.timeout_s:.0f} s, then every process it started is killed",
-            "NOT isolated: CPU use until the timeout; reading world-readable workspace files",
-        ]
         if self.as_root and self.root.stat().st_mode & 0o005 != 0o005:
             lines.append("the workspace is not world-readable: the code runs as nobody and cannot read it")
         return lines
