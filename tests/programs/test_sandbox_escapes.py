@@ -358,3 +358,24 @@ async def test_what_the_self_check_finds_open_is_said_or_refused(workspace: Path
     assert refusal({**facts, "network": True, "nproc": -1}, 32) == (
         "the sandbox's self-check found it does not isolate the process cap"
     )
+
+
+async def test_writes_are_bounded_in_size_and_place(workspace: Path) -> None:
+    """No filling the host's disk or memory: the own dir and /dev/shm hold file_bytes each, and vanish after."""
+    code = (
+        "import os\n"
+        "for folder in ['.', '/dev/shm']:\n"
+        "    written = 0\n"
+        "    try:\n"
+        "        for n in range(40):\n"
+        "            with open(os.path.join(folder, f'blob{n}'), 'wb') as out:\n"
+        "                out.write(b'x' * 2**20)\n"
+        "            written += 1\n"
+        "    except OSError as exc:\n"
+        "        print(folder, 'full', exc.errno)\n"
+        "    print(folder, 'wrote', written, 'MB')\n"
+    )
+    result = await Sandbox(workspace, Limits(file_bytes=16 * 2**20)).run(code)
+    wrote = [int(line.split()[2]) for line in result.output.splitlines() if " wrote " in line]
+    assert len(wrote) == 2 and all(n <= 16 for n in wrote), result.output  # of the 40 MB tried
+    assert result.output.count("full 28") == 2  # ENOSPC: the tmpfs is full, nothing spilled onto the host

@@ -3,8 +3,9 @@
 What is enforced, and by what (`Sandbox.isolation()` says the same to the user, for this machine):
 - files: nothing of the host's tree but /usr (and the /bin, /lib links), a few loader files of /etc, the
   interpreter's prefixes (its venv and base install, read-only, also when they live in home), the workspace
-  read-only and a private /tmp; the snippet's own temp dir (/tmp/run: its cwd, HOME and TMPDIR) is the one writable
-  place, deleted afterwards. Home, /etc/shadow, /run and /var are simply not there;
+  read-only and a private /tmp; the snippet's own dir (/tmp/run: its cwd, HOME and TMPDIR) and /dev/shm are the
+  only writable places, each a tmpfs of `file_bytes` at most, gone afterwards. Home, /etc/shadow, /run and /var are
+  simply not there;
 - no network: a new network namespace (`--unshare-net`): only an empty loopback exists;
 - no unix socket: a seccomp filter fails `socket(AF_UNIX)` (a socket file is connectable through a read-only bind);
 - never uid 0 outside: as root, bwrap runs without a user namespace and `setpriv` drops to nobody (65534) with no
@@ -157,6 +158,7 @@ class Sandbox:
             "--new-session",  # no TIOCSTI into the daemon's terminal
             "--ro-bind", "/usr", "/usr",
             "--dev", "/dev",
+            "--perms", "1777", "--size", str(self.limits.file_bytes), "--tmpfs", "/dev/shm",  # bounded, not RAM/2
             "--proc", "/proc",
             "--tmpfs", "/tmp",
         ]  # fmt: skip
@@ -176,7 +178,10 @@ class Sandbox:
                     argv += ["--perms", "0755", "--dir", str(parent)]
             argv += ["--ro-bind", str(path), str(path)]
         argv += [
-            "--bind", str(own_dir), RUN_DIR,  # after the binds above: its own dir stays writable
+            # its own dir: a size-bounded tmpfs (no filling the host's disk), after the binds above so it stays
+            # writable, holding the snippet read-only
+            "--perms", "1777", "--size", str(self.limits.file_bytes), "--tmpfs", RUN_DIR,
+            "--ro-bind", str(own_dir / SNIPPET), f"{RUN_DIR}/{SNIPPET}",
             "--remount-ro", "/tmp",  # the private /tmp only holds the mount points: nothing else to write
             "--chdir", RUN_DIR,
             "--clearenv",
@@ -210,9 +215,7 @@ class Sandbox:
         with tempfile.TemporaryDirectory(prefix="livepair-run-") as tmp:
             own = Path(tmp)
             (own / SNIPPET).write_text(code, encoding="utf-8")
-            if self.as_root:  # bwrap (root, no capabilities) enters it, the snippet (nobody) writes it: group nobody
-                os.chown(own, 0, NOBODY)
-                os.chmod(own, 0o770)
+            os.chmod(own / SNIPPET, 0o644)  # nobody (the snippet, when the daemon is root) reads it
             seccomp_fd = _memfd(self.seccomp) if self.seccomp is not None else None
             try:
                 return await run_bounded(
