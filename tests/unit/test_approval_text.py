@@ -23,7 +23,7 @@ from livepair.session.approval_text import REASON_LABEL, REASON_NOTE, decode, is
 VECTORS = Path(__file__).parents[2] / "extension" / "test" / "unit" / "approvalVectors.json"
 TRICKY = (
     "\n\r\t\\\x00\x07\x1b\x7f\x85\u00a0\u061c\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c"
-    "\u202d\u202e\u2060\u2066\u2067\u2068\u2069\u3000\u3164\ufe0f\ufeff\ue000\U000e0041"
+    "\ud800\u202d\u202e\u2060\u2066\u2067\u2068\u2069\u3000\u3164\ufe0f\ufeff\ue000\U000e0041"
 )
 
 
