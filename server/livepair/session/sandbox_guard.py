@@ -28,7 +28,7 @@ _AF_UNIX = 1
 _X32_BIT = 0x40000000
 # machine -> (AUDIT_ARCH_*, the socket syscall's number)
 _ARCHES = {"x86_64": (0xC000003E, 41), "aarch64": (0xC00000B7, 198)}
-POLL_S = 0.05
+POLL_S = 0.1  # one scan of /proc costs ~3 ms here
 
 
 def no_unix_sockets_filter() -> bytes | None:
@@ -53,15 +53,23 @@ def no_unix_sockets_filter() -> bytes | None:
 
 
 def _children_of() -> dict[int, list[int]]:
+    """ppid -> pids over all of /proc, read raw (this runs every POLL_S while a snippet runs)."""
     tree: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
             continue
-        # the name may hold spaces or parentheses: the fields after the last ")" are fixed
-        fields = text[text.rfind(")") + 2 :].split()
-        tree.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        try:
+            fd = os.open(f"/proc/{name}/stat", os.O_RDONLY)
+            try:
+                data = os.read(fd, 512)
+            finally:
+                os.close(fd)
+        except OSError:  # gone meanwhile
+            continue
+        # the name may hold spaces or parentheses: the fields after the last ")" are fixed (state, ppid, ...)
+        fields = data[data.rfind(b")") + 2 :].split(None, 2)
+        if len(fields) >= 2:
+            tree.setdefault(int(fields[1]), []).append(int(name))
     return tree
 
 
