@@ -379,3 +379,15 @@ async def test_writes_are_bounded_in_size_and_place(workspace: Path) -> None:
     wrote = [int(line.split()[2]) for line in result.output.splitlines() if " wrote " in line]
     assert len(wrote) == 2 and all(n <= 16 for n in wrote), result.output  # of the 40 MB tried
     assert result.output.count("full 28") == 2  # ENOSPC: the tmpfs is full, nothing spilled onto the host
+
+
+async def test_a_workspace_in_home_shows_only_itself_of_home(home_install: Path) -> None:
+    root = home_install / "project"
+    root.mkdir()
+    (root / "f.py").write_text("X = 1\n")
+    sandbox = Sandbox(root)
+    assert await sandbox.unavailable() is None  # the self-check accepts the workspace's own way through home
+    secret = home_install / "secret.txt"
+    code = f"import os, f\nprint(f.X, sorted(os.listdir({str(home_install)!r})), os.path.exists({str(secret)!r}))"
+    result = await sandbox.run(code)
+    assert result.output.strip() == "1 ['project'] False", result.output

@@ -85,9 +85,13 @@ def interpreter_prefixes(python: str) -> list[Path]:
     exe = Path(python).absolute()
     prefixes = [exe.resolve().parent.parent]
     cfg = exe.parent.parent / "pyvenv.cfg"
-    if cfg.is_file():
+    try:
+        lines = cfg.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:  # not a venv (or not readable: then it cannot be run either)
+        lines = None
+    if lines is not None:
         prefixes.append(exe.parent.parent)
-        for line in cfg.read_text(encoding="utf-8", errors="replace").splitlines():
+        for line in lines:
             key, _, value = line.partition("=")
             if key.strip() == "home" and value.strip():
                 prefixes.append(Path(value.strip()).resolve().parent)
@@ -120,7 +124,7 @@ class Sandbox:
         if self.python is None:
             return "no Python interpreter found for the project"
         # the real thing, so every bind and limit is tried, and what it isolates is seen, not assumed
-        result = await self.run(self_check_code(Path.home(), self.prefixes()), timeout_s=20)
+        result = await self.run(self_check_code(Path.home(), [*self.prefixes(), self.root]), timeout_s=20)
         facts = read_facts(result.output) if result.exit_code == 0 else None
         if facts is None:
             why = result.output.strip().splitlines()[-1:] or [result.stopped or "no reason given"]

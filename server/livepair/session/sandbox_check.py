@@ -49,7 +49,8 @@ REQUIRED = {
 
 
 def self_check_code(home: Path, prefixes: list[Path]) -> str:
-    """The snippet, told which names may show in home: only the mount points on the way to the interpreter."""
+    """The snippet, told which names may show in home: only the mount points on the way to the interpreter's
+    prefixes and the workspace."""
     on_the_way = sorted({p.relative_to(home).parts[0] for p in prefixes if p.is_relative_to(home) and p != home})
     return SELF_CHECK.format(home=str(home), on_the_way=on_the_way)
 
