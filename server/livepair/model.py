@@ -155,6 +155,7 @@ class CommandApproval:
     reason: str  # the model's own words
     kind: Literal["command", "python"] = "command"
     code: str = ""  # kind "python": the snippet, shown in full
+    isolation: tuple[str, ...] = ()  # kind "python": what the sandbox does and does not isolate on this machine
     # Set when "always allow this command in this workspace" may be offered; called if the user chooses it.
     remember: Callable[[], None] | None = field(default=None, compare=False)
 

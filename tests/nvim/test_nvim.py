@@ -211,3 +211,33 @@ async def test_plain_client_approval_as_show_message_request(
     assert select["items"] == ["Deny", "Allow"] and "$ touch ran.txt" in select["prompt"]
     assert responses[0]["response"] == {"error": "the user declined to run this command"}
     assert not (workspace / "ran.txt").exists()
+
+
+async def test_plugin_withdraws_a_cancelled_prompt_and_ignores_the_late_allow(
+    workspace: Path, tmp_path: Path, fake: FakeLiveServer
+) -> None:
+    asked, done = workspace.parent / "asked", workspace.parent / "done"
+
+    async def model(session: FakeSession) -> None:
+        await session.next_message(predicate=starts_turn, timeout=30)
+        args = {"command": "touch ran.txt", "reason": "Reproduce the error."}
+        ids = await session.send_tool_call([{"name": "run_command", "args": args}])
+        for _ in range(1500):  # the prompt is up: only the file Neovim writes shows it
+            if asked.exists():
+                break
+            await asyncio.sleep(0.02)
+        await session.send_tool_call_cancellation(ids)
+        done.write_text("cancelled")
+        await session.wait_closed(timeout=60)
+
+    fake.model = model
+    config = base_config(workspace, gemini_settings(fake, "never"), asked=str(asked), done=str(done))
+    seen = await run_nvim("plugin_withdrawn.lua", tmp_path, config, gemini_env(fake))
+
+    (select,) = seen["selects"]
+    assert "$ touch ran.txt" in select["prompt"]
+    (note,) = [n for n in seen["notes"] if "withdrew" in n]
+    assert note.startswith("LivePair withdrew its request (the model cancelled the call)")
+    assert any(line.startswith("Approval withdrawn (the model cancelled the call)") for line in seen["transcript"])
+    assert not any(line.startswith("Approval: Allow") for line in seen["transcript"]), "the late Allow is void"
+    assert not (workspace / "ran.txt").exists()

@@ -15,6 +15,7 @@ import type { DaemonPhase } from "./stateDisplay";
 import * as protocol from "./protocol";
 import type { DaemonSettings } from "./settings";
 import { showOnce } from "./notifications";
+import { withdrawApproval } from "./approvalPrompt";
 
 export interface DaemonOptions {
   context: vscode.ExtensionContext;
@@ -198,6 +199,7 @@ export class Daemon implements vscode.Disposable {
     client.onNotification(protocol.ADVICE, (p: protocol.AdviceParams) => this.adviceReceived.fire(p));
     client.onNotification(protocol.SOURCES, (p: protocol.SourcesParams) => this.sourcesReceived.fire(p));
     client.onRequest(protocol.APPROVAL, (p: protocol.ApprovalParams) => this.options.approve(p));
+    client.onNotification(protocol.APPROVAL_WITHDRAWN, (p: protocol.ApprovalWithdrawnParams) => withdrawApproval(p));
     client.onRequest(protocol.RUN_IN_TERMINAL, (p: protocol.RunInTerminalParams) => this.options.runInTerminal(p));
     client.onNotification(protocol.CANCEL_RUN, (p: protocol.CancelRunParams) => this.options.cancelRun(p.runId));
     client.onNotification(protocol.TOOL_RUN, (p: protocol.ToolRunParams) => this.toolRunReceived.fire(p));

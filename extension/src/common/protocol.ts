@@ -15,6 +15,8 @@ export const ADVICE = "livepair/advice";
 /** The web sources of the answer just finished (Google Search grounding). */
 export const SOURCES = "livepair/sources";
 export const APPROVAL = "livepair/approval";
+/** Notification `{ approvalId, why }`: that approval's call was cancelled or timed out; close its prompt. */
+export const APPROVAL_WITHDRAWN = "livepair/approvalWithdrawn";
 /** Request: run an approved command in a terminal the user sees (clients that announce `terminal: true`). */
 export const RUN_IN_TERMINAL = "livepair/runInTerminal";
 /** Notification: the model cancelled that run; kill it. */
@@ -193,6 +195,19 @@ export interface ApprovalParams {
   code?: string;
   /** Offer "Always allow this command in this workspace". */
   allowAlways?: boolean;
+  /** Named again by livepair/approvalWithdrawn. */
+  approvalId?: string;
+  /** The daemon's warnings: a multi-line command, hidden characters, blank-line runs, long lines. */
+  warnings?: string[];
+  /** kind "python": what the sandbox does and does not isolate on this machine. */
+  isolation?: string[];
+  /** The whole prompt as plain text (the daemon's rendering, for clients without their own). */
+  shown?: string;
+}
+
+export interface ApprovalWithdrawnParams {
+  approvalId: string;
+  why: string;
 }
 
 export interface ApprovalResult {

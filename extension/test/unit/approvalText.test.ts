@@ -11,6 +11,7 @@ import {
   DENY_CHOICE,
   describeApproval,
   lineSpan,
+  REASON_NOTE,
   resultFor,
 } from "../../src/common/approvalText";
 import type { ApprovalParams, Range } from "../../src/common/protocol";
@@ -129,7 +130,7 @@ describe("approvals in the daemon's words", () => {
     );
     expect("message" in text && text.message).toBe(heading);
     expect("detail" in text && text.detail).toBe(
-      "$ rm -rf ~\nin /w\n\nThe senior dev says: \u201cJust clearing a stale cache.\u201d",
+      `$ rm -rf ~\nin /w\n\nThe senior dev says: \u201cJust clearing a stale cache.\u201d ${REASON_NOTE}`,
     );
   });
 
@@ -138,7 +139,7 @@ describe("approvals in the daemon's words", () => {
       { kind: "python", title: "Run in the sandbox", reason: "Check.", code: "print(1)\nprint(2)\n", command: "py" },
       ctx,
     );
-    expect("detail" in text && text.detail).toBe("print(1)\nprint(2)\n\n(py)\n\nThe senior dev says: \u201cCheck.\u201d");
+    expect("detail" in text && text.detail).toBe(`print(1)\nprint(2)\n\n(py)\n\nThe senior dev says: \u201cCheck.\u201d ${REASON_NOTE}`);
     expect(describeApproval({ kind: "python", title: "x", code: "  " }, ctx)).toEqual({
       error: "a Python request without code",
     });

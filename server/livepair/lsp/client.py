@@ -20,6 +20,7 @@ from pygls.lsp.server import LanguageServer
 from livepair.lsp import inbound, protocol
 from livepair.lsp.edits import previews_edits
 from livepair.model import CommandApproval, StatusSnapshot, ToolRunReport
+from livepair.session import approval_text
 from livepair.session.editor_port import EditorCapabilities
 
 log = logging.getLogger(__name__)
@@ -90,9 +91,18 @@ class LivePairFace:
     async def approve(self, request: CommandApproval) -> bool:
         """Ask the user (livepair/approval); no answer within the timeout, or any failure, means no."""
         params = protocol.approval_params(request)
+        withdraw: protocol.ApprovalWithdrawnParams = {"approvalId": params.get("approvalId", ""), "why": ""}
         try:
-            reply = await asyncio.wait_for(self._ls.protocol.send_request_async(protocol.APPROVAL, params), APPROVAL_S)
-        except Exception as exc:  # a client without approval support, a timeout, a dead pipe: all mean "no"
+            # shielded: a late answer completes the request harmlessly instead of hitting a cancelled future
+            asked = asyncio.shield(self._ls.protocol.send_request_async(protocol.APPROVAL, params))
+            reply = await asyncio.wait_for(asked, APPROVAL_S)
+        except asyncio.CancelledError:  # the editor closes (or voids) its prompt
+            self._ls.protocol.notify(protocol.APPROVAL_WITHDRAWN, {**withdraw, "why": "the model cancelled the call"})
+            raise
+        except TimeoutError:
+            self._ls.protocol.notify(protocol.APPROVAL_WITHDRAWN, {**withdraw, "why": "nobody answered in time"})
+            return False
+        except Exception as exc:  # a client without approval support, a dead pipe: all mean "no"
             log.info("approval not given (%s)", type(exc).__name__)
             return False
         reply = inbound.plain(reply)
@@ -131,15 +141,25 @@ class PlainFace:
             self.show(report.output)
 
     async def approve(self, request: CommandApproval) -> bool:
-        """Only the Allow button approves; Deny, a dismissed prompt, a timeout or an error all mean no."""
+        """Only the Allow button approves; Deny, a dismissed prompt, a timeout or an error all mean no.
+
+        showMessageRequest cannot be taken back: a cancelled or timed-out call says so in a message, and the late
+        answer is dropped (pygls ignores the reply to a cancelled request)."""
         params = lsp.ShowMessageRequestParams(
             type=lsp.MessageType.Warning,
             message=approval_message(request),
             actions=[lsp.MessageActionItem(title=DENY), lsp.MessageActionItem(title=ALLOW)],
         )
         try:
-            reply = await asyncio.wait_for(self._ls.window_show_message_request_async(params), APPROVAL_S)
-        except Exception as exc:  # no support for the request, a timeout, a dead pipe: all mean "no"
+            asked = asyncio.shield(self._ls.window_show_message_request_async(params))  # a late answer is dropped
+            reply = await asyncio.wait_for(asked, APPROVAL_S)
+        except asyncio.CancelledError:
+            self.show(approval_text.withdrawn(request, "the model cancelled the call"))
+            raise
+        except TimeoutError:
+            self.show(approval_text.withdrawn(request, "nobody answered in time"))
+            return False
+        except Exception as exc:  # no support for the request, a dead pipe: all mean "no"
             log.info("approval not given (%s)", type(exc).__name__)
             return False
         return reply is not None and reply.title == ALLOW
@@ -150,9 +170,5 @@ def face_for(ls: LanguageServer, caps: EditorCapabilities) -> Face:
 
 
 def approval_message(request: CommandApproval) -> str:
-    """The daemon's words first, exactly what runs, then the model's reason labelled as the model's."""
-    reason = request.reason.strip()
-    said = f"\nThe senior dev says: \u201c{reason}\u201d" if reason else ""
-    if request.kind == "python":
-        return f"{protocol.APPROVAL_TITLES['python']}:\n{request.code}\n({request.command}){said}"
-    return f"{protocol.APPROVAL_TITLES['command']}:\n$ {request.command}\nin {request.cwd}{said}"
+    """The daemon's words first, exactly what runs (hidden characters escaped), then the model's reason, quoted."""
+    return approval_text.render(request, protocol.APPROVAL_TITLES[request.kind])

@@ -6,6 +6,7 @@ the same fields (tests/contract/test_payload_shapes.py compares them). Only this
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, Literal, NotRequired, TypedDict
 
 from lsprotocol import types as lsp
@@ -15,6 +16,7 @@ from livepair import model
 from livepair.advice.store import Advice
 from livepair.advice.store import Fix as FixModel
 from livepair.model import CommandApproval, StatusSnapshot
+from livepair.session import approval_text
 
 # client -> server notifications
 DIAGNOSTICS = "livepair/diagnostics"
@@ -27,6 +29,7 @@ TRANSCRIPT = "livepair/transcript"
 ADVICE = "livepair/advice"
 SOURCES = "livepair/sources"  # the web sources of the answer just finished (Google Search grounding)
 APPROVAL = "livepair/approval"
+APPROVAL_WITHDRAWN = "livepair/approvalWithdrawn"  # {approvalId, why}: the call was cancelled or timed out
 RUN_IN_TERMINAL = "livepair/runInTerminal"  # request: run an approved command in a terminal the user sees
 CANCEL_RUN = "livepair/cancelRun"  # notification: the model cancelled that run; kill it
 TOOL_RUN = "livepair/toolRun"  # notification: what a run the model asked for did (the panel shows it)
@@ -173,6 +176,10 @@ class ApprovalParams(TypedDict):
     cwd: NotRequired[str]
     code: NotRequired[str]  # kind "python": the snippet, in full
     allowAlways: NotRequired[bool]  # offer "Always allow this command in this workspace"
+    approvalId: NotRequired[str]  # named again by livepair/approvalWithdrawn
+    warnings: NotRequired[list[str]]  # approval_text.approval_warnings: multi-line, hidden characters, ...
+    isolation: NotRequired[list[str]]  # kind "python": what the sandbox isolates here and what not
+    shown: NotRequired[str]  # the whole prompt as approval_text.render makes it (for clients without their own)
 
 
 class ApprovalResult(TypedDict):
@@ -195,6 +202,11 @@ class RunInTerminalResult(TypedDict):
     timedOut: bool
     truncated: NotRequired[bool]
     error: NotRequired[str]  # the terminal could not run it at all
+
+
+class ApprovalWithdrawnParams(TypedDict):
+    approvalId: str
+    why: str  # "the model cancelled the call", "nobody answered in time"
 
 
 class CancelRunParams(TypedDict):
@@ -327,6 +339,10 @@ def approval_params(a: CommandApproval) -> ApprovalParams:
     }
     if a.kind == "python":
         out["code"] = a.code
+        out["isolation"] = list(a.isolation)
+    out["approvalId"] = uuid.uuid4().hex
+    out["warnings"] = approval_text.approval_warnings(a)
+    out["shown"] = approval_text.render(a, APPROVAL_TITLES[a.kind])
     if a.remember is not None:
         out["allowAlways"] = True
     return out

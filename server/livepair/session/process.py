@@ -13,7 +13,7 @@ import contextlib
 import os
 import signal
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ class ProcessResult:
     timed_out: bool = False
     truncated: bool = False  # more output than `max_output` was produced (and dropped)
     duration_s: float = 0.0
+    stopped: str | None = None  # killed by the guard, and why (e.g. the sandbox's total memory cap)
 
 
 async def run_bounded(
@@ -37,8 +38,14 @@ async def run_bounded(
     env: Mapping[str, str],
     timeout_s: float,
     max_output: int,
+    pass_fds: Sequence[int] = (),
+    guard: Callable[[int], Awaitable[str]] | None = None,
+    kill_tree: Callable[[int], None] | None = None,
 ) -> ProcessResult:
-    """Run argv, stdout and stderr together; cancellation of the awaiting task kills the process group."""
+    """Run argv, stdout and stderr together; cancellation of the awaiting task kills the process group.
+
+    `guard(pid)` returns (with why) when the child must be stopped early; `kill_tree(pid)` also reaches the
+    processes that left the group (a `setsid` child), before the group is killed."""
     began = time.monotonic()
     proc = await asyncio.create_subprocess_exec(
         *argv,
@@ -48,6 +55,7 @@ async def run_bounded(
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
         start_new_session=True,  # its own group: the kill reaches grandchildren
+        pass_fds=tuple(pass_fds),
     )
     kept = bytearray()
     dropped = False
@@ -61,20 +69,34 @@ async def run_bounded(
                 kept.extend(chunk[:room])
             dropped |= len(chunk) > room
 
+    async def finish() -> None:
+        await asyncio.gather(drain(), proc.wait())
+
     timed_out = False
+    stopped: str | None = None
+    watcher = asyncio.ensure_future(guard(proc.pid)) if guard is not None else None
+    finished = asyncio.ensure_future(finish())
     try:
-        await asyncio.wait_for(asyncio.gather(drain(), proc.wait()), timeout_s)
-    except TimeoutError:
-        timed_out = True
+        waiting = {finished} if watcher is None else {finished, watcher}
+        done, _ = await asyncio.wait(waiting, timeout=timeout_s, return_when=asyncio.FIRST_COMPLETED)
+        if watcher is not None and watcher in done and finished not in done:
+            stopped = watcher.result()
+        elif not done:
+            timed_out = True
     finally:
-        if proc.returncode is None or timed_out:
-            await _kill_group(proc)
-    code = None if timed_out else proc.returncode
+        if watcher is not None:
+            watcher.cancel()
+        if proc.returncode is None or timed_out or stopped:
+            await _kill_group(proc, kill_tree)
+        finished.cancel()
+    code = None if timed_out or stopped else proc.returncode
     text = kept.decode("utf-8", errors="replace")
-    return ProcessResult(code, text, timed_out, dropped, time.monotonic() - began)
+    return ProcessResult(code, text, timed_out, dropped, time.monotonic() - began, stopped)
 
 
-async def _kill_group(proc: asyncio.subprocess.Process) -> None:
+async def _kill_group(proc: asyncio.subprocess.Process, kill_tree: Callable[[int], None] | None) -> None:
+    if kill_tree is not None and proc.returncode is None:
+        kill_tree(proc.pid)
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):

@@ -90,7 +90,7 @@ async def run_command(
 async def _approved(
     command: str, cwd: Path, reason: str, root: Path, approve: Approve, allowlist: AllowList | None
 ) -> bool:
-    if allowlist is not None and allowlist.allows(root, command):
+    if allowlist is not None and allowlist.allows(root, command, cwd):
         audit.decide("always")
         return True
     chose_always = False
@@ -104,6 +104,6 @@ async def _approved(
         audit.decide("denied")
         return False
     if chose_always and allowlist is not None:
-        allowlist.add(root, command)
+        allowlist.add(root, command, cwd)
     audit.decide("always" if chose_always else "allowed")
     return True

@@ -1,6 +1,7 @@
 """The model's `run_python` tool: a snippet run with the project's interpreter, after the user's yes, in the sandbox.
 
-The approval shows the whole snippet and the sandbox's bounds. Where the sandbox cannot be enforced
+The approval shows the whole snippet (`approval_text`: hidden characters escaped) and what the sandbox isolates on
+this machine (`Sandbox.isolation`). Where the sandbox cannot be enforced
 (`Sandbox.unavailable`), nothing runs and nobody is asked: the model and the panel are told why (fail closed).
 """
 
@@ -46,7 +47,14 @@ async def run_python(
         audit.decide("refused")
         port.tool_run(ToolRunReport("run_python", code, None, f"Not run: {why_not}.", "refused"))
         return {"error": f"cannot run Python here: {why_not}. Nothing ran."}
-    request = CommandApproval(describe(sandbox), str(context.root or sandbox.root), reason, kind="python", code=code)
+    request = CommandApproval(
+        describe(sandbox),
+        str(context.root or sandbox.root),
+        reason,
+        kind="python",
+        code=code,
+        isolation=tuple(sandbox.isolation()),
+    )
     if not await approve(request):
         audit.decide("denied")
         port.tool_run(ToolRunReport("run_python", code, None, "", "denied"))
@@ -58,11 +66,15 @@ async def run_python(
         port.tool_run(ToolRunReport("run_python", code, None, "", "cancelled", "sandbox"))
         raise
     output = redactor.redact(tail(result.output))
+    if result.stopped:  # past the sandbox's total memory cap: every process of it was killed
+        output = f"{output}\n[{result.stopped}]".lstrip("\n")
     outcome = "timedOut" if result.timed_out else "finished"
     port.tool_run(ToolRunReport("run_python", code, result.exit_code, output, outcome, "sandbox"))
     if result.timed_out:
         limit = sandbox.limits.timeout_s
         return {"error": f"the code did not finish within {limit:.0f}s and was stopped", "output": output}
+    if result.stopped:
+        return {"error": f"the sandbox {result.stopped}; every process of it was killed", "output": output}
     reply: dict[str, Any] = {"exit_code": result.exit_code, "output": output}
     if result.exit_code is not None and result.exit_code < 0:
         reply["note"] = f"killed by signal {-result.exit_code} (the memory cap or a crash)"

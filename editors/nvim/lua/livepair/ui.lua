@@ -70,8 +70,12 @@ end
 -- livepair/approval: Deny first (a dismissed or default choice means no); only Allow approves.
 local DENY, ALLOW = 'Deny', 'Allow'
 
--- The heading is the daemon's (params.title); what runs is shown exactly; the model's reason only labelled as its.
+-- The daemon renders the whole prompt (params.shown: its heading, warnings, exactly what runs with control, bidi and
+-- zero-width characters escaped, the model's words quoted as the model's). An older daemon: the fields as they are.
 function M.approval_prompt(params)
+  if type(params.shown) == 'string' and params.shown ~= '' then
+    return params.shown
+  end
   local said = (params.reason and params.reason ~= '') and ('\nThe senior dev says: "' .. params.reason .. '"') or ''
   if params.kind == 'command' then
     local lines = { (params.title or 'LivePair wants to run a command') .. ':', '$ ' .. (params.command or '') }
@@ -86,20 +90,52 @@ function M.approval_prompt(params)
   return 'LivePair wants to edit: ' .. (params.title or '') .. ((params.detail and ('\n' .. params.detail)) or '') .. said
 end
 
+-- Prompts the daemon may take back (livepair/approvalWithdrawn: the call was cancelled or timed out), by approvalId.
+local waiting = {} -- approvalId -> finish(choice) of a prompt still open
+local withdrawn = {} -- approvalId -> why
+
 local function approve(params)
   local prompt = M.approval_prompt(params)
   local co, is_main = coroutine.running()
   if not co or is_main then -- cannot wait for the user here: no
     return { approved = false }
   end
-  vim.ui.select({ DENY, ALLOW }, { prompt = prompt, kind = 'livepair_approval' }, function(choice)
+  local id, answered = params.approvalId, false
+  local function finish(choice)
+    if answered then -- a late answer to a withdrawn prompt: ignored
+      return
+    end
+    answered = true
+    if id then
+      waiting[id] = nil
+    end
     vim.schedule(function()
       coroutine.resume(co, choice)
     end)
-  end)
+  end
+  if id then
+    waiting[id] = finish
+  end
+  vim.ui.select({ DENY, ALLOW }, { prompt = prompt, kind = 'livepair_approval' }, finish)
   local choice = coroutine.yield()
-  M.append(string.format('Approval: %s — %s', choice or 'dismissed', prompt:gsub('\n', ' ')))
+  if id and withdrawn[id] then
+    M.append(string.format('Approval withdrawn (%s) — nothing runs: %s', withdrawn[id], (prompt:gsub('\n', ' '))))
+    withdrawn[id] = nil
+    return { approved = false }
+  end
+  M.append(string.format('Approval: %s — %s', choice or 'dismissed', (prompt:gsub('\n', ' '))))
   return { approved = choice == ALLOW }
+end
+
+local function withdraw(params)
+  local finish = waiting[params.approvalId]
+  if not finish then
+    return
+  end
+  withdrawn[params.approvalId] = params.why or 'withdrawn'
+  vim.notify('LivePair withdrew its request (' .. withdrawn[params.approvalId]
+    .. '): nothing will run; an answer to that prompt is ignored.', vim.log.levels.WARN)
+  finish(nil)
 end
 
 function M.handlers()
@@ -128,6 +164,9 @@ function M.handlers()
     end,
     ['livepair/approval'] = function(_, params)
       return approve(params)
+    end,
+    ['livepair/approvalWithdrawn'] = function(_, params)
+      withdraw(params)
     end,
   }
 end
