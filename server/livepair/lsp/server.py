@@ -24,13 +24,13 @@ from livepair.context.store import ContextStore
 from livepair.lsp import inbound, protocol
 from livepair.lsp.rpc import GuardedProtocol, serve_stdio
 from livepair.model import CommandApproval, StatusSnapshot, TerminalRequest, ToolRunReport
-from livepair.session.factory import SessionParts
 from livepair.session.process import ProcessResult
-from livepair.session.session import PairSession
-from livepair.session.workspace_tools import EditOutcome
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the session's modules load on `livepair.start`, not at `initialize`
     from livepair.lsp.features.plain_client import PlainFace
+    from livepair.session.factory import SessionParts
+    from livepair.session.session import PairSession
+    from livepair.session.workspace_tools import EditOutcome
 
 log = logging.getLogger(__name__)
 APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait forever
@@ -86,6 +86,8 @@ class LivePairServer(LanguageServer):
 
     @property
     def session_parts(self) -> SessionParts:
+        from livepair.session.factory import SessionParts
+
         return SessionParts(self.context, self.advice, self.redactor, self)
 
     # -- document access for the stores -----------------------------------------------------------------

@@ -14,10 +14,9 @@ from livepair.lsp.inbound import PayloadError
 from livepair.lsp.limits import MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
 from livepair.lsp.server import LivePairServer
 from livepair.model import StatusSnapshot
-from livepair.session.factory import Refused, build_session
-from livepair.session.session import PairSession
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the session's modules load on `livepair.start`, not at `initialize`
+    from livepair.session.session import PairSession
     from livepair.session.voice import VoiceController
 
 
@@ -39,6 +38,8 @@ async def stop_session(ls: LivePairServer, message: str = "Session stopped.") ->
 async def start_session(
     ls: LivePairServer, api_key: str | None, settings: Settings | None = None
 ) -> protocol.StartResult:
+    from livepair.session.factory import Refused, build_session
+
     await stop_session(ls, "Restarting…")
     session = build_session(settings or ls.settings, api_key, ls.session_parts)
     if isinstance(session, Refused):
