@@ -26,11 +26,17 @@ def _on_term(_signum: int, _frame: FrameType | None) -> None:
 def main(name: str) -> int:
     signal.signal(signal.SIGTERM, _on_term)
     try:
-        importlib.import_module(f"bench.{name}").run()
+        importlib.import_module(name if "." in name else f"bench.{name}").run()
     except TimeLimit:
         print(f"[FAIL] {name}: stopped at the runner's time limit", flush=True)
         return 2
-    except Exception as exc:
+    except KeyboardInterrupt:
+        raise
+    except SystemExit as exc:  # a part that cannot run here says why (e.g. tesseract missing)
+        if exc.code not in (None, 0):
+            print(f"[FAIL] {name}: {exc.code}", flush=True)
+            return 2
+    except BaseException as exc:  # also a missing tool (pytest's Skipped, shared with the tests)
         traceback.print_exc(file=sys.stderr)  # the detail for whoever investigates; stdout keeps the one line
         print(f"[FAIL] {name}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", flush=True)
         return 2

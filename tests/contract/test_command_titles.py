@@ -27,7 +27,7 @@ def python_literals() -> list[tuple[str, int, str]]:
     for file in sorted((ROOT / "server" / "livepair").rglob("*.py")):
         for node in ast.walk(ast.parse(file.read_text())):
             if isinstance(node, ast.JoinedStr):
-                text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+                text = "".join(str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values)
             elif isinstance(node, ast.Constant) and isinstance(node.value, str):
                 text = node.value
             else:
