@@ -1,38 +1,65 @@
-"""`make bench`: every benchmark, each printing its figures against a baseline measured in the same run."""
+"""`make bench`: every benchmark, each printing its figures against a baseline measured in the same run.
 
-from bench import (
-    bench_digest,
-    bench_hands,
-    bench_lsp,
-    bench_ocr,
-    bench_offline,
-    bench_reconnect,
-    bench_redact,
-    bench_screen,
-    bench_tools,
-    bench_turns,
-    bench_voice,
+Each part runs in its own process (bench/part.py) under a time limit, so a part that fails or hangs prints its
+own `[FAIL]` line and the next one still runs. The exit code is 0 only if every part ran and met every target.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+PARTS = (
+    ("redaction", "bench_redact"),
+    ("context digest", "bench_digest"),
+    ("the model's workspace tools", "bench_tools"),
+    ("daemon over stdio", "bench_lsp"),
+    ("turn-taking on the Live service", "bench_turns"),
+    ("the Live link through goAway", "bench_reconnect"),
+    ("the senior dev's hands: tool dispatch, sandbox", "bench_hands"),
+    ("offline advisor", "bench_offline"),
+    ("voice", "bench_voice"),
+    ("screen", "bench_screen"),
+    ("screen OCR masking", "bench_ocr"),
+    ("the VS Code extension", "bench_extension"),
 )
+# Generous for a busy two-core machine; a part still running then is stopped and counted as failed.
+PART_LIMIT_S = float(os.environ.get("LIVEPAIR_BENCH_PART_S", "900"))
+OUTCOME = {0: "all targets met", 1: "missed a target", 2: "failed"}
 
-print("== redaction ==")
-bench_redact.run()
-print("\n== context digest ==")
-bench_digest.run()
-print("\n== the model's workspace tools ==")
-bench_tools.run()
-print("\n== daemon over stdio ==")
-bench_lsp.run()
-print("\n== turn-taking on the Live service ==")
-bench_turns.run()
-print("\n== the Live link through goAway ==")
-bench_reconnect.run()
-print("\n== the senior dev's hands: tool dispatch, sandbox ==")
-bench_hands.run()
-print("\n== offline advisor ==")
-bench_offline.run()
-print("\n== voice ==")
-bench_voice.run()
-print("\n== screen ==")
-bench_screen.run()
-print("\n== screen OCR masking ==")
-bench_ocr.run()
+
+def run_part(module: str) -> int:
+    proc = subprocess.Popen([sys.executable, "-m", "bench.part", module], start_new_session=True)
+    try:
+        return proc.wait(PART_LIMIT_S)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGTERM)  # the part unwinds and stops what it started
+        try:
+            return proc.wait(30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            print(f"[FAIL] {module}: killed after {PART_LIMIT_S:.0f} s", flush=True)
+            return 2
+
+
+def main(selected: list[str]) -> int:
+    results: list[tuple[str, int, float]] = []
+    for title, module in PARTS:
+        if selected and module not in selected:
+            continue
+        print(f"\n== {title} ==", flush=True)
+        start = time.monotonic()
+        code = run_part(module)
+        results.append((module, code, time.monotonic() - start))
+    print("\n== summary ==")
+    for module, code, seconds in results:
+        print(f"{module}: {OUTCOME.get(code, f'exit {code}')} ({seconds:.0f} s)")
+    return 0 if all(code == 0 for _, code, _ in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import re
 import time
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -55,11 +56,16 @@ async def measure(root: Path, settings: dict[str, object], env: dict[str, str]) 
 
 
 async def fake_model(session: FakeSession) -> None:
+    """Each failed run is a request: the model annotates, and, as the service does, its turn ends only after the
+    tool's response came back (a blocking call holds the turn), so the next failure may be sent."""
     for n in itertools.count():
-        await session.next_message("clientContent", lambda m, n=n: f"# run {n}`" in "".join(m.texts()), timeout=60)
-        await session.send_tool_call(
+        run = re.compile(rf"# run {n}\b")  # the command as the failure report quotes it
+        await session.next_message("clientContent", lambda m, run=run: bool(run.search("".join(m.texts()))), timeout=60)
+        ids = await session.send_tool_call(
             [{"name": "annotate", "args": {"path": "prog.py", "line": LINE, "message": f"Advice {n}."}}]
         )
+        await session.wait_tool_response(ids, timeout=60)
+        await session.send_turn_complete()
 
 
 async def both(root: Path) -> tuple[list[float], list[float]]:

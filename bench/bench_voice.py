@@ -67,13 +67,18 @@ async def bench(pa: PulseAudio) -> None:
     user = speech("Why is the config file not found when I run it?", 16_000)
 
     async def model(session: FakeSession) -> None:
-        """Each question gets the reply, never finished: the next question cuts it off (the service's rule)."""
+        """Each question gets the spoken reply; the next question normally cuts it off (the service's rule), and a
+        reply that plays to its end completes its turn. `cut_off` is read only after a chunk went: until the new
+        reply's first chunk claims the turn the question started, it still describes the reply just cut off.
+        The user's speech in part 2 gets no answer (the model passes), so the mic figures are the user's alone."""
         while True:
-            await session.next_message("clientContent", lambda m: bool(m.body.get("turnComplete")), timeout=120)
+            await session.next_message("clientContent", lambda m: bool(m.body.get("turnComplete")), timeout=600)
             for i in range(0, len(reply), 4800):
+                await session.send_audio(reply[i : i + 4800], rate=24_000)
                 if session.cut_off:
                     break
-                await session.send_audio(reply[i : i + 4800], rate=24_000)
+            else:
+                await session.send_turn_complete()
 
     # -- instrumentation: timestamps at the websocket, paired in order with the pipeline's own ---------------
     captured: deque[float] = deque()

@@ -22,6 +22,11 @@ def summary(samples_ms: Sequence[float]) -> str:
     )
 
 
+MISSED: list[str] = []  # the targets this process missed (bench/part.py turns them into its exit code)
+
+
 def report(name: str, value: str, target: str, ok: bool) -> None:
+    if not ok:
+        MISSED.append(name)
     mark = "PASS" if ok else "MISS"
     print(f"[{mark}] {name}: {value}  (target {target})", flush=True)

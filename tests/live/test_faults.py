@@ -239,7 +239,7 @@ async def test_the_same_message_refused_twice_is_dropped_and_the_user_told(
 @pytest.mark.parametrize(
     ("reason", "says"),
     [
-        ("API key not valid. Please pass a valid API key.", "Set API Key"),
+        ("API key not valid. Please pass a valid API key.", "'LivePair: Set Gemini API key'"),
         ("models/x is not found for API version v1beta", "not available"),
         ("The caller does not have permission", "permission"),
     ],

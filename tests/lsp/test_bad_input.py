@@ -153,7 +153,7 @@ async def test_no_key_says_how_to_set_one(editor: EditorClient) -> None:
     result = await editor.command("livepair.start")
     assert result["state"] == "error"
     status = await editor.wait_state("error")
-    assert "GEMINI_API_KEY" in status["message"] and "Set API Key" in status["message"]
+    assert "GEMINI_API_KEY" in status["message"] and "'LivePair: Set Gemini API key'" in status["message"]
     await still_works(editor)
 
 

@@ -31,7 +31,7 @@ def test_each_failure_gets_one_verdict_with_a_message_for_the_user() -> None:
     assert verdict(close(1000, ""))[0] == "retry"
     assert verdict(close(1007, "Request contains an invalid argument."))[0] == "retry"
     kind, message = verdict(close(1008, "API key not valid. Please pass a valid API key."))
-    assert kind == "fatal" and "Set API Key" in message
+    assert kind == "fatal" and "'LivePair: Set Gemini API key'" in message
     kind, message = verdict(close(1008, "The caller does not have permission"))
     assert kind == "fatal" and "permission" in message
     kind, message = verdict(close(1008, f"models/{MODEL}-x is not found for API version v1beta"))

@@ -33,7 +33,7 @@ def client(s: Settings, api_key: str | None) -> Any:
     from google.genai import types
 
     if not api_key and not s.vertex:
-        raise FatalSessionError("No Gemini API key: set it with 'LivePair: Set API Key' or GEMINI_API_KEY.")
+        raise FatalSessionError("No Gemini API key: set it with 'LivePair: Set Gemini API key' or GEMINI_API_KEY.")
     # The service may take longer than websockets' default 20 s to answer pings: keepalive off (the backend's
     # watchdog notices a dead socket instead). A frame over MAX_FRAME closes the socket (1009), then reconnects.
     ws_args: dict[str, Any] = {"ping_interval": None, "max_size": MAX_FRAME}

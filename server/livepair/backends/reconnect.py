@@ -63,7 +63,7 @@ def refusal_1008(detail: str, model: str) -> str:
         return not_available(model)
     if "api key" in low or "api_key" in low or "credential" in low or "unauthenticated" in low:
         return (
-            f"Gemini refused the API key ({detail}). Set a valid key with 'LivePair: Set API Key' "
+            f"Gemini refused the API key ({detail}). Set a valid key with 'LivePair: Set Gemini API key' "
             "(or GEMINI_API_KEY), then start again."
         )
     if "permission" in low or "denied" in low or "forbidden" in low or "quota" in low or "billing" in low:

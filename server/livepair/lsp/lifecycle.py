@@ -11,7 +11,6 @@ from livepair.config import Settings, env_api_key
 from livepair.lsp import protocol
 from livepair.lsp.client import VSCODE
 from livepair.model import StatusSnapshot
-from livepair.session.factory import Refused, build_session
 
 if TYPE_CHECKING:
     from livepair.lsp.server import LivePairServer
@@ -25,6 +24,8 @@ class SessionLifecycle:
     async def start(self, api_key: str | None, settings: Settings | None = None) -> protocol.StartResult:
         ls = self._ls
         await self.stop("Restarting…")
+        from livepair.session.factory import Refused, build_session  # the session's modules load on start
+
         session = build_session(settings or ls.settings, api_key, ls.session_parts)
         if isinstance(session, Refused):
             ls.status(StatusSnapshot("error", message=session.message))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any, BinaryIO, Literal
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 
 import attrs
 from lsprotocol import types as lsp
@@ -28,9 +28,11 @@ from livepair.lsp.lifecycle import SessionLifecycle
 from livepair.lsp.rpc import GuardedProtocol, serve_stdio
 from livepair.model import CommandApproval, ProposedEdit, StatusSnapshot, TerminalRequest, ToolRunReport
 from livepair.session.editor_port import EditorCapabilities, EditOutcome
-from livepair.session.factory import SessionParts
 from livepair.session.process import ProcessResult
-from livepair.session.session import PairSession
+
+if TYPE_CHECKING:  # the session's modules load on `livepair.start`, not at `initialize`
+    from livepair.session.factory import SessionParts
+    from livepair.session.session import PairSession
 
 log = logging.getLogger(__name__)
 TERMINAL_GRACE_S = 15.0  # the editor kills a run at its timeout; this covers creating the terminal and replying
@@ -92,6 +94,8 @@ class LivePairServer(LanguageServer):
 
     @property
     def session_parts(self) -> SessionParts:
+        from livepair.session.factory import SessionParts
+
         return SessionParts(self.context, self.advice, self.redactor, self)
 
     # -- document access for the stores -----------------------------------------------------------------

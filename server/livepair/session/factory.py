@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from livepair.media.screen import ScreenStreamer
 
 NO_KEY = (
-    "No Gemini API key. Run 'LivePair: Set API Key' or set GEMINI_API_KEY, "
+    "No Gemini API key. Run 'LivePair: Set Gemini API key' or set GEMINI_API_KEY, "
     "or set livepair.backend to 'auto' or 'offline' to use the offline advisor."
 )
 

@@ -1,7 +1,8 @@
 """A pairing session: ties one backend to the editor context, the tools and the advice store.
 
-It owns three kinds of background work: the backend's event loop, a debounced context pump, and one task per tool
-call (so a toolCallCancellation can stop it). The editor is reached only through `EditorPort`; the parts (backend,
+It owns five kinds of background work: the backend's event loop, a debounced context pump, the attention loop
+(failures it looks at by itself), the fallback of an explanation that got no annotation, and one task per tool call
+(so a toolCallCancellation can stop it). The editor is reached only through `EditorPort`; the parts (backend,
 voice, screen) are built by `session/factory.py`.
 """
 

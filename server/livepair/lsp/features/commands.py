@@ -13,9 +13,9 @@ from livepair.lsp.inbound import PayloadError
 from livepair.lsp.limits import MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
 from livepair.lsp.server import LivePairServer
 from livepair.model import Diagnostic
-from livepair.session.session import PairSession
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the session's modules load on `livepair.start`, not at `initialize`
+    from livepair.session.session import PairSession
     from livepair.session.voice import VoiceController
 
 
