@@ -53,13 +53,35 @@ export interface ClientHooks {
   outputChannel: vscode.OutputChannel;
 }
 
+/** How the daemon is started: `python -I -u -m livepair serve`. */
+export const DAEMON_ARGS = ["-I", "-u", "-m", "livepair", "serve"];
+/** The variables that carry the Gemini key: read by the extension, never put in the daemon's environment. */
+export const API_KEY_VARS = ["GEMINI_API_KEY", "GOOGLE_API_KEY"];
+
+/** The editor's environment for the daemon, without the API key variables. */
+export function daemonEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, PYTHONUNBUFFERED: "1" };
+  for (const name of API_KEY_VARS) {
+    delete out[name];
+  }
+  return out;
+}
+
+/** A key from the editor's environment, for `livepair.start` when secret storage holds none. */
+export function environmentApiKey(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return API_KEY_VARS.map((name) => env[name]?.trim()).find((value) => !!value);
+}
+
 export function createLanguageClient(python: string, settings: DaemonSettings, hooks: ClientHooks): LanguageClient {
   const serverOptions: ServerOptions = {
     command: python,
-    args: ["-m", "livepair", "serve"],
+    // `-I`: isolated, so neither the working directory nor PYTHONPATH can put a module in front of the daemon's own
+    // (`-u` stands in for PYTHONUNBUFFERED, which `-I` ignores).
+    args: DAEMON_ARGS,
     // No `transport`: plain stdio without the `--stdio` argument vscode-languageclient would otherwise append.
-    // The daemon inherits the editor's environment: GEMINI_API_KEY, proxies and SSL_CERT_FILE work as in a shell.
-    options: { cwd: os.tmpdir(), env: { ...process.env, PYTHONUNBUFFERED: "1" } },
+    // The daemon inherits the editor's environment (proxies and SSL_CERT_FILE work as in a shell) minus the API
+    // keys: those go in `livepair.start`'s arguments, so no process can read them from /proc/<daemon>/environ.
+    options: { cwd: os.tmpdir(), env: daemonEnvironment(process.env) },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
