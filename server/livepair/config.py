@@ -104,6 +104,8 @@ class Settings:
     screen_read_text: ReadText = field(default="auto", metadata={"key": "screenReadText"})
     screen_exclude: tuple[str, ...] = field(default=(), metadata={"key": "screenExclude"})  # globs, added
     screen_gitignore: bool = field(default=False, metadata={"key": "screenGitignore"})
+    # More environment variables an approved command may see (names or globs; session/environment.py)
+    command_env_allow: tuple[str, ...] = field(default=(), metadata={"key": "commandEnvAllow"})
     screen_ocr_mask: bool = field(default=False, metadata={"key": "screenOcrMask"})  # tesseract: ~0.3-1.7 s a frame
     media_resolution: MediaResolution = field(default="medium", metadata={"key": "mediaResolution"})
 

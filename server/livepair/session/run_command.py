@@ -22,7 +22,7 @@ from livepair.context.store import ContextStore
 from livepair.model import CommandApproval, TerminalRequest, TerminalRun, ToolRunReport
 from livepair.session import audit
 from livepair.session.allowlist import AllowList
-from livepair.session.environment import scrubbed
+from livepair.session.environment import command_environment
 from livepair.session.process import ProcessResult, run_bounded
 
 Approve = Callable[[CommandApproval], Awaitable[bool]]
@@ -81,6 +81,7 @@ async def run_command(
     port: RunPort | None = None,
     allowlist: AllowList | None = None,
     timeout_s: float = TIMEOUT_S,
+    env_allow: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     port = port or NoTerminal()
     command, reason = args.get("command"), args.get("reason") or ""
@@ -98,7 +99,8 @@ async def run_command(
         port.tool_run(ToolRunReport("run_command", command, None, "", "denied"))
         return {"error": "the user declined to run this command"}
 
-    request = TerminalRequest(uuid.uuid4().hex, command, str(cwd), scrubbed(os.environ), timeout_s, MAX_OUTPUT)
+    env = command_environment(os.environ, env_allow, redactor)  # an allow-list: no secret variable passes
+    request = TerminalRequest(uuid.uuid4().hex, command, str(cwd), env, timeout_s, MAX_OUTPUT)
     where: Literal["terminal", "daemon"] = "terminal"
     try:
         result = await port.run_in_terminal(request)
