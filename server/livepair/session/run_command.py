@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from livepair.context.gate import resolve_path
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.model import CommandApproval, TerminalRequest, TerminalRun, ToolRunReport
@@ -91,7 +92,7 @@ async def run_command(
         return {"error": f"'command' must be one command line of at most {MAX_COMMAND} characters"}
     if not isinstance(reason, str):
         return {"error": "'reason' must be a string"}
-    cwd = context.resolve(str(args.get("cwd") or "."))  # raises OutsideWorkspace for paths outside
+    cwd = resolve_path(context, args.get("cwd") or ".")  # OutsideWorkspace (with a reason) if outside or malformed
     if not cwd.is_dir():
         return {"error": f"{args.get('cwd')!r} is not a directory in the workspace"}
     root = context.root or cwd

@@ -151,7 +151,7 @@ class Tools:
             return {"error": str(exc)}
 
     def _uri_and_lines(self, args: dict[str, Any]) -> tuple[str, list[str]]:
-        path = self._ctx.resolve(_text(args, "path"))
+        path = self.gate.resolve(args.get("path"))  # a malformed path is refused with a reason
         if (why := self.gate.refusal(path, git=False)) is not None:  # git was asked by the async callers
             raise ToolError(why)
         uri = path.as_uri()
@@ -207,7 +207,7 @@ class Tools:
     async def _gitignore_check(self, args: dict[str, Any]) -> None:
         """The gitignore part of the gate asks git (bounded) in a thread; the rest is checked on every read."""
         if self.gate.use_gitignore:
-            path = self._ctx.resolve(_text(args, "path"))
+            path = self.gate.resolve(args.get("path"))
             if (why := await asyncio.to_thread(self.gate.refusal, path)) is not None:
                 raise ToolError(why)
 
@@ -226,8 +226,8 @@ class Tools:
         }
 
     def _tool_get_diagnostics(self, args: dict[str, Any]) -> dict[str, Any]:
-        wanted = self._ctx.resolve(_text(args, "path")).as_uri() if args.get("path") else None
-        if wanted is not None and (why := self.gate.refusal(self._ctx.resolve(args["path"]), git=False)):
+        wanted = self.gate.resolve(args["path"]).as_uri() if args.get("path") else None
+        if wanted is not None and (why := self.gate.refusal(self.gate.resolve(args["path"]), git=False)):
             raise ToolError(why)
         out = [
             format_diagnostic(self._ctx.relative(uri), d)
