@@ -254,7 +254,7 @@ class Tools:
             return {"command": None, "output": "", "note": "no terminal command has finished yet"}
         tail = "\n".join(run.output.splitlines()[-200:])
         return {
-            "command": self._redactor.redact(run.command),
+            "command": fence("terminal command", self._redactor.redact(run.command)),  # typed or planted text
             "cwd": run.cwd,
             "exit_code": run.exit_code,
             "output": fence("terminal output", self._redactor.redact(tail)),
