@@ -6,7 +6,8 @@
 import * as vscode from "vscode";
 import { type LanguageClient, State } from "vscode-languageclient/node";
 import { Commands } from "./constants";
-import { createLanguageClient, DAEMON_ARGS } from "./languageClient";
+import { DAEMON_ARGS } from "./daemonLaunch";
+import { createLanguageClient } from "./languageClient";
 import { log } from "./log";
 import { discover, installPrivateDaemon, SetupError } from "./pythonEnvironment";
 import { explainDiscoveryFailure } from "./pythonDiscovery";

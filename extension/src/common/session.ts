@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import type { ApiKeyStore } from "./apiKey";
 import { ADVICE_SOURCE, Commands } from "./constants";
 import type { Daemon } from "./daemon";
-import { environmentApiKey } from "./languageClient";
+import { environmentApiKey } from "./daemonLaunch";
 import { log } from "./log";
 import { toDiagnostic } from "./lspConvert";
 import { showOnce } from "./notifications";
