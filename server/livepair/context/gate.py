@@ -152,7 +152,8 @@ class WorkspaceGate:
                 pass
         resolved = rel or self.relative(path)
         if resolved is not None:
-            out.append((resolved, True))
+            if not out or out[0][0] != resolved:
+                out.append((resolved, True))
         else:
             try:
                 real = path.resolve()

@@ -106,23 +106,24 @@ class IgnoreFiles:
     """The `.livepairignore` files of a workspace, at any depth, each applying to its own folder and below."""
 
     def __init__(self) -> None:
-        self._cache: dict[Path, tuple[float, float, list[Rule]]] = {}  # folder -> (checked at, mtime, rules)
+        # (root, folder parts) -> (checked at, mtime, rules)
+        self._cache: dict[tuple[Path, tuple[str, ...]], tuple[float, float, list[Rule]]] = {}
 
     def excludes(self, root: Path, rel: PurePosixPath) -> bool:
         result = False
+        now = time.monotonic()
         for depth in range(len(rel.parts)):  # the root's file first, then each folder's on the way down
-            folder = root.joinpath(*rel.parts[:depth])
-            rules = self._rules(folder)
+            rules = self._rules(root, rel.parts[:depth], now)
             if rules:
                 result = verdict(PurePosixPath(*rel.parts[depth:]), rules, result)
         return result
 
-    def _rules(self, folder: Path) -> list[Rule]:
-        now = time.monotonic()
-        cached = self._cache.get(folder)
+    def _rules(self, root: Path, parts: tuple[str, ...], now: float) -> list[Rule]:
+        key = (root, parts)
+        cached = self._cache.get(key)
         if cached is not None and now - cached[0] < RECHECK_S:
             return cached[2]
-        file = folder / IGNORE_FILE
+        file = root.joinpath(*parts, IGNORE_FILE)
         try:
             mtime = file.stat().st_mtime
         except OSError:
@@ -138,5 +139,5 @@ class IgnoreFiles:
                 rules = []
         if len(self._cache) > 4096:
             self._cache.clear()
-        self._cache[folder] = (now, mtime, rules)
+        self._cache[key] = (now, mtime, rules)
         return rules

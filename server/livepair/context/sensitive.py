@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
-from livepair.context.ignore_rules import compile_rules
+from livepair.context.ignore_rules import translate
 
 SENSITIVE = (
     # environment and generic secrets
@@ -48,9 +48,13 @@ HOME_SECRETS = (
     ".config/gcloud/credentials.db", ".azure/accessTokens.json", ".gnupg/private-keys-v1.d",
 )  # fmt: skip
 
-_RULES = compile_rules([p if "/" not in p else "**/" + p for p in SENSITIVE])
-# All of them at once (none negates, none is folder-only): one match per name on every tool path and search hit.
-_ANY = re.compile("|".join(f"(?:{r.regex.pattern})" for r in _RULES), re.IGNORECASE | re.DOTALL)
+# Names (no `/`) are matched against each part of a path; the few paths (`.kube/config`) at any depth, ending at a
+# part's end (a folder or the file). One regex each: the gate runs on every tool path, search hit and digest excerpt.
+_NAME_ANY = re.compile("|".join(translate(p, anchored=True).pattern for p in SENSITIVE if "/" not in p), re.I | re.S)
+_PATH_ANY = re.compile(
+    "(?:^|/)(?:" + "|".join(translate(p, anchored=True).pattern for p in SENSITIVE if "/" in p) + ")(?:/|$)",
+    re.I | re.S,
+)
 INDEX_TTL_S = 5.0
 MAX_INDEXED_FILES = 20_000
 INDEX_BUDGET_S = 0.5
@@ -59,7 +63,7 @@ _SKIP = frozenset({".git", "node_modules", "__pycache__", ".mypy_cache", ".tox"}
 
 def sensitive_name(rel: PurePosixPath) -> bool:
     """Whether the built-in list marks `rel` (relative, or an absolute path without its leading `/`)."""
-    return any(_ANY.fullmatch(str(PurePosixPath(*rel.parts[:i]))) for i in range(1, len(rel.parts) + 1))
+    return any(_NAME_ANY.fullmatch(part) for part in rel.parts) or _PATH_ANY.search(str(rel)) is not None
 
 
 def _linked_inode(path: Path) -> tuple[int, int] | None:
