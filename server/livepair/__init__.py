@@ -12,18 +12,23 @@ def _own_dir() -> str:
 
 
 def forget_import_paths(*roots: str) -> list[str]:
-    """Remove '', relative entries, the working directory itself and `roots` (workspace folders) from sys.path,
-    keeping the folder this package was loaded from (entries *inside* those folders stay: a project's own `.venv`
-    may be where LivePair is installed). Returns what was removed."""
+    """Remove '', relative entries and the working directory from sys.path, and anything inside `roots` (the
+    workspace, once the editor names it) except the interpreter's own folders (a project's `.venv` may be where
+    LivePair is installed) and the folder this package was loaded from. Returns what was removed."""
     try:
-        cwd = _os.getcwd()
+        cwd = _os.path.realpath(_os.getcwd())
     except OSError:  # the working directory was deleted: it cannot shadow anything
         cwd = ""
-    banned = {_os.path.realpath(r) for r in (cwd, *roots) if r} - {_os.path.realpath(_own_dir())}
+    own = {_os.path.realpath(p) for p in (_own_dir(), _sys.prefix, _sys.base_prefix, _sys.exec_prefix)}
+    banned = [_os.path.realpath(r) for r in roots if r]
     removed: list[str] = []
     for entry in list(_sys.path):
-        if isinstance(entry, str) and _os.path.isabs(entry) and _os.path.realpath(entry) not in banned:
-            continue
+        if isinstance(entry, str) and _os.path.isabs(entry):
+            real = _os.path.realpath(entry)
+            inside = any(real == b or real.startswith(b.rstrip(_os.sep) + _os.sep) for b in banned)
+            ours = any(real == o or real.startswith(o.rstrip(_os.sep) + _os.sep) for o in own)
+            if (real != cwd and not inside) or ours:
+                continue
         _sys.path.remove(entry)
         removed.append(entry)
     return removed

@@ -90,3 +90,28 @@ def test_the_import_path_is_cleaned_before_anything_else(tmp_path: Path) -> None
     assert "" not in path and "." not in path
     assert str(tmp_path) not in path, path
     assert any("site-packages" in p for p in path)
+
+
+def test_the_workspace_leaves_the_import_path_once_the_editor_names_it(tmp_path: Path) -> None:
+    """What is imported after `initialize` (lazily) cannot come from the workspace, even through PYTHONPATH; the
+    interpreter's own folders stay even when the workspace holds them (a project's .venv)."""
+    workspace = tmp_path / "project"
+    (workspace / "lib").mkdir(parents=True)
+    code = (
+        "import sys, json, livepair\n"
+        "before = list(sys.path)\n"
+        f"removed = livepair.forget_import_paths({str(workspace)!r})\n"
+        "print(json.dumps([before, removed, sys.path]))\n"
+    )
+    env = os.environ | {"PYTHONPATH": f"{workspace / 'lib'}:{workspace}"}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60, check=True)
+    before, removed, after = json.loads(out.stdout)
+    assert str(workspace / "lib") in before and str(workspace) in before
+    assert set(removed) == {str(workspace / "lib"), str(workspace)}
+    kept = [p for p in before if p not in removed]
+    assert after == kept and any("site-packages" in p for p in after)
+    same = subprocess.run(
+        [sys.executable, "-c", f"import sys, livepair; print(livepair.forget_import_paths({sys.prefix!r}))"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )  # fmt: skip
+    assert same.stdout.strip() == "[]"  # a workspace around the interpreter's own prefix takes nothing away
