@@ -152,7 +152,10 @@ async def test_every_malformed_path_gets_a_reason(root: Path, raw: Any) -> None:
         ("annotate", {"path": raw, "line": 1, "message": "m"}),
         ("open_location", {"path": raw, "line": 1}),
         ("apply_edit", {"edits": [{"path": raw, "start_line": 1, "end_line": 1, "new_text": "x"}], "reason": "r"}),
+        ("run_command", {"command": "ls", "reason": "r", "cwd": raw}),  # refused before anyone is asked
     ]:
+        if name == "run_command" and not raw:
+            continue  # no cwd: the workspace root, which would ask the user
         if name == "get_diagnostics" and not raw:
             continue  # no path: all diagnostics, which is right
         result = await asyncio.wait_for(tools.call(name, args), 10)
