@@ -49,7 +49,8 @@ def daemon_command() -> list[str]:
     """The command a test runs to get a daemon on its pipes: forked from the zygote under `make check`, else
     `python -m livepair serve`."""
     if not os.environ.get(ENV):
-        return [sys.executable, "-m", "livepair", "serve"]
+        # As the extension starts it, without `-E`: the voice tests hand the daemon a stub module on PYTHONPATH.
+        return [sys.executable, "-P", "-s", "-u", "-m", "livepair", "serve"]
     return [sys.executable, "-S", "-I", str(LAUNCHER), _socket()]
 
 

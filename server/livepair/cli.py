@@ -39,6 +39,9 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.command in (None, "serve"):
         _setup_logging(getattr(args, "verbose", False))
+        from livepair.held_secrets import hold_from_environment
+
+        hold_from_environment()  # before anything could start a child: the key lives in memory only
         from livepair.app import create_server
 
         code = create_server().run_stdio()

@@ -5,11 +5,12 @@ it falls back to the default and the caller shows the returned warning to the us
 """
 
 import dataclasses
-import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, get_args, get_origin
+
+from livepair.held_secrets import API_KEY_VARS, held
 
 Proactivity = Literal["quiet", "balanced", "chatty"]
 BackendChoice = Literal["auto", "gemini", "offline"]
@@ -21,7 +22,6 @@ MediaResolution = Literal["low", "medium"]
 Duplex = Literal["half", "full"]
 AutoStart = Literal["offline", "always", "never"]
 
-API_KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 DEFAULT_MODEL = "gemini-3.8-live"  # the stable Live model (backends/live_models.py has the table)
 Sensitivity = Literal["high", "low"]
 
@@ -104,6 +104,8 @@ class Settings:
     screen_read_text: ReadText = field(default="auto", metadata={"key": "screenReadText"})
     screen_exclude: tuple[str, ...] = field(default=(), metadata={"key": "screenExclude"})  # globs, added
     screen_gitignore: bool = field(default=False, metadata={"key": "screenGitignore"})
+    # More environment variables an approved command may see (names or globs; session/environment.py)
+    command_env_allow: tuple[str, ...] = field(default=(), metadata={"key": "commandEnvAllow"})
     screen_ocr_mask: bool = field(default=False, metadata={"key": "screenOcrMask"})  # tesseract: ~0.3-1.7 s a frame
     media_resolution: MediaResolution = field(default="medium", metadata={"key": "mediaResolution"})
 
@@ -185,4 +187,4 @@ def parse_settings(raw: Any, base: Settings | None = None) -> tuple[Settings, li
 
 def env_api_key() -> str | None:
     """The key from the environment (the editor may pass one from its secret storage instead)."""
-    return next((v for v in (os.environ.get(k) for k in API_KEY_VARS) if v), None)
+    return next((v for v in (held(k) for k in API_KEY_VARS) if v), None)

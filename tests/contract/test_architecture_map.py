@@ -35,9 +35,8 @@ def python_modules() -> list[str]:
     out = []
     for file in sorted(PACKAGE.rglob("*.py")):
         rel = file.relative_to(PACKAGE).as_posix()
-        if file.name == "__init__.py":
-            assert file.stat().st_size <= MARKER_MAX_BYTES, f"{rel} has grown code: give it a row"
-            continue
+        if file.name == "__init__.py" and file.stat().st_size <= MARKER_MAX_BYTES:
+            continue  # a package marker; one with code needs a row like any module
         out.append(rel)
     return out
 

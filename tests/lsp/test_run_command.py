@@ -102,7 +102,8 @@ async def terminal_editor(
     env = fake.subprocess_env()
     env.pop("GOOGLE_GEMINI_BASE_URL")
     env.update(GEMINI_API_KEY=API_KEY, DEPLOY_TOKEN="tok-should-not-leak", HARMLESS_SETTING="visible")
-    client = await start_editor(workspace, env, settings, terminal=True)
+    # Commands get an allow-listed environment: the user lets this one variable through (commandEnvAllow).
+    client = await start_editor(workspace, env, settings | {"commandEnvAllow": ["HARMLESS_SETTING"]}, terminal=True)
     yield client
     await client.lsp.shutdown_session()
 

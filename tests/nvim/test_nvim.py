@@ -78,7 +78,7 @@ def base_config(workspace: Path, settings: dict[str, Any], **extra: Any) -> dict
         "root": str(workspace),
         "plugin_dir": str(PLUGIN),
         "python": sys.executable,
-        "cmd": [sys.executable, "-m", "livepair", "serve"],
+        "cmd": [sys.executable, "-I", "-u", "-m", "livepair", "serve"],  # isolated, as the extension starts it
         "settings": settings,
         "line": LINE,
         "key_line": KEY_LINE,

@@ -55,7 +55,12 @@ class Panel(NullEditor):
 
 
 def make_tools(
-    root: Path, panel: Panel, state: Path, limits: Limits | None = None, command_timeout_s: float = 120.0
+    root: Path,
+    panel: Panel,
+    state: Path,
+    limits: Limits | None = None,
+    command_timeout_s: float = 120.0,
+    env_allow: tuple[str, ...] = (),
 ) -> tuple[Tools, Path]:
     store = ContextStore(lambda _uri: None)
     store.root = root
@@ -70,6 +75,7 @@ def make_tools(
         AuditLog(redactor, audit_path),
         limits,
         command_timeout_s,
+        env_allow=env_allow,
     )
     tools = Tools(store, AdviceStore(lambda _u, _n: None), redactor, lambda _a: None, panel.approve, hands_=hands)
     return tools, audit_path
@@ -278,11 +284,12 @@ async def test_run_command_scrubs_keys_and_tokens(
     monkeypatch.setenv("DEPLOY_TOKEN", "tok-123")
     monkeypatch.setenv("MY_SECRET", "s-456")
     monkeypatch.setenv("HARMLESS", "visible")
+    monkeypatch.setenv("NOT_LISTED", "unasked")
     panel = Panel(True)
-    tools, audit_path = make_tools(workspace, panel, private_state)
+    tools, audit_path = make_tools(workspace, panel, private_state, env_allow=("HARMLESS",))
     result = await tools.call("run_command", {"command": "env", "reason": "Look at the environment."})
-    assert result["exit_code"] == 0 and "HARMLESS=visible" in result["output"]
-    for name in ("GEMINI_API_KEY", "DEPLOY_TOKEN", "MY_SECRET"):
+    assert result["exit_code"] == 0 and "HARMLESS=visible" in result["output"]  # commandEnvAllow passes it
+    for name in ("GEMINI_API_KEY", "DEPLOY_TOKEN", "MY_SECRET", "NOT_LISTED"):
         assert name not in result["output"]
     assert panel.reports[-1].where == "daemon"
     assert audit_lines(audit_path)[0]["decision"] == "allowed"

@@ -88,7 +88,7 @@ def test_the_digest_names_a_private_file_but_never_sends_it(root: Path) -> None:
     store.root = root
     store.set_editor_state(EditorState(uri=(root / ".env").as_uri()))
     text = DigestBuilder(store, Redactor()).update()
-    assert text is not None and "Active file: .env" in text and "private (not shared)" in text
+    assert text is not None and "Active file: .env" in text and "a private file is open (not shared)" in text
     assert "GOOGLE_API_KEY" not in text and "<secret:" not in text
 
 
@@ -122,7 +122,7 @@ def test_with_the_gitignore_option_the_digest_keeps_ignored_files_private(git_ro
     shared = DigestBuilder(store, Redactor()).update()
     assert shared is not None and "internal numbers" in shared  # the option is off: an ignored file is ordinary
     gated = DigestBuilder(store, Redactor(), gate=WorkspaceGate(store, use_gitignore=True)).update()
-    assert gated is not None and "internal numbers" not in gated and "private (not shared)" in gated
+    assert gated is not None and "internal numbers" not in gated and "a private file is open (not shared)" in gated
 
 
 async def test_the_screen_pauses_for_gitignored_files_through_the_same_gate(git_root: Path) -> None:

@@ -6,6 +6,7 @@
 import * as vscode from "vscode";
 import { type LanguageClient, State } from "vscode-languageclient/node";
 import { Commands } from "./constants";
+import { DAEMON_ARGS } from "./daemonLaunch";
 import { createLanguageClient } from "./languageClient";
 import { log } from "./log";
 import { discover, installPrivateDaemon, SetupError } from "./pythonEnvironment";
@@ -208,7 +209,7 @@ export class Daemon implements vscode.Disposable {
       const kind = m.type === 1 ? "error" : m.type === 2 ? "warning" : "info";
       void showOnce(kind, m.message, [{ title: "Show Log", run: () => vscode.commands.executeCommand(Commands.showLog) }]);
     });
-    log().info(`starting the daemon: ${this.python} -m livepair serve (livepair ${discovery.found.result.daemonVersion})`);
+    log().info(`starting the daemon: ${this.python} ${DAEMON_ARGS.join(" ")} (livepair ${discovery.found.result.daemonVersion})`);
     try {
       await client.start();
     } catch (err) {

@@ -18,6 +18,7 @@ import {
   type StaticFeature,
   type DynamicFeature,
 } from "vscode-languageclient/node";
+import { DAEMON_ARGS, daemonEnvironment } from "./daemonLaunch";
 import { CLIENT_INFO, CLIENT_TERMINAL } from "./protocol";
 import type { DaemonSettings } from "./settings";
 
@@ -56,10 +57,13 @@ export interface ClientHooks {
 export function createLanguageClient(python: string, settings: DaemonSettings, hooks: ClientHooks): LanguageClient {
   const serverOptions: ServerOptions = {
     command: python,
-    args: ["-m", "livepair", "serve"],
+    // `-I`: isolated, so neither the working directory nor PYTHONPATH can put a module in front of the daemon's own
+    // (`-u` stands in for PYTHONUNBUFFERED, which `-I` ignores).
+    args: DAEMON_ARGS,
     // No `transport`: plain stdio without the `--stdio` argument vscode-languageclient would otherwise append.
-    // The daemon inherits the editor's environment: GEMINI_API_KEY, proxies and SSL_CERT_FILE work as in a shell.
-    options: { cwd: os.tmpdir(), env: { ...process.env, PYTHONUNBUFFERED: "1" } },
+    // The daemon inherits the editor's environment (proxies and SSL_CERT_FILE work as in a shell) minus the API
+    // keys: those go in `livepair.start`'s arguments, so no process can read them from /proc/<daemon>/environ.
+    options: { cwd: os.tmpdir(), env: daemonEnvironment(process.env) },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],

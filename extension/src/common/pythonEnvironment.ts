@@ -100,7 +100,7 @@ export async function installPrivateDaemon(context: vscode.ExtensionContext, bas
       if (!fs.existsSync(python)) {
         progress.report({ message: "Creating a private Python environment…" });
         log().info(`setup: ${basePython} -m venv ${venv}`);
-        const made = await run(basePython, ["-m", "venv", venv], { timeoutMs: 180_000 });
+        const made = await run(basePython, ["-I", "-m", "venv", venv], { timeoutMs: 180_000 });
         if (made.code !== 0) {
           fs.rmSync(venv, { recursive: true, force: true });
           const why = made.spawnError ?? lastLines(made.stderr || made.stdout);
@@ -113,7 +113,7 @@ export async function installPrivateDaemon(context: vscode.ExtensionContext, bas
       log().info(`setup: pip install ${path.basename(wheel)}`);
       const installed = await run(
         python,
-        ["-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--upgrade", wheel],
+        ["-I", "-m", "pip", "install", "--disable-pip-version-check", "--no-input", "--upgrade", wheel],
         {
           timeoutMs: 15 * 60_000,
           onLine: (line) => {

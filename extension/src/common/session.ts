@@ -7,6 +7,7 @@ import * as vscode from "vscode";
 import type { ApiKeyStore } from "./apiKey";
 import { ADVICE_SOURCE, Commands } from "./constants";
 import type { Daemon } from "./daemon";
+import { environmentApiKey } from "./daemonLaunch";
 import { log } from "./log";
 import { toDiagnostic } from "./lspConvert";
 import { showOnce } from "./notifications";
@@ -57,7 +58,7 @@ export class PairingSession implements vscode.Disposable {
       }
     }
     this.flushContext();
-    const key = await this.keys.get();
+    const key = (await this.keys.get()) ?? environmentApiKey(); // the daemon's environment holds no key
     // Only a session with a key can share the screen (the offline advisor sees none): ask only then.
     const screen = key && this.screen ? await this.screen.choose() : undefined;
     this.pressedAt = Date.now();

@@ -45,6 +45,7 @@ export const DAEMON_SETTING_KEYS = [
   "screenJpegQuality",
   "screenReadText",
   "screenExclude",
+  "commandEnvAllow",
   "screenGitignore",
   "screenOcrMask",
   "mediaResolution",

@@ -6,13 +6,13 @@ user wants text (the session then keeps the speaker closed and shows the transcr
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from livepair.backends.live_models import LiveModel
 from livepair.config import TURN_TAKING, Settings
+from livepair.held_secrets import VERTEX_TOKEN_VAR, held
 from livepair.model import ToolDeclaration
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 VERTEX_API_VERSION = "v1beta1"  # the Live websocket's version on Vertex AI (LlmBidiService)
-VERTEX_TOKEN_ENV = "LIVEPAIR_VERTEX_ACCESS_TOKEN"  # e.g. `gcloud auth print-access-token`; else ADC
+VERTEX_TOKEN_ENV = VERTEX_TOKEN_VAR  # e.g. `gcloud auth print-access-token`; else ADC
 MAX_FRAME = 16 * 2**20  # the service's frames are audio chunks and text; nothing honest comes near this
 
 
@@ -54,7 +54,7 @@ def client(s: Settings, api_key: str | None) -> Any:
 
 
 def _token_credentials() -> Any:
-    token = os.environ.get(VERTEX_TOKEN_ENV, "").strip()
+    token = (held(VERTEX_TOKEN_ENV) or "").strip()  # taken from the environment at start
     if not token:
         return None  # the SDK loads Application Default Credentials
     from google.oauth2.credentials import Credentials

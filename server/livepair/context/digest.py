@@ -87,7 +87,7 @@ class DigestBuilder:
         budget = MAX_EXCERPT_LINES
         for uri, focus in self._focus_lines(diags).items():
             if self._private(uri):
-                out[f"excerpt:{uri}"] = f"--- {store.relative(uri)}: private (not shared) ---"
+                out[f"excerpt:{uri}"] = f"--- {store.relative(uri)}: a private file is open (not shared) ---"
                 continue
             text = store.text(uri)
             if text is None or budget <= 0:

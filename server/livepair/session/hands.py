@@ -32,7 +32,9 @@ class Hands:
         auditlog: AuditLog | None = None,
         limits: Limits | None = None,
         command_timeout_s: float = run_command.TIMEOUT_S,
+        env_allow: tuple[str, ...] = (),
     ) -> None:
+        self._env_allow = env_allow  # the commandEnvAllow setting
         self._ctx = context
         self._redactor = redactor
         self._approve = approve
@@ -51,7 +53,14 @@ class Hands:
 
     async def run_command(self, args: dict[str, Any]) -> dict[str, Any]:
         return await run_command.run_command(
-            args, self._ctx, self._redactor, self._approve, self._port, self._allowlist, self._command_timeout_s
+            args,
+            self._ctx,
+            self._redactor,
+            self._approve,
+            self._port,
+            self._allowlist,
+            self._command_timeout_s,
+            self._env_allow,
         )
 
     async def run_python(self, args: dict[str, Any]) -> dict[str, Any]:

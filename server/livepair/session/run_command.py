@@ -18,13 +18,14 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, Literal
 
+from livepair.context.gate import resolve_path
 from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.model import CommandApproval, TerminalRequest, TerminalRun, ToolRunReport
 from livepair.session import audit
 from livepair.session.allowlist import AllowList
 from livepair.session.editor_port import EditorPort, NullEditor
-from livepair.session.environment import scrubbed
+from livepair.session.environment import command_environment
 from livepair.session.process import run_bounded
 
 Approve = Callable[[CommandApproval], Awaitable[bool]]
@@ -46,6 +47,7 @@ async def run_command(
     port: EditorPort | None = None,
     allowlist: AllowList | None = None,
     timeout_s: float = TIMEOUT_S,
+    env_allow: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     port = port or NullEditor()
     command, reason = args.get("command"), args.get("reason") or ""
@@ -55,7 +57,7 @@ async def run_command(
         return {"error": f"'command' must be one command line of at most {MAX_COMMAND} characters"}
     if not isinstance(reason, str):
         return {"error": "'reason' must be a string"}
-    cwd = context.resolve(str(args.get("cwd") or "."))  # raises OutsideWorkspace for paths outside
+    cwd = resolve_path(context, args.get("cwd") or ".")  # OutsideWorkspace (with a reason) if outside or malformed
     if not cwd.is_dir():
         return {"error": f"{args.get('cwd')!r} is not a directory in the workspace"}
     root = context.root or cwd
@@ -63,7 +65,8 @@ async def run_command(
         port.tool_run(ToolRunReport("run_command", command, None, "", "denied"))
         return {"error": "the user declined to run this command"}
 
-    request = TerminalRequest(uuid.uuid4().hex, command, str(cwd), scrubbed(os.environ), timeout_s, MAX_OUTPUT)
+    env = command_environment(os.environ, env_allow, redactor)  # an allow-list: no secret variable passes
+    request = TerminalRequest(uuid.uuid4().hex, command, str(cwd), env, timeout_s, MAX_OUTPUT)
     where: Literal["terminal", "daemon"] = "terminal"
     try:
         if port.capabilities.terminal:

@@ -88,7 +88,9 @@ class PairSession:
         self._settings = settings
         self._editor = editor
         self.audit = AuditLog(redactor)
-        hands = Hands(context, redactor, editor.approve, editor, AllowList(), self.audit)
+        hands = Hands(
+            context, redactor, editor.approve, editor, AllowList(), self.audit, env_allow=settings.command_env_allow
+        )
         self.gate = WorkspaceGate(context, settings.screen_exclude, settings.screen_gitignore)
         self.tools = Tools(
             context,

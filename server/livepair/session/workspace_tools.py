@@ -68,9 +68,7 @@ class WorkspaceTools:
         return await asyncio.to_thread(self._gate.refusal, path)
 
     async def _path(self, raw: Any) -> Path:
-        if not isinstance(raw, str) or not raw.strip():
-            raise ToolError("'path' must be a non-empty string")
-        path = self._ctx.resolve(raw)  # OutsideWorkspace is the caller's to report
+        path = self._gate.resolve(raw)  # malformed or outside: OutsideWorkspace, the caller's to report
         if (why := await self._private(path)) is not None:
             raise ToolError(why)
         if not path.is_file():
@@ -123,8 +121,8 @@ class WorkspaceTools:
             if scanned >= MAX_FILES_SCANNED or time.monotonic() > deadline:
                 return hits, "the search stopped early (too many files or too slow); narrow the query"
             path = root / rel
-            if self._gate.rule_for(path) is not None:
-                continue  # private: never searched (gitignored files are not candidates at all)
+            if self._gate.withheld_from_search(path):
+                continue  # private or (through a link) outside the workspace: never searched
             text = self._file_text(path)
             if text is None:
                 continue

@@ -7,6 +7,7 @@ from typing import Any
 
 from lsprotocol import types as lsp
 
+from livepair import forget_import_paths
 from livepair.config import parse_settings
 from livepair.context.store import uri_to_path
 from livepair.lsp import protocol
@@ -24,6 +25,8 @@ def register(server: LivePairServer) -> None:
     @server.feature(lsp.INITIALIZE)
     def initialize(ls: LivePairServer, params: lsp.InitializeParams) -> None:
         ls.context.root = _root(params)  # listeners hear RootChanged
+        if ls.context.root is not None:  # nothing imported later (lazily) can come from the workspace
+            forget_import_paths(str(ls.context.root))
         settings, warnings = parse_settings(params.initialization_options)
         ls.apply_settings(settings, warnings)
         ls.client_connected(params.initialization_options, params.capabilities)

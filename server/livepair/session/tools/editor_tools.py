@@ -26,7 +26,7 @@ SEVERITIES = ("info", "hint", "warning")
 
 
 def _uri_and_lines(tools: Tools, args: Args) -> tuple[str, list[str]]:
-    path = tools.context.resolve(text(args, "path"))
+    path = tools.gate.resolve(args.get("path"))  # a malformed path is refused with a reason
     if (why := tools.gate.refusal(path, git=False)) is not None:  # git was asked by the async callers
         raise ToolError(why)
     uri = path.as_uri()
@@ -85,7 +85,7 @@ async def propose_fix(tools: Tools, args: Args) -> Result:
 async def _gitignore_check(tools: Tools, args: Args) -> None:
     """The gitignore part of the gate asks git (bounded) in a thread; the rest is checked on every read."""
     if tools.gate.use_gitignore:
-        path = tools.context.resolve(text(args, "path"))
+        path = tools.gate.resolve(args.get("path"))
         if (why := await asyncio.to_thread(tools.gate.refusal, path)) is not None:
             raise ToolError(why)
 
@@ -107,8 +107,8 @@ async def read_file(tools: Tools, args: Args) -> Result:
 
 async def get_diagnostics(tools: Tools, args: Args) -> Result:
     ctx = tools.context
-    wanted = ctx.resolve(text(args, "path")).as_uri() if args.get("path") else None
-    if wanted is not None and (why := tools.gate.refusal(ctx.resolve(args["path"]), git=False)):
+    wanted = tools.gate.resolve(args["path"]).as_uri() if args.get("path") else None
+    if wanted is not None and (why := tools.gate.refusal(tools.gate.resolve(args["path"]), git=False)):
         raise ToolError(why)
     out = [
         format_diagnostic(ctx.relative(uri), d)
@@ -131,7 +131,7 @@ async def get_terminal_output(tools: Tools, args: Args) -> Result:
         return {"command": None, "output": "", "note": "no terminal command has finished yet"}
     tail = "\n".join(run.output.splitlines()[-200:])
     return {
-        "command": tools.redactor.redact(run.command),
+        "command": fence("terminal command", tools.redactor.redact(run.command)),  # typed or planted text
         "cwd": run.cwd,
         "exit_code": run.exit_code,
         "output": fence("terminal output", tools.redactor.redact(tail)),
