@@ -9,17 +9,14 @@ or would leave part of a secret visible (Google keys, OpenAI project keys, JWT s
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
 
-from detect_secrets.plugins.aws import AWSKeyDetector
-from detect_secrets.plugins.github_token import GitHubTokenDetector
-from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
-from detect_secrets.plugins.pypi_token import PypiTokenDetector
-from detect_secrets.plugins.sendgrid import SendGridDetector
-from detect_secrets.plugins.slack import SlackDetector
-from detect_secrets.plugins.square_oauth import SquareOAuthDetector
+from livepair.context import key_blocks, secret_rules
+from livepair.context.hand_rules import CONTEXTUAL, UNTRIGGERED, token_specs
 
 
 @dataclass(frozen=True)
@@ -31,69 +28,51 @@ class SecretMatch:
     end: int
 
 
-def _ds(detector: Any, index: int | None = None) -> str:
-    """A detect-secrets plugin's regex(es) as one source, flags inlined."""
-    patterns: list[re.Pattern[str]] = list(detector.denylist)
-    chosen = patterns if index is None else [patterns[index]]
-    return "|".join(f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})" for p in chosen)
-
-
-_GITLAB = "glpat- gldt- glft- glsoat- glrt- gr1348941 glcbt- glimt- glptt- glagent- gloas-"
-# kind, lower-case triggers, regex matched at the trigger (minus `back` chars), group holding the value, back
-_TOKEN_SPECS: list[tuple[str, str, str, int, int]] = [
-    ("GOOGLE_API_KEY", "aiza", r"AIza[0-9A-Za-z_-]{35}", 0, 0),
-    ("GOOGLE_OAUTH_SECRET", "gocspx-", r"GOCSPX-[A-Za-z0-9_-]{20,}", 0, 0),
-    ("GOOGLE_OAUTH_TOKEN", "ya29.", r"ya29\.[A-Za-z0-9_-]{20,}", 0, 0),
-    ("ANTHROPIC_API_KEY", "sk-", r"sk-ant-[A-Za-z0-9_-]{20,}", 0, 0),
-    # detect-secrets knows only legacy OpenAI keys (with a T3BlbkFJ marker) and would cut sk-proj keys short
-    ("OPENAI_API_KEY", "sk-", r"sk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{20,}", 0, 0),
-    ("STRIPE_KEY", "sk_ rk_", r"[rs]k_(?:live|test)_[0-9A-Za-z]{24,}", 0, 0),  # detect-secrets stops at 24
-    ("GITHUB_TOKEN", "ghp_ gho_ ghu_ ghs_ ghr_", _ds(GitHubTokenDetector), 0, 0),
-    ("GITHUB_TOKEN", "github_pat_", r"github_pat_[A-Za-z0-9_]{22,}", 0, 0),
-    ("GITLAB_TOKEN", _GITLAB, _ds(GitLabTokenDetector), 0, 0),
-    ("AWS_ACCESS_KEY_ID", "a3t abia acca akia asia", _ds(AWSKeyDetector, 0), 0, 0),
-    ("AWS_SECRET_ACCESS_KEY", "aws", _ds(AWSKeyDetector, 1), 1, 0),
-    ("SLACK_TOKEN", "xox", _ds(SlackDetector, 0), 0, 0),
-    ("SLACK_TOKEN", "hooks.slack.com", _ds(SlackDetector, 1), 0, len("https://")),
-    # detect-secrets' JWT regex ends lazily, so it would leave the signature visible
-    ("JWT", "eyj", r"(?a:eyJ[\w-]{6,}=*\.(?:[\w-]{6,}=*\.[\w-]*=*|eyJ[\w-]{6,}=*))", 0, 0),
-    ("NPM_TOKEN", "npm_", r"npm_[A-Za-z0-9]{36}", 0, 0),
-    ("HUGGINGFACE_TOKEN", "hf_", r"hf_[A-Za-z0-9]{30,}", 0, 0),
-    ("SENDGRID_API_KEY", "sg.", _ds(SendGridDetector), 0, 0),
-    ("PYPI_TOKEN", "pypi-", _ds(PypiTokenDetector), 0, 0),
-    ("SQUARE_OAUTH_SECRET", "sq0csp-", _ds(SquareOAuthDetector), 0, 0),
-    ("AZURE_STORAGE_KEY", "accountkey=", r"AccountKey=([A-Za-z0-9+/=]{80,90})", 1, 0),
-    # detect-secrets' BasicAuth regex needs a user and refuses `!$&*...`, which RFC 3986 allows in passwords
-    ("URL_PASSWORD", "://", r"""://[^\s:/?#\[\]@"'<>]*:([^\s/?#\[\]@"'<>]+)@""", 1, 0),
-    ("BEARER_TOKEN", "bearer", r"(?i:bearer)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)", 1, 0),
-    ("AUTHORIZATION", "authorization", r"(?i:authorization\W{1,4}(?:basic|token|digest))[ \t]+(\S{8,})", 1, 0),
-]
-_TOKENS = [(kind, re.compile(src), group, back) for kind, _, src, group, back in _TOKEN_SPECS]
-_BY_TRIGGER: dict[str, list[int]] = {}
-for _i, (_, _triggers, *_) in enumerate(_TOKEN_SPECS):
-    for _t in _triggers.split():
-        _BY_TRIGGER.setdefault(_t, []).append(_i)
 # values found by context rather than by format still need the plausibility check
 _LENIENT, _STRICT = "lenient", "strict"  # how random a value must look: password-like or key-like
-_CONTEXTUAL = {"URL_PASSWORD": _LENIENT, "BEARER_TOKEN": _STRICT, "AUTHORIZATION": _STRICT}
+_CONTEXTUAL = {"URL_PASSWORD": _LENIENT, "BEARER_TOKEN": _STRICT, "AUTHORIZATION": _STRICT, **CONTEXTUAL}
 # words that make a variable name secret-looking; the last two also trigger token formats
 _NAME_TRIGGERS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "authorization", "accountkey=")
 
 
-def _trie(words: list[str]) -> str:
-    """One regex for many literals, factored by prefix: Python's engine does not do that for a plain `a|b|c`."""
-    heads: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class _Tables:
+    """Compiled on first use, not at import (daemon start-up time): token formats, their triggers, gitleaks' rules."""
+
+    tokens: list[tuple[str, re.Pattern[str], int, int]]
+    # each trigger word -> the token specs and gitleaks rules to try there, and whether it makes a name secret;
+    # the trigger regex takes the longest word at a position, which then also stands for its prefixes
+    dispatch: dict[str, tuple[tuple[int, ...], tuple[int, ...], bool]]
+    trigger: re.Pattern[str]
+    untriggered: list[tuple[str, re.Pattern[str], int]]
+    rules: secret_rules.RuleSet
+
+
+@cache
+def _tables() -> _Tables:
+    specs = token_specs()
+    by_trigger: dict[str, list[int]] = {}
+    for i, (_, triggers, *_) in enumerate(specs):
+        for t in triggers.split():
+            by_trigger.setdefault(t, []).append(i)
+    rules = secret_rules.load()
+    words = {*by_trigger, *_NAME_TRIGGERS, "-----begin", *rules.by_keyword}
+    dispatch = {}
     for word in words:
-        heads.setdefault(word[:1], []).append(word[1:])
-    alts = []
-    for head, tails in sorted(heads.items()):
-        rest = [t for t in tails if t]
-        body = _trie(rest) if rest else ""
-        alts.append(re.escape(head) + (f"(?:{body})?" if body and "" in tails else body))
-    return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        prefixes = [word[:n] for n in range(1, len(word) + 1)]
+        dispatch[word] = (
+            tuple(sorted({i for p in prefixes for i in by_trigger.get(p, ())})),
+            tuple(sorted({i for p in prefixes for i in rules.by_keyword.get(p, ())})),
+            any(p in _NAME_TRIGGERS for p in prefixes),
+        )
+    return _Tables(
+        [(kind, re.compile(src), group, back) for kind, _, src, group, back in specs],
+        dispatch,
+        re.compile(secret_rules.trie(sorted(words))),
+        [(kind, re.compile(src), group) for kind, src, group in UNTRIGGERED],
+        rules,
+    )
 
-
-_TRIGGER = re.compile(_trie(sorted({*_BY_TRIGGER, *_NAME_TRIGGERS, "-----begin"})))
 
 _QUOTED = r"""[bBrRuUfF]?(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.)*)(?P=q)"""
 _TYPE_HINT = r"(?:\??:[ \t]*[A-Za-z_][\w\[\], .|]{0,60}?[ \t]*)?"
@@ -165,6 +144,7 @@ _PEM_BODY = re.compile(
     r"(?:(?:\r?\n|\\r?\\n)[ \t]*(?:\d+[ \t]*[|│][ \t]?)?"
     r"(?:[A-Za-z-]+: ?[^\n\\]*|[A-Za-z0-9+/=]*)[ \t]*(?=[\r\n\\\"']|$))*"
 )
+_MAX_DOCUMENTS = 16  # redacted documents cached for windows cut from them
 _MAX_SPREAD = 100  # recent assignment values also masked wherever they recur, e.g. echoed in terminal output
 _MAX_NAME = 100
 
@@ -233,12 +213,14 @@ def _is_code(v: str, style: str) -> bool:
 
 
 def _match_token(text: str, spec: int, at: int, line_end: int, found: Found) -> None:
-    kind, regex, group, back = _TOKENS[spec]
+    kind, regex, group, back = _tables().tokens[spec]
     if at < back or (group == 0 and at > back and text[at - back - 1].isalnum()):
         return  # mid-word: `ACCA...` in a DNA string is no AWS key (and long runs are not rescanned per hit)
     m = regex.match(text, at - back, line_end)
     if not m:
         return
+    if group < 0:  # alternatives: the first group that matched
+        group = next(g for g in range(1, regex.groups + 1) if m.group(g) is not None)
     start, end = m.span(group)
     strictness = _CONTEXTUAL.get(kind)
     value = text[start:end]
@@ -299,11 +281,19 @@ class Redactor:
 
     A value found through its variable name is also masked wherever it recurs later, e.g. echoed by a command.
     ``find`` and ``contains_secret`` work even when disabled (the privacy gate relies on them) and, like
-    ``redact``, remember what they saw. Not thread-safe.
+    ``redact``, remember what they saw. Thread-safe (a lock around each scan), so a tool's worker thread may use
+    the session's instance.
+
+    Redact before excerpting: whoever cuts a window out of a document (an excerpt around the cursor, a read from
+    line N, a search hit, a 240-character cut) takes it from ``redact_document`` / ``redact_lines`` /
+    ``redact_window``, which see the whole document (a key whose BEGIN line is far above the window is still a
+    key) and keep its line structure, so line numbers stay right. The last few documents are cached by content.
     """
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
+        self._lock = threading.RLock()
+        self._documents: OrderedDict[str, str] = OrderedDict()  # document -> redacted, most recent last
         self._placeholders: dict[str, str] = {}  # secret value -> placeholder; must never be logged
         self._per_kind: dict[str, int] = {}
         self._spread: dict[str, str] = {}  # value -> kind: masked again where it recurs without its name
@@ -332,20 +322,61 @@ class Redactor:
             last = end
         return "".join(parts) + text[last:] if parts else text
 
+    def redact_document(self, text: str) -> str:
+        """The whole document redacted line for line: a secret spanning lines leaves its placeholder on each."""
+        if not self.enabled:
+            return text
+        with self._lock:
+            if (done := self._documents.get(text)) is not None:
+                self._documents.move_to_end(text)
+                return done
+            parts: list[str] = []
+            last = 0
+            for start, end, _ in self._scan(text):
+                placeholder = self._placeholders[text[start:end]]
+                pieces = text[start:end].split("\n")
+                parts += (text[last:start], "\n".join(placeholder if p.strip() else p for p in pieces))
+                last = end
+            done = "".join(parts) + text[last:] if parts else text
+            self._documents[text] = done
+            if len(self._documents) > _MAX_DOCUMENTS:
+                self._documents.popitem(last=False)
+            return done
+
+    def redact_lines(self, lines: list[str]) -> list[str]:
+        """`lines` of one document (no line breaks inside), each redacted knowing all the others."""
+        return self.redact_document("\n".join(lines)).split("\n") if self.enabled else lines
+
+    def redact_window(self, document: str, start_line: int, end_line: int) -> str:
+        """Lines [start_line, end_line) (0-based) of the redacted document."""
+        return "\n".join(self.redact_document(document).split("\n")[start_line:end_line])
+
     def _scan(self, text: str) -> list[tuple[int, int, str]]:
+        with self._lock:
+            return self._scan_locked(text)
+
+    def _scan_locked(self, text: str) -> list[tuple[int, int, str]]:
         """Merged, sorted secret spans; registers each value's placeholder."""
         found: Found = []
         line_start, line_end, name_start = 0, -1, -1
         low = text.lower()  # lower() never shrinks a character, so the same length means the same offsets
         low = low if len(low) == len(text) else text.encode("ascii", "replace").decode("ascii").lower()
-        for hit in _TRIGGER.finditer(low):
-            at, trigger = hit.start(), hit.group()
+        tables = _tables()
+        rules_run: set[tuple[int, int]] = set()  # (rule, line start): each gitleaks rule runs once per line
+        gitleaks: list[tuple[int, int, str]] = []
+        for hit in tables.trigger.finditer(low):
+            at = hit.start()
+            specs, rules, is_name = tables.dispatch[hit.group()]
             if at > line_end:
                 line_start = text.rfind("\n", 0, at) + 1
                 line_end = text.find("\n", at) % (len(text) + 1)  # not found (-1) -> len(text)
-            for spec in _BY_TRIGGER.get(trigger, ()):
+            for spec in specs:
                 _match_token(text, spec, at, line_end, found)
-            if trigger in _NAME_TRIGGERS:
+            for rule in rules:
+                if (rule, line_start) not in rules_run:
+                    rules_run.add((rule, line_start))
+                    tables.rules.run(rule, text, line_start, line_end, gitleaks)
+            if is_name:
                 start, end = at, hit.end()
                 lowest, highest = max(line_start, at - _MAX_NAME), min(line_end, at + _MAX_NAME)
                 while start > lowest and text[start - 1] in _NAME_CHARS:
@@ -359,6 +390,10 @@ class Redactor:
                     _match_assignment(text, line_start, line_end, start, end, found)
         if "-----BEGIN" in text:
             _match_pem(text, found)
+        found += [(start, end, "PRIVATE_KEY", 0) for start, end in key_blocks.key_spans(text)]
+        found += [(start, end, kind, 0) for start, end, kind in gitleaks]  # after ours: ours name a shared span
+        for kind, regex, group in tables.untriggered:
+            found += [(*m.span(group), kind, 0) for m in regex.finditer(text)]
         for value, kind in list(self._spread.items())[-_MAX_SPREAD:]:
             at = text.find(value)
             while at >= 0:
