@@ -67,12 +67,13 @@ def token_specs() -> list[tuple[str, str, str, int, int]]:
 _FLAG_VALUE = r"""(?:'([^'\n]+)'|"([^"\n]+)"|([^\s'"`|;&<>]+))"""
 # `user:password` as one shell word, quoted or not; the password is what follows the first colon
 _USER_PASSWORD = r"""(?:'[^':\n]*:([^'\n]+)'|"[^":\n]*:([^"\n]+)"|[^\s:'"]*:([^\s'"]+))"""
+_FLAGS = r"(?:[ \t]+-[A-Za-z]+)"
 _HAND_SPECS: list[tuple[str, str, str, int, int]] = [
     # Twilio: the auth token is the 32-hex argument after an account SID, e.g. `Client("AC...", "...")`
     (
         "TWILIO_AUTH_TOKEN",
         "client(",
-        r"""client\([ \t]*["']AC[0-9a-f]{32}["'][ \t]*,[ \t]*["']([0-9a-f]{32})["']""",
+        r"""(?i:client)\([ \t]*["']AC[0-9a-f]{32}["'][ \t]*,[ \t]*["']([0-9a-f]{32})["']""",
         1,
         0,
     ),
@@ -89,10 +90,25 @@ _HAND_SPECS: list[tuple[str, str, str, int, int]] = [
         -1,
         0,
     ),
+    ("NPM_AUTH_TOKEN", "_authtoken= _auth= _password=", r"_(?:authToken|auth|password)=([^\s\"']{8,})", 1, 0),
+    # `htpasswd -b [-c] file user password`: -b takes the password from the command line
+    (
+        "HTPASSWD_PASSWORD",
+        "htpasswd",
+        rf"htpasswd(?={_FLAGS}*[ \t]+-[A-Za-z]*b){_FLAGS}+[ \t]+\S+[ \t]+\S+[ \t]+{_FLAG_VALUE}",
+        -1,
+        0,
+    ),
     ("AZURE_SHARED_ACCESS_KEY", "sharedaccesskey=", r"SharedAccessKey=([A-Za-z0-9+/]{20,}={0,2})", 1, 0),
     ("AZURE_SAS_SIGNATURE", "sig=", r"(?<=[?&])sig=([A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})", 1, 0),
 ]
-CONTEXTUAL = {"SSHPASS_PASSWORD": "lenient", "MYSQL_PASSWORD": "lenient", "CURL_PASSWORD": "lenient"}
+CONTEXTUAL = {
+    "NPM_AUTH_TOKEN": "strict",
+    "HTPASSWD_PASSWORD": "lenient",
+    "SSHPASS_PASSWORD": "lenient",
+    "MYSQL_PASSWORD": "lenient",
+    "CURL_PASSWORD": "lenient",
+}
 # formats with no literal to trigger on, each searched over the whole text
 UNTRIGGERED: list[tuple[str, str, int]] = [
     # Discord bot token: base64 of a snowflake id (starts M, N or O), a timestamp, an HMAC

@@ -40,9 +40,10 @@ class _Tables:
     """Compiled on first use, not at import (daemon start-up time): token formats, their triggers, gitleaks' rules."""
 
     tokens: list[tuple[str, re.Pattern[str], int, int]]
-    # each trigger word -> the token specs and gitleaks rules to try there, and whether it makes a name secret;
-    # the trigger regex takes the longest word at a position, which then also stands for its prefixes
-    dispatch: dict[str, tuple[tuple[int, ...], tuple[int, ...], bool]]
+    # each trigger word -> (offset, token spec) pairs, gitleaks rules, and the offset of a secret-looking name
+    # word in it ((-1, -1): none). The trigger regex takes the longest word at a position, which so stands for every
+    # trigger inside it: `co_api_key` is cohere's keyword and also a name ending in `key`.
+    dispatch: dict[str, tuple[tuple[tuple[int, int], ...], tuple[int, ...], tuple[int, int]]]
     trigger: re.Pattern[str]
     untriggered: list[tuple[str, re.Pattern[str], int]]
     rules: secret_rules.RuleSet
@@ -59,11 +60,12 @@ def _tables() -> _Tables:
     words = {*by_trigger, *_NAME_TRIGGERS, "-----begin", *rules.by_keyword}
     dispatch = {}
     for word in words:
-        prefixes = [word[:n] for n in range(1, len(word) + 1)]
+        inside = [(at, word[at:end]) for at in range(len(word)) for end in range(at + 1, len(word) + 1)]
+        names = [(at, at + len(part)) for at, part in inside if part in _NAME_TRIGGERS]
         dispatch[word] = (
-            tuple(sorted({i for p in prefixes for i in by_trigger.get(p, ())})),
-            tuple(sorted({i for p in prefixes for i in rules.by_keyword.get(p, ())})),
-            any(p in _NAME_TRIGGERS for p in prefixes),
+            tuple(sorted({(at, i) for at, part in inside for i in by_trigger.get(part, ())})),
+            tuple(sorted({i for at, part in inside if at == 0 for i in rules.by_keyword.get(part, ())})),
+            min(names, default=(-1, -1)),
         )
     return _Tables(
         [(kind, re.compile(src), group, back) for kind, _, src, group, back in specs],
@@ -207,7 +209,8 @@ def _is_code(v: str, style: str) -> bool:
         mixed = v != v.lower() and v != v.upper()
         camel = mixed and not any(c.isdigit() for c in v)  # `userPassword`, `SecretStr`
         wordy = style == "yaml" or (style == "kv" and "_" not in v)  # not `f(\n  password=pw_hash + salt`
-        random = mixed and not camel and len(v) >= 12 and "_" not in v
+        digits = sum(c.isdigit() for c in v)  # `whsec_1WQ...` is random, `pw_hash` is a name
+        random = mixed and not camel and len(v) >= 12 and ("_" not in v or digits >= 4)
         return not (random or (wordy and not camel))
     return False
 
@@ -274,6 +277,69 @@ def _match_pem(text: str, found: Found) -> None:
             stop = body.end() if body else begin.end()
         if re.search(r"[A-Za-z0-9+/]{16}", text[begin.end() : stop]):  # a bare marker is no secret
             found.append((begin.start(), stop, "PRIVATE_KEY", 0))
+
+
+def _find(text: str) -> Found:
+    """Every secret span in text, unmerged: token formats, gitleaks' rules, assignments, keys."""
+    found: Found = []
+    line_start, line_end, name_start = 0, -1, -1
+    low = text.lower()  # lower() never shrinks a character, so the same length means the same offsets
+    low = low if len(low) == len(text) else text.encode("ascii", "replace").decode("ascii").lower()
+    tables = _tables()
+    rules_run: set[tuple[int, int]] = set()  # (rule, line start): each gitleaks rule runs once per line
+    gitleaks: list[tuple[int, int, str]] = []
+    for hit in tables.trigger.finditer(low):
+        at = hit.start()
+        specs, rules, (name_at, name_end) = tables.dispatch[hit.group()]
+        if at > line_end:
+            line_start = text.rfind("\n", 0, at) + 1
+            line_end = text.find("\n", at) % (len(text) + 1)  # not found (-1) -> len(text)
+        for offset, spec in specs:
+            _match_token(text, spec, at + offset, line_end, found)
+        for rule in rules:
+            if (rule, line_start) not in rules_run:
+                rules_run.add((rule, line_start))
+                tables.rules.run(rule, text, line_start, line_end, gitleaks)
+        if name_at >= 0:
+            at, start, end = at + name_at, at + name_at, at + name_end
+            lowest, highest = max(line_start, at - _MAX_NAME), min(line_end, at + _MAX_NAME)
+            while start > lowest and text[start - 1] in _NAME_CHARS:
+                start -= 1
+            while end < highest and text[end] in _NAME_CHARS:
+                end += 1
+            while start < at and text[start] in "-.":
+                start += 1  # `--password`, `.token`
+            if start != name_start and end - start < _MAX_NAME:  # one try per name; a base64 run is no name
+                name_start = start
+                _match_assignment(text, line_start, line_end, start, end, found)
+    if "-----BEGIN" in text:
+        _match_pem(text, found)
+    found += [(start, end, "PRIVATE_KEY", 0) for start, end in key_blocks.key_spans(text)]
+    found += [(start, end, kind, 0) for start, end, kind in gitleaks]  # after ours: ours name a shared span
+    for kind, regex, group in tables.untriggered:
+        found += [(*m.span(group), kind, 0) for m in regex.finditer(text)]
+    return found
+
+
+_ESCAPE = re.compile(r"""\\(["'\\/nrt])""")
+_UNESCAPED = {"n": "\n", "r": "\r", "t": "\t"}
+
+
+def _unescape(text: str) -> tuple[str, list[int], list[int]]:
+    """Text with string escapes resolved, and for each of its characters the raw span's start and end."""
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last = 0
+    for m in _ESCAPE.finditer(text):
+        parts += (text[last : m.start()], _UNESCAPED.get(m[1], m[1]))
+        starts += [*range(last, m.start()), m.start()]
+        ends += [*range(last + 1, m.start() + 1), m.end()]
+        last = m.end()
+    parts.append(text[last:])
+    starts += range(last, len(text))
+    ends += range(last + 1, len(text) + 1)
+    return "".join(parts), starts, ends
 
 
 class Redactor:
@@ -357,43 +423,10 @@ class Redactor:
 
     def _scan_locked(self, text: str) -> list[tuple[int, int, str]]:
         """Merged, sorted secret spans; registers each value's placeholder."""
-        found: Found = []
-        line_start, line_end, name_start = 0, -1, -1
-        low = text.lower()  # lower() never shrinks a character, so the same length means the same offsets
-        low = low if len(low) == len(text) else text.encode("ascii", "replace").decode("ascii").lower()
-        tables = _tables()
-        rules_run: set[tuple[int, int]] = set()  # (rule, line start): each gitleaks rule runs once per line
-        gitleaks: list[tuple[int, int, str]] = []
-        for hit in tables.trigger.finditer(low):
-            at = hit.start()
-            specs, rules, is_name = tables.dispatch[hit.group()]
-            if at > line_end:
-                line_start = text.rfind("\n", 0, at) + 1
-                line_end = text.find("\n", at) % (len(text) + 1)  # not found (-1) -> len(text)
-            for spec in specs:
-                _match_token(text, spec, at, line_end, found)
-            for rule in rules:
-                if (rule, line_start) not in rules_run:
-                    rules_run.add((rule, line_start))
-                    tables.rules.run(rule, text, line_start, line_end, gitleaks)
-            if is_name:
-                start, end = at, hit.end()
-                lowest, highest = max(line_start, at - _MAX_NAME), min(line_end, at + _MAX_NAME)
-                while start > lowest and text[start - 1] in _NAME_CHARS:
-                    start -= 1
-                while end < highest and text[end] in _NAME_CHARS:
-                    end += 1
-                while start < at and text[start] in "-.":
-                    start += 1  # `--password`, `.token`
-                if start != name_start and end - start < _MAX_NAME:  # one try per name; a base64 run is no name
-                    name_start = start
-                    _match_assignment(text, line_start, line_end, start, end, found)
-        if "-----BEGIN" in text:
-            _match_pem(text, found)
-        found += [(start, end, "PRIVATE_KEY", 0) for start, end in key_blocks.key_spans(text)]
-        found += [(start, end, kind, 0) for start, end, kind in gitleaks]  # after ours: ours name a shared span
-        for kind, regex, group in tables.untriggered:
-            found += [(*m.span(group), kind, 0) for m in regex.finditer(text)]
+        found = _find(text)
+        if "\\" in text and _ESCAPE.search(text):  # JSON- or shell-escaped text: also look at it unescaped
+            plain, starts, ends = _unescape(text)
+            found += [(starts[s], ends[e - 1], kind, prio) for s, e, kind, prio in _find(plain) if e > s]
         for value, kind in list(self._spread.items())[-_MAX_SPREAD:]:
             at = text.find(value)
             while at >= 0:

@@ -52,7 +52,8 @@ class Rule:
             return m.span(self.group)
         for g in range(1, (m.re.groups or 0) + 1):
             if m.group(g):
-                return m.span(g)
+                # a group shorter than any secret is a piece of it (one of a webhook URL's repeated ids): mask all
+                return m.span(g) if len(m.group(g)) >= 8 else m.span()
         return m.span()
 
 
