@@ -118,5 +118,9 @@ UNTRIGGERED: list[tuple[str, str, int]] = [
         0,
     ),
     # a .pgpass line: host:port:database:user:password
-    ("PGPASS_PASSWORD", r"(?m)^[A-Za-z0-9_.*-]+:(?:[0-9]{2,5}|\*):[^\s:#]+:[^\s:]+:([^\s:]\S{3,})[ \t]*\r?$", 1),
+    (
+        "PGPASS_PASSWORD",
+        r"(?m)^[A-Za-z0-9_.*-]+:(?:[0-9]{2,5}|\*):[^\s:#]+:[^\s:]+:([^\s:](?:[^\s:\\]|\\.){3,})[ \t]*\r?$",
+        1,
+    ),
 ]

@@ -110,8 +110,9 @@ _NOT_LAST = _words("""URL URI URLS ENDPOINT HOST PORT PATH FILE FILENAME DIR NAM
     LIMIT EXPIRY EXPIRES EXPIRATION EXPIRE TTL TIMEOUT SECONDS AGE FIELD HEADER PARAM PREFIX SUFFIX ENV VAR ID ARN
     FORMAT POLICY REGEX PATTERN MODE INPUT LABEL PROMPT HINT PLACEHOLDER MESSAGE MSG TEXT ERROR HELP VERSION METHOD
     SCOPE SCOPES ALGORITHM ENCODING SOURCE STORE MANAGER CLASS ATTR INDEX RESET REQUIRED ENABLED VISIBLE USED AT
-    DATE TIME CHANGED UPDATED CREATED REQUEST RESPONSE MGR""")
-_NOT_ANY = _words("MAX MIN NUM PAGE PAGINATION CONTINUATION CURSOR PUBLIC")
+    DATE TIME CHANGED UPDATED CREATED REQUEST RESPONSE MGR HASHER HASHERS BACKEND BACKENDS PROVIDER PROVIDERS
+    HANDLER VALIDATOR STRATEGY ENGINE STDIN FD CMD COMMAND""")
+_NOT_ANY = _words("MAX MIN NUM PAGE PAGINATION CONTINUATION CURSOR PUBLIC EXPORT IMPORT LIST DELETE SHOW GENERATE")
 _NOT_SECRET = _words("""none null nil true false yes no on off undefined str string bytes int bool boolean number
     any object optional required default empty hidden mask masked test testing value password passwd pass pwd secret
     token""")
@@ -183,6 +184,8 @@ def _plausible(v: str, strictness: str, quoted: bool, style: str, name: str = ""
         return False  # `('inputsecret', 'inputsecret')`, `password=password`
     if strictness == _STRICT and not (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)):
         return False
+    if _is_label(v):
+        return False
     if any(c.isspace() for c in v):  # a quoted passphrase, unless it reads like a message; keys have no spaces
         if not quoted or strictness == _STRICT or _PROSE.search(v):
             return False
@@ -193,6 +196,17 @@ def _plausible(v: str, strictness: str, quoted: bool, style: str, name: str = ""
     if any(w in low for w in _FAKE_WORDS) or _FAKE.search(v) or _REFERENCE.search(v) or _REFERENCE_START.match(v):
         return False
     return style in _LITERAL_STYLES or not (any(w in low for w in _MENTION_WORDS) and _MENTIONS.search(v))
+
+
+def _is_label(v: str) -> bool:
+    """A word in a translation file or UI label (`Passwort`, `Mot de passe`, `パスワード`), not a password."""
+    if any(c.isdigit() for c in v):
+        return False
+    letters = [c for c in v if c.isalpha()]
+    if any(not c.isascii() for c in letters):
+        return True  # passwords are typed on any keyboard, but labels are what carry non-ASCII letters
+    word = v.rstrip("?!.:")
+    return word.isalpha() and word[0].isupper() and word[1:].islower()
 
 
 def _is_code(v: str, style: str) -> bool:
@@ -209,8 +223,8 @@ def _is_code(v: str, style: str) -> bool:
         mixed = v != v.lower() and v != v.upper()
         camel = mixed and not any(c.isdigit() for c in v)  # `userPassword`, `SecretStr`
         wordy = style == "yaml" or (style == "kv" and "_" not in v)  # not `f(\n  password=pw_hash + salt`
-        digits = sum(c.isdigit() for c in v)  # `whsec_1WQ...` is random, `pw_hash` is a name
-        random = mixed and not camel and len(v) >= 12 and ("_" not in v or digits >= 4)
+        part = max(v.split("_"), key=len)  # `whsec_1WQ...` has a long random part, `pw_hash` is a name
+        random = mixed and not camel and len(v) >= 12 and ("_" not in v or (len(part) >= 16 and part.isalnum()))
         return not (random or (wordy and not camel))
     return False
 

@@ -30,7 +30,15 @@ EXCLUDED = {
     "jwt-base64": "base64 of a JWT: a generated example is not a valid one",
     "sentry-org-token": "its middle must be base64 of a JSON field; not generated",
     "aws-amazon-bedrock-api-key-short-lived": "a fixed literal prefix with no random part",
+    # numeric public ids: found next to their keyword (`ASANA_CLIENT_ID = ...`); as a bare CLI flag's value a
+    # 16-digit number is indistinguishable from any other number
+    "asana-client-id": "a numeric public client id",
+    "discord-client-id": "a numeric public client id",
 }
+
+
+# gitleaks rules whose regex is a context (an XML attribute) rather than a token: their own line is their place
+OWN_LINES = {"nuget-config-password": '    <add key="ClearTextPassword" value="{v}" />'}
 
 
 @dataclass(frozen=True)
@@ -93,14 +101,14 @@ def _charset(items: list, ignorecase: bool) -> str:
     return "".join(sorted(chars))
 
 
-def _emit(tree, rng: random.Random, out: list[str], ignorecase: bool = False) -> None:  # noqa: C901
+def _emit(tree, rng: random.Random, out: list[str], ignorecase: bool = False) -> None:
     for op, av in tree:
         if op is sre_c.LITERAL:
             out.append(chr(av))
         elif op is sre_c.NOT_LITERAL:
             out.append(rng.choice([c for c in _SAFE if ord(c) != av]))
         elif op is sre_c.ANY:
-            out.append(rng.choice(_SAFE))
+            out.append(".")  # rules write `hooks.slack.com` with unescaped dots
         elif op is sre_c.IN:
             out.append(rng.choice(_charset(av, ignorecase)))
         elif op is sre_c.BRANCH:
@@ -162,7 +170,8 @@ def formats() -> list[Format]:
         if make is None:
             continue
         keywords = [k for k, v in rules.by_keyword.items() if any(rules.rules[i] is rule for i in v)]
-        out.append(Format(f"gitleaks:{rule.id}", f"gitleaks rule {rule.id}", _name_for(rule.id, keywords), make))
+        name = _name_for(rule.id, keywords)
+        out.append(Format(f"gitleaks:{rule.id}", f"gitleaks rule {rule.id}", name, make, OWN_LINES.get(rule.id, "")))
     with (HERE / "formats.toml").open("rb") as f:
         for raw in tomllib.load(f)["format"]:
             out.append(Format(raw["id"], raw["source"], raw["name"], from_template(raw["value"]), raw.get("line", "")))
@@ -208,13 +217,20 @@ def placed(fmt: Format, value: str) -> dict[str, str]:
     return {where: place(fmt.name, value) for where, place in PLACEMENTS.items()}
 
 
+def leaks(line: str, value: str, redacted: str, run: int = 12) -> list[str]:
+    """Pieces (`run` characters) of `value` still in `redacted` that the line does not hold besides the value."""
+    frame = line.replace(value, "\0")
+    pieces = {value[i : i + run] for i in range(max(1, len(value) - run + 1))}
+    return sorted(p for p in pieces if p in redacted and p not in frame)
+
+
 def ordinary_lines() -> list[tuple[str, str]]:
     """(line, where it comes from) for every line of ordinary.txt: `# origin` headers name the block below."""
     out: list[tuple[str, str]] = []
-    origin = ""
+    origin = ""  # the file's header, before the first `## `, is not corpus
     for line in (HERE / "ordinary.txt").read_text().splitlines():
         if line.startswith("## "):
             origin = line[3:]
-        elif line.strip():
+        elif line.strip() and origin:
             out.append((line, origin))
     return out
