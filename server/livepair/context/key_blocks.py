@@ -6,8 +6,8 @@ prefix, quotes and string concatenation are peeled off, and a line that is then 
 A run of consecutive candidates is a key body when
   - a private-key marker borders it (BEGIN/END ... PRIVATE KEY, even cut short; PuTTY's `Private-Lines:` /
     `Private-MAC:`), a few header lines (`Proc-Type:`, `Comment:`...) allowed in between; or
-  - it holds a full-width line (60-76 characters, the widths PEM, OpenSSH and PuTTY wrap at) that decodes to
-    binary rather than text, next to at least one more line: base64 of ordinary text is never taken, a
+  - it spans two lines or more (80+ characters) and holds a line of 40+ characters that decodes to binary
+    rather than text (PEM, OpenSSH and PuTTY wrap at 64-70): base64 of ordinary text is never taken, a
     certificate or public key body is taken only when its BEGIN line is out of view (callers that have the whole
     document pass it, see Redactor.redact_document); or
   - its first line is the start of a DER private key (a SEQUENCE whose first element is an INTEGER version), e.g.
@@ -23,16 +23,20 @@ import re
 _BREAK = re.compile(r"\r?\n|\\r\\n|\\n|\\\\n|\\\\r\\\\n")
 # a gutter (`   12| `, `12:`), a grep hit's `path:12:`, quotes, concatenation and brackets around a string part
 _HEAD = re.compile(r"""(?:[ \t]*\d+[ \t]*[|│:][ \t]?|[^\s:|]+:\d+:[ \t]?)?[\s"'`+,(\[{]*""")
-_TAIL = " \t\"'`+,;)]}\\"
+_TAIL = " \t\r\"'`+,;)]}\\"
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _BEGIN_PRIVATE = re.compile(
-    r"-{3,5}BEGIN[A-Z0-9 ]*PRIVATE KEY|PRIVATE KEY(?: BLOCK)?-{1,5}|^PuTTY-User-Key-File-\d|^Private-Lines:"
+    r"-{3,5}BEGIN[A-Z0-9 ]*PRIVATE KEY|(?:ATE|^) KEY(?: BLOCK)?-{1,5}$|^PuTTY-User-Key-File-\d|^Private-Lines:"
+    r"|^Proc-Type: 4,ENCRYPTED|^DEK-Info:"  # the headers of an encrypted PEM private key
 )
-_END_PRIVATE = re.compile(r"-{1,5}END[A-Z0-9 ]*PRIVATE|^-{1,5}END|^Private-MAC:")
+_END_PRIVATE = re.compile(r"-{1,5}END[A-Z0-9 ]*PRIVATE|^-{1,5}END|^-{1,5}(?:EN?)?$|^Private-MAC:")  # maybe cut
 _PUBLIC_BEGIN = re.compile(r"-----BEGIN (?!.*PRIVATE)[A-Z0-9 ]+-----")  # certificates, public keys, CSRs
 _HEADER = re.compile(r"^(?:[A-Za-z-]+: ?.*)?$")  # `Proc-Type: 4,ENCRYPTED`, `Comment: ...`, a blank line
-_FULL = range(60, 77)
-_HINT = re.compile(r"[A-Za-z0-9+/]{40}")  # no run this long: no key body (ordinary code skips all the work)
+# the base64 end of a line that starts with code (`KEY = """MIIEv...`) when the key body follows on the next lines
+_TRAILING = re.compile(r"""(?<=["'`=(\[,: ])[A-Za-z0-9+/]+={0,2}$""")
+# without a run this long or a marker there is no key body (ordinary code skips all the work)
+_HINT = re.compile(r"[A-Za-z0-9+/]{40}")
+_MARKERS = ("KEY-----", "-----END", "PuTTY-User-Key", "Private-", "Proc-Type:", "DEK-Info:")
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
@@ -85,7 +89,7 @@ def _der_private(line: str) -> bool:
 
 def key_spans(text: str) -> list[tuple[int, int]]:
     """Spans of private key bodies (from the first body line's content to the last's), markers not included."""
-    if not _HINT.search(text):
+    if not (_HINT.search(text) or any(marker in text for marker in _MARKERS)):
         return []
     kinds: list[str] = []  # per physical line: "b" body candidate, "p" private marker, "e" end, "u" public, "h"
     cores: list[tuple[int, int]] = []
@@ -114,8 +118,10 @@ def key_spans(text: str) -> list[tuple[int, int]]:
         j = i
         while j < len(kinds) and kinds[j] == "b":
             j += 1
-        if _is_key(text, kinds, cores, i, j):
-            out.append((cores[i][0], cores[j - 1][1]))
+        # a window that began mid-body right after an opening quote (`KEY = """MIIEv...`): that piece is body too
+        lead = _TRAILING.search(text, *cores[i - 1]) if i and kinds[i - 1] == "o" else None
+        if _is_key(text, kinds, cores, i, j, lead[0] if lead else ""):
+            out.append((lead.start() if lead else cores[i][0], cores[j - 1][1]))
         i = j
     return out
 
@@ -133,13 +139,13 @@ def _border(kinds: list[str], at: int, step: int) -> str:
     return ""
 
 
-def _is_key(text: str, kinds: list[str], cores: list[tuple[int, int]], i: int, j: int) -> bool:
+def _is_key(text: str, kinds: list[str], cores: list[tuple[int, int]], i: int, j: int, lead: str) -> bool:
     before, after = _border(kinds, i - 1, -1), _border(kinds, j, 1)
     if before == "p" or (after == "e" and before != "u"):
         return True
     if before == "u":
         return False  # a certificate or public key in full view
-    lines = [text[s:e] for s, e in cores[i:j]]
+    lines = [*([lead] if lead else []), *(text[s:e] for s, e in cores[i:j])]
     if _der_private(lines[0]) and len(lines[0]) >= 40:
         return True
-    return j - i >= 2 and any(len(line) in _FULL and _binary(line) for line in lines)
+    return len(lines) >= 2 and sum(map(len, lines)) >= 80 and any(len(line) >= 40 and _binary(line) for line in lines)
