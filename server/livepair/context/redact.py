@@ -147,6 +147,7 @@ _PEM_BODY = re.compile(
     r"(?:(?:\r?\n|\\r?\\n)[ \t]*(?:\d+[ \t]*[|│][ \t]?)?"
     r"(?:[A-Za-z-]+: ?[^\n\\]*|[A-Za-z0-9+/=]*)[ \t]*(?=[\r\n\\\"']|$))*"
 )
+_LINE_BREAK = re.compile("(\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])")  # what str.splitlines() splits at
 _MAX_DOCUMENTS = 16  # redacted documents cached for windows cut from them
 _MAX_SPREAD = 100  # recent assignment values also masked wherever they recur, e.g. echoed in terminal output
 _MAX_NAME = 100
@@ -414,8 +415,11 @@ class Redactor:
             last = 0
             for start, end, _ in self._scan(text):
                 placeholder = self._placeholders[text[start:end]]
-                pieces = text[start:end].split("\n")
-                parts += (text[last:start], "\n".join(placeholder if p.strip() else p for p in pieces))
+                pieces = _LINE_BREAK.split(text[start:end])  # content, break, content...: breaks are kept
+                parts += (
+                    text[last:start],
+                    *(p if i % 2 or not p.strip() else placeholder for i, p in enumerate(pieces)),
+                )
                 last = end
             done = "".join(parts) + text[last:] if parts else text
             self._documents[text] = done
@@ -424,7 +428,7 @@ class Redactor:
             return done
 
     def redact_lines(self, lines: list[str]) -> list[str]:
-        """`lines` of one document (no line breaks inside), each redacted knowing all the others."""
+        """`lines` of one document (from str.splitlines()), each redacted knowing all the others."""
         return self.redact_document("\n".join(lines)).split("\n") if self.enabled else lines
 
     def redact_window(self, document: str, start_line: int, end_line: int) -> str:

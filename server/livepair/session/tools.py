@@ -213,7 +213,7 @@ class Tools:
 
     async def _tool_read_file(self, args: dict[str, Any]) -> dict[str, Any]:
         await self._gitignore_check(args)
-        _, lines = self._uri_and_lines(args)
+        lines = self._redactor.redact_lines(self._uri_and_lines(args)[1])  # whole file first: a key above `start`
         start = max(1, _int(args, "start", 1))
         end = min(len(lines), _int(args, "end", start + MAX_READ_LINES - 1), start + MAX_READ_LINES - 1)
         body = "\n".join(f"{n:>5}| {lines[n - 1]}" for n in range(start, end + 1))
@@ -252,7 +252,7 @@ class Tools:
         run = self._ctx.last_run()
         if run is None:
             return {"command": None, "output": "", "note": "no terminal command has finished yet"}
-        tail = "\n".join(run.output.splitlines()[-200:])
+        tail = "\n".join(self._redactor.redact_lines(run.output.splitlines())[-200:])
         return {
             "command": self._redactor.redact(run.command),
             "cwd": run.cwd,
