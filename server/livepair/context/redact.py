@@ -136,6 +136,7 @@ _REFERENCE = re.compile(
 _REFERENCE_START = re.compile(
     r"\$[({A-Za-z_]|%\w+%$|!|arn:|env\(|\.?\.?/|\.[A-Za-z_]|~/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://"
 )
+_CAMEL = re.compile(r"[A-Za-z][a-z]*(?:[A-Z]{1,3}[a-z]+)*[A-Z]{0,3}")  # words, maybe an acronym, no digits
 _PROSE = re.compile(r"[.!?:]$|^[A-Z][a-z]+ ")
 _IDENT = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 _PLACEHOLDER = re.compile(r"<secret:[A-Z0-9_]+#\d+>")
@@ -222,7 +223,7 @@ def _is_code(v: str, style: str) -> bool:
         return True  # a call, subscript, collection or string
     if _IDENT.fullmatch(v):  # a bare word: in code a variable, in YAML or a log line perhaps a password
         mixed = v != v.lower() and v != v.upper()
-        camel = mixed and not any(c.isdigit() for c in v)  # `userPassword`, `SecretStr`
+        camel = mixed and bool(_CAMEL.fullmatch(v))  # `userPassword`, `SecretStr`, not `zsKkfHQSGHFEQN`
         wordy = style == "yaml" or (style == "kv" and "_" not in v)  # not `f(\n  password=pw_hash + salt`
         part = max(v.split("_"), key=len)  # `whsec_1WQ...` has a long random part, `pw_hash` is a name
         random = mixed and not camel and len(v) >= 12 and ("_" not in v or (len(part) >= 16 and part.isalnum()))
@@ -340,6 +341,18 @@ _ESCAPE = re.compile(r"""\\(["'\\/nrt])""")
 _UNESCAPED = {"n": "\n", "r": "\r", "t": "\t"}
 
 
+def _escaped_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the lines holding a string escape; a run of them (an escaped key's lines) is one span."""
+    spans: list[tuple[int, int]] = []
+    for m in _ESCAPE.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        first = text.rfind("\n", 0, m.start()) + 1
+        last = text.find("\n", m.end()) % (len(text) + 1)
+        spans.append((first, last))
+    return spans
+
+
 def _unescape(text: str) -> tuple[str, list[int], list[int]]:
     """Text with string escapes resolved, and for each of its characters the raw span's start and end."""
     parts: list[str] = []
@@ -442,9 +455,10 @@ class Redactor:
     def _scan_locked(self, text: str) -> list[tuple[int, int, str]]:
         """Merged, sorted secret spans; registers each value's placeholder."""
         found = _find(text)
-        if "\\" in text and _ESCAPE.search(text):  # JSON- or shell-escaped text: also look at it unescaped
-            plain, starts, ends = _unescape(text)
-            found += [(starts[s], ends[e - 1], kind, prio) for s, e, kind, prio in _find(plain) if e > s]
+        if "\\" in text:  # JSON- or shell-escaped strings: also look at their lines unescaped
+            for first, last in _escaped_lines(text):
+                plain, starts, ends = _unescape(text[first:last])
+                found += [(first + starts[s], first + ends[e - 1], k, p) for s, e, k, p in _find(plain) if e > s]
         for value, kind in list(self._spread.items())[-_MAX_SPREAD:]:
             at = text.find(value)
             while at >= 0:

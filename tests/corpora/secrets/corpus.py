@@ -140,7 +140,8 @@ def from_rule(rule: secret_rules.Rule) -> Callable[[random.Random], str] | None:
             probe.run(0, text, 0, len(text), found)
             secret = text[found[0][0] : found[0][1]] if found else ""
             # a value a user would paste: no spaces or quotes inside, and not mostly one character
-            if secret and not re.search(r"[\s'\"`]", secret) and len(set(secret)) > 4:
+            # (and not starting with `-`, which on a command line is the next flag)
+            if secret and not re.search(r"[\s'\"`]", secret) and len(set(secret)) > 4 and secret[0] != "-":
                 return secret
         raise ValueError(f"no value for {rule.id}")
 
