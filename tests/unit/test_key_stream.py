@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 import textwrap
 from functools import cache
 
@@ -23,7 +24,7 @@ from livepair.context.key_blocks import key_spans
 from livepair.context.redact import Redactor
 
 RUN = 16
-MIN_WINDOW = 150  # characters: at least one whole body line and a piece of the next, in any encoding
+MIN_WINDOW = 150  # characters, and at least two encoded lines' worth: one whole body line and a piece of the next
 
 
 def _putty(key: ed25519.Ed25519PrivateKey | rsa.RSAPrivateKey) -> str:
@@ -115,7 +116,8 @@ def test_no_run_of_a_key_body_survives_any_window(data: st.DataObject) -> None:
     elif cut == "240":
         start, end = 0, min(len(text), 240)
     else:
-        length = data.draw(st.integers(min(MIN_WINDOW, len(text)), len(text)), label="length")
+        width = max(len(line) for line in re.split(r"\r?\n|\\n", text))  # an encoded line, gutter included
+        length = data.draw(st.integers(min(max(MIN_WINDOW, 2 * width), len(text)), len(text)), label="length")
         start = (
             0
             if cut == "prefix"

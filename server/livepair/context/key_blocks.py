@@ -26,8 +26,9 @@ _HEAD = re.compile(r"""(?:[ \t]*\d+[ \t]*[|│:][ \t]?|[^\s:|]+:\d+:[ \t]?)?[\s"
 _TAIL = " \t\r\"'`+,;)]}\\"
 _BASE64 = re.compile(r"[A-Za-z0-9+/]+={0,2}")
 _BEGIN_PRIVATE = re.compile(
-    r"-{3,5}BEGIN[A-Z0-9 ]*PRIVATE KEY|(?:ATE|^) KEY(?: BLOCK)?-{1,5}$|^PuTTY-User-Key-File-\d|^Private-Lines:"
-    r"|^Proc-Type: 4,ENCRYPTED|^DEK-Info:"  # the headers of an encrypted PEM private key
+    r"-{3,5}BEGIN[A-Z0-9 ]*PRIVATE KEY|(?:ATE|^) KEY(?: BLOCK)?-{1,5}$|PuTTY-User-Key-File-\d|Private-Lines: ?\d"
+    # the headers of an encrypted PEM private key, anywhere in the line, even cut short (`EK-Info: AES-256-CBC,9F..`)
+    r"|Proc-Type: 4,|DEK-Info: |CBC,[0-9A-F]{16}"
 )
 _END_PRIVATE = re.compile(r"-{1,5}END[A-Z0-9 ]*PRIVATE|^-{1,5}END|^-{1,5}(?:EN?)?$|^Private-MAC:")  # maybe cut
 _PUBLIC_BEGIN = re.compile(r"-----BEGIN (?!.*PRIVATE)[A-Z0-9 ]+-----")  # certificates, public keys, CSRs
@@ -36,7 +37,7 @@ _HEADER = re.compile(r"^(?:[A-Za-z-]+: ?.*)?$")  # `Proc-Type: 4,ENCRYPTED`, `Co
 _TRAILING = re.compile(r"""(?<=["'`=(\[,: ])[A-Za-z0-9+/]+={0,2}$""")
 # without a run this long or a marker there is no key body (ordinary code skips all the work)
 _HINT = re.compile(r"[A-Za-z0-9+/]{40}")
-_MARKERS = ("KEY-----", "-----END", "PuTTY-User-Key", "Private-", "Proc-Type:", "DEK-Info:")
+_MARKERS = ("KEY-----", "-----END", "PuTTY-User-Key", "Private-", "Proc-Type:", "Info: ", "CBC,")
 
 
 def _lines(text: str) -> list[tuple[int, int]]:
