@@ -152,4 +152,4 @@ def run() -> None:
 
 
 if __name__ == "__main__":
-    bench_redact()
+    run()
