@@ -98,7 +98,9 @@ class DigestBuilder:
                 out[f"excerpt:{uri}"] = body
         run = store.last_run()
         if run is not None:
-            tail = "\n".join(run.output.rstrip().splitlines()[-self.limits.terminal_tail_lines :])
+            tail = "\n".join(
+                self._redactor.redact_lines(run.output.rstrip().splitlines())[-self.limits.terminal_tail_lines :]
+            )
             code = "running" if run.exit_code is None else f"exit {run.exit_code}"
             cwd = f" in {run.cwd}" if run.cwd else ""
             out["terminal"] = f"Last terminal command: `{run.command}`{cwd} ({code}). Output tail:\n{tail}"
@@ -145,7 +147,7 @@ class DigestBuilder:
         return focus
 
     def _excerpt(self, uri: str, text: str, focus: list[int], budget: int) -> tuple[str, int]:
-        lines = text.splitlines()
+        lines = self._redactor.redact_lines(text.splitlines())  # whole document first: a key above the window
         parts: list[str] = []
         used = 0
         for start, end in _windows(focus, self.limits.excerpt_lines, len(lines)):

@@ -1,25 +1,27 @@
 """Find secrets in editor context and mask them with stable placeholders before anything leaves the machine.
 
-One pass of a trigger regex over the lower-cased text (``key``, ``token``, ``aiza``, ``://``...) finds where to look;
-only the few regexes anchored at each hit run, so clean code costs under a microsecond a line (detect-secrets' own
-line scanner: ~230 µs). Token formats reuse its maintained ``denylist`` regexes where they fit, ours where it has none
-or would leave part of a secret visible (Google keys, OpenAI project keys, JWT signatures, whole PEM blocks).
+One pass of a trigger regex over the lower-cased text (``key``, ``token``, ``aiza``, ``://``, and every keyword of
+gitleaks' rules) finds where to look; only the regexes anchored at each hit run. What is looked for:
+  - token formats: gitleaks' maintained rule set (secret_rules, data in secret_rules.toml) and our own where it
+    has none or would leave part of a secret visible (hand_rules: Google keys, JWT signatures, mysql -p...);
+  - values assigned to secret-looking names, in code, JSON, YAML, .env, shell flags, URLs (secret_values);
+  - private keys as a stream, with or without their BEGIN line (key_blocks);
+  - the same again on escaped strings with their escapes resolved (a JSON-encoded config or key).
+Tables are built on first use, so importing this module stays cheap.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
 
-from detect_secrets.plugins.aws import AWSKeyDetector
-from detect_secrets.plugins.github_token import GitHubTokenDetector
-from detect_secrets.plugins.gitlab_token import GitLabTokenDetector
-from detect_secrets.plugins.pypi_token import PypiTokenDetector
-from detect_secrets.plugins.sendgrid import SendGridDetector
-from detect_secrets.plugins.slack import SlackDetector
-from detect_secrets.plugins.square_oauth import SquareOAuthDetector
+from livepair.context import key_blocks, secret_rules
+from livepair.context.hand_rules import CONTEXTUAL, UNTRIGGERED, token_specs
+from livepair.context.secret_values import LENIENT, STRICT, looks_fake, name_strictness, plausible
 
 
 @dataclass(frozen=True)
@@ -31,69 +33,52 @@ class SecretMatch:
     end: int
 
 
-def _ds(detector: Any, index: int | None = None) -> str:
-    """A detect-secrets plugin's regex(es) as one source, flags inlined."""
-    patterns: list[re.Pattern[str]] = list(detector.denylist)
-    chosen = patterns if index is None else [patterns[index]]
-    return "|".join(f"(?i:{p.pattern})" if p.flags & re.IGNORECASE else f"(?:{p.pattern})" for p in chosen)
-
-
-_GITLAB = "glpat- gldt- glft- glsoat- glrt- gr1348941 glcbt- glimt- glptt- glagent- gloas-"
-# kind, lower-case triggers, regex matched at the trigger (minus `back` chars), group holding the value, back
-_TOKEN_SPECS: list[tuple[str, str, str, int, int]] = [
-    ("GOOGLE_API_KEY", "aiza", r"AIza[0-9A-Za-z_-]{35}", 0, 0),
-    ("GOOGLE_OAUTH_SECRET", "gocspx-", r"GOCSPX-[A-Za-z0-9_-]{20,}", 0, 0),
-    ("GOOGLE_OAUTH_TOKEN", "ya29.", r"ya29\.[A-Za-z0-9_-]{20,}", 0, 0),
-    ("ANTHROPIC_API_KEY", "sk-", r"sk-ant-[A-Za-z0-9_-]{20,}", 0, 0),
-    # detect-secrets knows only legacy OpenAI keys (with a T3BlbkFJ marker) and would cut sk-proj keys short
-    ("OPENAI_API_KEY", "sk-", r"sk-(?:proj-|svcacct-|admin-)?(?=[A-Za-z_-]*\d)[A-Za-z0-9_-]{20,}", 0, 0),
-    ("STRIPE_KEY", "sk_ rk_", r"[rs]k_(?:live|test)_[0-9A-Za-z]{24,}", 0, 0),  # detect-secrets stops at 24
-    ("GITHUB_TOKEN", "ghp_ gho_ ghu_ ghs_ ghr_", _ds(GitHubTokenDetector), 0, 0),
-    ("GITHUB_TOKEN", "github_pat_", r"github_pat_[A-Za-z0-9_]{22,}", 0, 0),
-    ("GITLAB_TOKEN", _GITLAB, _ds(GitLabTokenDetector), 0, 0),
-    ("AWS_ACCESS_KEY_ID", "a3t abia acca akia asia", _ds(AWSKeyDetector, 0), 0, 0),
-    ("AWS_SECRET_ACCESS_KEY", "aws", _ds(AWSKeyDetector, 1), 1, 0),
-    ("SLACK_TOKEN", "xox", _ds(SlackDetector, 0), 0, 0),
-    ("SLACK_TOKEN", "hooks.slack.com", _ds(SlackDetector, 1), 0, len("https://")),
-    # detect-secrets' JWT regex ends lazily, so it would leave the signature visible
-    ("JWT", "eyj", r"(?a:eyJ[\w-]{6,}=*\.(?:[\w-]{6,}=*\.[\w-]*=*|eyJ[\w-]{6,}=*))", 0, 0),
-    ("NPM_TOKEN", "npm_", r"npm_[A-Za-z0-9]{36}", 0, 0),
-    ("HUGGINGFACE_TOKEN", "hf_", r"hf_[A-Za-z0-9]{30,}", 0, 0),
-    ("SENDGRID_API_KEY", "sg.", _ds(SendGridDetector), 0, 0),
-    ("PYPI_TOKEN", "pypi-", _ds(PypiTokenDetector), 0, 0),
-    ("SQUARE_OAUTH_SECRET", "sq0csp-", _ds(SquareOAuthDetector), 0, 0),
-    ("AZURE_STORAGE_KEY", "accountkey=", r"AccountKey=([A-Za-z0-9+/=]{80,90})", 1, 0),
-    # detect-secrets' BasicAuth regex needs a user and refuses `!$&*...`, which RFC 3986 allows in passwords
-    ("URL_PASSWORD", "://", r"""://[^\s:/?#\[\]@"'<>]*:([^\s/?#\[\]@"'<>]+)@""", 1, 0),
-    ("BEARER_TOKEN", "bearer", r"(?i:bearer)[ \t]+([A-Za-z0-9._~+/-]{16,}=*)", 1, 0),
-    ("AUTHORIZATION", "authorization", r"(?i:authorization\W{1,4}(?:basic|token|digest))[ \t]+(\S{8,})", 1, 0),
-]
-_TOKENS = [(kind, re.compile(src), group, back) for kind, _, src, group, back in _TOKEN_SPECS]
-_BY_TRIGGER: dict[str, list[int]] = {}
-for _i, (_, _triggers, *_) in enumerate(_TOKEN_SPECS):
-    for _t in _triggers.split():
-        _BY_TRIGGER.setdefault(_t, []).append(_i)
 # values found by context rather than by format still need the plausibility check
-_LENIENT, _STRICT = "lenient", "strict"  # how random a value must look: password-like or key-like
-_CONTEXTUAL = {"URL_PASSWORD": _LENIENT, "BEARER_TOKEN": _STRICT, "AUTHORIZATION": _STRICT}
+_CONTEXTUAL = {"URL_PASSWORD": LENIENT, "BEARER_TOKEN": STRICT, "AUTHORIZATION": STRICT, **CONTEXTUAL}
 # words that make a variable name secret-looking; the last two also trigger token formats
 _NAME_TRIGGERS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "authorization", "accountkey=")
 
 
-def _trie(words: list[str]) -> str:
-    """One regex for many literals, factored by prefix: Python's engine does not do that for a plain `a|b|c`."""
-    heads: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class _Tables:
+    """Compiled on first use, not at import (daemon start-up time): token formats, their triggers, gitleaks' rules."""
+
+    tokens: list[tuple[str, re.Pattern[str], int, int]]
+    # each trigger word -> (offset, token spec) pairs, gitleaks rules, and the offset of a secret-looking name
+    # word in it ((-1, -1): none). The trigger regex takes the longest word at a position, which so stands for every
+    # trigger inside it: `co_api_key` is cohere's keyword and also a name ending in `key`.
+    dispatch: dict[str, tuple[tuple[tuple[int, int], ...], tuple[int, ...], tuple[int, int]]]
+    trigger: re.Pattern[str]
+    untriggered: list[tuple[str, re.Pattern[str], int]]
+    rules: secret_rules.RuleSet
+
+
+@cache
+def _tables() -> _Tables:
+    specs = token_specs()
+    by_trigger: dict[str, list[int]] = {}
+    for i, (_, triggers, *_) in enumerate(specs):
+        for t in triggers.split():
+            by_trigger.setdefault(t, []).append(i)
+    rules = secret_rules.load()
+    words = {*by_trigger, *_NAME_TRIGGERS, "-----begin", *rules.by_keyword}
+    dispatch = {}
     for word in words:
-        heads.setdefault(word[:1], []).append(word[1:])
-    alts = []
-    for head, tails in sorted(heads.items()):
-        rest = [t for t in tails if t]
-        body = _trie(rest) if rest else ""
-        alts.append(re.escape(head) + (f"(?:{body})?" if body and "" in tails else body))
-    return alts[0] if len(alts) == 1 else f"(?:{'|'.join(alts)})"
+        inside = [(at, word[at:end]) for at in range(len(word)) for end in range(at + 1, len(word) + 1)]
+        names = [(at, at + len(part)) for at, part in inside if part in _NAME_TRIGGERS]
+        dispatch[word] = (
+            tuple(sorted({(at, i) for at, part in inside for i in by_trigger.get(part, ())})),
+            tuple(sorted({i for at, part in inside if at == 0 for i in rules.by_keyword.get(part, ())})),
+            min(names, default=(-1, -1)),
+        )
+    return _Tables(
+        [(kind, re.compile(src), group, back) for kind, _, src, group, back in specs],
+        dispatch,
+        re.compile(secret_rules.trie(sorted(words))),
+        [(kind, re.compile(src), group) for kind, src, group in UNTRIGGERED],
+        rules,
+    )
 
-
-_TRIGGER = re.compile(_trie(sorted({*_BY_TRIGGER, *_NAME_TRIGGERS, "-----begin"})))
 
 _QUOTED = r"""[bBrRuUfF]?(?P<q>["'`])(?P<quoted>(?:(?!(?P=q))[^\\\n]|\\.)*)(?P=q)"""
 _TYPE_HINT = r"(?:\??:[ \t]*[A-Za-z_][\w\[\], .|]{0,60}?[ \t]*)?"
@@ -114,48 +99,6 @@ _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz012
 _ENV_NAME = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-_WORDS = re.compile(r"[A-Z]+[0-9]*(?![a-z])|[A-Z]?[a-z]+[0-9]*|[0-9]+")
-_LENIENT_ENDS = tuple(_words("PASSWORD PASSWD PASSPHRASE PASSCODE SECRET CREDENTIAL CREDENTIALS CREDS"))
-# `<word>_KEY` names that are about data structures, not credentials
-_KEY_DENY = _words("""SORT CACHE PRIMARY FOREIGN LOOKUP PARTITION HOT IDEMPOTENCY PUBLISHABLE STORAGE QUERY SEARCH
-    ROUTING SHARD UNIQUE DICT MAP INDEX COLUMN FIELD ROW TABLE GROUP ORDER CONFIG SETTINGS ENV REGISTRY CONTEXT STATE
-    EVENT MESSAGE S3 TRANSLATION LOCK OBJECT BUCKET FILE DATA ITEM RECORD NAME ATTR PROP LIST DEST SOURCE RESULT""")
-# names ending like this describe a secret (its URL, length, label...) rather than hold one
-_NOT_LAST = _words("""URL URI URLS ENDPOINT HOST PORT PATH FILE FILENAME DIR NAME TYPE KIND LENGTH LEN SIZE COUNT
-    LIMIT EXPIRY EXPIRES EXPIRATION EXPIRE TTL TIMEOUT SECONDS AGE FIELD HEADER PARAM PREFIX SUFFIX ENV VAR ID ARN
-    FORMAT POLICY REGEX PATTERN MODE INPUT LABEL PROMPT HINT PLACEHOLDER MESSAGE MSG TEXT ERROR HELP VERSION METHOD
-    SCOPE SCOPES ALGORITHM ENCODING SOURCE STORE MANAGER CLASS ATTR INDEX RESET REQUIRED ENABLED VISIBLE USED AT
-    DATE TIME CHANGED UPDATED CREATED REQUEST RESPONSE MGR""")
-_NOT_ANY = _words("MAX MIN NUM PAGE PAGINATION CONTINUATION CURSOR PUBLIC")
-_NOT_SECRET = _words("""none null nil true false yes no on off undefined str string bytes int bool boolean number
-    any object optional required default empty hidden mask masked test testing value password passwd pass pwd secret
-    token""")
-# styles whose values are always literals, never a label or message that merely mentions a password
-_LITERAL_STYLES = _words("env cli query xml kv url")
-_FAKE_WORDS = _words("your example placeholder changeme change_me dummy fake redacted sample replace xxxx")
-_FAKE = re.compile(r"\*{3}|\.{3}|…|<[\w -]+>|^(.)\1*$|^\d+\.\d+$|^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|<secret:")
-# a value naming a secret as a word is a label or resource name (`auth_tokens/tok_1`, `Ec2KeyName`), but
-# `mypassword1` is a password; camelCase humps count as word starts
-_MENTION_WORDS = ("pass", "secret", "token", "credential", "auth", "key")
-_MENTIONS = re.compile(
-    r"(?:(?<![A-Za-z])|(?<=[a-z])(?=[A-Z]))(?i:pass(?:word|wd|phrase)?|secrets?|tokens?|credentials?|auth|keys?)"
-    r"(?![a-z])"
-)
-# references rather than values: templates, environment lookups, paths, URLs, regexes (every branch starts
-# with a literal, so the engine skips ahead cheaply)
-_REFERENCE = re.compile(
-    r"\$\{|\{\{|%\(|%[sd]|\{[\w.]*\}|os\.environ|getenv|process\.env|import\.meta\.env|ENV\[|\\[dwsbDWS]"
-    r"|\(\?[:=!<P]|-[A-Za-z0-9]\]"
-)
-_REFERENCE_START = re.compile(
-    r"\$[({A-Za-z_]|%\w+%$|!|arn:|env\(|\.?\.?/|\.[A-Za-z_]|~/|[A-Za-z]:\\|[a-z][a-z0-9+.-]*://"
-)
-_PROSE = re.compile(r"[.!?:]$|^[A-Z][a-z]+ ")
-_IDENT = re.compile(r"[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*")
 _PLACEHOLDER = re.compile(r"<secret:[A-Z0-9_]+#\d+>")
 _PEM_BEGIN = re.compile(r"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
 _PEM_END = re.compile(r"-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
@@ -165,6 +108,8 @@ _PEM_BODY = re.compile(
     r"(?:(?:\r?\n|\\r?\\n)[ \t]*(?:\d+[ \t]*[|│][ \t]?)?"
     r"(?:[A-Za-z-]+: ?[^\n\\]*|[A-Za-z0-9+/=]*)[ \t]*(?=[\r\n\\\"']|$))*"
 )
+_LINE_BREAK = re.compile("(\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029])")  # what str.splitlines() splits at
+_MAX_DOCUMENTS = 16  # redacted documents cached for windows cut from them
 _MAX_SPREAD = 100  # recent assignment values also masked wherever they recur, e.g. echoed in terminal output
 _MAX_NAME = 100
 
@@ -178,73 +123,21 @@ def _kind(name: str) -> str:
     return re.sub(r"[^A-Z0-9_]", "_", last)[:40] or "SECRET"
 
 
-def _name_strictness(name: str, style: str) -> str | None:
-    """_LENIENT for password-like names, _STRICT for key/token-like ones (value must look random), else None."""
-    words = [w.upper() for w in _WORDS.findall(name.rsplit(".", 1)[-1])]
-    if not words or words[-1] in _NOT_LAST or _NOT_ANY.intersection(words):
-        return None
-    last = words[-2:]  # `SECRET_KEY_BASE` yes, `credential_refresh_attempt` no
-    if any(w.endswith(_LENIENT_ENDS) for w in last) or (len(words) > 1 and words[-1] in ("PASS", "PWD")):
-        return _LENIENT  # a bare `pass`/`PWD` is a filter band or the working directory
-    if any(w.endswith(("TOKEN", "APIKEY")) for w in last) or words[-1].endswith(("AUTH", "AUTHORIZATION")):
-        return _STRICT
-    keyed = any(w == "KEY" and i and words[i - 1] not in _KEY_DENY for i, w in enumerate(words) if i >= len(words) - 2)
-    return _STRICT if keyed or (style == "query" and words in (["KEY"], ["SIG"], ["SIGNATURE"])) else None
-
-
-def _plausible(v: str, strictness: str, quoted: bool, style: str, name: str = "") -> bool:
-    """Whether an assigned value looks like a real secret, not a reference, placeholder, message or code."""
-    low = v.lower()
-    if v != v.strip() or len(v) < (8 if strictness == _STRICT else 4) or low.rstrip("?[]") in _NOT_SECRET:
-        return False
-    if low == name.rsplit(".", 1)[-1].lower():
-        return False  # `('inputsecret', 'inputsecret')`, `password=password`
-    if strictness == _STRICT and not (any(c.isdigit() for c in v) and any(c.isalpha() for c in v)):
-        return False
-    if any(c.isspace() for c in v):  # a quoted passphrase, unless it reads like a message; keys have no spaces
-        if not quoted or strictness == _STRICT or _PROSE.search(v):
-            return False
-    elif not quoted and style != "url" and _is_code(v, style):
-        return False
-    elif style not in _LITERAL_STYLES and "." in v and _IDENT.fullmatch(v):
-        return False  # a dotted name: module, attribute or config key
-    if any(w in low for w in _FAKE_WORDS) or _FAKE.search(v) or _REFERENCE.search(v) or _REFERENCE_START.match(v):
-        return False
-    return style in _LITERAL_STYLES or not (any(w in low for w in _MENTION_WORDS) and _MENTIONS.search(v))
-
-
-def _is_code(v: str, style: str) -> bool:
-    """Whether an unquoted value is an expression (a variable, call, attribute...) rather than a literal."""
-    core = v.rstrip(",;)")
-    if core != v and (_IDENT.fullmatch(core) or "(" in core):
-        return True  # a keyword argument or call: `password=password,`
-    if style in ("env", "cli", "query", "xml"):  # shell words and markup are literals, never variables
-        word = v.rstrip(".,;:!?")
-        return style == "cli" and word.isalpha() and word.islower()  # but `the --password flag.` is prose
-    if any(c in v for c in "()[]{}'\"") or v[-1] in ",;":
-        return True  # a call, subscript, collection or string
-    if _IDENT.fullmatch(v):  # a bare word: in code a variable, in YAML or a log line perhaps a password
-        mixed = v != v.lower() and v != v.upper()
-        camel = mixed and not any(c.isdigit() for c in v)  # `userPassword`, `SecretStr`
-        wordy = style == "yaml" or (style == "kv" and "_" not in v)  # not `f(\n  password=pw_hash + salt`
-        random = mixed and not camel and len(v) >= 12 and "_" not in v
-        return not (random or (wordy and not camel))
-    return False
-
-
 def _match_token(text: str, spec: int, at: int, line_end: int, found: Found) -> None:
-    kind, regex, group, back = _TOKENS[spec]
+    kind, regex, group, back = _tables().tokens[spec]
     if at < back or (group == 0 and at > back and text[at - back - 1].isalnum()):
         return  # mid-word: `ACCA...` in a DNA string is no AWS key (and long runs are not rescanned per hit)
     m = regex.match(text, at - back, line_end)
     if not m:
         return
+    if group < 0:  # alternatives: the first group that matched
+        group = next(g for g in range(1, regex.groups + 1) if m.group(g) is not None)
     start, end = m.span(group)
     strictness = _CONTEXTUAL.get(kind)
     value = text[start:end]
-    if any(w in value.lower() for w in _FAKE_WORDS) or _FAKE.search(value):
+    if looks_fake(value):
         return
-    if strictness and not _plausible(value, strictness, True, "url"):
+    if strictness and not plausible(value, strictness, True, "url"):
         return
     while group == 0 and end < line_end and text[end].isascii() and (text[end].isalnum() or text[end] in "_-"):
         end += 1  # a longer token than the pattern knows: never leave its tail visible
@@ -276,8 +169,8 @@ def _match_assignment(text: str, line_start: int, line_end: int, start: int, end
         groups = m.groupdict()
         group = next((g for g in ("v", "quoted") if groups.get(g) is not None), "")
         style = "yaml" if groups.get("sep") == ":" else style
-        strictness = _name_strictness(name, style)
-        if group and strictness and _plausible(m[group], strictness, group != "v", style, name):
+        strictness = name_strictness(name, style)
+        if group and strictness and plausible(m[group], strictness, group != "v", style, name):
             found.append((*m.span(group), _kind(name), 1))
 
 
@@ -294,16 +187,99 @@ def _match_pem(text: str, found: Found) -> None:
             found.append((begin.start(), stop, "PRIVATE_KEY", 0))
 
 
+def _find(text: str) -> Found:
+    """Every secret span in text, unmerged: token formats, gitleaks' rules, assignments, keys."""
+    found: Found = []
+    line_start, line_end, name_start = 0, -1, -1
+    low = text.lower()  # lower() never shrinks a character, so the same length means the same offsets
+    low = low if len(low) == len(text) else text.encode("ascii", "replace").decode("ascii").lower()
+    tables = _tables()
+    rules_run: set[tuple[int, int]] = set()  # (rule, line start): each gitleaks rule runs once per line
+    gitleaks: list[tuple[int, int, str]] = []
+    for hit in tables.trigger.finditer(low):
+        at = hit.start()
+        specs, rules, (name_at, name_end) = tables.dispatch[hit.group()]
+        if at > line_end:
+            line_start = text.rfind("\n", 0, at) + 1
+            line_end = text.find("\n", at) % (len(text) + 1)  # not found (-1) -> len(text)
+        for offset, spec in specs:
+            _match_token(text, spec, at + offset, line_end, found)
+        for rule in rules:
+            if (rule, line_start) not in rules_run:
+                rules_run.add((rule, line_start))
+                tables.rules.run(rule, text, line_start, line_end, gitleaks)
+        if name_at >= 0:
+            at, start, end = at + name_at, at + name_at, at + name_end
+            lowest, highest = max(line_start, at - _MAX_NAME), min(line_end, at + _MAX_NAME)
+            while start > lowest and text[start - 1] in _NAME_CHARS:
+                start -= 1
+            while end < highest and text[end] in _NAME_CHARS:
+                end += 1
+            while start < at and text[start] in "-.":
+                start += 1  # `--password`, `.token`
+            if start != name_start and end - start < _MAX_NAME:  # one try per name; a base64 run is no name
+                name_start = start
+                _match_assignment(text, line_start, line_end, start, end, found)
+    if "-----BEGIN" in text:
+        _match_pem(text, found)
+    found += [(start, end, "PRIVATE_KEY", 0) for start, end in key_blocks.key_spans(text)]
+    found += [(start, end, kind, 0) for start, end, kind in gitleaks]  # after ours: ours name a shared span
+    for kind, regex, group in tables.untriggered:
+        found += [(*m.span(group), kind, 0) for m in regex.finditer(text)]
+    return found
+
+
+_ESCAPE = re.compile(r"""\\(["'\\/nrt])""")
+_UNESCAPED = {"n": "\n", "r": "\r", "t": "\t"}
+
+
+def _escaped_lines(text: str) -> list[tuple[int, int]]:
+    """Spans of the lines holding a string escape; a run of them (an escaped key's lines) is one span."""
+    spans: list[tuple[int, int]] = []
+    for m in _ESCAPE.finditer(text):
+        if spans and m.start() < spans[-1][1]:
+            continue
+        first = text.rfind("\n", 0, m.start()) + 1
+        last = text.find("\n", m.end()) % (len(text) + 1)
+        spans.append((first, last))
+    return spans
+
+
+def _unescape(text: str) -> tuple[str, list[int], list[int]]:
+    """Text with string escapes resolved, and for each of its characters the raw span's start and end."""
+    parts: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    last = 0
+    for m in _ESCAPE.finditer(text):
+        parts += (text[last : m.start()], _UNESCAPED.get(m[1], m[1]))
+        starts += [*range(last, m.start()), m.start()]
+        ends += [*range(last + 1, m.start() + 1), m.end()]
+        last = m.end()
+    parts.append(text[last:])
+    starts += range(last, len(text))
+    ends += range(last + 1, len(text) + 1)
+    return "".join(parts), starts, ends
+
+
 class Redactor:
     """Masks secrets with placeholders that stay stable for the life of the instance (one per model session).
 
     A value found through its variable name is also masked wherever it recurs later, e.g. echoed by a command.
     ``find`` and ``contains_secret`` work even when disabled (the privacy gate relies on them) and, like
-    ``redact``, remember what they saw. Not thread-safe.
+    ``redact``, remember what they saw. Thread-safe (a lock around each scan), so a tool's worker thread may use
+    the session's instance.
+
+    Redact before excerpting: whoever cuts a window out of a document (an excerpt around the cursor, a read from
+    line N, a search hit, a 240-character cut) takes it from ``redact_document`` / ``redact_lines`` /
+    ``redact_window``, which see the whole document (a key whose BEGIN line is far above the window is still a
+    key) and keep its line structure, so line numbers stay right. The last few documents are cached by content.
     """
 
     def __init__(self, enabled: bool = True) -> None:
         self.enabled = enabled
+        self._lock = threading.RLock()
+        self._documents: OrderedDict[str, str] = OrderedDict()  # document -> redacted, most recent last
         self._placeholders: dict[str, str] = {}  # secret value -> placeholder; must never be logged
         self._per_kind: dict[str, int] = {}
         self._spread: dict[str, str] = {}  # value -> kind: masked again where it recurs without its name
@@ -332,33 +308,49 @@ class Redactor:
             last = end
         return "".join(parts) + text[last:] if parts else text
 
+    def redact_document(self, text: str) -> str:
+        """The whole document redacted line for line: a secret spanning lines leaves its placeholder on each."""
+        if not self.enabled:
+            return text
+        with self._lock:
+            if (done := self._documents.get(text)) is not None:
+                self._documents.move_to_end(text)
+                return done
+            parts: list[str] = []
+            last = 0
+            for start, end, _ in self._scan(text):
+                placeholder = self._placeholders[text[start:end]]
+                pieces = _LINE_BREAK.split(text[start:end])  # content, break, content...: breaks are kept
+                parts += (
+                    text[last:start],
+                    *(p if i % 2 or not p.strip() else placeholder for i, p in enumerate(pieces)),
+                )
+                last = end
+            done = "".join(parts) + text[last:] if parts else text
+            self._documents[text] = done
+            if len(self._documents) > _MAX_DOCUMENTS:
+                self._documents.popitem(last=False)
+            return done
+
+    def redact_lines(self, lines: list[str]) -> list[str]:
+        """`lines` of one document (from str.splitlines()), each redacted knowing all the others."""
+        return self.redact_document("\n".join(lines)).split("\n") if self.enabled else lines
+
+    def redact_window(self, document: str, start_line: int, end_line: int) -> str:
+        """Lines [start_line, end_line) (0-based) of the redacted document."""
+        return "\n".join(self.redact_document(document).split("\n")[start_line:end_line])
+
     def _scan(self, text: str) -> list[tuple[int, int, str]]:
+        with self._lock:
+            return self._scan_locked(text)
+
+    def _scan_locked(self, text: str) -> list[tuple[int, int, str]]:
         """Merged, sorted secret spans; registers each value's placeholder."""
-        found: Found = []
-        line_start, line_end, name_start = 0, -1, -1
-        low = text.lower()  # lower() never shrinks a character, so the same length means the same offsets
-        low = low if len(low) == len(text) else text.encode("ascii", "replace").decode("ascii").lower()
-        for hit in _TRIGGER.finditer(low):
-            at, trigger = hit.start(), hit.group()
-            if at > line_end:
-                line_start = text.rfind("\n", 0, at) + 1
-                line_end = text.find("\n", at) % (len(text) + 1)  # not found (-1) -> len(text)
-            for spec in _BY_TRIGGER.get(trigger, ()):
-                _match_token(text, spec, at, line_end, found)
-            if trigger in _NAME_TRIGGERS:
-                start, end = at, hit.end()
-                lowest, highest = max(line_start, at - _MAX_NAME), min(line_end, at + _MAX_NAME)
-                while start > lowest and text[start - 1] in _NAME_CHARS:
-                    start -= 1
-                while end < highest and text[end] in _NAME_CHARS:
-                    end += 1
-                while start < at and text[start] in "-.":
-                    start += 1  # `--password`, `.token`
-                if start != name_start and end - start < _MAX_NAME:  # one try per name; a base64 run is no name
-                    name_start = start
-                    _match_assignment(text, line_start, line_end, start, end, found)
-        if "-----BEGIN" in text:
-            _match_pem(text, found)
+        found = _find(text)
+        if "\\" in text:  # JSON- or shell-escaped strings: also look at their lines unescaped
+            for first, last in _escaped_lines(text):
+                plain, starts, ends = _unescape(text[first:last])
+                found += [(first + starts[s], first + ends[e - 1], k, p) for s, e, k, p in _find(plain) if e > s]
         for value, kind in list(self._spread.items())[-_MAX_SPREAD:]:
             at = text.find(value)
             while at >= 0:
@@ -393,3 +385,9 @@ class Redactor:
                 self._spread[value] = kind  # re-inserted so the most recent stay within _MAX_SPREAD
             out.append((start, end, kind))
         return out
+
+
+def warm() -> None:
+    """Build the tables now (detect-secrets' import, gitleaks' ~220 regexes: ~0.1-0.3 s) rather than on the first
+    redaction: for a pre-forking parent or an idle moment after start-up."""
+    _tables()

@@ -128,7 +128,9 @@ class WorkspaceTools:
                 continue
             for n, line in enumerate(text.splitlines(), 1):
                 if pattern.search(line):
-                    hits.append((rel, n, line.strip()[:MAX_LINE_CHARS]))
+                    hits.append(
+                        (rel, n, self._redactor.redact_lines(text.splitlines())[n - 1].strip()[:MAX_LINE_CHARS])
+                    )
                     if len(hits) >= MAX_MATCHES:
                         break
         return hits, ""

@@ -92,7 +92,7 @@ async def _gitignore_check(tools: Tools, args: Args) -> None:
 
 async def read_file(tools: Tools, args: Args) -> Result:
     await _gitignore_check(tools, args)
-    _, lines = _uri_and_lines(tools, args)
+    lines = tools.redactor.redact_lines(_uri_and_lines(tools, args)[1])  # whole file first: a key above `start`
     start = max(1, integer(args, "start", 1))
     end = min(len(lines), integer(args, "end", start + MAX_READ_LINES - 1), start + MAX_READ_LINES - 1)
     body = "\n".join(f"{n:>5}| {lines[n - 1]}" for n in range(start, end + 1))
@@ -129,7 +129,7 @@ async def get_terminal_output(tools: Tools, args: Args) -> Result:
     run = tools.context.last_run()
     if run is None:
         return {"command": None, "output": "", "note": "no terminal command has finished yet"}
-    tail = "\n".join(run.output.splitlines()[-200:])
+    tail = "\n".join(tools.redactor.redact_lines(run.output.splitlines())[-200:])
     return {
         "command": fence("terminal command", tools.redactor.redact(run.command)),  # typed or planted text
         "cwd": run.cwd,
