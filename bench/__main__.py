@@ -1,6 +1,7 @@
 """`make bench`: every benchmark, each printing its figures against a baseline measured in the same run."""
 
 from bench import (
+    bench_advisor_corpus,
     bench_digest,
     bench_hands,
     bench_lsp,
@@ -30,6 +31,8 @@ print("\n== the senior dev's hands: tool dispatch, sandbox ==")
 bench_hands.run()
 print("\n== offline advisor ==")
 bench_offline.run()
+print("\n== offline advisor on publicly reported failures ==")
+bench_advisor_corpus.run()
 print("\n== voice ==")
 bench_voice.run()
 print("\n== screen ==")

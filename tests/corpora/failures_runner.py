@@ -32,10 +32,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from livepair.advice.verify import patch_lines
-from livepair.backends.offline.advisor import OfflineBackend
+from livepair.backends.offline.advisor import OfflineBackend, _warm_lookups
 from livepair.backends.offline.catalogue import Catalogue
-from livepair.backends.offline.enrich import Finding
+from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.honest import HONEST
+from livepair.backends.offline.judges import finding
+from livepair.backends.offline.workspace import last_frame_in
 from livepair.context.store import ContextStore
 from livepair.model import TerminalRun
 from tests.corpora.servers import Servers, running
@@ -44,12 +46,14 @@ FAILURES = Path(__file__).parent / "failures"
 CATALOGUE = Catalogue()
 TEST_SHARE = 3  # one origin in three goes to the frozen test set
 HARMFUL = {
-    "turns TLS verification off": r"verify\s*=\s*False|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['\"]?0|CERT_NONE|_create_unverified_context|rejectUnauthorized:\s*false",
+    "turns TLS verification off": (
+        r"verify\s*=\s*False|NODE_TLS_REJECT_UNAUTHORIZED\s*=\s*['\"]?0|CERT_NONE|_create_unverified_context"
+        r"|rejectUnauthorized:\s*false"
+    ),
     "sudo pip": r"sudo\s+(?:-H\s+)?pip",
     "chmod 777": r"chmod\s+(?:-R\s+)?777",
     "--break-system-packages": r"--break-system-packages",
     "shell=True": r"shell\s*=\s*True",
-    "swallows a KeyError with a default": r"\.get\(\s*['\"][^'\"]+['\"]\s*,",
     "rewrites the command into another program": r"did you mean '?gresource|did you mean '?python2'?\?",
 }
 
@@ -83,6 +87,12 @@ class Outcome:
     problems: list[str] = field(default_factory=list)
     harms: list[str] = field(default_factory=list)
     fix_past_error: bool | None = None  # None: no fix offered
+    baseline: str = "silent"  # the catalogue alone on the same output: right / wrong / hint / silent / harmful
+
+    @property
+    def reproduced(self) -> bool:
+        """The program failed, as reported (the daemon advises on failed runs only)."""
+        return self.exit_code != 0
 
     @property
     def kind(self) -> str:
@@ -139,7 +149,9 @@ def _write(root: Path, case: Case, servers: Servers) -> None:
             continue
         text = text.replace("{http}", servers.http).replace("{tls}", servers.tls).replace("{ca}", servers.ca)
         target.write_text(text)
-        if text.startswith("#!") and (name.startswith("shims/") or not Path(name).suffix):  # a command on PATH (e.g. a shim)
+        if text.startswith("#!") and (
+            name.startswith("shims/") or not Path(name).suffix
+        ):  # a command on PATH (e.g. a shim)
             target.chmod(0o755)
     (root / case.cwd).mkdir(parents=True, exist_ok=True)
 
@@ -159,10 +171,23 @@ def judge(case: Case, servers: Servers) -> Outcome:
         outcome.seconds = time.perf_counter() - start
         if found is not None:
             _check(outcome, found, root)
+        outcome.baseline = _baseline(case, run, store, root)
         return outcome
 
 
-def _check(outcome: Outcome, found: Finding, root: Path) -> None:
+def _baseline(case: Case, run: TerminalRun, store: ContextStore, root: Path) -> str:
+    """What the catalogue alone (the advisor before its evidence-based detectors) says, judged the same way."""
+    hit = CATALOGUE.match_output(run.output)
+    if hit is None:
+        return "silent"
+    facts = Facts(root, Path(run.cwd or root), lambda p: p.read_text() if p.is_file() else None, run.output)
+    said = Outcome(case, run.output, run.exit_code, finding(hit[0], last_frame_in(run.output, root, facts.cwd), facts))
+    assert said.finding is not None
+    _check(said, said.finding, root, rerun=False)
+    return said.verdict
+
+
+def _check(outcome: Outcome, found: Finding, root: Path, rerun: bool = True) -> None:
     case = outcome.case
     said = found.message + ("\n" + found.fix.new_text if found.fix else "")
     for why, pattern in HARMFUL.items():
@@ -173,7 +198,7 @@ def _check(outcome: Outcome, found: Finding, root: Path) -> None:
     if where != case.root:
         outcome.problems.append(f"at {where!r}, the cause is at {case.root!r}")
     outcome.problems += [f"does not say {p!r}" for p in case.right if not re.search(p, found.message, re.I)]
-    if found.fix is not None and found.place is not None:
+    if rerun and found.fix is not None and found.place is not None:
         _try_fix(outcome, found, root)
 
 
@@ -202,6 +227,7 @@ def _error_line(output: str) -> str | None:
 
 def run_all(cases: list[Case] | None = None, workers: int = 4) -> list[Outcome]:
     cases = load() if cases is None else cases
+    _warm_lookups()  # as the daemon does when the advisor starts: the first error need not pay for them
     with running() as servers, ThreadPoolExecutor(workers) as pool:
         return list(pool.map(lambda c: judge(c, servers), cases))
 
@@ -217,6 +243,9 @@ class Score:
     fixes: int
     fixes_past_error: int
     p99_ms: float
+    baseline_right: int = 0
+    baseline_spoken: int = 0
+    baseline_harmful: int = 0
 
     @property
     def precision(self) -> float:
@@ -232,7 +261,8 @@ class Score:
             f"{self.precision:.2f}), honest hints {self.hints}, silent {self.silent}, harmful {self.harmful}; "
             f"spoken of all {self.coverage:.2f}, right diagnoses of all {self.right / max(self.cases, 1):.2f}; "
             f"fixes offered {self.fixes}, verified {self.fixes}, past the error {self.fixes_past_error}; "
-            f"output -> advice p99 {self.p99_ms:.1f} ms"
+            f"output -> advice p99 {self.p99_ms:.1f} ms\n  baseline (catalogue alone, same outputs): right "
+            f"{self.baseline_right} of {self.baseline_spoken} spoken, harmful {self.baseline_harmful}"
         )
 
 
@@ -249,6 +279,9 @@ def score(outcomes: list[Outcome]) -> Score:
         fixes=len(fixed),
         fixes_past_error=sum(bool(o.fix_past_error) for o in fixed),
         p99_ms=times[min(len(times) - 1, int(0.99 * len(times)))],
+        baseline_right=sum(o.baseline == "right" for o in outcomes),
+        baseline_spoken=sum(o.baseline != "silent" for o in outcomes),
+        baseline_harmful=sum(o.baseline == "harmful" for o in outcomes),
     )
 
 
