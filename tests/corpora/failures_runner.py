@@ -181,7 +181,9 @@ def _baseline(case: Case, run: TerminalRun, store: ContextStore, root: Path) -> 
     if hit is None:
         return "silent"
     facts = Facts(root, Path(run.cwd or root), lambda p: p.read_text() if p.is_file() else None, run.output)
-    said = Outcome(case, run.output, run.exit_code or 1, finding(hit[0], last_frame_in(run.output, root, facts.cwd), facts))
+    said = Outcome(
+        case, run.output, run.exit_code or 1, finding(hit[0], last_frame_in(run.output, root, facts.cwd), facts)
+    )
     assert said.finding is not None
     _check(said, said.finding, root, rerun=False)
     return said.verdict

@@ -86,7 +86,8 @@ def advise(command: str, facts: Facts) -> Finding | None:
         return None
     kind, code, msg = m["kind"], m["code"] or "", m["msg"]
     where = place(facts)
-    for detect in (module_not_found, module_kind, undefined_value, html_as_json, port_taken, unhandled):
+    for detect in (module_not_found, module_kind, undefined_value, undefined_json, html_as_json, port_taken,
+                   refused, relative_file, unhandled):  # fmt: skip
         found = detect(kind, code, msg, where, facts, command)
         if found is not None:
             return found
@@ -247,12 +248,12 @@ def _declared(text: str, var: str, where: ws.Place, prop: str) -> Finding | None
     rhs = (decl["rhs"] or "").strip()
     env = re.fullmatch(r"process\.env\.(\w+)", rhs)
     call = re.fullmatch(r"(\w+)\(.*\)", rhs)
-    uses = f"line {where.line} uses {var}.{prop}"
+    uses = f"line {where.line} uses {var}" + (f".{prop}" if prop else "")
     if not rhs:
         message = f"{var} is declared on line {at.line} without a value, so it is undefined when {uses}: give it one."
         return Finding(message + f" (e.g. let {var} = {{}})", at)
     if env:
-        message = f"{env[1]} is not set in the environment, so process.env.{env[1]} is undefined and {uses}"
+        message = f"{env[1]} is not set in the environment, so process.env.{env[1]} is undefined when {uses}"
         return Finding(message + f": set {env[1]} before running.", at)
     if call and re.search(rf"async\s+function\s+{call[1]}\b", text):
         message = f"{call[1]}() is async, so it returns a Promise, not the value, and {uses}"
@@ -274,6 +275,45 @@ def _past_the_end(text: str, expr: str, where: ws.Place) -> Finding | None:
         f"The loop on line {at.line} runs {i} up to {loop['arr']}.length with <=, one past the last index, where "
         f"the element is undefined: use {i} < {loop['arr']}.length.",
         at,
+    )
+
+
+def undefined_json(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    if '"undefined" is not valid JSON' not in msg or where is None:
+        return None
+    text = where.path.read_text()
+    arg = re.search(r"JSON\.parse\(\s*(?P<var>[\w$]+)\s*\)", line_of(text, where.line) or "")
+    return _declared(text, arg["var"], where, "") if arg else None
+
+
+def refused(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str) -> Finding | None:
+    m = re.search(r"ECONNREFUSED (?P<addr>\S+?:(?P<port>\d+))", facts.output)
+    if m is None:
+        return None
+    script = re.search(r"node\s+(?P<file>[\w./-]+\.[mc]?js)", command)
+    at = where or (_line_with(facts.cwd / script["file"], f":{m['port']}") if script else None)
+    return Finding(
+        f"The network call failed: nothing is listening on {m['addr']} (the connection was refused on this "
+        f"machine). Is the server running? Start it, or check the port: {m['port']} is where this code looks.",
+        at,
+    )
+
+
+def relative_file(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str) -> Finding | None:
+    """fs paths are relative to the working directory, not to the file: the file is next to the code."""
+    m = re.search(r"ENOENT: no such file or directory, (?:open|stat|scandir) '(?P<path>[^'/][^']*)'", msg)
+    if m is None or where is None:
+        return None
+    beside = (where.path.parent / m["path"]).resolve()
+    if not beside.exists():
+        return None
+    rel = m["path"].removeprefix("./")
+    return Finding(
+        f"fs paths are relative to the working directory ({facts.cwd}), not to this file, and {m['path']} is next "
+        f"to {where.path.name} ({ws.relative_to(beside, facts.root)}): use path.join(__dirname, '{rel}').",
+        where,
     )
 
 

@@ -75,7 +75,7 @@ def bash_in_sh(command: str, facts: Facts) -> Finding | None:
 
 
 def crlf(command: str, facts: Facts) -> Finding | None:
-    if "required file not found" not in facts.output and "bad interpreter" not in facts.output:
+    if not re.search(r"required file not found|bad interpreter|\r|use -\[v\]S", facts.output):
         return None
     m = re.search(r"(?:^|\s)(\./[\w./-]+)", command)
     path = (facts.cwd / m[1]).resolve() if m else None
