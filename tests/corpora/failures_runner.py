@@ -124,10 +124,11 @@ def _env(home: Path) -> dict[str, str]:
     return env | {"HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1", "LANG": "C.UTF-8"}
 
 
-def _execute(root: Path, case: Case) -> subprocess.CompletedProcess[str]:
+def _execute(root: Path, case: Case, servers: Servers | None = None) -> subprocess.CompletedProcess[str]:
+    command = case.run if servers is None else case.run.replace("{ca}", servers.ca)
     try:
         return subprocess.run(
-            ["bash", "-c", case.run],
+            ["bash", "-c", command],
             cwd=root / case.cwd,
             capture_output=True,
             text=True,
@@ -161,7 +162,7 @@ def judge(case: Case, servers: Servers) -> Outcome:
         root = Path(tmp) / "work"
         root.mkdir()
         _write(root, case, servers)
-        done = _execute(root, case)
+        done = _execute(root, case, servers)
         outcome = Outcome(case, done.stdout + done.stderr, done.returncode)
         store = ContextStore(lambda uri: None)
         store.root = root
@@ -170,7 +171,7 @@ def judge(case: Case, servers: Servers) -> Outcome:
         outcome.finding = found = OfflineBackend(store, CATALOGUE).advise_run(run)
         outcome.seconds = time.perf_counter() - start
         if found is not None:
-            _check(outcome, found, root)
+            _check(outcome, found, root, servers)
         outcome.baseline = _baseline(case, run, store, root)
         return outcome
 
@@ -185,11 +186,11 @@ def _baseline(case: Case, run: TerminalRun, store: ContextStore, root: Path) -> 
         case, run.output, run.exit_code or 1, finding(hit[0], last_frame_in(run.output, root, facts.cwd), facts)
     )
     assert said.finding is not None
-    _check(said, said.finding, root, rerun=False)
+    _check(said, said.finding, root)  # no servers: its fixes are judged, not run
     return said.verdict
 
 
-def _check(outcome: Outcome, found: Finding, root: Path, rerun: bool = True) -> None:
+def _check(outcome: Outcome, found: Finding, root: Path, servers: Servers | None = None) -> None:
     case = outcome.case
     said = found.message + ("\n" + found.fix.new_text if found.fix else "")
     for why, pattern in HARMFUL.items():
@@ -200,11 +201,11 @@ def _check(outcome: Outcome, found: Finding, root: Path, rerun: bool = True) -> 
     if where != case.root:
         outcome.problems.append(f"at {where!r}, the cause is at {case.root!r}")
     outcome.problems += [f"does not say {p!r}" for p in case.right if not re.search(p, found.message, re.I)]
-    if rerun and found.fix is not None and found.place is not None:
-        _try_fix(outcome, found, root)
+    if servers is not None and found.fix is not None and found.place is not None:
+        _try_fix(outcome, found, root, servers)
 
 
-def _try_fix(outcome: Outcome, found: Finding, root: Path) -> None:
+def _try_fix(outcome: Outcome, found: Finding, root: Path, servers: Servers) -> None:
     """Apply the fix to a fresh copy and run again: it must get the program past its error."""
     assert found.fix is not None and found.place is not None
     with tempfile.TemporaryDirectory() as tmp:
@@ -212,7 +213,7 @@ def _try_fix(outcome: Outcome, found: Finding, root: Path) -> None:
         shutil.copytree(root, copy)
         path = copy / found.place.path.relative_to(root)
         path.write_text(patch_lines(path.read_text(), found.fix.start_line, found.fix.end_line, found.fix.new_text))
-        again = _execute(copy, outcome.case)
+        again = _execute(copy, outcome.case, servers)
         output = again.stdout + again.stderr
         outcome.fix_past_error = again.returncode == 0 or _error_line(output) != _error_line(outcome.output)
         if not outcome.fix_past_error:

@@ -293,7 +293,13 @@ def refused(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts
     if m is None:
         return None
     script = re.search(r"node\s+(?P<file>[\w./-]+\.[mc]?js)", command)
-    at = where or (_line_with(facts.cwd / script["file"], f":{m['port']}") if script else None)
+    path = facts.cwd / script["file"] if script else None
+    calls = [_line_with(path, c) for c in ("fetch(", ".get(", ".request(", "connect(")] if path else []
+    at = (
+        where
+        or next((c for c in calls if c is not None), None)
+        or (_line_with(path, f":{m['port']}") if path else None)
+    )
     return Finding(
         f"The network call failed: nothing is listening on {m['addr']} (the connection was refused on this "
         f"machine). Is the server running? Start it, or check the port: {m['port']} is where this code looks.",

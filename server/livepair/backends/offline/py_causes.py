@@ -364,10 +364,11 @@ def private_ca(facts: Facts) -> Finding | None:
         return None
     pems = [ws.relative_to(p, facts.root) for p in ws.workspace_files(facts.root, {".pem", ".crt", ".cer"})][:3]
     have = f" The workspace has {', '.join(pems)}: if that is the CA, use it." if pems else ""
+    ca = pems[0] if pems else "ca.pem"
     return Finding(
         f"The server's TLS certificate was not accepted ({m['why'].strip()}): it is signed by a certificate "
         "authority (CA) this Python does not trust, typically a private or company CA. Give Python that CA's "
-        "certificate: ssl.create_default_context(cafile='ca.pem') or the SSL_CERT_FILE variable (for requests, "
+        f"certificate: ssl.create_default_context(cafile='{ca}') or the SSL_CERT_FILE variable (for requests, "
         "REQUESTS_CA_BUNDLE or its CA bundle argument). Keep verification on." + have,
         where[-1] if where else None,
     )
