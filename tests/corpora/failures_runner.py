@@ -83,7 +83,8 @@ class Outcome:
     output: str = ""
     exit_code: int = 0
     finding: Finding | None = None
-    seconds: float = 0.0
+    seconds: float = 0.0  # output -> advice, wall clock
+    cpu_seconds: float = 0.0  # the same, CPU time of the advising thread (what it costs on a loaded machine)
     problems: list[str] = field(default_factory=list)
     harms: list[str] = field(default_factory=list)
     fix_past_error: bool | None = None  # None: no fix offered
@@ -167,9 +168,9 @@ def judge(case: Case, servers: Servers) -> Outcome:
         store = ContextStore(lambda uri: None)
         store.root = root
         run = TerminalRun(case.run, outcome.output, done.returncode or 1, str(root / case.cwd))
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.thread_time()
         outcome.finding = found = OfflineBackend(store, CATALOGUE).advise_run(run)
-        outcome.seconds = time.perf_counter() - start
+        outcome.seconds, outcome.cpu_seconds = time.perf_counter() - start, time.thread_time() - cpu
         if found is not None:
             _check(outcome, found, root, servers)
         outcome.baseline = _baseline(case, run, store, root)
@@ -246,6 +247,7 @@ class Score:
     fixes: int
     fixes_past_error: int
     p99_ms: float
+    cpu_p99_ms: float = 0.0
     baseline_right: int = 0
     baseline_spoken: int = 0
     baseline_harmful: int = 0
@@ -264,13 +266,14 @@ class Score:
             f"{self.precision:.2f}), honest hints {self.hints}, silent {self.silent}, harmful {self.harmful}; "
             f"spoken of all {self.coverage:.2f}, right diagnoses of all {self.right / max(self.cases, 1):.2f}; "
             f"fixes offered {self.fixes}, verified {self.fixes}, past the error {self.fixes_past_error}; "
-            f"output -> advice p99 {self.p99_ms:.1f} ms\n  baseline (catalogue alone, same outputs): right "
+            f"output -> advice p99 {self.p99_ms:.1f} ms (CPU {self.cpu_p99_ms:.1f} ms)\n  baseline (catalogue alone, same outputs): right "
             f"{self.baseline_right} of {self.baseline_spoken} spoken, harmful {self.baseline_harmful}"
         )
 
 
 def score(outcomes: list[Outcome]) -> Score:
     times = sorted(o.seconds * 1000 for o in outcomes) or [0.0]
+    cpu = sorted(o.cpu_seconds * 1000 for o in outcomes) or [0.0]
     fixed = [o for o in outcomes if o.fix_past_error is not None]
     return Score(
         cases=len(outcomes),
@@ -282,6 +285,7 @@ def score(outcomes: list[Outcome]) -> Score:
         fixes=len(fixed),
         fixes_past_error=sum(bool(o.fix_past_error) for o in fixed),
         p99_ms=times[min(len(times) - 1, int(0.99 * len(times)))],
+        cpu_p99_ms=cpu[min(len(cpu) - 1, int(0.99 * len(cpu)))],
         baseline_right=sum(o.baseline == "right" for o in outcomes),
         baseline_spoken=sum(o.baseline != "silent" for o in outcomes),
         baseline_harmful=sum(o.baseline == "harmful" for o in outcomes),
