@@ -266,7 +266,8 @@ class Score:
             f"{self.precision:.2f}), honest hints {self.hints}, silent {self.silent}, harmful {self.harmful}; "
             f"spoken of all {self.coverage:.2f}, right diagnoses of all {self.right / max(self.cases, 1):.2f}; "
             f"fixes offered {self.fixes}, verified {self.fixes}, past the error {self.fixes_past_error}; "
-            f"output -> advice p99 {self.p99_ms:.1f} ms (CPU {self.cpu_p99_ms:.1f} ms)\n  baseline (catalogue alone, same outputs): right "
+            f"output -> advice p99 {self.p99_ms:.1f} ms (CPU {self.cpu_p99_ms:.1f} ms)"
+            f"\n  baseline (catalogue alone, same outputs): right "
             f"{self.baseline_right} of {self.baseline_spoken} spoken, harmful {self.baseline_harmful}"
         )
 
