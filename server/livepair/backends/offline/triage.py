@@ -33,11 +33,16 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
         specific = honest.key_error(facts, place, match.fields.get("key", "").strip("'\""))
         if specific is not None:
             return specific
+    found = finding(match, place, facts)
     if match.entry.id in ("api-key-invalid", "http-400") and "API key not valid" in facts.output:
-        specific = honest.api_key(facts, place)
+        # The placeholder judge (onopen.key_findings) is specific; otherwise say where the key came from.
+        unsure = match.entry.id == "http-400" or re.search(
+            r"Check the key you pass|holds a key the service", found.message
+        )
+        specific = honest.api_key(facts, place) if unsure else None
         if specific is not None:
             return specific
-    return guard(honest.unless_specific(finding(match, place, facts), match, str(facts.cwd)))
+    return guard(honest.unless_specific(found, match, str(facts.cwd)))
 
 
 def guard(found: Finding) -> Finding:
