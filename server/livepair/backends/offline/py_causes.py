@@ -25,12 +25,9 @@ STR_AS_NUMBER = re.compile(
     r"|not supported between instances of '(?:str|int|float)' and '(?:str|int|float)'"
     r"|'str' object cannot be interpreted as an integer|%d format: a real number is required, not str"
 )
-CIRCULAR = re.compile(r"cannot import name '(?P<name>\w+)' from partially initialized module '(?P<module>[\w.]+)'")
 NONE_USE = re.compile(r"'NoneType' object (?:is not (?:subscriptable|iterable)|has no attribute '\w+')")
 CHANGED_SIZE = re.compile(r"(?P<what>dictionary|Set|set) changed size during iteration")
 MUTATES = r"(?:del\s+{v}\[|{v}\[[^\]]+\]\s*=(?!=)|{v}\.(?:pop|popitem|add|discard|remove|clear|update|setdefault)\()"
-PARTIAL = re.compile(r"partially initialized module '(?P<module>[\w.]+)' has no attribute '(?P<attr>\w+)'")
-TLS = re.compile(r"CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (?P<why>[^(>]+)")
 
 
 def frames(facts: Facts) -> list[ws.Place]:
@@ -307,84 +304,13 @@ def shadowed_module(facts: Facts) -> Finding | None:
     return None
 
 
-def circular(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    m = PARTIAL.search(found[1]) if found else None
-    if m is None or not where:
-        return None
-    place = where[-1]
-    user = ws.relative_to(place.path, facts.root)
-    return Finding(
-        f"'{m['module']}' is still being imported when {user} line {place.line} uses {m['module']}.{m['attr']}: "
-        f"the modules import each other (a circular import). Move what both need into a third module, or import "
-        f"inside the function that uses it.",
-        place,
-    )
-
-
-def sqlite_thread(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or "SQLite objects created in a thread" not in found[1] or not where:
-        return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
-    opened = [n for n, line in enumerate(text.splitlines(), 1) if "sqlite3.connect(" in line]
-    at = f" (sqlite3.connect on line {opened[0]})" if opened else ""
-    return Finding(
-        f"This connection was opened in one thread{at} and line {place.line} uses it from another, which sqlite3 "
-        "refuses. Open the connection inside the function that runs in the thread (sqlite3.connect there), "
-        "one per thread.",
-        place,
-    )
-
-
-def circular_import(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    m = CIRCULAR.search(found[1]) if found else None
-    if m is None or len(where) < 2:
-        return None
-    place, back = where[-1], where[-2]
-    closer = ws.relative_to(place.path, facts.root)
-    opener = ws.relative_to(back.path, facts.root)
-    return Finding(
-        f"A circular import: {opener} line {back.line} imports {closer}, and {closer} line {place.line} imports "
-        f"{m['name']} back from {m['module']} while {m['module']} is still loading, before {m['name']} is defined. "
-        f"Move what both need into a third module, or import inside the function that uses it.",
-        place,
-    )
-
-
-def private_ca(facts: Facts) -> Finding | None:
-    m = TLS.search(facts.output)
-    where = frames(facts)
-    if m is None:
-        return None
-    pems = [ws.relative_to(p, facts.root) for p in ws.workspace_files(facts.root, {".pem", ".crt", ".cer"})][:3]
-    have = f" The workspace has {', '.join(pems)}: if that is the CA, use it." if pems else ""
-    ca = pems[0] if pems else "ca.pem"
-    return Finding(
-        f"The server's TLS certificate was not accepted ({m['why'].strip()}): it is signed by a certificate "
-        "authority (CA) this Python does not trust, typically a private or company CA. Give Python that CA's "
-        f"certificate: ssl.create_default_context(cafile='{ca}') or the SSL_CERT_FILE variable (for requests, "
-        "REQUESTS_CA_BUNDLE or its CA bundle argument). Keep verification on." + have,
-        where[-1] if where else None,
-    )
-
-
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
     coroutine_misuse,
     never_awaited,
     shadowed_module,
-    circular,
-    circular_import,
-    sqlite_thread,
     changed_while_iterating,
     str_as_number,
     returned_none,
-    private_ca,
 ]
 
 

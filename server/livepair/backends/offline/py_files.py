@@ -1,6 +1,7 @@
-"""Python failures about files, imports and sockets whose cause the workspace shows: relative imports run as
-scripts, empty or half-read pickles, a file opened in the wrong mode, encodings (named by decoding the bytes),
-Windows paths in normal strings, ~ not expanded, and nothing listening on a local port."""
+"""Python failures about files, imports and connections whose cause the workspace shows: relative imports run as
+scripts, circular imports, empty or half-read pickles, a file opened in the wrong mode, encodings (named by
+decoding the bytes), Windows paths in normal strings, ~ not expanded, nothing listening on a local port, sqlite
+connections shared across threads, and TLS servers signed by a private CA."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
 from livepair.backends.offline.py_causes import error, frames
 
 OPEN = re.compile(r"""open\(\s*(?P<q>['"])(?P<path>[^'"]+)(?P=q)(?:\s*,\s*(?P<mq>['"])(?P<mode>[rwabx+t]+)(?P=mq))?""")
+CIRCULAR = re.compile(r"cannot import name '(?P<name>\w+)' from partially initialized module '(?P<module>[\w.]+)'")
+PARTIAL = re.compile(r"partially initialized module '(?P<module>[\w.]+)' has no attribute '(?P<attr>\w+)'")
+TLS = re.compile(r"CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (?P<why>[^(>]+)")
 LOCAL = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\]|::1):(?P<port>\d+)")
 
 
@@ -243,6 +247,73 @@ def refused(facts: Facts) -> Finding | None:
     )
 
 
+def circular(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    m = PARTIAL.search(found[1]) if found else None
+    if m is None or not where:
+        return None
+    place = where[-1]
+    user = ws.relative_to(place.path, facts.root)
+    return Finding(
+        f"'{m['module']}' is still being imported when {user} line {place.line} uses {m['module']}.{m['attr']}: "
+        f"the modules import each other (a circular import). Move what both need into a third module, or import "
+        f"inside the function that uses it.",
+        place,
+    )
+
+
+def circular_import(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    m = CIRCULAR.search(found[1]) if found else None
+    if m is None or len(where) < 2:
+        return None
+    place, back = where[-1], where[-2]
+    closer = ws.relative_to(place.path, facts.root)
+    opener = ws.relative_to(back.path, facts.root)
+    return Finding(
+        f"A circular import: {opener} line {back.line} imports {closer}, and {closer} line {place.line} imports "
+        f"{m['name']} back from {m['module']} while {m['module']} is still loading, before {m['name']} is defined. "
+        f"Move what both need into a third module, or import inside the function that uses it.",
+        place,
+    )
+
+
+def sqlite_thread(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or "SQLite objects created in a thread" not in found[1] or not where:
+        return None
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    opened = [n for n, line in enumerate(text.splitlines(), 1) if "sqlite3.connect(" in line]
+    at = f" (sqlite3.connect on line {opened[0]})" if opened else ""
+    return Finding(
+        f"This connection was opened in one thread{at} and line {place.line} uses it from another, which sqlite3 "
+        "refuses. Open the connection inside the function that runs in the thread (sqlite3.connect there), "
+        "one per thread.",
+        place,
+    )
+
+
+def private_ca(facts: Facts) -> Finding | None:
+    m = TLS.search(facts.output)
+    where = frames(facts)
+    if m is None:
+        return None
+    pems = [ws.relative_to(p, facts.root) for p in ws.workspace_files(facts.root, {".pem", ".crt", ".cer"})][:3]
+    have = f" The workspace has {', '.join(pems)}: if that is the CA, use it." if pems else ""
+    ca = pems[0] if pems else "ca.pem"
+    return Finding(
+        f"The server's TLS certificate was not accepted ({m['why'].strip()}): it is signed by a certificate "
+        "authority (CA) this Python does not trust, typically a private or company CA. Give Python that CA's "
+        f"certificate: ssl.create_default_context(cafile='{ca}') or the SSL_CERT_FILE variable (for requests, "
+        "REQUESTS_CA_BUNDLE or its CA bundle argument). Keep verification on." + have,
+        where[-1] if where else None,
+    )
+
+
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
     relative_import,
     pickle_end,
@@ -251,6 +322,10 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
     windows_path,
     tilde,
     refused,
+    circular,
+    circular_import,
+    sqlite_thread,
+    private_ca,
 ]
 
 
