@@ -81,6 +81,15 @@ def advise(command: str, facts: Facts) -> Finding | None:
     script = SCRIPT.search(facts.output)
     if script:
         return missing_script(script["name"], facts)
+    if re.search(r"npm (?:ERR!|error) enoent .*package\.json|Could not read package\.json", facts.output):
+        return no_package_json(facts)
+    ts = re.search(r'Unknown file extension "\.(?P<ext>ts|tsx|mts)" for (?P<file>\S+)', facts.output)
+    if ts:
+        file = ws.relative_to(Path(ts["file"]), facts.cwd)
+        return Finding(
+            f"Node does not run TypeScript (.{ts['ext']}) files by itself: compile with tsc and run the .js it "
+            f"writes, or run the file with a TypeScript runner such as tsx (npx tsx {file})."
+        )
     m = ERROR.search(facts.output)
     if m is None:
         return None
@@ -92,6 +101,19 @@ def advise(command: str, facts: Facts) -> Finding | None:
         if found is not None:
             return found
     return honest.hint(f"Node stopped with {kind}: {msg}", where, "the error does not show where the value came from")
+
+
+def no_package_json(facts: Facts) -> Finding:
+    below = sorted(p.parent for p in facts.cwd.glob("*/package.json"))
+    if below:
+        folder = ws.relative_to(below[0], facts.cwd)
+        return Finding(
+            f"There is no package.json in {facts.cwd}; {folder}/package.json is the project: cd {folder} first."
+        )
+    return Finding(
+        f"There is no package.json in {facts.cwd}, so npm has no project here: cd to the project's folder "
+        "(the one with package.json), or npm init to start one."
+    )
 
 
 def missing_script(name: str, facts: Facts) -> Finding:

@@ -29,7 +29,16 @@ NO_FILE = re.compile(
 
 
 def advise(command: str, facts: Facts) -> Finding | None:
-    for detect in (pyenv_shim, bash_in_sh, crlf, externally_managed, not_a_repo, venv_name, changed_directory):
+    for detect in (
+        pyenv_shim,
+        bash_in_sh,
+        crlf,
+        crlf_body,
+        externally_managed,
+        not_a_repo,
+        venv_name,
+        changed_directory,
+    ):
         found = detect(command, facts)
         if found is not None:
             return found
@@ -72,6 +81,24 @@ def bash_in_sh(command: str, facts: Facts) -> Finding | None:
         name = sourced["file"] if "/" in sourced["file"] else f"./{sourced['file']}"
         message += f" To keep it sh-only, write `. {name}` instead (sh's . needs the ./ to look here)."
     return Finding(message, ws.Place(script, int(m["line"])))
+
+
+def crlf_body(command: str, facts: Facts) -> Finding | None:
+    """A script saved with Windows line endings, run by bash: each line ends in a \r that bash keeps."""
+    m = re.search(r"(?:^|\s|&&)(?:bash|sh)\s+(?P<file>[\w./-]+)", command)
+    path = (facts.cwd / m["file"]).resolve() if m else None
+    if path is None or not path.is_file() or b"\r\n" not in path.read_bytes():
+        return None
+    first = re.search(r"line (?P<line>\d+): \$'\\r': command not found|: line (?P<l2>\d+): .*\\r", facts.output)
+    if first is None and "\r" not in facts.output and "unexpected end of file" not in facts.output:
+        return None
+    line = int((first["line"] or first["l2"]) if first else 1)
+    return Finding(
+        f"{path.name} has Windows line endings (CRLF): bash reads the carriage return (\\r) at the end of each line "
+        f"as part of the command, so line {line} fails. Convert the file: sed -i 's/\\r$//' {path.name} (or "
+        f"dos2unix {path.name}), and set your editor to LF line endings.",
+        ws.Place(path, line),
+    )
 
 
 def crlf(command: str, facts: Facts) -> Finding | None:
