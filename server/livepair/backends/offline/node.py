@@ -311,7 +311,7 @@ def undefined_json(
 
 
 def refused(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str) -> Finding | None:
-    m = re.search(r"ECONNREFUSED (?P<addr>\S+?:(?P<port>\d+))", facts.output)
+    m = re.search(r"ECONNREFUSED (?P<addr>[\w.:\[\]-]+:(?P<port>\d+))\b", facts.output)
     if m is None:
         return None
     script = re.search(r"node\s+(?P<file>[\w./-]+\.[mc]?js)", command)
@@ -372,7 +372,8 @@ def port_taken(kind: str, code: str, msg: str, where: ws.Place | None, facts: Fa
 def unhandled(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str) -> Finding | None:
     frames = [ws.Place(Path(f["file"]), int(f["line"])) for f in FRAME.finditer(facts.output)
               if _inside(facts, Path(f["file"]).resolve())]  # fmt: skip
-    if len(frames) < 2:
+    first = re.search(r"^\s+at .*$", facts.output, re.M)  # the throw site: code of the workspace, not a library
+    if len(frames) < 2 or first is None or not any(str(f.path) in first[0] for f in frames[:1]):
         return None
     thrower = re.search(r"at (?:async )?(?P<fn>\w+) \(", facts.output)
     caller = frames[1]
