@@ -14,7 +14,9 @@ from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
 from livepair.backends.offline.py_causes import error, frames
 
-OPEN = re.compile(r"""open\(\s*(?P<q>['"])(?P<path>[^'"]+)(?P=q)(?:\s*,\s*(?P<mq>['"])(?P<mode>[rwabx+t]+)(?P=mq))?""")
+OPEN = re.compile(
+    r"""open\(\s*(?P<q>['"])(?P<path>[^'"]+)(?P=q)(?:\s*,\s*(?:mode\s*=\s*)?(?P<mq>['"])(?P<mode>[rwabx+t]+)(?P=mq))?"""
+)
 CIRCULAR = re.compile(r"cannot import name '(?P<name>\w+)' from partially initialized module '(?P<module>[\w.]+)'")
 PARTIAL = re.compile(r"partially initialized module '(?P<module>[\w.]+)' has no attribute '(?P<attr>\w+)'")
 TLS = re.compile(r"CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (?P<why>[^(>]+)")
@@ -118,11 +120,12 @@ def wrong_mode(facts: Facts) -> Finding | None:
     wants = "read" if found["what"] == "readable" else "write"
     place = where[-1]
     text = facts.read(place.path) or ""
-    var = re.search(r"(?P<v>\w+)\s*[.)]", line_of(text, place.line) or "")
+    code = line_of(text, place.line) or ""
+    var = re.search(r"(?P<v>\w+)\s*[.)]", code) or re.search(r"\bin\s+(?P<v>\w+)\s*:", code)
     if var is None:
         return None
     lines = text.splitlines()
-    handles = {var["v"], *re.findall(r"\((\w+)\)", lines[place.line - 1])}
+    handles = {var["v"], *re.findall(r"\((\w+)\)", code), *re.findall(r"\bin\s+(\w+)\s*:", code)}
     for line in lines[: place.line]:  # a wrapper made from the file: writer = csv.writer(f)
         wrapped = re.match(r"\s*(?P<v>\w+)\s*=\s*[\w.]+\(\s*(?P<f>\w+)\s*[,)]", line)
         if wrapped and wrapped["v"] in handles:
