@@ -21,6 +21,7 @@ PARTS = (
     ("the Live link through goAway", "bench_reconnect"),
     ("the senior dev's hands: tool dispatch, sandbox", "bench_hands"),
     ("offline advisor", "bench_offline"),
+    ("offline advisor on publicly reported failures", "bench_advisor_corpus"),
     ("voice", "bench_voice"),
     ("screen", "bench_screen"),
     ("screen OCR masking", "bench_ocr"),

@@ -29,14 +29,14 @@ from livepair.backends.backend import (
     Transcript,
     TurnComplete,
 )
-from livepair.backends.offline import commands, modules
+from livepair.backends.offline import commands, modules, triage
 from livepair.backends.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.judges import finding
 from livepair.backends.offline.listen import MAX_BYTES, CommandRecognizer, action_for
 from livepair.backends.offline.onopen import check_document
 from livepair.backends.offline.speech import Speech
-from livepair.backends.offline.workspace import Place, last_frame_in, workspace_files
+from livepair.backends.offline.workspace import Place, workspace_files
 from livepair.model import TerminalRun
 from livepair.uris import uri_to_path
 
@@ -188,11 +188,7 @@ class OfflineBackend:
 
     def advise_run(self, run: TerminalRun) -> Finding | None:
         facts = self._facts(run.cwd, run.output)
-        hit = self._catalogue.match_output(run.output)
-        if facts is None or hit is None:
-            return None
-        match, _line = hit
-        return finding(match, last_frame_in(run.output, facts.root, facts.cwd), facts)
+        return None if facts is None else triage.advise(run.command, facts, self._catalogue)
 
     def advise_diagnostic(self, request: ExplainRequest) -> Finding | None:
         facts = self._facts(None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from livepair.backends.offline import edits, modules
+from livepair.backends.offline import edits, honest, modules
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding
 
@@ -136,4 +136,9 @@ def str_meets_int(case: Case) -> Finding:
         return case.propose(
             f"'{name}' is a number: make it text with str(), or use an f-string.", patched, f"str({name})"
         )
-    return case.say("One side is text: convert it with int() or float(), or the other side with str().")
+    return honest.hint(  # which side should change is a question the line alone does not answer
+        f"Text met a number ({case.field('detail')})",
+        case.place,
+        "which side is wrong: a number read as text needs int() where it is read; text meant to show a number "
+        "needs an f-string",
+    )

@@ -36,7 +36,9 @@ def file_missing(case: Case) -> Finding:
         folder = (case.facts.cwd / missing).parent
         if not folder.exists() and re.search(r"""["'][wax]b?\+?["']|write_|mkdir""", case.line or ""):
             return case.say(f"The folder '{ws.relative_to(folder, case.facts.cwd)}' does not exist: create it first.")
-        return case.say("No file with that name is in the workspace: create it, or check the name.")
+        return case.say(  # nothing shows the file should exist: no "create it" without evidence
+            "No file with that name is in the workspace: check the name, and the step that should have made it."
+        )
     relative = ws.relative_to(found, script)
     return _relative_to_script(case, missing, relative, f"It exists at '{ws.relative_to(found, case.facts.cwd)}'.")
 

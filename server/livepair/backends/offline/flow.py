@@ -1,0 +1,113 @@
+"""Following a value back through a Python file: where a name was last assigned before a line, and from what.
+
+Small and syntactic on purpose: the advisor only states a cause when the assignment it found says it plainly
+(a string from the environment, argv or input(), a method that returns None), and is silent about the rest.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+RETURNS_NONE = {"sort", "append", "extend", "insert", "reverse", "update", "shuffle", "clear", "remove", "add"}
+NAME = re.compile(r"\b([A-Za-z_]\w*)\b")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    name: str
+    line: int  # 1-based
+    value: ast.expr
+    source: str  # the value's source text
+
+
+def parse(text: str) -> ast.Module | None:
+    try:
+        return ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+
+
+def last_assignment(tree: ast.Module, text: str, name: str, before: int) -> Assignment | None:
+    """The last `name = value` on a line before `before` (any scope: the advisor reads small programs)."""
+    best: Assignment | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and node.lineno < before:
+            for target in node.targets:
+                if isinstance(target, ast.Name) and target.id == name and (best is None or node.lineno > best.line):
+                    best = Assignment(name, node.lineno, node.value, ast.get_source_segment(text, node.value) or "")
+    return best
+
+
+def names_on(line: str) -> list[str]:
+    return list(dict.fromkeys(NAME.findall(line)))
+
+
+def text_source(value: ast.expr) -> str | None:
+    """'os.getenv("PORT")', 'sys.argv[1]', 'input()'... when `value` is text read from outside, else None."""
+    call = value.func if isinstance(value, ast.Call) else None
+    if (
+        isinstance(call, ast.Attribute)
+        and call.attr in ("getenv", "get")
+        and _dotted(call.value) in ("os", "os.environ")
+    ):
+        arg = value.args[0] if isinstance(value, ast.Call) and value.args else None
+        var = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else "?"
+        return f"env:{var}"
+    if isinstance(call, ast.Name) and call.id == "input":
+        return "input"
+    if isinstance(value, ast.Subscript):
+        base = _dotted(value.value)
+        if base == "sys.argv":
+            return "argv"
+        if base == "os.environ" and isinstance(value.slice, ast.Constant):
+            return f"env:{value.slice.value}"
+    return None
+
+
+def none_method(value: ast.expr) -> tuple[str, str, ast.Call] | None:
+    """(receiver source, method, call) when `value` is a call of a method that returns None (x.sort(), ...)."""
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr in RETURNS_NONE:
+        receiver = _dotted(value.func.value)
+        if receiver is not None:
+            return receiver, value.func.attr, value
+    return None
+
+
+def enclosing_function(tree: ast.Module, line: int) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    found: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            end = node.end_lineno or node.lineno
+            if node.lineno <= line <= end and (found is None or node.lineno > found.lineno):
+                found = node
+    return found
+
+
+def async_functions(tree: ast.Module) -> set[str]:
+    return {n.name for n in ast.walk(tree) if isinstance(n, ast.AsyncFunctionDef)}
+
+
+def unawaited_calls(tree: ast.Module, name: str) -> list[int]:
+    """Lines that call `name(...)` without await (and not handed to asyncio.run / create_task / gather)."""
+    awaited = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Await)}
+    handed = {id(a) for n in ast.walk(tree) if isinstance(n, ast.Call) for a in n.args}
+    return sorted(
+        n.lineno
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Name)
+        and n.func.id == name
+        and id(n) not in awaited
+        and id(n) not in handed
+    )
+
+
+def _dotted(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        base = _dotted(node.value)
+        return f"{base}.{node.attr}" if base else None
+    return None

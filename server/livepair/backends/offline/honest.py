@@ -1,0 +1,158 @@
+"""Honest hints: what the error says in plain words, where, and what the advisor could not tell.
+
+A catalogue entry that only restates the error (GENERIC) is never dressed as a diagnosis: when no judge added a
+checked fact, the advice becomes an honest hint. KeyError and a rejected API key get their own evidence here:
+the keys that exist (read from the JSON file the code loaded), and where the key came from.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+
+from livepair.backends.offline import flow
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.catalogue import Match
+from livepair.backends.offline.edits import line_of
+from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
+
+HONEST = "I can't tell the cause from here"
+DEEPER = "With a Gemini API key, the senior dev can look deeper."
+GENERIC = {
+    "type-error", "value-error", "none-attribute", "attribute-error", "key-error", "json-decode-error",
+    "syntax-error", "connection-error", "index-error", "http-400", "http-error", "not-callable", "unpack",
+}  # fmt: skip
+PLACEHOLDER = re.compile(r"(?i)your|xxx|placeholder|changeme|replace|insert|<.*>|example|dummy|todo")
+
+
+def hint(plain: str, place: ws.Place | None, unknown: str) -> Finding:
+    where = f" (line {place.line})" if place else ""
+    return Finding(f"{plain.rstrip('.')}{where}. {HONEST}: {unknown}. {DEEPER}", place)
+
+
+def unless_specific(found: Finding, match: Match, cwd: str) -> Finding:
+    """The catalogue's finding, or an honest hint when it only restates a generic error."""
+    if match.entry.id not in GENERIC or found.message.strip() != match.text(cwd=cwd).strip():
+        return found
+    plain = " ".join(s for s in re.split(r"(?<=\.) ", found.message) if ".get(" not in s)  # no default-swallowing
+    return hint(plain, found.place, "the error names the operation, not where the wrong value came from")
+
+
+def key_error(facts: Facts, place: ws.Place | None, key: str) -> Finding | None:
+    """A KeyError: the keys that exist (when the dict's data is visible), the path of a nested key, or a hint."""
+    text = facts.read(place.path) if place else None
+    tree = flow.parse(text) if text else None
+    if place is None or text is None or tree is None:
+        return None
+    code = line_of(text, place.line) or ""
+    k = re.escape(key)
+    m = re.search(rf"(?P<var>\w+)\[\s*(?P<k>(?P<q>['\"]){k}(?P=q)|{k})\s*\](?P<aug>\s*[-+*/]=)?", code)
+    if m is None or m["var"] == "environ":
+        return None
+    var, shown = m["var"], m["k"]
+    data = _data(facts, tree, text, var, place.line)
+    if not isinstance(data, dict):
+        return hint(
+            f"The dictionary '{var}' has no key {shown}",
+            place,
+            f"I can't see the data it holds: print({var}.keys()) to see which keys exist; a nested value needs "
+            "each level, e.g. data['outer']['inner']",
+        )
+    keys = ", ".join(repr(k) for k in data) or "none yet"
+    if m["aug"]:
+        return Finding(
+            f"'{var}' has no key {shown} yet, and {var}[{shown}]{m['aug'].strip()} reads it first. Start it at 0: "
+            f"{var}[{shown}] = {var}.get({shown}, 0) + 1, or make {var} a collections.Counter.",
+            place,
+        )
+    path = _find_key(data, key)
+    if path is None or len(path) == 1:
+        return Finding(
+            f"'{var}' has no key {shown} at any level; the keys it has are {keys}. If {shown} is optional, read it "
+            f"with {var}.get({shown}, default); otherwise add it where {var} comes from.",
+            place,
+        )
+    full = var + "".join(f"[{p!r}]" for p in path)
+    message = f"{shown} is not at the top of '{var}' (its keys are {keys}); it is nested: {full}."
+    old = f"{var}[{shown}]"
+    patched = "".join(
+        line.replace(old, full.replace("'", m["q"] or "'"), 1) if n == place.line else line
+        for n, line in enumerate(text.splitlines(keepends=True), 1)
+    )
+    return checked(Finding(message, place, None, Proposal(text, patched, f"read {full}")))
+
+
+def _data(facts: Facts, tree: ast.Module, text: str, var: str, before: int) -> object:
+    """What `var` holds when the code shows it: a dict literal, or a JSON file from the workspace it loaded."""
+    assigned = flow.last_assignment(tree, text, var, before)
+    if assigned is not None and isinstance(assigned.value, ast.Dict):
+        try:
+            return ast.literal_eval(assigned.value)
+        except ValueError:
+            return None
+    return _json_loaded(facts, tree, text, var, before)
+
+
+def _json_loaded(facts: Facts, tree: ast.Module, text: str, var: str, before: int) -> object:
+    assigned = flow.last_assignment(tree, text, var, before)
+    if assigned is None or "json.load" not in assigned.source:
+        return None
+    names = re.findall(r"open\(\s*['\"]([^'\"]+)['\"]", text)
+    for name in names:
+        path = facts.cwd / name
+        if path.is_file() and path.suffix == ".json":
+            try:
+                return json.loads(path.read_text())
+            except (OSError, ValueError):
+                return None
+    return None
+
+
+def _find_key(data: object, key: str, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:
+    if isinstance(data, dict):
+        if key in data:
+            return (*path, key)
+        for k, v in data.items():
+            found = _find_key(v, key, (*path, str(k)))
+            if found:
+                return found
+    return None
+
+
+def api_key(facts: Facts, place: ws.Place | None) -> Finding | None:
+    """'API key not valid': say where the key came from, when the code shows it."""
+    text = facts.read(place.path) if place else None
+    tree = flow.parse(text) if text else None
+    if place is None or text is None or tree is None:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
+            continue
+        name = node.targets[0].id
+        if "key" not in name.lower():
+            continue
+        source = ast.get_source_segment(text, node.value) or ""
+        at = ws.Place(place.path, node.lineno)
+        value = node.value
+        if isinstance(value, ast.Constant) and isinstance(value.value, str) and PLACEHOLDER.search(value.value):
+            return Finding(
+                f"The server says the API key is not valid, and {name} on line {node.lineno} is the placeholder "
+                f"{value.value!r}, not a real key: put your key in an environment variable and read it from there.",
+                at,
+            )
+        if ".read()" in source and ".strip()" not in source:
+            return Finding(
+                f"The server says the API key is not valid. {name} is read with .read() on line {node.lineno}, "
+                "which keeps the file's trailing newline (whitespace) in the key: use .read().strip().",
+                at,
+            )
+        env = flow.text_source(value)
+        if env and env.startswith("env:"):
+            var = env.split(":", 1)[1]
+            return Finding(
+                f"The server says the API key is not valid. {name} comes from {var} on line {node.lineno}, with "
+                f"an empty default: if {var} is not set in this terminal (echo ${var}), an empty key is sent.",
+                at,
+            )
+    return None

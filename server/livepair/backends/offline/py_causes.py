@@ -1,0 +1,324 @@
+"""Python failures whose cause sits above the crash line or outside the traceback's words, found from evidence.
+
+Each detector reads the error, the traceback's frames in the workspace and the code (flow.py), and speaks only
+when what it found states the cause; otherwise it returns None and the catalogue (or an honest hint) answers.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Callable
+
+from livepair.backends.offline import flow
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.edits import line_of
+from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
+
+ERROR = re.compile(r"^(?:[\w.]+\.)?(?P<kind>\w+(?:Error|Exception|Warning)|StopIteration)(?:: (?P<detail>.*))?$", re.M)
+NEVER_AWAITED = re.compile(r"RuntimeWarning: coroutine '(?P<name>[\w.]+)' was never awaited")
+STR_AS_NUMBER = re.compile(
+    r"can only concatenate str \(not \"(?:int|float)\"\) to str"
+    r"|unsupported operand type\(s\) for .*'str' and '(?:int|float)'"
+    r"|unsupported operand type\(s\) for .*'(?:int|float)' and 'str'"
+    r"|not supported between instances of '(?:str|int|float)' and '(?:str|int|float)'"
+    r"|'str' object cannot be interpreted as an integer|%d format: a real number is required, not str"
+)
+NONE_USE = re.compile(r"'NoneType' object (?:is not (?:subscriptable|iterable)|has no attribute '\w+')")
+CHANGED_SIZE = re.compile(r"(?P<what>dictionary|Set|set) changed size during iteration")
+MUTATES = r"(?:del\s+{v}\[|{v}\[[^\]]+\]\s*=(?!=)|{v}\.(?:pop|popitem|add|discard|remove|clear|update|setdefault)\()"
+
+
+def frames(facts: Facts) -> list[ws.Place]:
+    """Traceback frames that point into the workspace, outermost first."""
+    root = facts.root.resolve()
+    found: list[ws.Place] = []
+    for m in ws.FRAME.finditer(facts.output):
+        path = (facts.cwd / m["file"]).resolve()
+        if (root == path or root in path.parents) and path.is_file():
+            found.append(ws.Place(path, int(m["line"])))
+    return found
+
+
+def error(output: str) -> tuple[str, str] | None:
+    found = list(ERROR.finditer(output))
+    if not found:
+        return None
+    last = found[-1]
+    return last["kind"], last["detail"] or ""
+
+
+def _read(facts: Facts, place: ws.Place) -> tuple[str, str] | None:
+    text = facts.read(place.path)
+    if text is None:
+        return None
+    return text, line_of(text, place.line) or ""
+
+
+def _proposed(message: str, place: ws.Place, text: str, patched: str | None, why: str) -> Finding:
+    if patched is None or patched == text:
+        return Finding(message, place)
+    return checked(Finding(message, place, None, Proposal(text, patched, why)))
+
+
+def _replace_line(text: str, line: int, new: str) -> str:
+    lines = text.splitlines(keepends=True)
+    ending = "\n" if lines[line - 1].endswith("\n") else ""
+    lines[line - 1] = new + ending
+    return "".join(lines)
+
+
+def never_awaited(facts: Facts) -> Finding | None:
+    """A coroutine called without await: the warning names it; the code shows where."""
+    warned = NEVER_AWAITED.search(facts.output)
+    if warned is None and "'coroutine'" not in facts.output:
+        return None
+    for place in reversed(frames(facts)):
+        read = _read(facts, place)
+        tree = flow.parse(read[0]) if read else None
+        if tree is None or read is None:
+            continue
+        names = [warned["name"].split(".")[-1]] if warned else sorted(flow.async_functions(tree))
+        for name in names:
+            lines = [n for n in flow.unawaited_calls(tree, name) if n <= place.line]
+            if not lines:
+                continue
+            at = ws.Place(place.path, lines[-1])
+            text = read[0]
+            inside = flow.enclosing_function(tree, lines[-1])
+            message = (
+                f"{name}() is an async function, and line {lines[-1]} calls it without await, so it never ran "
+                f"(Python warned: coroutine '{name}' was never awaited); what came back is a coroutine object."
+            )
+            if isinstance(inside, ast.AsyncFunctionDef):
+                patched = _await_call(text, tree, name, lines[-1])
+                return _proposed(message + f" Write await {name}(...).", at, text, patched, f"await {name}()")
+            return Finding(
+                message + f" From plain code, run it with asyncio.run({name}(...)); inside async code, await it.", at
+            )
+    return None
+
+
+def _await_call(text: str, tree: ast.Module, name: str, line: int) -> str | None:
+    """The file with the call of `name` on `line` awaited; parenthesised when its result is used further."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
+            continue
+        if node.lineno != line or node.end_lineno != line or node.end_col_offset is None:
+            continue
+        code = line_of(text, line) or ""
+        start, end = node.col_offset, node.end_col_offset
+        call = code[start:end]
+        used = code[end : end + 1] in (".", "[")
+        new = code[:start] + (f"(await {call})" if used else f"await {call}") + code[end:]
+        return _replace_line(text, line, new)
+    return None
+
+
+def coroutine_misuse(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or not where:
+        return None
+    kind, detail = found
+    if "cannot reuse already awaited coroutine" in detail:
+        return Finding(
+            "A coroutine object can be awaited only once, and this one was awaited before: "
+            "call the async function again (a new coroutine) each time you need its result.",
+            where[-1],
+        )
+    if kind == "SyntaxError" and "'await' outside" in detail:
+        m = re.search(r'File "(?P<file>[^"]+)", line (?P<line>\d+)', facts.output)
+        place = ws.Place((facts.cwd / m["file"]).resolve(), int(m["line"])) if m else where[-1]
+        return Finding(
+            "await works only inside an async def: put this code in async def main() and start it with "
+            "asyncio.run(main()).",
+            place,
+        )
+    return None
+
+
+def str_as_number(facts: Facts) -> Finding | None:
+    """Text used as a number, traced back to where it was read (the environment, argv, input())."""
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or not where or not STR_AS_NUMBER.search(found[1]):
+        return None
+    place = where[-1]
+    read = _read(facts, place)
+    tree = flow.parse(read[0]) if read else None
+    if read is None or tree is None:
+        return None
+    text, code = read
+    for name in flow.names_on(code):
+        assigned = flow.last_assignment(tree, text, name, place.line)
+        source = flow.text_source(assigned.value) if assigned else None
+        if assigned is None or source is None:
+            continue
+        origin = {"input": "input() returns text", "argv": "sys.argv holds text"}.get(source)
+        if origin is None:
+            var = source.split(":", 1)[1]
+            origin = f"the environment gives text ({var} from os.getenv/os.environ is a string)"
+        message = (
+            f"'{name}' is text: {origin}, and line {place.line} uses it as a number. Convert it where it is "
+            f"read, on line {assigned.line}: {name} = int({assigned.source})."
+        )
+        at = ws.Place(place.path, assigned.line)
+        assign_line = line_of(text, assigned.line) or ""
+        patched = None
+        if assign_line.count(assigned.source) == 1:
+            patched = _replace_line(
+                text, assigned.line, assign_line.replace(assigned.source, f"int({assigned.source})")
+            )
+        return _proposed(message, at, text, patched, f"int() where {name} is read")
+    return None
+
+
+def returned_none(facts: Facts) -> Finding | None:
+    """None from a method that works in place (list.sort(), list.append()...), assigned to a name."""
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or not where or not NONE_USE.search(found[1]):
+        return None
+    place = where[-1]
+    read = _read(facts, place)
+    tree = flow.parse(read[0]) if read else None
+    if read is None or tree is None:
+        return None
+    text, code = read
+    for name in flow.names_on(code):
+        assigned = flow.last_assignment(tree, text, name, place.line + 1)
+        called = flow.none_method(assigned.value) if assigned else None
+        if assigned is None or called is None:
+            continue
+        receiver, method, call = called
+        message = (
+            f"'{name}' is None: {receiver}.{method}() changes {receiver} in place and returns None, and line "
+            f"{assigned.line} assigned that None to {name}."
+        )
+        assign_line = line_of(text, assigned.line) or ""
+        indent = assign_line[: len(assign_line) - len(assign_line.lstrip())]
+        patched = None
+        if method == "sort" and receiver.isidentifier():
+            given = [ast.get_source_segment(text, a) or "" for a in call.args]
+            given += [f"{k.arg}={ast.get_source_segment(text, k.value)}" for k in call.keywords]
+            args = ", ".join([receiver, *given])
+            message += f" Use sorted(), which returns a new list: {name} = sorted({args})."
+            patched = _replace_line(text, assigned.line, f"{indent}{name} = sorted({args})")
+        elif name == receiver:
+            message += f" Call it on its own line: {assigned.source}."
+            patched = _replace_line(text, assigned.line, f"{indent}{assigned.source}")
+        at = ws.Place(place.path, assigned.line)
+        return _proposed(message, at, text, patched, f"keep {name} a list")
+    return None
+
+
+def changed_while_iterating(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    m = CHANGED_SIZE.search(found[1]) if found else None
+    if m is None or not where:
+        return None
+    place = where[-1]
+    read = _read(facts, place)
+    if read is None:
+        return None
+    text, code = read
+    loop = re.match(r"\s*for\s+(?P<var>[\w, ]+?)\s+in\s+(?P<src>\w+)(?P<call>\.(?:keys|items|values)\(\))?\s*:", code)
+    if loop is None:
+        return None
+    src = loop["src"]
+    mutation = re.compile(MUTATES.format(v=re.escape(src)))
+    lines = text.splitlines()
+    indent = len(code) - len(code.lstrip())
+    for number in range(place.line + 1, len(lines) + 1):
+        body = lines[number - 1]
+        if body.strip() and len(body) - len(body.lstrip()) <= indent:
+            break
+        if mutation.search(body):
+            kind = "dict" if m["what"] == "dictionary" else "set"
+            copy = f"list({src}{loop['call'] or ''})"
+            message = (
+                f"Line {number} changes {src} while the loop on line {place.line} is iterating over it, and a "
+                f"{kind} may not change size during iteration. Iterate over a copy: for {loop['var']} in {copy}: "
+                f"(or build a new {kind} with a comprehension)."
+            )
+            new = code.replace(f"in {src}{loop['call'] or ''}", f"in {copy}", 1)
+            return _proposed(message, ws.Place(place.path, number), text, _replace_line(text, place.line, new),
+                             "iterate over a copy")  # fmt: skip
+        called = re.search(r"(?P<fn>\w+)\((?P<args>[^)]*)\)", body)
+        args = [a.strip() for a in called["args"].split(",")] if called else []
+        changed = _mutating_parameter(text, called["fn"], args.index(src)) if called and src in args else None
+        if called and changed is not None:
+            verb = "deletes from" if "del " in (line_of(text, changed) or "") else "changes"
+            message = (
+                f"{called['fn']}() {verb} {src} (line {changed}) while the loop on line {place.line} is "
+                f"iterating over it: iterate over a copy, for {loop['var']} in list({src}):"
+            )
+            new = code.replace(f"in {src}{loop['call'] or ''}", f"in list({src}{loop['call'] or ''})", 1)
+            patched = _replace_line(text, place.line, new)
+            return _proposed(message, ws.Place(place.path, changed), text, patched, "iterate over a copy")
+    return None
+
+
+def _mutating_parameter(text: str, fn: str, index: int) -> int | None:
+    """The line where function `fn` adds or removes keys of its parameter number `index`."""
+    tree = flow.parse(text)
+    if tree is None or index < 0:
+        return None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and node.name == fn and index < len(node.args.args):
+            param = node.args.args[index].arg
+            mutation = re.compile(MUTATES.format(v=re.escape(param)))
+            for number in range(node.lineno, (node.end_lineno or node.lineno) + 1):
+                if mutation.search(line_of(text, number) or ""):
+                    return number
+    return None
+
+
+def shadowed_module(facts: Facts) -> Finding | None:
+    """A workspace file named like a standard-library module, imported instead of it."""
+    found = error(facts.output)
+    if found is None:
+        return None
+    kind, detail = found
+    m = re.search(
+        r"module '(?P<m>\w+)' has no attribute|No module named '(?P<m2>\w+)\.\w+'; '\w+' is not a package", detail
+    )
+    if m is None:
+        return None
+    name = m["m"] or m["m2"]
+    if name not in sys.stdlib_module_names:
+        return None
+    for folder in dict.fromkeys([*(p.path.parent for p in frames(facts)), facts.cwd]):
+        local = folder / f"{name}.py"
+        if local.is_file() and facts.root.resolve() in local.resolve().parents:
+            rel = ws.relative_to(local, facts.root)
+            return Finding(
+                f"Your file {rel} has the same name as the standard library module '{name}', so `import {name}` "
+                f"found yours instead ({kind}: {detail}): rename {rel} (e.g. to my_{name}.py) and delete any "
+                f"__pycache__ next to it.",
+                ws.Place(local.resolve(), 1),
+            )
+    return None
+
+
+DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    coroutine_misuse,
+    never_awaited,
+    shadowed_module,
+    changed_while_iterating,
+    str_as_number,
+    returned_none,
+]
+
+
+def advise(facts: Facts) -> Finding | None:
+    if "Traceback (most recent call last)" not in facts.output and "SyntaxError" not in facts.output:
+        return None
+    for detect in DETECTORS:
+        found = detect(facts)
+        if found is not None:
+            return found
+    return None

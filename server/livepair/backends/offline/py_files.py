@@ -1,0 +1,342 @@
+"""Python failures about files, imports and connections whose cause the workspace shows: relative imports run as
+scripts, circular imports, empty or half-read pickles, a file opened in the wrong mode, encodings (named by
+decoding the bytes), Windows paths in normal strings, ~ not expanded, nothing listening on a local port, sqlite
+connections shared across threads, and TLS servers signed by a private CA."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.edits import line_of
+from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
+from livepair.backends.offline.py_causes import error, frames
+
+OPEN = re.compile(
+    r"""open\(\s*(?P<q>['"])(?P<path>[^'"]+)(?P=q)(?:\s*,\s*(?:mode\s*=\s*)?(?P<mq>['"])(?P<mode>[rwabx+t]+)(?P=mq))?"""
+)
+CIRCULAR = re.compile(r"cannot import name '(?P<name>\w+)' from partially initialized module '(?P<module>[\w.]+)'")
+PARTIAL = re.compile(r"partially initialized module '(?P<module>[\w.]+)' has no attribute '(?P<attr>\w+)'")
+TLS = re.compile(r"CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (?P<why>[^(>]+)")
+LOCAL = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\]|::1):(?P<port>\d+)")
+
+
+def _with_line(text: str, line: int, new: str) -> str:
+    lines = text.splitlines(keepends=True)
+    lines[line - 1] = new + ("\n" if lines[line - 1].endswith("\n") else "")
+    return "".join(lines)
+
+
+def _fixed(message: str, place: ws.Place, text: str, patched: str | None, why: str) -> Finding:
+    if patched is None or patched == text:
+        return Finding(message, place)
+    return checked(Finding(message, place, None, Proposal(text, patched, why)))
+
+
+def relative_import(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or "attempted relative import with no known parent package" not in found[1] or not where:
+        return None
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    code = line_of(text, place.line) or ""
+    m = re.match(r"(?P<indent>\s*)from\s+(?P<dots>\.+)(?P<module>[\w.]*)\s+import\s+(?P<names>.+)", code)
+    if m is None:
+        return None
+    root = facts.root.resolve()
+    package = place.path.parent
+    parts = [place.path.stem]
+    while (package / "__init__.py").is_file() and package != root:
+        parts.insert(0, package.name)
+        package = package.parent
+    if len(parts) > 1:
+        dotted = ".".join(parts)
+        where_from = ws.relative_to(package, facts.cwd)
+        cd = "" if where_from == "." else f"cd {where_from} && "
+        return Finding(
+            f"{ws.relative_to(place.path, facts.root)} is part of a package, and run as a script it has no package, "
+            f"so the relative import on line {place.line} cannot work. Run it as a module from the project's top "
+            f"folder: {cd}python -m {dotted}",
+            place,
+        )
+    if len(m["dots"]) != 1:
+        return None
+    new = f"{m['indent']}from {m['module']} import {m['names']}"
+    message = (
+        f"{place.path.name} is run as a script, not as part of a package, so `from .{m['module']}` has no package to "
+        f"be relative to. {m['module']} is next to it: use an absolute import, {new.strip()}"
+    )
+    exists = (place.path.parent / (m["module"].replace(".", "/") + ".py")).is_file()
+    exists = exists or (place.path.parent / m["module"].replace(".", "/") / "__init__.py").is_file()
+    if not exists:
+        return None
+    return _fixed(message, place, text, _with_line(text, place.line, new), "absolute import")
+
+
+def pickle_end(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or found[0] != "EOFError" or "Ran out of input" not in found[1] or not where:
+        return None
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    lines = text.splitlines()
+    handle = re.search(r"(?:pickle|dill|joblib)\.load\(\s*(?P<f>\w+)", lines[place.line - 1])
+    for n in range(place.line, 0, -1):
+        opened = OPEN.search(lines[n - 1])
+        if opened is None:
+            continue
+        target = facts.cwd / opened["path"]
+        if target.is_file() and target.stat().st_size == 0:
+            return Finding(
+                f"{opened['path']} is empty (0 bytes), so pickle.load on line {place.line} has nothing to read: "
+                "nothing was ever saved into it. Create it with pickle.dump first (or point to the real file).",
+                place,
+            )
+        dumped = handle and any(
+            re.search(rf"pickle\.dump\([^)]*\b{handle['f']}\s*\)", lines[k - 1]) for k in range(n, place.line)
+        )
+        if dumped and handle:
+            f = handle["f"]
+            indent = lines[place.line - 1][: len(lines[place.line - 1]) - len(lines[place.line - 1].lstrip())]
+            message = (
+                f"pickle.dump left {f}'s position at the end of the file, so pickle.load on line {place.line} starts "
+                f"there and finds nothing: call {f}.seek(0) before loading (or reopen the file to read it)."
+            )
+            patched = "\n".join([*lines[: place.line - 1], f"{indent}{f}.seek(0)", *lines[place.line - 1 :]]) + "\n"
+            return _fixed(message, place, text, patched, f"{f}.seek(0)")
+        return None
+    return None
+
+
+def wrong_mode(facts: Facts) -> Finding | None:
+    found = re.search(r"UnsupportedOperation: not (?P<what>readable|writable)", facts.output)
+    where = frames(facts)
+    if found is None or not where:
+        return None
+    wants = "read" if found["what"] == "readable" else "write"
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    code = line_of(text, place.line) or ""
+    var = re.search(r"(?P<v>\w+)\s*[.)]", code) or re.search(r"\bin\s+(?P<v>\w+)\s*:", code)
+    if var is None:
+        return None
+    lines = text.splitlines()
+    handles = {var["v"], *re.findall(r"\((\w+)\)", code), *re.findall(r"\bin\s+(\w+)\s*:", code)}
+    for line in lines[: place.line]:  # a wrapper made from the file: writer = csv.writer(f)
+        wrapped = re.match(r"\s*(?P<v>\w+)\s*=\s*[\w.]+\(\s*(?P<f>\w+)\s*[,)]", line)
+        if wrapped and wrapped["v"] in handles:
+            handles.add(wrapped["f"])
+    for n in range(place.line, 0, -1):
+        opened = re.search(
+            r"(?:(?P<a>\w+)\s*=\s*|with\s+)" + OPEN.pattern + r"[^)]*\)(?:\s+as\s+(?P<b>\w+))?", lines[n - 1]
+        )
+        if opened is None or not ({opened["a"], opened["b"]} & handles):
+            continue
+        mode = opened["mode"] or "r"
+        kind = {"a": "append", "w": "write", "r": "read"}.get(mode[0], mode)
+        instead = (
+            "'r' to read it, or 'a+' / 'r+' to read and write" if wants == "read" else "'w' to write (or 'a' to add)"
+        )
+        return Finding(
+            f"{opened['path']} is opened on line {n} with mode '{mode}' ({kind} only), and line {place.line} tries to "
+            f"{wants} it. Open it with {instead}.",
+            ws.Place(place.path, n),
+        )
+    return None
+
+
+def encoding(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    m = (
+        re.search(r"'utf-8' codec can't decode byte (?P<byte>0x[0-9a-f]{2}) in position (?P<pos>\d+)", found[1])
+        if found
+        else None
+    )
+    if m is None or not where:
+        return None
+    for place in reversed(where):
+        text = facts.read(place.path) or ""
+        lines = text.splitlines()
+        for n in range(place.line, 0, -1):
+            opened = OPEN.search(lines[n - 1])
+            if opened is None or "b" in (opened["mode"] or ""):
+                continue
+            target = facts.cwd / opened["path"]
+            if not target.is_file():
+                return None
+            data = target.read_bytes()
+            if not _looks_like_text(target, data):
+                return None  # a binary file: the catalogue's advice (open it with 'rb') stands
+            name = "cp1252" if any(0x80 <= b <= 0x9F for b in data) else "latin-1"
+            try:
+                shown = data[int(m["pos"]) : int(m["pos"]) + 1].decode(name)
+                data.decode(name)
+            except (UnicodeDecodeError, IndexError):
+                return None
+            message = (
+                f"{opened['path']} is not UTF-8: byte {m['byte']} at position {m['pos']} is '{shown}' in {name}, "
+                f"which decodes the whole file. Open it with encoding='{name}' (line {n})."
+            )
+            call = opened.group(0)
+            new_call = call + f", encoding='{name}'"
+            patched = _with_line(text, n, lines[n - 1].replace(call, new_call, 1))
+            return _fixed(message, ws.Place(place.path, n), text, patched, f"encoding='{name}'")
+    return None
+
+
+TEXT_SUFFIXES = {"", ".csv", ".tsv", ".txt", ".json", ".md", ".log", ".ini", ".cfg", ".xml", ".html", ".yaml", ".yml"}
+
+
+def _looks_like_text(path: Path, data: bytes) -> bool:
+    """Text in a legacy encoding: a text-like name, and no NULs or control bytes besides tab and line ends."""
+    controls = sum(b < 0x20 and b not in (9, 10, 13) for b in data[:65536])
+    return path.suffix.lower() in TEXT_SUFFIXES and controls == 0
+
+
+def windows_path(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    if found is None or "'unicodeescape' codec can't decode" not in found[1]:
+        return None
+    m = re.search(r'File "(?P<file>[^"]+)", line (?P<line>\d+)', facts.output.split("SyntaxError")[0][-2000:])
+    if m is None:
+        return None
+    path = (facts.cwd / m["file"]).resolve()
+    text = facts.read(path) or ""
+    code = line_of(text, int(m["line"])) or ""
+    literal = re.search(r"""(?<![rR\w])(?P<q>['"])(?P<body>[A-Za-z]:\\[^'"]*)(?P=q)""", code)
+    if literal is None:
+        return None
+    place = ws.Place(path, int(m["line"]))
+    message = (
+        f"In the string {literal.group(0)} on line {place.line}, backslashes start escapes ('\\U' asks for a unicode "
+        "character). Write the Windows path as a raw string, r'C:\\...', or with forward slashes."
+    )
+    patched = _with_line(text, place.line, code[: literal.start()] + "r" + code[literal.start() :])
+    return _fixed(message, place, text, patched, "raw string")
+
+
+def tilde(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    m = re.search(r"No such file or directory: '(?P<path>~[^']*)'", found[1]) if found else None
+    if m is None or not where:
+        return None
+    return Finding(
+        f"Python does not expand ~ in paths (only the shell does), so it looked for a folder literally named '~' "
+        f"for {m['path']}. Expand it first: os.path.expanduser(path) or Path(path).expanduser().",
+        where[-1],
+    )
+
+
+def refused(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or "Connection refused" not in facts.output or not where:
+        return None
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    local = LOCAL.search(line_of(text, place.line) or "") or LOCAL.search(text)
+    if local is None:
+        return None
+    return Finding(
+        f"The network call failed: nothing is listening on {local.group(0)} (the connection was refused on this "
+        f"machine). Is the server running? Start it, or check the port: {local['port']} is where this code looks.",
+        place,
+    )
+
+
+def circular(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    m = PARTIAL.search(found[1]) if found else None
+    if m is None or not where:
+        return None
+    place = where[-1]
+    user = ws.relative_to(place.path, facts.root)
+    return Finding(
+        f"'{m['module']}' is still being imported when {user} line {place.line} uses {m['module']}.{m['attr']}: "
+        f"the modules import each other (a circular import). Move what both need into a third module, or import "
+        f"inside the function that uses it.",
+        place,
+    )
+
+
+def circular_import(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    m = CIRCULAR.search(found[1]) if found else None
+    if m is None or len(where) < 2:
+        return None
+    place, back = where[-1], where[-2]
+    closer = ws.relative_to(place.path, facts.root)
+    opener = ws.relative_to(back.path, facts.root)
+    return Finding(
+        f"A circular import: {opener} line {back.line} imports {closer}, and {closer} line {place.line} imports "
+        f"{m['name']} back from {m['module']} while {m['module']} is still loading, before {m['name']} is defined. "
+        f"Move what both need into a third module, or import inside the function that uses it.",
+        place,
+    )
+
+
+def sqlite_thread(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or "SQLite objects created in a thread" not in found[1] or not where:
+        return None
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    opened = [n for n, line in enumerate(text.splitlines(), 1) if "sqlite3.connect(" in line]
+    at = f" (sqlite3.connect on line {opened[0]})" if opened else ""
+    return Finding(
+        f"This connection was opened in one thread{at} and line {place.line} uses it from another, which sqlite3 "
+        "refuses. Open the connection inside the function that runs in the thread (sqlite3.connect there), "
+        "one per thread.",
+        place,
+    )
+
+
+def private_ca(facts: Facts) -> Finding | None:
+    m = TLS.search(facts.output)
+    where = frames(facts)
+    if m is None:
+        return None
+    pems = [ws.relative_to(p, facts.root) for p in ws.workspace_files(facts.root, {".pem", ".crt", ".cer"})][:3]
+    have = f" The workspace has {', '.join(pems)}: if that is the CA, use it." if pems else ""
+    ca = pems[0] if pems else "ca.pem"
+    return Finding(
+        f"The server's TLS certificate was not accepted ({m['why'].strip()}): it is signed by a certificate "
+        "authority (CA) this Python does not trust, typically a private or company CA. Give Python that CA's "
+        f"certificate: ssl.create_default_context(cafile='{ca}') or the SSL_CERT_FILE variable (for requests, "
+        "REQUESTS_CA_BUNDLE or its CA bundle argument). Keep verification on." + have,
+        where[-1] if where else None,
+    )
+
+
+DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    relative_import,
+    pickle_end,
+    wrong_mode,
+    encoding,
+    windows_path,
+    tilde,
+    refused,
+    circular,
+    circular_import,
+    sqlite_thread,
+    private_ca,
+]
+
+
+def advise(facts: Facts) -> Finding | None:
+    if "Traceback (most recent call last)" not in facts.output and "SyntaxError" not in facts.output:
+        return None
+    for detect in DETECTORS:
+        found = detect(facts)
+        if found is not None:
+            return found
+    return None

@@ -1,0 +1,110 @@
+"""Python failures where the traceback shows the symptom and the code the cause: a property setter that sets
+itself, an event loop closed and used again or a loop-bound object used from another loop, and a 403 for a
+request that sends no credentials at all."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+
+from livepair.backends.offline import flow
+from livepair.backends.offline.edits import line_of
+from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
+from livepair.backends.offline.py_causes import error, frames
+
+CREDENTIALS = re.compile(r"(?i)authorization|api[_-]?key|token|auth=|password|bearer|x-goog|\?key=")
+
+
+def property_recursion(facts: Facts) -> Finding | None:
+    """A setter that assigns its own property (self.value = ... inside @value.setter) calls itself forever."""
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or found[0] != "RecursionError" or not where:
+        return None
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    tree = flow.parse(text)
+    if tree is None:
+        return None
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.FunctionDef) or not (node.lineno <= place.line <= (node.end_lineno or 0)):
+            continue
+        setter = any(isinstance(d, ast.Attribute) and d.attr == "setter" for d in node.decorator_list)
+        name = node.name
+        if not setter or f"self.{name} =" not in (line_of(text, place.line) or ""):
+            continue
+        message = (
+            f"The setter of the property '{name}' assigns self.{name} on line {place.line}, which calls the same "
+            f"setter again, forever. Keep the value in another attribute: self._{name} (and return self._{name} "
+            "in the getter)."
+        )
+        own = [n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef) and n.name == name]
+        inside = {n for f in own for n in range(f.lineno, (f.end_lineno or f.lineno) + 1)}
+        lines = text.splitlines(keepends=True)
+        patched = "".join(
+            re.sub(rf"\bself\.{name}\b", f"self._{name}", line) if n in inside else line
+            for n, line in enumerate(lines, 1)
+        )
+        return checked(Finding(message, place, None, Proposal(text, patched, f"store the value in self._{name}")))
+    return None
+
+
+def closed_loop(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or not where:
+        return None
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    if "Event loop is closed" in found[1]:
+        lines = text.splitlines()
+        closed = [
+            n for n in range(1, place.line) if re.search(r"\b(\w+)\.close\(\)", lines[n - 1]) and "loop" in lines[n - 1]
+        ]
+        if closed:
+            return Finding(
+                f"The event loop was closed on line {closed[-1]} and line {place.line} uses it again; a closed loop "
+                "cannot run anything. Create a new loop, or do all the async work inside one asyncio.run(main()).",
+                place,
+            )
+        return None
+    if re.search(r"bound to a different event loop|attached to a different loop", found[1]):
+        return Finding(
+            f"An asyncio object (a Lock, Queue, Event or a client) made under one event loop is used on line "
+            f"{place.line} under another: each asyncio.run() starts a new loop. Create it inside the coroutine that "
+            "uses it, or run everything in one asyncio.run(main()).",
+            place,
+        )
+    return None
+
+
+def forbidden_without_credentials(facts: Facts) -> Finding | None:
+    found = error(facts.output)
+    where = frames(facts)
+    if found is None or "HTTP Error 403" not in found[1] or not where:
+        return None
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    if CREDENTIALS.search(text) or "User-Agent" in text:
+        return None
+    return Finding(
+        f"The server refused the request on line {place.line} (403 Forbidden), and this code sends no credentials "
+        "and Python's default User-Agent (Python-urllib). Many sites refuse that agent: send a User-Agent header "
+        "that names your program (urllib.request.Request(url, headers={'User-Agent': 'my-tool/1.0'})), and check "
+        "that the site allows scripts.",
+        place,
+    )
+
+
+DETECTORS: list[Callable[[Facts], Finding | None]] = [property_recursion, closed_loop, forbidden_without_credentials]
+
+
+def advise(facts: Facts) -> Finding | None:
+    if "Traceback (most recent call last)" not in facts.output:
+        return None
+    for detect in DETECTORS:
+        found = detect(facts)
+        if found is not None:
+            return found
+    return None

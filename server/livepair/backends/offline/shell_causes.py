@@ -1,0 +1,171 @@
+"""Shell failures with a cause the output and the workspace show: a bash script run by sh (dash), pyenv shims,
+Windows line endings, pip in an externally managed Python, git outside a repository, a venv under another name,
+and a file looked for after the command changed directory."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.enrich import Facts, Finding
+
+BUILTINS = {"source", ".", "cd", "export", "alias", "[[", "function", "declare", "local", "shopt", "pushd", "popd"}
+PYENV = re.compile(
+    r"pyenv: (?P<cmd>[\w.+-]+): command not found\s*\n\s*\nThe `(?P=cmd)' command exists in these Python versions:\n"
+    r"(?P<versions>(?:[ \t]+\S+\n?)+)"
+)
+SH_RUN = re.compile(r"(?:^|&&|;)\s*sh\s+(?P<script>[\w./-]+\.sh)\b")
+BASHISM = re.compile(
+    r'^(?P<script>[\w./-]+): (?P<line>\d+): (?P<what>source: not found|\[\[: not found|Syntax error: "\(" unexpected)',
+    re.M,
+)
+ACTIVATE = re.compile(r"(?P<path>[\w./-]*bin/activate): No such file or directory")
+NO_FILE = re.compile(
+    r"^(?:cat|ls|head|tail|wc|grep|sort): (?:cannot access )?['‘]?(?P<path>[^:'’]+)['’]?: No such file or directory",
+    re.M,
+)
+
+
+def advise(command: str, facts: Facts) -> Finding | None:
+    for detect in (
+        pyenv_shim,
+        bash_in_sh,
+        crlf,
+        crlf_body,
+        externally_managed,
+        not_a_repo,
+        venv_name,
+        changed_directory,
+    ):
+        found = detect(command, facts)
+        if found is not None:
+            return found
+    return None
+
+
+def pyenv_shim(command: str, facts: Facts) -> Finding | None:
+    m = PYENV.search(facts.output)
+    if m is None:
+        return None
+    versions = m["versions"].split()
+    v = versions[0]
+    return Finding(
+        f"'{m['cmd']}' here is pyenv's shim, and the Python version pyenv has active does not have it; pyenv says "
+        f"it exists in {', '.join(versions)}. Make one of those active: pyenv shell {v} (this terminal), "
+        f"pyenv local {v} (this folder) or pyenv global {v} (everywhere; list several to have more found)."
+    )
+
+
+def bash_in_sh(command: str, facts: Facts) -> Finding | None:
+    run = SH_RUN.search(command)
+    m = BASHISM.search(facts.output)
+    if run is None or m is None or not os.path.realpath("/bin/sh").endswith("dash"):
+        return None
+    script = (facts.cwd / run["script"]).resolve()
+    if not script.is_file():
+        return None
+    first = (facts.read(script) or "").split("\n", 1)[0]
+    what = m["what"]
+    feature = "source" if what.startswith("source") else "[[ ]]" if what.startswith("[[") else "bash syntax"
+    if what.startswith("Syntax error") and "(" in what:
+        feature = "an array, a bash feature"
+    says = f" (its first line asks for {first[2:].strip()})" if first.startswith("#!") and "bash" in first else ""
+    message = (
+        f"`sh {run['script']}` runs the script with sh, which is dash here, not bash, and line {m['line']} uses "
+        f"{feature}, which dash does not have{says}. Run it with bash {run['script']}."
+    )
+    sourced = re.match(r"\s*source\s+(?P<file>\S+)", (facts.read(script) or "").splitlines()[int(m["line"]) - 1])
+    if feature == "source" and sourced:
+        name = sourced["file"] if "/" in sourced["file"] else f"./{sourced['file']}"
+        message += f" To keep it sh-only, write `. {name}` instead (sh's . needs the ./ to look here)."
+    return Finding(message, ws.Place(script, int(m["line"])))
+
+
+def crlf_body(command: str, facts: Facts) -> Finding | None:
+    """A script saved with Windows line endings, run by bash: each line ends in a \r that bash keeps."""
+    m = re.search(r"(?:^|\s|&&)(?:bash|sh)\s+(?P<file>[\w./-]+)", command)
+    path = (facts.cwd / m["file"]).resolve() if m else None
+    if path is None or not path.is_file() or b"\r\n" not in path.read_bytes():
+        return None
+    first = re.search(r"line (?P<line>\d+): \$'\\r': command not found|: line (?P<l2>\d+): .*\\r", facts.output)
+    if first is None and "\r" not in facts.output and "unexpected end of file" not in facts.output:
+        return None
+    line = int((first["line"] or first["l2"]) if first else 1)
+    return Finding(
+        f"{path.name} has Windows line endings (CRLF): bash reads the carriage return (\\r) at the end of each line "
+        f"as part of the command, so line {line} fails. Convert the file: sed -i 's/\\r$//' {path.name} (or "
+        f"dos2unix {path.name}), and set your editor to LF line endings.",
+        ws.Place(path, line),
+    )
+
+
+def crlf(command: str, facts: Facts) -> Finding | None:
+    if not re.search(r"required file not found|bad interpreter|\r|use -\[v\]S", facts.output):
+        return None
+    m = re.search(r"(?:^|\s)(\./[\w./-]+)", command)
+    path = (facts.cwd / m[1]).resolve() if m else None
+    if path is None or not path.is_file():
+        return None
+    first = path.read_bytes().split(b"\n", 1)[0]
+    if not first.startswith(b"#!") or not first.endswith(b"\r"):
+        return None
+    name = path.name
+    return Finding(
+        f"{name} has Windows line endings (CRLF): its first line asks for '{first[2:-1].decode(errors='replace')}\\r', "
+        f"with a carriage return (\\r) that no program is named. Convert the file: sed -i 's/\\r$//' {name} "
+        f"(or dos2unix {name}), and set your editor to LF line endings.",
+        ws.Place(path, 1),
+    )
+
+
+def externally_managed(command: str, facts: Facts) -> Finding | None:
+    if "externally-managed-environment" not in facts.output:
+        return None
+    return Finding(
+        "This pip belongs to the system's Python, which the operating system manages (PEP 668), so pip will not "
+        "install into it. Make a virtual environment for the project: python3 -m venv .venv, then "
+        ".venv/bin/pip install ... (or activate it first). For a command-line app, pipx install ... does this for you."
+    )
+
+
+def not_a_repo(command: str, facts: Facts) -> Finding | None:
+    if "fatal: not a git repository" not in facts.output:
+        return None
+    repos = [p.parent for p in facts.root.glob("*/.git")] + [p.parent for p in facts.root.glob("*/*/.git")]
+    if repos:
+        where = ws.relative_to(repos[0], facts.cwd)
+        return Finding(f"{facts.cwd} is not inside a git repository, but {where} is one: cd {where} first.")
+    return Finding(
+        f"{facts.cwd} is not inside a git repository (git found no .git here or above). cd into your clone first, "
+        "or start one here with git init (or get one with git clone <url>)."
+    )
+
+
+def venv_name(command: str, facts: Facts) -> Finding | None:
+    m = ACTIVATE.search(facts.output)
+    if m is None:
+        return None
+    found = [d for d in sorted(facts.cwd.iterdir()) if d.is_dir() and (d / "bin" / "activate").is_file()]
+    if not found:
+        return None
+    rel = f"{found[0].name}/bin/activate"
+    return Finding(
+        f"There is no {m['path']} here; the virtual environment in this folder is {found[0].name}: source {rel}"
+    )
+
+
+def changed_directory(command: str, facts: Facts) -> Finding | None:
+    cd = re.match(r"\s*cd\s+(?P<dir>\S+)\s*(?:&&|;)", command)
+    m = NO_FILE.search(facts.output)
+    if cd is None or m is None or Path(m["path"]).is_absolute():
+        return None
+    target = Path(cd["dir"]) if Path(cd["dir"]).is_absolute() else facts.cwd / cd["dir"]
+    here = facts.cwd / m["path"]
+    if not here.is_file():
+        return None
+    return Finding(
+        f"The command ran `cd {cd['dir']}` first, so it looked for {m['path']} in {target}, not here; the file is "
+        f"in {facts.cwd}. Drop the cd, or give the full path {here}."
+    )

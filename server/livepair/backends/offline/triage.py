@@ -1,0 +1,58 @@
+"""From a failed run's output to the advisor's finding: evidence-based detectors first, then the catalogue.
+
+Order: Node.js output goes to node.py (and never to the Python catalogue); shell failures with a known cause to
+shell_causes.py; Python failures whose cause the code shows to py_causes.py; then the catalogue, whose generic
+restatements become honest hints (honest.py). A last guard drops advice that would be harmful.
+"""
+
+from __future__ import annotations
+
+import re
+
+from livepair.backends.offline import honest, node, py_causes, py_files, py_runtime, shell_causes
+from livepair.backends.offline.catalogue import Catalogue
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.judges import finding
+from livepair.backends.offline.workspace import last_frame_in
+
+SAME_NAME = re.compile(r"The shell cannot find '(?P<a>[^']+)'; '(?P<b>[^']+)' is on PATH")
+
+
+def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
+    if node.is_node(facts.output, command):
+        return node.advise(command, facts)
+    found = shell_causes.advise(command, facts) or py_causes.advise(facts) or py_files.advise(facts)
+    found = found or py_runtime.advise(facts)
+    if found is not None:
+        return found
+    hit = catalogue.match_output(facts.output)
+    if hit is None:
+        return None
+    match, _line = hit
+    place = last_frame_in(facts.output, facts.root, facts.cwd)
+    if match.entry.id == "key-error":
+        specific = honest.key_error(facts, place, match.fields.get("key", "").strip("'\""))
+        if specific is not None:
+            return specific
+    found = finding(match, place, facts)
+    if match.entry.id in ("api-key-invalid", "http-400") and "API key not valid" in facts.output:
+        # The placeholder judge (onopen.key_findings) is specific; otherwise say where the key came from.
+        unsure = match.entry.id == "http-400" or re.search(
+            r"Check the key you pass|holds a key the service", found.message
+        )
+        specific = honest.api_key(facts, place) if unsure else None
+        if specific is not None:
+            return specific
+    return guard(honest.unless_specific(found, match, str(facts.cwd)))
+
+
+def guard(found: Finding) -> Finding:
+    """Never offer to run a different program than the one typed when nothing shows it was meant."""
+    m = SAME_NAME.search(found.message)
+    if m and (m["a"] == m["b"] or m["a"] in shell_causes.BUILTINS):
+        return honest.hint(
+            f"The shell found no command '{m['a']}'",
+            found.place,
+            "nothing in the output says which program was meant",
+        )
+    return found

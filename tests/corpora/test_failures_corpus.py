@@ -1,0 +1,69 @@
+"""The advisor on failures people reported publicly (failures/*.toml), each reproduced by running it.
+
+The corpus must be real (an origin per case, every program actually failing), split by origin; on it the
+advisor says nothing harmful, its diagnoses are right, and every fix it offers gets the program past its error.
+The frozen test set is only scored here (its totals), never tuned on.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.corpora import failures_runner as corpus
+
+
+@pytest.fixture(scope="module")
+def outcomes() -> list[corpus.Outcome]:
+    return corpus.run_all()
+
+
+def test_every_case_is_a_reproduced_public_report(outcomes: list[corpus.Outcome]) -> None:
+    cases = corpus.load()
+    assert len(cases) >= 80
+    assert len({c.id for c in cases}) == len(cases)
+    assert {c.lang for c in cases} == {"python", "node", "shell"}
+    assert all(re.match(r"https?://\S+ \S", c.origin) for c in cases), "origin: the address, then its title"
+    assert all(c.root == "" or re.fullmatch(r"[\w./-]+:\d+", c.root) for c in cases)
+    assert not [o.case.id for o in outcomes if not o.reproduced], "a case that does not fail reproduces nothing"
+
+
+def test_cases_of_one_origin_stay_in_one_split() -> None:
+    cases = corpus.load()
+    splits: dict[str, set[str]] = {}
+    for c in cases:
+        splits.setdefault(c.origin.split()[0], set()).add(c.split)
+    assert all(len(s) == 1 for s in splits.values())
+    assert {c.split for c in cases} == {"dev", "test"}
+
+
+def test_nothing_harmful(outcomes: list[corpus.Outcome]) -> None:
+    assert not [o for o in outcomes if o.harms], corpus.report(outcomes, ("harmful",))
+
+
+def test_development_set(outcomes: list[corpus.Outcome]) -> None:
+    dev = [o for o in outcomes if o.case.split == "dev"]
+    score = corpus.score(dev)
+    assert score.precision >= 0.95 and score.coverage >= 0.8, corpus.report(dev, ("wrong", "silent"))
+
+
+def test_frozen_test_set_totals(outcomes: list[corpus.Outcome]) -> None:
+    """A floor against regressions; the issue's targets (precision 0.95, coverage 0.80) are the bench's."""
+    score = corpus.score([o for o in outcomes if o.case.split == "test"])
+    assert score.harmful == 0, score.line("test set")
+    assert score.precision >= 0.9, score.line("test set")
+    assert score.coverage >= 0.8, score.line("test set")
+
+
+def test_every_offered_fix_gets_its_program_past_the_error(outcomes: list[corpus.Outcome]) -> None:
+    fixed = [o for o in outcomes if o.fix_past_error is not None]
+    assert len(fixed) >= 10
+    assert all(o.fix_past_error for o in fixed), corpus.report(outcomes, ("harmful",))
+
+
+def test_an_honest_hint_says_what_it_could_not_tell(outcomes: list[corpus.Outcome]) -> None:
+    hints = [o.finding for o in outcomes if o.kind == "hint" and o.finding is not None]
+    assert hints
+    assert all("senior dev" in h.message for h in hints)
+    assert all(f"(line {h.place.line})" in h.message for h in hints if h.place is not None)
