@@ -145,3 +145,12 @@ async def test_run_command_asks_first_and_runs_in_the_daemon_without_a_terminal(
     result = await tools.call("run_command", {"command": f"touch {marker}", "reason": "r"})
     assert result == {"error": "the user declined to run this command"}
     assert [a.command for a in editor.asked] == [f"touch {marker}"] and not marker.exists()
+
+
+@pytest.mark.parametrize("name", sorted(CALLS))
+async def test_places_advice_is_true_exactly_for_the_tools_that_put_advice_on_a_line(tmp_path: Path, name: str) -> None:
+    """The session tells a turn that placed nothing apart from one that did by this flag: it must match the effect."""
+    tools, added = make(tmp_path, Editor(EditorCapabilities(edit_preview=True)))
+    result = await tools.call(name, {"path": "m.py", **CALLS[name]})
+    assert "error" not in result, result
+    assert bool(added) == REGISTRY.places_advice(name)

@@ -263,7 +263,7 @@ export class PairingSession implements vscode.Disposable {
     log().error(message);
     const actions = [];
     if (/api key|GEMINI_API_KEY|1008|not valid/i.test(message)) {
-      actions.push({ title: "Set API Key", run: () => vscode.commands.executeCommand(Commands.setApiKey) });
+      actions.push({ title: "Set Gemini API key", run: () => vscode.commands.executeCommand(Commands.setApiKey) });
     }
     actions.push(
       { title: "Show Log", run: () => vscode.commands.executeCommand(Commands.showLog) },

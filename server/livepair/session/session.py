@@ -52,6 +52,7 @@ from livepair.session.editor_port import EditorPort
 from livepair.session.hands import Hands
 from livepair.session.meter import Meter
 from livepair.session.prompt import explain_request
+from livepair.session.tools.catalogue import REGISTRY
 from livepair.session.tools.toolbox import Tools
 
 if TYPE_CHECKING:
@@ -61,7 +62,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # While the user keeps typing, the model still hears of it this often (the screen counts on it: media/sampler.py).
 CONTEXT_MAX_WAIT_S = 1.0
-PLACING = frozenset({"annotate", "propose_fix"})  # tools that put advice on a line
 ATTENTION_CHECK_S = 0.25
 CUT_OFF_MARK = "[cut off: the connection dropped]"  # while a failure waits for the user to stop typing or speaking
 StatusPublisher = Callable[[], None]
@@ -284,7 +284,7 @@ class PairSession:
                 if self.voice is None or self.voice.play(pcm, rate):
                     self._set_state("speaking")
             case ToolCall():
-                self._turn_placed |= event.name in PLACING
+                self._turn_placed |= REGISTRY.places_advice(event.name)
                 self._start_tool(event)
             case ToolCallCancelled(ids=ids):
                 self._cancel_tools(ids)

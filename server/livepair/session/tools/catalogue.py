@@ -71,6 +71,7 @@ REGISTRY = Registry(
         ),
         editor_tools.annotate,
         touches_paths=True,
+        places_advice=True,
     ),
     Tool(
         "propose_fix",
@@ -89,6 +90,7 @@ REGISTRY = Registry(
         ),
         editor_tools.propose_fix,
         touches_paths=True,
+        places_advice=True,
     ),
     Tool(
         "read_file",

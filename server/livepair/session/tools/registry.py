@@ -39,6 +39,7 @@ class Tool:
     blocking: bool = True  # False: answered when the model is idle, where the model allows async calls
     needs_approval: bool = False  # the user says yes before anything runs
     touches_paths: bool = False  # reads workspace paths: every one goes through the privacy gate
+    places_advice: bool = False  # puts advice on a line: a turn that called it needs no "unplaced" message
 
     def declaration(self) -> ToolDeclaration:
         return ToolDeclaration(self.name, self.description, self.parameters, self.blocking)
@@ -57,6 +58,10 @@ class Registry:
 
     def get(self, name: str) -> Tool | None:
         return self._tools.get(name)
+
+    def places_advice(self, name: str) -> bool:
+        tool = self._tools.get(name)
+        return tool is not None and tool.places_advice
 
     @property
     def names(self) -> frozenset[str]:
