@@ -20,6 +20,8 @@ ReadText = Literal["auto", "always", "off"]
 MediaResolution = Literal["low", "medium"]
 Duplex = Literal["half", "full"]
 AutoStart = Literal["offline", "always", "never"]
+Mode = Literal["pair", "tutor"]  # tutor: hints before answers, the why with its source, a private learning log
+LearnerLevel = Literal["beginner", "intermediate"]
 
 API_KEY_VARS = ("GEMINI_API_KEY", "GOOGLE_API_KEY")
 DEFAULT_MODEL = "gemini-3.8-live"  # the stable Live model (backends/live_models.py has the table)
@@ -106,6 +108,9 @@ class Settings:
     screen_gitignore: bool = field(default=False, metadata={"key": "screenGitignore"})
     screen_ocr_mask: bool = field(default=False, metadata={"key": "screenOcrMask"})  # tesseract: ~0.3-1.7 s a frame
     media_resolution: MediaResolution = field(default="medium", metadata={"key": "mediaResolution"})
+    # learning (session/tutor.py)
+    mode: Mode = field(default="pair", metadata={"key": "mode"})
+    learner_level: LearnerLevel = field(default="beginner", metadata={"key": "learnerLevel"})
 
 
 # The proactivity dial's turn-taking: sent in the Live setup (backends/gemini.py) and used by the local VAD.

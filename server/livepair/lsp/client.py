@@ -115,6 +115,7 @@ class PlainFace:
             return
         self._last_state = state
         backend = f" ({snapshot.backend})" if snapshot.backend else ""
+        backend += " (tutor)" if snapshot.mode == "tutor" else ""
         text = f"LivePair: {snapshot.state}{backend}" + (f" — {snapshot.message}" if snapshot.message else "")
         kind = lsp.MessageType.Error if snapshot.state == "error" else lsp.MessageType.Info
         self._ls.window_log_message(lsp.LogMessageParams(type=kind, message=text))

@@ -34,6 +34,7 @@ class Finding:
     place: ws.Place | None = None
     fix: Fix | None = None
     proposal: Proposal | None = field(default=None, compare=False, repr=False)
+    match: Match | None = field(default=None, compare=False, repr=False)  # the catalogue entry (tutor lessons)
 
 
 @dataclass(frozen=True)

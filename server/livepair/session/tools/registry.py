@@ -39,6 +39,7 @@ class Tool:
     blocking: bool = True  # False: answered when the model is idle, where the model allows async calls
     needs_approval: bool = False  # the user says yes before anything runs
     touches_paths: bool = False  # reads workspace paths: every one goes through the privacy gate
+    mode: str | None = None  # declared to the model only in this mode ("tutor"); None: in every mode
 
     def declaration(self) -> ToolDeclaration:
         return ToolDeclaration(self.name, self.description, self.parameters, self.blocking)
@@ -62,8 +63,8 @@ class Registry:
     def names(self) -> frozenset[str]:
         return frozenset(self._tools)
 
-    def declarations(self) -> tuple[ToolDeclaration, ...]:
-        return tuple(t.declaration() for t in self)
+    def declarations(self, mode: str = "pair") -> tuple[ToolDeclaration, ...]:
+        return tuple(t.declaration() for t in self if t.mode in (None, mode))
 
 
 def integer(args: Args, key: str, default: int | None = None) -> int:
