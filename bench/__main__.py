@@ -11,6 +11,7 @@ from bench import (
     bench_screen,
     bench_tools,
     bench_turns,
+    bench_tutor,
     bench_voice,
 )
 
@@ -30,6 +31,8 @@ print("\n== the senior dev's hands: tool dispatch, sandbox ==")
 bench_hands.run()
 print("\n== offline advisor ==")
 bench_offline.run()
+print("\n== tutor mode ==")
+bench_tutor.run()
 print("\n== voice ==")
 bench_voice.run()
 print("\n== screen ==")

@@ -49,7 +49,9 @@ class OfflineTeacher:
         known = self._ladders.get(key)
         if known is not None and known.lesson.concept == lesson.concept:
             self._last = key  # the same failure again: the learner is where they were on the ladder
-            self._say(self._rung_text(known), prompted)
+            text = self._rung_text(known)
+            self._call("give_hint", {"path": path, "line": known.line, "level": known.climbed + 1, "hint": text})
+            self._say(text, prompted)
             return True
         ladder = _Ladder(path, found.place.line, lesson, found)
         self._ladders[key] = ladder
