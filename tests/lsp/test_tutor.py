@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types as lsp
 
-from tests.lsp.harness import EditorClient
+from tests.lsp.harness import EditorClient, start_editor
 
 AVERAGE_PY = 'scores = [3, 4, 5]\ntotal = sum(scores)\nprint("average:", totl / len(scores))\n'
 FIXED_LINE = 'print("average:", total / len(scores))'
@@ -134,3 +134,28 @@ async def test_switching_modes_with_the_command(editor: EditorClient, workspace:
     assert [a for a in await editor.code_actions(uri, LINE) if a.edit], "pair mode offers the fix at once"
     assert (await editor.command("livepair.setMode", "tutor"))["mode"] == "tutor"
     await editor.wait_for(lambda: editor.statuses[-1].get("mode") == "tutor", what="the status with (tutor)")
+
+
+async def test_a_plain_lsp_client_switches_to_tutor_by_configuration(workspace: Path) -> None:
+    env = {"LIVEPAIR_STATE_DIR": str(workspace.parent / "plain-state")}
+    editor = await start_editor(workspace, env, {"digestDebounceMs": 20}, client_name=None)
+    try:
+        logs = lambda: [m.message for m in editor.lsp.log_messages]  # noqa: E731
+        await editor.wait_for(lambda: any("listening (offline)" in m for m in logs()), what="the auto-started session")
+        editor.lsp.workspace_did_change_configuration(
+            lsp.DidChangeConfigurationParams(settings={"livepair": {"mode": "tutor", "learnerLevel": "intermediate"}})
+        )
+        await editor.wait_for(lambda: any("(offline) (tutor)" in m for m in logs()), what="the status in tutor mode")
+        (workspace / "average.py").write_text(AVERAGE_PY)
+        uri = editor.open("average.py")
+        assert await run(editor, workspace, "average.py") == 1
+        await editor.wait_for(lambda: "?" in tutor_note(editor, uri), what="the guiding question")
+        assert "Words:" not in tutor_note(editor, uri), "intermediate wording"
+        assert "Give me a hint" in await action_titles(editor, uri)
+        await editor.command("livepair.whatDidILearn")
+        shown = await editor.wait_for(
+            lambda: [m.message for m in editor.lsp.messages if "What did I learn?" in m.message], what="the recap"
+        )
+        assert "Names must be defined before use" in shown[0]
+    finally:
+        await editor.lsp.shutdown_session()

@@ -107,10 +107,10 @@ class PlainFace:
 
     def __init__(self, ls: LanguageServer) -> None:
         self._ls = ls
-        self._last_state: tuple[str, str] | None = None
+        self._last_state: tuple[str, str, str] | None = None
 
     def status(self, snapshot: StatusSnapshot) -> None:
-        state = (snapshot.state, snapshot.message)
+        state = (snapshot.state, snapshot.message, snapshot.mode)
         if state == self._last_state:
             return
         self._last_state = state

@@ -53,9 +53,12 @@ class Tutor:
         problem.level = max(problem.level, level)
         return problem
 
-    def fix_shown(self, uri: str) -> None:
-        """A quick fix was offered in this document: its open problems were fixed with the fix, not alone."""
+    def fix_shown(self, uri: str, line: int | None = None) -> None:
+        """A quick fix was offered in this document (or the answer put on a problem's line): its open problems were
+        fixed with the fix, not alone."""
         for problem in self._problems.values():
+            if line is not None and problem.line != line:
+                continue
             if problem.uri == uri and not problem.fix_shown and not problem.solved:
                 problem.fix_shown = True
                 self.log.record("fix", problem.concept or "(unnamed)")

@@ -83,15 +83,24 @@ class TutorMode:
             self._editor.unplaced(text)
 
     def tool_called(self, name: str, args: dict[str, Any]) -> None:
+        if self.tutor is not None and name == "annotate":  # in tutor mode hints are give_hint: this is the answer
+            line = args.get("line")
+            if isinstance(path := args.get("path"), str) and isinstance(line, int) and line >= 1:
+                self._fixed(path, line - 1)
         if self.tutor is None or name not in FIXING_TOOLS:
             return
         paths = [args.get("path")] + [e.get("path") for e in args.get("edits") or [] if isinstance(e, dict)]
         for path in paths:
             if isinstance(path, str):
-                try:
-                    self.tutor.fix_shown(self._ctx.resolve(path).as_uri())
-                except OutsideWorkspace:
-                    continue
+                self._fixed(path, None)
+
+    def _fixed(self, path: str, line: int | None) -> None:
+        if self.tutor is None:
+            return
+        try:
+            self.tutor.fix_shown(self._ctx.resolve(path).as_uri(), line)
+        except OutsideWorkspace:
+            return
 
     def close(self) -> None:
         if self.tutor is not None:
