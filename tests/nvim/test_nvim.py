@@ -211,3 +211,16 @@ async def test_plain_client_approval_as_show_message_request(
     assert select["items"] == ["Deny", "Allow"] and "$ touch ran.txt" in select["prompt"]
     assert responses[0]["response"] == {"error": "the user declined to run this command"}
     assert not (workspace / "ran.txt").exists()
+
+
+async def test_plugin_tutor_ladder_offline(workspace: Path, tmp_path: Path) -> None:
+    (workspace / "average.py").write_text('scores = [3, 4, 5]\ntotal = sum(scores)\nprint("avg", totl / 3)\n')
+    settings = {"digestDebounceMs": 20, "mode": "tutor", "learnerLevel": "beginner"}
+    seen = await run_nvim("plugin_tutor.lua", tmp_path, base_config(workspace, settings, line=2), {})
+
+    assert seen["statusline"] == "LivePair: listening (offline) (tutor)"
+    assert "Names must be defined before use" in seen["question"] and "docs.python.org" in seen["question"]
+    assert "total /" not in seen["question"], "a question, not the fix"
+    assert {"Give me a hint", "Show me the fix"} <= set(seen["titles"])
+    assert [h.split(":")[0] for h in seen["hints"]] == ["Hint 1 of 3", "Hint 2 of 3"]
+    assert seen["fixed"] == 'print("avg", total / 3)'
