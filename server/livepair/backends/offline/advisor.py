@@ -305,7 +305,7 @@ class OfflineBackend:
                     "annotate",
                     {"path": path, "line": found.place.line, "message": found.message, "severity": "warning"},
                 )
-                if found.fix is not None:
+                if found.fix is not None and (self.teacher is None or turn):  # tutor: on-open, no spoiler
                     self._call(
                         "propose_fix",
                         {
