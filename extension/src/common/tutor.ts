@@ -31,7 +31,27 @@ export function hintTarget(uri: unknown, line: unknown): unknown[] {
   return typeof uri === "string" && typeof line === "number" ? [uri, line] : [];
 }
 
+/** The recap, read-only: a virtual document (never an unsaved editor to close) shown as a Markdown preview. */
+const RECAP_SCHEME = "livepair-recap";
+const RECAP_URI = vscode.Uri.from({ scheme: RECAP_SCHEME, path: "/What did I learn.md" });
+
+class RecapDocument implements vscode.TextDocumentContentProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+  private markdown = "";
+
+  set(markdown: string): void {
+    this.markdown = markdown;
+    this.changed.fire(RECAP_URI);
+  }
+
+  provideTextDocumentContent(): string {
+    return this.markdown;
+  }
+}
+
 export function registerTutor(daemon: Daemon): vscode.Disposable[] {
+  const recap = new RecapDocument();
   const register = (id: string, run: (...args: unknown[]) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
       try {
@@ -43,6 +63,7 @@ export function registerTutor(daemon: Daemon): vscode.Disposable[] {
       }
     });
   return [
+    vscode.workspace.registerTextDocumentContentProvider(RECAP_SCHEME, recap),
     register(TutorCommands.setMode, async (arg) => {
       const mode =
         arg === "pair" || arg === "tutor"
@@ -60,8 +81,8 @@ export function registerTutor(daemon: Daemon): vscode.Disposable[] {
     ),
     register(TutorCommands.whatDidILearn, async () => {
       const result = await daemon.executeCommand<{ markdown?: string } | null>(TutorCommands.whatDidILearn);
-      const doc = await vscode.workspace.openTextDocument({ language: "markdown", content: result?.markdown ?? "" });
-      await vscode.commands.executeCommand("markdown.showPreview", doc.uri);
+      recap.set(result?.markdown ?? "");
+      await vscode.commands.executeCommand("markdown.showPreview", RECAP_URI);
     }),
     register(TutorCommands.clearLearningLog, async () => {
       const yes = "Clear";
