@@ -96,6 +96,8 @@ async def test_the_model_teaches_and_the_log_stays_here(
         return next((d.message for d in editor.livepair_diagnostics(uri) if d.range.start.line == LINE), "")
 
     await editor.wait_for(lambda: note() == "Where is totl set?", timeout=30, what="the model's question")
+    shown = await editor.wait_for(lambda: editor.sources, what="the concept's page in the panel")
+    assert shown[0]["sources"] == [{"title": "Names", "uri": DOCS}]
     await editor.command("livepair.hint", uri, LINE)
     await editor.wait_for(lambda: note() == "Compare line 2.", timeout=30, what="the model's second rung")
     recap = (await editor.command("livepair.whatDidILearn"))["markdown"]

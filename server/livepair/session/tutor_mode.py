@@ -83,6 +83,8 @@ class TutorMode:
             self._editor.unplaced(text)
 
     def tool_called(self, name: str, args: dict[str, Any]) -> None:
+        if self.tutor is not None and name == "record_concept" and self._editor.capabilities.sources:
+            self._show_source(args.get("name"), args.get("source"))
         if self.tutor is not None and name == "annotate":  # in tutor mode hints are give_hint: this is the answer
             line = args.get("line")
             if isinstance(path := args.get("path"), str) and isinstance(line, int) and line >= 1:
@@ -93,6 +95,11 @@ class TutorMode:
         for path in paths:
             if isinstance(path, str):
                 self._fixed(path, None)
+
+    def _show_source(self, title: object, source: object) -> None:
+        """The why's documentation page, in the panel next to the question (livepair/sources)."""
+        if isinstance(source, str) and source.startswith("https://") and isinstance(title, str):
+            self._editor.sources(((title[:120], source),), ())
 
     def _fixed(self, path: str, line: int | None) -> None:
         if self.tutor is None:
