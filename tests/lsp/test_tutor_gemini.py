@@ -100,8 +100,16 @@ async def test_the_model_teaches_and_the_log_stays_here(
     assert shown[0]["sources"] == [{"title": "Names", "uri": DOCS}]
     await editor.command("livepair.hint", uri, LINE)
     await editor.wait_for(lambda: note() == "Compare line 2.", timeout=30, what="the model's second rung")
+    # The learner fixes it alone and runs again: praised at once, with the model's check question, once.
+    editor.replace_line(uri, LINE, 'print("average:", total / len(scores))')
+    editor.send_terminal(f"{sys.executable} average.py", "average: 4.0\n", 0)
+    praise = await editor.wait_for(
+        lambda: [t["text"] for t in editor.transcripts if "fixed it yourself" in t["text"]], what="praise"
+    )
+    assert praise == ["You fixed it yourself: it runs now. You learned about Names. Why?"]
+
     recap = (await editor.command("livepair.whatDidILearn"))["markdown"]
-    assert MARKER in recap and f"[Names]({DOCS})" in recap and "hints used 1" in recap
+    assert MARKER in recap and f"[Names]({DOCS})" in recap and "hints used 1" in recap and "fixed alone 1×" in recap
 
     sent = [m.raw for s in fake.sessions for m in s.messages] + [json.dumps(s.setup) for s in fake.sessions]
     assert not [raw for raw in sent if MARKER in raw or "hints used" in raw], "the learning log is never sent"
