@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types as lsp
 
+from livepair import scenario
 from tests.lsp.harness import EditorClient, start_editor
 
 AVERAGE_PY = 'scores = [3, 4, 5]\ntotal = sum(scores)\nprint("average:", totl / len(scores))\n'
@@ -115,8 +116,10 @@ async def test_the_learners_own_fix_is_praised_within_a_second(editor: EditorCli
     assert "## This session" in recap and "fixed alone 1×" in recap and DOCS in recap
 
     log = Path(os.environ["LIVEPAIR_STATE_DIR"]) / "learning.jsonl"
-    events = [json.loads(line)["event"] for line in log.read_text().splitlines()]
-    assert events == ["met", "solved"]
+    records = [json.loads(line) for line in log.read_text().splitlines()]
+    names = [r["event"] for r in records if r["concept"] == "Names must be defined before use"]
+    assert names == ["met", "solved"]
+    assert [r["alone"] for r in records if r["event"] == "solved"] == [True]
     await editor.command("livepair.clearLearningLog")
     assert "Nothing yet" in (await editor.command("livepair.whatDidILearn"))["markdown"]
 
@@ -159,3 +162,28 @@ async def test_a_plain_lsp_client_switches_to_tutor_by_configuration(workspace: 
         assert "Names must be defined before use" in shown[0]
     finally:
         await editor.lsp.shutdown_session()
+
+
+async def test_before_anything_runs_the_tutor_asks_instead_of_fixing(editor: EditorClient, workspace: Path) -> None:
+    uri = editor.open("f.py")  # the classic: a relative open() and a placeholder key, looked at on open
+    await editor.command("livepair.start")
+    open_line, key_line = scenario.MISSING_FILE_LINE - 1, scenario.API_KEY_LINE - 1
+
+    def notes() -> dict[int, str]:
+        return {d.range.start.line: d.message for d in editor.livepair_diagnostics(uri)}
+
+    await editor.wait_for(lambda: {open_line, key_line} <= set(notes()), what="the on-open questions")
+    assert notes()[open_line].startswith("Relative paths and the working directory. This line opens a file")
+    assert (
+        notes()[key_line].startswith("API keys belong in the environment.") and "os.environ[" not in notes()[key_line]
+    )
+    for line in (open_line, key_line):
+        actions = await editor.code_actions(uri, line)
+        assert not [a for a in actions if a.edit], "no fix before the learner asks"
+
+    proc = await asyncio.create_subprocess_exec(sys.executable, "f.py", cwd=workspace, stderr=asyncio.subprocess.PIPE)
+    _, err = await asyncio.wait_for(proc.communicate(), 30)
+    editor.send_terminal(f"{sys.executable} f.py", err.decode(), proc.returncode)
+    await editor.wait_for(
+        lambda: "Where does Python look for 'data/config.json'" in notes().get(open_line, ""), what="the run's question"
+    )

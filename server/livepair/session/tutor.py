@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from livepair.model import TerminalRun
 from livepair.session.learning_log import LearningLog
+from livepair.uris import uri_to_path
 
 CMD_HINT = "livepair.hint"
 CMD_SHOW_FIX = "livepair.showFix"
@@ -96,8 +97,13 @@ class Tutor:
     def _problem(self, uri: str, line: int) -> Problem:
         key = (uri, line)
         problem = self._problems.get(key)
+        run = self._last_failed_run()
+        path = uri_to_path(uri)
+        if run is not None and (path is None or path.name not in run.output):
+            run = None  # that run failed elsewhere: its passing says nothing about this line
         if problem is None or problem.solved:
-            run = self._last_failed_run()
             problem = Problem(uri, line, run=(run.command, run.cwd) if run is not None else None)
             self._problems[key] = problem
+        elif problem.run is None and run is not None:  # seen before running (on open); now a run fails there
+            problem.run = (run.command, run.cwd)
         return problem

@@ -285,10 +285,10 @@ class OfflineBackend:
     def _teach_turn(self, text: str, prompted: bool) -> None:
         self._turn(text, speak=prompted or not self.quiet)
 
-    def _teach(self, found: Finding, path: str, prompted: bool) -> bool:
+    def _teach(self, found: Finding, path: str, prompted: bool, turn: bool) -> bool:
         run = self._ctx.last_run()
         cwd = run.cwd if run is not None and run.cwd else str(self._ctx.root)
-        return self.teacher is not None and self.teacher.teach(found, path, cwd, prompted)
+        return self.teacher is not None and self.teacher.teach(found, path, cwd, prompted, turn)
 
     # -- output -----------------------------------------------------------------------------------
     def _say(self, found: Finding, prompted: bool = True, turn: bool = True) -> None:
@@ -298,14 +298,14 @@ class OfflineBackend:
         root = self._ctx.root
         if found.place is not None and root is not None:
             path = str(found.place.path.relative_to(root)) if found.place.path.is_relative_to(root) else ""
-            if path and turn and self._teach(found, path, prompted):
+            if path and self._teach(found, path, prompted, turn):
                 return
             if path:
                 self._call(
                     "annotate",
                     {"path": path, "line": found.place.line, "message": found.message, "severity": "warning"},
                 )
-                if found.fix is not None and (self.teacher is None or turn):  # tutor: on-open, no spoiler
+                if found.fix is not None:
                     self._call(
                         "propose_fix",
                         {

@@ -79,6 +79,20 @@ def lesson_for(match: Match, cwd: str, level: Level) -> Lesson | None:
     return Lesson(concept, first, hints, check)
 
 
+def lesson_before_running(concept_id: str, level: Level) -> Lesson | None:
+    """The ladder for an on-open check (nothing has run yet, so no error to quote): lessons.toml's [before_running]."""
+    concept = concepts().get(concept_id)
+    words = _data().get("before_running", {}).get(concept_id)
+    if concept is None or words is None:
+        return None
+    head = f"{concept.title}. {words['question']}"
+    hints = tuple(words["hints"])
+    if level == "beginner":
+        head += define(concept, head + " " + " ".join(hints))
+    check = f"Quick check: in your own words, why did this matter? ({concept.title.lower()})"
+    return Lesson(concept, f"{head} Read more: {concept.url}", hints, check)
+
+
 def define(concept: Concept, text: str) -> str:
     """Beginner wording: one short definition of each of the concept's terms the text uses."""
     used = [f"{term}: {meaning}" for term, meaning in concept.terms.items() if _uses(text, term)]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from livepair.backends.offline.enrich import Finding
-from livepair.backends.offline.lessons import Lesson, lesson_for
+from livepair.backends.offline.lessons import Lesson, lesson_before_running, lesson_for
 
 Ask = Literal["hint", "fix"]
 Call = Callable[[str, dict[str, Any]], None]
@@ -38,31 +38,35 @@ class OfflineTeacher:
         self._ladders: dict[tuple[str, int], _Ladder] = {}
         self._last: tuple[str, int] | None = None
 
-    def teach(self, found: Finding, path: str, cwd: str, prompted: bool) -> bool:
-        """Give the first rung for a finding on a line; False when it has no lesson (advise as a pair)."""
-        if found.match is None or found.place is None:
+    def teach(self, found: Finding, path: str, cwd: str, prompted: bool, turn: bool = True) -> bool:
+        """Give the first rung for a finding on a line (`turn`: also said, not only placed); False when it has no
+        lesson (advise as a pair)."""
+        if found.place is None:
             return False
-        lesson = lesson_for(found.match, cwd, self.level)
+        if found.match is not None:
+            lesson = lesson_for(found.match, cwd, self.level)
+        else:
+            lesson = lesson_before_running(found.concept, self.level) if found.concept else None
         if lesson is None:
             return False
         key = (path, found.place.line)
         known = self._ladders.get(key)
-        if known is not None and known.lesson.concept == lesson.concept:
-            self._last = key  # the same failure again: the learner is where they were on the ladder
-            text = self._rung_text(known)
+        self._last = key
+        if known is not None and known.lesson.concept == lesson.concept and known.climbed > 0:
+            text = self._rung_text(known)  # the same problem again: the learner is where they were on the ladder
             self._call("give_hint", {"path": path, "line": known.line, "level": known.climbed + 1, "hint": text})
-            self._say(text, prompted)
+            if turn:
+                self._say(text, prompted)
             return True
         ladder = _Ladder(path, found.place.line, lesson, found)
         self._ladders[key] = ladder
-        self._last = key
         concept = lesson.concept
-        self._call(
-            "record_concept",
-            {"name": concept.title, "source": concept.url, "path": path, "line": ladder.line, "check": lesson.check},
-        )
+        if known is None or known.lesson.concept != concept:  # met once per problem, not again when it runs
+            where = {"path": path, "line": ladder.line}
+            self._call("record_concept", {"name": concept.title, "source": concept.url, **where, "check": lesson.check})
         self._call("give_hint", {"path": path, "line": ladder.line, "level": 1, "hint": lesson.question})
-        self._say(lesson.question, prompted)
+        if turn:
+            self._say(lesson.question, prompted)
         return True
 
     def ask(self, action: Ask, path: str | None = None, line: int | None = None) -> None:
