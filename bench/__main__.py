@@ -22,6 +22,7 @@ PARTS = (
     ("the senior dev's hands: tool dispatch, sandbox", "bench_hands"),
     ("offline advisor", "bench_offline"),
     ("offline advisor on publicly reported failures", "bench_advisor_corpus"),
+    ("tutor mode", "bench_tutor"),
     ("voice", "bench_voice"),
     ("screen", "bench_screen"),
     ("screen OCR masking", "bench_ocr"),

@@ -17,6 +17,7 @@ import { ConversationPanel } from "./common/panelView";
 import { PairingSession } from "./common/session";
 import { daemonSettings, extensionSettings, settingsImpact } from "./common/settings";
 import { StatusBar } from "./common/statusBar";
+import { registerTutor } from "./common/tutor";
 import { TerminalRunner } from "./common/terminalRunner";
 
 let daemon: Daemon | undefined;
@@ -75,6 +76,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     decorations,
     vscode.window.registerWebviewViewProvider(Views.conversation, panel),
     ...registerCommands(daemon, session, keys, panel, screen),
+    ...registerTutor(daemon),
     // A run refused because it could not be contained (no sandbox here) is told to the user, not only to the model.
     daemon.onToolRun((run) => {
       if (run.outcome === "refused") {

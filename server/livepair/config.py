@@ -21,6 +21,8 @@ ReadText = Literal["auto", "always", "off"]
 MediaResolution = Literal["low", "medium"]
 Duplex = Literal["half", "full"]
 AutoStart = Literal["offline", "always", "never"]
+Mode = Literal["pair", "tutor"]  # tutor: hints before answers, the why with its source, a private learning log
+LearnerLevel = Literal["beginner", "intermediate"]
 
 DEFAULT_MODEL = "gemini-3.8-live"  # the stable Live model (backends/live_models.py has the table)
 Sensitivity = Literal["high", "low"]
@@ -108,6 +110,9 @@ class Settings:
     command_env_allow: tuple[str, ...] = field(default=(), metadata={"key": "commandEnvAllow"})
     screen_ocr_mask: bool = field(default=False, metadata={"key": "screenOcrMask"})  # tesseract: ~0.3-1.7 s a frame
     media_resolution: MediaResolution = field(default="medium", metadata={"key": "mediaResolution"})
+    # learning (session/tutor.py)
+    mode: Mode = field(default="pair", metadata={"key": "mode"})
+    learner_level: LearnerLevel = field(default="beginner", metadata={"key": "learnerLevel"})
 
 
 # The proactivity dial's turn-taking: sent in the Live setup (backends/gemini.py) and used by the local VAD.

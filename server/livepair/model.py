@@ -140,6 +140,7 @@ class StatusSnapshot:
     usage: UsageTotals | None = None
     screen: str | None = None  # "off", "sharing", "paused: <why>", "unavailable: <why>"; None: no session
     voice: VoiceStatus | None = None
+    mode: str = "pair"  # "tutor": shown as "LivePair (tutor)"
 
 
 @dataclass(frozen=True)

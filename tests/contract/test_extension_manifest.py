@@ -22,7 +22,9 @@ def daemon_settings() -> dict[str, object]:
 
 def test_every_daemon_setting_is_contributed_with_its_default() -> None:
     manifest = json.loads((EXTENSION / "package.json").read_text())
-    contributed = manifest["contributes"]["configuration"]["properties"]
+    groups = manifest["contributes"]["configuration"]
+    groups = groups if isinstance(groups, list) else [groups]  # one group, or several ("Learning"...)
+    contributed = {k: v for group in groups for k, v in group["properties"].items()}
     missing, different = [], []
     for key, default in daemon_settings().items():
         entry = contributed.get(f"livepair.{key}")

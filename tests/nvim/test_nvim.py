@@ -241,3 +241,16 @@ async def test_plugin_withdraws_a_cancelled_prompt_and_ignores_the_late_allow(
     assert any(line.startswith("Approval withdrawn (the model cancelled the call)") for line in seen["transcript"])
     assert not any(line.startswith("Approval: Allow") for line in seen["transcript"]), "the late Allow is void"
     assert not (workspace / "ran.txt").exists()
+
+
+async def test_plugin_tutor_ladder_offline(workspace: Path, tmp_path: Path) -> None:
+    (workspace / "average.py").write_text('scores = [3, 4, 5]\ntotal = sum(scores)\nprint("avg", totl / 3)\n')
+    settings = {"digestDebounceMs": 20, "mode": "tutor", "learnerLevel": "beginner"}
+    seen = await run_nvim("plugin_tutor.lua", tmp_path, base_config(workspace, settings, line=2), {})
+
+    assert seen["statusline"] == "LivePair: listening (offline) (tutor)"
+    assert "Names must be defined before use" in seen["question"] and "docs.python.org" in seen["question"]
+    assert "total /" not in seen["question"], "a question, not the fix"
+    assert {"Give me a hint", "Show me the fix"} <= set(seen["titles"])
+    assert [h.split(":")[0] for h in seen["hints"]] == ["Hint 1 of 3", "Hint 2 of 3"]
+    assert seen["fixed"] == 'print("avg", total / 3)'

@@ -14,8 +14,10 @@ from livepair.context.redact import Redactor
 from livepair.context.store import ContextStore
 from livepair.model import CommandApproval, Position, ProposedEdit, Range
 from livepair.session.editor_port import EditorCapabilities, EditOutcome, NullEditor
+from livepair.session.learning_log import LearningLog
 from livepair.session.tools.catalogue import REGISTRY
 from livepair.session.tools.toolbox import Tools
+from livepair.session.tutor import Tutor
 from livepair.session.workspace_tools import NO_PREVIEW
 
 JSON_TYPES = {"object", "string", "integer", "number", "boolean", "array"}
@@ -26,6 +28,8 @@ CALLS: dict[str, dict[str, Any]] = {
     "read_file": {},
     "get_diagnostics": {},
     "open_location": {"line": 1},
+    "give_hint": {"line": 1, "level": 2, "hint": "h"},
+    "record_concept": {"line": 1, "name": "n", "source": "https://docs.python.org/3/"},
 }
 
 
@@ -72,7 +76,7 @@ def types_in(schema: object) -> Iterator[object]:
 
 def test_every_record_is_plain_json_schema_with_a_unique_name() -> None:
     names = [t.name for t in REGISTRY]
-    assert len(names) == len(set(names)) == 10
+    assert len(names) == len(set(names)) == 12  # with the tutor's give_hint and record_concept
     for tool in REGISTRY:
         assert set(types_in(tool.parameters)) <= JSON_TYPES, tool.name  # lowercase: no vendor dialect here
         assert tool.description.strip() and tool.parameters["type"] == "object"
@@ -90,12 +94,14 @@ async def test_a_tool_that_names_a_file_touches_paths_and_refuses_one_outside(tm
     tool = REGISTRY.get(name)
     assert tool is not None and tool.touches_paths
     tools, added = make(tmp_path)
+    if tool.mode == "tutor":
+        tools.tutor = Tutor("beginner", lambda: None, LearningLog(tmp_path / "learning.jsonl"))
     inside = await tools.call(name, {"path": "m.py", **CALLS[name]})
     outside = await tools.call(name, {"path": "../outside.py", **CALLS[name]})
     assert "error" not in inside, inside  # the same call works on a workspace file
     assert "outside the workspace" in outside["error"]
     assert "secret" not in str(outside)
-    assert len(added) == (1 if name in ("annotate", "propose_fix") else 0)  # only the call inside placed advice
+    assert len(added) == (1 if REGISTRY.places_advice(name) else 0)  # only the call inside placed advice
 
 
 async def test_an_unknown_tool_is_an_error_naming_every_tool(tmp_path: Path) -> None:
@@ -151,6 +157,9 @@ async def test_run_command_asks_first_and_runs_in_the_daemon_without_a_terminal(
 async def test_places_advice_is_true_exactly_for_the_tools_that_put_advice_on_a_line(tmp_path: Path, name: str) -> None:
     """The session tells a turn that placed nothing apart from one that did by this flag: it must match the effect."""
     tools, added = make(tmp_path, Editor(EditorCapabilities(edit_preview=True)))
+    tool = REGISTRY.get(name)
+    if tool is not None and tool.mode == "tutor":
+        tools.tutor = Tutor("beginner", lambda: None, LearningLog(tmp_path / "learning.jsonl"))
     result = await tools.call(name, {"path": "m.py", **CALLS[name]})
     assert "error" not in result, result
     assert bool(added) == REGISTRY.places_advice(name)

@@ -106,6 +106,7 @@ export interface StatusParams {
   duplex?: "half" | "full";
   /** Microphone chunks dropped because the daemon fell behind. */
   micDropped?: number;
+  mode?: string; // "tutor" (absent: pair)
 }
 
 export interface TranscriptParams {

@@ -49,6 +49,8 @@ export const DAEMON_SETTING_KEYS = [
   "screenGitignore",
   "screenOcrMask",
   "mediaResolution",
+  "mode",
+  "learnerLevel",
 ] as const;
 
 export type DaemonSettingKey = (typeof DAEMON_SETTING_KEYS)[number];

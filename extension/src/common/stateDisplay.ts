@@ -170,7 +170,7 @@ export function describeStatus(phase: DaemonPhase, status: StatusParams | null, 
   }
   const look = LOOKS[status.state] ?? { icon: "$(question)", label: status.state, tone: "normal" as Tone };
   const icon = stateIcon(status, look);
-  const who = status.backend === "offline" ? "LivePair (offline advisor)" : "LivePair";
+  const who = (status.backend === "offline" ? "LivePair (offline advisor)" : "LivePair") + (status.mode === "tutor" ? " (tutor)" : "");
   const active = isSessionActive(status);
   const click = active ? "Click to stop pairing." : "Click to try again.";
   const sharing = screenBadge(status.screen);

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import { DAEMON_SETTING_KEYS, daemonSettings, extensionSettings, settingsImpact } from "../../src/common/settings";
 
 const manifest = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8"));
-const contributed: Record<string, { default?: unknown; description?: string; markdownDescription?: string }> =
-  manifest.contributes.configuration.properties;
+type Contributed = Record<string, { default?: unknown; description?: string; markdownDescription?: string }>;
+// One group of settings, or several (the "Learning" group of tutor mode is its own).
+const groups: Array<{ properties: Contributed }> = [manifest.contributes.configuration].flat();
+const contributed: Contributed = Object.assign({}, ...groups.map((g) => g.properties));
 
 describe("daemonSettings", () => {
   it("sends the daemon's keys (camelCase as in config.py) and nothing else", () => {

@@ -23,6 +23,16 @@ describe("describeStatus", () => {
     expect(failed.tooltip).toContain("crashed 4 times");
   });
 
+  it("says when it is a tutor", () => {
+    expect(describeStatus("ready", status("listening", { mode: "tutor" })).text).toBe(
+      "$(mic-filled) LivePair (tutor): listening",
+    );
+    expect(describeStatus("ready", status("listening", { backend: "offline", mode: "tutor" })).text).toContain(
+      "LivePair (offline advisor) (tutor): listening",
+    );
+    expect(describeStatus("ready", status("listening")).text).not.toContain("tutor");
+  });
+
   it("offers to pair when idle", () => {
     for (const s of [null, status("idle", { backend: null })]) {
       const d = describeStatus("ready", s);

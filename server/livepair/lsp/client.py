@@ -117,14 +117,15 @@ class PlainFace:
 
     def __init__(self, ls: LanguageServer) -> None:
         self._ls = ls
-        self._last_state: tuple[str, str] | None = None
+        self._last_state: tuple[str, str, str] | None = None
 
     def status(self, snapshot: StatusSnapshot) -> None:
-        state = (snapshot.state, snapshot.message)
+        state = (snapshot.state, snapshot.message, snapshot.mode)
         if state == self._last_state:
             return
         self._last_state = state
         backend = f" ({snapshot.backend})" if snapshot.backend else ""
+        backend += " (tutor)" if snapshot.mode == "tutor" else ""
         text = f"LivePair: {snapshot.state}{backend}" + (f" — {snapshot.message}" if snapshot.message else "")
         kind = lsp.MessageType.Error if snapshot.state == "error" else lsp.MessageType.Info
         self._ls.window_log_message(lsp.LogMessageParams(type=kind, message=text))

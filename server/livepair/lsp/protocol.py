@@ -96,6 +96,7 @@ class StatusParams(TypedDict):
     pushToTalk: NotRequired[bool]
     duplex: NotRequired[str]
     micDropped: NotRequired[int]
+    mode: NotRequired[str]  # "tutor" (absent: pair)
 
 
 class TranscriptParams(TypedDict):
@@ -253,6 +254,8 @@ def status_params(s: StatusSnapshot) -> StatusParams:
     }
     if s.screen is not None:
         out["screen"] = s.screen
+    if s.mode != "pair":
+        out["mode"] = s.mode
     if (v := s.voice) is not None:
         out.update(
             mic=_device(v.mic),

@@ -116,7 +116,9 @@ class LivePairServer(LanguageServer):
 
     # -- settings ---------------------------------------------------------------------------------
     def apply_settings(self, settings: Settings, warnings: list[str]) -> None:
-        self.settings = settings
+        before, self.settings = self.settings, settings
+        if self.session is not None and (settings.mode, settings.learner_level) != (before.mode, before.learner_level):
+            self.session.teaching.set(settings.mode, settings.learner_level)  # tutor mode switches at once
         self.redactor.enabled = settings.redaction
         for warning in warnings:
             self.warn(warning)

@@ -79,10 +79,11 @@ def build_session(settings: Settings, api_key: str | None, parts: SessionParts) 
 def _gemini(settings: Settings, api_key: str | None) -> Backend:
     from livepair.backends.gemini import GeminiBackend
     from livepair.backends.gemini_setup import declarations
-    from livepair.session.prompt import SYSTEM_INSTRUCTION
+    from livepair.session.prompt import system_instruction
     from livepair.session.tools.catalogue import REGISTRY
 
-    return GeminiBackend(settings, api_key, declarations(REGISTRY.declarations()), SYSTEM_INSTRUCTION)
+    instruction = system_instruction(settings.mode, settings.learner_level)
+    return GeminiBackend(settings, api_key, declarations(REGISTRY.declarations(settings.mode)), instruction)
 
 
 def _offline(settings: Settings, context: ContextStore) -> Backend:

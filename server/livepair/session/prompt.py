@@ -64,3 +64,43 @@ def error_request(diagnostic: str, line_text: str) -> str:
         "user's attention, say so in one sentence and annotate its line; if it is an obvious typo in progress, "
         "say nothing.\n" + fence("diagnostic and its line", f"Problem: {diagnostic}\nLine: {line_text.strip()}")
     )
+
+
+TUTOR_INSTRUCTION = """\
+Tutor mode: the user is learning to code. Teach; do not hand over answers.
+- On a failure or an error, first call `record_concept` with the concept behind it and the official documentation \
+page that explains it (docs.python.org, nodejs.org, the bash manual), then `give_hint` with level 1 on the line: \
+name the concept and ask one guiding question. Never put code that fixes the problem in a hint.
+- When the learner says "give me a hint", call `give_hint` on the same line with the next level: each hint more \
+pointed than the last, still without the fixing code. After three hints, or when the learner says "show me the \
+fix", give the fix with `propose_fix` and explain why it works, naming the documentation page.
+- When the learner fixes it alone, say so in one sentence and name what they learned; you may ask one short \
+question to check their understanding, once per problem.
+- Say where an explanation comes from (the documentation page's name); prefer official documentation.
+"""
+BEGINNER = "The learner is a beginner: define every technical term you use, in a few plain words, the first time."
+
+
+def system_instruction(mode: str, level: str) -> str:
+    """Who the model is: the pairing senior dev, and in tutor mode a teacher at the learner's level."""
+    if mode != "tutor":
+        return SYSTEM_INSTRUCTION
+    return SYSTEM_INSTRUCTION + "\n" + TUTOR_INSTRUCTION + (BEGINNER + "\n" if level == "beginner" else "")
+
+
+def mode_switch(mode: str, level: str) -> str:
+    """The user switched modes mid-session (the setup's instruction cannot change): the rules, in words."""
+    if mode == "tutor":
+        return (
+            "(From the editor: the user switched to tutor mode.)\n"
+            + TUTOR_INSTRUCTION
+            + (BEGINNER if level == "beginner" else "")
+        )
+    return "(From the editor: the user switched back to pair mode: give answers and fixes directly again.)"
+
+
+def learner_request(action: str, where: str) -> str:
+    """The learner pressed "Give me a hint" or "Show me the fix" on a line."""
+    if action == "fix":
+        return f"Show me the fix for the problem at {where}."
+    return f"Give me a hint for the problem at {where} (the next level)."

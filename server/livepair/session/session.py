@@ -54,6 +54,7 @@ from livepair.session.meter import Meter
 from livepair.session.prompt import explain_request
 from livepair.session.tools.catalogue import REGISTRY
 from livepair.session.tools.toolbox import Tools
+from livepair.session.tutor_mode import TutorMode
 
 if TYPE_CHECKING:
     from livepair.media.screen import ScreenStreamer
@@ -122,6 +123,8 @@ class PairSession:
         self.screen = screen(self._publish_status) if screen is not None else None
         self.attention = Attention(context, redactor, self._user_busy) if settings.look_at_failures else None
         self._attend = asyncio.Event()
+        self.teaching = TutorMode(backend, context, editor, self.tools, self.ask, self._publish_status)
+        self.teaching.set(settings.mode, settings.learner_level, announce=False)
         self._unsubscribe = context.on_change(self._context_changed)
 
     # -- lifecycle --------------------------------------------------------------------------------
@@ -153,6 +156,7 @@ class PairSession:
         await self.backend.close()
         await self._tasks.cancel_all()  # the tool tasks are among them (their processes are killed)
         self.audit.close()
+        self.teaching.close()
         self._set_state("idle", "Session stopped.")
 
     def retry_now(self) -> bool:
@@ -200,6 +204,8 @@ class PairSession:
     def _context_changed(self, event: ContextEvent) -> None:
         self._pacer.poke(time.monotonic())
         self._dirty.set()
+        if isinstance(event, TerminalRunFinished):
+            self.teaching.run_finished(event.run)  # the learner's own fix, praised at once
         match event:
             case DocumentChanged():  # opened, edited, saved or closed: the user is at work
                 self._notice_documents()
@@ -285,6 +291,7 @@ class PairSession:
                     self._set_state("speaking")
             case ToolCall():
                 self._turn_placed |= REGISTRY.places_advice(event.name)
+                self.teaching.tool_called(event.name, event.args)
                 self._start_tool(event)
             case ToolCallCancelled(ids=ids):
                 self._cancel_tools(ids)
@@ -391,5 +398,6 @@ class PairSession:
                 usage=self.meter.totals(),
                 screen=self.screen.state if self.screen is not None else "off",
                 voice=self.voice.status() if self.voice is not None else None,
+                mode=self.teaching.mode,
             )
         )

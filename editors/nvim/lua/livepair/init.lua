@@ -14,6 +14,8 @@ M.defaults = {
   root_markers = { '.git', 'pyproject.toml', 'package.json', 'go.mod', 'Cargo.toml' },
   -- livepair.* settings (camelCase, as in docs/settings.md), sent as initializationOptions.
   -- autoStart ('offline' by default) starts a session as soon as the daemon is up; 'never' waits for :LivePairStart.
+  -- Learning to code: { mode = 'tutor', learnerLevel = 'beginner' } (hints before the fix: the code actions
+  -- "Give me a hint" / "Show me the fix"; `:lua require('livepair').command('livepair.whatDidILearn')` for a recap).
   settings = {},
   forward_diagnostics = true, -- other sources' diagnostics (DiagnosticChanged) -> livepair/diagnostics
   forward_terminal = true, -- :terminal jobs on exit -> livepair/terminal

@@ -15,6 +15,9 @@ function M.statusline()
   if s.backend and s.backend ~= vim.NIL then
     text = text .. ' (' .. s.backend .. ')'
   end
+  if s.mode == 'tutor' then
+    text = text .. ' (tutor)'
+  end
   if type(s.mic) == 'table' and s.mic.state == 'on' then
     text = text .. ' mic'
   end

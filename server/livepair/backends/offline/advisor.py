@@ -36,7 +36,9 @@ from livepair.backends.offline.judges import finding
 from livepair.backends.offline.listen import MAX_BYTES, CommandRecognizer, action_for
 from livepair.backends.offline.onopen import check_document
 from livepair.backends.offline.speech import Speech
+from livepair.backends.offline.teaching import OfflineTeacher
 from livepair.backends.offline.workspace import Place, workspace_files
+from livepair.backends.tutoring import LearnerAsk
 from livepair.model import TerminalRun
 from livepair.uris import uri_to_path
 
@@ -64,6 +66,7 @@ class OfflineBackend:
         speech: Speech | None = None,
         listener: CommandRecognizer | None = None,
         quiet: bool = False,
+        tutor: str | None = None,  # the learner's level in tutor mode (teaching.py); None: advise as a pair
     ) -> None:
         self._ctx = context
         self._catalogue = catalogue or Catalogue()
@@ -82,6 +85,8 @@ class OfflineBackend:
         self._document_check: asyncio.TimerHandle | None = None
         self._looked_at_workspace = False
         self._said: set[tuple[str, int, str]] = set()  # (path, line, message) of on-open findings already given
+        self.teacher: OfflineTeacher | None = None
+        self.set_tutor(tutor)
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -136,6 +141,9 @@ class OfflineBackend:
             self._emit(TurnComplete())  # hints without words: a turn of their own, so the next reply is judged alone
 
     def send_text(self, text: str) -> None:
+        if action_for(text) in ("hint", "fix"):  # typed as a question: the same as said
+            self.command(text)
+            return
         self._emit(Text(NO_CHAT))
         self._emit(TurnComplete())
 
@@ -199,7 +207,7 @@ class OfflineBackend:
         place = Place(path if path.is_absolute() else facts.root / path, request.line + 1)
         found = finding(match, place, facts)
         # The explanation belongs on the diagnostic's own line, wherever the enrichment looked.
-        return Finding(found.message, place, found.fix if found.place == place else None)
+        return Finding(found.message, place, found.fix if found.place == place else None, match=found.match)
 
     # -- voice commands (listen.py) ---------------------------------------------------------------
     def _hear(self) -> None:
@@ -228,6 +236,8 @@ class OfflineBackend:
                 self._say(found)
         elif action == "repeat":
             self._turn(self._last_advice or NOTHING_SAID)
+        elif action in ("hint", "fix"):
+            self.learner_asks(action, None, None)
         elif action == "stop":
             while not self._turns.empty():  # what was still to be said is dropped with what is playing
                 self._turns.get_nowait()
@@ -255,6 +265,27 @@ class OfflineBackend:
                 return found
         return None
 
+    # -- tutor mode (teaching.py; the session's side is session/tutor.py) ------------------------------
+    def set_tutor(self, level: str | None) -> None:
+        self.teacher = None if level is None else OfflineTeacher(level, self._call, self._teach_turn)
+
+    def learner_asks(self, action: LearnerAsk, path: str | None, line: int | None) -> None:
+        if self.teacher is None:
+            self._turn("Hints come in tutor mode: switch with 'LivePair: Set Mode (pair or tutor)'.")
+        else:
+            self.teacher.ask(action, path, line)
+
+    def tell(self, text: str) -> None:
+        self._turn(text, speak=not self.quiet)
+
+    def _teach_turn(self, text: str, prompted: bool) -> None:
+        self._turn(text, speak=prompted or not self.quiet)
+
+    def _teach(self, found: Finding, path: str, prompted: bool, turn: bool) -> bool:
+        run = self._ctx.last_run()
+        cwd = run.cwd if run is not None and run.cwd else str(self._ctx.root)
+        return self.teacher is not None and self.teacher.teach(found, path, cwd, prompted, turn)
+
     # -- output -----------------------------------------------------------------------------------
     def _say(self, found: Finding, prompted: bool = True, turn: bool = True) -> None:
         """Advice on its line (with its fix) and as a turn; advice with no file also goes to the status."""
@@ -263,6 +294,8 @@ class OfflineBackend:
         root = self._ctx.root
         if found.place is not None and root is not None:
             path = str(found.place.path.relative_to(root)) if found.place.path.is_relative_to(root) else ""
+            if path and self._teach(found, path, prompted, turn):
+                return
             if path:
                 self._call(
                     "annotate",

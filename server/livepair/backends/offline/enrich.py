@@ -34,6 +34,8 @@ class Finding:
     place: ws.Place | None = None
     fix: Fix | None = None
     proposal: Proposal | None = field(default=None, compare=False, repr=False)
+    match: Match | None = field(default=None, compare=False, repr=False)  # the catalogue entry (tutor lessons)
+    concept: str = field(default="", compare=False)  # a lesson's concept without a catalogue entry (on-open checks)
 
 
 @dataclass(frozen=True)

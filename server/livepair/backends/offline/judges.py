@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from livepair.backends.offline import judge_code, judge_files
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.catalogue import Match
@@ -26,4 +28,4 @@ JUDGES: dict[str, Judge] = {
 def finding(m: Match, place: ws.Place | None, facts: Facts) -> Finding:
     case = Case(m, Finding(m.text(cwd=str(facts.cwd)), place), facts)
     judge = JUDGES.get(m.entry.enrich or "")
-    return checked(judge(case)) if judge else case.finding
+    return replace(checked(judge(case)) if judge else case.finding, match=m)

@@ -15,7 +15,7 @@ from typing import Any, Literal
 from livepair.backends.offline.confidence import Seg, fit, hidden_speech, plausible, silent
 
 log = logging.getLogger(__name__)
-Action = Literal["explain", "repeat", "stop", "quiet"]
+Action = Literal["explain", "repeat", "stop", "quiet", "hint", "fix"]
 RATE = 16_000
 PHRASES: dict[str, Action] = {
     "explain this error": "explain",
@@ -23,6 +23,9 @@ PHRASES: dict[str, Action] = {
     "repeat that": "repeat",
     "stop": "stop",
     "be quiet": "quiet",
+    # tutor mode (teaching.py). "give me a hint" is not here: against espeak-ng voices the decoder took it for a
+    # decoy ("it", "okay") every time, at any command weight tried; typed, and with Gemini, it works.
+    "show me the fix": "fix",
 }
 # Words a stray utterance sounds like more than it sounds like a command. Each is a single alternative, not a loop:
 # a loop of words can be strung together to beat a real command, whose match on unfamiliar voices is loose.
@@ -39,15 +42,18 @@ GRAMMAR = (
     + "".join(f" | /1/ {decoy}" for decoy in DECOYS)
     + ";\n"
 )
-DISTINCT = {"explain", "what's", "repeat"}  # a phrase cut short after one of these is still unambiguous
+DISTINCT = {"explain", "what's", "repeat", "show"}  # a phrase cut short after one of these is still unambiguous
 MIN_BYTES = RATE * 2 // 5  # 0.2 s: shorter is a click, not a word
 MAX_BYTES = RATE * 2 * 4  # 4 s: the longest command takes about 1.5 s
 MISSING = "Offline voice commands are off: pocketsphinx is not installed (pip install 'pocketsphinx>=5,<6')."
 
 
+TYPED: dict[str, Action] = {**PHRASES, "give me a hint": "hint"}  # asked in writing, outside the grammar
+
+
 def action_for(phrase: str) -> Action | None:
     """The action a recognised phrase asks for (case and spacing do not matter)."""
-    return PHRASES.get(" ".join(phrase.lower().replace("’", "'").split()))
+    return TYPED.get(" ".join(phrase.lower().replace("’", "'").split()))
 
 
 class CommandRecognizer:

@@ -69,7 +69,7 @@ def key_findings(path: Path, text: str) -> list[Finding]:
         patched = edits.replace_on_line(text, n, re.escape(m[0]), lambda _m, new=f"{m['lhs']}{read}": new, 1)
         patched = edits.ensure_import(patched, "import os", "os") if patched else None
         proposal = Proposal(text, patched, f"Read the key from ${env}") if patched else None
-        found.append(Finding(message, ws.Place(path, n), None, proposal))
+        found.append(Finding(message, ws.Place(path, n), None, proposal, concept="secrets"))
     return found
 
 
@@ -100,7 +100,7 @@ def path_findings(path: Path, text: str, root: Path) -> list[Finding]:
         )
         patched = edits.script_relative(text, line, literal, relative)
         proposal = Proposal(text, patched, f"Open '{relative}' relative to the script's folder") if patched else None
-        found.append(Finding(message, ws.Place(path, line), None, proposal))
+        found.append(Finding(message, ws.Place(path, line), None, proposal, concept="working-directory"))
     return found
 
 

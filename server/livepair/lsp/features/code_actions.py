@@ -6,6 +6,7 @@ from lsprotocol import types as lsp
 
 from livepair.advice.store import SOURCE
 from livepair.lsp import protocol
+from livepair.lsp.features import tutor
 from livepair.lsp.inbound import to_range
 from livepair.lsp.server import LivePairServer
 
@@ -17,7 +18,7 @@ def register(server: LivePairServer) -> None:
     )
     def code_actions(ls: LivePairServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
         uri = params.text_document.uri
-        actions: list[lsp.CodeAction] = []
+        actions = tutor.code_actions(ls, uri, params.range.start.line, params.range.end.line)  # tutor mode
         for item in ls.advice.fixes(uri, to_range(params.range)):
             assert item.fix is not None
             actions.append(

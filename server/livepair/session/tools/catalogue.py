@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from livepair.context.fence import fence
 from livepair.session.run_command import TIMEOUT_S
 from livepair.session.sandbox import Limits
-from livepair.session.tools import editor_tools
+from livepair.session.tools import editor_tools, tutor_tools
 from livepair.session.tools.registry import PATH, Args, Registry, Result, Tool
 
 if TYPE_CHECKING:
@@ -194,5 +194,44 @@ REGISTRY = Registry(
         _apply_edit,
         needs_approval=True,  # the user applies or discards the preview
         touches_paths=True,
+    ),
+    # tutor mode only: hints before answers, the concept with its source
+    Tool(
+        "give_hint",
+        "Tutor mode: put one rung of a hint ladder on a line instead of the answer. Level 1 names the concept and "
+        "asks a guiding question; each higher level is more pointed; no level contains the code that fixes it "
+        "(the fix comes only when the learner asks for it, through propose_fix).",
+        _object(
+            {
+                "path": PATH,
+                "line": _LINE,
+                "level": {"type": "integer", "description": "1: the guiding question; 2 and up: ever more pointed."},
+                "hint": {"type": "string", "description": "One or two sentences, no fixing code."},
+            },
+            ["path", "line", "level", "hint"],
+        ),
+        tutor_tools.give_hint,
+        touches_paths=True,
+        places_advice=True,
+        mode="tutor",
+    ),
+    Tool(
+        "record_concept",
+        "Tutor mode: name the concept behind the problem you are teaching and the official documentation page "
+        "that explains it (docs.python.org, nodejs.org, the bash manual...). It goes to the learner's private "
+        "learning log; give a check question to ask once they fix it alone.",
+        _object(
+            {
+                "name": {"type": "string", "description": "The concept, e.g. 'Relative paths'."},
+                "source": {"type": "string", "description": "The https address of the documentation page."},
+                "path": PATH,
+                "line": _LINE,
+                "check": {"type": "string", "description": "One question that checks understanding."},
+            },
+            ["name", "source"],
+        ),
+        tutor_tools.record_concept,
+        touches_paths=True,
+        mode="tutor",
     ),
 )

@@ -40,6 +40,7 @@ class Tool:
     needs_approval: bool = False  # the user says yes before anything runs
     touches_paths: bool = False  # reads workspace paths: every one goes through the privacy gate
     places_advice: bool = False  # puts advice on a line: a turn that called it needs no "unplaced" message
+    mode: str | None = None  # declared to the model only in this mode ("tutor"); None: in every mode
 
     def declaration(self) -> ToolDeclaration:
         return ToolDeclaration(self.name, self.description, self.parameters, self.blocking)
@@ -67,8 +68,8 @@ class Registry:
     def names(self) -> frozenset[str]:
         return frozenset(self._tools)
 
-    def declarations(self) -> tuple[ToolDeclaration, ...]:
-        return tuple(t.declaration() for t in self)
+    def declarations(self, mode: str = "pair") -> tuple[ToolDeclaration, ...]:
+        return tuple(t.declaration() for t in self if t.mode in (None, mode))
 
 
 def integer(args: Args, key: str, default: int | None = None) -> int:

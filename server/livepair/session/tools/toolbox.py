@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from livepair.advice.store import Advice, AdviceStore
 from livepair.context.gate import WorkspaceGate
@@ -16,6 +17,9 @@ from livepair.session.run_command import Approve
 from livepair.session.tools.catalogue import REGISTRY
 from livepair.session.tools.registry import Args, Result, ToolError
 from livepair.session.workspace_tools import WorkspaceTools
+
+if TYPE_CHECKING:
+    from livepair.session.tutor import Tutor
 
 
 class Tools:
@@ -40,6 +44,7 @@ class Tools:
         self.on_advice = on_advice
         self.hands = hands_ or hands_module.Hands(context, redactor, approve)
         self.workspace = WorkspaceTools(context, self.gate, redactor, editor)
+        self.tutor: Tutor | None = None  # tutor mode (session/tutor.py): the tutor's tools report to it
 
     async def call(self, name: str, args: Args) -> Result:
         began = self.hands.begin()
