@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import { askApproval } from "./common/approvalPrompt";
 import { ApiKeyStore } from "./common/apiKey";
 import { registerCommands } from "./common/commands";
-import { ScreenConsent } from "./common/screenConsent";
+import { ScreenConsent, screenUnavailable } from "./common/screenConsent";
 import { SETTINGS_SECTION, Views } from "./common/constants";
 import { ContextForwarders } from "./common/contextForwarders";
 import { Daemon } from "./common/daemon";
@@ -56,6 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         ignoreFocusOut: true,
       }),
     () => config().get<string>("screenShare") ?? "ask",
+    () => screenUnavailable(process.platform, process.env),
   );
   const session = new PairingSession(daemon, keys, () => forwarders.flush(), screen);
   const statusBar = new StatusBar(daemon, session);

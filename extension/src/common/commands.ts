@@ -36,7 +36,17 @@ export function registerCommands(
     register(Commands.retryNow, () => session.retryNow()),
     register(Commands.showAuditLog, () => session.showAuditLog()),
     register(Commands.manageAllowedCommands, () => session.manageAllowedCommands()),
-    register(Commands.ask, (question) => session.ask(typeof question === "string" ? question : undefined)),
+    // Ask opens the panel, where the answer appears (a hover's "Tell me more" passes its question).
+    register(Commands.ask, async (question) => {
+      const text = typeof question === "string" ? question : undefined;
+      if (text !== undefined) {
+        await panel.reveal();
+        await session.ask(text);
+        return;
+      }
+      await session.ask(undefined);
+      await panel.reveal();
+    }),
     register(Commands.explain, (uri, diagnostic) => session.explain(uri, diagnostic)),
     register(Commands.setApiKey, async () => {
       if (await keys.prompt()) {
@@ -61,6 +71,11 @@ export function registerCommands(
     register(Commands.clearConversation, () => panel.clear()),
     register(Commands.chooseScreenSharing, async () => {
       if (!screen) {
+        return;
+      }
+      const why = screen.unavailable();
+      if (why !== undefined) {
+        void vscode.window.showInformationMessage(`LivePair: ${why}`);
         return;
       }
       const choice = await screen.ask();
