@@ -7,8 +7,10 @@ import type { DiagnosticLike } from "./lspConvert";
 
 export type HintSeverity = "error" | "warning" | "info" | "hint";
 
-/** The inline headline's bound: it stays on screen beside a typical line at 1280 px. */
+/** The daemon's headline bound (advice/store.py). */
 export const HEADLINE_CHARS = 60;
+/** The inline hint's bound: with the side bar open at 1280 px it still fits beside a 40-character line. */
+export const INLINE_CHARS = 52;
 
 export interface InlineHint {
   line: number;
@@ -57,7 +59,7 @@ export function inlineHints(diagnostics: readonly DiagnosticLike[], maxLength: n
     const more = sorted.length > 1 ? `  (+${sorted.length - 1} more)` : "";
     hints.push({
       line,
-      text: `LivePair: ${headline(first.message, Math.min(maxLength, HEADLINE_CHARS) - more.length)}${more}`,
+      text: `${headline(first.message, Math.min(maxLength, INLINE_CHARS) - more.length)}${more}`,
       severity: hintSeverity(first.severity),
       messages: sorted.map((d) => d.message),
     });

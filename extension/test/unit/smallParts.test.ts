@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CrashPolicy } from "../../src/common/crashPolicy";
 import { deviceState, errorText, isUnknownCommandError } from "../../src/common/daemonReplies";
-import { HEADLINE_CHARS, headline, hintSeverity, inlineHints, shorten } from "../../src/common/inlineHints";
+import { HEADLINE_CHARS, headline, hintSeverity, INLINE_CHARS, inlineHints, shorten } from "../../src/common/inlineHints";
 import { diagnosticsToForward, toDiagnostic, toLspSeverity } from "../../src/common/lspConvert";
 import { SecretRedactor } from "../../src/common/redact";
 
@@ -78,10 +78,10 @@ describe("inlineHints", () => {
       120,
     );
     expect(hints).toEqual([
-      { line: 2, text: "LivePair: placeholder key", severity: "hint", messages: ["placeholder key"] },
+      { line: 2, text: "placeholder key", severity: "hint", messages: ["placeholder key"] },
       {
         line: 7,
-        text: "LivePair: data/config.json is relative to the cwd  (+1 more)",
+        text: "data/config.json is relative to the cwd  (+1 more)",
         severity: "error",
         messages: ["data/config.json is relative to the cwd.", "Open the config next to f.py."],
       },
@@ -99,8 +99,9 @@ describe("inlineHints", () => {
       "The file 'data/config.json' does not exist relative to the working directory /tmp/ws/fpy. " +
       "It exists at 'src/data/config.json'. Open it relative to the script, so it works from any folder.";
     const [hint] = inlineHints([{ range: at(7), message, severity: 0, source: "LivePair" }], 200);
-    expect(hint.text.length).toBeLessThanOrEqual("LivePair: ".length + HEADLINE_CHARS);
-    expect(hint.text).toMatch(/^LivePair: The file 'data\/config.json' does not exist/);
+    expect(hint.text.length).toBeLessThanOrEqual(INLINE_CHARS);
+    expect(INLINE_CHARS).toBeLessThanOrEqual(HEADLINE_CHARS);
+    expect(hint.text).toMatch(/^The file 'data\/config.json' does not exist/);
     expect(hint.text).not.toContain("/tmp/ws");
     expect(hint.messages).toEqual([message]);
     expect(headline("NameError: name 'x' is not defined. Define it first.")).toBe("NameError: name 'x' is not defined");

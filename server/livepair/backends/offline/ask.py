@@ -87,8 +87,8 @@ def _file_part(known: Known) -> str:
     if not findings:
         return ""
     name = _rel(known.file, known.root)
-    listed = "; ".join(f"line {f.place.line if f.place else '?'}: {f.message}" for f in findings)
-    return f"In {name} I also see: {listed}"
+    listed = " ".join(f"Line {f.place.line if f.place else '?'}: {f.message}" for f in findings)
+    return f"In {name} I also see — {listed}"
 
 
 def _rel(path: Path, root: Path) -> str:
