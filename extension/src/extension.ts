@@ -96,10 +96,24 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  openWalkthroughOnce(context);
   // The daemon starts in the background and the key is read ahead: activation returns at once.
   void daemon.start();
   void keys.get();
   log().info(`activated in ${(performance.now() - began).toFixed(1)} ms`);
+}
+
+const WALKTHROUGH = "livepair.gettingStarted";
+const WALKTHROUGH_SHOWN = "livepair.walkthroughShown";
+
+/** The first run opens the walkthrough (key first), once per profile, where VS Code's setting allows it. */
+function openWalkthroughOnce(context: vscode.ExtensionContext): void {
+  const allowed = vscode.workspace.getConfiguration("workbench.welcomePage").get<boolean>("walkthroughs.openOnInstall", true);
+  if (!allowed || context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) {
+    return;
+  }
+  void context.globalState.update(WALKTHROUGH_SHOWN, true);
+  void vscode.commands.executeCommand("workbench.action.openWalkthrough", `${context.extension.id}#${WALKTHROUGH}`, false);
 }
 
 async function applySettingsChange(impact: ReturnType<typeof settingsImpact>, session: PairingSession): Promise<void> {
