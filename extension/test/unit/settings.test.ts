@@ -4,8 +4,11 @@ import { join } from "node:path";
 import { DAEMON_SETTING_KEYS, daemonSettings, extensionSettings, settingsImpact } from "../../src/common/settings";
 
 const manifest = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8"));
-const contributed: Record<string, { default?: unknown; description?: string; markdownDescription?: string }> =
-  manifest.contributes.configuration.properties;
+type Entry = { default?: unknown; description?: string; markdownDescription?: string };
+const contributed: Record<string, Entry> = Object.assign(
+  {},
+  ...(manifest.contributes.configuration as { properties: Record<string, Entry> }[]).map((g) => g.properties),
+);
 
 describe("daemonSettings", () => {
   it("sends the daemon's keys (camelCase as in config.py) and nothing else", () => {
