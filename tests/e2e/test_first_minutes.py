@@ -105,6 +105,7 @@ async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeL
             await expect(hover).to_contain_text("FileNotFoundError")
             await bench.screenshot("hover")
             await hover.get_by_role("link", name="Tell me more").click()
+            await page.mouse.move(200, 400)  # off the line: the hover closes
             view = bench.webview()
             await expect(view.locator("#turns .turn.model").last).to_contain_text("About f.py:8", timeout=30_000)
 
@@ -117,7 +118,11 @@ async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeL
             await bench.screenshot("panel-cards")
 
             # A mistyped command has no line: a notification with "Show" while the panel is out of view.
-            await bench.run_in_terminal("pyhton f.py")
+            # In the terminal that ran f.py: its shell integration is known to be up, so the run is seen.
+            await bench.run_command("Terminal: Focus Terminal")
+            await page.locator(".terminal-wrapper.active .xterm-helper-textarea").focus()
+            await page.keyboard.type("pyhton f.py")
+            await page.keyboard.press("Enter")
             toast = page.locator(".notifications-toasts .notification-toast", has_text="pyhton").first
             await toast.wait_for(timeout=30_000)
             await bench.screenshot("notification")
