@@ -39,9 +39,12 @@ def hover_markdown(
     command_links: bool = True,
 ) -> str:
     """Markdown for one hint. `repeat_message` is off where the editor's hover already shows the diagnostic."""
-    parts = [f"**LivePair** — {advice.headline}" if repeat_message else "**LivePair**"]
-    if repeat_message and advice.message != advice.headline:
-        parts.append(f"**Why:** {advice.message}")
+    if not repeat_message:
+        parts = ["**LivePair**"]
+    elif advice.message.strip().rstrip(".") == advice.headline:
+        parts = [f"**LivePair** — {advice.message}"]  # short: the headline is the whole explanation
+    else:
+        parts = [f"**LivePair** — {advice.headline}", f"**Why:** {advice.message}"]
     evidence = []
     if line_text and line_text.strip():
         evidence.append(f"- {where}: `{_clip(line_text.strip())}`")

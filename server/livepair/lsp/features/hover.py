@@ -30,6 +30,21 @@ def _hover(markdown: str) -> lsp.Hover:
     return lsp.Hover(contents=lsp.MarkupContent(kind=lsp.MarkupKind.Markdown, value=markdown))
 
 
+def _explained(ls: LivePairServer, uri: str, line: int, theirs: bool) -> lsp.Hover | None:
+    """The hover of a line with LivePair's advice: the explanation (unless the editor's own hover already shows it
+    as our diagnostic, alone on the line), the evidence, the fix, "Tell me more"."""
+    ours = ls.advice.on_line(uri, line)
+    if ours is None:
+        return None
+    where = f"{ls.context.relative(uri)}:{line + 1}"
+    run = run_evidence(ls.context.last_run(), ls.context.relative(uri), line + 1)
+    repeat = shows_own_hints_on_hover(ls) or theirs  # it explains another tool's problem: say it with that one
+    md = hover_markdown(
+        ours, where, ls.advice.line_text(uri, line), run, repeat_message=repeat, command_links=ls.client == VSCODE
+    )
+    return _hover(md)
+
+
 def tell_me_more_at_cursor(ls: LivePairServer) -> str | None:
     """The question "Tell me more" asks about the LivePair hint at the cursor, when no other problem is there."""
     ed = ls.context.editor
@@ -48,14 +63,8 @@ def register(server: LivePairServer) -> None:
     async def hover(ls: LivePairServer, params: lsp.HoverParams) -> lsp.Hover | None:
         uri, line = params.text_document.uri, params.position.line
         theirs = [d for d in _on_line(ls.context.diagnostics.get(uri, []), line) if d.source != SOURCE]
-        ours = ls.advice.on_line(uri, line)
-        if ours is not None:
-            where = f"{ls.context.relative(uri)}:{line + 1}"
-            run = run_evidence(ls.context.last_run(), ls.context.relative(uri), line + 1)
-            text = ls.advice.line_text(uri, line)
-            own = shows_own_hints_on_hover(ls)
-            md = hover_markdown(ours, where, text, run, repeat_message=own, command_links=ls.client == VSCODE)
-            return _hover(md)
+        if (found := _explained(ls, uri, line, bool(theirs))) is not None:
+            return found
         if not theirs:
             return None
         session = ls.session
@@ -69,7 +78,7 @@ def register(server: LivePairServer) -> None:
         # Bounded wait; a late answer still lands as a hint on the line (and in the next hover).
         await asyncio.wait({fut}, timeout=ls.settings.hover_wait_ms / 1000)
         if fut.done() and not fut.cancelled():
-            return _hover(f"**LivePair** — {fut.result()}")
+            return _explained(ls, uri, line, True) or _hover(f"**LivePair** — {fut.result()}")
         return _hover(THINKING)
 
 
