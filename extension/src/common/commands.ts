@@ -36,16 +36,11 @@ export function registerCommands(
     register(Commands.retryNow, () => session.retryNow()),
     register(Commands.showAuditLog, () => session.showAuditLog()),
     register(Commands.manageAllowedCommands, () => session.manageAllowedCommands()),
-    // Ask opens the panel, where the answer appears (a hover's "Tell me more" passes its question).
+    // Ask opens the panel, where the answer appears (a hover's "Tell me more" passes its question). It opens first,
+    // so nothing takes the focus afterwards from the question box or an approval dialog the answer brings.
     register(Commands.ask, async (question) => {
-      const text = typeof question === "string" ? question : undefined;
-      if (text !== undefined) {
-        await panel.reveal();
-        await session.ask(text);
-        return;
-      }
-      await session.ask(undefined);
       await panel.reveal();
+      await session.ask(typeof question === "string" ? question : undefined);
     }),
     register(Commands.explain, (uri, diagnostic) => session.explain(uri, diagnostic)),
     register(Commands.setApiKey, async () => {

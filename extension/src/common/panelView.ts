@@ -86,9 +86,16 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
     this.post();
   }
 
-  /** Open the panel and bring its newest entry into view (Ask, "Show" on a notification). */
+  /**
+   * Open the panel and bring its newest entry into view (Ask, "Show" on a notification), leaving the keyboard focus
+   * where it is once the view exists (a question box or an approval dialog keeps it).
+   */
   async reveal(): Promise<void> {
-    await vscode.commands.executeCommand(`${Views.conversation}.focus`);
+    if (this.view) {
+      this.view.show(true);
+    } else {
+      await vscode.commands.executeCommand(`${Views.conversation}.focus`);
+    }
     this.post(true);
   }
 
