@@ -17,6 +17,7 @@ import { ConversationPanel } from "./common/panelView";
 import { PairingSession } from "./common/session";
 import { daemonSettings, extensionSettings, settingsImpact } from "./common/settings";
 import { StatusBar } from "./common/statusBar";
+import { FailedRunLinks, type RunLink } from "./common/terminalLinks";
 import { TerminalRunner } from "./common/terminalRunner";
 
 let daemon: Daemon | undefined;
@@ -76,6 +77,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     decorations,
     vscode.window.registerWebviewViewProvider(Views.conversation, panel),
     ...registerCommands(daemon, session, keys, panel, screen),
+    ...terminalAdviceLinks(daemon, panel),
     // A run refused because it could not be contained (no sandbox here) is told to the user, not only to the model.
     daemon.onToolRun((run) => {
       if (run.outcome === "refused") {
@@ -101,6 +103,36 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   void daemon.start();
   void keys.get();
   log().info(`activated in ${(performance.now() - began).toFixed(1)} ms`);
+}
+
+/** The failed command in the terminal links to LivePair's advice on it (terminalLinks.ts). */
+function terminalAdviceLinks(source: Daemon, panel: ConversationPanel): vscode.Disposable[] {
+  const links = new FailedRunLinks();
+  type Link = vscode.TerminalLink & { advice: RunLink["advice"] };
+  const provider: vscode.TerminalLinkProvider<Link> = {
+    provideTerminalLinks: (context) =>
+      links.links(context.line).map((l) => ({ startIndex: l.start, length: l.length, tooltip: l.tooltip, advice: l.advice })),
+    handleTerminalLink: async (link) => {
+      if (!link.advice) {
+        await panel.reveal();
+        return;
+      }
+      const r = link.advice.range;
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(link.advice.uri));
+      const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+      await vscode.window.showTextDocument(doc, { selection: range });
+    },
+  };
+  return [
+    vscode.window.onDidEndTerminalShellExecution((e) => links.runEnded(e.execution.commandLine.value, e.exitCode)),
+    source.onAdvice((a) => links.advice(a)),
+    source.onTranscript((t) => {
+      if (t.role === "model" && t.final) {
+        links.replied();
+      }
+    }),
+    vscode.window.registerTerminalLinkProvider(provider),
+  ];
 }
 
 const WALKTHROUGH = "livepair.gettingStarted";
