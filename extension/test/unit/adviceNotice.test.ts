@@ -42,10 +42,19 @@ describe("advice with no line reaches the user", () => {
     expect(shown).toEqual([]);
   });
 
-  it("ignores partial words and the user's, and keeps a notification short", () => {
+  it("does not notify the answer to the user's own question (the panel or the voice has it)", () => {
+    const { notice, shown, advance } = harness();
+    notice.transcript({ role: "user", text: "why does it fail?", final: true });
+    notice.transcript({ role: "model", text: "Because the file is elsewhere.", final: true });
+    advance(PLACED_GRACE_MS);
+    notice.transcript({ role: "model", text: "The shell cannot find 'pyhton'.", final: true });
+    advance(PLACED_GRACE_MS);
+    expect(shown).toEqual(["The shell cannot find 'pyhton'."]);
+  });
+
+  it("ignores partial words, and keeps a notification short", () => {
     const { notice, shown, advance } = harness();
     notice.transcript({ role: "model", text: "partial", final: false });
-    notice.transcript({ role: "user", text: "why?", final: true });
     notice.transcript({ role: "model", text: "x".repeat(1000), final: true });
     advance(PLACED_GRACE_MS);
     expect(shown).toHaveLength(1);
