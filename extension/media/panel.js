@@ -46,29 +46,40 @@
     return box;
   }
 
-  function renderAdvice(list) {
-    $("no-advice").hidden = list.length > 0;
-    advice.replaceChildren(
-      ...list.map((a) => {
-        const li = el("li", `advice ${a.severity}${a.stale ? " stale" : ""}`);
-        const link = el("a", "where", a.where);
-        link.href = "#";
-        link.title = "Go to the line";
-        link.addEventListener("click", (e) => {
-          e.preventDefault();
-          vscode.postMessage({ type: "reveal", uri: a.uri, range: a.range });
-        });
-        li.append(link, el("p", "message", a.message));
-        if (a.fix && !a.stale) {
-          const fix = el("button", "fix", `Apply fix: ${a.fix.title}`);
-          fix.type = "button";
-          fix.addEventListener("click", () => vscode.postMessage({ type: "applyFix", id: a.id }));
-          li.append(fix);
-        }
-        if (a.stale) li.append(el("span", "note", "(the code changed since)"));
-        return li;
-      }),
-    );
+  const SEVERITY_WORDS = { error: "Error", warning: "Warning", info: "Info", hint: "Hint" };
+
+  // One card per finding: where, the headline (the cause), the explanation, the fix.
+  function card(a) {
+    const li = el("li", `advice ${a.severity}${a.stale ? " stale" : ""}`);
+    li.dataset.id = a.id;
+    const head = el("p", "head");
+    head.append(el("span", `severity ${a.severity}`, SEVERITY_WORDS[a.severity] || a.severity), " ");
+    const link = el("a", "where", a.where);
+    link.href = "#";
+    link.title = "Go to the line";
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      vscode.postMessage({ type: "reveal", uri: a.uri, range: a.range });
+    });
+    head.append(link, " ", el("strong", "headline", a.headline));
+    li.append(head);
+    if (a.message.trim() !== a.headline.trim()) li.append(el("p", "message", a.message));
+    if (a.fix && !a.stale) {
+      const fix = el("button", "fix", `Apply fix: ${a.fix.title}`);
+      fix.type = "button";
+      fix.addEventListener("click", () => vscode.postMessage({ type: "applyFix", id: a.id }));
+      li.append(fix);
+    }
+    if (a.stale) li.append(el("span", "note", "(the code changed since)"));
+    return li;
+  }
+
+  function renderAdvice(list, earlier) {
+    $("no-advice").hidden = list.length > 0 || earlier.length > 0;
+    advice.replaceChildren(...list.map(card));
+    $("earlier-box").hidden = earlier.length === 0;
+    $("earlier-title").textContent = `Earlier (${earlier.length})`;
+    $("earlier").replaceChildren(...earlier.map(card));
   }
 
   window.addEventListener("message", (event) => {
@@ -78,10 +89,11 @@
     state.title = m.status.tooltip;
     state.className = `state ${m.status.tone}`;
     toggle.textContent = m.status.active ? "Stop pairing" : "Pair with senior dev";
+    $("screen").textContent = m.screen || "";
     $("usage").textContent = m.usage || "";
-    $("usage").hidden = !m.usage;
+    if (m.scroll) stick = true; // the user asked: show the newest entry
     renderTurns(m.turns);
-    renderAdvice(m.advice);
+    renderAdvice(m.advice, m.earlier || []);
   });
 
   document.querySelector("main").addEventListener("scroll", (e) => {

@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import { askApproval } from "./common/approvalPrompt";
 import { ApiKeyStore } from "./common/apiKey";
 import { registerCommands } from "./common/commands";
-import { ScreenConsent } from "./common/screenConsent";
+import { ScreenConsent, screenUnavailable } from "./common/screenConsent";
 import { SETTINGS_SECTION, Views } from "./common/constants";
 import { ContextForwarders } from "./common/contextForwarders";
 import { Daemon } from "./common/daemon";
@@ -18,6 +18,7 @@ import { PairingSession } from "./common/session";
 import { daemonSettings, extensionSettings, settingsImpact } from "./common/settings";
 import { StatusBar } from "./common/statusBar";
 import { registerTutor } from "./common/tutor";
+import { FailedRunLinks, type RunLink } from "./common/terminalLinks";
 import { TerminalRunner } from "./common/terminalRunner";
 
 let daemon: Daemon | undefined;
@@ -57,6 +58,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         ignoreFocusOut: true,
       }),
     () => config().get<string>("screenShare") ?? "ask",
+    () => screenUnavailable(process.platform, process.env),
   );
   const session = new PairingSession(daemon, keys, () => forwarders.flush(), screen);
   const statusBar = new StatusBar(daemon, session);
@@ -77,6 +79,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.window.registerWebviewViewProvider(Views.conversation, panel),
     ...registerCommands(daemon, session, keys, panel, screen),
     ...registerTutor(daemon),
+    ...terminalAdviceLinks(daemon, panel),
     // A run refused because it could not be contained (no sandbox here) is told to the user, not only to the model.
     daemon.onToolRun((run) => {
       if (run.outcome === "refused") {
@@ -97,10 +100,54 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
   );
 
+  openWalkthroughOnce(context);
   // The daemon starts in the background and the key is read ahead: activation returns at once.
   void daemon.start();
   void keys.get();
   log().info(`activated in ${(performance.now() - began).toFixed(1)} ms`);
+}
+
+/** The failed command in the terminal links to LivePair's advice on it (terminalLinks.ts). */
+function terminalAdviceLinks(source: Daemon, panel: ConversationPanel): vscode.Disposable[] {
+  const links = new FailedRunLinks();
+  type Link = vscode.TerminalLink & { advice: RunLink["advice"] };
+  const provider: vscode.TerminalLinkProvider<Link> = {
+    provideTerminalLinks: (context) =>
+      links.links(context.line).map((l) => ({ startIndex: l.start, length: l.length, tooltip: l.tooltip, advice: l.advice })),
+    handleTerminalLink: async (link) => {
+      if (!link.advice) {
+        await panel.reveal();
+        return;
+      }
+      const r = link.advice.range;
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(link.advice.uri));
+      const range = new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+      await vscode.window.showTextDocument(doc, { selection: range });
+    },
+  };
+  return [
+    vscode.window.onDidEndTerminalShellExecution((e) => links.runEnded(e.execution.commandLine.value, e.exitCode)),
+    source.onAdvice((a) => links.advice(a)),
+    source.onTranscript((t) => {
+      if (t.role === "model" && t.final) {
+        links.replied();
+      }
+    }),
+    vscode.window.registerTerminalLinkProvider(provider),
+  ];
+}
+
+const WALKTHROUGH = "livepair.gettingStarted";
+const WALKTHROUGH_SHOWN = "livepair.walkthroughShown";
+
+/** The first run opens the walkthrough (key first), once per profile, where VS Code's setting allows it. */
+function openWalkthroughOnce(context: vscode.ExtensionContext): void {
+  const allowed = vscode.workspace.getConfiguration("workbench.welcomePage").get<boolean>("walkthroughs.openOnInstall", true);
+  if (!allowed || context.globalState.get<boolean>(WALKTHROUGH_SHOWN)) {
+    return;
+  }
+  void context.globalState.update(WALKTHROUGH_SHOWN, true);
+  void vscode.commands.executeCommand("workbench.action.openWalkthrough", `${context.extension.id}#${WALKTHROUGH}`, false);
 }
 
 async function applySettingsChange(impact: ReturnType<typeof settingsImpact>, session: PairingSession): Promise<void> {

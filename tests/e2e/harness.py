@@ -64,6 +64,7 @@ async def open_editor(
     python_setting: bool = True,
     settings: dict[str, Any] | None = None,
     display: str | None = None,
+    viewport: tuple[int, int] = (1400, 900),
 ) -> AsyncIterator[Editor]:
     """code-server on the f.py workspace, opened in Chromium; logs are kept in `artifacts`.
 
@@ -71,6 +72,7 @@ async def open_editor(
     `python_setting=False`: no livepair.python, so the extension must find or install the daemon itself.
     `settings`: more user settings, overriding the defaults.
     `display`: an X display (Xvfb) on which Chromium runs headed, filling the screen, and which the daemon shares.
+    `viewport`: the browser page's size (width, height) in CSS pixels.
     """
     workspace = workdir / "ws"
     scenario.write_workspace(workspace)
@@ -97,7 +99,7 @@ async def open_editor(
                     env={**os.environ, "DISPLAY": display},
                 )
             try:
-                context = await browser.new_context(viewport={"width": 1400, "height": 900})
+                context = await browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
                 context.set_default_timeout(30_000)
                 page = await context.new_page()
                 bench = Workbench(page, artifacts)

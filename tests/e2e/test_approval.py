@@ -115,7 +115,7 @@ async def test_run_command_asks_in_a_modal(
         try:
             await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
             await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("listening"), timeout_ms=60_000)
+            await bench.wait_status(re.compile("listening|watching"), timeout_ms=60_000)
 
             # Allow: the command runs in the workspace, and the model gets its exit code and output.
             allowed = marker_command("approved.txt")
@@ -156,7 +156,7 @@ async def test_run_command_asks_in_a_modal(
             await refused("entered.txt", lambda _dialog: page.keyboard.press("Enter"))
             # Closing the modal (Escape) is a no as well.
             await refused("dismissed.txt", lambda _dialog: page.keyboard.press("Escape"))
-            await bench.wait_status(re.compile("listening"))
+            await bench.wait_status(re.compile("listening|watching"))
             await bench.screenshot("after")
         except BaseException:
             await bench.screenshot("failure")

@@ -76,7 +76,7 @@ async def test_apply_edit_is_a_refactor_preview(
         try:
             await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
             await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("listening"), timeout_ms=60_000)
+            await bench.wait_status(re.compile("listening|watching"), timeout_ms=60_000)
 
             # Discard: nothing changes, and the model is told.
             await user_asks(editor, "Can you make it open the config next to the script?")

@@ -62,7 +62,7 @@ async def test_first_run_installs_the_daemon(
             assert f"starting the daemon: {venv_python}" in log, log
 
             await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("listening"))
+            await bench.wait_status(re.compile("listening|watching"))
         except BaseException:
             await bench.screenshot("failure")
             raise

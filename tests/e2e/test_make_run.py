@@ -1,4 +1,5 @@
-"""`make run` on this machine: it prints the URL, the page shows LivePair in VS Code, and Ctrl-C leaves nothing."""
+"""`make run` on this machine: it prints the URL and the workspace it keeps, the page shows LivePair in VS Code with
+its walkthrough on the first run, Ctrl-C leaves no process behind and keeps the user's work."""
 
 from __future__ import annotations
 
@@ -35,6 +36,9 @@ def started_by(root_pid: int) -> list[psutil.Process]:
 async def test_make_run_serves_vscode_with_livepair(tools: E2ETools, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY", "DISPLAY")}
     env["LIVEPAIR_PORT"] = str(free_port())
+    workspace = tmp_path / "my-workspace"
+    env["LIVEPAIR_WORKSPACE"] = str(workspace)
+    env["LIVEPAIR_RUN_PROFILE"] = str(tmp_path / "profile")  # a new editor profile: a first run
     proc = await asyncio.create_subprocess_exec(
         "make",
         "--no-print-directory",
@@ -55,6 +59,9 @@ async def test_make_run_serves_vscode_with_livepair(tools: E2ETools, tmp_path: P
                 assert line, "make run exited early:\n" + "".join(output)
                 output.append(line.decode(errors="replace"))
         url = m.group(1)
+        assert str(workspace) in "".join(output) + (await proc.stdout.readline()).decode(), "names its workspace"
+        assert (workspace / "f.py").exists(), "filled from examples/"
+        (workspace / "mine.py").write_text("print('my work')\n")  # the user's new file
         assert "offline advisor" in (await proc.stdout.readline()).decode() + "".join(output)
         children = started_by(proc.pid)
         async with async_playwright() as pw:
@@ -64,6 +71,8 @@ async def test_make_run_serves_vscode_with_livepair(tools: E2ETools, tmp_path: P
                 bench = Workbench(page, tmp_path / "artifacts")
                 await bench.open(url)
                 await bench.wait_status("Pair with senior dev")
+                # The first run opens the walkthrough, whose first step is the key.
+                await page.locator(".gettingStartedContainer", has_text="Add your Gemini API key").first.wait_for()
                 (tmp_path / "artifacts").mkdir(exist_ok=True)
                 await bench.screenshot("make-run")
             finally:
@@ -77,3 +86,4 @@ async def test_make_run_serves_vscode_with_livepair(tools: E2ETools, tmp_path: P
             await proc.wait()
     _gone, alive = await asyncio.to_thread(psutil.wait_procs, children, 10)
     assert alive == [], f"left running after Ctrl-C: {[p.cmdline() for p in alive]}"
+    assert (workspace / "mine.py").read_text() == "print('my work')\n", "the user's work survives Ctrl-C"

@@ -65,7 +65,7 @@ async def test_typing_in_vscode_goes_as_text_and_its_picture_at_the_pause(
             await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
             await bench.open_file("f.py", 'with open("data/config.json") as fh:')
             await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("listening"))
+            await bench.wait_status(re.compile("listening|watching"))
             await fake.wait_until(lambda: len(fake.images_received()) >= 1, 30)
             await bench.editor_line("import json").click()
             await page.keyboard.press("End")

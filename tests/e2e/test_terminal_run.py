@@ -70,7 +70,7 @@ async def test_a_cancelled_run_is_killed_in_the_visible_terminal(
         try:
             await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
             await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("listening"), timeout_ms=60_000)
+            await bench.wait_status(re.compile("listening|watching"), timeout_ms=60_000)
             await user_asks(editor, "Run the slow thing.")
             dialog = await approval_dialog(editor, COMMAND, reason="Wait.")
             await dialog.get_by_role("button", name="Allow", exact=True).click()

@@ -36,7 +36,13 @@ async def test_fpy_without_a_key(editor: EditorClient, workspace: Path) -> None:
     assert "'data/config.json' does not exist" in diags[0].message and "src/data/config.json" in diags[0].message
 
     assert "It exists at 'src/data/config.json'" in diags[0].message
-    assert await editor.hover(uri, LINE) is None, "the editor's own hover shows the hint: no second copy"
+    # The editor's own hover shows the hint's message: ours adds what it lacks, never a second copy of it.
+    hover = await editor.hover(uri, LINE)
+    assert hover is not None and "It exists at" not in hover, "no second copy of the message"
+    assert "**Evidence:**" in hover and 'with open("data/config.json")' in hover, "the line involved"
+    assert "FileNotFoundError" in hover, "the failed run's own words are evidence"
+    assert "**Fix:**" in hover and "Path(__file__).parent" in hover
+    assert "[Tell me more](command:livepair.ask?" in hover
     fixes = [a for a in await editor.code_actions(uri, LINE) if a.edit]
     assert fixes and fixes[0].edit is not None and fixes[0].edit.changes is not None
     # Relative to the script, so it works from any folder; the fix brings the import it needs.

@@ -92,7 +92,10 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
         for d in diags
     )
 
-    assert await editor.hover(uri, LINE) is None, "the editor's own hover shows the hint: no second copy"
+    # The editor's own hover shows the hint's message: ours adds the evidence and "Tell me more", never a second copy.
+    hover = await editor.hover(uri, LINE)
+    assert hover is not None and EXPLANATION not in hover, "no second copy of the message"
+    assert "**Evidence:**" in hover and "[Tell me more](command:livepair.ask?" in hover
 
     actions = await editor.code_actions(uri, LINE)
     fixes = [a for a in actions if a.edit is not None]
@@ -189,14 +192,17 @@ async def test_hover_asks_the_model_and_caches_the_answer(editor: EditorClient, 
     await editor.wait_state("listening")
 
     line = scenario.API_KEY_LINE - 1
-    assert await editor.hover(uri, line) == "**LivePair** — That key is a placeholder."
-    assert await editor.hover(uri, line) == "**LivePair** — That key is a placeholder."
+    first = await editor.hover(uri, line)
+    assert first is not None and first.startswith("**LivePair** — That key is a placeholder.\n")
+    assert "**Evidence:**" in first and "Tell me more" in first
+    assert await editor.hover(uri, line) == first, "the second hover is answered from the cache, the same"
     assert len(explain_requests) == 1 and "Hard-coded placeholder API key" in explain_requests[0]
 
     # Changing the line invalidates the explanation: the hint goes, and the next hover asks again.
     editor.replace_line(uri, line, 'API_KEY = os.environ["WEATHER_KEY"]')
     await editor.wait_for(lambda: not editor.livepair_diagnostics(uri), what="stale advice removed")
-    assert await editor.hover(uri, line) == "**LivePair** — That key is a placeholder."
+    again = await editor.hover(uri, line)
+    assert again is not None and again.startswith("**LivePair** — That key is a placeholder.\n")
     assert len(explain_requests) == 2
 
 

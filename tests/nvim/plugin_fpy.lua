@@ -36,6 +36,14 @@ H.run(function(h)
   local hint = h.hint(c.line)
   h.result.hint = hint and { line = hint.lnum, message = hint.message }
 
+  -- :LivePairExplain on a line with only LivePair's hint tells more about that hint (not "no problem on line 8").
+  vim.cmd('LivePairExplain')
+  h.result.explain_own = h.wait('the longer explanation of our own hint', 20000, function()
+    local buf = vim.fn.bufnr('livepair://transcript')
+    local text = buf ~= -1 and table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n') or ''
+    return text:find('About f.py:' .. (c.line + 1), 1, true) and text
+  end)
+
   -- Another tool's diagnostic is forwarded; :LivePairExplain at the cursor (editor state) explains it.
   local ns = vim.api.nvim_create_namespace('secret-lint')
   vim.diagnostic.set(ns, 0, { { lnum = c.key_line, col = 10, end_col = 24, source = 'secret-lint',

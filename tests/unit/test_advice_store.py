@@ -116,3 +116,53 @@ def test_a_new_remark_and_its_fix_replace_an_older_pair_without_losing_the_remar
     (item,) = store.items(URI)
     assert item.message.startswith("The run failed")
     assert item.fix is not None and item.fix.new_text == "open(HERE / 'src' / 'x')"
+
+
+def test_one_finding_keeps_one_id_when_re_annotated_and_a_crash_stays_an_error_when_its_fix_joins() -> None:
+    store = make_store(["import json", "open('data/config.json')"])
+    first = store.annotate(URI, 1, "data/config.json may not be found from another folder", "info")
+    crash = store.annotate(URI, 1, "data/config.json does not exist here; it is at src/data", "error")
+    fixed = store.propose_fix(URI, Range.lines(1, 1), "open(HERE / 'src/data/config.json')\n", "Open it by path")
+    assert first.id == crash.id == fixed.id, "one card per finding: the panel replaces it by id"
+    (d,) = store.diagnostics(URI)
+    assert d.severity == DiagnosticSeverity.ERROR and d.message.startswith("data/config.json does not exist")
+
+
+def test_a_fix_is_offered_only_on_the_line_its_hint_is_on() -> None:
+    lines = ["import json", "", "API_KEY = 'YOUR_KEY'", "", "open('data/config.json')"]
+    store = make_store(lines)
+    # The key's fix adds an import at the top: its edit spans lines 0-2 (end exclusive: line 3, char 0).
+    store.propose_fix(URI, Range.lines(0, 2), "import json\nimport os\n\nAPI_KEY = os.environ['API_KEY']\n", "Read it")
+    store.propose_fix(URI, Range.lines(4, 4), "open(HERE / 'data/config.json')\n", "Open it by path")
+    at = {n: [a.line for a in store.fixes(URI, Range(Position(n, 0), Position(n, 1)))] for n in range(5)}
+    assert at == {0: [], 1: [], 2: [2], 3: [], 4: [4]}
+    assert [a.line for a in store.fixes(URI, Range.lines(2, 2))] == [2], "a whole-line range: that line only"
+
+
+def test_advice_dropped_with_its_line_comes_back_on_an_undo() -> None:
+    lines = ["import json", "open('x')"]
+    store = make_store(lines)
+    item = store.annotate(URI, 1, "x is missing", "error")
+    lines[1] = "open('y')"
+    assert store.document_changed(URI) and store.items(URI) == []
+    lines[1] = "open('x')"
+    assert store.document_changed(URI)
+    assert [(a.id, a.severity) for a in store.items(URI)] == [(item.id, "error")]
+    lines[1] = "open('z')"
+    store.document_changed(URI)
+    store.remove(item.id)  # retracted (its tool call cancelled) while its line was away
+    lines[1] = "open('x')"
+    store.document_changed(URI)
+    assert store.items(URI) == [], "retracted advice does not come back"
+
+
+def test_the_headline_is_the_cause_in_at_most_sixty_characters() -> None:
+    from livepair.advice.store import headline
+
+    long = (
+        "The file 'data/config.json' does not exist relative to the working directory /tmp/ws/fpy. "
+        "It exists at 'src/data/config.json'."
+    )
+    assert len(headline(long)) <= 60 and headline(long).startswith("The file 'data/config.json' does not exist")
+    assert "/tmp/ws" not in headline(long)
+    assert headline("NameError: name 'x' is not defined. Define it.") == "NameError: name 'x' is not defined"

@@ -36,7 +36,12 @@ export function registerCommands(
     register(Commands.retryNow, () => session.retryNow()),
     register(Commands.showAuditLog, () => session.showAuditLog()),
     register(Commands.manageAllowedCommands, () => session.manageAllowedCommands()),
-    register(Commands.ask, (question) => session.ask(typeof question === "string" ? question : undefined)),
+    // Ask opens the panel, where the answer appears (a hover's "Tell me more" passes its question). It opens first,
+    // so nothing takes the focus afterwards from the question box or an approval dialog the answer brings.
+    register(Commands.ask, async (question) => {
+      await panel.reveal();
+      await session.ask(typeof question === "string" ? question : undefined);
+    }),
     register(Commands.explain, (uri, diagnostic) => session.explain(uri, diagnostic)),
     register(Commands.setApiKey, async () => {
       if (await keys.prompt()) {
@@ -61,6 +66,11 @@ export function registerCommands(
     register(Commands.clearConversation, () => panel.clear()),
     register(Commands.chooseScreenSharing, async () => {
       if (!screen) {
+        return;
+      }
+      const why = screen.unavailable();
+      if (why !== undefined) {
+        void vscode.window.showInformationMessage(`LivePair: ${why}`);
         return;
       }
       const choice = await screen.ask();

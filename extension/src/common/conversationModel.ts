@@ -1,6 +1,8 @@
 /**
- * What the LivePair panel shows: the conversation (merging streamed transcript chunks into turns) and the advice
- * list (newest first; an item goes stale when its diagnostic disappears). Pure and bounded.
+ * What the LivePair panel shows: the conversation (merging streamed transcript chunks into turns) and the advice:
+ * one card per finding (keyed by the daemon's advice id, which a re-annotation of the same line keeps, and by its
+ * document and line), newest first, following its line when lines move; a card whose hint is gone folds into
+ * "Earlier". Pure and bounded.
  */
 
 import type { AdviceParams, SourceLink, SourcesParams, ToolRunParams, TranscriptParams } from "./protocol";
@@ -42,8 +44,17 @@ export interface AdviceItem extends AdviceParams {
   stale: boolean;
 }
 
+/** A LivePair diagnostic as the editor has it now: its advice id when the client kept it, its message, its line. */
+export interface LiveHint {
+  id?: string;
+  message: string;
+  line: number;
+}
+
 export const MAX_TURNS = 200;
 export const MAX_ADVICE = 100;
+/** Cards whose hint is gone that are still listed, under "Earlier". */
+export const MAX_EARLIER = 20;
 
 export class ConversationModel {
   readonly turns: Turn[] = [];
@@ -103,41 +114,82 @@ export class ConversationModel {
     return this.turns.some((t) => t.sources?.some((l) => l.uri === uri));
   }
 
+  /** A finding's card: it replaces the card with its id, and any card on the same line (the daemon keeps one). */
   addAdvice(a: AdviceParams): void {
-    const existing = this.advice.findIndex((x) => x.id === a.id);
-    if (existing >= 0) {
-      this.advice.splice(existing, 1);
+    const line = a.range.start.line;
+    for (let i = this.advice.length - 1; i >= 0; i--) {
+      const x = this.advice[i];
+      if (x.id === a.id || (x.uri === a.uri && x.range.start.line === line)) {
+        this.advice.splice(i, 1);
+      }
     }
     this.advice.unshift({ ...a, at: this.now(), stale: false });
-    if (this.advice.length > MAX_ADVICE) {
-      this.advice.length = MAX_ADVICE;
-    }
+    this.bound();
+  }
+
+  /** The cards shown as current, newest first. */
+  get current(): AdviceItem[] {
+    return this.advice.filter((a) => !a.stale);
+  }
+
+  /** The cards whose hint is gone (its code changed, or it was retracted), newest first. */
+  get earlier(): AdviceItem[] {
+    return this.advice.filter((a) => a.stale);
   }
 
   /**
-   * Mark advice whose LivePair diagnostic is gone (its line changed, or it was retracted) as stale.
-   * `live(uri)` gives the messages of the LivePair diagnostics currently on a document. Returns whether anything
-   * changed.
+   * Match a document's cards to its LivePair diagnostics now: a card follows its hint to a moved line, goes to
+   * "Earlier" when its hint is gone, and comes back when it returns (an undo). Matched by advice id where the
+   * editor kept it, else by message. Returns whether anything changed.
    */
-  refreshStale(uri: string, liveMessages: ReadonlySet<string>): boolean {
+  refreshStale(uri: string, live: readonly LiveHint[]): boolean {
     let changed = false;
     for (const item of this.advice) {
       if (item.uri !== uri) {
         continue;
       }
-      const stale = !liveMessages.has(item.message);
+      const hint = live.find((h) => h.id === item.id) ?? live.find((h) => h.id === undefined && h.message === item.message);
+      const stale = hint === undefined;
       if (stale !== item.stale) {
         item.stale = stale;
         changed = true;
       }
+      if (hint !== undefined && hint.line !== item.range.start.line) {
+        const delta = hint.line - item.range.start.line;
+        item.range = shift(item.range, delta);
+        if (item.fix) {
+          item.fix = { ...item.fix, range: shift(item.fix.range, delta) };
+        }
+        changed = true;
+      }
+    }
+    if (changed) {
+      this.bound();
     }
     return changed;
+  }
+
+  private bound(): void {
+    const earlier = this.earlier.slice(MAX_EARLIER);
+    for (const old of earlier) {
+      this.advice.splice(this.advice.indexOf(old), 1);
+    }
+    if (this.advice.length > MAX_ADVICE) {
+      this.advice.length = MAX_ADVICE;
+    }
   }
 
   clear(): void {
     this.turns.length = 0;
     this.advice.length = 0;
   }
+}
+
+function shift(r: AdviceParams["range"], delta: number): AdviceParams["range"] {
+  return {
+    start: { line: r.start.line + delta, character: r.start.character },
+    end: { line: r.end.line + delta, character: r.end.character },
+  };
 }
 
 const TOOL_OUTPUT_LINES = 20;

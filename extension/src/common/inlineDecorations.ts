@@ -1,6 +1,7 @@
 /**
- * LivePair's advice inline at the end of its line (Error Lens style), in themable colours. Mirrors the LivePair
- * diagnostics of each visible editor, so stale advice disappears when the daemon retracts it.
+ * LivePair's advice inline at the end of its line in the style of Error Lens: the line tinted and the headline in
+ * the severity's colour (a crash red, a risk amber or blue), themable. Mirrors the LivePair diagnostics of each
+ * visible editor, so stale advice disappears when the daemon retracts it.
  */
 
 import * as vscode from "vscode";
@@ -9,17 +10,26 @@ import { type HintSeverity, inlineHints } from "./inlineHints";
 
 function decorationType(severity: HintSeverity): vscode.TextEditorDecorationType {
   const color = {
+    error: "livepair.inlineErrorForeground",
     warning: "livepair.inlineWarningForeground",
     info: "livepair.inlineInfoForeground",
     hint: "livepair.inlineHintForeground",
   }[severity];
+  const background = {
+    error: "livepair.inlineErrorBackground",
+    warning: "livepair.inlineWarningBackground",
+    info: "livepair.inlineAdviceBackground",
+    hint: "livepair.inlineAdviceBackground",
+  }[severity];
   return vscode.window.createTextEditorDecorationType({
     isWholeLine: true,
-    backgroundColor: new vscode.ThemeColor("livepair.inlineAdviceBackground"),
+    backgroundColor: new vscode.ThemeColor(background),
     after: {
       color: new vscode.ThemeColor(color),
+      backgroundColor: new vscode.ThemeColor(background),
       margin: "0 0 0 3ch",
-      fontStyle: "italic",
+      fontStyle: severity === "error" ? "normal" : "italic",
+      fontWeight: severity === "error" ? "600" : "normal",
     },
     rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
   });
@@ -30,7 +40,7 @@ export class InlineDecorations implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   constructor(private readonly settings: () => { enabled: boolean; maxLength: number }) {
-    for (const severity of ["warning", "info", "hint"] as const) {
+    for (const severity of ["error", "warning", "info", "hint"] as const) {
       this.types.set(severity, decorationType(severity));
     }
     this.disposables.push(

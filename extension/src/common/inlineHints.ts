@@ -1,11 +1,16 @@
 /**
- * LivePair diagnostics -> one inline hint per line (Error Lens style): the most severe advice on the line, with a
- * count when there are more, shortened to fit. Pure.
+ * LivePair diagnostics -> one inline hint per line (Error Lens style): the headline (the cause, at most 60
+ * characters) of the most severe advice on the line, with a count when there are more. The hover has the rest. Pure.
  */
 
 import type { DiagnosticLike } from "./lspConvert";
 
-export type HintSeverity = "warning" | "info" | "hint";
+export type HintSeverity = "error" | "warning" | "info" | "hint";
+
+/** The daemon's headline bound (advice/store.py). */
+export const HEADLINE_CHARS = 60;
+/** The inline hint's bound: with the side bar open at 1280 px it still fits beside a 40-character line. */
+export const INLINE_CHARS = 52;
 
 export interface InlineHint {
   line: number;
@@ -15,12 +20,18 @@ export interface InlineHint {
   messages: string[];
 }
 
-/** vscode.DiagnosticSeverity (Error 0 .. Hint 3) -> the hint's colour class; errors are shown as warnings. */
+/** vscode.DiagnosticSeverity (Error 0 .. Hint 3) -> the hint's colour class: what crashed is red. */
 export function hintSeverity(severity: number): HintSeverity {
-  if (severity <= 1) {
-    return "warning";
-  }
-  return severity === 2 ? "info" : "hint";
+  return (["error", "warning", "info", "hint"] as const)[Math.max(0, Math.min(3, severity))];
+}
+
+const ABSOLUTE_PATH = /\s(?:in|at|under|of)?\s?(?<![\w.'"])\/(?:[\w.@+-]+\/)*[\w.@+-]+\/?(?=[\s.,;:)]|$)/g;
+
+/** The cause in a few words (as the daemon's `advice/store.py` headline): the first sentence, no absolute paths. */
+export function headline(message: string, limit = HEADLINE_CHARS): string {
+  const text = message.replace(/\s+/g, " ").trim().replace(ABSOLUTE_PATH, "");
+  const first = text.split(/(?<=[.!?])\s|;\s|\s[—–]\s/, 1)[0].trim().replace(/\.$/, "");
+  return shorten(first, limit);
 }
 
 export function shorten(text: string, maxLength: number): string {
@@ -48,7 +59,7 @@ export function inlineHints(diagnostics: readonly DiagnosticLike[], maxLength: n
     const more = sorted.length > 1 ? `  (+${sorted.length - 1} more)` : "";
     hints.push({
       line,
-      text: `LivePair: ${shorten(first.message, maxLength - more.length)}${more}`,
+      text: `${headline(first.message, Math.min(maxLength, INLINE_CHARS) - more.length)}${more}`,
       severity: hintSeverity(first.severity),
       messages: sorted.map((d) => d.message),
     });

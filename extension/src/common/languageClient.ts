@@ -70,6 +70,8 @@ export function createLanguageClient(python: string, settings: DaemonSettings, h
     // The announcement tells the daemon this editor has the button, the panel, the approval modal and a terminal
     // for approved commands (livepair/runInTerminal).
     initializationOptions: { ...settings, [CLIENT_INFO]: { name: "vscode", [CLIENT_TERMINAL]: true } },
+    // A hint's hover ends with "Tell me more", a link that runs livepair.ask: trusted for that one command only.
+    markdown: { isTrusted: { enabledCommands: ["livepair.ask"] } },
     outputChannel: hooks.outputChannel,
     traceOutputChannel: hooks.outputChannel,
     revealOutputChannelOn: RevealOutputChannelOn.Never, // problems are reported with fix-it notifications instead

@@ -1,16 +1,19 @@
 /**
- * The "LivePair" panel: the conversation transcript and the advice list (each item opens its line; a live fix can
- * be applied from there). A webview fed with the whole (bounded) model on every change.
+ * The "LivePair" panel: the conversation transcript and the advice, one card per finding (each opens its line; a
+ * live fix can be applied from there; cards whose hint is gone under "Earlier"). A webview fed with the whole
+ * (bounded) model on every change. A reply with no line goes to a notification while the panel is out of view.
  */
 
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
-import { ADVICE_SOURCE, Commands } from "./constants";
-import { ConversationModel } from "./conversationModel";
+import { UnplacedAdvice } from "./adviceNotice";
+import { ADVICE_SOURCE, Commands, Views } from "./constants";
+import { ConversationModel, type LiveHint, type Turn } from "./conversationModel";
+import { headline } from "./inlineHints";
 import type { Daemon } from "./daemon";
 import type { Range } from "./protocol";
 import type { PairingSession } from "./session";
-import { usageText } from "./stateDisplay";
+import { costLine, screenLine } from "./stateDisplay";
 import type { StatusBar } from "./statusBar";
 
 type FromWebview =
@@ -29,6 +32,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
   readonly model = new ConversationModel();
   private view: vscode.WebviewView | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private readonly unplaced = new UnplacedAdvice((text) => void this.notifyUnplaced(text));
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -39,6 +43,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
     this.disposables.push(
       daemon.onTranscript((t) => {
         this.model.addTranscript(t);
+        this.unplaced.transcript(t);
         this.post();
       }),
       daemon.onToolRun((r) => {
@@ -50,6 +55,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
         this.post();
       }),
       daemon.onAdvice((a) => {
+        this.unplaced.advice();
         this.model.addAdvice(a);
         this.refreshStale(a.uri);
         this.post();
@@ -80,6 +86,29 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
     this.post();
   }
 
+  /**
+   * Open the panel and bring its newest entry into view (Ask, "Show" on a notification), leaving the keyboard focus
+   * where it is once the view exists (a question box or an approval dialog keeps it).
+   */
+  async reveal(): Promise<void> {
+    if (this.view) {
+      this.view.show(true);
+    } else {
+      await vscode.commands.executeCommand(`${Views.conversation}.focus`);
+    }
+    this.post(true);
+  }
+
+  private async notifyUnplaced(text: string): Promise<void> {
+    if (this.view?.visible) {
+      return; // in view already
+    }
+    const picked = await vscode.window.showInformationMessage(`LivePair: ${text}`, "Show");
+    if (picked === "Show") {
+      await this.reveal();
+    }
+  }
+
   dispose(): void {
     for (const d of this.disposables) {
       d.dispose();
@@ -87,28 +116,37 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
   }
 
   private refreshStale(uri: string): boolean {
-    const live = vscode.languages
+    const live: LiveHint[] = vscode.languages
       .getDiagnostics(vscode.Uri.parse(uri))
       .filter((d) => d.source === ADVICE_SOURCE)
-      .map((d) => d.message);
-    return this.model.refreshStale(uri, new Set(live));
+      .map((d) => ({ id: adviceId(d), message: d.message, line: d.range.start.line }));
+    return this.model.refreshStale(uri, live);
   }
 
-  private post(): void {
+  private post(scroll = false): void {
     if (!this.view?.visible) {
       return;
     }
     const status = this.statusBar.current();
+    const where = (a: { uri: string; range: Range }) =>
+      `${vscode.workspace.asRelativePath(vscode.Uri.parse(a.uri), false)}:${a.range.start.line + 1}`;
+    const card = (a: (typeof this.model.advice)[number]) => ({ ...a, headline: headline(a.message), where: where(a) });
     void this.view.webview.postMessage({
       type: "state",
+      scroll,
       status: { label: status.label, tone: status.tone, active: status.active, tooltip: status.tooltip },
-      usage: usageText(this.session.status?.usage),
-      turns: this.model.turns,
-      advice: this.model.advice.map((a) => ({
-        ...a,
-        where: `${vscode.workspace.asRelativePath(vscode.Uri.parse(a.uri), false)}:${a.range.start.line + 1}`,
-      })),
+      screen: screenLine(this.session.status, this.session.screenChoice),
+      usage: costLine(this.session.status),
+      turns: this.model.turns.map((t) => this.asSaid(t, where)),
+      advice: this.model.current.map(card),
+      earlier: this.model.earlier.map(card),
     });
+  }
+
+  /** A reply that only says a card's advice is shown as a pointer to that card, not a second copy of it. */
+  private asSaid(t: Turn, where: (a: { uri: string; range: Range }) => string): Turn {
+    const same = t.role === "model" ? this.model.advice.find((a) => a.message.trim() === t.text.trim()) : undefined;
+    return same ? { ...t, text: `${headline(same.message)} (advice on ${where(same)})` } : t;
   }
 
   private async onMessage(m: FromWebview): Promise<void> {
@@ -133,6 +171,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
         return;
       }
       case "ask":
+        this.post(true);
         await this.session.ask(m.text);
         return;
       case "openSource":
@@ -164,7 +203,8 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
 <header>
   <span id="state" class="state" role="status" aria-live="polite">starting</span>
   <button id="toggle" type="button">Pair with senior dev</button>
-  <p id="usage" class="usage" hidden></p>
+  <p id="screen" class="usage"></p>
+  <p id="usage" class="usage"></p>
 </header>
 <main>
   <section aria-labelledby="conversation-title">
@@ -176,6 +216,10 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
     <h2 id="advice-title">Advice</h2>
     <p id="no-advice" class="empty">No advice yet. It appears here and on the line it is about.</p>
     <ul id="advice"></ul>
+    <details id="earlier-box" hidden>
+      <summary id="earlier-title">Earlier</summary>
+      <ul id="earlier"></ul>
+    </details>
   </section>
 </main>
 <form id="ask">
@@ -186,4 +230,14 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
 </body>
 </html>`;
   }
+}
+
+/** The daemon's advice id, which vscode-languageclient keeps on the diagnostics it converts (`data`). */
+function adviceId(d: vscode.Diagnostic): string | undefined {
+  const data = (d as { data?: unknown }).data;
+  if (typeof data === "object" && data !== null && "adviceId" in data) {
+    const id = (data as { adviceId: unknown }).adviceId;
+    return typeof id === "string" ? id : undefined;
+  }
+  return undefined;
 }

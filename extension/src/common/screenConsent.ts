@@ -2,7 +2,9 @@
  * Screen sharing asks on first use: this window's monitor, only the VS Code window, or not now. The answer is
  * remembered for the workspace (workspace state) and sent with livepair.start; the daemon limits the capture to it.
  * "Not now" (or Escape) shares nothing for this start and asks again next time. The `screenShare` setting other
- * than "ask" decides without asking. Pure apart from the injected state and picker, so it is unit-tested.
+ * than "ask" decides without asking. Where nothing can be captured (no display) nothing is offered: the session
+ * starts without the screen and the command says why. Pure apart from the injected state and picker, so it is
+ * unit-tested.
  */
 
 export type ScreenChoice = "monitor" | "window" | "off";
@@ -42,15 +44,37 @@ function isChoice(value: unknown): value is ScreenChoice {
   return value === "monitor" || value === "window" || value === "off";
 }
 
+/**
+ * Why the screen cannot be captured here, or undefined when it can. The daemon captures the display of the machine
+ * it runs on (the extension host's): on Linux that needs an X display (DISPLAY); Wayland-only sessions are refused
+ * by the capture library.
+ */
+export function screenUnavailable(platform: string, env: Readonly<Record<string, string | undefined>>): string | undefined {
+  if (platform !== "linux") {
+    return undefined;
+  }
+  if (env.DISPLAY) {
+    return undefined;
+  }
+  return env.WAYLAND_DISPLAY
+    ? "Screen sharing is unavailable: this is a Wayland session without an X display (DISPLAY is not set)."
+    : "Screen sharing is unavailable: this machine has no display (DISPLAY is not set), so there is no screen to share.";
+}
+
 export class ScreenConsent {
   constructor(
     private readonly store: ChoiceStore,
     private readonly pick: Pick,
     private readonly setting: () => string,
+    /** Why the screen cannot be captured here; undefined: it can. */
+    readonly unavailable: () => string | undefined = () => undefined,
   ) {}
 
   /** What to share for this start: the setting, the remembered answer, or the user's answer now. */
   async choose(): Promise<ScreenChoice> {
+    if (this.unavailable() !== undefined) {
+      return "off"; // nothing to offer: never ask a question whose answers cannot work
+    }
     const setting = this.setting();
     if (isChoice(setting)) {
       return setting;
@@ -64,6 +88,9 @@ export class ScreenConsent {
 
   /** Ask (again), remember a yes, and return the answer; dismissing the picker is "not now". */
   async ask(): Promise<ScreenChoice> {
+    if (this.unavailable() !== undefined) {
+      return "off";
+    }
     const picked = await this.pick(CHOICES);
     if (picked === undefined) {
       return "off";

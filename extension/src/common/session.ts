@@ -20,6 +20,8 @@ const WAIT_FOR_SESSION_MS = 30_000;
 
 export class PairingSession implements vscode.Disposable {
   status: StatusParams | null = null;
+  /** What the user allowed the screen to show for this session ("window", "monitor", "off"); undefined: not asked. */
+  screenChoice: string | undefined;
   private pressedAt: number | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
@@ -61,6 +63,7 @@ export class PairingSession implements vscode.Disposable {
     const key = (await this.keys.get()) ?? environmentApiKey(); // the daemon's environment holds no key
     // Only a session with a key can share the screen (the offline advisor sees none): ask only then.
     const screen = key && this.screen ? await this.screen.choose() : undefined;
+    this.screenChoice = screen;
     this.pressedAt = Date.now();
     this.onStatus({ state: "connecting", backend: null, message: "Connecting…", usage: null });
     let result: StartResult;

@@ -3,13 +3,20 @@
  * uses itself. Pure: reads through a `get` function so it can be tested without VS Code.
  */
 
-/** Keys the daemon understands, camelCase as in config.py. */
+/**
+ * Daemon settings VS Code does not show, because it ignores them: `autoStart` is for editors without a button (the
+ * extension starts pairing with its own button).
+ */
+export const NOT_IN_VSCODE = [
+  "autoStart",
+] as const;
+
+/** Keys the daemon understands, camelCase as in config.py (all but NOT_IN_VSCODE). */
 export const DAEMON_SETTING_KEYS = [
   "model",
   "apiVersion",
   "baseUrl",
   "backend",
-  "autoStart",
   "vertex",
   "vertexProject",
   "vertexLocation",

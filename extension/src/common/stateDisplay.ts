@@ -85,7 +85,7 @@ function deviceLine(name: string, device: DeviceStatus | undefined): string | un
   return `${name}: ${device.state}${detail}`;
 }
 
-function sessionTooltip(status: StatusParams, label: string): string {
+function sessionTooltip(status: StatusParams, label: string, screenChoice?: string): string {
   const lines = [`LivePair: ${label}`];
   if (status.message) {
     lines.push(status.message);
@@ -103,14 +103,39 @@ function sessionTooltip(status: StatusParams, label: string): string {
   if (speaker && status.speaker?.state !== "on") {
     lines.push(speaker);
   }
-  if (status.screen && status.screen !== "off") {
-    lines.push(`Screen: ${status.screen}`);
-  }
-  const usage = usageText(status.usage);
-  if (usage) {
-    lines.push(`This session: ${usage}`);
-  }
+  lines.push(screenLine(status, screenChoice), costLine(status));
   return lines.join("\n");
+}
+
+const AREAS: Record<string, string> = { window: "only the VS Code window", monitor: "this window's monitor" };
+
+/**
+ * The screen in words, always (the user should know whether it is seen): off, sharing (which area), paused or
+ * unavailable with the daemon's reason. `choice` is what the user allowed at start ("window", "monitor", "off").
+ */
+export function screenLine(status: StatusParams | null | undefined, choice?: string): string {
+  if (!status || !isSessionActive(status)) {
+    return "Screen: off (not pairing)";
+  }
+  if (status.backend === "offline") {
+    return "Screen: off (the offline advisor does not look at the screen)";
+  }
+  const screen = status.screen ?? "off";
+  if (screen === "sharing" && choice && AREAS[choice]) {
+    return `Screen: sharing ${AREAS[choice]}`;
+  }
+  if (screen === "off") {
+    return choice === "off" ? "Screen: off (you chose not to share it this time)" : "Screen: off";
+  }
+  return `Screen: ${screen}`;
+}
+
+/** What the session has cost so far, said before the first turn too. */
+export function costLine(status: StatusParams | null | undefined): string {
+  if (status?.backend === "offline") {
+    return "This session: no cost (the offline advisor runs on this machine)";
+  }
+  return `This session: ${usageText(status?.usage) || "no usage yet"}`;
 }
 
 function stateIcon(status: StatusParams, look: StateLook): string {
@@ -124,7 +149,27 @@ function stateIcon(status: StatusParams, look: StateLook): string {
   return mic === undefined || mic === "on" ? look.icon : "$(eye)"; // no microphone: it watches the editor only
 }
 
-export function describeStatus(phase: DaemonPhase, status: StatusParams | null, phaseMessage = ""): StatusDisplay {
+/**
+ * The state as it really is: "listening" only with a microphone on; without one the senior dev is "watching" (the
+ * editor, the terminal); a muted microphone says so.
+ */
+function stateLabel(status: StatusParams, look: StateLook): string {
+  if (status.state !== "listening") {
+    return look.label;
+  }
+  const mic = micState(status);
+  if (mic === "muted") {
+    return "muted";
+  }
+  return mic === undefined || mic === "on" ? look.label : "watching (no mic)";
+}
+
+export function describeStatus(
+  phase: DaemonPhase,
+  status: StatusParams | null,
+  phaseMessage = "",
+  screenChoice?: string,
+): StatusDisplay {
   switch (phase) {
     case "starting":
       return {
@@ -170,14 +215,15 @@ export function describeStatus(phase: DaemonPhase, status: StatusParams | null, 
   }
   const look = LOOKS[status.state] ?? { icon: "$(question)", label: status.state, tone: "normal" as Tone };
   const icon = stateIcon(status, look);
+  const label = stateLabel(status, look);
   const who = (status.backend === "offline" ? "LivePair (offline advisor)" : "LivePair") + (status.mode === "tutor" ? " (tutor)" : "");
   const active = isSessionActive(status);
   const click = active ? "Click to stop pairing." : "Click to try again.";
   const sharing = screenBadge(status.screen);
   return {
-    text: `${icon} ${who}: ${look.label}${sharing}`,
-    label: look.label,
-    tooltip: `${sessionTooltip(status, look.label)}\n${click}`,
+    text: `${icon} ${who}: ${label}${sharing}`,
+    label,
+    tooltip: `${sessionTooltip(status, label, screenChoice)}\n${click}`,
     tone: look.tone,
     command: Commands.toggleSession,
     active,

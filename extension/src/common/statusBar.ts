@@ -33,7 +33,7 @@ export class StatusBar implements vscode.Disposable {
   }
 
   current(): StatusDisplay {
-    return describeStatus(this.daemon.phase, this.session.status, this.daemon.phaseMessage);
+    return describeStatus(this.daemon.phase, this.session.status, this.daemon.phaseMessage, this.session.screenChoice);
   }
 
   render(): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CHOICES, type ChoiceItem, SCREEN_CHOICE_KEY, ScreenConsent } from "../../src/common/screenConsent";
+import { CHOICES, type ChoiceItem, SCREEN_CHOICE_KEY, ScreenConsent, screenUnavailable } from "../../src/common/screenConsent";
 
 function consent(answers: (string | undefined)[], setting = "ask") {
   const state = new Map<string, unknown>();
@@ -46,5 +46,28 @@ describe("screen sharing asks on first use", () => {
     await screen.choose();
     expect(await screen.ask()).toBe("off");
     expect(state.get(SCREEN_CHOICE_KEY)).toBeUndefined();
+  });
+});
+
+describe("no option that cannot work here", () => {
+  it("offers nothing and asks nothing where there is no display", async () => {
+    const asked: string[][] = [];
+    const pick = async (items: readonly ChoiceItem[]) => {
+      asked.push(items.map((i) => i.label));
+      return items[0];
+    };
+    const store = { get: () => "monitor", update: async () => undefined };
+    const why = screenUnavailable("linux", {});
+    const screen = new ScreenConsent(store, pick, () => "monitor", () => why);
+    expect(await screen.choose()).toBe("off");
+    expect(await screen.ask()).toBe("off");
+    expect(asked).toEqual([]);
+    expect(why).toContain("no display");
+  });
+
+  it("knows when a display is there", () => {
+    expect(screenUnavailable("linux", { DISPLAY: ":99" })).toBeUndefined();
+    expect(screenUnavailable("linux", { WAYLAND_DISPLAY: "wayland-0" })).toContain("Wayland");
+    expect(screenUnavailable("darwin", {})).toBeUndefined();
   });
 });

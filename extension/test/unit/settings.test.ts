@@ -4,10 +4,11 @@ import { join } from "node:path";
 import { DAEMON_SETTING_KEYS, daemonSettings, extensionSettings, settingsImpact } from "../../src/common/settings";
 
 const manifest = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8"));
-type Contributed = Record<string, { default?: unknown; description?: string; markdownDescription?: string }>;
-// One group of settings, or several (the "Learning" group of tutor mode is its own).
-const groups: Array<{ properties: Contributed }> = [manifest.contributes.configuration].flat();
-const contributed: Contributed = Object.assign({}, ...groups.map((g) => g.properties));
+type Entry = { default?: unknown; description?: string; markdownDescription?: string };
+const contributed: Record<string, Entry> = Object.assign(
+  {},
+  ...(manifest.contributes.configuration as { properties: Record<string, Entry> }[]).map((g) => g.properties),
+);
 
 describe("daemonSettings", () => {
   it("sends the daemon's keys (camelCase as in config.py) and nothing else", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CrashPolicy } from "../../src/common/crashPolicy";
 import { deviceState, errorText, isUnknownCommandError } from "../../src/common/daemonReplies";
-import { hintSeverity, inlineHints, shorten } from "../../src/common/inlineHints";
+import { HEADLINE_CHARS, headline, hintSeverity, INLINE_CHARS, inlineHints, shorten } from "../../src/common/inlineHints";
 import { diagnosticsToForward, toDiagnostic, toLspSeverity } from "../../src/common/lspConvert";
 import { SecretRedactor } from "../../src/common/redact";
 
@@ -72,17 +72,17 @@ describe("inlineHints", () => {
     const hints = inlineHints(
       [
         { range: at(7), message: "Open the config next to f.py.", severity: 2, source: "LivePair" },
-        { range: at(7), message: "data/config.json is relative to the cwd.", severity: 1, source: "LivePair" },
+        { range: at(7), message: "data/config.json is relative to the cwd.", severity: 0, source: "LivePair" },
         { range: at(2), message: "placeholder key", severity: 3, source: "LivePair" },
       ],
       120,
     );
     expect(hints).toEqual([
-      { line: 2, text: "LivePair: placeholder key", severity: "hint", messages: ["placeholder key"] },
+      { line: 2, text: "placeholder key", severity: "hint", messages: ["placeholder key"] },
       {
         line: 7,
-        text: "LivePair: data/config.json is relative to the cwd.  (+1 more)",
-        severity: "warning",
+        text: "data/config.json is relative to the cwd  (+1 more)",
+        severity: "error",
         messages: ["data/config.json is relative to the cwd.", "Open the config next to f.py."],
       },
     ]);
@@ -91,7 +91,20 @@ describe("inlineHints", () => {
   it("shortens on a word boundary and flattens whitespace", () => {
     expect(shorten("one two\nthree   four five six", 16)).toBe("one two three…");
     expect(shorten("short", 16)).toBe("short");
-    expect(hintSeverity(0)).toBe("warning");
+    expect([0, 1, 2, 3].map(hintSeverity)).toEqual(["error", "warning", "info", "hint"]);
+  });
+
+  it("shows the cause as a headline of at most 60 characters, without the long paths", () => {
+    const message =
+      "The file 'data/config.json' does not exist relative to the working directory /tmp/ws/fpy. " +
+      "It exists at 'src/data/config.json'. Open it relative to the script, so it works from any folder.";
+    const [hint] = inlineHints([{ range: at(7), message, severity: 0, source: "LivePair" }], 200);
+    expect(hint.text.length).toBeLessThanOrEqual(INLINE_CHARS);
+    expect(INLINE_CHARS).toBeLessThanOrEqual(HEADLINE_CHARS);
+    expect(hint.text).toMatch(/^The file 'data\/config.json' does not exist/);
+    expect(hint.text).not.toContain("/tmp/ws");
+    expect(hint.messages).toEqual([message]);
+    expect(headline("NameError: name 'x' is not defined. Define it first.")).toBe("NameError: name 'x' is not defined");
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { Commands } from "../../src/common/constants";
 import type { StatusParams } from "../../src/common/protocol";
-import { describeStatus, isSessionActive } from "../../src/common/stateDisplay";
+import { costLine, describeStatus, isSessionActive, screenLine } from "../../src/common/stateDisplay";
 
 const status = (state: string, extra: Partial<StatusParams> = {}): StatusParams => ({
   state,
@@ -82,7 +82,7 @@ describe("describeStatus", () => {
         screen: "sharing",
       }),
     );
-    expect(d.text).toBe("$(eye) LivePair: listening $(device-desktop)");
+    expect(d.text).toBe("$(eye) LivePair: watching (no mic) $(device-desktop)");
     expect(d.tooltip).toContain("Microphone: unavailable — No audio input device found.");
     expect(d.tooltip).not.toContain("Speaker:");
     expect(d.tooltip).toContain("Screen: sharing");
@@ -135,5 +135,33 @@ describe("isSessionActive", () => {
     expect(isSessionActive(status("error"))).toBe(false);
     expect(isSessionActive(status("connecting"))).toBe(true);
     expect(isSessionActive(status("speaking"))).toBe(true);
+  });
+});
+
+describe("a status that tells the truth", () => {
+  it("says watching without a microphone, muted when muted, listening only with one on", () => {
+    const label = (mic?: StatusParams["mic"]) => describeStatus("ready", status("listening", { mic })).label;
+    expect(label({ state: "unavailable", device: "", reason: "No audio input device found." })).toBe("watching (no mic)");
+    expect(label({ state: "off" })).toBe("watching (no mic)");
+    expect(label({ state: "muted" })).toBe("muted");
+    expect(label({ state: "on", device: "USB" })).toBe("listening");
+    const offline = describeStatus("ready", status("listening", { backend: "offline", mic: { state: "unavailable" } }));
+    expect(offline.text).toBe("$(eye) LivePair (offline advisor): watching (no mic)");
+    expect(describeStatus("ready", status("speaking")).label).toBe("speaking");
+    expect(describeStatus("ready", status("thinking")).label).toBe("thinking…");
+  });
+
+  it("always tells the screen's state and the cost, before the first turn too", () => {
+    const fresh = describeStatus("ready", status("listening", { screen: "off" }), "", "window");
+    expect(fresh.tooltip).toContain("Screen: off");
+    expect(fresh.tooltip).toContain("This session: no usage yet");
+    expect(screenLine(status("listening", { screen: "sharing" }), "window")).toBe("Screen: sharing only the VS Code window");
+    expect(screenLine(status("listening", { screen: "sharing" }), "monitor")).toBe("Screen: sharing this window's monitor");
+    expect(screenLine(status("listening", { screen: "off" }), "off")).toBe("Screen: off (you chose not to share it this time)");
+    expect(screenLine(status("listening", { screen: "unavailable: no display" }))).toBe("Screen: unavailable: no display");
+    expect(screenLine(status("listening", { backend: "offline" }))).toContain("offline advisor does not look");
+    expect(screenLine(null)).toBe("Screen: off (not pairing)");
+    expect(costLine(status("listening", { backend: "offline" }))).toContain("no cost");
+    expect(costLine(null)).toBe("This session: no usage yet");
   });
 });

@@ -9,16 +9,21 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
 from livepair.model import Diagnostic, DiagnosticSeverity, Position, Range
 
-Severity = Literal["info", "hint", "warning"]
+Severity = Literal["error", "warning", "info", "hint"]
 SOURCE = "LivePair"
+MAX_GONE = 20  # advice dropped with its line, per document, kept to come back on an undo
 RELOCATE_RADIUS = 50  # lines an advice item may follow its code when lines are inserted above it
+HEADLINE_CHARS = 60  # the inline hint: the cause, short enough to stay on screen at 1280 px
+ABSOLUTE_PATH = re.compile(r"\s(?:in|at|under|of)?\s?(?<![\w.'\"])/(?:[\w.@+-]+/)*[\w.@+-]+/?(?=[\s.,;:)]|$)")
 DIAGNOSTIC_SEVERITY = {
+    "error": DiagnosticSeverity.ERROR,
     "warning": DiagnosticSeverity.WARNING,
     "info": DiagnosticSeverity.INFORMATION,
     "hint": DiagnosticSeverity.HINT,
@@ -44,6 +49,10 @@ class Advice:
     spoken: bool = False
     remark: bool = True  # the message is a remark about the line, not just its fix's explanation
     note: bool = False  # the daemon's own remark (a fix not offered): the model's remark on the line replaces it
+
+    @property
+    def headline(self) -> str:
+        return headline(self.message)
 
     def diagnostic(self) -> Diagnostic:
         end = max(len(self.line_text), 1)
@@ -74,6 +83,7 @@ class AdviceStore:
     def __init__(self, line_text: Callable[[str, int], str | None]) -> None:
         self._line_text = line_text
         self._items: dict[str, dict[str, Advice]] = {}  # uri -> id -> advice
+        self._gone: dict[str, list[Advice]] = {}  # uri -> advice dropped because its line changed, newest last
         self._ids = itertools.count(1)
         self._pending: dict[str, _Pending] = {}  # diagnostic key -> waiting hovers
 
@@ -81,18 +91,21 @@ class AdviceStore:
     def annotate(
         self, uri: str, line: int, message: str, severity: Severity = "info", fix: Fix | None = None
     ) -> Advice:
-        """Advice on a line. One item per line: a newer remark replaces the older one (keeping its fix), and a
+        """Advice on a line. One item per line, one card per finding: a newer remark replaces the older one under
+        the same id (keeping its fix, and the worse severity: a crash stays an error when its fix arrives), and a
         remark and a fix for the same line are one diagnostic (not two entries in the Problems panel)."""
         remark = fix is None
         per_doc = self._items.setdefault(uri, {})
         old = next((a for a in per_doc.values() if a.line == line), None)
+        advice_id = f"a{next(self._ids)}"
         if old is not None:
             del per_doc[old.id]
+            advice_id = old.id
             if not remark and old.remark:
                 message, severity, remark = old.message, old.severity, True  # the remark stays; the fix joins it
             fix = fix or old.fix
         text = self._line_text(uri, line) or ""
-        item = Advice(f"a{next(self._ids)}", uri, line, message.strip(), severity, text, fix, remark=remark)
+        item = Advice(advice_id, uri, line, message.strip(), severity, text, fix, remark=remark)
         per_doc[item.id] = item
         self._resolve_pending(uri, line, item.message)
         return item
@@ -121,11 +134,12 @@ class AdviceStore:
         return rng.start.line
 
     def document_changed(self, uri: str) -> bool:
-        """Drop or move advice whose line changed; True if anything did."""
+        """Drop or move advice whose line changed, bring back advice whose line came back (an undo); True if
+        anything did."""
         per_doc = self._items.get(uri)
+        changed = self._restore(uri)
         if not per_doc:
-            return False
-        changed = False
+            return changed
         for item in list(per_doc.values()):
             if self._line_text(uri, item.line) == item.line_text:
                 continue
@@ -133,6 +147,9 @@ class AdviceStore:
             moved = self._find_line(uri, item.line, item.line_text)
             if moved is None:
                 del per_doc[item.id]
+                gone = self._gone.setdefault(uri, [])
+                gone.append(item)
+                del gone[:-MAX_GONE]
                 continue
             delta = moved - item.line
             item.line = moved
@@ -144,8 +161,26 @@ class AdviceStore:
                 )
         return changed
 
+    def _restore(self, uri: str) -> bool:
+        """Advice dropped with its line returns when that exact line is back where it was and has no advice."""
+        gone = self._gone.get(uri)
+        if not gone:
+            return False
+        per_doc = self._items.setdefault(uri, {})
+        back = [
+            a
+            for a in gone
+            if self._line_text(uri, a.line) == a.line_text and not any(b.line == a.line for b in per_doc.values())
+        ]
+        for item in back:
+            gone.remove(item)
+            per_doc[item.id] = item
+        return bool(back)
+
     def remove(self, advice_id: str) -> str | None:
         """Retract one item; returns its URI if it existed."""
+        for gone in self._gone.values():
+            gone[:] = [a for a in gone if a.id != advice_id]
         for uri, per_doc in self._items.items():
             if per_doc.pop(advice_id, None) is not None:
                 return uri
@@ -156,9 +191,13 @@ class AdviceStore:
         uris = [uri] if uri else list(self._items)
         for u in uris:
             self._items.pop(u, None)
+            self._gone.pop(u, None)
         return uris
 
     # -- reads ------------------------------------------------------------------------------------
+    def line_text(self, uri: str, line: int) -> str | None:
+        return self._line_text(uri, line)
+
     def items(self, uri: str) -> list[Advice]:
         return sorted(self._items.get(uri, {}).values(), key=lambda a: (a.line, a.id))
 
@@ -173,8 +212,15 @@ class AdviceStore:
         on_line = [a for a in self.items(uri) if a.line == line]
         return on_line[-1].message if on_line else None
 
+    def on_line(self, uri: str, line: int) -> Advice | None:
+        on_line = [a for a in self.items(uri) if a.line == line]
+        return on_line[-1] if on_line else None
+
     def fixes(self, uri: str, rng: Range) -> list[Advice]:
-        return [a for a in self.items(uri) if a.fix and _overlaps(a.fix.range, rng)]
+        """The fixes of the findings shown on the lines of `rng`: a fix belongs to the line its hint is on, not to
+        every line its edit touches (a key fix that adds an import above is not offered on the lines between)."""
+        last = rng.end.line if rng.end.character > 0 or rng.end.line == rng.start.line else rng.end.line - 1
+        return [a for a in self.items(uri) if a.fix and rng.start.line <= a.line <= max(last, rng.start.line)]
 
     # -- hovers waiting for an explanation ----------------------------------------------------------
     def expect(self, key: str, uri: str, line: int) -> bool:
@@ -224,8 +270,15 @@ class AdviceStore:
         return None
 
 
-def _overlaps(a: Range, b: Range) -> bool:
-    return not (a.end.line < b.start.line or b.end.line < a.start.line)
+def headline(message: str, limit: int = HEADLINE_CHARS) -> str:
+    """The cause in a few words: the message's first sentence (or clause), cut at a word to `limit` characters."""
+    text = ABSOLUTE_PATH.sub("", " ".join(message.split()))  # the place is the line itself; paths crowd the cause
+    first = re.split(r"(?<=[.!?])\s|;\s|\s[—–]\s", text, maxsplit=1)[0].strip().rstrip(".")
+    if len(first) <= limit:
+        return first
+    cut = first[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit * 0.6 else cut).rstrip(" ,;:") + "…"
 
 
 def _first_sentence(text: str, limit: int = 70) -> str:

@@ -29,7 +29,7 @@ from livepair.backends.backend import (
     Transcript,
     TurnComplete,
 )
-from livepair.backends.offline import commands, modules, triage
+from livepair.backends.offline import ask, commands, modules, triage
 from livepair.backends.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.judges import finding
@@ -44,10 +44,6 @@ from livepair.uris import uri_to_path
 
 log = logging.getLogger(__name__)
 READY = "Offline advisor: explains errors from the terminal and diagnostics; nothing leaves this machine."
-NO_CHAT = (
-    "I'm the offline advisor: I explain errors from the terminal and the diagnostics. "
-    "For a conversation, set a Gemini API key."
-)
 DOCUMENT_CHECK_DELAY_S = 0.3  # a burst of edits is looked at once, when it pauses
 MAX_FILES_ON_START = 200  # the workspace's Python files looked at when the session starts
 NOTHING_TO_EXPLAIN = "I see no error to explain: no failed run in the terminal and no diagnostic at the cursor."
@@ -84,7 +80,9 @@ class OfflineBackend:
         self._closed = False
         self._document_check: asyncio.TimerHandle | None = None
         self._looked_at_workspace = False
-        self._said: set[tuple[str, int, str]] = set()  # (path, line, message) of on-open findings already given
+        # (path, line, its text, message) of on-open findings already given: the same finding on a rewritten line
+        # is new; an undo brings the old hint back by itself (the advice store restores it)
+        self._said: set[tuple[str, int, str, str]] = set()
         self.teacher: OfflineTeacher | None = None
         self.set_tutor(tutor)
 
@@ -111,7 +109,7 @@ class OfflineBackend:
         found = self.advise_run(failure.run)
         self._run_finding = (failure.run, found)
         if found is not None:
-            self._say(found, prompted=False)
+            self._say(found, prompted=False, severity="error")  # it crashed: an error, not a risk
 
     def notice_documents(self) -> None:
         if self._document_check is None:
@@ -130,12 +128,14 @@ class OfflineBackend:
             paths += list(itertools.islice(workspace_files(root, {".py"}), MAX_FILES_ON_START))
         said = False
         for path in dict.fromkeys(p for p in paths if p is not None):
-            text = self._ctx.text(path.as_uri())
-            for found in check_document(path, text or "", root):
-                key = (str(path), found.place.line if found.place else 0, found.message)
+            text = self._ctx.text(path.as_uri()) or ""
+            lines = text.splitlines()
+            for found in check_document(path, text, root):
+                line = found.place.line if found.place else 0
+                key = (str(path), line, lines[line - 1] if 0 < line <= len(lines) else "", found.message)
                 if key not in self._said:
                     self._said.add(key)
-                    self._say(found, prompted=False, turn=False)
+                    self._say(found, prompted=False, turn=False, severity="info")  # a risk, quietly: nothing ran
                     said = True
         if said:
             self._emit(TurnComplete())  # hints without words: a turn of their own, so the next reply is judged alone
@@ -144,8 +144,20 @@ class OfflineBackend:
         if action_for(text) in ("hint", "fix"):  # typed as a question: the same as said
             self.command(text)
             return
-        self._emit(Text(NO_CHAT))
+        self._emit(Text(ask.answer(text, self._known())))
         self._emit(TurnComplete())
+
+    def _known(self) -> ask.Known:
+        """What an answer to a question may draw on: the last failure and its cause, the findings in view."""
+        root = self._ctx.root
+        if root is None:
+            return ask.Known(Path("/"))
+        run, found = self._run_finding or (None, None)
+        if run is not self._ctx.last_run():
+            run, found = self._ctx.last_run(), None
+        path = uri_to_path(self._ctx.editor.uri) if self._ctx.editor.uri else None
+        findings = tuple(check_document(path, self._ctx.text(path.as_uri()) or "", root)) if path else ()
+        return ask.Known(root, run, found, path, findings)
 
     def explain(self, request: ExplainRequest) -> None:
         found = self.advise_diagnostic(request)
@@ -287,7 +299,7 @@ class OfflineBackend:
         return self.teacher is not None and self.teacher.teach(found, path, cwd, prompted, turn)
 
     # -- output -----------------------------------------------------------------------------------
-    def _say(self, found: Finding, prompted: bool = True, turn: bool = True) -> None:
+    def _say(self, found: Finding, prompted: bool = True, turn: bool = True, severity: str = "warning") -> None:
         """Advice on its line (with its fix) and as a turn; advice with no file also goes to the status."""
         if found.place is None:
             self._emit(Status("connected", f"Offline advisor: {found.message}", resumed=True))
@@ -299,7 +311,7 @@ class OfflineBackend:
             if path:
                 self._call(
                     "annotate",
-                    {"path": path, "line": found.place.line, "message": found.message, "severity": "warning"},
+                    {"path": path, "line": found.place.line, "message": found.message, "severity": severity},
                 )
                 if found.fix is not None:
                     self._call(

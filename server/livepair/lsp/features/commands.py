@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from livepair.config import env_api_key
 from livepair.lsp import inbound, protocol
 from livepair.lsp.errors import RequestFailed
+from livepair.lsp.features.hover import tell_me_more_at_cursor
 from livepair.lsp.inbound import PayloadError
 from livepair.lsp.limits import MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
 from livepair.lsp.server import LivePairServer
@@ -74,6 +75,9 @@ def register(server: LivePairServer) -> None:
     def explain(ls: LivePairServer, *args: Any) -> dict[str, Any]:
         given = _given_target(args)  # bad arguments are reported as such, session or not
         session = _require_session(ls)
+        if given is None and (question := tell_me_more_at_cursor(ls)) is not None:
+            session.ask(question)  # the line's only problem is our own hint: the senior dev says more about it
+            return {"ok": True, "asked": question}
         uri, diagnostic = given or _cursor_target(ls)
         return {"ok": True, "key": session.explain(uri, diagnostic)}
 

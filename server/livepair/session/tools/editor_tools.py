@@ -22,7 +22,8 @@ if TYPE_CHECKING:
     from livepair.session.tools.toolbox import Tools
 
 MAX_READ_LINES = 400
-SEVERITIES = ("info", "hint", "warning")
+SEVERITIES = ("info", "hint", "warning")  # declared to the model (frozen in tests/unit/data)
+ACCEPTED_SEVERITIES = (*SEVERITIES, "error")  # the offline advisor marks a crash as an error
 
 
 def _uri_and_lines(tools: Tools, args: Args) -> tuple[str, list[str]]:
@@ -46,7 +47,7 @@ async def annotate(tools: Tools, args: Args) -> Result:
     uri, lines = _uri_and_lines(tools, args)
     line = _line(lines, integer(args, "line"))
     severity = args.get("severity") or "info"
-    if severity not in SEVERITIES:
+    if severity not in ACCEPTED_SEVERITIES:
         severity = "info"
     item = tools.advice.annotate(uri, line, text(args, "message"), cast(Severity, severity))
     tools.on_advice(item)

@@ -1,0 +1,71 @@
+"""A hint's explanation as the hover shows it: the cause, why, the evidence (the lines involved), the fix, and
+"Tell me more" (a question to the senior dev about this finding). Pure: the caller gives the texts it has."""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+from livepair.advice.store import Advice
+from livepair.model import TerminalRun
+
+ASK_COMMAND = "livepair.ask"
+MAX_EVIDENCE_CHARS = 160
+MAX_FIX_LINES = 8
+
+
+def tell_me_more_question(where: str, advice: Advice) -> str:
+    return f"Tell me more about the hint on {where}: {advice.headline}"
+
+
+def run_evidence(run: TerminalRun | None, path: str, line: int) -> str | None:
+    """The failing run's last line when its traceback passes through this file's line (1-based `line`)."""
+    if run is None or not run.failed:
+        return None
+    name = re.escape(path.rsplit("/", 1)[-1])
+    if not re.search(rf'File "[^"]*{name}", line {line}\b', run.output):
+        return None
+    last = next((ln.strip() for ln in reversed(run.output.splitlines()) if ln.strip()), "")
+    return f"`{run.command}` failed: {_clip(last)}" if last else None
+
+
+def hover_markdown(
+    advice: Advice,
+    where: str,
+    line_text: str | None,
+    run: str | None = None,
+    repeat_message: bool = True,
+    command_links: bool = True,
+) -> str:
+    """Markdown for one hint. `repeat_message` is off where the editor's hover already shows the diagnostic."""
+    if not repeat_message:
+        parts = ["**LivePair**"]
+    elif advice.message.strip().rstrip(".") == advice.headline:
+        parts = [f"**LivePair** — {advice.message}"]  # short: the headline is the whole explanation
+    else:
+        parts = [f"**LivePair** — {advice.headline}", f"**Why:** {advice.message}"]
+    evidence = []
+    if line_text and line_text.strip():
+        evidence.append(f"- {where}: `{_clip(line_text.strip())}`")
+    if run:
+        evidence.append(f"- {run}")
+    if evidence:
+        parts.append("**Evidence:**\n" + "\n".join(evidence))
+    if advice.fix is not None:
+        shown = advice.fix.new_text.rstrip("\n").splitlines()
+        more = ["…"] if len(shown) > MAX_FIX_LINES else []
+        code = "\n".join(shown[:MAX_FIX_LINES] + more)
+        parts.append(f"**Fix:** {advice.fix.title.removeprefix('LivePair: ')} (quick fix)\n```\n{code}\n```")
+    question = tell_me_more_question(where, advice)
+    if command_links:
+        args = quote(json.dumps([question], ensure_ascii=False))
+        parts.append(f'[Tell me more](command:{ASK_COMMAND}?{args} "Ask the senior dev about this hint")')
+    else:
+        parts.append(f'Tell me more: run `{ASK_COMMAND}` with "{question}"')
+    return "\n\n".join(parts)
+
+
+def _clip(text: str) -> str:
+    text = text.replace("`", "'")
+    return text if len(text) <= MAX_EVIDENCE_CHARS else text[: MAX_EVIDENCE_CHARS - 1] + "…"

@@ -1,0 +1,144 @@
+"""The first ten minutes of a newcomer, offline (no key), in a real VS Code at 1280 px, as the user sees them:
+checks on open are quiet; the failing run's hint is a red headline that fits the window; one card per finding in
+the panel; advice with no line arrives as a notification with "Show"; Ask and "Tell me more" open the panel; the
+tooltip tells the screen's state and the cost. The screenshots are those the README shows (devtools/newcomer.py)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.async_api import Page, expect
+
+from tests.e2e.harness import open_editor
+from tests.e2e.tools import ROOT, E2ETools
+from tests.fakes.live_server import FakeLiveServer
+
+pytestmark = pytest.mark.timeout(420)
+
+ARTIFACTS = Path(os.environ.get("LIVEPAIR_NEWCOMER_SHOTS", ROOT / "test-artifacts" / "e2e-first-minutes"))
+OPEN_LINE = 'with open("data/config.json") as fh:'
+WIDTH = 1280
+RED = {"rgb(255, 100, 100)", "rgb(196, 32, 43)"}  # livepair.inlineErrorForeground, dark and light themes
+
+# The inline hint of a line: the text of the ::after decoration whose content has `text`, its colour, and whether
+# its right edge is inside the editor (nothing cut off at this width).
+_HINT = """
+(text) => {
+  const guard = document.querySelector('.monaco-editor .overflow-guard').getBoundingClientRect();
+  for (const el of document.querySelectorAll('.monaco-editor .view-lines span')) {
+    const style = getComputedStyle(el, '::after');
+    if (style.content && style.content.includes(text)) {
+      const r = el.getBoundingClientRect();
+      return { content: style.content, color: style.color, right: r.right, editorRight: guard.right };
+    }
+  }
+  return null;
+}
+"""
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeLiveServer]:
+    async with FakeLiveServer() as server:  # never reached: without a key the session is the offline advisor
+        yield server
+
+
+async def hint_on(page: Page, text: str, timeout_ms: int = 60_000) -> dict[str, Any]:
+    handle = await page.wait_for_function(_HINT, arg=text, timeout=timeout_ms)
+    value = await handle.json_value()
+    assert isinstance(value, dict)
+    return value
+
+
+async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeLiveServer, tmp_path: Path) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (before anything runs)
+    async with open_editor(tools, fake, tmp_path, ARTIFACTS, env_key=False, viewport=(WIDTH, 800)) as editor:
+        page, bench = editor.page, editor.bench
+        try:
+            await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
+            await bench.open_file("f.py", OPEN_LINE)
+            await bench.status_item("Pair with senior dev").click()
+            # No microphone here: the truth is "watching", not "listening".
+            status = await bench.wait_status(re.compile("watching"), timeout_ms=60_000)
+
+            # Checks on open: quiet blue info hints on both of the seed's problems, before anything ran.
+            before = await hint_on(page, "is not found")
+            await hint_on(page, "placeholder")
+            assert before["color"] not in RED, "nothing crashed yet: not red"
+            await bench.screenshot("on-open")
+
+            # The tooltip tells what is seen and what it costs, before the first turn.
+            box = await status.bounding_box()
+            assert box is not None
+            await page.mouse.move(box["x"] + box["width"] / 2, 300)  # off it first: the pointer is still there
+            await page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+            tooltip = page.get_by_text("This session: no cost").first
+            await tooltip.wait_for(timeout=15_000)
+            await expect(page.get_by_text("Screen: off (the offline advisor").first).to_be_visible()
+            await bench.screenshot("status-tooltip")
+            await page.keyboard.press("Escape")
+
+            # The run crashes: its hint speaks, in red, as a headline that fits the window at 1280 px.
+            await bench.run_in_terminal("python3 f.py")
+            await expect(page.locator(".terminal-wrapper.active .xterm-rows")).to_contain_text("FileNotFoundError")
+            crash = await hint_on(page, "does not exist")
+            assert crash["color"] in RED, crash
+            headline = str(crash["content"]).strip('"')
+            assert len(headline) <= 60, headline
+            assert float(crash["right"]) <= float(crash["editorRight"]), f"cut off at {WIDTH} px: {crash}"
+            await bench.screenshot("crash-headline")
+
+            # The Problems panel counts it as an error: what crashed is an Error.
+            await bench.run_command("View: Focus Problems (Errors, Warnings, Infos)")
+            row = bench.problems().locator(".monaco-list-row", has_text="does not exist").first
+            await expect(row.locator(".codicon-error")).to_have_count(1)
+            await bench.screenshot("problems")
+
+            # The hover explains: evidence and fix, and "Tell me more" opens the panel with the longer explanation.
+            hover = await bench.hover_text_of(OPEN_LINE)
+            await expect(hover).to_contain_text("Evidence")
+            await expect(hover).to_contain_text("FileNotFoundError")
+            await bench.screenshot("hover")
+            await hover.get_by_role("link", name="Tell me more").click()
+            await page.mouse.move(200, 400)  # off the line: the hover closes
+            view = bench.webview()
+            await expect(view.locator("#turns .turn.model").last).to_contain_text("About f.py:8", timeout=30_000)
+
+            # One card per finding: the key and the crash, the crash an error.
+            cards = view.locator("#advice li.advice")
+            await expect(cards).to_have_count(2)
+            await expect(view.locator("#advice li.advice.error")).to_contain_text("f.py:8")
+            await expect(view.locator("#usage")).to_contain_text("This session")
+            await expect(view.locator("#screen")).to_contain_text("Screen: off")
+            await bench.screenshot("panel-cards")
+
+            # A mistyped command has no line: a notification with "Show" while the panel is out of view.
+            # In the terminal that ran f.py: its shell integration is known to be up, so the run is seen.
+            await bench.run_command("Terminal: Focus Terminal")
+            await page.locator(".terminal-wrapper.active .xterm-helper-textarea").focus()
+            await page.keyboard.type("pyhton f.py")
+            await page.keyboard.press("Enter")
+            toast = page.locator(".notifications-toasts .notification-toast", has_text="pyhton").first
+            await toast.wait_for(timeout=30_000)
+            await bench.screenshot("notification")
+            await toast.get_by_role("button", name="Show").click()
+            await expect(view.locator("#turns")).to_contain_text("pyhton")
+
+            # Ask from the palette opens the panel, where the answer appears.
+            await bench.run_command("Terminal: Focus Terminal")
+            await bench.run_command("LivePair: Ask the senior dev", opens_input=True)
+            box = page.locator(".quick-input-widget input")
+            await box.fill("what went wrong?")
+            await box.press("Enter")
+            await expect(view.locator("#turns .turn.user").last).to_contain_text("what went wrong?")
+            await expect(view.locator("#turns .turn.model").last).to_contain_text("Your last run")
+            await expect(cards).to_have_count(2)
+            await bench.screenshot("ask")
+        except BaseException:
+            await bench.screenshot("failure")
+            raise
