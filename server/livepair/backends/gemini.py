@@ -39,7 +39,7 @@ from livepair.backends.backend import (
 from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
 from livepair.backends.journal import SPEECH_REPLAY_S, Item, Journal, Realtime, ToolResponse
 from livepair.backends.live_models import grounding_note, live_model
-from livepair.backends.outbox import Context, Outbox, Request
+from livepair.backends.outbox import Context, Outbox, Request, TurnEnd
 from livepair.backends.reconnect import Backoff, NoSetupComplete, Refusals, Stalled, Verdict, classify, time_scale
 from livepair.config import Settings
 
@@ -92,6 +92,7 @@ class GeminiBackend:
         self._last_frame = 0.0
         self._awaiting_since: float | None = None  # a request or tool response went; no frame answered it yet
         self._turn_text: list[str] = []
+        self._text_via: type[Text] | type[Transcript] | None = None  # how this reply's words come: shown one way
         self._unknown_seen = 0
         self._notice = ""  # told to the user when the next connection is up
         self._dropped: set[int] = set()  # ids of items refused twice
@@ -200,6 +201,7 @@ class GeminiBackend:
                     first = fresh = False
                     await self._serve(session)
                     self._session = None
+                self._cut_off()  # a goAway deadline may come mid-reply
                 continue  # a planned reconnect (goAway): go again at once, with the resumption handle
             except FatalSessionError as exc:
                 self._emit(Status("error", str(exc), fatal=True))
@@ -258,7 +260,9 @@ class GeminiBackend:
         cancelled, replay, whole = self._journal.reconnected(resumed, reseed, time.monotonic())
         if cancelled:
             await self._put(ToolCallCancelled(cancelled))
-        self._replay = [item for item in replay if id(item) not in self._dropped]
+        kept = [item for item in replay if id(item) not in self._dropped]
+        self._outbox.replay([item for item in kept if isinstance(item, Request)])  # one per turn, first
+        self._replay = [item for item in kept if not isinstance(item, Request)]
         self._emit(Status("connected", message, resumed=whole))
 
     def _cut_off(self) -> None:
@@ -266,6 +270,7 @@ class GeminiBackend:
         if self._outbox.model_turn and self._turn_text:
             self._emit(Interrupted(cut_off=True))
         self._turn_text.clear()
+        self._text_via = None
         self._outbox.turn_over()
 
     async def _serve(self, session: AsyncSession) -> None:
@@ -367,6 +372,21 @@ class GeminiBackend:
         """Between turns, with nothing the service may not have yet: the moment to change sockets."""
         return not self._outbox.model_turn and not self._journal.unconsumed
 
+    async def _turn_ended(self, end: TurnEnd) -> None:
+        """A reply ended: settle the journal, tell the session, and let what waited go if the turn is over."""
+        text = "".join(self._turn_text).strip()
+        self._turn_text.clear()
+        self._text_via = None
+        if end.over:
+            self._journal.answered(text, end.request)
+            self._awaiting_since = None
+            if not end.cut:
+                self._backoff.succeeded()  # a turn worked: the link is good again
+        else:
+            self._journal.superseded(self._outbox.answering, text)
+        await self._put(Interrupted() if end.cut else TurnComplete())
+        self._wake()  # what waited for the turn to end may go now
+
     async def _dispatch(self, msg: types.LiveServerMessage) -> None:
         sc = msg.server_content
         if sc is not None:
@@ -376,22 +396,17 @@ class GeminiBackend:
                     await self._put(TurnStarted(purpose))
             for event in wire.content_events(sc):
                 if isinstance(event, Text) or (isinstance(event, Transcript) and event.role == "model"):
+                    if self._text_via not in (None, type(event)):
+                        continue  # the same words again, the other way (text and transcription): shown once
+                    self._text_via = type(event)
                     self._turn_text.append(event.text)  # the reply's text, for the journal and a cut-off mark
                 await self._put(event)
                 if isinstance(event, AudioOut):
                     await asyncio.sleep(0)  # hand it to the speaker now, not after the rest of a burst
             if sc.interrupted:
-                await self._put(Interrupted())
-            if sc.turn_complete or sc.interrupted:
-                self._journal.answered("".join(self._turn_text).strip(), self._outbox.purpose is not None)
-                self._turn_text.clear()
-                self._awaiting_since = None
-                if sc.turn_complete and not sc.interrupted and self._outbox.model_turn:
-                    self._backoff.succeeded()  # a turn worked: the link is good again
-                self._outbox.turn_over()
-                self._wake()  # what waited for the turn to end may go now
-            if sc.turn_complete:
-                await self._put(TurnComplete())
+                await self._turn_ended(self._outbox.interrupted(with_complete=bool(sc.turn_complete)))
+            elif sc.turn_complete and (end := self._outbox.turn_complete()) is not None:
+                await self._turn_ended(end)
         if msg.tool_call and msg.tool_call.function_calls:
             self._awaiting_since = None  # the model waits for us now
             for call in msg.tool_call.function_calls:

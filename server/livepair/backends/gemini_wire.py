@@ -44,11 +44,12 @@ async def send_message(
             response.scheduling = types.FunctionResponseScheduling.WHEN_IDLE
         await session.send_tool_response(function_responses=[response])
         return
-    turn = types.Content(role="user", parts=[types.Part(text=out.text)])
+    text = out.text if isinstance(out, Context) else out.full_text
+    turn = types.Content(role="user", parts=[types.Part(text=text)])
     if isinstance(out, Context):
         await session.send_client_content(turns=turn, turn_complete=False)
     elif as_realtime_text:
-        await session.send_realtime_input(text=out.text)
+        await session.send_realtime_input(text=text)
     else:
         await session.send_client_content(turns=turn, turn_complete=True)
 
