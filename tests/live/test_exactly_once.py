@@ -8,12 +8,15 @@ Time is compressed (LIVEPAIR_LIVE_TIME_SCALE) as in test_faults.py.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from livepair.backends.gemini import REFUSED_IN_A_ROW
 from livepair.backends.reconnect import TIME_SCALE_ENV
 from livepair.session.session import CUT_OFF_MARK
 from tests.fakes.live_server import FakeLiveServer
@@ -202,3 +205,77 @@ async def test_words_sent_as_text_and_as_transcription_are_shown_once(
     await editor.command("livepair.ask", "note it")
     await editor.wait_for(lambda: model_finals(editor), what="the reply")
     assert model_finals(editor) == ["noted once."]
+
+
+async def refusing(session: FakeSession) -> None:
+    """A service that refuses every client content with 1007 (issue 22: it went on reconnecting for ever)."""
+    with contextlib.suppress(SessionClosed):
+        await session.next_message(kind="clientContent", timeout=3600)
+        await session.close(1007, "Request contains an invalid argument.")
+
+
+async def test_a_service_that_refuses_everything_stops_then_retry_goes_on(
+    editor: EditorClient, fake: FakeLiveServer
+) -> None:
+    fake.model = refusing
+    began = asyncio.get_running_loop().time()
+    await start(editor, fake)
+
+    def stop() -> dict[str, Any] | None:
+        return next((s for s in editor.statuses if "stopped retrying" in s.get("message", "")), None)
+
+    for n in range(REFUSED_IN_A_ROW + 1):  # the user keeps asking (and a question refused twice is dropped)
+        if stop() is not None:
+            break
+        tried = len(fake.sessions)
+        await editor.command("livepair.ask", f"before {n}?")
+        await editor.wait_for(lambda t=tried: stop() or len(fake.sessions) > t, timeout=30, what="a refusal")
+    stopped = await editor.wait_for(stop, timeout=30, what="a stop")
+    assert asyncio.get_running_loop().time() - began < 30
+    assert "in a row" in stopped["message"] and "Retry" in stopped["message"] and "\n" not in stopped["message"]
+    tried = len(fake.sessions)
+    assert tried <= 4
+    await editor.command("livepair.ask", "while stopped?")  # kept, not sent into a refusing service
+    fake.model = slow_answers
+    await editor.command("livepair.retryNow")
+    await answered(editor, "while stopped?", timeout=30)
+    for n in range(REFUSED_IN_A_ROW + 1):
+        question = f"before {n}?"
+        told = any("dropped" in s.get("message", "") and question in s.get("message", "") for s in editor.statuses)
+        assert told or finals_of(editor, question) <= 1, "answered once, or the user told it was dropped"
+    assert finals_of(editor, "while stopped?") == 1
+    assert len(fake.sessions) == tried + 1, "no attempt while stopped"
+
+
+async def test_a_refused_restatement_is_shrunk_then_dropped_and_the_session_goes_on(
+    editor: EditorClient, fake: FakeLiveServer
+) -> None:
+    async def model(session: FakeSession) -> None:
+        with contextlib.suppress(SessionClosed):
+            while True:
+                message = await session.next_message(timeout=3600)
+                if RESTATEMENT in "".join(message.texts()):
+                    await session.close(1007, "Request contains an invalid argument.")
+                    return
+                if starts_turn(message):
+                    await session.send_text(f"Answer: {question_of(''.join(message.texts()))}")
+
+    fake.model = model
+    await start(editor, fake)
+    await editor.command("livepair.ask", "first?")
+    await answered(editor, "first?")
+    fake.handles.reject_all = True  # fresh sessions from now on: each one is told where we were
+    await fake.sessions[-1].close(1011, "Internal error encountered.")
+    await editor.wait_for(
+        lambda: any(
+            "dropped" in s.get("message", "") and "restatement" in s.get("message", "") for s in editor.statuses
+        ),
+        timeout=30,
+        what="the user told the restatement was dropped",
+    )
+    await editor.command("livepair.ask", "second?")
+    await answered(editor, "second?", timeout=30)
+    sent = [m for s in fake.sessions for m in s.messages if RESTATEMENT in "".join(m.texts())]
+    assert len(sent) == 2 and len("".join(sent[1].texts())) < len("".join(sent[0].texts())), "shrunk, then dropped"
+    assert not any("stopped retrying" in s.get("message", "") for s in editor.statuses)
+    assert asked_anywhere(fake, "first?") == 1

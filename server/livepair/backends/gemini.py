@@ -53,6 +53,9 @@ STALL_S = 20.0  # no frame at all for this long while an answer is due: the sock
 GO_AWAY_MARGIN_S = 2.0  # reconnect this long before the goAway deadline if no quiet moment came
 CLOSE_TIMEOUT_S = 2.0
 _SETUP = object()  # the setup, as a message the service may refuse with 1007
+_RESTATEMENT = object()  # every restatement of a fresh session counts as one message for the refusal rule
+REFUSED_IN_A_ROW = 3  # connections set up that fail before any reply ends: the service refuses; stop and say so
+QUICK_FAILURE_S = 10.0  # an idle connection that fails sooner than this counts too (a flapping service)
 SETUP_REFUSED = (
     "Gemini refused the session setup twice: check livepair.model and the settings it may not support, then start "
     "again."
@@ -97,6 +100,9 @@ class GeminiBackend:
         self._notice = ""  # told to the user when the next connection is up
         self._dropped: set[int] = set()  # ids of items refused twice
         self._replay: list[Item] = []  # what the service lost, sent first on the next connection
+        self._refused_in_a_row = 0  # connections set up that failed before a reply ended
+        self._connected_at = 0.0
+        self._answered_here = False  # a reply ended on this connection
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -213,15 +219,35 @@ class GeminiBackend:
                 if self._closed:
                     return  # our own clean stop closed the socket under the receive loop
                 verdict = classify(exc, model=self._settings.model, resuming=resuming, set_up=set_up)
+            owed = self._journal.unconsumed or self._outbox.model_turn
             self._cut_off()
             if self._handle_verdict(verdict, set_up):
                 return
             first = False
+            quick = time.monotonic() - self._connected_at < QUICK_FAILURE_S * time_scale()
+            if set_up and not self._answered_here and (owed or quick):
+                self._refused_in_a_row += 1
+                if self._refused_in_a_row >= REFUSED_IN_A_ROW:
+                    await self._stop_refused(verdict)
+                    continue
             delay = 0.0 if verdict.kind == "fresh" else self._backoff.next_delay()
             wait = f" Reconnecting — next try in {wire.duration_text(delay)} s." if delay > 0 else " Reconnecting now."
             log.warning("%s%s (attempt %d)", verdict.message, wait, self._backoff.attempt)
             self._emit(Status("reconnecting", self._notice_or(verdict.message) + wait))
             await self._backoff.wait(delay)
+
+    async def _stop_refused(self, verdict: Verdict) -> None:
+        """The service keeps refusing: stop trying, say why in one line, keep what the user asked, and wait for
+        Retry (livepair.retryNow)."""
+        message = (
+            f"Gemini failed {self._refused_in_a_row} connections in a row before answering ({verdict.message}); "
+            "stopped retrying. What you asked is kept: choose Retry to try again."
+        )
+        log.warning("%s", message)
+        # "reconnecting", not "error": the session stays up (questions are kept, livepair.retryNow works)
+        self._emit(Status("reconnecting", message))
+        self._refused_in_a_row = 0
+        await self._backoff.wait(None)
 
     def _notice_or(self, message: str) -> str:
         return f"{self._notice} {message}".strip() if self._notice else message
@@ -236,10 +262,18 @@ class GeminiBackend:
             return False
         if verdict.code == 1007:
             refused = self._last_sent if set_up else _SETUP
-            if refused is not None and self._refusals.refused(refused):
+            if set_up and self._restated_here is not None:
+                refused = self._restated_here  # the likeliest culprit of what this connection sent: the largest
+            restated = isinstance(refused, Context) and refused.restated
+            if isinstance(refused, Context) and refused.restated:  # not re-sent as it was: the next is smaller
+                self._journal.forget(refused)
+                self._journal.shrink_restatement(len(refused.text))
+            if refused is not None and self._refusals.refused(_RESTATEMENT if restated else refused):
                 if refused is _SETUP:
                     self._emit(Status("error", f"{verdict.message} {SETUP_REFUSED}", fatal=True))
                     return True
+                if restated:
+                    self._journal.shrink_restatement(0, to_nothing=True)
                 self._dropped.add(id(refused))
                 self._journal.forget(refused)
                 self._notice = f"Gemini refused a message twice; it was dropped: {wire.describe(refused)}."
@@ -251,7 +285,10 @@ class GeminiBackend:
         self._go_away_pending = False
         self._go_away_deadline = None
         self._awaiting_since = None
-        self._last_frame = time.monotonic()
+        self._last_frame = self._connected_at = time.monotonic()
+        self._answered_here = False
+        self._restated_here = None
+        self._restated_here: Context | None = None  # this connection's restatement, until a reply ends
         self._journal.new_connection()
         self._outbox.new_connection(resumed)
         notice, self._notice = self._notice, ""
@@ -330,6 +367,8 @@ class GeminiBackend:
             await wire.send_realtime(session, out)
             return
         self._last_sent = out
+        if isinstance(out, Context) and out.restated:
+            self._restated_here = out
         if isinstance(out, Request):
             self._outbox.sent(out)
         if not isinstance(out, Context):
@@ -382,6 +421,9 @@ class GeminiBackend:
             self._awaiting_since = None
             if not end.cut:
                 self._backoff.succeeded()  # a turn worked: the link is good again
+                self._refused_in_a_row = 0
+                self._answered_here = True
+                self._restated_here = None  # taken
         else:
             self._journal.superseded(self._outbox.answering, text)
         await self._put(Interrupted() if end.cut else TurnComplete())

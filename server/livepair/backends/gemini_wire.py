@@ -138,4 +138,6 @@ def describe(item: object) -> str:
         return f'the question "{text}"' if item.purpose == "ask" else f"a request ({item.purpose})"
     if isinstance(item, ToolResponse):
         return f"the result of {item.name}"
+    if isinstance(item, Context) and item.restated:
+        return "the restatement of the conversation so far (a fresh session starts without it)"
     return "an editor context update"

@@ -81,6 +81,11 @@ class Journal:
         self._context_chars = 0
         self._context_overflow = False
         self.resumable = False
+        self._restatement_chars = MAX_RESTATEMENT_CHARS
+
+    def shrink_restatement(self, refused_chars: int, to_nothing: bool = False) -> None:
+        """The service refused a restatement of `refused_chars`: the next one is at most half that (or none)."""
+        self._restatement_chars = 0 if to_nothing else min(self._restatement_chars, refused_chars) // 2
 
     # -- outbound --------------------------------------------------------------------------------------------
     def sent(self, item: Item, now: float) -> Entry:
@@ -240,10 +245,10 @@ class Journal:
         unanswered questions, and whether the restated context is whole (False: the session must send its whole
         digest again). The editor context is kept: the next restatement restates it again, never this one."""
         parts = []
-        conversation = _newest(self._conversation, MAX_CONVERSATION_CHARS, "\n")
+        conversation = _newest(self._conversation, min(MAX_CONVERSATION_CHARS, self._restatement_chars), "\n")
         if conversation:
             parts.append("Recent conversation:\n" + conversation)
-        room = MAX_RESTATEMENT_CHARS - len(RESTATEMENT_HEAD) - sum(len(p) + 2 for p in parts) - 64
+        room = self._restatement_chars - len(RESTATEMENT_HEAD) - sum(len(p) + 2 for p in parts) - 64
         editor = _newest(self._context, room, "\n\n")
         whole = not self._context_overflow and len(editor) == len("\n\n".join(self._context))
         if editor:
