@@ -6,7 +6,7 @@ A model script says what the model *wants* to say or call; this engine decides *
 1. Generation starts only on a turn-completing `clientContent` ("turnComplete: If true, ... generation should start
    with the currently accumulated prompt. Otherwise, the server awaits additional messages"), on realtime text, at
    the end of user speech (automatic activity detection: speech, then `silence_duration_ms` of silence, or
-   `audioStreamEnd`; `activityEnd` when detection is disabled), and a blocking call's turn continues after its
+   `audioStreamEnd` where the family honours it; `activityEnd` when detection is disabled), and a blocking call's turn continues after its
    `toolResponse`.
 2. "A message here [clientContent] will interrupt any current model generation": any clientContent while the model
    generates, or while its reply's audio is still being delivered, cuts the reply off: `interrupted`, then
@@ -124,7 +124,7 @@ class TurnTaking:
                 await self._interrupt("activityStart")
         if "activityEnd" in body and not self.detection:
             self._grant("activityEnd")
-        if body.get("audioStreamEnd") and self._speaking:
+        if body.get("audioStreamEnd") and self._speaking and self.family.stream_end_ends_speech:
             self._speaking = False
             self._grant("audioStreamEnd")
 
@@ -134,6 +134,8 @@ class TurnTaking:
         if not self.detection:
             return
         samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], "<i2").astype(np.float64)
+        if not self.family.zero_audio_heard and not samples.any():
+            return  # field report (families.py): digital silence is no audio to this VAD, so speech never ends
         rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
         loud = 20 * math.log10(max(rms, 1e-9) / 32768) > SPEECH_DBFS
         if loud:

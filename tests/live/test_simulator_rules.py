@@ -94,16 +94,16 @@ async def test_end_of_speech_starts_a_reply_after_the_silence(server: FakeLiveSe
     )) as live:  # fmt: skip
         session = await server.wait_session()
         await live.send_realtime_input(audio=pcm(speech(0.6)))
-        await live.send_realtime_input(audio=pcm(speech(0.3, loud=False)))
+        await live.send_realtime_input(audio=pcm(noise(0.3)))
         await session.next_message("realtimeInput")
         assert session.turns is not None and session.turns.claimable() is None, "300 ms of silence is not the end"
-        await live.send_realtime_input(audio=pcm(speech(0.3, loud=False)))
+        await live.send_realtime_input(audio=pcm(noise(0.3)))
         assert "turn_complete" in await events(live)
 
 
 async def test_audio_stream_end_ends_speech_and_activity_end_when_detection_is_off(server: FakeLiveServer) -> None:
     server.model = lambda s: says("Yes.", s)
-    async with connect(server) as live:
+    async with connect(server, model="gemini-3.1-flash-live-preview") as live:  # 3.8: see the field report below
         await live.send_realtime_input(audio=pcm(speech(0.4)))
         await live.send_realtime_input(audio_stream_end=True)
         assert "turn_complete" in await events(live)
@@ -113,6 +113,33 @@ async def test_audio_stream_end_ends_speech_and_activity_end_when_detection_is_o
         await live.send_realtime_input(audio=pcm(speech(0.4)))
         await live.send_realtime_input(activity_end=types.ActivityEnd())
         assert "turn_complete" in await events(live)
+
+
+@pytest.mark.parametrize("field_reports", [True, False], ids=["as-reported", "as-documented"])
+async def test_on_3_8_only_trailing_audio_ends_the_users_turn(server: FakeLiveServer, field_reports: bool) -> None:
+    """Field report (openclaw/openclaw#152830): 3.8 ignores audioStreamEnd, and exact-zero samples are no audio to
+    its VAD; only trailing audio with some signal lets it hear the end of speech. 3.1 ends the turn on both."""
+    server.model = lambda s: says("Yes.", s)
+    server.field_reports = field_reports
+    quick = types.RealtimeInputConfig(
+        automatic_activity_detection=types.AutomaticActivityDetection(silence_duration_ms=300)
+    )
+    cases = (("gemini-3.8-live", not field_reports), ("gemini-3.1-flash-live-preview", True))
+    for n, (model, ends_without_trailing_audio) in enumerate(cases, start=1):
+        async with connect(server, model=model, realtime_input_config=quick) as live:
+            session = await server.wait_session(n=n)
+            await live.send_realtime_input(audio=pcm(speech(0.5)))
+            await live.send_realtime_input(audio=pcm(speech(0.6, loud=False)))  # exact zeros
+            await live.send_realtime_input(audio_stream_end=True)
+            await server.wait_until(lambda s=session: len(s.history) >= 3)  # the service took all three
+            granted = session.turns is not None and bool(session.turns.turns)
+            assert granted == ends_without_trailing_audio, model
+            await live.send_realtime_input(audio=pcm(noise(0.4)))  # the room's own noise: heard as silence
+            assert "turn_complete" in await events(live)
+
+
+def noise(seconds: float) -> bytes:
+    return np.random.default_rng(7).integers(-3, 4, int(16_000 * seconds)).astype("<i2").tobytes()
 
 
 async def test_explicit_activity_with_detection_on_is_refused(server: FakeLiveServer) -> None:

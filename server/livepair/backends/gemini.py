@@ -62,6 +62,7 @@ SETUP_REFUSED = (
 )
 
 _WAKE = object()  # something the outbox held may go now
+_DITHER = b"\x01\x00\xff\xff"  # +1, -1 (16-bit little-endian): inaudible, and not exact-zero
 _Out = Context | Request | ToolResponse
 
 
@@ -138,6 +139,8 @@ class GeminiBackend:
             self._control.put_nowait(_WAKE)
 
     def send_audio(self, pcm16k: bytes) -> None:
+        if pcm16k and not pcm16k.strip(b"\x00"):  # digital silence is no audio to some models' VAD (3.8): dither
+            pcm16k = (_DITHER * (len(pcm16k) // len(_DITHER) + 1))[: len(pcm16k)]
         self._audio.put_nowait((time.monotonic(), Realtime("audio", pcm16k)))
 
     def send_activity_start(self) -> None:
