@@ -6,8 +6,8 @@ A model script says what the model *wants* to say or call; this engine decides *
 1. Generation starts only on a turn-completing `clientContent` ("turnComplete: If true, ... generation should start
    with the currently accumulated prompt. Otherwise, the server awaits additional messages"), on realtime text, at
    the end of user speech (automatic activity detection: speech, then `silence_duration_ms` of silence, or
-   `audioStreamEnd` where the family honours it; `activityEnd` when detection is disabled), and a blocking call's turn continues after its
-   `toolResponse`.
+   `audioStreamEnd` where the family honours it; `activityEnd` when detection is disabled), and a blocking call's
+   turn continues after its `toolResponse`.
 2. "A message here [clientContent] will interrupt any current model generation": any clientContent while the model
    generates, or while its reply's audio is still being delivered, cuts the reply off: `interrupted`, then
    `turnComplete` (and `toolCallCancellation` for calls still pending: "occurs only in cases where the clients

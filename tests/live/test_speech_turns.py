@@ -10,7 +10,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator
 
-import numpy as np
 import pytest
 
 from livepair.backends.backend import TurnStarted

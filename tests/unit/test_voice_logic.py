@@ -14,8 +14,8 @@ from livepair.media.mic import Mic, MicChunk
 from livepair.media.pcm import Resampler
 from livepair.media.speaker import JitterBuffer, Speaker
 from livepair.media.vad import SpeechDetector, SpeechGate
-from livepair.session.proactivity import RemarkPolicy
 from livepair.session import voice as voice_module
+from livepair.session.proactivity import RemarkPolicy
 from livepair.session.voice import VoiceController
 
 RATE = 16_000
