@@ -13,7 +13,9 @@ From the public model pages (stored around late 2026; ../shared/facts/live-api.m
 - Field reports (../shared/facts/live-api.md "Field reports", each a switch below, on for the families reported):
   3.8 does not end the user's turn on `audioStreamEnd`, and its VAD only hears the end of speech while trailing
   audio keeps arriving — exact-zero samples count as no audio at all (openclaw/openclaw#152830, fix #152844; 3.1
-  did end the turn on audioStreamEnd).
+  did end the turn on audioStreamEnd). Extended thinking sends `interactionStatus` with each turnComplete: a
+  turnComplete while IN_PROGRESS (filler while background reasoning runs) is not the end of the request; IDLE is
+  (model page of gemini-3.8-live-extended-thinking; the SDK's LiveServerContent.interaction_status).
 - Google Search grounding works on the current Live models; "combining Search with custom tools has produced 1007
   errors for some users": the legacy 3.1 preview is simulated as refusing googleSearch next to function
   declarations (backends/live_models.py makes the same call).
@@ -41,6 +43,7 @@ class Family:
     # Field report switches (docstring); FakeLiveServer.field_reports = False turns them all off.
     stream_end_ends_speech: bool = True  # audioStreamEnd ends the user's turn at once
     zero_audio_heard: bool = True  # exact-zero samples are silence to the VAD (not: no audio at all)
+    interaction_status: bool = False  # turnComplete carries interactionStatus (IN_PROGRESS fillers, then IDLE)
 
 
 FAMILIES = (
@@ -59,6 +62,7 @@ FAMILIES = (
         thinking="level",
         stream_end_ends_speech=False,
         zero_audio_heard=False,
+        interaction_status=True,
     ),
     Family(
         "gemini-3.1-flash-live",
@@ -109,7 +113,7 @@ def family_of(model: str, api_version: str = "v1beta") -> Family:
 
 def as_documented(family: Family) -> Family:
     """The family without the field reports' behaviours."""
-    return replace(family, stream_end_ends_speech=True, zero_audio_heard=True)
+    return replace(family, stream_end_ends_speech=True, zero_audio_heard=True, interaction_status=False)
 
 
 def check_setup(setup: dict[str, Any], api_version: str = "v1beta") -> Family:

@@ -227,8 +227,15 @@ class TurnTaking:
             return
         if self.current is turn:
             self.current = None
-        await self._send({"serverContent": {"turnComplete": True}})
+        idle = {"interactionStatus": "IDLE"} if self.family.interaction_status else {}
+        await self._send({"serverContent": {"turnComplete": True, **idle}})
         await self._bill(turn)
+
+    async def filler(self, turn: Turn) -> None:
+        """Extended thinking: the spoken part so far is complete, background reasoning goes on (IN_PROGRESS)."""
+        if not self.family.interaction_status:
+            raise AssertionError(f"{self.family.name} sends no interactionStatus: no filler turns")
+        await self._send({"serverContent": {"turnComplete": True, "interactionStatus": "IN_PROGRESS"}})
 
     async def _bill(self, turn: Turn) -> None:
         u = self.usage

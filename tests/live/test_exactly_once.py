@@ -279,3 +279,39 @@ async def test_a_refused_restatement_is_shrunk_then_dropped_and_the_session_goes
     assert len(sent) == 2 and len("".join(sent[1].texts())) < len("".join(sent[0].texts())), "shrunk, then dropped"
     assert not any("stopped retrying" in s.get("message", "") for s in editor.statuses)
     assert asked_anywhere(fake, "first?") == 1
+
+
+async def test_extended_thinkings_filler_is_not_the_end_of_the_answer(workspace: Path, fake: FakeLiveServer) -> None:
+    """interaction_status (field report, families.py): a turnComplete while IN_PROGRESS is a filler; editor updates
+    keep waiting, the filler and the answer are both shown, and the question is settled once, at IDLE."""
+
+    async def thinking(session: FakeSession) -> None:
+        with contextlib.suppress(SessionClosed):
+            while True:
+                message = await session.next_message(predicate=starts_turn, timeout=3600)
+                await session.send_filler("Let me think.")
+                with contextlib.suppress(TimeoutError):  # an update now would cut the background work off
+                    await session.next_message(predicate=is_context, timeout=HOLD_S)
+                if session.cut_off:
+                    continue
+                await session.send_text(f"Answer: {question_of(''.join(message.texts()))}")
+
+    fake.model = thinking
+    env = fake.subprocess_env() | {TIME_SCALE_ENV: "0.1"}
+    env.pop("GEMINI_API_KEY")
+    env.pop("GOOGLE_GEMINI_BASE_URL")
+    model = "gemini-3.8-live-extended-thinking"
+    editor = await start_editor(workspace, env, settings_for(fake, model=model, apiVersion="v1alpha"))
+    try:
+        await start(editor, fake)
+        await editor.command("livepair.ask", "deep?")
+        await editor.wait_for(lambda: "Let me think." in model_finals(editor), what="the filler")
+        typing(editor)
+        await answered(editor, "deep?")
+        session = fake.sessions[-1]
+        assert session.turns is not None and session.turns.interruptions == 0
+        assert model_finals(editor)[-2:] == ["Let me think.", "Answer: deep?"]
+        await typed_reached_the_model(fake)
+        assert asked_anywhere(fake, "deep?") == 1
+    finally:
+        await editor.lsp.shutdown_session()

@@ -314,3 +314,23 @@ async def test_a_model_that_takes_client_content_only_as_history_refuses_it_late
         with pytest.raises(errors.APIError) as caught:
             await events(live)
     assert caught.value.code == 1007
+
+
+async def test_extended_thinking_marks_fillers_in_progress_and_the_end_idle(server: FakeLiveServer) -> None:
+    """Field report (families.py): extended thinking's turnComplete carries interaction_status."""
+
+    async def model(session: FakeSession) -> None:
+        await session.send_filler("Let me check.")
+        await session.send_text("Done.")
+
+    server.model = model
+    statuses: list[str] = []
+    async with connect(server, model="gemini-3.8-live-extended-thinking", response_modalities=["AUDIO"]) as live:
+        await live.send_client_content(turns=turn("think hard"), turn_complete=True)
+        async with asyncio.timeout(20):
+            while len(statuses) < 2:
+                async for m in live.receive():
+                    sc = m.server_content
+                    if sc and sc.turn_complete:
+                        statuses.append(str(sc.interaction_status.value if sc.interaction_status else None))
+    assert statuses == ["IN_PROGRESS", "IDLE"]

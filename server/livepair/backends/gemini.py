@@ -427,6 +427,8 @@ class GeminiBackend:
                 self._refused_in_a_row = 0
                 self._answered_here = True
                 self._restated_here = None  # taken
+        elif end.filler:
+            self._journal.answered(text, None)  # remembered; the request is still being worked on
         else:
             self._journal.superseded(self._outbox.answering, text)
         await self._put(Interrupted() if end.cut else TurnComplete())
@@ -450,7 +452,7 @@ class GeminiBackend:
                     await asyncio.sleep(0)  # hand it to the speaker now, not after the rest of a burst
             if sc.interrupted:
                 await self._turn_ended(self._outbox.interrupted(with_complete=bool(sc.turn_complete)))
-            elif sc.turn_complete and (end := self._outbox.turn_complete()) is not None:
+            elif sc.turn_complete and (end := self._outbox.turn_complete(wire.in_progress(sc))) is not None:
                 await self._turn_ended(end)
         if msg.tool_call and msg.tool_call.function_calls:
             self._awaiting_since = None  # the model waits for us now

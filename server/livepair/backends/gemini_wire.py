@@ -96,6 +96,12 @@ def content_events(sc: types.LiveServerContent) -> list[BackendEvent]:
     return events
 
 
+def in_progress(sc: types.LiveServerContent) -> bool:
+    """Extended thinking: this turnComplete ends a filler; the model still works on the request."""
+    status = sc.interaction_status
+    return status is not None and str(getattr(status, "value", status)) == "IN_PROGRESS"
+
+
 def usage_of(u: types.UsageMetadata) -> Usage:
     """One turn's usage, per modality (the service reports it per turn: the session sums it)."""
 

@@ -53,6 +53,7 @@ class TurnEnd:
     request: Request | None
     over: bool
     cut: bool
+    filler: bool = False  # extended thinking said something while it works on (interaction_status IN_PROGRESS)
 
 
 class Outbox:
@@ -140,11 +141,15 @@ class Outbox:
         self._swallow_complete = not with_complete
         return self._end(cut=True)
 
-    def turn_complete(self) -> TurnEnd | None:
-        """A turnComplete alone; None when it only closes the reply an `interrupted` already ended."""
+    def turn_complete(self, in_progress: bool = False) -> TurnEnd | None:
+        """A turnComplete alone; None when it only closes the reply an `interrupted` already ended.
+        `in_progress` (interaction_status IN_PROGRESS): a filler ended, the request's turn goes on."""
         if self._swallow_complete:
             self._swallow_complete = False
             return None
+        if in_progress and self._cut_due is None:
+            self._announced = False
+            return TurnEnd(None, over=False, cut=False, filler=True)
         return self._end(cut=False)
 
     def _end(self, cut: bool) -> TurnEnd:
