@@ -15,7 +15,8 @@ From the public model pages (stored around late 2026; ../shared/facts/live-api.m
   audio keeps arriving — exact-zero samples count as no audio at all (openclaw/openclaw#152830, fix #152844; 3.1
   did end the turn on audioStreamEnd). Extended thinking sends `interactionStatus` with each turnComplete: a
   turnComplete while IN_PROGRESS (filler while background reasoning runs) is not the end of the request; IDLE is
-  (model page of gemini-3.8-live-extended-thinking; the SDK's LiveServerContent.interaction_status).
+  (model page of gemini-3.8-live-extended-thinking; the SDK's LiveServerContent.interaction_status). 3.8 repeats a
+  function call 2-5 times when the tool returns an empty result (Vertex migration guide).
 - Google Search grounding works on the current Live models; "combining Search with custom tools has produced 1007
   errors for some users": the legacy 3.1 preview is simulated as refusing googleSearch next to function
   declarations (backends/live_models.py makes the same call).
@@ -44,6 +45,7 @@ class Family:
     stream_end_ends_speech: bool = True  # audioStreamEnd ends the user's turn at once
     zero_audio_heard: bool = True  # exact-zero samples are silence to the VAD (not: no audio at all)
     interaction_status: bool = False  # turnComplete carries interactionStatus (IN_PROGRESS fillers, then IDLE)
+    repeats_empty_calls: bool = False  # an empty tool result makes the model call again (turns.py)
 
 
 FAMILIES = (
@@ -54,6 +56,7 @@ FAMILIES = (
         thinking="none",
         stream_end_ends_speech=False,
         zero_audio_heard=False,
+        repeats_empty_calls=True,
     ),
     Family(
         "gemini-3.8-live-xt",
@@ -63,6 +66,7 @@ FAMILIES = (
         stream_end_ends_speech=False,
         zero_audio_heard=False,
         interaction_status=True,
+        repeats_empty_calls=True,
     ),
     Family(
         "gemini-3.1-flash-live",
@@ -113,7 +117,9 @@ def family_of(model: str, api_version: str = "v1beta") -> Family:
 
 def as_documented(family: Family) -> Family:
     """The family without the field reports' behaviours."""
-    return replace(family, stream_end_ends_speech=True, zero_audio_heard=True, interaction_status=False)
+    return replace(
+        family, stream_end_ends_speech=True, zero_audio_heard=True, interaction_status=False, repeats_empty_calls=False
+    )
 
 
 def check_setup(setup: dict[str, Any], api_version: str = "v1beta") -> Family:

@@ -343,7 +343,7 @@ class FakeSession:
         turn = await self._claim()
         if turn is not None:
             await self.send({"toolCall": {"functionCalls": function_calls}})
-            self._engine().called(turn, ids, [call["name"] for call in function_calls])
+            self._engine().called(turn, ids, [call["name"] for call in function_calls], function_calls)
         return ids
 
     async def send_input_transcript(self, text: str, finished: bool | None = None) -> None:

@@ -334,3 +334,39 @@ async def test_extended_thinking_marks_fillers_in_progress_and_the_end_idle(serv
                     if sc and sc.turn_complete:
                         statuses.append(str(sc.interaction_status.value if sc.interaction_status else None))
     assert statuses == ["IN_PROGRESS", "IDLE"]
+
+
+@pytest.mark.parametrize("result", [{}, {"status": "no_results", "retryable": False}], ids=["empty", "informative"])
+async def test_on_3_8_an_empty_tool_result_makes_the_model_call_again(
+    server: FakeLiveServer, result: dict[str, Any]
+) -> None:
+    """Field report (Vertex migration guide): 3.8 repeats a call 2-5 times when the tool returns an empty result."""
+
+    async def model(session: FakeSession) -> None:
+        await session.send_tool_call([{"name": "lookup", "args": {"q": "x"}}])
+        await session.wait_closed(timeout=30)
+
+    server.model = model
+    tools = [types.Tool(function_declarations=[types.FunctionDeclaration(name="lookup", description="Look up.")])]
+    answered = 0
+    async with connect(server, tools=tools) as live:
+        await live.send_client_content(turns=turn("look it up"), turn_complete=True)
+        session = await server.wait_session()
+        async with asyncio.timeout(10):
+            while True:
+                call: types.FunctionCall | None = None
+                async for message in live.receive():
+                    if message.tool_call and message.tool_call.function_calls:
+                        call = message.tool_call.function_calls[0]
+                        break
+                assert call is not None and call.name == "lookup" and call.args == {"q": "x"}
+                response = types.FunctionResponse(id=call.id, name="lookup", response=result)
+                await live.send_tool_response(function_responses=[response])
+                answered += 1
+                await server.wait_until(
+                    lambda n=answered: sum(1 for m in session.history if m.kind == "toolResponse") >= n
+                )
+                assert session.turns is not None
+                if session.turns.repeated < answered:
+                    break  # the service took the answer: no call again
+    assert answered == (4 if not result else 1), "three repeats of an empty result; none of an informative one"

@@ -101,6 +101,11 @@ class GeminiBackend:
         self._notice = ""  # told to the user when the next connection is up
         self._dropped: set[int] = set()  # ids of items refused twice
         self._replay: list[Item] = []  # what the service lost, sent first on the next connection
+        # An identical call repeated in one turn has one effect (and one approval prompt): its first id, the
+        # results sent, and the repeats waiting for a result.
+        self._turn_calls: dict[str, str] = {}
+        self._results: dict[str, dict[str, Any]] = {}
+        self._repeats: dict[str, list[str]] = {}
         self._refused_in_a_row = 0  # connections set up that failed before a reply ended
         self._connected_at = 0.0
         self._answered_here = False  # a reply ended on this connection
@@ -156,7 +161,12 @@ class GeminiBackend:
         self._video.put_nowait((time.monotonic(), jpeg))
 
     def send_tool_response(self, call_id: str, name: str, response: dict[str, Any]) -> None:
+        # Never empty: 3.8 calls again, 2-5 times, on an empty result (field report, live-api.md).
+        response = response if wire.informative(response) else dict(wire.NO_RESULTS)
+        self._results[call_id] = response
         self._control.put_nowait(ToolResponse(call_id, name, response))
+        for again in self._repeats.pop(call_id, []):  # the same call repeated in this turn: the same answer
+            self._control.put_nowait(ToolResponse(again, name, response))
 
     def retry_now(self) -> None:
         """The user asked to reconnect now instead of waiting for the next attempt."""
@@ -414,12 +424,26 @@ class GeminiBackend:
         """Between turns, with nothing the service may not have yet: the moment to change sockets."""
         return not self._outbox.model_turn and not self._journal.unconsumed
 
+    async def _tool_call(self, call_id: str, name: str, args: dict[str, Any]) -> None:
+        key = wire.call_key(name, args)
+        first = self._turn_calls.get(key)
+        if first is None:
+            self._turn_calls[key] = call_id
+            await self._put(ToolCall(call_id, name, args))
+        elif first in self._results:
+            log.info("the model repeated a call in one turn (%s): answered with the first result", name)
+            self._control.put_nowait(ToolResponse(call_id, name, self._results[first]))
+        else:
+            self._repeats.setdefault(first, []).append(call_id)
+
     async def _turn_ended(self, end: TurnEnd) -> None:
         """A reply ended: settle the journal, tell the session, and let what waited go if the turn is over."""
         text = "".join(self._turn_text).strip()
         self._turn_text.clear()
         self._text_via = None
         if end.over:
+            self._turn_calls.clear()
+            self._results.clear()
             self._journal.answered(text, end.request)
             self._awaiting_since = None
             if not end.cut:
@@ -458,7 +482,7 @@ class GeminiBackend:
             self._awaiting_since = None  # the model waits for us now
             for call in msg.tool_call.function_calls:
                 self._journal.call_arrived(call.id or "")
-                await self._put(ToolCall(call.id or "", call.name or "", dict(call.args or {})))
+                await self._tool_call(call.id or "", call.name or "", dict(call.args or {}))
         if msg.tool_call_cancellation and msg.tool_call_cancellation.ids:
             self._journal.calls_cancelled(tuple(msg.tool_call_cancellation.ids))
             await self._put(ToolCallCancelled(tuple(msg.tool_call_cancellation.ids)))

@@ -3,8 +3,9 @@ message is named to the user."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from livepair.backends.backend import AudioOut, BackendEvent, Text, Transcript, Usage
 from livepair.backends.grounding import sources_of
@@ -94,6 +95,23 @@ def content_events(sc: types.LiveServerContent) -> list[BackendEvent]:
     if sc.grounding_metadata is not None and (found := sources_of(sc.grounding_metadata)) is not None:
         events.append(found)
     return events
+
+
+NO_RESULTS = {"status": "no_results", "retryable": False}  # what an empty tool result says instead
+
+
+def informative(result: object) -> bool:
+    """A tool result that says something (not {}, not only empty values)."""
+    if isinstance(result, dict):
+        return any(informative(v) for v in result.values())
+    if isinstance(result, list | str):
+        return bool(result)
+    return result is not None
+
+
+def call_key(name: str, args: dict[str, Any]) -> str:
+    """Identical calls (name and arguments) share one key."""
+    return name + "\x00" + json.dumps(args, sort_keys=True, default=str)
 
 
 def in_progress(sc: types.LiveServerContent) -> bool:
