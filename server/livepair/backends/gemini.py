@@ -425,16 +425,18 @@ class GeminiBackend:
         return not self._outbox.model_turn and not self._journal.unconsumed
 
     async def _tool_call(self, call_id: str, name: str, args: dict[str, Any]) -> None:
+        """A repeat of an identical call in this turn, while the first is pending or after it found nothing (the
+        3.8 field report), gets the first one's result; a deliberate repeat after a real result runs again."""
         key = wire.call_key(name, args)
         first = self._turn_calls.get(key)
-        if first is None:
-            self._turn_calls[key] = call_id
-            await self._put(ToolCall(call_id, name, args))
-        elif first in self._results:
+        if first is not None and first not in self._results:
+            self._repeats.setdefault(first, []).append(call_id)
+        elif first is not None and self._results[first] == wire.NO_RESULTS:
             log.info("the model repeated a call in one turn (%s): answered with the first result", name)
             self._control.put_nowait(ToolResponse(call_id, name, self._results[first]))
         else:
-            self._repeats.setdefault(first, []).append(call_id)
+            self._turn_calls[key] = call_id
+            await self._put(ToolCall(call_id, name, args))
 
     async def _turn_ended(self, end: TurnEnd) -> None:
         """A reply ended: settle the journal, tell the session, and let what waited go if the turn is over."""
