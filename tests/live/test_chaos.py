@@ -2,7 +2,8 @@
 arrives or mid-reply: a 1011 or 1000 close, a reset, a broken frame, a silent socket, a goAway, a refused
 resumption handle — over a session driven through the real daemon's stdio with editor traffic (didChange,
 editorState) and questions, some asked over the previous reply. Invariants:
-- every question the user waited for is answered exactly once, or the user is told it was dropped; none twice;
+- every question the user waited for is answered exactly once, or the user is told it was dropped; none twice
+  (when three faults in a row make the daemon stop, the user presses Retry, as its status asks);
 - no reply is cut by the daemon's own messages (every cut is a question of the user's, or a fault);
 - a reply cut by a fault is marked as cut off, and its question asked again, at most once per fault;
 - a fresh session's restatement stays under 16 KB and never contains an earlier restatement.
@@ -115,6 +116,26 @@ def told_dropped(editor: EditorClient, question: str) -> bool:
     return any("dropped" in s.get("message", "") and question in s.get("message", "") for s in editor.statuses)
 
 
+def stopped(editor: EditorClient) -> bool:
+    return bool(editor.statuses) and "stopped retrying" in editor.statuses[-1].get("message", "")
+
+
+async def settle(editor: EditorClient, question: str) -> None:
+    """Wait for the answer (or the word that it was dropped); when faults in a row made the daemon stop, the user
+    presses Retry, as the status asks."""
+    for _ in range(4):
+        await editor.wait_for(
+            lambda: finals_of(editor, question) or told_dropped(editor, question) or stopped(editor),
+            60,
+            f"{question} settled",
+        )
+        if not stopped(editor):
+            return
+        await editor.command("livepair.retryNow")
+        await editor.wait_for(lambda: not stopped(editor), 30, "the retry")
+    raise AssertionError(f"{question}: the daemon kept stopping")
+
+
 async def run(schedule: Schedule, root: Path) -> None:
     async with FakeLiveServer(api_key=API_KEY) as fake:
         fake.model = model_for(schedule, fake)
@@ -134,9 +155,7 @@ async def run(schedule: Schedule, root: Path) -> None:
                 if schedule.over[k]:
                     await editor.wait_for(lambda: any(t["role"] == "model" for t in editor.transcripts), 30)
                     continue
-                await editor.wait_for(
-                    lambda q=question: finals_of(editor, q) or told_dropped(editor, q), 60, f"{question} settled"
-                )
+                await settle(editor, question)
             check(schedule, editor, fake)
             fake.raise_errors()
         finally:
