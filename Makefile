@@ -52,7 +52,8 @@ bench: setup e2e-setup ## Benchmarks (ratios against a baseline measured in the 
 	@# every part runs in its own process under a time limit; the exit code says whether all targets were met
 	$(PY) -m bench
 
-soak: setup ## A long Live session against the simulator (LIVEPAIR_SOAK_S seconds, default 3600): RSS, tasks, fds
+soak: setup ## 200 fault schedules through `livepair serve` (stdio), then a long Live session: RSS, tasks, fds
+	LIVEPAIR_CHAOS_EXAMPLES=$${LIVEPAIR_CHAOS_EXAMPLES:-200} $(PY) -m pytest -q -p no:cacheprovider tests/live/test_chaos.py
 	LIVEPAIR_SOAK_S=$${LIVEPAIR_SOAK_S:-3600} $(PY) -m tests.live.soak
 
 clean: ## Remove the venv and caches

@@ -10,6 +10,13 @@ From the public model pages (stored around late 2026; ../shared/facts/live-api.m
 - the 2.5 native-audio models: everything settable (proactivity on v1alpha), thinkingBudget, async calls.
 - native-audio models "reject responseModalities=["TEXT"]".
 - retired and unknown models close with 1008 "... is not found for API version v1beta".
+- Field reports (../shared/facts/live-api.md "Field reports", each a switch below, on for the families reported):
+  3.8 does not end the user's turn on `audioStreamEnd`, and its VAD only hears the end of speech while trailing
+  audio keeps arriving — exact-zero samples count as no audio at all (openclaw/openclaw#152830, fix #152844; 3.1
+  did end the turn on audioStreamEnd). Extended thinking sends `interactionStatus` with each turnComplete: a
+  turnComplete while IN_PROGRESS (filler while background reasoning runs) is not the end of the request; IDLE is
+  (model page of gemini-3.8-live-extended-thinking; the SDK's LiveServerContent.interaction_status). 3.8 repeats a
+  function call 2-5 times when the tool returns an empty result (Vertex migration guide).
 - Google Search grounding works on the current Live models; "combining Search with custom tools has produced 1007
   errors for some users": the legacy 3.1 preview is simulated as refusing googleSearch next to function
   declarations (backends/live_models.py makes the same call).
@@ -17,7 +24,7 @@ From the public model pages (stored around late 2026; ../shared/facts/live-api.m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 Proactivity = Literal["settable", "always", "unsupported"]
@@ -34,11 +41,33 @@ class Family:
     thinking: Thinking = "budget"
     text_output: bool = False  # every current Live model answers in audio (with a transcription)
     search_with_functions: bool = True  # googleSearch and functionDeclarations in one setup
+    # Field report switches (docstring); FakeLiveServer.field_reports = False turns them all off.
+    stream_end_ends_speech: bool = True  # audioStreamEnd ends the user's turn at once
+    zero_audio_heard: bool = True  # exact-zero samples are silence to the VAD (not: no audio at all)
+    interaction_status: bool = False  # turnComplete carries interactionStatus (IN_PROGRESS fillers, then IDLE)
+    repeats_empty_calls: bool = False  # an empty tool result makes the model call again (turns.py)
 
 
 FAMILIES = (
-    Family("gemini-3.8-live", ("gemini-3.8-live",), proactivity="always", thinking="none"),
-    Family("gemini-3.8-live-xt", ("gemini-3.8-live-extended-thinking",), proactivity="always", thinking="level"),
+    Family(
+        "gemini-3.8-live",
+        ("gemini-3.8-live",),
+        proactivity="always",
+        thinking="none",
+        stream_end_ends_speech=False,
+        zero_audio_heard=False,
+        repeats_empty_calls=True,
+    ),
+    Family(
+        "gemini-3.8-live-xt",
+        ("gemini-3.8-live-extended-thinking",),
+        proactivity="always",
+        thinking="level",
+        stream_end_ends_speech=False,
+        zero_audio_heard=False,
+        interaction_status=True,
+        repeats_empty_calls=True,
+    ),
     Family(
         "gemini-3.1-flash-live",
         ("gemini-3.1-flash-live-preview",),
@@ -83,6 +112,13 @@ def family_of(model: str, api_version: str = "v1beta") -> Family:
     raise Refusal(
         1008,
         f"models/{name} is not found for API version {api_version}, or is not supported for bidiGenerateContent.",
+    )
+
+
+def as_documented(family: Family) -> Family:
+    """The family without the field reports' behaviours."""
+    return replace(
+        family, stream_end_ends_speech=True, zero_audio_heard=True, interaction_status=False, repeats_empty_calls=False
     )
 
 

@@ -35,7 +35,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.http11 import Request, Response
 
 from tests.fakes.certs import LocalCertificates
-from tests.fakes.families import Refusal, check_setup
+from tests.fakes.families import Refusal, as_documented, check_setup
 from tests.fakes.models import echo_model, idle_model
 from tests.fakes.recorder import LiveRecorder
 from tests.fakes.resumption import INVALID_HANDLE_REASON, Handles
@@ -99,6 +99,9 @@ class FakeLiveServer(LiveRecorder):
         self.close_next_setups: list[tuple[int, str]] = []
         #: Fault injection: this many next setups get no answer at all (the socket stays open and silent).
         self.withhold_setup_complete = 0
+        #: The behaviours users of the real service report (families.py) on the families they are reported on;
+        #: False: every family behaves as documented.
+        self.field_reports = True
 
     # ----- lifecycle ------------------------------------------------------------------------------
 
@@ -289,6 +292,8 @@ class FakeLiveServer(LiveRecorder):
                 await connection.close(1008, INVALID_HANDLE_REASON)
                 return
             session.history, session.resumed = restored, True
+        if not self.field_reports:
+            family = as_documented(family)
         session.turns = TurnTaking(setup.body, family, session.send, self._notifier)
         session.accepted = True
         await session.send({"setupComplete": {}})

@@ -315,6 +315,12 @@ class FakeSession:
         """The model chooses to say nothing: the next turn it is given ends at once, empty."""
         await self._end(await self._claim(timeout))
 
+    async def send_filler(self, text: str) -> None:
+        """Extended thinking: say `text`, then turnComplete with interactionStatus IN_PROGRESS; the turn goes on."""
+        await self.send_text(text, turn_complete=False)
+        if (turn := await self._claim()) is not None:
+            await self._engine().filler(turn)
+
     async def send_turn_complete(self) -> None:
         """The model's reply is complete (generationComplete, the rest of playback, then turnComplete)."""
         await self._end(await self._claim())
@@ -337,7 +343,7 @@ class FakeSession:
         turn = await self._claim()
         if turn is not None:
             await self.send({"toolCall": {"functionCalls": function_calls}})
-            self._engine().called(turn, ids, [call["name"] for call in function_calls])
+            self._engine().called(turn, ids, [call["name"] for call in function_calls], function_calls)
         return ids
 
     async def send_input_transcript(self, text: str, finished: bool | None = None) -> None:

@@ -6,8 +6,8 @@ A model script says what the model *wants* to say or call; this engine decides *
 1. Generation starts only on a turn-completing `clientContent` ("turnComplete: If true, ... generation should start
    with the currently accumulated prompt. Otherwise, the server awaits additional messages"), on realtime text, at
    the end of user speech (automatic activity detection: speech, then `silence_duration_ms` of silence, or
-   `audioStreamEnd`; `activityEnd` when detection is disabled), and a blocking call's turn continues after its
-   `toolResponse`.
+   `audioStreamEnd` where the family honours it; `activityEnd` when detection is disabled), and a blocking call's
+   turn continues after its `toolResponse`.
 2. "A message here [clientContent] will interrupt any current model generation": any clientContent while the model
    generates, or while its reply's audio is still being delivered, cuts the reply off: `interrupted`, then
    `turnComplete` (and `toolCallCancellation` for calls still pending: "occurs only in cases where the clients
@@ -42,6 +42,7 @@ SPEECH_DBFS = -45.0  # the service's activity detection: louder than this is spe
 WORDS_PER_S = 2.5  # a spoken reply's length when the script gives text to an audio model
 LEAD_S = 1.0  # the service sends audio a little ahead of playback (turnComplete still waits for it)
 OUT_RATE = 24_000
+EMPTY_RESULT_REPEATS = 3  # field report: 2-5 repeats of a call whose result was empty
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
 
@@ -87,6 +88,9 @@ class TurnTaking:
         self.interruptions = 0
         self.usage = Usage()
         self._billed = Usage()
+        self.calls: dict[str, dict[str, Any]] = {}  # every call the model made on this connection, by id
+        self._repeats: dict[str, int] = {}  # name -> calls repeated for an empty result
+        self.repeated = 0
         self._speaking = False
         self._silence = 0.0
 
@@ -124,7 +128,7 @@ class TurnTaking:
                 await self._interrupt("activityStart")
         if "activityEnd" in body and not self.detection:
             self._grant("activityEnd")
-        if body.get("audioStreamEnd") and self._speaking:
+        if body.get("audioStreamEnd") and self._speaking and self.family.stream_end_ends_speech:
             self._speaking = False
             self._grant("audioStreamEnd")
 
@@ -134,6 +138,8 @@ class TurnTaking:
         if not self.detection:
             return
         samples = np.frombuffer(pcm[: len(pcm) // 2 * 2], "<i2").astype(np.float64)
+        if not self.family.zero_audio_heard and not samples.any():
+            return  # field report (families.py): digital silence is no audio to this VAD, so speech never ends
         rms = float(np.sqrt(np.mean(samples**2))) if samples.size else 0.0
         loud = 20 * math.log10(max(rms, 1e-9) / 32768) > SPEECH_DBFS
         if loud:
@@ -151,6 +157,7 @@ class TurnTaking:
     async def _tool_response(self, message: ClientMessage) -> None:
         for response in message.function_responses():
             call_id = str(response.get("id"))
+            await self._repeat_if_empty(call_id, response)
             for turn in self.turns:
                 if call_id in turn.pending_calls:
                     turn.pending_calls.discard(call_id)
@@ -163,6 +170,21 @@ class TurnTaking:
                     if scheduling == "INTERRUPT":
                         await self._interrupt("tool response")
                     self._grant("tool response")
+
+    async def _repeat_if_empty(self, call_id: str, response: dict[str, Any]) -> None:
+        """Field report (families.py): 3.8 calls again, with a new id, when a result is empty (2-5 times; here
+        `EMPTY_RESULT_REPEATS`)."""
+        call = self.calls.get(call_id)
+        if call is None or not self.family.repeats_empty_calls or _informative(response.get("response")):
+            return
+        repeats = self._repeats.get(call["name"], 0)
+        if repeats >= EMPTY_RESULT_REPEATS:
+            return
+        self._repeats[call["name"]] = repeats + 1
+        again = {**call, "id": f"{call_id}-again-{repeats + 1}"}
+        self.calls[again["id"]] = again
+        self.repeated += 1
+        await self._send({"toolCall": {"functionCalls": [again]}})
 
     def _grant(self, reason: str) -> None:
         turn = Turn(len(self.turns) + 1, reason)
@@ -199,8 +221,10 @@ class TurnTaking:
         turn.claimed = True
         self.model_turns += 1
 
-    def called(self, turn: Turn, ids: list[str], names: list[str]) -> None:
+    def called(self, turn: Turn, ids: list[str], names: list[str], calls: list[dict[str, Any]] | None = None) -> None:
         turn.pending_calls.update(i for i, n in zip(ids, names, strict=True) if n in self.blocking)
+        for call in calls or []:
+            self.calls[str(call["id"])] = call
 
     async def pace_audio(self, turn: Turn, seconds: float) -> None:
         """Hold a chunk until it is at most LEAD_S ahead of playback."""
@@ -225,8 +249,15 @@ class TurnTaking:
             return
         if self.current is turn:
             self.current = None
-        await self._send({"serverContent": {"turnComplete": True}})
+        idle = {"interactionStatus": "IDLE"} if self.family.interaction_status else {}
+        await self._send({"serverContent": {"turnComplete": True, **idle}})
         await self._bill(turn)
+
+    async def filler(self, turn: Turn) -> None:
+        """Extended thinking: the spoken part so far is complete, background reasoning goes on (IN_PROGRESS)."""
+        if not self.family.interaction_status:
+            raise AssertionError(f"{self.family.name} sends no interactionStatus: no filler turns")
+        await self._send({"serverContent": {"turnComplete": True, "interactionStatus": "IN_PROGRESS"}})
 
     async def _bill(self, turn: Turn) -> None:
         u = self.usage
@@ -255,6 +286,15 @@ class TurnTaking:
                 }
             }
         )
+
+
+def _informative(result: Any) -> bool:
+    """A tool result that says something (not {}, not only empty values)."""
+    if isinstance(result, dict):
+        return any(_informative(v) for v in result.values())
+    if isinstance(result, list | str):
+        return bool(result)
+    return result is not None
 
 
 def spoken(text: str) -> list[tuple[bytes, str]]:

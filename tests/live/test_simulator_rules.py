@@ -94,16 +94,16 @@ async def test_end_of_speech_starts_a_reply_after_the_silence(server: FakeLiveSe
     )) as live:  # fmt: skip
         session = await server.wait_session()
         await live.send_realtime_input(audio=pcm(speech(0.6)))
-        await live.send_realtime_input(audio=pcm(speech(0.3, loud=False)))
+        await live.send_realtime_input(audio=pcm(noise(0.3)))
         await session.next_message("realtimeInput")
         assert session.turns is not None and session.turns.claimable() is None, "300 ms of silence is not the end"
-        await live.send_realtime_input(audio=pcm(speech(0.3, loud=False)))
+        await live.send_realtime_input(audio=pcm(noise(0.3)))
         assert "turn_complete" in await events(live)
 
 
 async def test_audio_stream_end_ends_speech_and_activity_end_when_detection_is_off(server: FakeLiveServer) -> None:
     server.model = lambda s: says("Yes.", s)
-    async with connect(server) as live:
+    async with connect(server, model="gemini-3.1-flash-live-preview") as live:  # 3.8: see the field report below
         await live.send_realtime_input(audio=pcm(speech(0.4)))
         await live.send_realtime_input(audio_stream_end=True)
         assert "turn_complete" in await events(live)
@@ -113,6 +113,33 @@ async def test_audio_stream_end_ends_speech_and_activity_end_when_detection_is_o
         await live.send_realtime_input(audio=pcm(speech(0.4)))
         await live.send_realtime_input(activity_end=types.ActivityEnd())
         assert "turn_complete" in await events(live)
+
+
+@pytest.mark.parametrize("field_reports", [True, False], ids=["as-reported", "as-documented"])
+async def test_on_3_8_only_trailing_audio_ends_the_users_turn(server: FakeLiveServer, field_reports: bool) -> None:
+    """Field report (openclaw/openclaw#152830): 3.8 ignores audioStreamEnd, and exact-zero samples are no audio to
+    its VAD; only trailing audio with some signal lets it hear the end of speech. 3.1 ends the turn on both."""
+    server.model = lambda s: says("Yes.", s)
+    server.field_reports = field_reports
+    quick = types.RealtimeInputConfig(
+        automatic_activity_detection=types.AutomaticActivityDetection(silence_duration_ms=300)
+    )
+    cases = (("gemini-3.8-live", not field_reports), ("gemini-3.1-flash-live-preview", True))
+    for n, (model, ends_without_trailing_audio) in enumerate(cases, start=1):
+        async with connect(server, model=model, realtime_input_config=quick) as live:
+            session = await server.wait_session(n=n)
+            await live.send_realtime_input(audio=pcm(speech(0.5)))
+            await live.send_realtime_input(audio=pcm(speech(0.6, loud=False)))  # exact zeros
+            await live.send_realtime_input(audio_stream_end=True)
+            await server.wait_until(lambda s=session: len(s.history) >= 3)  # the service took all three
+            granted = session.turns is not None and bool(session.turns.turns)
+            assert granted == ends_without_trailing_audio, model
+            await live.send_realtime_input(audio=pcm(noise(0.4)))  # the room's own noise: heard as silence
+            assert "turn_complete" in await events(live)
+
+
+def noise(seconds: float) -> bytes:
+    return np.random.default_rng(7).integers(-3, 4, int(16_000 * seconds)).astype("<i2").tobytes()
 
 
 async def test_explicit_activity_with_detection_on_is_refused(server: FakeLiveServer) -> None:
@@ -287,3 +314,59 @@ async def test_a_model_that_takes_client_content_only_as_history_refuses_it_late
         with pytest.raises(errors.APIError) as caught:
             await events(live)
     assert caught.value.code == 1007
+
+
+async def test_extended_thinking_marks_fillers_in_progress_and_the_end_idle(server: FakeLiveServer) -> None:
+    """Field report (families.py): extended thinking's turnComplete carries interaction_status."""
+
+    async def model(session: FakeSession) -> None:
+        await session.send_filler("Let me check.")
+        await session.send_text("Done.")
+
+    server.model = model
+    statuses: list[str] = []
+    async with connect(server, model="gemini-3.8-live-extended-thinking", response_modalities=["AUDIO"]) as live:
+        await live.send_client_content(turns=turn("think hard"), turn_complete=True)
+        async with asyncio.timeout(20):
+            while len(statuses) < 2:
+                async for m in live.receive():
+                    sc = m.server_content
+                    if sc and sc.turn_complete:
+                        statuses.append(str(sc.interaction_status.value if sc.interaction_status else None))
+    assert statuses == ["IN_PROGRESS", "IDLE"]
+
+
+@pytest.mark.parametrize("result", [{}, {"status": "no_results", "retryable": False}], ids=["empty", "informative"])
+async def test_on_3_8_an_empty_tool_result_makes_the_model_call_again(
+    server: FakeLiveServer, result: dict[str, Any]
+) -> None:
+    """Field report (Vertex migration guide): 3.8 repeats a call 2-5 times when the tool returns an empty result."""
+
+    async def model(session: FakeSession) -> None:
+        await session.send_tool_call([{"name": "lookup", "args": {"q": "x"}}])
+        await session.wait_closed(timeout=30)
+
+    server.model = model
+    tools = [types.Tool(function_declarations=[types.FunctionDeclaration(name="lookup", description="Look up.")])]
+    answered = 0
+    async with connect(server, tools=tools) as live:
+        await live.send_client_content(turns=turn("look it up"), turn_complete=True)
+        session = await server.wait_session()
+        async with asyncio.timeout(10):
+            while True:
+                call: types.FunctionCall | None = None
+                async for message in live.receive():
+                    if message.tool_call and message.tool_call.function_calls:
+                        call = message.tool_call.function_calls[0]
+                        break
+                assert call is not None and call.name == "lookup" and call.args == {"q": "x"}
+                response = types.FunctionResponse(id=call.id, name="lookup", response=result)
+                await live.send_tool_response(function_responses=[response])
+                answered += 1
+                await server.wait_until(
+                    lambda n=answered: sum(1 for m in session.history if m.kind == "toolResponse") >= n
+                )
+                assert session.turns is not None
+                if session.turns.repeated < answered:
+                    break  # the service took the answer: no call again
+    assert answered == (4 if not result else 1), "three repeats of an empty result; none of an informative one"

@@ -95,7 +95,7 @@ def test_a_question_still_being_answered_is_replayed_even_before_the_mark() -> N
     journal.handle(True, None)  # arrived after the question went, but the service is not resumable mid-answer
     assert journal.replay(now=1.0) == [question]
     journal.sent(question, 1.0)
-    journal.answered("Because.", request=True)
+    journal.answered("Because.", question)
     journal.handle(True, None)
     assert journal.replay(now=2.0) == []
 
@@ -116,8 +116,9 @@ def test_with_the_index_the_mark_is_exact_and_stale_calls_are_cancelled() -> Non
 def test_a_fresh_session_is_reseeded_with_the_conversation_and_the_context() -> None:
     journal = Journal()
     journal.sent(Context("f.py line 8: open('data.txt')"), 0.0)
-    journal.sent(Request("ask", "what is on line 8?"), 0.1)
-    journal.answered("It opens data.txt.", request=True)
+    asked = Request("ask", "what is on line 8?")
+    journal.sent(asked, 0.1)
+    journal.answered("It opens data.txt.", asked)
     pending = Request("ask", "and line 9?")
     journal.sent(pending, 0.2)
     seed, questions, whole = journal.reseed()
@@ -144,6 +145,6 @@ def test_a_dropped_question_is_owed_no_answer() -> None:
     journal.sent(dropped, 0.0)
     journal.forget(dropped)
     journal.sent(next_one, 0.1)
-    journal.answered("Fine.", request=True)  # the answer is to the question that went through
+    journal.answered("Fine.", next_one)  # the answer is to the question that went through
     journal.handle(True, None)
     assert journal.replay(now=1.0) == [] and not journal.unconsumed

@@ -14,6 +14,7 @@ from livepair.media.mic import Mic, MicChunk
 from livepair.media.pcm import Resampler
 from livepair.media.speaker import JitterBuffer, Speaker
 from livepair.media.vad import SpeechDetector, SpeechGate
+from livepair.session import voice as voice_module
 from livepair.session.proactivity import RemarkPolicy
 from livepair.session.voice import VoiceController
 
@@ -216,7 +217,8 @@ def feed(voice: VoiceController, samples: np.ndarray) -> None:
         voice._on_chunk(MicChunk(c, 0.0))
 
 
-async def test_half_duplex_gates_the_mic_while_the_model_speaks() -> None:
+async def test_half_duplex_gates_the_mic_while_the_model_speaks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(voice_module, "TRAIL_S", 0.0)  # the stream ends with the first chunk after the speech
     voice, backend, speaker = await controller()
     voice.prompted()
     assert voice.play(tone(500, 24_000).tobytes(), 24_000)
@@ -231,7 +233,8 @@ async def test_half_duplex_gates_the_mic_while_the_model_speaks() -> None:
     assert backend.audio_seconds() > 0.5 and backend.sent[-1] == "audio_stream_end"
 
 
-async def test_a_text_only_turn_leaves_the_mic_open_with_its_preroll() -> None:
+async def test_a_text_only_turn_leaves_the_mic_open_with_its_preroll(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(voice_module, "TRAIL_S", 0.0)
     voice, backend, _speaker = await controller()
     feed(voice, silence(400))  # the mic runs while the reply is only text
     voice.turn_complete()  # no audio was played: there is no echo to wait out
@@ -239,6 +242,20 @@ async def test_a_text_only_turn_leaves_the_mic_open_with_its_preroll() -> None:
     feed(voice, np.concatenate([speech, silence(900)]))
     # All of the speech goes out, onset included, after pre-roll silence (a clipped onset is misheard).
     assert backend.audio_seconds() >= 0.6 + 0.2 and backend.sent[-1] == "audio_stream_end"
+
+
+async def test_after_speech_the_mic_streams_until_the_service_takes_the_turn() -> None:
+    """3.8 ignores audioStreamEnd and hears the end of speech only in trailing audio (field report): the mic
+    keeps streaming after the local gate closes, until the model's turn starts; then nothing more goes."""
+    voice, backend, _speaker = await controller()
+    feed(voice, np.concatenate([tone(600), silence(900)]))
+    assert "audio_stream_end" not in backend.sent
+    before = backend.audio_seconds()
+    feed(voice, silence(400))
+    assert backend.audio_seconds() == pytest.approx(before + 0.4, abs=0.05), "trailing audio keeps flowing"
+    voice.turn_started("speech")
+    feed(voice, silence(400))
+    assert backend.audio_seconds() == pytest.approx(before + 0.4, abs=0.05) and "audio_stream_end" not in backend.sent
 
 
 async def test_full_duplex_and_barge_in_let_the_user_through() -> None:

@@ -39,7 +39,7 @@ from livepair.backends.backend import (
 from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
 from livepair.backends.journal import SPEECH_REPLAY_S, Item, Journal, Realtime, ToolResponse
 from livepair.backends.live_models import grounding_note, live_model
-from livepair.backends.outbox import Context, Outbox, Request
+from livepair.backends.outbox import Context, Outbox, Request, TurnEnd
 from livepair.backends.reconnect import Backoff, NoSetupComplete, Refusals, Stalled, Verdict, classify, time_scale
 from livepair.config import Settings
 
@@ -53,12 +53,16 @@ STALL_S = 20.0  # no frame at all for this long while an answer is due: the sock
 GO_AWAY_MARGIN_S = 2.0  # reconnect this long before the goAway deadline if no quiet moment came
 CLOSE_TIMEOUT_S = 2.0
 _SETUP = object()  # the setup, as a message the service may refuse with 1007
+_RESTATEMENT = object()  # every restatement of a fresh session counts as one message for the refusal rule
+REFUSED_IN_A_ROW = 3  # connections set up that fail before any reply ends: the service refuses; stop and say so
+QUICK_FAILURE_S = 10.0  # an idle connection that fails sooner than this counts too (a flapping service)
 SETUP_REFUSED = (
     "Gemini refused the session setup twice: check livepair.model and the settings it may not support, then start "
     "again."
 )
 
 _WAKE = object()  # something the outbox held may go now
+_DITHER = b"\x01\x00\xff\xff"  # +1, -1 (16-bit little-endian): inaudible, and not exact-zero
 _Out = Context | Request | ToolResponse
 
 
@@ -92,10 +96,19 @@ class GeminiBackend:
         self._last_frame = 0.0
         self._awaiting_since: float | None = None  # a request or tool response went; no frame answered it yet
         self._turn_text: list[str] = []
+        self._text_via: type[Text] | type[Transcript] | None = None  # how this reply's words come: shown one way
         self._unknown_seen = 0
         self._notice = ""  # told to the user when the next connection is up
         self._dropped: set[int] = set()  # ids of items refused twice
         self._replay: list[Item] = []  # what the service lost, sent first on the next connection
+        # An identical call repeated in one turn has one effect (and one approval prompt): its first id, the
+        # results sent, and the repeats waiting for a result.
+        self._turn_calls: dict[str, str] = {}
+        self._results: dict[str, dict[str, Any]] = {}
+        self._repeats: dict[str, list[str]] = {}
+        self._refused_in_a_row = 0  # connections set up that failed before a reply ended
+        self._connected_at = 0.0
+        self._answered_here = False  # a reply ended on this connection
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -131,6 +144,8 @@ class GeminiBackend:
             self._control.put_nowait(_WAKE)
 
     def send_audio(self, pcm16k: bytes) -> None:
+        if pcm16k and not pcm16k.strip(b"\x00"):  # digital silence is no audio to some models' VAD (3.8): dither
+            pcm16k = (_DITHER * (len(pcm16k) // len(_DITHER) + 1))[: len(pcm16k)]
         self._audio.put_nowait((time.monotonic(), Realtime("audio", pcm16k)))
 
     def send_activity_start(self) -> None:
@@ -146,7 +161,12 @@ class GeminiBackend:
         self._video.put_nowait((time.monotonic(), jpeg))
 
     def send_tool_response(self, call_id: str, name: str, response: dict[str, Any]) -> None:
+        # Never empty: 3.8 calls again, 2-5 times, on an empty result (field report, live-api.md).
+        response = response if wire.informative(response) else dict(wire.NO_RESULTS)
+        self._results[call_id] = response
         self._control.put_nowait(ToolResponse(call_id, name, response))
+        for again in self._repeats.pop(call_id, []):  # the same call repeated in this turn: the same answer
+            self._control.put_nowait(ToolResponse(again, name, response))
 
     def retry_now(self) -> None:
         """The user asked to reconnect now instead of waiting for the next attempt."""
@@ -200,6 +220,7 @@ class GeminiBackend:
                     first = fresh = False
                     await self._serve(session)
                     self._session = None
+                self._cut_off()  # a goAway deadline may come mid-reply
                 continue  # a planned reconnect (goAway): go again at once, with the resumption handle
             except FatalSessionError as exc:
                 self._emit(Status("error", str(exc), fatal=True))
@@ -211,15 +232,35 @@ class GeminiBackend:
                 if self._closed:
                     return  # our own clean stop closed the socket under the receive loop
                 verdict = classify(exc, model=self._settings.model, resuming=resuming, set_up=set_up)
+            owed = self._journal.unconsumed or self._outbox.model_turn
             self._cut_off()
             if self._handle_verdict(verdict, set_up):
                 return
             first = False
+            quick = time.monotonic() - self._connected_at < QUICK_FAILURE_S * time_scale()
+            if set_up and not self._answered_here and (owed or quick):
+                self._refused_in_a_row += 1
+                if self._refused_in_a_row >= REFUSED_IN_A_ROW:
+                    await self._stop_refused(verdict)
+                    continue
             delay = 0.0 if verdict.kind == "fresh" else self._backoff.next_delay()
             wait = f" Reconnecting — next try in {wire.duration_text(delay)} s." if delay > 0 else " Reconnecting now."
             log.warning("%s%s (attempt %d)", verdict.message, wait, self._backoff.attempt)
             self._emit(Status("reconnecting", self._notice_or(verdict.message) + wait))
             await self._backoff.wait(delay)
+
+    async def _stop_refused(self, verdict: Verdict) -> None:
+        """The service keeps refusing: stop trying, say why in one line, keep what the user asked, and wait for
+        Retry (livepair.retryNow)."""
+        message = (
+            f"Gemini failed {self._refused_in_a_row} connections in a row before answering ({verdict.message}); "
+            "stopped retrying. What you asked is kept: choose Retry to try again."
+        )
+        log.warning("%s", message)
+        # "reconnecting", not "error": the session stays up (questions are kept, livepair.retryNow works)
+        self._emit(Status("reconnecting", message))
+        self._refused_in_a_row = 0
+        await self._backoff.wait(None)
 
     def _notice_or(self, message: str) -> str:
         return f"{self._notice} {message}".strip() if self._notice else message
@@ -234,10 +275,18 @@ class GeminiBackend:
             return False
         if verdict.code == 1007:
             refused = self._last_sent if set_up else _SETUP
-            if refused is not None and self._refusals.refused(refused):
+            if set_up and self._restated_here is not None:
+                refused = self._restated_here  # the likeliest culprit of what this connection sent: the largest
+            restated = isinstance(refused, Context) and refused.restated
+            if isinstance(refused, Context) and refused.restated:  # not re-sent as it was: the next is smaller
+                self._journal.forget(refused)
+                self._journal.shrink_restatement(len(refused.text))
+            if refused is not None and self._refusals.refused(_RESTATEMENT if restated else refused):
                 if refused is _SETUP:
                     self._emit(Status("error", f"{verdict.message} {SETUP_REFUSED}", fatal=True))
                     return True
+                if restated:
+                    self._journal.shrink_restatement(0, to_nothing=True)
                 self._dropped.add(id(refused))
                 self._journal.forget(refused)
                 self._notice = f"Gemini refused a message twice; it was dropped: {wire.describe(refused)}."
@@ -249,7 +298,10 @@ class GeminiBackend:
         self._go_away_pending = False
         self._go_away_deadline = None
         self._awaiting_since = None
-        self._last_frame = time.monotonic()
+        self._last_frame = self._connected_at = time.monotonic()
+        self._answered_here = False
+        self._restated_here = None
+        self._restated_here: Context | None = None  # this connection's restatement, until a reply ends
         self._journal.new_connection()
         self._outbox.new_connection(resumed)
         notice, self._notice = self._notice, ""
@@ -258,7 +310,9 @@ class GeminiBackend:
         cancelled, replay, whole = self._journal.reconnected(resumed, reseed, time.monotonic())
         if cancelled:
             await self._put(ToolCallCancelled(cancelled))
-        self._replay = [item for item in replay if id(item) not in self._dropped]
+        kept = [item for item in replay if id(item) not in self._dropped]
+        self._outbox.replay([item for item in kept if isinstance(item, Request)])  # one per turn, first
+        self._replay = [item for item in kept if not isinstance(item, Request)]
         self._emit(Status("connected", message, resumed=whole))
 
     def _cut_off(self) -> None:
@@ -266,6 +320,7 @@ class GeminiBackend:
         if self._outbox.model_turn and self._turn_text:
             self._emit(Interrupted(cut_off=True))
         self._turn_text.clear()
+        self._text_via = None
         self._outbox.turn_over()
 
     async def _serve(self, session: AsyncSession) -> None:
@@ -325,6 +380,8 @@ class GeminiBackend:
             await wire.send_realtime(session, out)
             return
         self._last_sent = out
+        if isinstance(out, Context) and out.restated:
+            self._restated_here = out
         if isinstance(out, Request):
             self._outbox.sent(out)
         if not isinstance(out, Context):
@@ -367,6 +424,42 @@ class GeminiBackend:
         """Between turns, with nothing the service may not have yet: the moment to change sockets."""
         return not self._outbox.model_turn and not self._journal.unconsumed
 
+    async def _tool_call(self, call_id: str, name: str, args: dict[str, Any]) -> None:
+        """A repeat of an identical call in this turn, while the first is pending or after it found nothing (the
+        3.8 field report), gets the first one's result; a deliberate repeat after a real result runs again."""
+        key = wire.call_key(name, args)
+        first = self._turn_calls.get(key)
+        if first is not None and first not in self._results:
+            self._repeats.setdefault(first, []).append(call_id)
+        elif first is not None and self._results[first] == wire.NO_RESULTS:
+            log.info("the model repeated a call in one turn (%s): answered with the first result", name)
+            self._control.put_nowait(ToolResponse(call_id, name, self._results[first]))
+        else:
+            self._turn_calls[key] = call_id
+            await self._put(ToolCall(call_id, name, args))
+
+    async def _turn_ended(self, end: TurnEnd) -> None:
+        """A reply ended: settle the journal, tell the session, and let what waited go if the turn is over."""
+        text = "".join(self._turn_text).strip()
+        self._turn_text.clear()
+        self._text_via = None
+        if end.over:
+            self._turn_calls.clear()
+            self._results.clear()
+            self._journal.answered(text, end.request)
+            self._awaiting_since = None
+            if not end.cut:
+                self._backoff.succeeded()  # a turn worked: the link is good again
+                self._refused_in_a_row = 0
+                self._answered_here = True
+                self._restated_here = None  # taken
+        elif end.filler:
+            self._journal.answered(text, None)  # remembered; the request is still being worked on
+        else:
+            self._journal.superseded(self._outbox.answering, text)
+        await self._put(Interrupted() if end.cut else TurnComplete())
+        self._wake()  # what waited for the turn to end may go now
+
     async def _dispatch(self, msg: types.LiveServerMessage) -> None:
         sc = msg.server_content
         if sc is not None:
@@ -376,27 +469,22 @@ class GeminiBackend:
                     await self._put(TurnStarted(purpose))
             for event in wire.content_events(sc):
                 if isinstance(event, Text) or (isinstance(event, Transcript) and event.role == "model"):
+                    if self._text_via not in (None, type(event)):
+                        continue  # the same words again, the other way (text and transcription): shown once
+                    self._text_via = type(event)
                     self._turn_text.append(event.text)  # the reply's text, for the journal and a cut-off mark
                 await self._put(event)
                 if isinstance(event, AudioOut):
                     await asyncio.sleep(0)  # hand it to the speaker now, not after the rest of a burst
             if sc.interrupted:
-                await self._put(Interrupted())
-            if sc.turn_complete or sc.interrupted:
-                self._journal.answered("".join(self._turn_text).strip(), self._outbox.purpose is not None)
-                self._turn_text.clear()
-                self._awaiting_since = None
-                if sc.turn_complete and not sc.interrupted and self._outbox.model_turn:
-                    self._backoff.succeeded()  # a turn worked: the link is good again
-                self._outbox.turn_over()
-                self._wake()  # what waited for the turn to end may go now
-            if sc.turn_complete:
-                await self._put(TurnComplete())
+                await self._turn_ended(self._outbox.interrupted(with_complete=bool(sc.turn_complete)))
+            elif sc.turn_complete and (end := self._outbox.turn_complete(wire.in_progress(sc))) is not None:
+                await self._turn_ended(end)
         if msg.tool_call and msg.tool_call.function_calls:
             self._awaiting_since = None  # the model waits for us now
             for call in msg.tool_call.function_calls:
                 self._journal.call_arrived(call.id or "")
-                await self._put(ToolCall(call.id or "", call.name or "", dict(call.args or {})))
+                await self._tool_call(call.id or "", call.name or "", dict(call.args or {}))
         if msg.tool_call_cancellation and msg.tool_call_cancellation.ids:
             self._journal.calls_cancelled(tuple(msg.tool_call_cancellation.ids))
             await self._put(ToolCallCancelled(tuple(msg.tool_call_cancellation.ids)))

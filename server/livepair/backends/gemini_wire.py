@@ -3,8 +3,9 @@ message is named to the user."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from livepair.backends.backend import AudioOut, BackendEvent, Text, Transcript, Usage
 from livepair.backends.grounding import sources_of
@@ -44,11 +45,12 @@ async def send_message(
             response.scheduling = types.FunctionResponseScheduling.WHEN_IDLE
         await session.send_tool_response(function_responses=[response])
         return
-    turn = types.Content(role="user", parts=[types.Part(text=out.text)])
+    text = out.text if isinstance(out, Context) else out.full_text
+    turn = types.Content(role="user", parts=[types.Part(text=text)])
     if isinstance(out, Context):
         await session.send_client_content(turns=turn, turn_complete=False)
     elif as_realtime_text:
-        await session.send_realtime_input(text=out.text)
+        await session.send_realtime_input(text=text)
     else:
         await session.send_client_content(turns=turn, turn_complete=True)
 
@@ -95,6 +97,29 @@ def content_events(sc: types.LiveServerContent) -> list[BackendEvent]:
     return events
 
 
+NO_RESULTS = {"status": "no_results", "retryable": False}  # what an empty tool result says instead
+
+
+def informative(result: object) -> bool:
+    """A tool result that says something (not {}, not only empty values)."""
+    if isinstance(result, dict):
+        return any(informative(v) for v in result.values())
+    if isinstance(result, list | str):
+        return bool(result)
+    return result is not None
+
+
+def call_key(name: str, args: dict[str, Any]) -> str:
+    """Identical calls (name and arguments) share one key."""
+    return name + "\x00" + json.dumps(args, sort_keys=True, default=str)
+
+
+def in_progress(sc: types.LiveServerContent) -> bool:
+    """Extended thinking: this turnComplete ends a filler; the model still works on the request."""
+    status = sc.interaction_status
+    return status is not None and str(getattr(status, "value", status)) == "IN_PROGRESS"
+
+
 def usage_of(u: types.UsageMetadata) -> Usage:
     """One turn's usage, per modality (the service reports it per turn: the session sums it)."""
 
@@ -137,4 +162,6 @@ def describe(item: object) -> str:
         return f'the question "{text}"' if item.purpose == "ask" else f"a request ({item.purpose})"
     if isinstance(item, ToolResponse):
         return f"the result of {item.name}"
+    if isinstance(item, Context) and item.restated:
+        return "the restatement of the conversation so far (a fresh session starts without it)"
     return "an editor context update"

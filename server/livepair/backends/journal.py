@@ -11,13 +11,16 @@ setup not counted); without it, the moment the update arrived is the mark. What 
   resumable while calls are open, so a call that arrived after the mark is gone);
 - speech younger than `SPEECH_REPLAY_S` (older speech is stale: the user has moved on) and the newest frame if
   younger than `FRAME_REPLAY_S`.
-A fresh session (no handle, or a refused one) resumes nothing: it gets the questions still unanswered, after a
-re-seed of the recent conversation and the context the old session had (`reseed`).
+A question answered after the mark is not asked again (that would answer it twice): the exchange is restated
+as context instead. A fresh session (no handle, or a refused one) resumes nothing: it gets the questions still
+unanswered, after a restatement of the recent conversation and the newest editor context (`reseed`), bounded by
+`MAX_RESTATEMENT_CHARS` and never containing an earlier restatement (it is not journaled as context).
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -26,8 +29,12 @@ from livepair.backends.outbox import Context, Request
 SPEECH_REPLAY_S = 3.0
 FRAME_REPLAY_S = 2.0
 MAX_ENTRIES = 4096  # ~6 min of 100 ms audio chunks without a single resumption update: older ones go
-MAX_CONTEXT_CHARS = 64 * 1024  # what the re-seed restates; beyond it the session re-sends its whole digest
-MAX_CONVERSATION_CHARS = 8 * 1024
+MAX_CONTEXT_CHARS = 64 * 1024  # editor context kept for a restatement
+MAX_RESTATEMENT_CHARS = 15 * 1024  # a fresh session's restatement (UTF-8 may grow it a little: stays < 16 KB)
+MAX_CONVERSATION_CHARS = 6 * 1024  # of the restatement, the recent conversation; the rest is editor context
+MAX_LINE_CHARS = 1200  # one turn of the conversation, as restated
+RESTATEMENT_HEAD = "(The connection to you was reset; this restates where we were.)"
+REPLAY_HEAD = "(Restated after a reconnect: what was said since your last saved state.)"
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,7 @@ class Entry:
     at: float  # monotonic time it was handed to the socket
     tick: int  # order among sends and arrivals
     index: int  # its index on the connection it went out on
+    answer: str | None = None  # a question's answer, once its turn ended
 
 
 class Journal:
@@ -73,6 +81,11 @@ class Journal:
         self._context_chars = 0
         self._context_overflow = False
         self.resumable = False
+        self._restatement_chars = MAX_RESTATEMENT_CHARS
+
+    def shrink_restatement(self, refused_chars: int, to_nothing: bool = False) -> None:
+        """The service refused a restatement of `refused_chars`: the next one is at most half that (or none)."""
+        self._restatement_chars = 0 if to_nothing else min(self._restatement_chars, refused_chars) // 2
 
     # -- outbound --------------------------------------------------------------------------------------------
     def sent(self, item: Item, now: float) -> Entry:
@@ -87,15 +100,20 @@ class Journal:
         if isinstance(item, Request) and not any(r is item for r in self._unanswered):
             self._unanswered.append(item)
             self._remember(f"User: {item.text}")
-        elif isinstance(item, Context):
-            self._context.append(item.text)
-            self._context_chars += len(item.text)
-            while self._context_chars > MAX_CONTEXT_CHARS and self._context:
-                self._context_chars -= len(self._context.popleft())
-                self._context_overflow = True
+            if item.context:
+                self._keep_context(item.context)
+        elif isinstance(item, Context) and not item.restated:
+            self._keep_context(item.text)
         elif isinstance(item, ToolResponse):
             self._calls.pop(item.call_id, None)
         return entry
+
+    def _keep_context(self, text: str) -> None:
+        self._context.append(text)
+        self._context_chars += len(text)
+        while self._context_chars > MAX_CONTEXT_CHARS and self._context:
+            self._context_chars -= len(self._context.popleft())
+            self._context_overflow = True
 
     @property
     def last_seq(self) -> int:
@@ -118,12 +136,31 @@ class Journal:
         for call_id in ids:
             self._calls.pop(call_id, None)
 
-    def answered(self, text: str, request: bool) -> None:
-        """A model turn ended (`request`: it answered one of ours); `text` is what it said."""
-        if request and self._unanswered:
-            self._unanswered.popleft()
+    def answered(self, text: str, request: Request | None) -> None:
+        """A model reply ended: it answered `request` and every question sent before it (the service folds
+        questions that arrive together into one turn); None: the user's speech. `text` is what it said."""
+        if request is not None and any(r is request for r in self._unanswered):
+            self._settle(lambda r: r is request, text, inclusive=True)
         if text:
             self._remember(f"You: {text}")
+
+    def superseded(self, newer: Request | None, text: str) -> None:
+        """A newer request cut a reply off: the questions before it are settled (the user moved on)."""
+        if newer is not None and any(r is newer for r in self._unanswered):
+            self._settle(lambda r: r is newer, text, inclusive=False)
+        if text:
+            self._remember(f"You: {text}")
+
+    def _settle(self, until: Callable[[Request], bool], text: str, inclusive: bool) -> None:
+        while self._unanswered:
+            if until(self._unanswered[0]) and not inclusive:
+                return
+            request = self._unanswered.popleft()
+            for entry in self._entries:
+                if entry.item is request:
+                    entry.answer = text
+            if until(request):
+                return
 
     def handle(self, resumable: bool, consumed_index: int | None) -> None:
         """A resumption update: everything up to its mark is in the service's state."""
@@ -164,10 +201,16 @@ class Journal:
         """What a resumed session must be sent again, oldest first (and forgets it: it is sent anew)."""
         items: list[Item] = []
         newest_frame: Entry | None = None
+        exchanges: list[str] = []  # questions answered after the mark: restated, never asked again
         for entry in self._entries:
             if entry.tick <= self._mark_tick and not self._open_request(entry):
                 continue
             item = entry.item
+            if isinstance(item, Request) and not self._open_request(entry):
+                exchanges.append(_line(f"User: {item.text}"))
+                if entry.answer:
+                    exchanges.append(_line(f"You: {entry.answer}"))
+                continue
             if isinstance(item, Realtime):
                 if item.kind == "video":
                     newest_frame = entry
@@ -179,6 +222,8 @@ class Journal:
                 items.append(item)
         if newest_frame is not None and now - newest_frame.at <= FRAME_REPLAY_S:
             items.append(newest_frame.item)
+        if exchanges:
+            items.insert(0, Context(f"{REPLAY_HEAD}\n" + "\n".join(exchanges), restated=True))
         # A question before the mark is in the resumed state: answered there or cut off, never asked twice.
         self._unanswered = deque(i for i in items if isinstance(i, Request))
         self._forget()
@@ -196,26 +241,23 @@ class Journal:
         return (), [], False
 
     def reseed(self) -> tuple[Context | None, list[Request], bool]:
-        """For a fresh session: the conversation and context to restate, the unanswered questions, and whether
-        the restated context is whole (False: the session must send its whole digest again)."""
+        """For a fresh session: the conversation and context to restate (bounded; the newest first to stay), the
+        unanswered questions, and whether the restated context is whole (False: the session must send its whole
+        digest again). The editor context is kept: the next restatement restates it again, never this one."""
         parts = []
-        if self._conversation:
-            parts.append("Recent conversation:\n" + "\n".join(self._conversation))
-        whole = not self._context_overflow
-        if self._context and whole:
-            parts.append("What you knew of the editor:\n" + "\n\n".join(self._context))
-        context = (
-            Context("(The connection to you was reset; this restates where we were.)\n\n" + "\n\n".join(parts))
-            if parts
-            else None
-        )
+        conversation = _newest(self._conversation, min(MAX_CONVERSATION_CHARS, self._restatement_chars), "\n")
+        if conversation:
+            parts.append("Recent conversation:\n" + conversation)
+        room = self._restatement_chars - len(RESTATEMENT_HEAD) - sum(len(p) + 2 for p in parts) - 64
+        editor = _newest(self._context, room, "\n\n")
+        whole = not self._context_overflow and len(editor) == len("\n\n".join(self._context))
+        if editor:
+            parts.append("What you knew of the editor:\n" + editor)
+        context = Context(f"{RESTATEMENT_HEAD}\n\n" + "\n\n".join(parts), restated=True) if parts else None
         questions = list(self._unanswered)
         self._unanswered.clear()
         self._calls.clear()
         self._forget()
-        self._context.clear()
-        self._context_chars = 0
-        self._context_overflow = False
         return context, questions, whole
 
     def _forget(self) -> None:
@@ -223,7 +265,25 @@ class Journal:
         self._mark_tick = self._tick
 
     def _remember(self, line: str) -> None:
+        line = _line(line)
         self._conversation.append(line)
         self._conversation_chars += len(line)
         while self._conversation_chars > MAX_CONVERSATION_CHARS and len(self._conversation) > 1:
             self._conversation_chars -= len(self._conversation.popleft())
+
+
+def _line(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= MAX_LINE_CHARS else text[: MAX_LINE_CHARS - 1] + "…"
+
+
+def _newest(pieces: deque[str], budget: int, sep: str) -> str:
+    """The newest pieces that fit in `budget` characters, oldest first."""
+    kept: list[str] = []
+    used = 0
+    for piece in reversed(pieces):
+        if used + len(piece) + len(sep) > budget:
+            break
+        kept.append(piece)
+        used += len(piece) + len(sep)
+    return sep.join(reversed(kept))

@@ -7,7 +7,12 @@ On the service "a message [clientContent] will interrupt any current model gener
 - the user's own question and tool responses go at once (a question may cut the senior dev off: the user asked);
 - a request that goes carries the context still waiting, in the same message;
 - on a model that takes client content only as initial history (`realtime_text`), context after the first reply
-  waits for the next request instead of going alone (realtime text would ask for a reply each time).
+  waits for the next request instead of going alone (realtime text would ask for a reply each time);
+- a request sent over a reply cuts that reply: the end the service then reports (`interrupted`, and the
+  `turnComplete` that follows it, "interrupted > turn_complete") is the old reply's, and the new request's turn
+  goes on — what waits keeps waiting until that turn ends too;
+- questions re-sent after a reconnect go one per turn, first, each as it was (one cutting another would be the
+  daemon cutting its own reply off).
 """
 
 from __future__ import annotations
@@ -26,12 +31,29 @@ MAX_HELD_REQUESTS = 4
 @dataclass(frozen=True)
 class Context:
     text: str
+    restated: bool = False  # a fresh session's restatement of what the old one knew (never restated itself)
 
 
 @dataclass(frozen=True)
 class Request:
     purpose: Purpose
     text: str
+    context: str = ""  # editor context that was waiting, sent in front of the request
+
+    @property
+    def full_text(self) -> str:
+        return f"{self.context}\n\n{self.text}" if self.context else self.text
+
+
+@dataclass(frozen=True)
+class TurnEnd:
+    """A reply ended. `request`: the request it answered, if any (None: the user's speech, or a reply cut by a
+    newer request of ours); `over`: the model's turn is over, so what waited may go."""
+
+    request: Request | None
+    over: bool
+    cut: bool
+    filler: bool = False  # extended thinking said something while it works on (interaction_status IN_PROGRESS)
 
 
 class Outbox:
@@ -40,7 +62,13 @@ class Outbox:
         self.model_turn = False  # the model has the turn: anything polite waits
         self.started = False  # the model has answered on this connection
         self.purpose: Purpose | None = None  # what the turn in progress answers (None: the user's speech)
+        self.answering: Request | None = None  # the request the turn in progress answers
         self._announced = False
+        # A request went while the model had the turn: the service will end the older reply ("streaming": it had
+        # started; "quiet": not yet, so the service may fold both into one turn and report no cut at all).
+        self._cut_due: Literal["streaming", "quiet"] | None = None
+        self._swallow_complete = False  # an `interrupted` came alone: the next bare turnComplete is its turn's
+        self._replayed: deque[Request] = deque()
         self._context: deque[str] = deque()
         self._context_chars = 0
         self._requests: deque[Request] = deque()
@@ -59,15 +87,21 @@ class Outbox:
             self._requests.popleft()
         self._requests.append(request)
 
+    def replay(self, requests: list[Request]) -> None:
+        """Questions the service lost: they go first, one per turn, as they were."""
+        self._replayed.extendleft(reversed(requests))
+
     @property
     def holding(self) -> bool:
-        return bool(self._context or self._requests)
+        return bool(self._context or self._requests or self._replayed)
 
     # -- what the send task takes --------------------------------------------------------------------------
     def next_polite(self) -> Context | Request | None:
         """The next waiting item that may go now, or None."""
         if self.model_turn:
             return None
+        if self._replayed:
+            return self._replayed.popleft()
         if self._requests:
             return self.with_context(self._requests.popleft())
         if self._context and (self.context_path == "client_content" or not self.started):
@@ -78,26 +112,62 @@ class Outbox:
         """The request carrying the context that is still waiting."""
         if not self._context:
             return request
-        return Request(request.purpose, f"{self._take_context()}\n\n{request.text}")
+        context = "\n\n".join(filter(None, (request.context, self._take_context())))
+        return Request(request.purpose, request.text, context)
 
     def sent(self, request: Request) -> None:
+        if self.model_turn and self._cut_due is None:
+            self._cut_due = "streaming" if self._announced else "quiet"
         self.model_turn = True
         self.purpose = request.purpose
+        self.answering = request
         self._announced = False
 
     # -- what the model does ---------------------------------------------------------------------------------
     def model_content(self) -> Purpose | Literal["speech"] | None:
         """The model produced content: returns what its turn answers, once per turn (None after the first)."""
         self.model_turn = self.started = True
+        self._swallow_complete = False
+        if self._cut_due == "streaming":
+            return None  # the rest of the reply being cut: not the new turn yet
+        self._cut_due = None  # a reply started after our request: it is that request's
         if self._announced:
             return None
         self._announced = True
         return self.purpose or "speech"
 
+    def interrupted(self, with_complete: bool) -> TurnEnd:
+        """The service cut a reply off (and said turnComplete in the same message or not)."""
+        self._swallow_complete = not with_complete
+        return self._end(cut=True)
+
+    def turn_complete(self, in_progress: bool = False) -> TurnEnd | None:
+        """A turnComplete alone; None when it only closes the reply an `interrupted` already ended.
+        `in_progress` (interaction_status IN_PROGRESS): a filler ended, the request's turn goes on."""
+        if self._swallow_complete:
+            self._swallow_complete = False
+            return None
+        if in_progress and self._cut_due is None:
+            self._announced = False
+            return TurnEnd(None, over=False, cut=False, filler=True)
+        return self._end(cut=False)
+
+    def _end(self, cut: bool) -> TurnEnd:
+        if self._cut_due is not None:  # the older reply ended: the newer request's turn goes on
+            self._cut_due = None
+            self._announced = False
+            return TurnEnd(None, over=False, cut=cut)
+        request = self.answering
+        self.turn_over()
+        return TurnEnd(request, over=True, cut=cut)
+
     def turn_over(self) -> None:
         self.model_turn = False
         self.purpose = None
+        self.answering = None
         self._announced = False
+        self._cut_due = None
+        self._swallow_complete = False
 
     def new_connection(self, resumed: bool) -> None:
         """Nothing is in flight on a new socket; a fresh (not resumed) model has heard nothing yet."""

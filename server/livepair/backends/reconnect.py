@@ -156,7 +156,8 @@ class Backoff:
     def retry_now(self) -> None:
         self._now.set()
 
-    async def wait(self, seconds: float) -> None:
+    async def wait(self, seconds: float | None) -> None:
+        """Wait `seconds` (None: until `retry_now`)."""
         self._now.clear()
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(seconds):

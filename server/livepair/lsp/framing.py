@@ -22,6 +22,7 @@ at the end of input or when stdin fails, and then the process ends with a one-li
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
 import re
@@ -180,7 +181,7 @@ async def read_frames(
                 chunk = exc
             try:
                 asyncio.run_coroutine_threadsafe(chunks.put(chunk), loop).result()
-            except RuntimeError:  # the loop is gone
+            except (RuntimeError, concurrent.futures.CancelledError):  # the loop is gone, or winding down
                 return
             if not isinstance(chunk, bytes) or not chunk:
                 return

@@ -11,13 +11,15 @@ is answered with the JSON-RPC error for it; anything else that fails is one log 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import re
+import signal
 import sys
 import threading
 import uuid
-from collections.abc import Generator
+from collections.abc import Awaitable, Callable, Generator
 from concurrent.futures import Future
 from functools import partial
 from typing import Any, BinaryIO
@@ -39,6 +41,7 @@ from livepair.lsp.protocol import CLIENT_NOTIFICATIONS
 log = logging.getLogger("livepair.lsp")
 MsgId = int | str
 MAX_BATCH_REPLIES = 100
+CLOSING_S = 3.0  # a clean close of the model link on the way out; then the process ends regardless
 # An id that can be read from a body that is not valid JSON: only when it is the object's first key (or follows
 # "jsonrpc", as every editor writes it), so it cannot be a nested object's id.
 _LEADING_ID = re.compile(r'\A\s*\{\s*(?:"jsonrpc"\s*:\s*"[^"\\]*"\s*,\s*)?"id"\s*:\s*(-?\d{1,15}|"[^"\\]{0,200}")')
@@ -228,28 +231,53 @@ class GuardedProtocol(LanguageServerProtocol):
         errors.log_failure(errors.classify(exc, method), method, exc)
 
 
-def serve_stdio(server: JsonRPCServer, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
-    """pygls' start_io with the bounded reader: runs until the editor closes stdin or sends `exit`; returns the
-    exit code (1 for an `exit` without a `shutdown` first, as the LSP specification asks)."""
+def serve_stdio(
+    server: JsonRPCServer,
+    stdin: BinaryIO | None = None,
+    stdout: BinaryIO | None = None,
+    closing: Callable[[], Awaitable[None]] | None = None,
+) -> int:
+    """pygls' start_io with the bounded reader: runs until the editor closes stdin, sends `exit`, or SIGTERM
+    comes; returns the exit code (1 for an `exit` without a `shutdown` first, as the LSP specification asks).
+    `closing` runs first on every ending (a clean close of the model link), bounded by CLOSING_S."""
     protocol = server.protocol
     assert isinstance(protocol, GuardedProtocol)
     stop = server._stop_event = threading.Event()
     protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
-    reader = framing.read_frames(stdin or sys.stdin.buffer, protocol.receive, protocol.framing_problem, stop)
     loop = asyncio.new_event_loop()
+    reader = loop.create_task(
+        framing.read_frames(stdin or sys.stdin.buffer, protocol.receive, protocol.framing_problem, stop)
+    )
+    with contextlib.suppress(ValueError, NotImplementedError):  # not the main thread, or no signals here
+        loop.add_signal_handler(signal.SIGTERM, reader.cancel)
     code = 0
     try:
         reason = loop.run_until_complete(reader)
         log.info("stopping: %s", reason)
+    except asyncio.CancelledError:
+        log.info("stopping: SIGTERM")
     except SystemExit as ended:  # pygls answers `exit` with sys.exit: end here, not in interpreter teardown
         code = ended.code if isinstance(ended.code, int) else 1
         log.info("stopping: the editor sent exit")
     except BrokenPipeError:
         log.error("stopping: the editor closed its end of stdout")
     finally:
+        if closing is not None:
+            _close(loop, closing)
         _wind_down(loop)
         server.shutdown()
     return code
+
+
+def _close(loop: asyncio.AbstractEventLoop, closing: Callable[[], Awaitable[None]]) -> None:
+    async def bounded() -> None:
+        async with asyncio.timeout(CLOSING_S):
+            await closing()
+
+    try:
+        loop.run_until_complete(bounded())
+    except Exception as exc:  # ending anyway: one line, no traceback
+        log.warning("closing the session failed (%s)", type(exc).__name__)
 
 
 def _wind_down(loop: asyncio.AbstractEventLoop, timeout: float = 2.0) -> None:

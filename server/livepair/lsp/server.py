@@ -90,7 +90,12 @@ class LivePairServer(LanguageServer):
 
     def run_stdio(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
         """Serve until the editor leaves; the process's exit code."""
-        return serve_stdio(self, stdin, stdout)  # the bounded, resynchronising reader (lsp/framing.py)
+        return serve_stdio(self, stdin, stdout, self.end_link)  # the bounded, resynchronising reader (lsp/framing.py)
+
+    async def end_link(self) -> None:
+        """The editor is leaving (exit, stdin closed, SIGTERM): close the model link cleanly (Live: 1000)."""
+        if self.session is not None:
+            await self.session.backend.close()
 
     @property
     def session_parts(self) -> SessionParts:

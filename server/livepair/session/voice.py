@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 ECHO_TAIL_S = 0.25  # the room keeps ringing a little after playback stops
 WATCH_S = 0.25
 REFRESH_S = 5.0
+TRAIL_S = 3.0  # longest the mic keeps streaming after speech for the service to take the turn; then audioStreamEnd
 MAX_MESSAGE_BYTES = 3200  # 100 ms at 16 kHz: the pre-roll goes out in a few messages, not one per chunk
 
 
@@ -72,6 +73,9 @@ class VoiceController:
         self._suppress_turn = False  # the rest of this model turn stays silent (barge-in or policy)
         self._purpose: Purpose | None = None  # what the coming model turn answers, when the backend says
         self._echo_until = 0.0
+        # After the user stops speaking the mic keeps streaming until the service takes the turn: some models
+        # (3.8) ignore audioStreamEnd and hear the end of speech only in trailing audio (docs/architecture.md).
+        self._trailing_until: float | None = None
         self._tasks = TaskOwner("voice")
         self.sent_bytes = 0
         self.captured_bytes = 0
@@ -162,6 +166,7 @@ class VoiceController:
     def turn_started(self, purpose: Purpose) -> None:
         """The backend says what the coming turn answers (before its first audio)."""
         self._purpose = purpose
+        self._trailing_until = None  # the service took the turn: no more trailing audio needed
 
     def interrupted(self) -> None:
         self.speaker.flush()
@@ -178,6 +183,7 @@ class VoiceController:
         self.policy.typed()
 
     def _turn_ended(self) -> None:
+        self._trailing_until = None
         self.policy.turn_ended(had_audio=self._turn_active, purpose=self._purpose)
         self._purpose = None
         if self._turn_active and not self._suppress_turn:  # a silent (text-only) turn leaves no echo to wait out
@@ -234,10 +240,22 @@ class VoiceController:
         result = self._gate.feed(chunk.pcm)
         if result.started:
             self._user(True)
+            self._trailing_until = None
+        elif not result.send and self._trailing_until is not None:
+            self._trail(chunk)
+            return
         for pcm in _merge(result.send, MAX_MESSAGE_BYTES):
             self._send(MicChunk(pcm, chunk.captured) if pcm is not chunk.pcm else chunk)
         if result.ended:
-            self._end_user_speech(send_end=True)
+            self._end_user_speech(send_end=True, trail=True)
+
+    def _trail(self, chunk: MicChunk) -> None:
+        """The user stopped; the service has not taken the turn yet: keep its VAD fed, for a bounded time."""
+        assert self._trailing_until is not None
+        self._send(chunk)
+        if time.monotonic() >= self._trailing_until:
+            self._trailing_until = None
+            self._backend.send_audio_stream_end()  # models that honour it end the turn; the rest lose nothing
 
     def _send(self, chunk: MicChunk) -> None:
         self._backend.send_audio(chunk.pcm)
@@ -259,12 +277,18 @@ class VoiceController:
             self.policy.speaking(speaking)
             self._on_change()
 
-    def _end_user_speech(self, send_end: bool) -> None:
+    def _end_user_speech(self, send_end: bool, trail: bool = False) -> None:
+        """The user stopped speaking. `trail`: the mic stays open, so keep streaming until the service takes the
+        turn (or TRAIL_S passes); otherwise (muted, our own voice) end the stream now."""
         was = self.user_speaking or self._gate.detector.speaking
         self._gate.reset()
         if was and not self.ptt_down:
             if send_end and not self._settings.push_to_talk:
-                self._backend.send_audio_stream_end()  # the model ends the turn now instead of waiting
+                if trail:
+                    self._trailing_until = time.monotonic() + TRAIL_S
+                else:
+                    self._trailing_until = None
+                    self._backend.send_audio_stream_end()
             self.policy.prompted()
         self._user(False)
 

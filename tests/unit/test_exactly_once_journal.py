@@ -1,0 +1,84 @@
+"""The outbox's and the journal's share of exactly once (issue 22), without a socket: whose reply an
+`interrupted` ends, what a resumed session is sent again, and what a fresh one is told."""
+
+from __future__ import annotations
+
+from livepair.backends.journal import MAX_RESTATEMENT_CHARS, RESTATEMENT_HEAD, Journal
+from livepair.backends.outbox import Context, Outbox, Request
+
+
+def test_a_question_over_a_reply_keeps_the_turn_through_the_old_replys_end() -> None:
+    outbox = Outbox()
+    first, second = Request("ask", "first?"), Request("ask", "second?")
+    outbox.sent(first)
+    assert outbox.model_content() == "ask"
+    outbox.sent(second)  # the user asks over the reply
+    outbox.add_context("typed")
+    assert outbox.model_content() is None  # the rest of the old reply, still arriving
+    end = outbox.interrupted(with_complete=False)
+    assert not end.over and outbox.model_turn and outbox.next_polite() is None
+    assert outbox.turn_complete() is None  # the old reply's own turnComplete ("interrupted > turn_complete")
+    assert outbox.next_polite() is None, "the editor update waits for the new reply"
+    assert outbox.model_content() == "ask"
+    end = outbox.turn_complete()
+    assert end is not None and end.over and end.request is second
+    assert outbox.next_polite() == Context("typed")
+
+
+def test_questions_folded_into_one_turn_end_together() -> None:
+    outbox, journal = Outbox(), Journal()
+    first, second = Request("ask", "first?"), Request("ask", "second?")
+    for request in (first, second):  # the second goes before the model said anything
+        journal.sent(request, 0.0)
+        outbox.sent(request)
+    outbox.model_content()  # the service folded them: no cut is reported
+    end = outbox.turn_complete()
+    assert end is not None and end.over and end.request is second
+    journal.answered("Both.", end.request)
+    replay = journal.replay(now=1.0)  # no resumption update yet: both are restated, neither asked again
+    assert not any(isinstance(item, Request) for item in replay)
+    restated = replay[0]
+    assert isinstance(restated, Context) and "User: first?" in restated.text and "User: second?" in restated.text
+
+
+def test_replayed_questions_go_one_per_turn_as_they_were() -> None:
+    outbox = Outbox()
+    one, two = Request("failure", "it failed"), Request("ask", "why?")
+    outbox.replay([one, two])
+    outbox.add_context("typed")
+    assert outbox.next_polite() is one
+    outbox.sent(one)
+    assert outbox.next_polite() is None
+    outbox.model_content()
+    outbox.turn_complete()
+    assert outbox.next_polite() is two
+
+
+def test_a_question_answered_after_the_mark_is_restated_not_asked_again() -> None:
+    journal = Journal()
+    question = Request("ask", "why?")
+    journal.sent(question, 0.0)
+    journal.answered("Because.", question)  # no resumption update came after the answer
+    later = Context("typed a line")
+    journal.sent(later, 0.1)
+    replay = journal.replay(now=0.2)
+    assert len(replay) == 2 and replay[1] == later
+    restated = replay[0]
+    assert isinstance(restated, Context) and restated.restated
+    assert "User: why?" in restated.text and "You: Because." in restated.text
+
+
+def test_restatements_are_bounded_and_never_nested() -> None:
+    journal = Journal()
+    seed: Context | None = None
+    for n in range(40):
+        journal.sent(Context(f"editor state {n} " + "x" * 3000), float(n))
+        question = Request("ask", f"question {n}?", context="held " + "y" * 2000)
+        journal.sent(question, float(n))
+        journal.answered(f"answer {n} " + "z" * 2000, question)
+        seed, questions, _whole = journal.reseed()
+        assert seed is not None and questions == []
+        assert seed.text.count(RESTATEMENT_HEAD) == 1
+        assert len(seed.text.encode()) <= MAX_RESTATEMENT_CHARS < 16 * 1024
+        journal.sent(seed, float(n))  # the fresh session is told: this is not editor context to restate again
+    assert seed is not None and "question 39?" in seed.text and "editor state 39" in seed.text
