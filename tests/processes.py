@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable
 
 import pytest
 
@@ -24,3 +25,12 @@ async def wait_exited(pid: int, timeout: float = 10.0) -> None:
     finally:
         loop.remove_reader(fd)
         os.close(fd)
+
+
+async def wait_until(check: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
+    """For states only the file system or /proc shows (a process started): re-check every 20 ms up to the timeout."""
+    for _ in range(int(timeout / 0.02)):
+        if check():
+            return
+        await asyncio.sleep(0.02)
+    pytest.fail(f"timed out waiting for {what}")

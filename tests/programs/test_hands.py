@@ -11,7 +11,6 @@ import asyncio
 import json
 import os
 import socket
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from livepair.session.hands import Hands
 from livepair.session.sandbox import Limits
 from livepair.session.tools.toolbox import Tools
 from tests.keys import GOOGLE_KEY
-from tests.processes import wait_exited
+from tests.processes import wait_exited, wait_until
 from tests.tooling import require_tool
 
 
@@ -225,15 +224,6 @@ async def test_run_python_times_out_and_is_stopped(sandboxed: None, workspace: P
         "run_python", {"code": "import time\nprint('start', flush=True)\ntime.sleep(60)", "reason": "t"}
     )
     assert "did not finish within 1s" in result["error"] and "start" in result["output"]
-
-
-async def wait_until(check: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    """For states only /proc shows (a process started): re-check every 20 ms up to the timeout."""
-    for _ in range(int(timeout / 0.02)):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 async def test_a_cancelled_run_python_kills_its_process(sandboxed: None, workspace: Path, private_state: Path) -> None:

@@ -26,7 +26,7 @@ from livepair.session.process import ProcessResult
 from livepair.session.sandbox import Limits, Sandbox, project_python
 from livepair.session.sandbox_check import refusal
 from livepair.session.sandbox_guard import descendants
-from tests.processes import wait_exited
+from tests.processes import wait_exited, wait_until
 from tests.tooling import require_tool
 
 
@@ -50,15 +50,6 @@ def home_install() -> Iterator[Path]:
         yield base
     finally:
         shutil.rmtree(base)
-
-
-async def wait_until(check: Callable[[], bool], what: str, timeout: float = 10.0) -> None:
-    """For states only /proc shows (a process started): re-check every 20 ms up to the timeout."""
-    for _ in range(int(timeout / 0.02)):
-        if check():
-            return
-        await asyncio.sleep(0.02)
-    pytest.fail(f"timed out waiting for {what}")
 
 
 def bwrap_children() -> list[int]:

@@ -47,16 +47,26 @@ async def run_bounded(
     `guard(pid)` returns (with why) when the child must be stopped early; `kill_tree(pid)` also reaches the
     processes that left the group (a `setsid` child), before the group is killed."""
     began = time.monotonic()
-    proc = await asyncio.create_subprocess_exec(
-        *argv,
-        cwd=cwd,
-        env=dict(env),
-        stdin=asyncio.subprocess.DEVNULL,  # never inherit the LSP channel
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.STDOUT,
-        start_new_session=True,  # its own group: the kill reaches grandchildren
-        pass_fds=tuple(pass_fds),
+    spawn = asyncio.ensure_future(
+        asyncio.create_subprocess_exec(
+            *argv,
+            cwd=cwd,
+            env=dict(env),
+            stdin=asyncio.subprocess.DEVNULL,  # never inherit the LSP channel
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,  # its own group: the kill reaches grandchildren
+            pass_fds=tuple(pass_fds),
+        )
     )
+    try:
+        proc = await asyncio.shield(spawn)
+    except asyncio.CancelledError:
+        # Cancelled while the child was being set up: it may already run (the fork comes before the pipes are
+        # connected), and nobody else holds it. Let the setup finish, then kill what it started.
+        with contextlib.suppress(Exception):
+            await _kill_group(await asyncio.wait_for(spawn, KILL_WAIT_S), kill_tree)
+        raise
     kept = bytearray()
     dropped = False
 
