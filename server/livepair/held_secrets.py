@@ -3,8 +3,11 @@
 At `livepair serve` start they are read once from the environment and deleted from it, so no child process (an
 approved command, the sandbox, git) inherits them. Deleting from `os.environ` does not change what
 `/proc/<daemon pid>/environ` shows: that file reads the initial environment block the kernel set up at exec. So the
-entries are also overwritten there, in this process's own memory (the block's bounds are fields 50-51 of
-/proc/self/stat). The launchers pass the key another way anyway (the extension in `livepair.start`'s arguments).
+block is also overwritten, in this process's own memory (its bounds are fields 50-51 of /proc/self/stat). The
+whole block, not only the key: an approved command reads `/proc/$PPID/environ` as easily as its own environment, and
+the editor's environment holds other credentials (cloud keys, Sentry DSNs) that `command_environment` keeps back.
+Every variable is first copied out of the block (setenv), so the daemon's own getenv() sees what it saw before.
+The launchers pass the key another way anyway (the extension in `livepair.start`'s arguments).
 """
 
 from __future__ import annotations
@@ -33,8 +36,8 @@ def hold_from_environment(names: tuple[str, ...] = HELD_VARS) -> list[str]:
             if value:
                 _held[name] = value
             taken.append(name)
-    if taken and sys.platform.startswith("linux"):
-        _wipe_initial_block(taken)
+    if sys.platform.startswith("linux"):
+        _wipe_initial_block()
     return taken
 
 
@@ -43,21 +46,19 @@ def held(name: str) -> str | None:
     return _held.get(name) or os.environ.get(name) or None
 
 
-def _wipe_initial_block(names: list[str]) -> None:
+def _wipe_initial_block() -> None:
     try:
         with open("/proc/self/stat", "rb") as f:
             fields = f.read().rsplit(b")", 1)[1].split()
         # Fields after "pid (comm)" start at field 3; env_start and env_end are fields 50 and 51.
         start, end = int(fields[50 - 3]), int(fields[51 - 3])
     except (OSError, IndexError, ValueError):
-        log.warning("could not locate the initial environment to wipe the API key from it")
+        log.warning("could not locate the initial environment to wipe it")
         return
     if not 0 < start < end or end - start > 1 << 24:
         return
-    block = ctypes.string_at(start, end - start)
-    offset = 0
-    for entry in block.split(b"\0"):
-        name = entry.split(b"=", 1)[0].decode(errors="replace")
-        if b"=" in entry and name in names:
-            ctypes.memset(start + offset, 0, len(entry))
-        offset += len(entry) + 1
+    for entry in ctypes.string_at(start, end - start).split(b"\0"):
+        name = os.fsdecode(entry.split(b"=", 1)[0])
+        if b"=" in entry and name in os.environ:
+            os.putenv(name, os.environ[name])  # a fresh copy outside the block: C getenv() no longer points into it
+    ctypes.memset(start, 0, end - start)

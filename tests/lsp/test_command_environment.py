@@ -127,9 +127,12 @@ async def test_the_key_is_not_in_the_daemons_environment(tmp_path: Path, fake: F
         init = {"processId": None, "rootUri": tmp_path.as_uri(), "capabilities": {}, "initializationOptions": options}
         assert "result" in await daemon.request("initialize", init, timeout=60)
         environ = await asyncio.to_thread(Path(f"/proc/{proc.pid}/environ").read_bytes)
-        assert b"HARMLESS_SETTING=visible" in environ  # the file is readable and is the daemon's
+        cmdline = await asyncio.to_thread(Path(f"/proc/{proc.pid}/cmdline").read_bytes)
+        assert b"livepair\0serve" in cmdline  # the file read is the daemon's
+        # nothing at all: not the key, not the token, not even a harmless variable (the whole block is wiped)
         assert API_KEY.encode() not in environ and token.encode() not in environ
-        assert b"GEMINI_API_KEY=" not in environ
+        assert b"GEMINI_API_KEY=" not in environ and b"HARMLESS_SETTING" not in environ
+        assert environ.strip(b"\0") == b""
         started = await daemon.command("livepair.start", timeout=60)  # no key in the arguments: the held one
         assert started.get("result", {}).get("backend") == "gemini", (started, daemon.err())
     finally:
