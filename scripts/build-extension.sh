@@ -32,7 +32,7 @@ find "$wheel_build/src" -name __pycache__ -prune -exec rm -rf {} +
 "$ROOT/.venv/bin/python" -m pip wheel -q --no-deps --disable-pip-version-check -w wheels "$wheel_build/src" \
   >"$wheel_build/log" 2>&1 || { cat "$wheel_build/log" >&2; exit 1; }
 
-npx vsce package --no-dependencies --allow-missing-repository --out dist/livepair.vsix >"$wheel_build/vsce.log" 2>&1 \
+npx vsce package --no-dependencies --out dist/livepair.vsix >"$wheel_build/vsce.log" 2>&1 \
   || { cat "$wheel_build/vsce.log" >&2; exit 1; }
 echo "$want" > "$stamp"
 echo "build-extension: $(du -h dist/livepair.vsix | cut -f1) extension/dist/livepair.vsix" >&2
