@@ -13,6 +13,7 @@ import { toDiagnostic } from "./lspConvert";
 import { showOnce } from "./notifications";
 import { deviceState, errorText, isUnknownCommandError } from "./daemonReplies";
 import { DaemonCommands, type StartResult, type StatusParams } from "./protocol";
+import { gaveUpRetrying, retryCommand } from "./stateDisplay";
 import type { ScreenConsent } from "./screenConsent";
 import { isSessionActive } from "./stateDisplay";
 
@@ -255,6 +256,9 @@ export class PairingSession implements vscode.Disposable {
     if (s.state === "error" && (was?.state !== "error" || was.message !== s.message)) {
       this.reportError(s.message || "The session stopped with an error.");
     }
+    if (gaveUpRetrying(s) && !gaveUpRetrying(was)) {
+      this.reportGaveUp(s.message);
+    }
     if (s.state === "listening" && this.pressedAt !== undefined) {
       log().info(`pairing: listening ${Date.now() - this.pressedAt} ms after start was pressed`);
       this.pressedAt = undefined;
@@ -270,9 +274,18 @@ export class PairingSession implements vscode.Disposable {
     }
     actions.push(
       { title: "Show Log", run: () => vscode.commands.executeCommand(Commands.showLog) },
-      { title: "Retry", run: () => vscode.commands.executeCommand(Commands.start) },
+      { title: "Retry", run: () => vscode.commands.executeCommand(retryCommand(this.status)) },
     );
     void showOnce("error", message, actions);
+  }
+
+  /** The daemon stopped reconnecting after failures in a row; the session is kept, so Retry reconnects it. */
+  private reportGaveUp(message: string): void {
+    log().warn(message);
+    void showOnce("warning", message, [
+      { title: "Retry", run: () => vscode.commands.executeCommand(Commands.retryNow) },
+      { title: "Show Log", run: () => vscode.commands.executeCommand(Commands.showLog) },
+    ]);
   }
 
   /** Start a session if none runs, and wait until it is connected (or failed). */

@@ -218,6 +218,16 @@ export function describeStatus(
   const label = stateLabel(status, look);
   const who = (status.backend === "offline" ? "LivePair (offline advisor)" : "LivePair") + (status.mode === "tutor" ? " (tutor)" : "");
   const active = isSessionActive(status);
+  if (gaveUpRetrying(status)) {
+    return {
+      text: `$(debug-restart) ${who}: stopped retrying`,
+      label: "stopped retrying",
+      tooltip: `${sessionTooltip(status, "stopped retrying", screenChoice)}\nClick to retry now.`,
+      tone: "warning",
+      command: Commands.retryNow,
+      active,
+    };
+  }
   const click = active ? "Click to stop pairing." : "Click to try again.";
   const sharing = screenBadge(status.screen);
   return {
@@ -228,6 +238,20 @@ export function describeStatus(
     command: Commands.toggleSession,
     active,
   };
+}
+
+/**
+ * Whether the daemon gave up reconnecting after connections failed in a row (backends/gemini.py `_stop_refused`).
+ * The session is still up and keeps what the user asked, so "Retry" must reconnect it (livepair.retryNow), not start
+ * another one.
+ */
+export function gaveUpRetrying(status: StatusParams | null | undefined): boolean {
+  return status?.state === "reconnecting" && /\bstopped retrying\b/i.test(status.message ?? "");
+}
+
+/** The command behind a "Retry" button for this status: reconnect a session that gave up, else start one. */
+export function retryCommand(status: StatusParams | null | undefined): string {
+  return gaveUpRetrying(status) ? Commands.retryNow : Commands.start;
 }
 
 /**

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { Commands } from "../../src/common/constants";
 import type { StatusParams } from "../../src/common/protocol";
-import { costLine, describeStatus, isSessionActive, screenLine } from "../../src/common/stateDisplay";
+import {
+  costLine,
+  describeStatus,
+  gaveUpRetrying,
+  isSessionActive,
+  retryCommand,
+  screenLine,
+} from "../../src/common/stateDisplay";
 
 const status = (state: string, extra: Partial<StatusParams> = {}): StatusParams => ({
   state,
@@ -163,5 +170,33 @@ describe("a status that tells the truth", () => {
     expect(screenLine(null)).toBe("Screen: off (not pairing)");
     expect(costLine(status("listening", { backend: "offline" }))).toContain("no cost");
     expect(costLine(null)).toBe("This session: no usage yet");
+  });
+});
+
+describe("Retry after the daemon stopped retrying", () => {
+  // The message backends/gemini.py sends after three failed connections in a row.
+  const gaveUp = status("reconnecting", {
+    message:
+      "Gemini failed 3 connections in a row before answering (the service closed the connection); stopped retrying. " +
+      "What you asked is kept: choose Retry to try again.",
+  });
+
+  it("makes the status bar's click reconnect the kept session, and says so", () => {
+    const shown = describeStatus("ready", gaveUp);
+    expect(shown.command).toBe(Commands.retryNow);
+    expect(shown.text).toBe("$(debug-restart) LivePair: stopped retrying");
+    expect(shown.tooltip).toContain("Click to retry now.");
+    expect(shown.tooltip).not.toContain("Click to stop pairing.");
+    expect(shown.active).toBe(true);
+  });
+
+  it("points Retry at livepair.retryNow only when the daemon gave up", () => {
+    expect(gaveUpRetrying(gaveUp)).toBe(true);
+    expect(retryCommand(gaveUp)).toBe(Commands.retryNow);
+    const stillTrying = status("reconnecting", { message: "Connection lost. Reconnecting — next try in 2 s." });
+    expect(retryCommand(stillTrying)).toBe(Commands.start);
+    expect(describeStatus("ready", stillTrying).command).toBe(Commands.toggleSession);
+    expect(retryCommand(status("error", { message: "stopped retrying" }))).toBe(Commands.start);
+    expect(retryCommand(null)).toBe(Commands.start);
   });
 });
