@@ -32,7 +32,7 @@ NONE_ON_MISS = {"search", "match", "fullmatch", "get"}
 BUILTINS = {n for n in dir(builtins) if not n.startswith("_") and callable(getattr(builtins, n))}
 
 
-def _parsed(facts: Facts) -> tuple[ws.Place, str, ast.Module] | None:
+def parsed_frame(facts: Facts) -> tuple[ws.Place, str, ast.Module] | None:
     where = frames(facts)
     text = facts.read(where[-1].path) if where else None
     tree = flow.parse(text) if text is not None else None
@@ -59,7 +59,7 @@ def _functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]
 
 def unbound_local(facts: Facts) -> Finding | None:
     """A name assigned in a function is local to all of it: point at the assignment that made it so."""
-    found, parsed = error(facts.output), _parsed(facts)
+    found, parsed = error(facts.output), parsed_frame(facts)
     m = UNBOUND.search(found[1]) if found else None
     if m is None or parsed is None:
         return None
@@ -119,7 +119,7 @@ def missing_self(facts: Facts) -> Finding | None:
 
 def local_of_another_function(facts: Facts) -> Finding | None:
     """A NameError for a variable that exists only inside another function."""
-    found, parsed = error(facts.output), _parsed(facts)
+    found, parsed = error(facts.output), parsed_frame(facts)
     m = re.match(r"name '(\w+)' is not defined", found[1]) if found and found[0] == "NameError" else None
     if m is None or parsed is None:
         return None
@@ -141,7 +141,7 @@ def local_of_another_function(facts: Facts) -> Finding | None:
 
 def shadowed_builtin(facts: Facts) -> Finding | None:
     """`sum = 0` and later `sum(...)`: the built-in was replaced by a value; point at the assignment."""
-    found, parsed = error(facts.output), _parsed(facts)
+    found, parsed = error(facts.output), parsed_frame(facts)
     m = NOT_CALLABLE.search(found[1]) if found else None
     if m is None or parsed is None:
         return None
@@ -173,7 +173,7 @@ def _returns_value(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 def none_from_code(facts: Facts) -> Finding | None:
     """None traced to its source: a function of this file without return, a match that failed, `x = None`."""
-    found, parsed = error(facts.output), _parsed(facts)
+    found, parsed = error(facts.output), parsed_frame(facts)
     if found is None or parsed is None or not NONE_USE.search(found[1]):
         return None
     place, text, tree = parsed
@@ -220,7 +220,7 @@ def none_from_code(facts: Facts) -> Finding | None:
 
 def int_of_text(facts: Facts) -> Finding | None:
     """int() of several numbers in one string, or of a list written out as text."""
-    found, parsed = error(facts.output), _parsed(facts)
+    found, parsed = error(facts.output), parsed_frame(facts)
     m = INT_LITERAL.search(found[1]) if found and found[0] == "ValueError" else None
     if m is None or parsed is None:
         return None
