@@ -25,7 +25,7 @@ TOO_MANY = re.compile(
 NOT_CALLABLE = re.compile(r"'(?P<type>int|float|str|list|dict|tuple|bool|set)' object is not callable")
 NONE_USE = re.compile(
     r"'NoneType' object (?:is not (?:subscriptable|iterable)|has no attribute)|non-iterable NoneType"
-    r"|object of type 'NoneType' has no len\(\)"
+    r"|object of type 'NoneType' has no len\(\)|argument of type 'NoneType' is not iterable"
 )
 INT_LITERAL = re.compile(r"invalid literal for int\(\) with base 10: (?P<value>'.*'|\".*\")$")
 NONE_ON_MISS = {"search", "match", "fullmatch", "get"}

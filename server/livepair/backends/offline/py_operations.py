@@ -1,0 +1,183 @@
+"""Everyday Python failures of an operation whose cause the line or the file shows: an empty list divided by its
+length, a call's result called again, a list called instead of indexed, ranges added, a list used as a key, a
+string changed in place, fewer returned values than names, an empty filtered list given to statistics.
+
+Same rule as py_everyday.py: speak only when the code shows the cause, else return None.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+
+from livepair.backends.offline import flow
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.edits import line_of
+from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
+from livepair.backends.offline.py_causes import error, frames
+from livepair.backends.offline.py_everyday import parsed_frame
+
+UNPACK = re.compile(r"not enough values to unpack \(expected (?P<want>\d+), got (?P<got>\d+)\)")
+
+
+def _is_empty_list(node: ast.expr | None) -> bool:
+    return isinstance(node, ast.List) and not node.elts
+
+
+def empty_divided(facts: Facts) -> Finding | None:
+    """len(values) is 0 because the caller passed an empty list."""
+    found, where = error(facts.output), frames(facts)
+    if found is None or found[0] != "ZeroDivisionError" or len(where) < 2:
+        return None
+    crash, caller = where[-1], where[-2]
+    text = facts.read(crash.path)
+    tree = flow.parse(text) if text is not None else None
+    fn = flow.enclosing_function(tree, crash.line) if tree else None
+    size = re.search(r"/\s*len\((\w+)\)", line_of(text or "", crash.line) or "")
+    if fn is None or size is None or tree is None or caller.path != crash.path:
+        return None
+    params = [a.arg for a in fn.args.args]
+    call = next(
+        (n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)
+         and n.func.id == fn.name and n.lineno == caller.line),
+        None,
+    )  # fmt: skip
+    if call is None or size[1] not in params or params.index(size[1]) >= len(call.args):
+        return None
+    given = call.args[params.index(size[1])]
+    origin = ""
+    if isinstance(given, ast.Name):
+        assigned = flow.last_assignment(tree, text or "", given.id, caller.line)
+        if assigned is None or not _is_empty_list(assigned.value):
+            return None
+        origin = f" ({given.id} = [] on line {assigned.line})"
+    elif not _is_empty_list(given):
+        return None
+    return Finding(
+        f"{fn.name}() divides by len({size[1]}), and line {caller.line} passes it an empty list{origin}: check for "
+        f"an empty list before calling it (if the list is empty there is no average).",
+        caller,
+    )
+
+
+def called_wrongly(facts: Facts) -> Finding | None:
+    """`round(14.5)()` calls the result; `nums(0)` calls a list that was meant to be indexed."""
+    found, parsed = error(facts.output), parsed_frame(facts)
+    m = re.search(r"'(?P<type>\w+)' object is not callable", found[1]) if found else None
+    if m is None or parsed is None:
+        return None
+    place, text, tree = parsed
+    code = line_of(text, place.line) or ""
+    extra = re.search(r"\b(?P<call>\w+\([^()]*\))\(\)", code)
+    if extra:
+        return Finding(
+            f"{extra['call']} returns {'an' if m['type'][0] in 'aeiou' else 'a'} {m['type']} value, and the () after "
+            "it calls that value: remove the extra parentheses.",
+            place,
+        )
+    for name in flow.names_on(code):
+        called = re.search(rf"\b{name}\((?P<index>[^()]*)\)", code)
+        assigned = flow.last_assignment(tree, text, name, place.line)
+        if called is None or assigned is None or not isinstance(assigned.value, (ast.List, ast.Dict, ast.Tuple)):
+            continue
+        lines = text.splitlines(keepends=True)
+        lines[place.line - 1] = lines[place.line - 1].replace(called[0], f"{name}[{called['index']}]", 1)
+        message = (
+            f"'{name}' is a {m['type']} (line {assigned.line}), and line {place.line} calls it with parentheses: "
+            f"index it with square brackets, {name}[{called['index']}]."
+        )
+        return checked(Finding(message, place, None, Proposal(text, "".join(lines), "index with brackets")))
+    return None
+
+
+def operation_on_type(facts: Facts) -> Finding | None:
+    """What the error and the failing line state together: ranges added, a list as a key, a str changed."""
+    found, parsed = error(facts.output), parsed_frame(facts)
+    if found is None or parsed is None:
+        return None
+    place, text, _tree = parsed
+    detail, code = found[1], line_of(text, place.line) or ""
+    if re.search(r"unsupported operand type\(s\) for \+: 'range' and 'range'", detail):
+        return Finding(
+            "range objects cannot be added with +: make lists first, list(a) + list(b), or for unique values a set "
+            "union, set(a) | set(b).",
+            place,
+        )
+    if detail == "unhashable type: 'list'" and re.search(
+        r"\bhash\(|\[\s*\[|\{[^}]*\[[^\]]*\]\s*:|\.add\(|\bset\(", code
+    ):
+        return Finding(
+            "A list cannot be a dict key or a set member, because it can change after it is stored: use a tuple "
+            "instead, e.g. (x, y) or tuple(the_list).",
+            place,
+        )
+    if detail == "'str' object does not support item assignment":
+        return Finding(
+            "Strings cannot be changed in place: build a new string instead, e.g. s = 'J' + s[1:], s.replace(...), "
+            "or a list of characters joined with ''.join(...).",
+            place,
+        )
+    return None
+
+
+def fewer_returned(facts: Facts) -> Finding | None:
+    found, parsed = error(facts.output), parsed_frame(facts)
+    m = UNPACK.search(found[1]) if found else None
+    if m is None or parsed is None:
+        return None
+    place, text, tree = parsed
+    code = line_of(text, place.line) or ""
+    mine = {f.name: f for f in ast.walk(tree) if isinstance(f, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    called = next((n for n in flow.names_on(code) if n in mine and re.search(rf"=\s*{n}\s*\(", code)), None)
+    if called is None:
+        return None
+    returns = [r for r in ast.walk(mine[called]) if isinstance(r, ast.Return) and r.value is not None]
+    sizes = {len(r.value.elts) if isinstance(r.value, ast.Tuple) else 1 for r in returns if r.value is not None}
+    if sizes != {int(m["got"])}:
+        return None
+    return Finding(
+        f"{called}() returns {m['got']} values (line {returns[0].lineno}), and line {place.line} unpacks them into "
+        f"{m['want']} names: use {m['got']} names here, or return {m['want']} values.",
+        place,
+    )
+
+
+def empty_statistics(facts: Facts) -> Finding | None:
+    found, parsed = error(facts.output), parsed_frame(facts)
+    if found is None or parsed is None or "requires at least one data point" not in found[1]:
+        return None
+    place, text, tree = parsed
+    for name in flow.names_on(line_of(text, place.line) or ""):
+        assigned = flow.last_assignment(tree, text, name, place.line + 1)
+        value = assigned.value if assigned else None
+        if assigned is None or not isinstance(value, (ast.ListComp, ast.DictComp, ast.SetComp)):
+            continue
+        tests = [ast.get_source_segment(text, t) for g in value.generators for t in g.ifs]
+        if tests:
+            return Finding(
+                f"'{name}' is empty: the comprehension on line {assigned.line} keeps only items where "
+                f"`{' and '.join(t for t in tests if t)}`, and none passed, so there is nothing to average. Check "
+                "for an empty result before the statistics call.",
+                ws.Place(place.path, assigned.line),
+            )
+    return None
+
+
+DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    empty_divided,
+    called_wrongly,
+    operation_on_type,
+    fewer_returned,
+    empty_statistics,
+]
+
+
+def advise(facts: Facts) -> Finding | None:
+    if "Traceback (most recent call last)" not in facts.output:
+        return None
+    for detect in DETECTORS:
+        found = detect(facts)
+        if found is not None:
+            return found
+    return None
