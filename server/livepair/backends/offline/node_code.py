@@ -69,9 +69,10 @@ def await_outside_async(
     )  # fmt: skip
     if opener is None or re.search(r"\basync\b", lines[opener - 1]):
         return None
+    loop = " In forEach the awaits are not waited for: use for...of or Promise.all(items.map(async ...))."
     return Finding(
         f"This await is inside the function that starts on line {opener}, which is not async: mark that function "
-        "async (e.g. async (url) => { ... }). In forEach the awaits are not waited for: use for...of or "
-        "Promise.all(items.map(async ...)).",
+        "async (e.g. async function name() or async (x) => { ... })."
+        + (loop if re.search(r"\.(?:forEach|map)\(", lines[opener - 1]) else ""),
         where,
     )

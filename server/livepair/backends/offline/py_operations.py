@@ -18,6 +18,8 @@ from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
 from livepair.backends.offline.py_causes import error, frames
 from livepair.backends.offline.py_everyday import parsed_frame
 
+FLOAT_TEXT = re.compile(r"could not convert string to float: '(?P<value>[^']*)'")
+THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 UNPACK = re.compile(r"not enough values to unpack \(expected (?P<want>\d+), got (?P<got>\d+)\)")
 
 
@@ -164,8 +166,43 @@ def empty_statistics(facts: Facts) -> Finding | None:
     return None
 
 
+def float_of_text(facts: Facts) -> Finding | None:
+    """float() of a CSV header cell, or of a number written with thousands separators."""
+    found, parsed = error(facts.output), parsed_frame(facts)
+    m = FLOAT_TEXT.search(found[1]) if found and found[0] == "ValueError" else None
+    if m is None or parsed is None:
+        return None
+    place, text, tree = parsed
+    value = m["value"].replace("\\n", "").replace("\\r", "").strip()  # the repr shows a newline as \\n
+    if THOUSANDS.fullmatch(value):
+        return Finding(
+            f"'{value}' uses commas as thousands separators, which float() does not read: remove them first, "
+            "e.g. float(text.replace(',', '')).",
+            place,
+        )
+    loop = next(
+        (n for n in ast.walk(tree) if isinstance(n, ast.For) and n.lineno < place.line <= (n.end_lineno or 0)),
+        None,
+    )
+    opened = (
+        re.search(r"open\(\s*['\"](?P<file>[^'\"]+)['\"]", ast.get_source_segment(text, loop.iter) or "")
+        if loop
+        else None
+    )
+    first = facts.read(place.path.parent / opened["file"]) if loop is not None and opened else None
+    header = (first or "").splitlines()[:1]
+    if loop is None or opened is None or not header or value not in re.split(r"[,;\t ]", header[0]):
+        return None
+    return Finding(
+        f"'{value}' comes from the first line of {opened['file']}, a header ({header[0]!r}), not a number: skip it "
+        f"before the loop on line {loop.lineno}, e.g. next(f) or lines[1:].",
+        ws.Place(place.path, loop.lineno),
+    )
+
+
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
     empty_divided,
+    float_of_text,
     called_wrongly,
     operation_on_type,
     fewer_returned,
