@@ -184,6 +184,15 @@ def float_of_text(facts: Facts) -> Finding | None:
         (n for n in ast.walk(tree) if isinstance(n, ast.For) and n.lineno < place.line <= (n.end_lineno or 0)),
         None,
     )
+    over = loop.iter.id if loop is not None and isinstance(loop.iter, ast.Name) else None
+    listed = flow.last_assignment(tree, text, over, loop.lineno) if loop is not None and over else None
+    items = listed.value.elts if listed is not None and isinstance(listed.value, ast.List) else []
+    if listed is not None and any(isinstance(e, ast.Constant) and e.value == value for e in items):
+        return Finding(
+            f"'{value}' is an item of the list '{over}' (line {listed.line}), not a number: remove it, or skip "
+            "items that are not numbers before float().",
+            ws.Place(place.path, listed.line),
+        )
     opened = (
         re.search(r"open\(\s*['\"](?P<file>[^'\"]+)['\"]", ast.get_source_segment(text, loop.iter) or "")
         if loop
