@@ -125,7 +125,8 @@ def local_of_another_function(facts: Facts) -> Finding | None:
         return None
     place, _text, tree = parsed
     name, here = m[1], flow.enclosing_function(tree, place.line)
-    if _stores(tree, name) or (here is not None and _stores(here, name)):
+    declared_global = any(isinstance(n, ast.Global) and name in n.names for n in ast.walk(tree))
+    if declared_global or _stores(tree, name) or (here is not None and _stores(here, name)):
         return None
     owners = [(fn, _stores(fn, name)) for fn in _functions(tree) if fn is not here]
     owners = [(fn, lines) for fn, lines in owners if lines]
@@ -196,11 +197,12 @@ def none_from_code(facts: Facts) -> Finding | None:
             )
         func = value.func if isinstance(value, ast.Call) else None
         if isinstance(func, ast.Attribute) and func.attr in NONE_ON_MISS:
-            what = "does not match" if func.attr != "get" else "has no such key"
+            when = "the pattern does not match" if func.attr != "get" else "the key is missing"
+            use = "a match" if func.attr != "get" else "a value"
             return Finding(
                 f"'{name}' is None: {ast.get_source_segment(text, func)}() on line {assigned.line} returns None "
-                f"when the pattern {what}, and line {place.line} uses it as a match. Check it first "
-                f"(if {name} is None: ...), or fix the pattern/text.",
+                f"when {when}, and line {place.line} uses it as {use}. Check it first (if {name} is None: ...), "
+                "or fix what it looks for.",
                 ws.Place(place.path, assigned.line),
             )
         if isinstance(func, ast.Name) and func.id in mine:
