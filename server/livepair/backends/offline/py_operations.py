@@ -209,8 +209,56 @@ def float_of_text(facts: Facts) -> Finding | None:
     )
 
 
+def wrong_kind_of_number(facts: Facts) -> Finding | None:
+    """range() of a float read with float(), len() of an int, len() of an item a list was replaced by."""
+    found, parsed = error(facts.output), parsed_frame(facts)
+    if found is None or parsed is None:
+        return None
+    place, text, tree = parsed
+    detail, code = found[1], line_of(text, place.line) or ""
+    for name in flow.names_on(code):
+        assigned = flow.last_assignment(tree, text, name, place.line)
+        value = assigned.value if assigned else None
+        if assigned is None or value is None:
+            continue
+        if detail == "'float' object cannot be interpreted as an integer" and assigned.source.startswith("float("):
+            return Finding(
+                f"'{name}' is a float ({assigned.source} on line {assigned.line}), and line {place.line} needs a "
+                f"whole number: read it with int(...) instead of float(...).",
+                ws.Place(place.path, assigned.line),
+            )
+        if (
+            detail == "object of type 'int' has no len()"
+            and isinstance(value, ast.Constant)
+            and re.search(rf"\blen\(\s*{name}\s*\)", code)
+        ):
+            return Finding(
+                f"'{name}' is the int {value.value!r} (line {assigned.line}): len() counts the items of a sequence. "
+                f"For the number of digits use len(str({name})).",
+                place,
+            )
+    item = re.search(r"\blen\((?P<item>\w+\[[^\]]+\])\)", code)
+    if detail.startswith("object of type") and item:
+        target = item["item"]
+        stores = [
+            n for n in ast.walk(tree)
+            if isinstance(n, ast.Assign) and n.lineno != place.line
+            and any(ast.get_source_segment(text, t) == target for t in n.targets)
+        ]  # fmt: skip
+        if stores:
+            at = stores[-1]
+            return Finding(
+                f"Line {at.lineno} replaces {target} with a single value ({ast.get_source_segment(text, at.value)}), "
+                f"so len() of it fails here: if it is meant to hold a list, append to it instead, "
+                f"{target}.append({ast.get_source_segment(text, at.value)}).",
+                ws.Place(place.path, at.lineno),
+            )
+    return None
+
+
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
     empty_divided,
+    wrong_kind_of_number,
     float_of_text,
     called_wrongly,
     operation_on_type,
