@@ -173,8 +173,67 @@ def method_assigned(facts: Facts) -> Finding | None:
     return checked(Finding(message, place, None, Proposal(text, "".join(lines), f"call {m['attr']}()")))
 
 
+PY2_DICT = {"has_key": "key in d", "iteritems": "items()", "iterkeys": "keys()", "itervalues": "values()"}
+LAZY = re.compile(r"'(?P<kind>map|filter|zip)' object is not subscriptable")
+
+
+def python2_habit(facts: Facts) -> Finding | None:
+    """dict.has_key()/iteritems(), a map() indexed, bytes and str mixed: Python 3 changed these."""
+    found, parsed = error(facts.output), parsed_frame(facts)
+    if found is None or parsed is None:
+        return None
+    place, text, tree = parsed
+    detail, code = found[1], line_of(text, place.line) or ""
+    gone = re.fullmatch(r"'dict' object has no attribute '(?P<attr>\w+)'", detail)
+    if gone and gone["attr"] in PY2_DICT:
+        attr = gone["attr"]
+        lines = text.splitlines(keepends=True)
+        if attr == "has_key":
+            hit = re.search(r"(?P<d>[\w.\[\]\"']+)\.has_key\((?P<k>[^()]+)\)", code)
+            new = code.replace(hit[0], f"{hit['k']} in {hit['d']}") if hit else None
+        else:
+            new = code.replace(f".{attr}()", f".{PY2_DICT[attr]}")
+        message = f"dict.{attr}() is Python 2; Python 3 removed it: use {PY2_DICT[attr]} instead."
+        if new is None or new == code:
+            return Finding(message, place)
+        lines[place.line - 1] = new + ("\n" if not new.endswith("\n") else "")
+        return checked(Finding(message, place, None, Proposal(text, "".join(lines), f"Python 3: {PY2_DICT[attr]}")))
+    lazy = LAZY.search(detail)
+    kind = lazy["kind"] if lazy else ""
+    for name in flow.names_on(code) if kind else []:
+        assigned = flow.last_assignment(tree, text, name, place.line)
+        if assigned and assigned.source.startswith(f"{kind}("):
+            return Finding(
+                f"'{name}' is a {kind} object ({assigned.source}, line {assigned.line}): in Python 3 "
+                f"{kind}() returns an iterator, not a list. Make it a list to index it: "
+                f"{name} = list({assigned.source}).",
+                ws.Place(place.path, assigned.line),
+            )
+    if detail != "a bytes-like object is required, not 'str'":
+        return None
+    blocks = _with_targets(tree)
+    for name in flow.names_on(code):
+        block = blocks.get(name)
+        opened = ast.get_source_segment(text, block.items[0].context_expr) if block else None
+        if block is not None and opened and re.search(r"['\"][rwax+]*b[rwax+]*['\"]", opened):
+            return Finding(
+                f"'{name}' was opened in binary mode ({opened}, line {block.lineno}), so it takes bytes: open it "
+                "in text mode ('w' instead of 'wb') to write text, or write text.encode().",
+                ws.Place(place.path, block.lineno),
+            )
+        assigned = flow.last_assignment(tree, text, name, place.line)
+        if assigned and isinstance(assigned.value, ast.Constant) and isinstance(assigned.value.value, bytes):
+            return Finding(
+                f"'{name}' is bytes ({assigned.source}, line {assigned.line}), and bytes methods take bytes: pass "
+                f'b"..." arguments, or decode it first ({name}.decode()) to work with text.',
+                place,
+            )
+    return None
+
+
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
     closed_by_with,
+    python2_habit,
     dict_view_indexed,
     text_indexed_by_key,
     immutable_append,
