@@ -237,6 +237,22 @@ def wrong_kind_of_number(facts: Facts) -> Finding | None:
                 f"For the number of digits use len(str({name})).",
                 place,
             )
+    as_int = detail == "'float' object cannot be interpreted as an integer"
+    division = re.search(r"\brange\([^)]*[^/]/[^/][^)]*\)", code)
+    if as_int and division:
+        return Finding(
+            "/ always gives a float in Python 3, and range() needs a whole number: use floor division // "
+            "(or int(...)) in the range on this line.",
+            place,
+        )
+    for name in flow.names_on(code) if as_int and "range(" in code else []:
+        assigned = flow.last_assignment(tree, text, name, place.line)
+        if assigned and isinstance(assigned.value, ast.Constant) and isinstance(assigned.value.value, float):
+            return Finding(
+                f"'{name}' is the float {assigned.value.value!r} (line {assigned.line}), and range() needs a whole "
+                f"number: give it an int there, or convert with int({name}).",
+                ws.Place(place.path, assigned.line),
+            )
     item = re.search(r"\blen\((?P<item>\w+\[[^\]]+\])\)", code)
     if detail.startswith("object of type") and item:
         target = item["item"]
