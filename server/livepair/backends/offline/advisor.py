@@ -35,6 +35,7 @@ from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.judges import finding
 from livepair.backends.offline.listen import MAX_BYTES, CommandRecognizer, action_for
 from livepair.backends.offline.onopen import check_document
+from livepair.backends.offline.scope import Scope, language
 from livepair.backends.offline.speech import Speech
 from livepair.backends.offline.teaching import OfflineTeacher
 from livepair.backends.offline.workspace import Place, workspace_files
@@ -85,6 +86,7 @@ class OfflineBackend:
         self._said: set[tuple[str, int, str, str]] = set()
         self.teacher: OfflineTeacher | None = None
         self.set_tutor(tutor)
+        self._scope = Scope()  # another language's failure: said once per session what the advisor covers
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -208,6 +210,8 @@ class OfflineBackend:
 
     def advise_run(self, run: TerminalRun) -> Finding | None:
         facts = self._facts(run.cwd, run.output)
+        if facts is not None and language(run.command, run.output):
+            return self._scope.note(run.command, run.output, facts.root, facts.cwd)
         return None if facts is None else triage.advise(run.command, facts, self._catalogue)
 
     def advise_diagnostic(self, request: ExplainRequest) -> Finding | None:

@@ -24,7 +24,8 @@ def name_error(case: Case) -> Finding:
         return case.propose(f"Python suggests '{said}'.", patched, f"Rename '{name}' to '{said}'")
     if modules.is_stdlib(name) and case.line is not None and re.search(rf"\b{re.escape(name)}\.", case.line):
         patched = edits.ensure_import(text, f"import {name}", name) if text else None
-        return case.propose(f"'{name}' is a standard module this file never imports.", patched, f"import {name}")
+        message = f"'{name}' is a standard module this file never imports: add 'import {name}' at the top."
+        return case.propose(message, patched, f"import {name}")
     guess = ws.nearest_names(name, text or "", builtins=False)
     if guess:
         return case.say(f"Is it '{guess[0]}'? (Python suggested nothing, so check before renaming.)")

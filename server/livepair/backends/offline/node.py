@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest
+from livepair.backends.offline import honest, node_code
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -96,7 +96,8 @@ def advise(command: str, facts: Facts) -> Finding | None:
     kind, code, msg = m["kind"], m["code"] or "", m["msg"]
     where = place(facts)
     for detect in (module_not_found, module_kind, undefined_value, undefined_json, html_as_json, port_taken,
-                   refused, relative_file, unhandled):  # fmt: skip
+                   refused, relative_file, unhandled, node_code.constant_assigned,
+                   node_code.await_outside_async):  # fmt: skip
         found = detect(kind, code, msg, where, facts, command)
         if found is not None:
             return found

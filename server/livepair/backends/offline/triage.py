@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import re
 
-from livepair.backends.offline import honest, node, py_causes, py_files, py_runtime, shell_causes
+from livepair.backends.offline import (
+    honest,
+    node,
+    py_causes,
+    py_everyday,
+    py_files,
+    py_operations,
+    py_runtime,
+    py_values,
+    shell_causes,
+)
 from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.judges import finding
@@ -22,7 +32,8 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
     found = shell_causes.advise(command, facts) or py_causes.advise(facts) or py_files.advise(facts)
-    found = found or py_runtime.advise(facts)
+    found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
+    found = found or py_operations.advise(facts)
     if found is not None:
         return found
     hit = catalogue.match_output(facts.output)

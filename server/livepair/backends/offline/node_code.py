@@ -1,0 +1,78 @@
+"""Node.js errors whose cause the code shows: a const assigned again, an imported binding assigned, await in a
+callback that is not async. Each speaks only when the file states the cause; otherwise node.py's other detectors
+or an honest hint answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.edits import line_of
+from livepair.backends.offline.enrich import Facts, Finding
+
+ASSIGNED = re.compile(r"^\s*(?P<name>[A-Za-z_$][\w$]*)\s*(?:[-+*/%]?=(?!=)|\+\+|--)")
+
+
+def _text(where: ws.Place | None) -> str | None:
+    try:
+        return where.path.read_text() if where is not None else None
+    except OSError:
+        return None
+
+
+def constant_assigned(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    text = _text(where)
+    if where is None or text is None or msg != "Assignment to constant variable.":
+        return None
+    line = line_of(text, where.line) or ""
+    m = ASSIGNED.match(line) or re.search(r"\b(?P<name>[A-Za-z_$][\w$]*)\s*(?:\+\+|--)", line)
+    if m is None:
+        return None
+    name = m["name"]
+    lines = text.splitlines()
+    imported = next(
+        (n for n, s in enumerate(lines, 1) if re.match(rf"\s*import\s.*\b{re.escape(name)}\b.*\bfrom\b", s)), None
+    )
+    if imported is not None:
+        return Finding(
+            f"'{name}' is an imported binding (line {imported}): imports are read-only in the importing module. "
+            f"Change it in the module that exports it, e.g. export a function (a setter) that assigns it.",
+            where,
+        )
+    declared = next(
+        (n for n, s in enumerate(lines, 1) if re.search(rf"\bconst\s+{re.escape(name)}\b", s) and n <= where.line),
+        None,
+    )
+    if declared is None:
+        return None
+    return Finding(
+        f"'{name}' is declared with const on line {declared}, and line {where.line} assigns it again: declare it "
+        f"with let if it must change (or keep const and use a new name).",
+        ws.Place(where.path, declared),
+    )
+
+
+def await_outside_async(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    text = _text(where)
+    if where is None or text is None or not msg.startswith("await is only valid in async functions"):
+        return None
+    lines = text.splitlines()[: where.line - 1]
+    opener = next(
+        (n for n in range(len(lines), 0, -1)
+         if re.search(r"(?:\([^()]*\)|[\w$]+)\s*=>\s*\{\s*$|function\s*[\w$]*\s*\([^()]*\)\s*\{\s*$", lines[n - 1])),
+        None,
+    )  # fmt: skip
+    if opener is None or re.search(r"\basync\b", lines[opener - 1]):
+        return None
+    loop = " In forEach the awaits are not waited for: use for...of or Promise.all(items.map(async ...))."
+    return Finding(
+        f"This await is inside the function that starts on line {opener}, which is not async: mark that function "
+        "async (e.g. async function name() or async (x) => { ... })."
+        + (loop if re.search(r"\.(?:forEach|map)\(", lines[opener - 1]) else ""),
+        where,
+    )
