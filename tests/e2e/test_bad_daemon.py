@@ -16,11 +16,11 @@ pytestmark = pytest.mark.timeout(240)
 ARTIFACTS = ROOT / "test-artifacts" / "e2e-bad-daemon"
 
 # A Python that answers the extension's probe but whose daemon dies at once, like a broken install.
+# The daemon is started as `python -I -u -m livepair serve` (isolated flags first), pip and venv checks as others.
 CRASHING_PYTHON = f"""#!/bin/sh
-if [ "$1" = "-m" ] && [ "$2" = "livepair" ]; then
-  echo "livepair: simulated crash while starting" >&2
-  exit 3
-fi
+case " $* " in
+  *" -m livepair "*) echo "livepair: simulated crash while starting" >&2; exit 3 ;;
+esac
 exec {sys.executable} "$@"
 """
 

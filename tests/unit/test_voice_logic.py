@@ -8,7 +8,7 @@ from typing import Any, cast
 import numpy as np
 import pytest
 
-from livepair.backends.backend import Backend
+from livepair.backends.backend import Backend, Capabilities
 from livepair.config import Settings
 from livepair.media.mic import Mic, MicChunk
 from livepair.media.pcm import Resampler
@@ -180,6 +180,7 @@ class MemorySpeaker(Speaker):
 
 class RecordingBackend:
     name = "memory"
+    capabilities = Capabilities(local=False, trails_speech=True)  # as Gemini: speech ends in trailing audio
 
     def __init__(self) -> None:
         self.sent: list[Any] = []

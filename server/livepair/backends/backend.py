@@ -113,6 +113,10 @@ class Capabilities:
     """What a backend does, so callers never test its name."""
 
     local: bool  # everything stays on this machine (so the screen is not captured for it)
+    # The end of the user's speech is heard in trailing audio (a service VAD; 3.8 ignores audioStreamEnd), so the
+    # mic keeps streaming after speech until the turn is taken. False: audioStreamEnd at once (the offline decoder
+    # decodes the utterance then, and trailing seconds would push it past its length cap).
+    trails_speech: bool = False
 
 
 @dataclass(frozen=True)

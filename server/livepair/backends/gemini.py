@@ -68,7 +68,7 @@ _Out = Context | Request | ToolResponse
 
 class GeminiBackend:
     name = "gemini"
-    capabilities = Capabilities(local=False)
+    capabilities = Capabilities(local=False, trails_speech=True)
 
     def __init__(self, settings: Settings, api_key: str | None, tools: list[dict[str, Any]], system: str) -> None:
         self._settings = settings

@@ -247,7 +247,7 @@ class VoiceController:
         for pcm in _merge(result.send, MAX_MESSAGE_BYTES):
             self._send(MicChunk(pcm, chunk.captured) if pcm is not chunk.pcm else chunk)
         if result.ended:
-            self._end_user_speech(send_end=True, trail=True)
+            self._end_user_speech(send_end=True, trail=self._backend.capabilities.trails_speech)
 
     def _trail(self, chunk: MicChunk) -> None:
         """The user stopped; the service has not taken the turn yet: keep its VAD fed, for a bounded time."""
