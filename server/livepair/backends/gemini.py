@@ -104,6 +104,8 @@ class GeminiBackend(Inbound):
         self._refused_in_a_row = 0  # connections set up that failed before a reply ended
         self._connected_at = 0.0
         self._answered_here = False  # a reply ended on this connection
+        self._turn_heard = False
+        self._reprompted: Request | None = None
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -296,6 +298,7 @@ class GeminiBackend(Inbound):
         self._last_frame = self._connected_at = time.monotonic()
         self._answered_here = False
         self._restated_here = None  # this connection's restatement, until a reply ends
+        self._turn_heard = False
         self._journal.new_connection()
         self._outbox.new_connection(resumed)
         notice, self._notice = self._notice, ""

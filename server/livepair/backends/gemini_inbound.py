@@ -18,6 +18,7 @@ from livepair.backends.backend import (
     AudioOut,
     BackendEvent,
     Interrupted,
+    Status,
     Text,
     ToolCall,
     ToolCallCancelled,
@@ -26,7 +27,7 @@ from livepair.backends.backend import (
     TurnStarted,
 )
 from livepair.backends.journal import Journal, ToolResponse
-from livepair.backends.outbox import Context, Outbox, TurnEnd
+from livepair.backends.outbox import Context, Outbox, Request, TurnEnd
 from livepair.backends.reconnect import Backoff, time_scale
 
 if TYPE_CHECKING:
@@ -59,11 +60,16 @@ class Inbound:
     _refused_in_a_row: int
     _answered_here: bool
     _restated_here: Context | None
+    _turn_heard: bool  # the model said or called something in this turn
+    _reprompted: Request | None  # the request a silent turn was answered for with a quiet re-prompt
 
     async def _put(self, event: BackendEvent) -> None:
         raise NotImplementedError
 
     def _wake(self) -> None:
+        raise NotImplementedError
+
+    def _emit(self, event: BackendEvent) -> None:
         raise NotImplementedError
 
     async def _recv_loop(self, session: AsyncSession) -> None:
@@ -100,6 +106,9 @@ class Inbound:
         text = "".join(self._turn_text).strip()
         self._turn_text.clear()
         self._text_via = None
+        heard, self._turn_heard = self._turn_heard, False
+        if end.over and not end.cut and not heard and end.request is not None and self._silent_turn(end.request):
+            return
         if end.over:
             self._turn_calls.clear()
             self._results.clear()
@@ -117,10 +126,28 @@ class Inbound:
         await self._put(Interrupted() if end.cut else TurnComplete())
         self._wake()  # what waited for the turn to end may go now
 
+    def _silent_turn(self, request: Request) -> bool:
+        """A turn that completed with no content at all (field report: python-genai#2117). The first time, the
+        request goes again, quietly (True: the turn is not over for anyone); the second, the user is told."""
+        if self._reprompted is not request:
+            self._reprompted = request
+            log.info("Gemini ended a turn with nothing in it: asking again, once")
+            self._awaiting_since = None
+            self._journal.forget(request)  # journaled anew when it goes: one entry, so a replay sends it once
+            self._outbox.replay([request])  # as it was, first
+            self._wake()
+            return True
+        self._reprompted = None
+        message = f"Gemini sent an empty reply twice to {wire.describe(request)}; ask again or rephrase it."
+        log.warning("%s", message)
+        self._emit(Status("connected", message, resumed=True))  # the link is fine: a line in the status
+        return False
+
     async def _dispatch(self, msg: types.LiveServerMessage) -> None:
         sc = msg.server_content
         if sc is not None:
             if (sc.model_turn and sc.model_turn.parts) or (sc.output_transcription and sc.output_transcription.text):
+                self._turn_heard = True
                 purpose = self._outbox.model_content()
                 if purpose is not None:
                     await self._put(TurnStarted(purpose))
@@ -138,6 +165,7 @@ class Inbound:
             elif sc.turn_complete and (end := self._outbox.turn_complete(wire.in_progress(sc))) is not None:
                 await self._turn_ended(end)
         if msg.tool_call and msg.tool_call.function_calls:
+            self._turn_heard = True
             self._awaiting_since = None  # the model waits for us now
             for call in msg.tool_call.function_calls:
                 self._journal.call_arrived(call.id or "")
