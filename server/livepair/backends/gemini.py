@@ -33,6 +33,7 @@ from livepair.backends.backend import (
     Transcript,
 )
 from livepair.backends.gemini_inbound import Inbound
+from livepair.backends.gemini_refusals import SETUP, Refusing
 from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
 from livepair.backends.journal import SPEECH_REPLAY_S, Item, Journal, Realtime, ToolResponse
 from livepair.backends.live_models import grounding_note, live_model
@@ -47,21 +48,15 @@ log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 20.0  # connect + TLS + setupComplete
 STALL_S = 20.0  # no frame at all for this long while an answer is due: the socket is dead
 CLOSE_TIMEOUT_S = 2.0
-_SETUP = object()  # the setup, as a message the service may refuse with 1007
-_RESTATEMENT = object()  # every restatement of a fresh session counts as one message for the refusal rule
 REFUSED_IN_A_ROW = 3  # connections set up that fail before any reply ends: the service refuses; stop and say so
 QUICK_FAILURE_S = 10.0  # an idle connection that fails sooner than this counts too (a flapping service)
-SETUP_REFUSED = (
-    "Gemini refused the session setup twice: check livepair.model and the settings it may not support, then start "
-    "again."
-)
 
 _WAKE = object()  # something the outbox held may go now
 _DITHER = b"\x01\x00\xff\xff"  # +1, -1 (16-bit little-endian): inaudible, and not exact-zero
 _Out = Context | Request | ToolResponse
 
 
-class GeminiBackend(Inbound):
+class GeminiBackend(Inbound, Refusing):
     name = "gemini"
     capabilities = Capabilities(local=False)
 
@@ -202,7 +197,7 @@ class GeminiBackend(Inbound):
             try:
                 genai = client(self._settings, self._api_key)
                 config = live_config(self._settings, self._model, self._tool_decls, self._system, self._handle)
-                self._last_sent = _SETUP
+                self._last_sent = SETUP
                 async with contextlib.AsyncExitStack() as stack:
                     async with asyncio.timeout(CONNECT_TIMEOUT_S * time_scale()):
                         session = await stack.enter_async_context(
@@ -261,34 +256,6 @@ class GeminiBackend(Inbound):
 
     def _notice_or(self, message: str) -> str:
         return f"{self._notice} {message}".strip() if self._notice else message
-
-    def _handle_verdict(self, verdict: Verdict, set_up: bool) -> bool:
-        """Apply a failure's verdict; True when the session must stop."""
-        if verdict.kind == "fatal":
-            self._emit(Status("error", verdict.message, fatal=True))
-            return True
-        if verdict.kind == "fresh":
-            self._handle = None  # one fresh session, re-seeded from what we know
-            return False
-        if verdict.code == 1007:
-            refused = self._last_sent if set_up else _SETUP
-            if set_up and self._restated_here is not None:
-                refused = self._restated_here  # the likeliest culprit of what this connection sent: the largest
-            restated = isinstance(refused, Context) and refused.restated
-            if isinstance(refused, Context) and refused.restated:  # not re-sent as it was: the next is smaller
-                self._journal.forget(refused)
-                self._journal.shrink_restatement(len(refused.text))
-            if refused is not None and self._refusals.refused(_RESTATEMENT if restated else refused):
-                if refused is _SETUP:
-                    self._emit(Status("error", f"{verdict.message} {SETUP_REFUSED}", fatal=True))
-                    return True
-                if restated:
-                    self._journal.shrink_restatement(0, to_nothing=True)
-                self._dropped.add(id(refused))
-                self._journal.forget(refused)
-                self._notice = f"Gemini refused a message twice; it was dropped: {wire.describe(refused)}."
-                log.warning("dropping a message Gemini refused twice: %s", wire.describe(refused))
-        return False
 
     async def _connected(self, resumed: bool, reseed: bool) -> None:
         """A new socket is set up: tell the session, and queue what the service does not have yet."""
