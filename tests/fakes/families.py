@@ -16,7 +16,10 @@ From the public model pages (stored around late 2026; ../shared/facts/live-api.m
   did end the turn on audioStreamEnd). Extended thinking sends `interactionStatus` with each turnComplete: a
   turnComplete while IN_PROGRESS (filler while background reasoning runs) is not the end of the request; IDLE is
   (model page of gemini-3.8-live-extended-thinking; the SDK's LiveServerContent.interaction_status). 3.8 repeats a
-  function call 2-5 times when the tool returns an empty result (Vertex migration guide).
+  function call 2-5 times when the tool returns an empty result (Vertex migration guide). Silent turns: a request's
+  turn completes with no content at all (googleapis/python-genai#2117: about half the calls on one 3.1 deployment;
+  gemini-live-api-examples#40); simulated deterministically as the first `silent_turns` requests of a connection,
+  off unless a test (or FakeLiveServer.silent_turns) asks for it, since its rate is the deployment's, not the family's.
 - Google Search grounding works on the current Live models; "combining Search with custom tools has produced 1007
   errors for some users": the legacy 3.1 preview is simulated as refusing googleSearch next to function
   declarations (backends/live_models.py makes the same call).
@@ -46,6 +49,7 @@ class Family:
     zero_audio_heard: bool = True  # exact-zero samples are silence to the VAD (not: no audio at all)
     interaction_status: bool = False  # turnComplete carries interactionStatus (IN_PROGRESS fillers, then IDLE)
     repeats_empty_calls: bool = False  # an empty tool result makes the model call again (turns.py)
+    silent_turns: int = 0  # this many requests on a connection get a bare turnComplete, no content (turns.py)
 
 
 FAMILIES = (
@@ -118,7 +122,12 @@ def family_of(model: str, api_version: str = "v1beta") -> Family:
 def as_documented(family: Family) -> Family:
     """The family without the field reports' behaviours."""
     return replace(
-        family, stream_end_ends_speech=True, zero_audio_heard=True, interaction_status=False, repeats_empty_calls=False
+        family,
+        stream_end_ends_speech=True,
+        zero_audio_heard=True,
+        interaction_status=False,
+        repeats_empty_calls=False,
+        silent_turns=0,
     )
 
 

@@ -24,6 +24,7 @@ import os
 import re
 import ssl
 from collections.abc import Mapping
+from dataclasses import replace
 from http import HTTPStatus
 from pathlib import Path
 from types import TracebackType
@@ -102,6 +103,8 @@ class FakeLiveServer(LiveRecorder):
         #: The behaviours users of the real service report (families.py) on the families they are reported on;
         #: False: every family behaves as documented.
         self.field_reports = True
+        #: Not None: this many requests on each connection get a silent turn (families.py), whatever the family.
+        self.silent_turns: int | None = None
 
     # ----- lifecycle ------------------------------------------------------------------------------
 
@@ -294,6 +297,8 @@ class FakeLiveServer(LiveRecorder):
             session.history, session.resumed = restored, True
         if not self.field_reports:
             family = as_documented(family)
+        if self.silent_turns is not None:
+            family = replace(family, silent_turns=self.silent_turns)
         session.turns = TurnTaking(setup.body, family, session.send, self._notifier)
         session.accepted = True
         await session.send({"setupComplete": {}})

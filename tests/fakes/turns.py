@@ -91,6 +91,7 @@ class TurnTaking:
         self.calls: dict[str, dict[str, Any]] = {}  # every call the model made on this connection, by id
         self._repeats: dict[str, int] = {}  # name -> calls repeated for an empty result
         self.repeated = 0
+        self.silent_left = family.silent_turns  # requests still to get a silent turn (field report)
         self._speaking = False
         self._silence = 0.0
 
@@ -105,6 +106,7 @@ class TurnTaking:
             await self._interrupt("clientContent")
             if body.get("turnComplete"):
                 self._grant("clientContent turnComplete")
+                await self._silent_if_due()
         elif message.kind == "toolResponse":
             await self._tool_response(message)
         elif message.kind == "realtimeInput":
@@ -117,6 +119,7 @@ class TurnTaking:
             if self.interrupts:
                 await self._interrupt("realtime text")
             self._grant("realtime text")
+            await self._silent_if_due()
         for pcm in message.blobs("audio/"):
             await self._audio(pcm)
         self.usage.frames += len(message.blobs("image/"))
@@ -185,6 +188,16 @@ class TurnTaking:
         self.calls[again["id"]] = again
         self.repeated += 1
         await self._send({"toolCall": {"functionCalls": [again]}})
+
+    async def _silent_if_due(self) -> None:
+        """Field report (families.py): the request's turn completes at once with no content at all."""
+        turn = self.current
+        if self.silent_left <= 0 or turn is None or turn.claimed:
+            return
+        self.silent_left -= 1
+        turn.ended = True
+        self.current = None
+        await self._send({"serverContent": {"turnComplete": True}})
 
     def _grant(self, reason: str) -> None:
         turn = Turn(len(self.turns) + 1, reason)

@@ -370,3 +370,21 @@ async def test_on_3_8_an_empty_tool_result_makes_the_model_call_again(
                 if session.turns.repeated < answered:
                     break  # the service took the answer: no call again
     assert answered == (4 if not result else 1), "three repeats of an empty result; none of an informative one"
+
+
+async def test_a_silent_turn_completes_with_no_content_and_the_next_request_is_answered(
+    server: FakeLiveServer,
+) -> None:
+    """Field report (python-genai#2117, families.py): a request's turn completes with no content at all."""
+
+    async def model(session: FakeSession) -> None:
+        await session.send_text("Here it is.")
+
+    server.model = model
+    server.silent_turns = 1
+    async with connect(server, response_modalities=["AUDIO"], output_audio_transcription={}) as live:
+        await live.send_client_content(turns=turn("what is it?"), turn_complete=True)
+        assert await events(live) == ["turn_complete"], "nothing at all, then the end of the turn"
+        await live.send_client_content(turns=turn("what is it?"), turn_complete=True)
+        answered = await events(live)
+    assert "said" in answered and answered[-1] == "turn_complete"

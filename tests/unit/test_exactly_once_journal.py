@@ -25,6 +25,42 @@ def test_a_question_over_a_reply_keeps_the_turn_through_the_old_replys_end() -> 
     assert outbox.next_polite() == Context("typed")
 
 
+def test_two_questions_over_a_reply_wait_for_both_cuts() -> None:
+    """The chaos schedule that lost a question: q0 streaming, q1 and q2 asked before any cut came back. The
+    service cuts q0's reply, starts q1's, and q2 cuts that too; only q2's own reply settles q2."""
+    outbox, journal = Outbox(), Journal()
+    q0, q1, q2 = Request("ask", "q0?"), Request("ask", "q1?"), Request("ask", "q2?")
+    journal.sent(q0, 0.0)
+    outbox.sent(q0)
+    assert outbox.model_content() == "ask"
+    for request in (q1, q2):
+        journal.sent(request, 0.0)
+        outbox.sent(request)
+    end = outbox.interrupted(with_complete=True)  # q0's reply, cut by q1
+    assert not end.over
+    outbox.model_content()  # q1's reply starts
+    end = outbox.interrupted(with_complete=True)  # and q2 cuts it
+    assert not end.over and outbox.model_turn, "q2's turn is still to come"
+    journal.superseded(outbox.answering, "Answer:")
+    assert journal.unconsumed, "q2 is not answered yet"
+    assert outbox.model_content() == "ask"
+    end = outbox.turn_complete()
+    assert end is not None and end.over and end.request is q2
+
+
+def test_a_quiet_cut_with_one_clean_end_is_the_newer_questions() -> None:
+    outbox = Outbox()
+    q0, q1, q2 = Request("ask", "q0?"), Request("ask", "q1?"), Request("ask", "q2?")
+    outbox.sent(q0)
+    outbox.model_content()
+    outbox.sent(q1)
+    outbox.sent(q2)
+    assert not outbox.interrupted(with_complete=True).over  # q0's reply
+    outbox.model_content()  # q1's turn was cut before it spoke: this is q2's reply
+    end = outbox.turn_complete()
+    assert end is not None and end.over and end.request is q2
+
+
 def test_questions_folded_into_one_turn_end_together() -> None:
     outbox, journal = Outbox(), Journal()
     first, second = Request("ask", "first?"), Request("ask", "second?")

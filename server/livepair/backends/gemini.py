@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 from livepair.aio import Channel, ChannelClosed, TaskOwner
 from livepair.backends import gemini_wire as wire
 from livepair.backends.backend import (
-    AudioOut,
     BackendClosed,
     BackendEvent,
     Capabilities,
@@ -30,43 +29,34 @@ from livepair.backends.backend import (
     Interrupted,
     Status,
     Text,
-    ToolCall,
     ToolCallCancelled,
     Transcript,
-    TurnComplete,
-    TurnStarted,
 )
+from livepair.backends.gemini_inbound import Inbound
+from livepair.backends.gemini_refusals import SETUP, Refusing
 from livepair.backends.gemini_setup import FatalSessionError, audio_out, client, live_config, non_blocking
 from livepair.backends.journal import SPEECH_REPLAY_S, Item, Journal, Realtime, ToolResponse
 from livepair.backends.live_models import grounding_note, live_model
-from livepair.backends.outbox import Context, Outbox, Request, TurnEnd
+from livepair.backends.outbox import Context, Outbox, Request
 from livepair.backends.reconnect import Backoff, NoSetupComplete, Refusals, Stalled, Verdict, classify, time_scale
 from livepair.config import Settings
 
 if TYPE_CHECKING:
-    from google.genai import types
     from google.genai.live import AsyncSession
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT_S = 20.0  # connect + TLS + setupComplete
 STALL_S = 20.0  # no frame at all for this long while an answer is due: the socket is dead
-GO_AWAY_MARGIN_S = 2.0  # reconnect this long before the goAway deadline if no quiet moment came
 CLOSE_TIMEOUT_S = 2.0
-_SETUP = object()  # the setup, as a message the service may refuse with 1007
-_RESTATEMENT = object()  # every restatement of a fresh session counts as one message for the refusal rule
 REFUSED_IN_A_ROW = 3  # connections set up that fail before any reply ends: the service refuses; stop and say so
 QUICK_FAILURE_S = 10.0  # an idle connection that fails sooner than this counts too (a flapping service)
-SETUP_REFUSED = (
-    "Gemini refused the session setup twice: check livepair.model and the settings it may not support, then start "
-    "again."
-)
 
 _WAKE = object()  # something the outbox held may go now
 _DITHER = b"\x01\x00\xff\xff"  # +1, -1 (16-bit little-endian): inaudible, and not exact-zero
 _Out = Context | Request | ToolResponse
 
 
-class GeminiBackend:
+class GeminiBackend(Inbound, Refusing):
     name = "gemini"
     capabilities = Capabilities(local=False, trails_speech=True)
 
@@ -109,6 +99,8 @@ class GeminiBackend:
         self._refused_in_a_row = 0  # connections set up that failed before a reply ended
         self._connected_at = 0.0
         self._answered_here = False  # a reply ended on this connection
+        self._turn_heard = False
+        self._reprompted: Request | None = None
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -205,7 +197,7 @@ class GeminiBackend:
             try:
                 genai = client(self._settings, self._api_key)
                 config = live_config(self._settings, self._model, self._tool_decls, self._system, self._handle)
-                self._last_sent = _SETUP
+                self._last_sent = SETUP
                 async with contextlib.AsyncExitStack() as stack:
                     async with asyncio.timeout(CONNECT_TIMEOUT_S * time_scale()):
                         session = await stack.enter_async_context(
@@ -265,34 +257,6 @@ class GeminiBackend:
     def _notice_or(self, message: str) -> str:
         return f"{self._notice} {message}".strip() if self._notice else message
 
-    def _handle_verdict(self, verdict: Verdict, set_up: bool) -> bool:
-        """Apply a failure's verdict; True when the session must stop."""
-        if verdict.kind == "fatal":
-            self._emit(Status("error", verdict.message, fatal=True))
-            return True
-        if verdict.kind == "fresh":
-            self._handle = None  # one fresh session, re-seeded from what we know
-            return False
-        if verdict.code == 1007:
-            refused = self._last_sent if set_up else _SETUP
-            if set_up and self._restated_here is not None:
-                refused = self._restated_here  # the likeliest culprit of what this connection sent: the largest
-            restated = isinstance(refused, Context) and refused.restated
-            if isinstance(refused, Context) and refused.restated:  # not re-sent as it was: the next is smaller
-                self._journal.forget(refused)
-                self._journal.shrink_restatement(len(refused.text))
-            if refused is not None and self._refusals.refused(_RESTATEMENT if restated else refused):
-                if refused is _SETUP:
-                    self._emit(Status("error", f"{verdict.message} {SETUP_REFUSED}", fatal=True))
-                    return True
-                if restated:
-                    self._journal.shrink_restatement(0, to_nothing=True)
-                self._dropped.add(id(refused))
-                self._journal.forget(refused)
-                self._notice = f"Gemini refused a message twice; it was dropped: {wire.describe(refused)}."
-                log.warning("dropping a message Gemini refused twice: %s", wire.describe(refused))
-        return False
-
     async def _connected(self, resumed: bool, reseed: bool) -> None:
         """A new socket is set up: tell the session, and queue what the service does not have yet."""
         self._go_away_pending = False
@@ -300,8 +264,8 @@ class GeminiBackend:
         self._awaiting_since = None
         self._last_frame = self._connected_at = time.monotonic()
         self._answered_here = False
-        self._restated_here = None
-        self._restated_here: Context | None = None  # this connection's restatement, until a reply ends
+        self._restated_here = None  # this connection's restatement, until a reply ends
+        self._turn_heard = False
         self._journal.new_connection()
         self._outbox.new_connection(resumed)
         notice, self._notice = self._notice, ""
@@ -408,99 +372,3 @@ class GeminiBackend:
             while True:
                 _taken, jpeg = await self._video.get()
                 await self._send(session, Realtime("video", jpeg))
-
-    async def _recv_loop(self, session: AsyncSession) -> None:
-        await wire.receive_all(session, self._dispatch, self._frame, self._unknown_message)
-
-    def _frame(self) -> None:
-        self._last_frame = time.monotonic()
-
-    def _unknown_message(self) -> None:
-        self._unknown_seen += 1
-        if self._unknown_seen == 1:
-            log.warning("Gemini sent a message type this version does not know; ignoring such messages")
-
-    def _quiet(self) -> bool:
-        """Between turns, with nothing the service may not have yet: the moment to change sockets."""
-        return not self._outbox.model_turn and not self._journal.unconsumed
-
-    async def _tool_call(self, call_id: str, name: str, args: dict[str, Any]) -> None:
-        """A repeat of an identical call in this turn, while the first is pending or after it found nothing (the
-        3.8 field report), gets the first one's result; a deliberate repeat after a real result runs again."""
-        key = wire.call_key(name, args)
-        first = self._turn_calls.get(key)
-        if first is not None and first not in self._results:
-            self._repeats.setdefault(first, []).append(call_id)
-        elif first is not None and self._results[first] == wire.NO_RESULTS:
-            log.info("the model repeated a call in one turn (%s): answered with the first result", name)
-            self._control.put_nowait(ToolResponse(call_id, name, self._results[first]))
-        else:
-            self._turn_calls[key] = call_id
-            await self._put(ToolCall(call_id, name, args))
-
-    async def _turn_ended(self, end: TurnEnd) -> None:
-        """A reply ended: settle the journal, tell the session, and let what waited go if the turn is over."""
-        text = "".join(self._turn_text).strip()
-        self._turn_text.clear()
-        self._text_via = None
-        if end.over:
-            self._turn_calls.clear()
-            self._results.clear()
-            self._journal.answered(text, end.request)
-            self._awaiting_since = None
-            if not end.cut:
-                self._backoff.succeeded()  # a turn worked: the link is good again
-                self._refused_in_a_row = 0
-                self._answered_here = True
-                self._restated_here = None  # taken
-        elif end.filler:
-            self._journal.answered(text, None)  # remembered; the request is still being worked on
-        else:
-            self._journal.superseded(self._outbox.answering, text)
-        await self._put(Interrupted() if end.cut else TurnComplete())
-        self._wake()  # what waited for the turn to end may go now
-
-    async def _dispatch(self, msg: types.LiveServerMessage) -> None:
-        sc = msg.server_content
-        if sc is not None:
-            if (sc.model_turn and sc.model_turn.parts) or (sc.output_transcription and sc.output_transcription.text):
-                purpose = self._outbox.model_content()
-                if purpose is not None:
-                    await self._put(TurnStarted(purpose))
-            for event in wire.content_events(sc):
-                if isinstance(event, Text) or (isinstance(event, Transcript) and event.role == "model"):
-                    if self._text_via not in (None, type(event)):
-                        continue  # the same words again, the other way (text and transcription): shown once
-                    self._text_via = type(event)
-                    self._turn_text.append(event.text)  # the reply's text, for the journal and a cut-off mark
-                await self._put(event)
-                if isinstance(event, AudioOut):
-                    await asyncio.sleep(0)  # hand it to the speaker now, not after the rest of a burst
-            if sc.interrupted:
-                await self._turn_ended(self._outbox.interrupted(with_complete=bool(sc.turn_complete)))
-            elif sc.turn_complete and (end := self._outbox.turn_complete(wire.in_progress(sc))) is not None:
-                await self._turn_ended(end)
-        if msg.tool_call and msg.tool_call.function_calls:
-            self._awaiting_since = None  # the model waits for us now
-            for call in msg.tool_call.function_calls:
-                self._journal.call_arrived(call.id or "")
-                await self._tool_call(call.id or "", call.name or "", dict(call.args or {}))
-        if msg.tool_call_cancellation and msg.tool_call_cancellation.ids:
-            self._journal.calls_cancelled(tuple(msg.tool_call_cancellation.ids))
-            await self._put(ToolCallCancelled(tuple(msg.tool_call_cancellation.ids)))
-        if msg.session_resumption_update:
-            update = msg.session_resumption_update
-            if update.resumable and update.new_handle:
-                self._handle = update.new_handle
-            index = update.last_consumed_client_message_index
-            self._journal.handle(bool(update.resumable and update.new_handle), index)
-        if msg.usage_metadata:
-            await self._put(wire.usage_of(msg.usage_metadata))
-        if msg.go_away is not None:
-            # The server will close soon: reconnect (with the resumption handle) at the next quiet moment, or just
-            # before the deadline if none comes.
-            self._go_away_pending = True
-            left = wire.seconds_of(msg.go_away.time_left)
-            self._go_away_deadline = time.monotonic() + max(0.0, left - GO_AWAY_MARGIN_S * time_scale())
-        if self._go_away_pending and self._quiet():
-            self._reconnect.set()

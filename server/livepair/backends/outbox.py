@@ -10,7 +10,9 @@ On the service "a message [clientContent] will interrupt any current model gener
   waits for the next request instead of going alone (realtime text would ask for a reply each time);
 - a request sent over a reply cuts that reply: the end the service then reports (`interrupted`, and the
   `turnComplete` that follows it, "interrupted > turn_complete") is the old reply's, and the new request's turn
-  goes on — what waits keeps waiting until that turn ends too;
+  goes on — what waits keeps waiting until that turn ends too. Each request sent over a turn owes one such end:
+  two asked in quick succession over a reply cut two replies (the second may be cut before we saw it start), and
+  taking the second cut for the newest request's end would settle a question nobody answered;
 - questions re-sent after a reconnect go one per turn, first, each as it was (one cutting another would be the
   daemon cutting its own reply off).
 """
@@ -64,9 +66,10 @@ class Outbox:
         self.purpose: Purpose | None = None  # what the turn in progress answers (None: the user's speech)
         self.answering: Request | None = None  # the request the turn in progress answers
         self._announced = False
-        # A request went while the model had the turn: the service will end the older reply ("streaming": it had
-        # started; "quiet": not yet, so the service may fold both into one turn and report no cut at all).
-        self._cut_due: Literal["streaming", "quiet"] | None = None
+        # Requests that went while the model had the turn, oldest first: each ends an older reply ("streaming":
+        # it had started; "quiet": not seen to start, so the service may fold both into one turn and report no cut
+        # at all — an `interrupted` is then the older reply's, a clean end the newer request's).
+        self._cuts: deque[Literal["streaming", "quiet"]] = deque()
         self._swallow_complete = False  # an `interrupted` came alone: the next bare turnComplete is its turn's
         self._replayed: deque[Request] = deque()
         self._context: deque[str] = deque()
@@ -116,8 +119,8 @@ class Outbox:
         return Request(request.purpose, request.text, context)
 
     def sent(self, request: Request) -> None:
-        if self.model_turn and self._cut_due is None:
-            self._cut_due = "streaming" if self._announced else "quiet"
+        if self.model_turn:
+            self._cuts.append("streaming" if self._announced and not self._cuts else "quiet")
         self.model_turn = True
         self.purpose = request.purpose
         self.answering = request
@@ -128,9 +131,8 @@ class Outbox:
         """The model produced content: returns what its turn answers, once per turn (None after the first)."""
         self.model_turn = self.started = True
         self._swallow_complete = False
-        if self._cut_due == "streaming":
+        if self._cuts and self._cuts[0] == "streaming":
             return None  # the rest of the reply being cut: not the new turn yet
-        self._cut_due = None  # a reply started after our request: it is that request's
         if self._announced:
             return None
         self._announced = True
@@ -147,16 +149,18 @@ class Outbox:
         if self._swallow_complete:
             self._swallow_complete = False
             return None
-        if in_progress and self._cut_due is None:
+        if in_progress and not self._cuts:
             self._announced = False
             return TurnEnd(None, over=False, cut=False, filler=True)
         return self._end(cut=False)
 
     def _end(self, cut: bool) -> TurnEnd:
-        if self._cut_due is not None:  # the older reply ended: the newer request's turn goes on
-            self._cut_due = None
-            self._announced = False
-            return TurnEnd(None, over=False, cut=cut)
+        if self._cuts:
+            kind = self._cuts.popleft()
+            if kind == "streaming" or cut or self._cuts:  # an older reply ended: the newer request's turn goes on
+                self._announced = False
+                return TurnEnd(None, over=False, cut=cut)
+            # "quiet" and a clean end: the service folded the newer request into the turn, which is now over
         request = self.answering
         self.turn_over()
         return TurnEnd(request, over=True, cut=cut)
@@ -166,7 +170,7 @@ class Outbox:
         self.purpose = None
         self.answering = None
         self._announced = False
-        self._cut_due = None
+        self._cuts.clear()
         self._swallow_complete = False
 
     def new_connection(self, resumed: bool) -> None:
