@@ -14,6 +14,7 @@ from tests.fakes.models import MODEL
 from tests.fakes.session import FakeSession
 from tests.keys import API_KEY, GITHUB_TOKEN, GOOGLE_KEY
 from tests.lsp.harness import EditorClient
+from tests.processes import wait_until
 
 EXPLANATION = "data/config.json is opened relative to where you ran the script; the file is in src/data."
 UNIMPORTED = 'with open(Path(__file__).parent / "src" / "data" / "config.json") as fh:'  # f.py has no Path
@@ -139,6 +140,9 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
         "apply_edit",
     }
     assert "senior software developer" in setup["systemInstruction"]["parts"][0]["text"]
+    # The context digest is held while the model has the turn (client content would cut its reply): it goes
+    # after the reply's turnComplete, which may land just after the transcript the editor saw.
+    await wait_until(lambda: "Last terminal command: `python f.py`" in "\n".join(fake.texts_sent()), "the digest")
     sent = "\n".join(fake.texts_sent())
     assert "Last terminal command: `python f.py`" in sent and "(exit 1)" in sent
     assert 'with open("data/config.json") as fh:' in sent  # the excerpt around the cursor
