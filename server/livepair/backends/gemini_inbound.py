@@ -107,7 +107,8 @@ class Inbound:
         self._turn_text.clear()
         self._text_via = None
         heard, self._turn_heard = self._turn_heard, False
-        if end.over and not end.cut and not heard and end.request is not None and self._silent_turn(end.request):
+        asked = end.request is not None and end.request.purpose in ("ask", "explain")  # the user waits for words
+        if end.over and not end.cut and not heard and asked and self._silent_turn(end.request):
             return
         if end.over:
             self._turn_calls.clear()
@@ -126,9 +127,12 @@ class Inbound:
         await self._put(Interrupted() if end.cut else TurnComplete())
         self._wake()  # what waited for the turn to end may go now
 
-    def _silent_turn(self, request: Request) -> bool:
-        """A turn that completed with no content at all (field report: python-genai#2117). The first time, the
-        request goes again, quietly (True: the turn is not over for anyone); the second, the user is told."""
+    def _silent_turn(self, request: Request | None) -> bool:
+        """A turn that completed with no content at all (field report: python-genai#2117) for something the user
+        asked. The first time, the request goes again, quietly (True: the turn is not over for anyone); the second,
+        the user is told. A failure report may rightly get silence: it says "reply only if" the user needs it."""
+        if request is None:
+            return False
         if self._reprompted is not request:
             self._reprompted = request
             log.info("Gemini ended a turn with nothing in it: asking again, once")
