@@ -7,12 +7,17 @@ runner's time limit) unwinds like Ctrl-C, so a part's `finally` still stops what
 from __future__ import annotations
 
 import importlib
+import os
 import signal
 import sys
 import traceback
 from types import FrameType
 
+import livepair  # noqa: F401  (first: it takes the working directory off sys.path, as the daemon must)
 from bench import stats
+
+# The bench is not the daemon: it imports the test fakes from the checkout, so the checkout goes back on the path.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 class TimeLimit(BaseException):
