@@ -236,6 +236,10 @@ async def test_a_service_that_refuses_everything_stops_then_retry_goes_on(
     tried = len(fake.sessions)
     assert tried <= 4
     await editor.command("livepair.ask", "while stopped?")  # kept, not sent into a refusing service
+    # An absence needs a window: a daemon that had not stopped would try again within its backoff (under 0.4 s
+    # at this time scale) and at once for a new question; it gets five times that, the question as a reason.
+    with pytest.raises(AssertionError, match="an attempt while stopped"):
+        await editor.wait_for(lambda: len(fake.sessions) > tried, timeout=2.0, what="an attempt while stopped")
     fake.model = slow_answers
     await editor.command("livepair.retryNow")
     await answered(editor, "while stopped?", timeout=30)
@@ -244,7 +248,10 @@ async def test_a_service_that_refuses_everything_stops_then_retry_goes_on(
         told = any("dropped" in s.get("message", "") and question in s.get("message", "") for s in editor.statuses)
         assert told or finals_of(editor, question) <= 1, "answered once, or the user told it was dropped"
     assert finals_of(editor, "while stopped?") == 1
-    assert len(fake.sessions) == tried + 1, "no attempt while stopped"
+    # One connection after Retry; another only where the daemon hung up on a silent socket (its watchdog closes
+    # with 1011: under load, time compressed tenfold makes a 2 s stall) — never a refused or an unprompted one.
+    after = fake.sessions[tried:]
+    assert after and all(s.close_code == 1011 for s in after[:-1]), f"no attempt while stopped: {after}"
 
 
 async def test_a_refused_restatement_is_shrunk_then_dropped_and_the_session_goes_on(
