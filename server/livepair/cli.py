@@ -42,9 +42,13 @@ def main(argv: list[str] | None = None) -> int:
         from livepair.held_secrets import hold_from_environment
 
         hold_from_environment()  # before anything could start a child: the key lives in memory only
-        from livepair.app import create_server
+        from livepair.lsp.codegen_cache import attrs_code_cached
 
-        code = create_server().run_stdio()
+        with attrs_code_cached():  # lsprotocol's ~560 classes: their generated methods compiled once, not each start
+            from livepair.app import create_server
+
+            server = create_server()
+        code = server.run_stdio()
         # The editor is gone: end now. A worker thread still inside PortAudio, espeak-ng or pocketsphinx must not
         # keep a dead daemon alive (interpreter exit would join it); there is nothing left to save.
         logging.shutdown()

@@ -38,7 +38,11 @@ MAY_IMPORT: dict[str, tuple[tuple[str, ...], str]] = {
     "session": ((*BASE, *BELOW_EDITOR), "the orchestrator: everything below the editor face, never the face"),
     "lsp": ((*BASE, *BELOW_EDITOR, "lsp"), "the editor face: may use every layer below it"),
     "app": ((*BASE, *BELOW_EDITOR, "lsp"), "builds the server from the face's features"),
-    "cli": ((*BASE, "app", "demo", "doctor"), "the entry point: each command imports its module when it runs"),
+    "cli": (
+        (*BASE, "app", "demo", "doctor", "lsp.codegen_cache"),
+        "the entry point: each command imports its module when it runs (`serve` wraps its first import of lsprotocol"
+        " in the start-up code cache)",
+    ),
     "__main__": ((*BASE, "cli"), "`python -m livepair` is the cli"),
     "demo": (
         (*BASE, "lsp.protocol"),
