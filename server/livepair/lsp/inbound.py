@@ -7,11 +7,13 @@ confusing failure deep inside the daemon; every field is bounded (limits.py).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from cattrs import Converter
 from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
@@ -36,7 +38,13 @@ from livepair.model import (
     TerminalRun,
 )
 
-_converter = get_converter()
+
+@functools.cache
+def _converter() -> Converter:
+    """Made on first use: building a converter is ~10 ms that `initialize` does not need."""
+    return get_converter()
+
+
 log = logging.getLogger(__name__)
 Warn = Callable[[str], None]  # how a parse says it cut something down (the editor's log, by default stderr)
 
@@ -122,7 +130,7 @@ def to_diagnostic(d: lsp.Diagnostic) -> Diagnostic:
 
 def _structure(value: Any, kind: type[Any], what: str) -> Any:
     try:
-        return _converter.structure(value, kind)
+        return _converter().structure(value, kind)
     except Exception as exc:  # cattrs raises several exception types; all mean "malformed"
         raise PayloadError(f"{what}: {exc}") from None
 

@@ -6,9 +6,11 @@ the same fields (tests/contract/test_payload_shapes.py compares them). Only this
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any, Literal, NotRequired, TypedDict
 
+from cattrs import Converter
 from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
@@ -54,7 +56,11 @@ CMD_ALLOWED_COMMANDS = "livepair.allowedCommands"  # lists, or with {"revoke": c
 CMD_PTT_START = "livepair.pushToTalkStart"  # bind to key down; pushToTalkEnd to key up
 CMD_PTT_END = "livepair.pushToTalkEnd"
 
-_converter = get_converter()
+
+@functools.cache
+def _converter() -> Converter:
+    """Made on first use: building a converter is ~10 ms that `initialize` does not need."""
+    return get_converter()
 
 
 # -- wire shapes (mirror protocol.ts) -------------------------------------------------------------------
@@ -379,4 +385,4 @@ def device_params(d: model.DeviceStatus) -> DeviceStatus:
 
 def to_json(value: Any) -> Any:
     """lsprotocol objects -> JSON-ready values (camelCase)."""
-    return _converter.unstructure(value)
+    return _converter().unstructure(value)
