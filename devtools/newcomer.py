@@ -1,8 +1,9 @@
 """A newcomer's first ten minutes, replayed: `python -m devtools.newcomer`.
 
 Runs tests/e2e/test_first_minutes.py (code-server in Chromium at 1280 px, offline: open f.py, pair, run it, read
-the hint, hover, Tell me more, a mistyped command, Ask) and saves the screenshots the README shows into
-docs/first-minutes/ (palette PNGs, small enough to keep in the repository). Look at them before committing.
+the hint, hover, Tell me more, a mistyped command, Ask) and tests/nvim/test_nvim_screen.py (Neovim's own terminal
+UI: the hints on open, after the run, K), and saves the screenshots the README shows into docs/first-minutes/
+(palette PNGs, small enough to keep in the repository). Look at them before committing.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "docs" / "first-minutes"
 # The test's screenshot names the README shows, in its order.
-README_SHOTS = ("crash-headline", "hover", "panel-cards", "notification")
+README_SHOTS = ("crash-headline", "hover", "panel-cards", "notification", "nvim-after-run", "nvim-hover")
 
 
 def save(shot: Path, dest: Path) -> None:
@@ -30,7 +31,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="livepair-newcomer-") as tmp:
         shots = Path(tmp)
         env = {**os.environ, "LIVEPAIR_NEWCOMER_SHOTS": str(shots)}
-        test = ["tests/e2e/test_first_minutes.py", "-q", "-p", "no:cacheprovider"]
+        test = ["tests/e2e/test_first_minutes.py", "tests/nvim/test_nvim_screen.py", "-q", "-p", "no:cacheprovider"]
         ran = subprocess.run([sys.executable, "-m", "pytest", *test], cwd=ROOT, env=env, check=False)
         if ran.returncode != 0:
             print(f"newcomer: the first minutes failed; screenshots in {shots} are lost", file=sys.stderr)

@@ -37,8 +37,10 @@ def hover_markdown(
     run: str | None = None,
     repeat_message: bool = True,
     command_links: bool = True,
+    tell_me_more: str | None = None,
 ) -> str:
-    """Markdown for one hint. `repeat_message` is off where the editor's hover already shows the diagnostic."""
+    """Markdown for one hint. `repeat_message` is off where the editor's hover already shows the diagnostic;
+    `tell_me_more` is how this editor asks for more (Neovim: a command), where it has no command links."""
     if not repeat_message:
         parts = ["**LivePair**"]
     elif advice.message.strip().rstrip(".") == advice.headline:
@@ -61,6 +63,8 @@ def hover_markdown(
     if command_links:
         args = quote(json.dumps([question], ensure_ascii=False))
         parts.append(f'[Tell me more](command:{ASK_COMMAND}?{args} "Ask the senior dev about this hint")')
+    elif tell_me_more:
+        parts.append(f"Tell me more: {tell_me_more}")
     else:
         parts.append(f'Tell me more: run `{ASK_COMMAND}` with "{question}"')
     return "\n\n".join(parts)

@@ -25,6 +25,7 @@ from livepair.session.editor_port import EditorCapabilities
 
 log = logging.getLogger(__name__)
 VSCODE = "vscode"
+NEOVIM = "neovim"  # editors/nvim announces itself so (livepairClient.name)
 DENY, ALLOW = "Deny", "Allow"
 APPROVAL_S = 300.0  # a person reads the prompt: be patient, but never wait forever
 

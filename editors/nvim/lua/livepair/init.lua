@@ -20,6 +20,7 @@ M.defaults = {
   forward_diagnostics = true, -- other sources' diagnostics (DiagnosticChanged) -> livepair/diagnostics
   forward_terminal = true, -- :terminal jobs on exit -> livepair/terminal
   editor_state_ms = 150, -- cursor and visible range are sent after this much quiet
+  inline_hints = true, -- each finding's headline at the end of its line (false: Neovim's diagnostic defaults)
 }
 
 M.config = vim.deepcopy(M.defaults)
@@ -70,6 +71,7 @@ function M.attach(bufnr)
     root_dir = vim.fs.root(bufnr, M.config.root_markers) or vim.fn.getcwd(),
     init_options = init_options,
     handlers = ui.handlers(),
+    on_init = M.config.inline_hints and require('livepair.hints').on_init or nil,
   }, { bufnr = bufnr })
 end
 

@@ -14,7 +14,7 @@ from lsprotocol import types as lsp
 
 from livepair.advice.explain import hover_markdown, run_evidence, tell_me_more_question
 from livepair.advice.store import SOURCE, diagnostic_key
-from livepair.lsp.client import VSCODE, shows_own_hints_on_hover
+from livepair.lsp.client import NEOVIM, VSCODE, shows_own_hints_on_hover
 from livepair.lsp.server import LivePairServer
 from livepair.model import Diagnostic
 
@@ -40,7 +40,13 @@ def _explained(ls: LivePairServer, uri: str, line: int, theirs: bool) -> lsp.Hov
     run = run_evidence(ls.context.last_run(), ls.context.relative(uri), line + 1)
     repeat = shows_own_hints_on_hover(ls) or theirs  # it explains another tool's problem: say it with that one
     md = hover_markdown(
-        ours, where, ls.advice.line_text(uri, line), run, repeat_message=repeat, command_links=ls.client == VSCODE
+        ours,
+        where,
+        ls.advice.line_text(uri, line),
+        run,
+        repeat_message=repeat,
+        command_links=ls.client == VSCODE,
+        tell_me_more="`:LivePairExplain` on this line" if ls.client == NEOVIM else None,
     )
     return _hover(md)
 

@@ -1,0 +1,119 @@
+"""What a newcomer sees in Neovim's own terminal UI (tests/nvim/tui.py), with the plugin as the README installs it
+(`require('livepair').setup{}`, the daemon from PATH, offline): each finding once, on its line, in words — not only
+a sign in the gutter —, the failed run's hint taking the place of the check's, and K showing the rest. Screenshots
+go to LIVEPAIR_NEWCOMER_SHOTS (devtools/newcomer.py puts them in docs/first-minutes/).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from livepair.advice.store import headline
+from livepair.scenario import write_workspace
+from tests.nvim.test_nvim import PLUGIN, nvim
+from tests.nvim.tui import NvimScreen
+
+pytestmark = pytest.mark.timeout(180)
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(os.environ.get("LIVEPAIR_NEWCOMER_SHOTS", ROOT / "test-artifacts" / "nvim-first-minutes"))
+KEY_ROW = 'API_KEY = "YOUR_API_KEY"'
+OPEN_ROW = 'with open("data/config.json") as fh:'
+MARK = "●"  # the inline hint's prefix (editors/nvim/lua/livepair/hints.lua)
+INIT = """
+vim.opt.rtp:prepend({plugin})
+require('livepair').setup({{ settings = {{ digestDebounceMs = 20 }} }})
+vim.o.statusline = "%f:%l %= %{{v:lua.require'livepair'.statusline()}}"
+"""
+
+
+def row(screen: NvimScreen, start: str) -> str:
+    """The screen row showing the source line `start` (with its sign column), or ''."""
+    return next((line for line in screen.lines() if line[2:].startswith(start)), "")
+
+
+def hint_of(screen: NvimScreen, start: str) -> str:
+    """The inline hint at the end of that row."""
+    text = row(screen, start)
+    return text.split(MARK, 1)[1].strip() if MARK in text else ""
+
+
+async def test_a_newcomer_sees_each_finding_once_in_words_on_its_line(tmp_path: Path) -> None:
+    workspace = tmp_path / "ws"
+    write_workspace(workspace)
+    init = tmp_path / "init.lua"
+    init.write_text(INIT.format(plugin=json.dumps(str(PLUGIN))))
+    bin_dir = str(Path(sys.executable).parent)  # where `livepair` and python3 are, as after `pipx install`
+    env = {k: v for k, v in os.environ.items() if k not in ("GEMINI_API_KEY", "GOOGLE_API_KEY")}
+    env |= {"PATH": f"{bin_dir}:{env.get('PATH', '')}", "HOME": str(tmp_path / "home")}
+    env |= {f"XDG_{d}_HOME": str(tmp_path / d.lower()) for d in ("CONFIG", "DATA", "STATE", "CACHE")}
+    shots = ARTIFACTS
+    async with NvimScreen([nvim(), "-u", str(init), "-i", "NONE", "-n", "f.py"], env, workspace) as screen:
+        await screen.wait_for(lambda: "LivePair: listening (offline)" in screen.text(), 60, "the session")
+        # Opened, before anything ran: each seed error has its headline, in words, on its own line.
+        await screen.wait_for(lambda: hint_of(screen, KEY_ROW) and hint_of(screen, OPEN_ROW), 30, "both hints")
+        screen.png(shots / "1-nvim-on-open.png")
+        checked = hint_of(screen, OPEN_ROW)
+        assert screen.count(MARK) == 2, "one hint per finding, nowhere else"
+        assert "YOUR_API_KEY" in hint_of(screen, KEY_ROW) and "config.json" in checked
+
+        # The user runs the program; its failure's hint replaces the check's on the open() line, still once.
+        screen.keys(":LivePairRun python3 f.py\r")
+
+        def new_hint() -> str:
+            hint = hint_of(screen, OPEN_ROW)
+            return hint if hint != checked else ""
+
+        ran = await screen.wait_for(new_hint, 30, "the failed run's hint on open()")
+        await screen.wait_for(lambda: "exited with 1" in screen.text(), 10, "the run's exit in the message line")
+        screen.png(shots / "2-nvim-after-run.png")
+        assert screen.count(MARK) == 2
+        assert ran in screen.text() and screen.text().count(ran) == 1
+        assert len(ran) <= 61  # the headline, not the explanation (at most 60 characters and its ellipsis)
+
+        # K on that line (the cursor put there first, as a user would): the explanation the headline begins.
+        screen.keys("8G")
+        await screen.wait_for(lambda: "f.py:8 " in screen.text(), 10, "the cursor on line 8")
+        screen.keys("K")
+
+        def hover() -> str:  # the screen once the hover is drawn to its last line (it may redraw after this)
+            text = screen.text()
+            return text if "Why:" in text and "Tell me more:" in text else ""
+
+        shown = await screen.wait_for(hover, 20, "the hover")
+        screen.png(shots / "3-nvim-hover.png")
+        assert shown.count("LivePair — ") == 1, f"the hover shows the finding once:\n{shown}"
+        assert "Tell me more: :LivePairExplain on this line" in shown, "in words this editor understands"
+
+
+# Messages shaped like the advisor's: sentences, clauses, dashes, absolute paths, long ones.
+MESSAGES = [
+    "The file 'data/config.json' does not exist relative to the working directory /tmp/ws/src. Use Path(__file__).",
+    'API_KEY is set to the placeholder "YOUR_API_KEY", so every request is refused; read it from os.environ.',
+    "Short cause",
+    "ModuleNotFoundError: No module named 'requests' — install it in the venv at /home/u/p/.venv/bin/python",
+    "x" * 80,
+    "A word " * 15,
+    "It stopped! Then more.",
+]
+
+
+def test_the_plugin_cuts_the_headline_as_the_daemon_does(tmp_path: Path) -> None:
+    script = tmp_path / "headlines.lua"
+    out = tmp_path / "out.json"
+    script.write_text(
+        f"vim.opt.rtp:prepend({json.dumps(str(PLUGIN))})\n"
+        f"local msgs = vim.json.decode({json.dumps(json.dumps(MESSAGES))})\n"
+        "local got = {}\n"
+        "for i, m in ipairs(msgs) do got[i] = require('livepair.hints').headline(m) end\n"
+        f"vim.fn.writefile({{vim.json.encode(got)}}, {json.dumps(str(out))})\n"
+        "vim.cmd('qa!')\n"
+    )
+    subprocess.run([nvim(), "--headless", "--clean", "-u", "NONE", "-l", str(script)], check=True, timeout=60)
+    assert json.loads(out.read_text()) == [headline(m) for m in MESSAGES]
