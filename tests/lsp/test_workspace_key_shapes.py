@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from livepair.model import MAX_TERMINAL_OUTPUT
 from tests.fakes.live_server import FakeLiveServer
 from tests.lsp.harness import EditorClient
 from tests.lsp.test_workspace_tools import run
@@ -43,3 +46,32 @@ async def test_key_shapes_never_reach_the_model(editor: EditorClient, fake: Fake
     assert "deploy/settings.sh:" in by_example and "deploy/settings.sh:" in by_sentry
     assert "TERM=xterm" in terminal and "<secret:" in terminal
     assert "# deploy settings" in "\n".join(fake.texts_sent())  # the digest's excerpt of the open document
+
+
+TOKEN = "gh" + "p_" + "Q7wE2rT9yU4iO1pA6sD3fG8hJ5kL0zX2cV7b"
+# under 200 lines (what get_terminal_output shows) of long lines: the line the cut falls in is among those shown
+_LINES = "".join(f"built module {i} of 99: " + "ok " * 200 + "\n" for i in range(100))
+_REST = TOKEN[6:] + "\n"  # what a cut 6 characters into the token leaves of its line
+BODY = "=" * (MAX_TERMINAL_OUTPUT - len(_REST) - len(_LINES) - 1) + "\n" + _LINES
+CUTS = {
+    # the daemon keeps the last MAX_TERMINAL_OUTPUT characters (the Neovim plugin cuts the same way)
+    "cut at the size bound": f"earlier output\ntoken check: {TOKEN}\n{BODY}",
+    # the extension's cut, with its mark, where no line break is near
+    "cut by the editor": "[\u2026 earlier output omitted \u2026]\n" + _REST + BODY,
+}
+assert CUTS["cut at the size bound"][-MAX_TERMINAL_OUTPUT:] == _REST + BODY
+
+
+@pytest.mark.parametrize("how", ["cut at the size bound", "cut by the editor"])
+async def test_terminal_output_cut_at_its_start_never_shows_a_secrets_end(
+    editor: EditorClient, fake: FakeLiveServer, how: str
+) -> None:
+    """Long terminal output keeps its tail (the extension marks its cut, the Neovim plugin and the daemon cut at a
+    size): the cut can fall inside a secret, and a token's end, without its prefix, is no known shape. The line the
+    cut began in never reaches the model, in the context update or in get_terminal_output."""
+    editor.send_terminal("make all", CUTS[how], 0)
+    (result,) = await run(editor, fake, [{"name": "get_terminal_output", "args": {}}])
+    sent = fake.all_text()
+    pieces = [TOKEN[i : i + 10] for i in range(6, len(TOKEN) - 9)]
+    assert not [p for p in pieces if p in sent], f"the end of a cut token reached the model ({how})"
+    assert "built module 99 of 99" in json.dumps(result) and "built module 0 of 99" in json.dumps(result)
