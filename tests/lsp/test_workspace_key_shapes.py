@@ -75,3 +75,26 @@ async def test_terminal_output_cut_at_its_start_never_shows_a_secrets_end(
     pieces = [TOKEN[i : i + 10] for i in range(6, len(TOKEN) - 9)]
     assert not [p for p in pieces if p in sent], f"the end of a cut token reached the model ({how})"
     assert "built module 99 of 99" in json.dumps(result) and "built module 0 of 99" in json.dumps(result)
+
+
+async def test_a_long_diagnostic_or_command_cut_at_its_bound_keeps_no_half_secret(
+    editor: EditorClient, fake: FakeLiveServer, workspace: Path
+) -> None:
+    """A diagnostic's message (2,000 characters) and a terminal command line (4,096) keep their head: the bound can
+    fall inside a secret, whose first half alone is no shape a rule knows. The cut falls before that word."""
+    quoted = "E501 line too long: " + "x = 1; " * 283  # the token starts 30 characters before the 2,000 bound
+    quoted = quoted[: 2_000 - 30 - 1] + " "
+    message = quoted + TOKEN + " # more"
+    assert message.index(TOKEN) == 2_000 - 30
+    uri = editor.open("f.py")
+    editor.send_diagnostics(uri, [{"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}},
+                                   "message": message, "severity": 1, "source": "flake8"}])  # fmt: skip
+    command = "deploy " + "--flag " * 584  # the token starts 30 characters before the 4,096 bound
+    command = command[: 4_096 - 30 - 1] + " " + TOKEN
+    editor.send_terminal(command, "deployed\n", 0)
+    editor.send_editor_state(uri, 0)
+    (result,) = await run(editor, fake, [{"name": "get_terminal_output", "args": {}}])
+    sent = fake.all_text()
+    pieces = [TOKEN[i : i + 10] for i in range(0, 21)]  # its first 30 characters: 26 of its random part
+    assert not [p for p in pieces if p in sent], "the head of a cut token reached the model"
+    assert "E501 line too long" in sent and "deploy --flag" in json.dumps(result)

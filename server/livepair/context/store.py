@@ -154,3 +154,20 @@ def whole_lines(output: str) -> str:
     else:
         return output
     return OMITTED + rest[rest.find("\n") + 1 :] if "\n" in rest else OMITTED
+
+
+def head_of(text: str, limit: int) -> str:
+    """At most `limit` characters of text's start. A cut inside a word drops the word: half a token is no shape a
+    rule knows, so redaction (which comes later, on what is kept) could not find it. A word longer than any token
+    (over MAX_TOKEN characters: a run of one letter, a key body the key stream finds piecewise) keeps its start."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace() and not head[-1].isspace():
+        start = max(head.rfind(c) for c in " \t\n\r") + 1
+        if limit - start <= MAX_TOKEN:
+            head = head[:start]
+    return head.rstrip()
+
+
+MAX_TOKEN = 2048  # longer than single-line secret formats (a JWT, a bearer token, an AWS session token)
