@@ -20,6 +20,7 @@ from tests.e2e.tools import ROOT
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession
+from tests.keys import API_KEY
 from tests.lsp.harness import settings_for
 from tests.tooling import tool_missing
 
@@ -256,3 +257,33 @@ async def test_plugin_tutor_ladder_offline(workspace: Path, tmp_path: Path) -> N
     assert {"Give me a hint", "Show me the fix"} <= set(seen["titles"])
     assert [h.split(":")[0] for h in seen["hints"]] == ["Hint 1 of 3", "Hint 2 of 3"]
     assert seen["fixed"] == 'print("avg", total / 3)'
+
+
+# Records the environment it was started with, then becomes the daemon (`exec`: same process, as Neovim started it)
+RECORDING_LAUNCHER = (
+    "import json, os, sys\n"
+    "with open(sys.argv[1], 'w') as f:\n"
+    "    json.dump(dict(os.environ), f)\n"
+    "os.execv(sys.executable, [sys.executable, '-I', '-u', '-m', 'livepair', 'serve'])\n"
+)
+
+
+@pytest.mark.parametrize("how", ["LivePairStart", "autoStart always"])
+async def test_plugin_hands_the_key_over_without_the_daemons_environment(
+    workspace: Path, tmp_path: Path, fake: FakeLiveServer, how: str
+) -> None:
+    """Neovim's environment holds the key; the process the plugin starts does not (so no approved command can read
+    it from /proc/<daemon>/environ, even before the daemon wipes that), yet the session authenticates with it."""
+    recorded = tmp_path / "daemon-environ.json"
+    launcher = [sys.executable, "-I", "-c", RECORDING_LAUNCHER, str(recorded)]
+    settings = gemini_settings(fake, "never" if how == "LivePairStart" else "always")
+    config = base_config(workspace, settings, cmd=launcher, start=how == "LivePairStart")
+    env = gemini_env(fake) | {"GOOGLE_API_KEY": API_KEY}
+    seen = await run_nvim("plugin_key.lua", tmp_path, config, env)
+
+    assert "(gemini)" in seen["statusline"], "the session went Live: the fake service accepted the key"
+    daemon_env = json.loads(recorded.read_text())
+    assert daemon_env.get("LIVEPAIR_NVIM_TEST"), "recorded from the process Neovim started"
+    assert not {"GEMINI_API_KEY", "GOOGLE_API_KEY"} & set(daemon_env), sorted(daemon_env)
+    assert not [name for name, value in daemon_env.items() if API_KEY in value]
+    assert seen["key_in_neovim"], "Neovim's own environment is left as the user set it"

@@ -101,8 +101,12 @@ _HAND_SPECS: list[tuple[str, str, str, int, int]] = [
     ),
     ("AZURE_SHARED_ACCESS_KEY", "sharedaccesskey=", r"SharedAccessKey=([A-Za-z0-9+/]{20,}={0,2})", 1, 0),
     ("AZURE_SAS_SIGNATURE", "sig=", r"(?<=[?&])sig=([A-Za-z0-9%+/]{30,}(?:%3D|=){0,2})", 1, 0),
+    # a key as a URL's user, with or without a password after it: a Sentry DSN (`https://<32 hex>@o1.ingest.
+    # sentry.io/42`, also self-hosted), `https://<token>@github.com/...`. A user name has no such random run
+    ("URL_TOKEN", "://", r"""://([A-Za-z0-9_~+-]{20,})(?::[^\s/?#\[\]@"'<>]*)?@""", 1, 0),
 ]
 CONTEXTUAL = {
+    "URL_TOKEN": "strict",
     "NPM_AUTH_TOKEN": "strict",
     "HTPASSWD_PASSWORD": "lenient",
     "SSHPASS_PASSWORD": "lenient",

@@ -36,7 +36,7 @@ class SecretMatch:
 # values found by context rather than by format still need the plausibility check
 _CONTEXTUAL = {"URL_PASSWORD": LENIENT, "BEARER_TOKEN": STRICT, "AUTHORIZATION": STRICT, **CONTEXTUAL}
 # words that make a variable name secret-looking; the last two also trigger token formats
-_NAME_TRIGGERS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "authorization", "accountkey=")
+_NAME_TRIGGERS = ("pass", "pwd", "secret", "token", "key", "auth", "cred", "authorization", "accountkey=", "api")
 
 
 @dataclass(frozen=True)

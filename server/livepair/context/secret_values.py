@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import re
 
+from livepair.context.secret_rules import entropy as _entropy
+
 LENIENT, STRICT = "lenient", "strict"  # how random a value must look: password-like or key-like
+# a `<SERVICE>_API` name: gitleaks' generic rule counts `api` among its keywords, so its value is a secret when it is
+# one token as random as that rule asks (entropy > 3.5): `HEROKU_API=hk-9f86...`, not `GITHUB_API=https://...`
+SHAPED = "shaped"
+_SHAPED_ENTROPY = 3.5
+_ONE_TOKEN = re.compile(r"[A-Za-z0-9_~+=-]{16,}")
 
 
 def _words(text: str) -> frozenset[str]:
@@ -65,12 +72,18 @@ def name_strictness(name: str, style: str) -> str | None:
         return LENIENT  # a bare `pass`/`PWD` is a filter band or the working directory
     if any(w.endswith(("TOKEN", "APIKEY")) for w in last) or words[-1].endswith(("AUTH", "AUTHORIZATION")):
         return STRICT
+    if words[-1] == "API" and len(words) > 1:
+        return SHAPED
     keyed = any(w == "KEY" and i and words[i - 1] not in _KEY_DENY for i, w in enumerate(words) if i >= len(words) - 2)
     return STRICT if keyed or (style == "query" and words in (["KEY"], ["SIG"], ["SIGNATURE"])) else None
 
 
 def plausible(v: str, strictness: str, quoted: bool, style: str, name: str = "") -> bool:
     """Whether an assigned value looks like a real secret, not a reference, placeholder, message or code."""
+    if strictness == SHAPED:
+        if not _ONE_TOKEN.fullmatch(v) or _entropy(v) <= _SHAPED_ENTROPY:
+            return False
+        strictness = STRICT
     low = v.lower()
     if v != v.strip() or len(v) < (8 if strictness == STRICT else 4) or low.rstrip("?[]") in _NOT_SECRET:
         return False
@@ -87,7 +100,7 @@ def plausible(v: str, strictness: str, quoted: bool, style: str, name: str = "")
         return False
     elif style not in _LITERAL_STYLES and "." in v and _IDENT.fullmatch(v):
         return False  # a dotted name: module, attribute or config key
-    if any(w in low for w in _FAKE_WORDS) or _FAKE.search(v) or _REFERENCE.search(v) or _REFERENCE_START.match(v):
+    if looks_fake(v) or _REFERENCE.search(v) or _REFERENCE_START.match(v):
         return False
     return style in _LITERAL_STYLES or not (any(w in low for w in _MENTION_WORDS) and _MENTIONS.search(v))
 
@@ -124,5 +137,33 @@ def _is_code(v: str, style: str) -> bool:
 
 
 def looks_fake(value: str) -> bool:
-    """A placeholder or example (`your-api-key`, `***`, `<token>`) rather than a value."""
-    return any(w in value.lower() for w in _FAKE_WORDS) or bool(_FAKE.search(value))
+    """A placeholder or example (`your-api-key`, `***`, `<token>`) rather than a value.
+
+    A placeholder word alone does not make a value fake: AWS's documentation keys end in `EXAMPLE`, and what is left
+    of them is still a key's random part (err on redacting). Only a value with nothing random besides its
+    placeholder words is one."""
+    if _FAKE.search(value):
+        return True
+    low = value.lower()
+    if not any(w in low for w in _FAKE_WORDS):
+        return False
+    rest = _FAKE_WORD.sub(" ", value)
+    return not any(_looks_random(run) for run in _RUN.findall(rest))
+
+
+_FAKE_WORD = re.compile("|".join(sorted(_FAKE_WORDS, key=len, reverse=True)), re.IGNORECASE)
+_RUN = re.compile(r"[A-Za-z0-9+/]{10,}")  # a key's random part: base64 or hex, at least 10 characters
+
+
+def _looks_random(run: str) -> bool:
+    """As varied as a key (>= 3 bits a character) and not words: letters with digits, mixed case that is not
+    camelCase, or a long upper-case run (an AWS key id's random part may hold no digit)."""
+    letters = [c for c in run if c.isalpha()]
+    if not letters or _entropy(run) < 3.0:
+        return False
+    if any(c.isdigit() for c in run):
+        return True
+    upper = sum(c.isupper() for c in letters)
+    if upper == len(letters):
+        return len(run) >= 12
+    return upper > 0 and not _CAMEL.fullmatch(run)

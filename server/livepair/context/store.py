@@ -7,6 +7,7 @@ that are closed in the editor (for the model's `read_file`). Every change is tol
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,7 @@ from livepair.context.events import (
     RootChanged,
     TerminalRunFinished,
 )
-from livepair.model import Diagnostic, EditorState, TerminalRun
+from livepair.model import MAX_TERMINAL_OUTPUT, Diagnostic, EditorState, TerminalRun
 from livepair.uris import uri_to_path
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # read_file refuses bigger files rather than shipping megabytes to the model
@@ -77,6 +78,8 @@ class ContextStore:
         self._emit(DiagnosticsChanged(uri, tuple(diagnostics)))
 
     def add_terminal_run(self, run: TerminalRun) -> None:
+        if (output := whole_lines(run.output)) != run.output:
+            run = dataclasses.replace(run, output=output)
         self.terminal.append(run)
         self._emit(TerminalRunFinished(run))
 
@@ -135,3 +138,36 @@ class ContextStore:
 
     def last_run(self) -> TerminalRun | None:
         return self.terminal[-1] if self.terminal else None
+
+
+OMITTED = "[\u2026 earlier output omitted \u2026]\n"  # how the extension marks output it cut at its start
+
+
+def whole_lines(output: str) -> str:
+    """Terminal output that starts with a whole line. Long output keeps its tail: the extension marks where it cut,
+    the Neovim plugin and the daemon cut at MAX_TERMINAL_OUTPUT. The cut can fall inside a secret, and a token's
+    end without its prefix is no shape a rule knows, so redaction could not find it: the line it began in goes."""
+    if output.startswith(OMITTED):
+        rest = output[len(OMITTED) :]
+    elif len(output) >= MAX_TERMINAL_OUTPUT:
+        rest = output
+    else:
+        return output
+    return OMITTED + rest[rest.find("\n") + 1 :] if "\n" in rest else OMITTED
+
+
+def head_of(text: str, limit: int) -> str:
+    """At most `limit` characters of text's start. A cut inside a word drops the word: half a token is no shape a
+    rule knows, so redaction (which comes later, on what is kept) could not find it. A word longer than any token
+    (over MAX_TOKEN characters: a run of one letter, a key body the key stream finds piecewise) keeps its start."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if not text[limit].isspace() and not head[-1].isspace():
+        start = max(head.rfind(c) for c in " \t\n\r") + 1
+        if limit - start <= MAX_TOKEN:
+            head = head[:start]
+    return head.rstrip()
+
+
+MAX_TOKEN = 2048  # longer than single-line secret formats (a JWT, a bearer token, an AWS session token)

@@ -17,6 +17,7 @@ from cattrs import Converter
 from lsprotocol import types as lsp
 from lsprotocol.converters import get_converter
 
+from livepair.context.store import head_of
 from livepair.lsp.limits import (
     MAX_COMMAND_CHARS,
     MAX_DIAGNOSTIC_CHARS,
@@ -100,7 +101,7 @@ def _severity(item: Any) -> int:
 def _bounded(d: Diagnostic) -> Diagnostic:
     if len(d.message) <= MAX_DIAGNOSTIC_CHARS and len(d.source or "") <= MAX_SOURCE_CHARS:
         return d
-    message = d.message if len(d.message) <= MAX_DIAGNOSTIC_CHARS else d.message[:MAX_DIAGNOSTIC_CHARS] + "…"
+    message = d.message if len(d.message) <= MAX_DIAGNOSTIC_CHARS else head_of(d.message, MAX_DIAGNOSTIC_CHARS) + "…"
     return dataclasses.replace(d, message=message, source=d.source[:MAX_SOURCE_CHARS] if d.source else d.source)
 
 
@@ -164,7 +165,7 @@ def parse_terminal_run(params: Any, warn: Warn = log.warning) -> TerminalRun:
     command = _str(d, "command", TERMINAL) or ""
     if len(command) > MAX_COMMAND_CHARS:
         warn(f"{TERMINAL}: {too_long('command', len(command), MAX_COMMAND_CHARS)}; kept its start")
-        command = f"{command[:MAX_COMMAND_CHARS]}… (cut: {len(command)} chars)"
+        command = f"{head_of(command, MAX_COMMAND_CHARS)}… (cut: {len(command)} chars)"
     output = _str(d, "output", TERMINAL, required=False) or ""
     exit_code = d.get("exitCode")
     if exit_code is not None and (not isinstance(exit_code, int) or isinstance(exit_code, bool)):

@@ -5,8 +5,9 @@ the model's). After the yes the command runs in a terminal the user sees, create
 (`EditorPort.run_in_terminal`: VS Code); an editor without terminals (`capabilities.terminal` unset) gets a
 daemon-run process. Either way: a
 timeout, an output cap, and an environment scrubbed of keys and tokens (`environment.py`). A declined or
-unanswered request is an error response to the model, never a silent run. Output comes back redacted and
-tail-capped, and the run is recorded as a terminal run so later context (and the offline advisor) sees it too.
+unanswered request is an error response to the model, never a silent run. Output comes back redacted, then
+tail-capped (redacting first: a cut never splits a secret into pieces no rule knows), and the run is recorded as a
+terminal run so later context (and the offline advisor) sees it too.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from livepair.session import audit
 from livepair.session.allowlist import AllowList
 from livepair.session.editor_port import EditorPort, NullEditor
 from livepair.session.environment import command_environment
-from livepair.session.process import run_bounded
+from livepair.session.process import ProcessResult, run_bounded
 
 Approve = Callable[[CommandApproval], Awaitable[bool]]
 TIMEOUT_S = 120.0
@@ -37,6 +38,26 @@ TAIL_LINES = 200
 
 def tail(text: str, lines: int = TAIL_LINES) -> str:
     return "\n".join(text.splitlines()[-lines:])
+
+
+def complete_output(result: ProcessResult) -> str:
+    """The output without what a cut left unfinished: past the size bound (or at a kill) the last line is a piece,
+    and a secret split there is no longer a secret's shape, so no redaction could find its first half. The piece
+    goes; a single line longer than the bound keeps what comes before the word the bound split."""
+    text = result.output
+    if not (result.truncated or result.timed_out or result.stopped) or text.endswith(("\n", "\r")):
+        return text
+    cut = max(text.rfind("\n"), text.rfind("\r"))
+    if cut >= 0:
+        return text[: cut + 1]
+    words = text.rstrip().rsplit(None, 1)
+    return words[0] if len(words) == 2 else ""
+
+
+def redacted_output(redactor: Redactor, result: ProcessResult) -> str:
+    """What the model gets: the complete output redacted as a whole (a key whose BEGIN line is far above the tail
+    is still a key), then its last lines."""
+    return tail(redactor.redact(complete_output(result)))
 
 
 async def run_command(
@@ -78,12 +99,12 @@ async def run_command(
     except asyncio.CancelledError:  # the model cancelled the call: the process is killed; the panel says so
         port.tool_run(ToolRunReport("run_command", command, None, "", "cancelled", where))
         raise
-    output = redactor.redact(tail(result.output))
+    output = redacted_output(redactor, result)
     outcome = "timedOut" if result.timed_out else "finished"
     port.tool_run(ToolRunReport("run_command", command, result.exit_code, output, outcome, where))
     if result.timed_out:
         return {"error": f"the command did not finish within {timeout_s:.0f}s and was stopped", "output": output}
-    context.add_terminal_run(TerminalRun(command, result.output, result.exit_code, str(cwd)))
+    context.add_terminal_run(TerminalRun(command, complete_output(result), result.exit_code, str(cwd)))
     reply: dict[str, Any] = {"exit_code": result.exit_code, "output": output}
     if result.truncated:
         reply["note"] = f"output cut at {MAX_OUTPUT // 1024} KB"

@@ -15,7 +15,7 @@ from livepair.context.store import ContextStore
 from livepair.model import CommandApproval, ToolRunReport
 from livepair.session import audit
 from livepair.session.editor_port import EditorPort
-from livepair.session.run_command import Approve, tail
+from livepair.session.run_command import Approve, redacted_output
 from livepair.session.sandbox import Sandbox
 
 
@@ -65,7 +65,7 @@ async def run_python(
     except asyncio.CancelledError:  # the model cancelled the call: the sandbox is killed; the panel says so
         port.tool_run(ToolRunReport("run_python", code, None, "", "cancelled", "sandbox"))
         raise
-    output = redactor.redact(tail(result.output))
+    output = redacted_output(redactor, result)
     if result.stopped:  # past the sandbox's total memory cap: every process of it was killed
         output = f"{output}\n[{result.stopped}]".lstrip("\n")
     outcome = "timedOut" if result.timed_out else "finished"

@@ -7,8 +7,12 @@ local function lp()
   return require('livepair')
 end
 
+-- Marks output cut at its start, as the extension does: the daemon then drops the line the cut fell in (it may hold
+-- the end of a secret, which no redaction rule could recognise without its start).
+local OMITTED = '[\u{2026} earlier output omitted \u{2026}]\n'
+
 local function tail(text)
-  return #text > MAX_OUTPUT and text:sub(-MAX_OUTPUT) or text
+  return #text > MAX_OUTPUT and (OMITTED .. text:sub(-(MAX_OUTPUT - #OMITTED))) or text
 end
 
 local function position(lnum, col)

@@ -21,7 +21,14 @@ M.defaults = {
   forward_terminal = true, -- :terminal jobs on exit -> livepair/terminal
   editor_state_ms = 150, -- cursor and visible range are sent after this much quiet
   inline_hints = true, -- each finding's headline at the end of its line (false: Neovim's diagnostic defaults)
+  -- The Gemini API key: a string, or a function returning one (e.g. from a password manager). Unset: the key in
+  -- Neovim's environment (GEMINI_API_KEY, GOOGLE_API_KEY). It goes to the daemon in `livepair.start`'s arguments,
+  -- never in the daemon's environment, where an approved command could read it from /proc/<daemon pid>/environ.
+  api_key = nil,
 }
+
+-- The variables that carry the key: read here, kept out of the daemon's environment (as the VS Code extension does).
+local API_KEY_VARS = { 'GEMINI_API_KEY', 'GOOGLE_API_KEY' }
 
 M.config = vim.deepcopy(M.defaults)
 
@@ -55,6 +62,56 @@ local function version()
   return (vim.version and tostring(vim.version())) or ''
 end
 
+--- The key for a Live session, or nil (the daemon then runs what it can without one).
+function M.api_key()
+  local key = M.config.api_key
+  if type(key) == 'function' then
+    key = key()
+  end
+  if type(key) == 'string' and vim.trim(key) ~= '' then
+    return vim.trim(key)
+  end
+  for _, name in ipairs(API_KEY_VARS) do
+    local value = vim.env[name]
+    if value and vim.trim(value) ~= '' then
+      return vim.trim(value)
+    end
+  end
+  return nil
+end
+
+--- Run fn with the key variables taken out of Neovim's environment, which a spawned process inherits
+--- (vim.lsp.start spawns the daemon synchronously, and `cmd_env` can add variables but not remove them).
+local function without_key_vars(fn)
+  local saved = {}
+  for _, name in ipairs(API_KEY_VARS) do
+    saved[name] = vim.env[name]
+    vim.env[name] = nil
+  end
+  local ok, result = pcall(fn)
+  for name, value in pairs(saved) do
+    vim.env[name] = value
+  end
+  if not ok then
+    error(result, 0)
+  end
+  return result
+end
+
+--- `livepair.start` on a client, with the key in its arguments when there is one.
+local function start_session(client, on_result)
+  local key = M.api_key()
+  local params = { command = 'livepair.start', arguments = key and { { apiKey = key } } or {} }
+  call(client, 'request', 'workspace/executeCommand', params, function(err, result)
+    if err then
+      vim.notify('LivePair: ' .. (err.message or tostring(err)), vim.log.levels.WARN)
+    end
+    if on_result then
+      on_result(err, result)
+    end
+  end)
+end
+
 --- Start the daemon for a buffer (or attach the buffer to the one running for its root).
 function M.attach(bufnr)
   bufnr = bufnr or vim.api.nvim_get_current_buf()
@@ -65,14 +122,30 @@ function M.attach(bufnr)
   local init_options = vim.tbl_extend('force', M.config.settings, {
     livepairClient = { name = 'neovim', version = version() },
   })
-  return vim.lsp.start({
-    name = CLIENT_NAME,
-    cmd = M.config.cmd,
-    root_dir = vim.fs.root(bufnr, M.config.root_markers) or vim.fn.getcwd(),
-    init_options = init_options,
-    handlers = ui.handlers(),
-    on_init = M.config.inline_hints and require('livepair.hints').on_init or nil,
-  }, { bufnr = bufnr })
+  -- autoStart 'always' would have the daemon look for the key in its environment, which holds none: the plugin
+  -- starts that session itself, with the key, once the daemon is up.
+  local start_live = init_options.autoStart == 'always' and M.api_key() ~= nil
+  if start_live then
+    init_options.autoStart = 'never'
+  end
+  local show_hints = M.config.inline_hints and require('livepair.hints').on_init or nil
+  return without_key_vars(function()
+    return vim.lsp.start({
+      name = CLIENT_NAME,
+      cmd = M.config.cmd,
+      root_dir = vim.fs.root(bufnr, M.config.root_markers) or vim.fn.getcwd(),
+      init_options = init_options,
+      handlers = ui.handlers(),
+      on_init = function(client)
+        if show_hints then
+          show_hints(client)
+        end
+        if start_live then
+          start_session(client)
+        end
+      end,
+    }, { bufnr = bufnr })
+  end)
 end
 
 --- workspace/executeCommand `livepair.*` on the daemon; on_result(err, result) is optional.
@@ -94,7 +167,12 @@ function M.command(name, arguments, on_result)
 end
 
 function M.start()
-  M.command('livepair.start')
+  local client = M.client(vim.api.nvim_get_current_buf())
+  if not client then
+    vim.notify('LivePair: no daemon is running (open a file of a configured filetype)', vim.log.levels.WARN)
+    return
+  end
+  start_session(client)
 end
 
 function M.stop()

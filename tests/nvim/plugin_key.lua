@@ -1,0 +1,23 @@
+-- The key through the plugin: Neovim's environment holds GEMINI_API_KEY (as a user's shell would); the session goes
+-- Live with it, by :LivePairStart or by autoStart 'always', while the daemon's environment never holds it.
+local H = dofile(vim.env.LIVEPAIR_NVIM_HARNESS)
+H.run(function(h)
+  local c = h.config
+  vim.opt.rtp:prepend(c.plugin_dir)
+  vim.cmd('runtime plugin/livepair.lua')
+  require('livepair').setup({ cmd = c.cmd, settings = c.settings })
+  vim.cmd('edit ' .. vim.fn.fnameescape(c.root .. '/f.py'))
+  h.wait('the daemon', 20000, function()
+    local client = require('livepair').client(0)
+    return client and client.initialized
+  end)
+  if c.start then
+    vim.cmd('LivePairStart')
+  end
+  h.result.statusline = h.wait('a Live session', 20000, function()
+    local line = require('livepair').statusline()
+    return line:find('(gemini)', 1, true) and line
+  end)
+  -- the editor's own environment is the user's: the plugin takes the key out only while it spawns the daemon
+  h.result.key_in_neovim = vim.env.GEMINI_API_KEY ~= nil
+end)
