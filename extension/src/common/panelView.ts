@@ -6,12 +6,13 @@
 
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
-import { UnplacedAdvice } from "./adviceNotice";
+import { type Notice, UnplacedAdvice } from "./adviceNotice";
 import { ADVICE_SOURCE, Commands, Views } from "./constants";
 import { ConversationModel, type LiveHint, type Turn } from "./conversationModel";
 import { headline } from "./inlineHints";
 import type { Daemon } from "./daemon";
-import type { Range } from "./protocol";
+import { applyCheckedFix } from "./fixApply";
+import type { AdviceParams, Range } from "./protocol";
 import type { PairingSession } from "./session";
 import { costLine, screenLine } from "./stateDisplay";
 import type { StatusBar } from "./statusBar";
@@ -32,7 +33,12 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
   readonly model = new ConversationModel();
   private view: vscode.WebviewView | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly unplaced = new UnplacedAdvice((text) => void this.notifyUnplaced(text));
+  private readonly unplaced = new UnplacedAdvice(
+    (notice) => void this.notifyUnplaced(notice),
+    Date.now,
+    undefined,
+    inView,
+  );
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -55,7 +61,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
         this.post();
       }),
       daemon.onAdvice((a) => {
-        this.unplaced.advice();
+        this.unplaced.advice(a);
         this.model.addAdvice(a);
         this.refreshStale(a.uri);
         this.post();
@@ -99,12 +105,21 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
     this.post(true);
   }
 
-  private async notifyUnplaced(text: string): Promise<void> {
+  /** Advice out of view: "Show" (the panel, or the finding's line) and, for a checked fix, "Apply fix". */
+  private async notifyUnplaced(notice: Notice): Promise<void> {
     if (this.view?.visible) {
       return; // in view already
     }
-    const picked = await vscode.window.showInformationMessage(`LivePair: ${text}`, "Show");
-    if (picked === "Show") {
+    const a = notice.advice;
+    const where = a ? ` (${vscode.workspace.asRelativePath(vscode.Uri.parse(a.uri), false)}:${a.range.start.line + 1})` : "";
+    const actions = a?.fix ? ["Show", APPLY_FIX] : ["Show"];
+    const picked = await vscode.window.showInformationMessage(`LivePair: ${notice.text}${where}`, ...actions);
+    if (picked === APPLY_FIX && a) {
+      await applyCheckedFix(a);
+    } else if (picked === "Show" && a) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(a.uri));
+      await vscode.window.showTextDocument(doc, { selection: toVsRange(a.range), preview: false });
+    } else if (picked === "Show") {
       await this.reveal();
     }
   }
@@ -165,9 +180,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
         if (!item?.fix || item.stale) {
           return;
         }
-        const edit = new vscode.WorkspaceEdit();
-        edit.replace(vscode.Uri.parse(item.uri), toVsRange(item.fix.range), item.fix.newText);
-        await vscode.workspace.applyEdit(edit);
+        await applyCheckedFix(item); // the quick fix's path: only the edit the daemon checked and still offers
         return;
       }
       case "ask":
@@ -230,6 +243,18 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
 </body>
 </html>`;
   }
+}
+
+const APPLY_FIX = "Apply fix";
+
+/** Whether a finding's line is on screen in an editor (then its hint is where the user looks). */
+function inView(a: AdviceParams): boolean {
+  const line = a.range.start.line;
+  return vscode.window.visibleTextEditors.some(
+    (e) =>
+      e.document.uri.toString() === vscode.Uri.parse(a.uri).toString() &&
+      e.visibleRanges.some((r) => r.start.line <= line && line <= r.end.line),
+  );
 }
 
 /** The daemon's advice id, which vscode-languageclient keeps on the diagnostics it converts (`data`). */
