@@ -4,7 +4,7 @@
  * - a crash's finding on a line no editor shows: "Show" opens the line, "Apply fix" when it has a checked fix;
  * - a reply whose hints all landed on lines out of view: the same, for its first finding (a fix preferred).
  * A reply is placed when LivePair advice arrived during its turn or just after it (tool calls may finish after the
- * turn's last words). A reply to the user's own question is not notified: they asked in the panel (Ask opens it) or
+ * turn's last words); its own hints are those of the last few seconds (a quiet check on open hours ago is not). A reply to the user's own question is not notified: they asked in the panel (Ask opens it) or
  * by voice (they hear it). Each finding is notified once per message. Pure: the clock, the timer and what is in
  * view are injected.
  */
@@ -14,6 +14,8 @@ import type { AdviceParams, TranscriptParams } from "./protocol";
 /** How long after a reply's final words (or a finding) its hints and fix may still arrive. */
 export const PLACED_GRACE_MS = 600;
 export const NOTICE_CHARS = 240;
+/** A reply's own hints arrived at most this long before its final words. */
+export const REPLY_WINDOW_MS = 5_000;
 
 export interface Notice {
   text: string;
@@ -68,18 +70,19 @@ export class UnplacedAdvice {
     const start = this.turnStart;
     this.turnStart = this.now();
     const text = t.text.trim();
-    this.later(() => this.reply(text, start), PLACED_GRACE_MS);
+    const own = Math.max(start, this.now() - REPLY_WINDOW_MS);
+    this.later(() => this.reply(text, start, own), PLACED_GRACE_MS);
   }
 
-  private reply(text: string, start: number): void {
-    const ids = [...new Set(this.arrived.filter((x) => x.at >= start).map((x) => x.id))];
-    const placed = ids.map((id) => this.latest.get(id)).filter((a): a is AdviceParams => a !== undefined);
-    if (placed.length === 0) {
+  private reply(text: string, start: number, own: number): void {
+    if (!this.arrived.some((x) => x.at >= start)) {
       this.notify({ text: shorten(text) });
       return;
     }
-    if (placed.some((a) => this.notified.has(key(a)) || this.inView(a))) {
-      return; // seen on its line, or told already
+    const ids = [...new Set(this.arrived.filter((x) => x.at >= own).map((x) => x.id))];
+    const placed = ids.map((id) => this.latest.get(id)).filter((a): a is AdviceParams => a !== undefined);
+    if (placed.length === 0 || placed.some((a) => a.severity === "error" || this.notified.has(key(a)) || this.inView(a))) {
+      return; // seen on its line, told already, or a crash (told on its own, once)
     }
     const first = placed.find((a) => a.fix) ?? placed[0];
     this.notified.add(key(first));

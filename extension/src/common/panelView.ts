@@ -111,9 +111,8 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
       return; // in view already
     }
     const a = notice.advice;
-    const where = a ? ` (${vscode.workspace.asRelativePath(vscode.Uri.parse(a.uri), false)}:${a.range.start.line + 1})` : "";
     const actions = a?.fix ? ["Show", APPLY_FIX] : ["Show"];
-    const picked = await vscode.window.showInformationMessage(`LivePair: ${notice.text}${where}`, ...actions);
+    const picked = await vscode.window.showInformationMessage(`LivePair: ${a ? findingText(a) : notice.text}`, ...actions);
     if (picked === APPLY_FIX && a) {
       await applyCheckedFix(a);
     } else if (picked === "Show" && a) {
@@ -246,6 +245,13 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
 }
 
 const APPLY_FIX = "Apply fix";
+
+/** A finding in a notification: the cause, where, and what its fix does (the line's hover has the rest). */
+function findingText(a: AdviceParams): string {
+  const where = `${vscode.workspace.asRelativePath(vscode.Uri.parse(a.uri), false)}:${a.range.start.line + 1}`;
+  const fix = a.fix ? ` Fix: ${a.fix.title.replace(/^LivePair:\s*/, "")}` : "";
+  return `${headline(a.message)} (${where}).${fix}`;
+}
 
 /** Whether a finding's line is on screen in an editor (then its hint is where the user looks). */
 function inView(a: AdviceParams): boolean {

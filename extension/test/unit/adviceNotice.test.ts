@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Notice, NOTICE_CHARS, PLACED_GRACE_MS, UnplacedAdvice } from "../../src/common/adviceNotice";
+import { type Notice, NOTICE_CHARS, PLACED_GRACE_MS, REPLY_WINDOW_MS, UnplacedAdvice } from "../../src/common/adviceNotice";
 import { FIX_GONE, pickCheckedFix, type Offered } from "../../src/common/checkedFix";
 import type { AdviceParams } from "../../src/common/protocol";
 
@@ -118,6 +118,19 @@ describe("a finding out of view is notified with its fix", () => {
     notice.transcript({ role: "model", text: "Two things: the name and the order.", final: true });
     advance(PLACED_GRACE_MS);
     expect(notices).toEqual([{ text: "Two things: the name and the order.", advice: advice({ fix: FIX }) }]);
+  });
+
+  it("tells a crash once, never pointing its reply at a quiet check made on open long before", () => {
+    const { notice, notices, advance } = harness(() => false);
+    const key = advice({ id: "a3", range: line(5), message: "The API key is in the code.", fix: { ...FIX, title: "LivePair: Read the key from $KEY" } });
+    notice.advice(key); // a check on open, with a fix: quiet
+    advance(REPLY_WINDOW_MS * 2);
+    const crash = advice({ id: "a4", severity: "error", range: line(7), message: "data/config.json is not there." });
+    notice.transcript({ role: "model", text: crash.message, final: true }); // its words first, then its hint
+    notice.advice(crash);
+    advance(PLACED_GRACE_MS);
+    advance(PLACED_GRACE_MS);
+    expect(notices).toEqual([{ text: crash.message, advice: crash }]);
   });
 });
 
