@@ -64,10 +64,10 @@ async def command_in_terminal(page: Page, command: str) -> dict[str, Any]:
 async def test_terminal_link_and_apply_fix_from_a_notification(
     tools: E2ETools, fake: FakeLiveServer, tmp_path: Path
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (before anything runs)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS, env_key=False, viewport=(1280, 800)) as editor:
         page, bench, workspace = editor.page, editor.bench, editor.workspace
-        (workspace / "g.py").write_text(G_PY)  # noqa: ASYNC240  (a small file, before the session starts)
+        (workspace / "g.py").write_text(G_PY)
         try:
             await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
             await bench.status_item("Pair with senior dev").click()

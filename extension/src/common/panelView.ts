@@ -1,7 +1,8 @@
 /**
  * The "LivePair" panel: the conversation transcript and the advice, one card per finding (each opens its line; a
- * live fix can be applied from there; cards whose hint is gone under "Earlier"). A webview fed with the whole
- * (bounded) model on every change. A reply with no line goes to a notification while the panel is out of view.
+ * live fix can be applied from there; cards whose hint is gone under "Earlier"), and the tutor's recap ("What did I
+ * learn?"). A webview fed with the whole (bounded) model on every change. Advice out of view goes to a notification
+ * while the panel is out of view.
  */
 
 import * as crypto from "node:crypto";
@@ -13,6 +14,7 @@ import { headline } from "./inlineHints";
 import type { Daemon } from "./daemon";
 import { applyCheckedFix } from "./fixApply";
 import type { AdviceParams, Range } from "./protocol";
+import { parseRecap, type RecapBlock, recapLinks } from "./recap";
 import type { PairingSession } from "./session";
 import { costLine, screenLine } from "./stateDisplay";
 import type { StatusBar } from "./statusBar";
@@ -23,6 +25,8 @@ type FromWebview =
   | { type: "applyFix"; id: string }
   | { type: "ask"; text: string }
   | { type: "openSource"; uri: string }
+  | { type: "recapMarkdown" }
+  | { type: "closeRecap" }
   | { type: "toggle" };
 
 function toVsRange(r: Range): vscode.Range {
@@ -32,6 +36,7 @@ function toVsRange(r: Range): vscode.Range {
 export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   readonly model = new ConversationModel();
   private view: vscode.WebviewView | undefined;
+  private recap: { id: number; blocks: RecapBlock[]; links: Set<string>; openMarkdown: () => Promise<void> } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private readonly unplaced = new UnplacedAdvice(
     (notice) => void this.notifyUnplaced(notice),
@@ -106,6 +111,14 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
   }
 
   /** Advice out of view: "Show" (the panel, or the finding's line) and, for a checked fix, "Apply fix". */
+  /** The learning log's recap at the top of the panel, opened and scrolled to; "Open as Markdown" opens the rest. */
+  async showRecap(markdown: string, openMarkdown: () => Promise<void>): Promise<void> {
+    const blocks = parseRecap(markdown);
+    // A new id each time: the webview scrolls to a recap it has not shown yet, whenever its state first arrives.
+    this.recap = { id: (this.recap?.id ?? 0) + 1, blocks, links: recapLinks(blocks), openMarkdown };
+    await this.reveal();
+  }
+
   private async notifyUnplaced(notice: Notice): Promise<void> {
     if (this.view?.visible) {
       return; // in view already
@@ -154,6 +167,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
       turns: this.model.turns.map((t) => this.asSaid(t, where)),
       advice: this.model.current.map(card),
       earlier: this.model.earlier.map(card),
+      recap: this.recap ? { id: this.recap.id, blocks: this.recap.blocks } : null,
     });
   }
 
@@ -187,9 +201,16 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
         await this.session.ask(m.text);
         return;
       case "openSource":
-        if (this.model.isSource(m.uri)) {
+        if (this.model.isSource(m.uri) || this.recap?.links.has(m.uri)) {
           await vscode.env.openExternal(vscode.Uri.parse(m.uri, true));
         }
+        return;
+      case "recapMarkdown":
+        await this.recap?.openMarkdown();
+        return;
+      case "closeRecap":
+        this.recap = undefined;
+        this.post();
         return;
       case "toggle":
         await vscode.commands.executeCommand(Commands.toggleSession);
@@ -219,6 +240,14 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
   <p id="usage" class="usage"></p>
 </header>
 <main>
+  <section id="recap-box" aria-labelledby="recap-title" hidden>
+    <h2 id="recap-title">What did I learn?</h2>
+    <div id="recap"></div>
+    <p class="recap-actions">
+      <button id="recap-markdown" type="button" class="secondary">Open as Markdown</button>
+      <button id="recap-close" type="button" class="secondary">Close</button>
+    </p>
+  </section>
   <section aria-labelledby="conversation-title">
     <h2 id="conversation-title">Conversation</h2>
     <p id="no-turns" class="empty">Nothing said yet. Press <em>Pair with senior dev</em>, then run your code or ask a question.</p>
