@@ -4,6 +4,7 @@ notification whose "Apply fix" applies the checked fix, so that the next run of 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from tests.fakes.live_server import FakeLiveServer
 
 pytestmark = pytest.mark.timeout(360)
 
-ARTIFACTS = ROOT / "test-artifacts" / "e2e-out-of-view"
+ARTIFACTS = Path(os.environ.get("LIVEPAIR_NEWCOMER_SHOTS", ROOT / "test-artifacts" / "e2e-out-of-view"))
 G_PY = 'scores = [3, 4, 5]\ntotal = sum(scores)\nprint("average:", totl / len(scores))\n'
 FIXED_LINE = 'print("average:", total / len(scores))'
 
@@ -64,7 +65,7 @@ async def command_in_terminal(page: Page, command: str) -> dict[str, Any]:
 async def test_terminal_link_and_apply_fix_from_a_notification(
     tools: E2ETools, fake: FakeLiveServer, tmp_path: Path
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (before anything runs)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS, env_key=False, viewport=(1280, 800)) as editor:
         page, bench, workspace = editor.page, editor.bench, editor.workspace
         (workspace / "g.py").write_text(G_PY)
