@@ -7,6 +7,7 @@
   const turns = $("turns");
   const advice = $("advice");
   let stick = true;
+  let recapShown = 0; // the id of the last recap scrolled to
 
   function el(tag, cls, text) {
     const node = document.createElement(tag);
@@ -82,6 +83,39 @@
     $("earlier").replaceChildren(...earlier.map(card));
   }
 
+  // The tutor's recap: blocks parsed by the extension (recap.ts), each text through textContent.
+  function renderRecap(recap) {
+    const box = $("recap-box");
+    box.hidden = !recap;
+    if (!recap) return;
+    $("recap").replaceChildren(
+      ...recap.blocks
+        .filter((b) => b.kind !== "title")
+        .map((b) => {
+          if (b.kind === "heading") return el("h3", "recap-heading", b.text);
+          if (b.kind === "note") return el("p", "recap-note", b.text);
+          if (b.kind !== "concept") return el("p", "recap-text", b.text);
+          const p = el("p", "recap-concept");
+          const name = el(b.uri ? "a" : "strong", "concept", b.title);
+          if (b.uri) {
+            name.href = b.uri;
+            name.title = b.uri;
+            name.addEventListener("click", (e) => {
+              e.preventDefault();
+              vscode.postMessage({ type: "openSource", uri: b.uri });
+            });
+          }
+          p.append(name, b.text ? `: ${b.text}` : "");
+          return p;
+        }),
+    );
+    if (recap.id !== recapShown) {
+      recapShown = recap.id;
+      stick = false; // the recap, not the newest turn, is what was asked for
+      box.scrollIntoView({ block: "start" });
+    }
+  }
+
   window.addEventListener("message", (event) => {
     const m = event.data;
     if (!m || m.type !== "state") return;
@@ -94,6 +128,7 @@
     if (m.scroll) stick = true; // the user asked: show the newest entry
     renderTurns(m.turns);
     renderAdvice(m.advice, m.earlier || []);
+    renderRecap(m.recap || null);
   });
 
   document.querySelector("main").addEventListener("scroll", (e) => {
@@ -101,6 +136,8 @@
     stick = t.scrollTop + t.clientHeight >= t.scrollHeight - 8;
   });
   toggle.addEventListener("click", () => vscode.postMessage({ type: "toggle" }));
+  $("recap-markdown").addEventListener("click", () => vscode.postMessage({ type: "recapMarkdown" }));
+  $("recap-close").addEventListener("click", () => vscode.postMessage({ type: "closeRecap" }));
   $("ask").addEventListener("submit", (e) => {
     e.preventDefault();
     const q = $("question");

@@ -78,7 +78,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     decorations,
     vscode.window.registerWebviewViewProvider(Views.conversation, panel),
     ...registerCommands(daemon, session, keys, panel, screen),
-    ...registerTutor(daemon),
+    ...registerTutor(daemon, panel),
     ...terminalAdviceLinks(daemon, panel),
     // A run refused because it could not be contained (no sandbox here) is told to the user, not only to the model.
     daemon.onToolRun((run) => {

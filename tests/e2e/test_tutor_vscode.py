@@ -1,9 +1,10 @@
 """Tutor mode in a real VS Code (code-server), offline: the learner picks tutor mode, runs `python3 f.py`, and gets
 a question on the failing line instead of a fix; "Give me a hint" twice, then "Show me the fix" brings the quick
-fix; "What did I learn?" lists the concept."""
+fix; "What did I learn?" lists the concept in the LivePair panel."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -79,10 +80,17 @@ async def test_tutor_mode_in_vscode(tools: E2ETools, fake: FakeLiveServer, tmp_p
             await choose("LivePair:", shot="fix-offered")  # the verified quick fix, the last rung
             await expect(bench.editor_line("Path(__file__)")).to_be_visible()
 
+            # The recap opens in the LivePair panel, at its top, the concept linked to its documentation page.
             await bench.run_command("LivePair: What did I learn?")
-            preview = bench.webview()
-            await expect(preview.locator("body")).to_contain_text(CONCEPT, timeout=30_000)
-            await expect(preview.locator("body")).to_contain_text("hints used 2")
+            recap = bench.webview().locator("#recap-box")
+            await expect(recap).to_be_visible(timeout=30_000)
+            await expect(recap).to_be_in_viewport()  # scrolled to, not somewhere below the conversation
+            await expect(recap).to_contain_text(CONCEPT)
+            await expect(recap).to_contain_text("hints used 2")
+            await expect(recap.locator("a.concept", has_text=CONCEPT).first).to_have_attribute(
+                "href", re.compile("^https://docs.python.org/")
+            )
+            await expect(recap).to_contain_text("Never sent to the model")
             await bench.screenshot("recap")
         except BaseException:
             await bench.screenshot("failure")

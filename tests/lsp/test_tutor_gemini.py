@@ -113,6 +113,7 @@ async def test_the_model_teaches_and_the_log_stays_here(
 
     sent = [m.raw for s in fake.sessions for m in s.messages] + [json.dumps(s.setup) for s in fake.sessions]
     assert not [raw for raw in sent if MARKER in raw or "hints used" in raw], "the learning log is never sent"
+    assert not [raw for raw in sent if "fixed the problem on their own" in raw], "a text session is not asked to speak"
     assert not [raw for raw in sent if str(earlier_log.parent) in raw or earlier_log.name in raw]
     kept = text_of(earlier_log)
     assert MARKER in kept and '"event":"hint"' in kept  # kept here, on this machine

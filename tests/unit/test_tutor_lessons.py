@@ -13,7 +13,7 @@ import pytest
 from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.edits import Fix
 from livepair.backends.offline.enrich import Finding
-from livepair.backends.offline.lessons import concept_of, concepts, lesson_for
+from livepair.backends.offline.lessons import concept_of, concepts, lesson_for, node_concepts, node_lesson
 from livepair.backends.offline.listen import GRAMMAR, action_for, complete
 from livepair.backends.offline.teaching import NOTHING_TO_HINT, OfflineTeacher
 from livepair.backends.offline.workspace import Place
@@ -41,7 +41,48 @@ def test_every_family_has_a_concept_a_question_three_hints_and_an_official_page(
 
 def test_concepts_are_written_here_and_each_is_used() -> None:
     used = {c.id for e in CATALOGUE.entries() if (c := concept_of(e.id)) is not None}
-    assert set(concepts()) == used, "a concept no entry uses"
+    assert not used & set(node_concepts()), "Node concepts are Node's own"
+    assert set(concepts()) == used | set(node_concepts()), "a concept no entry and no Node rule uses"
+
+
+# One run's words per Node rule, as Node prints them (the corpus runs them for real: tests/corpora/test_tutor_node.py).
+NODE_WORDS = {
+    "node-module-systems": "SyntaxError: Cannot use import statement outside a module",
+    "node-esm-specifiers": "Error [ERR_MODULE_NOT_FOUND]: Cannot find module '/w/utils' imported from /w/a.mjs",
+    "node-require-resolution": "Error: Cannot find module 'express'\nRequire stack:\n- /w/a.js",
+    "js-undefined": "TypeError: Cannot read properties of undefined (reading 'map')",
+    "js-json": "SyntaxError: Unexpected token '<', \"<!DOCTYPE \"... is not valid JSON",
+    "node-ports": "Error: listen EADDRINUSE: address already in use 127.0.0.1:3000",
+    "node-connections": "Error: connect ECONNREFUSED 127.0.0.1:9",
+    "node-fs-paths": "Error: ENOENT: no such file or directory, open './data/geo.buf'",
+    "js-const": "TypeError: Assignment to constant variable.",
+    "js-await": "SyntaxError: await is only valid in async functions and the top level bodies of modules",
+    "js-not-a-function": "TypeError: calc.multiply is not a function",
+    "js-not-defined": "ReferenceError: totl is not defined",
+    "js-syntax": "SyntaxError: Unexpected token ')'",
+    "node-errors": "Error: quota exceeded for job 7\n    at load (/w/job.js:2:9)",
+}
+
+
+@pytest.mark.parametrize("cid", node_concepts())
+def test_every_node_concept_has_an_official_page_a_question_and_three_hints(cid: str) -> None:
+    concept = concepts()[cid]
+    assert concept.url.startswith(("https://nodejs.org/api/", "https://developer.mozilla.org/en-US/docs/Web/"))
+    assert len(concept.summary) > 80 and len(concept.hints) >= 3
+    lesson = node_lesson(f"/w/a.js:3\n\n{NODE_WORDS[cid]}\n\nNode.js v20.20.2\n", "/home/learner/app", "beginner")
+    assert lesson is not None and lesson.concept.id == cid, "each rule leads to its own concept"
+    assert lesson.question.startswith(concept.title) and concept.url in lesson.question and "?" in lesson.question
+    assert len(set(lesson.hints)) == len(lesson.hints) >= 3
+    assert not any("{" in t or "}" in t for t in (lesson.question, *lesson.hints)), "unfilled or literal braces"
+    assert "(Words: " in lesson.question, "beginner wording defines a term"
+
+
+def test_node_fields_fill_the_question_and_unknown_words_get_no_lesson() -> None:
+    lesson = node_lesson("TypeError: Cannot read properties of undefined (reading 'map')", "/w", "intermediate")
+    assert lesson is not None and "'map'" in lesson.question and "(Words:" not in lesson.question
+    fs = node_lesson("Error: ENOENT: no such file or directory, open './file.json'", "/home/me", "intermediate")
+    assert fs is not None and "'./file.json'" in fs.question and "/home/me" in fs.question
+    assert node_lesson("Segmentation fault (core dumped)", "/w", "beginner") is None
 
 
 def finding() -> Finding:

@@ -1,30 +1,55 @@
 /**
- * Advice with no line to sit on (the answer to a question, a mistyped command) must reach the user where they look:
- * a reply that put nothing on a line becomes a notification with "Show" (the panel) — unless the panel is in view.
+ * Advice the user cannot see must reach them where they look: a notification. Three cases:
+ * - a reply that put nothing on a line (the answer to nothing asked, a mistyped command): "Show" opens the panel;
+ * - a crash's finding on a line no editor shows: "Show" opens the line, "Apply fix" when it has a checked fix;
+ * - a reply whose hints all landed on lines out of view: the same, for its first finding (a fix preferred).
  * A reply is placed when LivePair advice arrived during its turn or just after it (tool calls may finish after the
- * turn's last words). A reply to the user's own question is not notified: they asked in the panel (Ask opens it) or
- * by voice (they hear it). Pure: the clock and the timer are injected.
+ * turn's last words); its own hints are those of the last few seconds (a quiet check on open hours ago is not). A reply to the user's own question is not notified: they asked in the panel (Ask opens it) or
+ * by voice (they hear it). Each finding is notified once per message. Pure: the clock, the timer and what is in
+ * view are injected.
  */
 
-import type { TranscriptParams } from "./protocol";
+import type { AdviceParams, TranscriptParams } from "./protocol";
 
-/** How long after a reply's final words its hints may still arrive. */
+/** How long after a reply's final words (or a finding) its hints and fix may still arrive. */
 export const PLACED_GRACE_MS = 600;
 export const NOTICE_CHARS = 240;
+/** A reply's own hints arrived at most this long before its final words. */
+export const REPLY_WINDOW_MS = 5_000;
+
+export interface Notice {
+  text: string;
+  /** The finding it is about (Show opens its line; Apply fix applies its fix), or undefined: Show opens the panel. */
+  advice?: AdviceParams;
+}
+
+export function shorten(text: string): string {
+  return text.length > NOTICE_CHARS ? `${text.slice(0, NOTICE_CHARS - 1)}…` : text;
+}
 
 export class UnplacedAdvice {
   private turnStart = 0;
-  private lastAdvice = -1;
   private asked = false;
+  private readonly latest = new Map<string, AdviceParams>();
+  private readonly arrived: { id: string; at: number }[] = [];
+  private readonly notified = new Set<string>();
 
   constructor(
-    private readonly notify: (text: string) => void,
+    private readonly notify: (notice: Notice) => void,
     private readonly now: () => number = Date.now,
     private readonly later: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
+    private readonly inView: (advice: AdviceParams) => boolean = () => false,
   ) {}
 
-  advice(): void {
-    this.lastAdvice = this.now();
+  advice(a: AdviceParams): void {
+    this.latest.set(a.id, a);
+    this.arrived.push({ id: a.id, at: this.now() });
+    if (this.arrived.length > 200) {
+      this.arrived.splice(0, this.arrived.length - 200);
+    }
+    if (a.severity === "error") {
+      this.later(() => this.finding(a.id), PLACED_GRACE_MS); // its fix may join it just after
+    }
   }
 
   transcript(t: TranscriptParams): void {
@@ -45,10 +70,35 @@ export class UnplacedAdvice {
     const start = this.turnStart;
     this.turnStart = this.now();
     const text = t.text.trim();
-    this.later(() => {
-      if (this.lastAdvice < start) {
-        this.notify(text.length > NOTICE_CHARS ? `${text.slice(0, NOTICE_CHARS - 1)}…` : text);
-      }
-    }, PLACED_GRACE_MS);
+    const own = Math.max(start, this.now() - REPLY_WINDOW_MS);
+    this.later(() => this.reply(text, start, own), PLACED_GRACE_MS);
   }
+
+  private reply(text: string, start: number, own: number): void {
+    if (!this.arrived.some((x) => x.at >= start)) {
+      this.notify({ text: shorten(text) });
+      return;
+    }
+    const ids = [...new Set(this.arrived.filter((x) => x.at >= own).map((x) => x.id))];
+    const placed = ids.map((id) => this.latest.get(id)).filter((a): a is AdviceParams => a !== undefined);
+    if (placed.length === 0 || placed.some((a) => a.severity === "error" || this.notified.has(key(a)) || this.inView(a))) {
+      return; // seen on its line, told already, or a crash (told on its own, once)
+    }
+    const first = placed.find((a) => a.fix) ?? placed[0];
+    this.notified.add(key(first));
+    this.notify({ text: shorten(text), advice: first });
+  }
+
+  private finding(id: string): void {
+    const a = this.latest.get(id);
+    if (!a || this.notified.has(key(a)) || this.inView(a)) {
+      return;
+    }
+    this.notified.add(key(a));
+    this.notify({ text: shorten(a.message), advice: a });
+  }
+}
+
+function key(a: AdviceParams): string {
+  return `${a.id}\0${a.message}`;
 }

@@ -1,17 +1,20 @@
 /**
  * The "LivePair" panel: the conversation transcript and the advice, one card per finding (each opens its line; a
- * live fix can be applied from there; cards whose hint is gone under "Earlier"). A webview fed with the whole
- * (bounded) model on every change. A reply with no line goes to a notification while the panel is out of view.
+ * live fix can be applied from there; cards whose hint is gone under "Earlier"), and the tutor's recap ("What did I
+ * learn?"). A webview fed with the whole (bounded) model on every change. Advice out of view goes to a notification
+ * while the panel is out of view.
  */
 
 import * as crypto from "node:crypto";
 import * as vscode from "vscode";
-import { UnplacedAdvice } from "./adviceNotice";
+import { type Notice, UnplacedAdvice } from "./adviceNotice";
 import { ADVICE_SOURCE, Commands, Views } from "./constants";
 import { ConversationModel, type LiveHint, type Turn } from "./conversationModel";
 import { headline } from "./inlineHints";
 import type { Daemon } from "./daemon";
-import type { Range } from "./protocol";
+import { applyCheckedFix } from "./fixApply";
+import type { AdviceParams, Range } from "./protocol";
+import { parseRecap, type RecapBlock, recapLinks } from "./recap";
 import type { PairingSession } from "./session";
 import { costLine, screenLine } from "./stateDisplay";
 import type { StatusBar } from "./statusBar";
@@ -22,6 +25,8 @@ type FromWebview =
   | { type: "applyFix"; id: string }
   | { type: "ask"; text: string }
   | { type: "openSource"; uri: string }
+  | { type: "recapMarkdown" }
+  | { type: "closeRecap" }
   | { type: "toggle" };
 
 function toVsRange(r: Range): vscode.Range {
@@ -31,8 +36,14 @@ function toVsRange(r: Range): vscode.Range {
 export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Disposable {
   readonly model = new ConversationModel();
   private view: vscode.WebviewView | undefined;
+  private recap: { id: number; blocks: RecapBlock[]; links: Set<string>; openMarkdown: () => Promise<void> } | undefined;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly unplaced = new UnplacedAdvice((text) => void this.notifyUnplaced(text));
+  private readonly unplaced = new UnplacedAdvice(
+    (notice) => void this.notifyUnplaced(notice),
+    Date.now,
+    undefined,
+    inView,
+  );
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -55,7 +66,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
         this.post();
       }),
       daemon.onAdvice((a) => {
-        this.unplaced.advice();
+        this.unplaced.advice(a);
         this.model.addAdvice(a);
         this.refreshStale(a.uri);
         this.post();
@@ -99,12 +110,28 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
     this.post(true);
   }
 
-  private async notifyUnplaced(text: string): Promise<void> {
+  /** Advice out of view: "Show" (the panel, or the finding's line) and, for a checked fix, "Apply fix". */
+  /** The learning log's recap at the top of the panel, opened and scrolled to; "Open as Markdown" opens the rest. */
+  async showRecap(markdown: string, openMarkdown: () => Promise<void>): Promise<void> {
+    const blocks = parseRecap(markdown);
+    // A new id each time: the webview scrolls to a recap it has not shown yet, whenever its state first arrives.
+    this.recap = { id: (this.recap?.id ?? 0) + 1, blocks, links: recapLinks(blocks), openMarkdown };
+    await this.reveal();
+  }
+
+  private async notifyUnplaced(notice: Notice): Promise<void> {
     if (this.view?.visible) {
       return; // in view already
     }
-    const picked = await vscode.window.showInformationMessage(`LivePair: ${text}`, "Show");
-    if (picked === "Show") {
+    const a = notice.advice;
+    const actions = a?.fix ? ["Show", APPLY_FIX] : ["Show"];
+    const picked = await vscode.window.showInformationMessage(`LivePair: ${a ? findingText(a) : notice.text}`, ...actions);
+    if (picked === APPLY_FIX && a) {
+      await applyCheckedFix(a);
+    } else if (picked === "Show" && a) {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(a.uri));
+      await vscode.window.showTextDocument(doc, { selection: toVsRange(a.range), preview: false });
+    } else if (picked === "Show") {
       await this.reveal();
     }
   }
@@ -140,6 +167,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
       turns: this.model.turns.map((t) => this.asSaid(t, where)),
       advice: this.model.current.map(card),
       earlier: this.model.earlier.map(card),
+      recap: this.recap ? { id: this.recap.id, blocks: this.recap.blocks } : null,
     });
   }
 
@@ -165,9 +193,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
         if (!item?.fix || item.stale) {
           return;
         }
-        const edit = new vscode.WorkspaceEdit();
-        edit.replace(vscode.Uri.parse(item.uri), toVsRange(item.fix.range), item.fix.newText);
-        await vscode.workspace.applyEdit(edit);
+        await applyCheckedFix(item); // the quick fix's path: only the edit the daemon checked and still offers
         return;
       }
       case "ask":
@@ -175,9 +201,16 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
         await this.session.ask(m.text);
         return;
       case "openSource":
-        if (this.model.isSource(m.uri)) {
+        if (this.model.isSource(m.uri) || this.recap?.links.has(m.uri)) {
           await vscode.env.openExternal(vscode.Uri.parse(m.uri, true));
         }
+        return;
+      case "recapMarkdown":
+        await this.recap?.openMarkdown();
+        return;
+      case "closeRecap":
+        this.recap = undefined;
+        this.post();
         return;
       case "toggle":
         await vscode.commands.executeCommand(Commands.toggleSession);
@@ -207,6 +240,14 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
   <p id="usage" class="usage"></p>
 </header>
 <main>
+  <section id="recap-box" aria-labelledby="recap-title" hidden>
+    <h2 id="recap-title">What did I learn?</h2>
+    <div id="recap"></div>
+    <p class="recap-actions">
+      <button id="recap-markdown" type="button" class="secondary">Open as Markdown</button>
+      <button id="recap-close" type="button" class="secondary">Close</button>
+    </p>
+  </section>
   <section aria-labelledby="conversation-title">
     <h2 id="conversation-title">Conversation</h2>
     <p id="no-turns" class="empty">Nothing said yet. Press <em>Pair with senior dev</em>, then run your code or ask a question.</p>
@@ -230,6 +271,25 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
 </body>
 </html>`;
   }
+}
+
+const APPLY_FIX = "Apply fix";
+
+/** A finding in a notification: the cause, where, and what its fix does (the line's hover has the rest). */
+function findingText(a: AdviceParams): string {
+  const where = `${vscode.workspace.asRelativePath(vscode.Uri.parse(a.uri), false)}:${a.range.start.line + 1}`;
+  const fix = a.fix ? ` Fix: ${a.fix.title.replace(/^LivePair:\s*/, "")}` : "";
+  return `${headline(a.message)} (${where}).${fix}`;
+}
+
+/** Whether a finding's line is on screen in an editor (then its hint is where the user looks). */
+function inView(a: AdviceParams): boolean {
+  const line = a.range.start.line;
+  return vscode.window.visibleTextEditors.some(
+    (e) =>
+      e.document.uri.toString() === vscode.Uri.parse(a.uri).toString() &&
+      e.visibleRanges.some((r) => r.start.line <= line && line <= r.end.line),
+  );
 }
 
 /** The daemon's advice id, which vscode-languageclient keeps on the diagnostics it converts (`data`). */

@@ -126,7 +126,7 @@ export interface AdviceParams {
   uri: string;
   range: Range;
   message: string;
-  severity: "info" | "hint" | "warning";
+  severity: "error" | "warning" | "info" | "hint";
   fix: Fix | null;
   spoken: boolean;
 }

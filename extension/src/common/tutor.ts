@@ -1,11 +1,12 @@
 /**
  * Tutor mode in VS Code: switching modes, "Give me a hint" / "Show me the fix" (the daemon's code actions call
- * these with [uri, line]), and the private learning log's recap as a Markdown preview.
+ * these with [uri, line]), and the private learning log's recap in the LivePair panel (and as a Markdown preview).
  */
 
 import * as vscode from "vscode";
 import type { Daemon } from "./daemon";
 import { log } from "./log";
+import type { ConversationPanel } from "./panelView";
 
 export const TutorCommands = {
   setMode: "livepair.setMode",
@@ -50,7 +51,7 @@ class RecapDocument implements vscode.TextDocumentContentProvider {
   }
 }
 
-export function registerTutor(daemon: Daemon): vscode.Disposable[] {
+export function registerTutor(daemon: Daemon, panel: ConversationPanel): vscode.Disposable[] {
   const recap = new RecapDocument();
   const register = (id: string, run: (...args: unknown[]) => Promise<unknown>) =>
     vscode.commands.registerCommand(id, async (...args: unknown[]) => {
@@ -81,8 +82,11 @@ export function registerTutor(daemon: Daemon): vscode.Disposable[] {
     ),
     register(TutorCommands.whatDidILearn, async () => {
       const result = await daemon.executeCommand<{ markdown?: string } | null>(TutorCommands.whatDidILearn);
-      recap.set(result?.markdown ?? "");
-      await vscode.commands.executeCommand("markdown.showPreview", RECAP_URI);
+      const markdown = result?.markdown ?? "";
+      recap.set(markdown);
+      await panel.showRecap(markdown, async () => {
+        await vscode.commands.executeCommand("markdown.showPreview", RECAP_URI);
+      });
     }),
     register(TutorCommands.clearLearningLog, async () => {
       const yes = "Clear";

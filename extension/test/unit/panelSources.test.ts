@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConversationModel, MAX_SOURCES, webLinks } from "../../src/common/conversationModel";
+import { parseRecap, recapLinks } from "../../src/common/recap";
 
 /** Just enough DOM for media/panel.js: elements with children, text, attributes and click listeners. */
 class FakeElement {
@@ -33,6 +34,10 @@ class FakeElement {
   }
   addEventListener(kind: string, fn: (e: { preventDefault(): void }) => void): void {
     this.listeners.set(kind, [...(this.listeners.get(kind) ?? []), fn]);
+  }
+  scrolled = 0;
+  scrollIntoView(): void {
+    this.scrolled++;
   }
   click(): void {
     for (const fn of this.listeners.get("click") ?? []) fn({ preventDefault: () => undefined });
@@ -112,5 +117,74 @@ describe("the panel shows a grounded answer's sources", () => {
     const model = new ConversationModel();
     model.addSources({ sources: [{ title: "x", uri: "https://x.org" }], queries: [] });
     expect(model.turns).toEqual([]);
+  });
+});
+
+// What session/learning_log.py's recap() writes (tests/unit/test_tutor_lessons.py checks that side).
+const RECAP = `# What did I learn?
+
+## This session
+
+1 concept(s) met; fixed alone 1 time(s).
+
+- **[Relative paths and the working directory](https://docs.python.org/3/library/os.html#os.getcwd)**: met 1×, hints used 2, fixed alone 1×, fix shown 0×
+
+## Overall
+
+2 concept(s) met; fixed alone 1 time(s).
+
+- **[Relative paths and the working directory](https://docs.python.org/3/library/os.html#os.getcwd)**: met 2×, hints used 2, fixed alone 1×, fix shown 0×
+- **[evil](javascript:alert(1))**: met 1×, hints used 0, fixed alone 0×, fix shown 1×
+
+_Kept only on this machine: /home/me/.local/state/livepair/learning.jsonl. Never sent to the model._
+`;
+
+describe("the tutor's recap in the panel", () => {
+  it("parses the recap into headings, concepts with their documentation link, and the privacy note", () => {
+    const blocks = parseRecap(RECAP);
+    expect(blocks.map((b) => b.kind)).toEqual(["title", "heading", "text", "concept", "heading", "text", "concept", "concept", "note"]);
+    expect(blocks[3]).toEqual({
+      kind: "concept",
+      title: "Relative paths and the working directory",
+      uri: "https://docs.python.org/3/library/os.html#os.getcwd",
+      text: "met 1×, hints used 2, fixed alone 1×, fix shown 0×",
+    });
+    expect(blocks[7]).toMatchObject({ title: "evil", uri: undefined }); // only web links
+    expect([...recapLinks(blocks)]).toEqual(["https://docs.python.org/3/library/os.html#os.getcwd"]);
+    expect(parseRecap("# What did I learn?\n\n## This session\n\nNothing yet: when a run fails…")).toEqual([
+      { kind: "title", text: "What did I learn?" },
+      { kind: "heading", text: "This session" },
+      { kind: "text", text: "Nothing yet: when a run fails…" },
+    ]);
+  });
+
+  it("renders the recap when asked, scrolled into view, its links opened by the extension; hidden when absent", () => {
+    const panel = loadPanel();
+    panel.send({ ...state([]), recap: null });
+    expect(panel.byId.get("recap-box")!.hidden).toBe(true);
+    panel.send({ ...state([]), recap: { id: 1, blocks: parseRecap(RECAP) } });
+    const box = panel.byId.get("recap-box")!;
+    expect(box.hidden).toBe(false);
+    expect(box.scrolled).toBe(1);
+    panel.send({ ...state([]), recap: { id: 1, blocks: parseRecap(RECAP) } }); // a later state: no jump back to it
+    expect(box.scrolled).toBe(1);
+    panel.send({ ...state([]), recap: { id: 2, blocks: parseRecap(RECAP) } }); // asked again
+    expect(box.scrolled).toBe(2);
+    const recap = panel.byId.get("recap")!;
+    expect(recap.textContent).toContain("Relative paths and the working directory: met 1×, hints used 2, fixed alone 1×");
+    expect(recap.textContent).toContain("Never sent to the model.");
+    expect(recap.textContent).not.toContain("**");
+    const links = recap.all("concept");
+    expect(links.map((a) => a.href)).toEqual([
+      "https://docs.python.org/3/library/os.html#os.getcwd",
+      "https://docs.python.org/3/library/os.html#os.getcwd",
+      "",
+    ]);
+    links[0].click();
+    expect(panel.posted).toContainEqual({ type: "openSource", uri: "https://docs.python.org/3/library/os.html#os.getcwd" });
+    panel.byId.get("recap-markdown")!.click();
+    panel.byId.get("recap-close")!.click();
+    expect(panel.posted).toContainEqual({ type: "recapMarkdown" });
+    expect(panel.posted).toContainEqual({ type: "closeRecap" });
   });
 });

@@ -4,9 +4,9 @@ teaches, the learner's own fix noticed, and fixes shown counted (tutor.py keeps 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
-from livepair.backends.backend import Backend
+from livepair.backends.backend import Backend, Failure
 from livepair.backends.tutoring import LearnerAsk, Teaches
 from livepair.context.store import ContextStore, OutsideWorkspace
 from livepair.model import TerminalRun
@@ -18,6 +18,22 @@ from livepair.session.tutor import Tutor
 
 OFF = "Tutor mode is off: switch with 'LivePair: Set Mode (pair or tutor)' (livepair.setMode)."
 FIXING_TOOLS = frozenset({"propose_fix", "apply_edit"})
+
+
+@runtime_checkable
+class _AnswersInWords(Protocol):
+    """A model backend that knows whether its replies are text or speech (Gemini: the response modality)."""
+
+    @property
+    def speaks_text(self) -> bool: ...
+
+
+def praise_request(praise: str) -> str:
+    """The model says the praise in its own voice (the text is already on screen); no tool, nothing more."""
+    return (
+        "The learner fixed the problem on their own and their program runs now. Say this to them aloud, warmly, "
+        f"in at most two short sentences, without calling any tool: {praise}"
+    )
 
 
 class TutorMode:
@@ -78,9 +94,13 @@ class TutorMode:
             return
         if isinstance(self._backend, Teaches):
             self._backend.tell(text)  # a turn of its own, spoken unless the dial says quiet
-        else:
-            self._editor.transcript("model", text, True)
-            self._editor.unplaced(text)
+            return
+        self._editor.transcript("model", text, True)  # on screen at once, well inside a second
+        self._editor.unplaced(text)
+        if isinstance(self._backend, _AnswersInWords) and not self._backend.speaks_text:
+            # A voice session: the model says it too, when it may take a turn; whether it is heard is the
+            # proactivity dial's call, as for any remark the user did not ask for.
+            self._backend.notice_failure(Failure(f"praise:{run.command}", praise_request(text), run))
 
     def tool_called(self, name: str, args: dict[str, Any]) -> None:
         if self.tutor is not None and name == "record_concept" and self._editor.capabilities.sources:

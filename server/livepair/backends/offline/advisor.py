@@ -300,7 +300,9 @@ class OfflineBackend:
     def _teach(self, found: Finding, path: str, prompted: bool, turn: bool) -> bool:
         run = self._ctx.last_run()
         cwd = run.cwd if run is not None and run.cwd else str(self._ctx.root)
-        return self.teacher is not None and self.teacher.teach(found, path, cwd, prompted, turn)
+        failed, of_run = self._run_finding or (None, None)
+        output = failed.output if failed is not None and of_run is found else ""  # Node lessons read Node's words
+        return self.teacher is not None and self.teacher.teach(found, path, cwd, prompted, turn, output)
 
     # -- output -----------------------------------------------------------------------------------
     def _say(self, found: Finding, prompted: bool = True, turn: bool = True, severity: str = "warning") -> None:

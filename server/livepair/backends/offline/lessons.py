@@ -1,6 +1,7 @@
 """The tutor's lessons for the offline advisor: each catalogue entry's concept, its documentation page (shipped in
 lessons.toml, never fetched), a guiding question and hints, each more pointed. The last rung, the answer and its
 checked fix, is the advisor's own finding, so a lesson never says more than the advice it leads to.
+Node failures have no catalogue entry: their lesson is chosen from Node's own words (lessons_node.toml).
 """
 
 from __future__ import annotations
@@ -49,12 +50,27 @@ def _data() -> dict[str, Any]:
 
 
 @cache
+def _node_data() -> dict[str, Any]:
+    return tomllib.loads((resources.files("livepair.backends.offline") / "lessons_node.toml").read_text())
+
+
+@cache
 def concepts() -> dict[str, Concept]:
-    raw = _data()["concept"]
+    raw = _data()["concept"] | _node_data()["concept"]
     return {
         cid: Concept(cid, c["title"], c["url"], c["summary"], c["question"], tuple(c["hints"]), dict(c["terms"]))
         for cid, c in raw.items()
     }
+
+
+@cache
+def _node_rules() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(r["pattern"]), r["concept"]) for r in _node_data()["node"])
+
+
+def node_concepts() -> list[str]:
+    """The concepts the Node rules lead to, in rule order."""
+    return list(dict.fromkeys(cid for _, cid in _node_rules()))
 
 
 def concept_of(entry_id: str) -> Concept | None:
@@ -68,7 +84,22 @@ def lesson_for(match: Match, cwd: str, level: Level) -> Lesson | None:
     if concept is None:
         return None
     override = _data().get("override", {}).get(match.entry.id, {})
-    fields = _Blank(match.fields | {"cwd": cwd})
+    return _worded(concept, match.fields | {"cwd": cwd}, level, override)
+
+
+def node_lesson(output: str, cwd: str, level: Level) -> Lesson | None:
+    """The ladder for a Node failure, from Node's words in the run's output; None when no rule knows them."""
+    for pattern, cid in _node_rules():
+        m = pattern.search(output)
+        concept = concepts().get(cid) if m else None
+        if m is not None and concept is not None:
+            fields = {k: v for k, v in m.groupdict().items() if v is not None}
+            return _worded(concept, fields | {"cwd": cwd}, level, {})
+    return None
+
+
+def _worded(concept: Concept, values: dict[str, str], level: Level, override: dict[str, Any]) -> Lesson:
+    fields = _Blank(values)
     question = override.get("question", concept.question).format_map(fields)
     hints = tuple(h.format_map(fields) for h in override.get("hints", concept.hints))
     head = f"{concept.title}. {question}"

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from livepair.backends.offline.enrich import Finding
-from livepair.backends.offline.lessons import Lesson, lesson_before_running, lesson_for
+from livepair.backends.offline.lessons import Lesson, lesson_before_running, lesson_for, node_lesson
 
 Ask = Literal["hint", "fix"]
 Call = Callable[[str, dict[str, Any]], None]
 Say = Callable[[str, bool], None]  # text, prompted
 NOTHING_TO_HINT = "I have no open problem to give a hint about: run your program, and I'll look at what fails."
+NODE_FILES = (".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx")
 
 
 @dataclass
@@ -38,15 +39,19 @@ class OfflineTeacher:
         self._ladders: dict[tuple[str, int], _Ladder] = {}
         self._last: tuple[str, int] | None = None
 
-    def teach(self, found: Finding, path: str, cwd: str, prompted: bool, turn: bool = True) -> bool:
-        """Give the first rung for a finding on a line (`turn`: also said, not only placed); False when it has no
-        lesson (advise as a pair)."""
+    def teach(self, found: Finding, path: str, cwd: str, prompted: bool, turn: bool = True, output: str = "") -> bool:
+        """Give the first rung for a finding on a line (`turn`: also said, not only placed; `output`: the failed
+        run's words when the finding is about that run); False when it has no lesson (advise as a pair)."""
         if found.place is None:
             return False
         if found.match is not None:
             lesson = lesson_for(found.match, cwd, self.level)
+        elif found.concept:
+            lesson = lesson_before_running(found.concept, self.level)
+        elif output and found.place.path.suffix in NODE_FILES:  # the Node detectors have no catalogue entry
+            lesson = node_lesson(output, cwd, self.level)
         else:
-            lesson = lesson_before_running(found.concept, self.level) if found.concept else None
+            lesson = None
         if lesson is None:
             return False
         key = (path, found.place.line)
