@@ -8,7 +8,7 @@ a stall (the socket stays open and silent), a broken frame and a refused resumpt
 question, when it arrives or mid-reply. Each connection also ends at the service's connection cap (`cap_s`, a goAway
 first). Every question is counted as in test_chaos.check: answered once, twice (or more), told dropped, or lost.
 
-Vitals: the daemon runs with `LIVEPAIR_VITALS_S` (livepair/vitals.py), which puts a `vitals:` line on its stderr
+Vitals: the daemon runs with `LIVEPAIR_VITALS_S` (livepair/aio.py), which puts a `vitals:` line on its stderr
 (its pid and its asyncio task count, which nothing outside the process can see); at each line the driver reads RSS
 and open fds from /proc/<pid>. Start = the first sample after warm-up, end = the last one.
 
@@ -34,10 +34,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from livepair.aio import VITALS_ENV
 from livepair.backends.reconnect import TIME_SCALE_ENV
 from livepair.scenario import diagnostics, write_workspace
 from livepair.session.session import CUT_OFF_MARK
-from livepair.vitals import VITALS_ENV
 from tests.fakes.live_server import FakeLiveServer
 from tests.keys import API_KEY
 from tests.live.soak_service import FAULTS, Service

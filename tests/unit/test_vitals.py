@@ -1,4 +1,4 @@
-"""The daemon's vitals line (livepair/vitals.py): off unless asked for, and when on, numbers that move with what
+"""The daemon's vitals line (livepair/aio.py): off unless asked for, and when on, numbers that move with what
 the process really holds."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from livepair import vitals
+from livepair import aio
 
 LINE = re.compile(r"vitals: pid=(\d+) rss_kb=(\d+) fds=(\d+) tasks=(\d+) threads=(\d+)")
 
@@ -19,18 +19,18 @@ LINE = re.compile(r"vitals: pid=(\d+) rss_kb=(\d+) fds=(\d+) tasks=(\d+) threads
 def test_the_interval_is_off_unless_a_positive_number_of_seconds(
     raw: str, expected: float | None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv(vitals.VITALS_ENV, raw)
-    assert vitals.interval() == expected
+    monkeypatch.setenv(aio.VITALS_ENV, raw)
+    assert aio.vitals_interval() == expected
 
 
 async def test_the_line_counts_this_process_tasks_and_fds() -> None:
-    before = LINE.fullmatch(vitals.line())
+    before = LINE.fullmatch(aio.vitals_line())
     assert before is not None and int(before[1]) == os.getpid() and int(before[2]) > 0
     blocker = asyncio.Event()
     waiting = [asyncio.create_task(blocker.wait()) for _ in range(5)]
     r, w = os.pipe()
     try:
-        after = LINE.fullmatch(vitals.line())
+        after = LINE.fullmatch(aio.vitals_line())
         assert after is not None
         assert int(after[4]) == int(before[4]) + 5, "five more tasks"
         assert int(after[3]) == int(before[3]) + 2, "two more fds"
@@ -56,11 +56,11 @@ class Lines(logging.Handler):
 
 
 async def test_report_logs_a_line_each_interval() -> None:
-    logger = logging.getLogger("livepair.vitals")
+    logger = logging.getLogger("livepair.aio")
     handler, level = Lines(3), logger.level
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
-    task = asyncio.create_task(vitals.report(0.05))
+    task = asyncio.create_task(aio.report_vitals(0.05))
     try:
         async with asyncio.timeout(5):
             await handler.enough.wait()
