@@ -52,9 +52,9 @@ bench: setup e2e-setup ## Benchmarks (ratios against a baseline measured in the 
 	@# every part runs in its own process under a time limit; the exit code says whether all targets were met
 	$(PY) -m bench
 
-soak: setup ## 200 fault schedules through `livepair serve` (stdio), then a long Live session: RSS, tasks, fds
+soak: setup ## 200 fault schedules, then an hour of `livepair serve` over stdio with editor traffic and faults
 	LIVEPAIR_CHAOS_EXAMPLES=$${LIVEPAIR_CHAOS_EXAMPLES:-200} $(PY) -m pytest -q -p no:cacheprovider tests/live/test_chaos.py
-	LIVEPAIR_SOAK_S=$${LIVEPAIR_SOAK_S:-3600} $(PY) -m tests.live.soak
+	LIVEPAIR_SOAK_S=$${LIVEPAIR_SOAK_S:-3600} $(PY) -m tests.live.daemon_soak
 
 clean: ## Remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache build *.egg-info server/*.egg-info

@@ -5,6 +5,11 @@
 2. A scripted session (typing, cursor moves, a language server's refreshes, six spoken replies): how often the
    service cut the senior dev off because of something the client sent. Baseline: the same script with every update
    sent at once, as the daemon did before the outbox (the real SDK, straight to the same simulator).
+3. Speech on every model family (issue 22): the end of a spoken question -> the model's turn start, p99, through
+   the real voice controller (its VAD gate, in-memory mic fed in real time, exact zeros after the words as a
+   virtual mic gives) and the real backend and SDK, each family with its field reports on (3.8 ignores
+   audioStreamEnd and needs trailing audio). Target: the service's `silence_duration_ms` + 300 ms. Baseline: a
+   typed question -> turn start on the same connection (the link's own floor).
 """
 
 from __future__ import annotations
@@ -34,6 +39,8 @@ RUNS = 200
 SESSION_S = float(os.environ.get("LIVEPAIR_BENCH_SESSION_S", "120"))  # 600 for the full 10 minutes
 REPLIES = 6
 REPLY = " ".join(["word"] * 12) + "."  # about 5 s spoken
+SPEECH_TURNS = int(os.environ.get("LIVEPAIR_BENCH_SPEECH_TURNS", "20"))  # per family
+SPEECH_MARGIN_MS = 300.0
 
 
 async def failure_to_wire(root: Path) -> None:
@@ -170,7 +177,102 @@ async def _drain(live: object) -> None:
             pass
 
 
+async def speech_turns(model: str) -> tuple[list[float], list[float]]:
+    """(end of speech -> turn start, typed question -> turn start), in ms, for SPEECH_TURNS turns of `model`."""
+    from livepair.backends.backend import TurnComplete, TurnStarted
+    from livepair.backends.gemini import GeminiBackend
+    from livepair.config import Settings
+    from livepair.media.mic import MicChunk
+    from livepair.session.voice import VoiceController
+    from tests.unit.test_voice_logic import MemoryMic, MemorySpeaker, chunks, silence, tone
+
+    chunk_s = 0.04
+
+    async def answers(session: FakeSession) -> None:
+        while True:
+            await session.send_text("Heard you.")
+
+    async with FakeLiveServer(api_key=KEY, model=answers, session_timeout=3600) as fake:
+        os.environ["SSL_CERT_FILE"] = str(fake.ca_file)
+        settings = Settings(base_url=fake.url, model=model, mic_chunk_ms=int(chunk_s * 1000), duplex="full")
+        backend = GeminiBackend(settings, KEY, [], "system")
+        voice = VoiceController(settings, backend, lambda: None, MemoryMic(), MemorySpeaker(jitter_ms=20))
+        await voice.mic_link.tick()
+        await voice.speaker_link.tick()
+        await backend.start()
+        started: list[float] = []
+        completed = asyncio.Event()
+
+        async def forward() -> None:  # what the session does with the backend's events, for the voice
+            while True:
+                event = await backend.next_event()
+                if isinstance(event, TurnStarted):
+                    voice.turn_started(event.purpose)
+                    started.append(time.perf_counter())
+                elif isinstance(event, TurnComplete):
+                    completed.set()
+
+        async def turn(begin: Callable[[], Awaitable[float]]) -> float:
+            count = len(started)
+            completed.clear()
+            since = await begin()
+            for piece in chunks(silence(4000)):  # the mic hears exact zeros until the model takes the turn
+                if len(started) > count:
+                    break
+                voice._on_chunk(MicChunk(piece, time.monotonic()))
+                await asyncio.sleep(chunk_s)
+            assert len(started) > count, f"{model}: a turn never started"
+            async with asyncio.timeout(30):
+                await completed.wait()  # the reply plays out before the next question
+            return (started[count] - since) * 1000
+
+        async def speak(n: int) -> float:
+            for piece in chunks(tone(800 + 40 * (n % 10), hz=180.0 + 10 * (n % 7))):  # the user speaks, in real time
+                voice._on_chunk(MicChunk(piece, time.monotonic()))
+                await asyncio.sleep(chunk_s)
+            return time.perf_counter()
+
+        async def typed() -> float:
+            since = time.perf_counter()
+            backend.send_text("and why?")
+            return since
+
+        forwarding = asyncio.ensure_future(forward())
+        try:
+            await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted, timeout=30)
+            spoken = [await turn(lambda n=n: speak(n)) for n in range(SPEECH_TURNS)]
+            asked = [await turn(typed) for _ in range(SPEECH_TURNS)]
+        finally:
+            forwarding.cancel()
+            await backend.close()
+        return spoken, asked
+
+
+async def speech_on_every_family() -> None:
+    from livepair.config import TURN_TAKING
+    from tests.fakes.families import FAMILIES
+
+    silence_ms = TURN_TAKING["balanced"].silence_ms
+    target = silence_ms + SPEECH_MARGIN_MS
+    print(f"end of speech -> model turn start ({SPEECH_TURNS} spoken questions a family, silence {silence_ms} ms):")
+    for family in FAMILIES:
+        spoken, asked = await speech_turns(family.models[0])
+        p99 = percentile(spoken, 99)
+        print(f"  {family.name}: {summary(spoken)}")
+        print(
+            f"    baseline, a typed question -> turn start: {summary(asked)}; speech p99 - silence: "
+            f"{p99 - silence_ms:.0f} ms"
+        )
+        report(
+            f"{family.name}: end of speech -> model turn start, p99",
+            f"{p99:.0f} ms",
+            f"< {target:.0f} ms",
+            p99 < target,
+        )
+
+
 async def bench() -> None:
+    await speech_on_every_family()
     with TemporaryDirectory() as tmp:
         root = Path(tmp) / "ws"
         scenario.write_workspace(root)

@@ -32,6 +32,7 @@ from pygls.io_ import StdoutWriter
 from pygls.protocol import JsonRPCRequestMessage, JsonRPCResponseMessage, LanguageServerProtocol, lsp_method
 from pygls.server import JsonRPCServer
 
+from livepair.aio import TaskOwner, report_vitals, vitals_interval
 from livepair.lsp import errors, framing
 from livepair.lsp.errors import INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND, PARSE_ERROR, Failure
 from livepair.lsp.inbound import PayloadError
@@ -250,6 +251,9 @@ def serve_stdio(
     )
     with contextlib.suppress(ValueError, NotImplementedError):  # not the main thread, or no signals here
         loop.add_signal_handler(signal.SIGTERM, reader.cancel)
+    background = TaskOwner("daemon")  # cancelled with everything else by _wind_down
+    if (every := vitals_interval()) is not None:  # LIVEPAIR_VITALS_S: a vitals line on stderr (aio.py)
+        loop.call_soon(lambda: background.spawn("vitals", report_vitals(every)))
     code = 0
     try:
         reason = loop.run_until_complete(reader)
