@@ -18,8 +18,14 @@ From the public model pages (stored around late 2026; ../shared/facts/live-api.m
   (model page of gemini-3.8-live-extended-thinking; the SDK's LiveServerContent.interaction_status). 3.8 repeats a
   function call 2-5 times when the tool returns an empty result (Vertex migration guide). Silent turns: a request's
   turn completes with no content at all (googleapis/python-genai#2117: about half the calls on one 3.1 deployment;
-  gemini-live-api-examples#40); simulated deterministically as the first `silent_turns` requests of a connection,
-  off unless a test (or FakeLiveServer.silent_turns) asks for it, since its rate is the deployment's, not the family's.
+  gemini-live-api-examples#40); on 3.1, where it is reported (livekit/agents-js#1544: "~50% of production
+  phone-call turns against gemini-3.1-flash-live-preview"), simulated deterministically as every other request of a
+  connection, from the second (`silent_every`); a test may instead ask for the first `silent_turns`
+  requests of every connection on any family (FakeLiveServer.silent_turns).
+  Pings answered after 8-30 s, which trips websockets' default 20 s keepalive (close 1011 "keepalive ping
+  timeout"), and a resumption refused with 1011 while an earlier socket of the same session is still open (close
+  it first): aicc2025/sip-to-ai#14, "verified against the live service"; the report names no model, so both are on
+  for every family (`slow_pongs`, `resume_needs_old_closed`; FakeLiveServer.pong_delay_s sets the range).
 - Google Search grounding works on the current Live models; "combining Search with custom tools has produced 1007
   errors for some users": the legacy 3.1 preview is simulated as refusing googleSearch next to function
   declarations (backends/live_models.py makes the same call).
@@ -50,6 +56,9 @@ class Family:
     interaction_status: bool = False  # turnComplete carries interactionStatus (IN_PROGRESS fillers, then IDLE)
     repeats_empty_calls: bool = False  # an empty tool result makes the model call again (turns.py)
     silent_turns: int = 0  # this many requests on a connection get a bare turnComplete, no content (turns.py)
+    silent_every: int = 0  # then every Nth request gets one (2: about half, as reported on 3.1)
+    slow_pongs: bool = True  # a ping is answered after 8-30 s (live_server.py)
+    resume_needs_old_closed: bool = True  # a resume while the session's earlier socket is open: 1011
 
 
 FAMILIES = (
@@ -80,6 +89,7 @@ FAMILIES = (
         async_functions=False,
         thinking="level",
         search_with_functions=False,
+        silent_every=2,
     ),
     Family(
         "gemini-2.5-native-audio",
@@ -128,6 +138,9 @@ def as_documented(family: Family) -> Family:
         interaction_status=False,
         repeats_empty_calls=False,
         silent_turns=0,
+        silent_every=0,
+        slow_pongs=False,
+        resume_needs_old_closed=False,
     )
 
 

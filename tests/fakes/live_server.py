@@ -21,6 +21,7 @@ import contextlib
 import itertools
 import logging
 import os
+import random
 import re
 import ssl
 from collections.abc import Mapping
@@ -38,6 +39,7 @@ from websockets.http11 import Request, Response
 from tests.fakes.certs import LocalCertificates
 from tests.fakes.families import Refusal, as_documented, check_setup
 from tests.fakes.models import echo_model, idle_model
+from tests.fakes.pongs import LatePongs
 from tests.fakes.recorder import LiveRecorder
 from tests.fakes.resumption import INVALID_HANDLE_REASON, Handles
 from tests.fakes.session import DEFAULT_TIMEOUT, FakeSession, ModelScript, SessionClosed
@@ -105,6 +107,11 @@ class FakeLiveServer(LiveRecorder):
         self.field_reports = True
         #: Not None: this many requests on each connection get a silent turn (families.py), whatever the family.
         self.silent_turns: int | None = None
+        #: Field report (families.py `slow_pongs`): a pong comes this many seconds after its ping (uniform).
+        self.pong_delay_s = (8.0, 30.0)
+        self._pong_rng = random.Random(0)  # the same delays on every run
+        #: Resumes refused because an earlier socket of the same session was still open (families.py).
+        self.resumes_refused_open = 0
 
     # ----- lifecycle ------------------------------------------------------------------------------
 
@@ -123,6 +130,7 @@ class FakeLiveServer(LiveRecorder):
             ssl=context,
             process_request=self._check_path,
             ping_interval=None,  # deterministic: no keepalive traffic in recordings
+            create_connection=LatePongs,  # pongs as late as the service's (families.py `slow_pongs`)
             max_size=16 * 2**20,  # video frames and long histories exceed websockets' 1 MiB default
         )
         self._port = self._server.sockets[0].getsockname()[1]
@@ -240,6 +248,8 @@ class FakeLiveServer(LiveRecorder):
 
     async def _handle(self, connection: ServerConnection) -> None:
         session = FakeSession(len(self.sessions), connection, self._notifier, self._next_call_id, self.handles)
+        if isinstance(connection, LatePongs):
+            connection.on_ping = self._notifier.notify
         self.sessions.append(session)
         self._notifier.notify()
         try:
@@ -288,17 +298,27 @@ class FakeLiveServer(LiveRecorder):
             self.withhold_setup_complete -= 1
             await connection.wait_closed()
             return
+        if not self.field_reports:
+            family = as_documented(family)
+        if self.silent_turns is not None:
+            family = replace(family, silent_turns=self.silent_turns, silent_every=0)
         handle = (session.resumption or {}).get("handle")
         if handle:
             restored = self.handles.restore(str(handle))
             if restored is None:
                 await connection.close(1008, INVALID_HANDLE_REASON)
                 return
-            session.history, session.resumed = restored, True
-        if not self.field_reports:
-            family = as_documented(family)
-        if self.silent_turns is not None:
-            family = replace(family, silent_turns=self.silent_turns)
+            lineage = self.handles.lineage(str(handle))
+            if family.resume_needs_old_closed and any(
+                s.lineage == lineage and s.accepted and not s.closed for s in self.sessions if s is not session
+            ):
+                self.resumes_refused_open += 1  # field report (families.py): close the old socket first
+                await connection.close(1011, INTERNAL_REASON)
+                return
+            session.history, session.resumed, session.lineage = restored, True, lineage
+        if family.slow_pongs and isinstance(connection, LatePongs):
+            low, high = self.pong_delay_s
+            connection.pong_delay = lambda: self._pong_rng.uniform(low, high)
         session.turns = TurnTaking(setup.body, family, session.send, self._notifier)
         session.accepted = True
         await session.send({"setupComplete": {}})

@@ -8,7 +8,9 @@ LiveServerSessionResumptionUpdate; ../shared/facts/live-api.md):
   function calls or just generating": no resumable update while a turn is generated or delivered or a call is open;
 - `lastConsumedClientMessageIndex` only when `transparent` is set: the index of the last client message the
   state includes. Assumed zero-based over the connection's messages after the setup (the docs give no base);
-- handles stay valid 2 hours; an unknown or expired handle refuses the setup.
+- handles stay valid 2 hours; an unknown or expired handle refuses the setup;
+- a handle belongs to one session, whichever of its connections issued it (its `lineage`): a field report says a
+  resume is refused while an earlier socket of that session is still open (families.py).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ INVALID_HANDLE_REASON = "Session resumption handle is invalid or expired."
 class Snapshot:
     history: tuple[ClientMessage, ...]
     issued: float
+    lineage: int = 0
 
 
 class Handles:
@@ -39,10 +42,15 @@ class Handles:
         #: Fault: refuse every handle (as after a service restart that lost them).
         self.reject_all = False
 
-    def issue(self, history: list[ClientMessage], name: str | None = None) -> str:
+    def issue(self, history: list[ClientMessage], name: str | None = None, lineage: int = 0) -> str:
         handle = name or f"handle-{next(self._ids)}"
-        self._states[handle] = Snapshot(tuple(history), time.monotonic())
+        self._states[handle] = Snapshot(tuple(history), time.monotonic(), lineage)
         return handle
+
+    def lineage(self, handle: str) -> int:
+        """The session a handle belongs to (the index of the connection that began it)."""
+        snapshot = self._states.get(handle)
+        return snapshot.lineage if snapshot is not None else -1
 
     def restore(self, handle: str) -> list[ClientMessage] | None:
         snapshot = self._states.get(handle)

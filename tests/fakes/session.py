@@ -76,6 +76,8 @@ class FakeSession:
         self.history: list[ClientMessage] = []
         #: Whether this connection resumed a handle.
         self.resumed = False
+        #: The session this connection serves: its own index, or that of the one whose handle it resumed.
+        self.lineage = index
         self._handles = handles or Handles()
         self._consumed = 0  # client messages after the setup on this connection
         self._last_update = 0.0
@@ -90,6 +92,11 @@ class FakeSession:
     @property
     def closed(self) -> bool:
         return self._closed
+
+    @property
+    def pings(self) -> int:
+        """Keepalive pings the client sent on this connection (tests/fakes/pongs.py)."""
+        return getattr(self._connection, "pings", 0)
 
     # ----- receiving -------------------------------------------------------------------------------------
 
@@ -205,7 +212,10 @@ class FakeSession:
         if config is None or self._closed or not self.resumable() or (not force and now - self._last_update < 0.5):
             return
         self._last_update = now
-        update: dict[str, Any] = {"newHandle": self._handles.issue(self.history), "resumable": True}
+        update: dict[str, Any] = {
+            "newHandle": self._handles.issue(self.history, lineage=self.lineage),
+            "resumable": True,
+        }
         if config.get("transparent") and self._consumed:
             update["lastConsumedClientMessageIndex"] = self._consumed - 1
         with contextlib.suppress(SessionClosed):
@@ -363,7 +373,7 @@ class FakeSession:
         """A scripted update; a named handle stands for the state now, like the ones the service issues."""
         update: dict[str, Any] = {"resumable": resumable}
         if handle is not None:
-            update["newHandle"] = self._handles.issue(self.history, handle)
+            update["newHandle"] = self._handles.issue(self.history, handle, self.lineage)
         await self.send({"sessionResumptionUpdate": update})
 
     async def send_unknown(self, key: str = "somethingNew") -> None:

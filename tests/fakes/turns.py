@@ -92,6 +92,8 @@ class TurnTaking:
         self._repeats: dict[str, int] = {}  # name -> calls repeated for an empty result
         self.repeated = 0
         self.silent_left = family.silent_turns  # requests still to get a silent turn (field report)
+        self._requests = 0  # requests after those, for `silent_every`
+        self.silent = 0  # silent turns sent
         self._speaking = False
         self._silence = 0.0
 
@@ -192,9 +194,16 @@ class TurnTaking:
     async def _silent_if_due(self) -> None:
         """Field report (families.py): the request's turn completes at once with no content at all."""
         turn = self.current
-        if self.silent_left <= 0 or turn is None or turn.claimed:
+        if turn is None or turn.claimed:
             return
-        self.silent_left -= 1
+        if self.silent_left > 0:
+            self.silent_left -= 1
+        else:
+            self._requests += 1
+            every = self.family.silent_every
+            if every <= 0 or self._requests % every:
+                return
+        self.silent += 1
         turn.ended = True
         self.current = None
         await self._send({"serverContent": {"turnComplete": True}})

@@ -1,12 +1,17 @@
 """Exactly once as a property (issue 22): hypothesis draws fault schedules — a simulator fault when a question
-arrives or mid-reply: a 1011 or 1000 close, a reset, a broken frame, a silent socket, a goAway, a refused
-resumption handle — over a session driven through the real daemon's stdio with editor traffic (didChange,
-editorState) and questions, some asked over the previous reply. Invariants:
+arrives, mid-reply, mid-tool-call while the user's yes is awaited, after the daemon's tool response, or right
+after a reconnect while the daemon re-sends what was lost: a 1011 or 1000 close, a reset, a broken frame, a silent
+socket, a goAway, a refused resumption handle — over a session driven through the real daemon's stdio with editor
+traffic (didChange, editorState, a hover on a diagnostic) and questions, some asked over the previous reply, some
+answered with an edit the user must apply (apply_edit: the editor's preview is the approval). Invariants:
 - every question the user waited for is answered exactly once, or the user is told it was dropped; none twice
-  (when three faults in a row make the daemon stop, the user presses Retry, as its status asks);
+  (when three faults in a row make the daemon stop, the user presses Retry, as its status asks); so is the hover;
 - no reply is cut by the daemon's own messages (every cut is a question of the user's, or a fault);
 - a reply cut by a fault is marked as cut off, and its question asked again, at most once per fault;
-- a fresh session's restatement stays under 16 KB and never contains an earlier restatement.
+- a fresh session's restatement stays under 16 KB and never contains an earlier restatement;
+- no approval is asked twice, and a tool call has one effect: each edit is applied at most once (exactly once
+  when its question was answered);
+- no resumption is refused for an old socket left open (the field report in tests/fakes/families.py).
 
 `make test` runs a fixed, derandomized set (LIVEPAIR_CHAOS_EXAMPLES, default 4); `make soak` runs 200.
 Time is compressed with LIVEPAIR_LIVE_TIME_SCALE (backoff, watchdog, goAway margins).
@@ -19,13 +24,15 @@ import contextlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from lsprotocol import types as lsp
 
+from livepair import scenario
 from livepair.backends.reconnect import TIME_SCALE_ENV
-from livepair.scenario import write_workspace
 from livepair.session.session import CUT_OFF_MARK
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
@@ -47,7 +54,10 @@ pytestmark = pytest.mark.slow
 EXAMPLES = int(os.environ.get("LIVEPAIR_CHAOS_EXAMPLES", "4"))
 FAULTS = ("close-1011", "close-1000", "reset", "broken", "stall", "go-away", "handle-refused")
 PHASES = ("on-question", "mid-reply")
+TOOL_PHASES = ("mid-tool-call", "after-tool-response")  # while the edit preview waits for the user; after it
 HOLD_S = 0.3  # a reply stays open this long for an editor update to (wrongly) arrive in it
+EDITS = "edits.py"
+HOVER_LINE = scenario.API_KEY_LINE - 1  # the diagnostic the user hovers (0-based)
 
 
 @dataclass
@@ -55,19 +65,49 @@ class Schedule:
     questions: int
     faults: dict[tuple[int, str], str]  # (question, phase) -> fault
     over: list[bool]  # ask the next question without waiting for this one's answer
+    tools: list[bool] = field(default_factory=list)  # the model answers after an edit the user must apply
+    hover: int | None = None  # before this question the user hovers the diagnostic (an explain request)
+    replay_fault: str | None = None  # on the first request of the first connection after a reconnect
     fired: list[str] = field(default_factory=list)
+
+    def copy(self) -> Schedule:
+        """A fresh copy: the run consumes its faults, and hypothesis may run the same example again."""
+        return Schedule(
+            self.questions, dict(self.faults), list(self.over), list(self.tools), self.hover, self.replay_fault
+        )
+
+    def tool(self, k: int) -> bool:
+        return k < len(self.tools) and self.tools[k]
 
 
 @st.composite
 def schedules(draw: st.DrawFn) -> Schedule:
     n = draw(st.integers(3, 5))
-    keys = draw(st.lists(st.tuples(st.integers(0, n - 1), st.sampled_from(PHASES)), max_size=3, unique=True))
+    tools = [draw(st.booleans()) for _ in range(n)]
+    phase = st.integers(0, n - 1).flatmap(
+        lambda k: st.tuples(st.just(k), st.sampled_from(PHASES + TOOL_PHASES if tools[k] else PHASES))
+    )
+    keys = draw(st.lists(phase, max_size=3, unique=True))
     faults: dict[tuple[int, str], str] = {(k, phase): draw(st.sampled_from(FAULTS)) for k, phase in keys}
-    over = [draw(st.booleans()) if k < n - 1 else False for k in range(n)]
-    return Schedule(n, faults, over)
+    over = [draw(st.booleans()) if k < n - 1 and not tools[k] else False for k in range(n)]
+    hover = draw(st.none() | st.integers(0, n - 1))
+    replay_fault = draw(st.none() | st.sampled_from(FAULTS))
+    return Schedule(n, faults, over, tools, hover, replay_fault)
 
 
-def model_for(schedule: Schedule, fake: FakeLiveServer):  # type: ignore[no-untyped-def]
+def edit_args(k: int) -> dict[str, Any]:
+    """Insert one line at the top of edits.py: applied twice, it would be there twice."""
+    change = {"path": EDITS, "start_line": 1, "end_line": 0, "new_text": f"# edit {k}\n"}
+    return {"edits": [change], "reason": f"Mark round {k}."}
+
+
+def explained(text: str) -> str | None:
+    """The place an explain request is about ("Explain this problem at f.py:N ...")."""
+    head = text.split("Explain this problem at ", 1)
+    return head[1].split(" ", 1)[0] if len(head) == 2 else None
+
+
+def model_for(schedule: Schedule, fake: FakeLiveServer, editor: EditorClient):  # type: ignore[no-untyped-def]
     async def fire(session: FakeSession, fault: str) -> bool:
         """Inject a fault; True when the connection is gone (the script ends)."""
         schedule.fired.append(fault)
@@ -87,6 +127,23 @@ def model_for(schedule: Schedule, fake: FakeLiveServer):  # type: ignore[no-unty
         await session.wait_closed(timeout=60)  # "stall": the socket stays open, and silent
         return True
 
+    def due(k: int, phase: str) -> str | None:
+        return schedule.faults.pop((k, phase), None)
+
+    async def edit_then(session: FakeSession, k: int) -> bool:
+        """Call apply_edit and wait for the daemon's answer; True when a fault ended the connection."""
+        (call_id,) = await session.send_tool_call([{"name": "apply_edit", "args": edit_args(k)}])
+        if fault := due(k, "mid-tool-call"):
+            shown = len(editor.edits)
+            await editor.wait_for(lambda: len(editor.edits) > shown or session.closed, 30, "the edit preview")
+            gone = await fire(session, fault)
+            assert editor.approval_gate is not None
+            editor.approval_gate.set()  # the user answers after the fault
+            if gone:
+                return True
+        await session.wait_tool_response(call_id, timeout=60)
+        return bool((fault := due(k, "after-tool-response")) and await fire(session, fault))
+
     async def model(session: FakeSession) -> None:
         try:
             while True:
@@ -94,12 +151,22 @@ def model_for(schedule: Schedule, fake: FakeLiveServer):  # type: ignore[no-unty
                 with contextlib.suppress(TimeoutError):  # requests that arrived together are one turn
                     while True:
                         message = await session.next_message(predicate=starts_turn, timeout=0)
-                question = question_of("".join(message.texts()))
+                text = "".join(message.texts())
+                if session.index > 0 and (fault := schedule.replay_fault):
+                    schedule.replay_fault = None  # right after the first reconnect, as the daemon re-sends
+                    if await fire(session, fault):
+                        return
+                if (where := explained(text)) is not None:
+                    await session.send_text(f"Explained {where}")
+                    continue
+                question = question_of(text)
                 k = int(question[1:-1]) if question.startswith("q") and question[1:-1].isdigit() else -1
-                if (fault := schedule.faults.pop((k, "on-question"), None)) and await fire(session, fault):
+                if (fault := due(k, "on-question")) and await fire(session, fault):
+                    return
+                if schedule.tool(k) and await edit_then(session, k):
                     return
                 await session.send_text("Answer:", turn_complete=False)
-                if (fault := schedule.faults.pop((k, "mid-reply"), None)) and await fire(session, fault):
+                if (fault := due(k, "mid-reply")) and await fire(session, fault):
                     return
                 with contextlib.suppress(TimeoutError):
                     await session.next_message(predicate=is_context, timeout=HOLD_S)
@@ -110,6 +177,43 @@ def model_for(schedule: Schedule, fake: FakeLiveServer):  # type: ignore[no-unty
             return
 
     return model
+
+
+def insert_at_top(change: lsp.TextDocumentEdit) -> None:
+    path = Path(change.text_document.uri.removeprefix("file://"))
+    for edit in change.edits:
+        assert isinstance(edit, lsp.TextEdit | lsp.AnnotatedTextEdit), "LivePair sends no snippets"
+        assert edit.range.start.line == edit.range.end.line == 0, "an insert at the top"
+        path.write_text(edit.new_text + path.read_text())
+
+
+def gate_edits(editor: EditorClient) -> None:
+    """The editor's edit preview is the approval: shown, then applied once the user says yes (the gate), as the
+    harness's own handler does at once."""
+    editor.approval_gate = asyncio.Event()
+    editor.approval_gate.set()  # the user answers at once unless a fault holds the preview
+
+    async def preview(params: lsp.ApplyWorkspaceEditParams) -> lsp.ApplyWorkspaceEditResult:
+        editor.edits.append(params)
+        await editor._notify()
+        assert editor.approval_gate is not None
+        await editor.approval_gate.wait()
+        for change in params.edit.document_changes or []:
+            if isinstance(change, lsp.TextDocumentEdit):
+                insert_at_top(change)
+        await editor._notify()
+        return lsp.ApplyWorkspaceEditResult(applied=True)
+
+    editor.lsp.protocol.fm.features[lsp.WORKSPACE_APPLY_EDIT] = preview
+
+
+EXPLAINED = f"Explained f.py:{scenario.API_KEY_LINE}"  # the model's answer to the hover's explain request
+
+
+def answers_of(editor: EditorClient, question: str) -> int:
+    if question == EXPLAINED:
+        return sum(1 for t in model_finals(editor) if _squeezed(t) == _squeezed(EXPLAINED))
+    return finals_of(editor, question)
 
 
 def told_dropped(editor: EditorClient, question: str) -> bool:
@@ -125,7 +229,7 @@ async def settle(editor: EditorClient, question: str) -> None:
     presses Retry, as the status asks."""
     for _ in range(4):
         await editor.wait_for(
-            lambda: finals_of(editor, question) or told_dropped(editor, question) or stopped(editor),
+            lambda: answers_of(editor, question) or told_dropped(editor, question) or stopped(editor),
             60,
             f"{question} settled",
         )
@@ -138,31 +242,38 @@ async def settle(editor: EditorClient, question: str) -> None:
 
 async def run(schedule: Schedule, root: Path) -> None:
     async with FakeLiveServer(api_key=API_KEY) as fake:
-        fake.model = model_for(schedule, fake)
         env = fake.subprocess_env() | {TIME_SCALE_ENV: "0.1"}
         env.pop("GEMINI_API_KEY")
         env.pop("GOOGLE_GEMINI_BASE_URL")
-        editor = await start_editor(root, env, settings_for(fake))
+        editor = await start_editor(root, env, settings_for(fake, hoverWaitMs=0))
+        fake.model = model_for(schedule, fake, editor)
+        gate_edits(editor)
         try:
             uri = editor.open("f.py")
+            editor.send_diagnostics(uri, scenario.diagnostics())
             await editor.command("livepair.start", {"apiKey": API_KEY})
             await editor.wait_state("listening")
             for k in range(schedule.questions):
                 editor.replace_line(uri, 0, f"# round {k}")
                 editor.send_editor_state(uri, k)
+                if schedule.hover == k:  # "thinking": the explanation comes as advice; the user reads it
+                    await editor.hover(uri, HOVER_LINE)
+                    await settle(editor, EXPLAINED)
                 question = f"q{k}?"
+                if (k, "mid-tool-call") in schedule.faults:
+                    editor.approval_gate = asyncio.Event()  # the user is still reading when the fault comes
                 await editor.command("livepair.ask", question)
                 if schedule.over[k]:
                     await editor.wait_for(lambda: any(t["role"] == "model" for t in editor.transcripts), 30)
                     continue
                 await settle(editor, question)
-            check(schedule, editor, fake)
+            check(schedule, editor, fake, root)
             fake.raise_errors()
         finally:
             await editor.lsp.shutdown_session()
 
 
-def check(schedule: Schedule, editor: EditorClient, fake: FakeLiveServer) -> None:
+def check(schedule: Schedule, editor: EditorClient, fake: FakeLiveServer, root: Path) -> None:
     faults = len(schedule.fired)
     for k in range(schedule.questions):
         question = f"q{k}?"
@@ -171,6 +282,16 @@ def check(schedule: Schedule, editor: EditorClient, fake: FakeLiveServer) -> Non
         if not schedule.over[k]:
             assert answers == 1 or told_dropped(editor, question), f"{question} lost"
         assert asked_anywhere(fake, question) <= 1 + faults, f"{question} asked again with nothing lost"
+        previews = sum(1 for e in editor.edits if f"# edit {k}" in str(e))
+        applied = (root / EDITS).read_text().count(f"# edit {k}\n")
+        assert previews <= 1, f"the edit for {question} asked for approval {previews} times"
+        assert applied <= 1, f"the edit for {question} applied {applied} times"
+        if schedule.tool(k) and answers:
+            assert applied == 1, f"{question} answered without its edit"
+    if schedule.hover is not None:
+        assert answers_of(editor, EXPLAINED) <= 1, "the hover's explanation came twice"
+        explains = sum(1 for s in fake.sessions for m in s.messages if starts_turn(m) and explained("".join(m.texts())))
+        assert explains <= 1 + faults, "the hover's explanation asked again with nothing lost"
     user_cuts = sum(schedule.over)
     cuts = sum(s.turns.interruptions for s in fake.sessions if s.turns is not None)
     assert cuts <= user_cuts, f"{cuts} replies cut, {user_cuts} by the user: the daemon cut its own"
@@ -183,6 +304,7 @@ def check(schedule: Schedule, editor: EditorClient, fake: FakeLiveServer) -> Non
             text = "".join(m.texts())
             if RESTATEMENT in text:
                 assert text.count(RESTATEMENT) == 1 and len(text.encode()) <= MAX_RESTATEMENT
+    assert fake.resumes_refused_open == 0, "a resume while the old socket was still open"
 
 
 @settings(
@@ -197,11 +319,17 @@ def check(schedule: Schedule, editor: EditorClient, fake: FakeLiveServer) -> Non
 # the daemon took the second cut for q2's end, and the goAway's quiet moment closed the socket on q2's answer.
 @example(schedule=Schedule(4, {(2, "on-question"): "go-away"}, [True, True, False, False]))
 @example(schedule=Schedule(3, {(2, "on-question"): "go-away"}, [True, True, False]))
-@pytest.mark.timeout(60 + 30 * (EXAMPLES + 2))  # the drawn set and the two explicit examples
+# Each new moment at least once in `make test`: while the edit waits for the user's yes, after the daemon's tool
+# response, right after a reconnect as the daemon re-sends, and a hover among the traffic.
+@example(schedule=Schedule(3, {(1, "mid-tool-call"): "close-1011"}, [False] * 3, [False, True, False]))
+@example(schedule=Schedule(3, {(1, "after-tool-response"): "reset"}, [False] * 3, [False, True, True], hover=1))
+@example(schedule=Schedule(3, {(0, "mid-reply"): "close-1011"}, [False] * 3, [True, False, False], None, "stall"))
+@example(schedule=Schedule(3, {(1, "mid-tool-call"): "handle-refused"}, [True, False, False], [False, True, False]))
+@pytest.mark.timeout(60 + 30 * (EXAMPLES + 6))  # the drawn set and the six explicit examples
 def test_every_question_is_answered_exactly_once_whatever_the_faults(
     schedule: Schedule, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     root = tmp_path_factory.mktemp("chaos") / "ws"
-    write_workspace(root)
-    # the run consumes its faults: hypothesis may run the same example again (shrinking, replay)
-    asyncio.run(run(Schedule(schedule.questions, dict(schedule.faults), list(schedule.over)), root))
+    scenario.write_workspace(root)
+    (root / EDITS).write_text("X = 1\n")
+    asyncio.run(run(schedule.copy(), root))

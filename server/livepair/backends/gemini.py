@@ -96,6 +96,10 @@ class GeminiBackend(Inbound, Refusing):
         self._turn_calls: dict[str, str] = {}
         self._results: dict[str, dict[str, Any]] = {}
         self._repeats: dict[str, list[str]] = {}
+        # Calls a reconnect took from the model (it never gets their results), and the calls made for a question
+        # before the reconnect: the model asks again and calls again; that call has the first one's effect.
+        self._stale: set[str] = set()
+        self._carried: set[str] = set()
         self._refused_in_a_row = 0  # connections set up that failed before a reply ended
         self._connected_at = 0.0
         self._answered_here = False  # a reply ended on this connection
@@ -272,8 +276,12 @@ class GeminiBackend(Inbound, Refusing):
         message = notice or ("Reconnected to Gemini Live." if resumed or reseed else "Connected to Gemini Live.")
         message = f"{message} {grounding_note(self._settings.google_search, self._model)}".strip()
         cancelled, replay, whole = self._journal.reconnected(resumed, reseed, time.monotonic())
-        if cancelled:
-            await self._put(ToolCallCancelled(cancelled))
+        self._stale.update(cancelled)
+        self._carried = set(self._turn_calls.values())
+        # A call still waiting for the user (an approval) stays up: the model's repeat of it gets its result.
+        waiting = {c for c in cancelled if c in self._carried and c not in self._results}
+        if gone := tuple(c for c in cancelled if c not in waiting):
+            await self._put(ToolCallCancelled(gone))
         kept = [item for item in replay if id(item) not in self._dropped]
         self._outbox.replay([item for item in kept if isinstance(item, Request)])  # one per turn, first
         self._replay = [item for item in kept if not isinstance(item, Request)]
@@ -333,6 +341,8 @@ class GeminiBackend(Inbound, Refusing):
                 item = await self._control.get()
                 if not isinstance(item, Context | Request | ToolResponse):
                     continue  # a wake-up: what the outbox held may go now
+                if isinstance(item, ToolResponse) and item.call_id in self._stale:
+                    continue  # its call is not in this model's state (its repeat gets the result)
                 out = self._outbox.with_context(item) if isinstance(item, Request) else item
             await self._send(session, out)
 

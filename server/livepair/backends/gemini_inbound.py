@@ -57,6 +57,7 @@ class Inbound:
     _turn_calls: dict[str, str]
     _results: dict[str, dict[str, Any]]
     _repeats: dict[str, list[str]]
+    _carried: set[str]
     _refused_in_a_row: int
     _answered_here: bool
     _restated_here: Context | None
@@ -89,13 +90,15 @@ class Inbound:
 
     async def _tool_call(self, call_id: str, name: str, args: dict[str, Any]) -> None:
         """A repeat of an identical call in this turn, while the first is pending or after it found nothing (the
-        3.8 field report), gets the first one's result; a deliberate repeat after a real result runs again."""
+        3.8 field report), or made again after a reconnect lost the first (the model asks the question again),
+        gets the first one's result: one effect, one approval. A deliberate repeat after a real result in the same
+        turn runs again."""
         key = wire.call_key(name, args)
         first = self._turn_calls.get(key)
         if first is not None and first not in self._results:
             self._repeats.setdefault(first, []).append(call_id)
-        elif first is not None and self._results[first] == wire.NO_RESULTS:
-            log.info("the model repeated a call in one turn (%s): answered with the first result", name)
+        elif first is not None and (self._results[first] == wire.NO_RESULTS or first in self._carried):
+            log.info("the model repeated a call (%s): answered with the first result", name)
             self._control.put_nowait(ToolResponse(call_id, name, self._results[first]))
         else:
             self._turn_calls[key] = call_id
@@ -113,6 +116,7 @@ class Inbound:
         if end.over:
             self._turn_calls.clear()
             self._results.clear()
+            self._carried.clear()
             self._journal.answered(text, end.request)
             self._awaiting_since = None
             if not end.cut:

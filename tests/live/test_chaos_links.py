@@ -1,0 +1,112 @@
+"""The daemon's Live link against two field reports the simulator has on by default (tests/fakes/families.py,
+aicc2025/sip-to-ai#14): pongs after 8-30 s, and a resume refused while the session's earlier socket is open. The
+real backend and SDK against the simulator; the test plays the session's part."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+from livepair.backends.backend import Transcript, TurnComplete
+from livepair.backends.gemini import GeminiBackend
+from livepair.backends.reconnect import TIME_SCALE_ENV
+from livepair.config import Settings
+from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import starts_turn
+from tests.fakes.session import FakeSession, SessionClosed
+from tests.keys import API_KEY
+from tests.live.test_audio_faults import Events, collect
+
+
+@pytest.fixture
+async def backend(fake: FakeLiveServer, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[GeminiBackend]:
+    monkeypatch.setenv("SSL_CERT_FILE", str(fake.ca_file))
+    monkeypatch.setenv(TIME_SCALE_ENV, "0.1")
+    live = GeminiBackend(Settings(base_url=fake.url, model="gemini-3.8-live"), API_KEY, [], "system")
+    yield live
+    await live.close()
+
+
+def said(events: Events) -> str:
+    return "".join(e.text for e in events if isinstance(e, Transcript) and e.role == "model")
+
+
+def completes(events: Events) -> int:
+    return sum(1 for e in events if isinstance(e, TurnComplete))
+
+
+async def test_late_pongs_cannot_end_the_link_it_sends_no_keepalive(
+    backend: GeminiBackend, fake: FakeLiveServer
+) -> None:
+    """A keepalive that waits less than the service's 8-30 s for a pong closes a healthy session with 1011; the
+    daemon's watchdog (a frame due and none came) notices a dead socket instead."""
+
+    async def model(session: FakeSession) -> None:
+        try:
+            while True:
+                await session.next_message(predicate=starts_turn, timeout=60)
+                await session.send_text("Still here.")
+        except SessionClosed:
+            return
+
+    fake.model = model
+    events = Events()
+    reader = asyncio.create_task(collect(backend, events))
+    try:
+        await backend.start()
+        await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
+        for n in (1, 2):
+            backend.send_text(f"Are you there? ({n})")
+            await events.until(lambda n=n: completes(events) == n)
+        assert said(events).count("Still here.") == 2
+        session = fake.sessions[0]
+        assert len(fake.sessions) == 1 and not session.closed and session.pings == 0
+        socket = backend._session._ws if backend._session is not None else None  # the SDK's websocket
+        assert getattr(socket, "ping_interval", "unknown") is None, "no keepalive a late pong could trip"
+    finally:
+        reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)
+
+
+@pytest.mark.parametrize("fault", ["go-away", "stall"])
+async def test_the_old_socket_is_closed_before_the_resume(
+    backend: GeminiBackend, fake: FakeLiveServer, fault: str
+) -> None:
+    """The service refuses a resume while the session's earlier socket is open: on a goAway (a planned move) and
+    on a silent socket (the watchdog gives up on it) the daemon closes it first, and the resume is taken."""
+
+    async def model(session: FakeSession) -> None:
+        try:
+            while True:
+                message = await session.next_message(predicate=starts_turn, timeout=60)
+                if session.index == 0 and "second" in "".join(message.texts()):
+                    if fault == "go-away":
+                        await session.send_text("First part.")
+                        await session.send_go_away("1s")
+                    else:
+                        await session.wait_closed(timeout=60)  # silent: the socket stays open
+                        return
+                    continue
+                await session.send_text("Answered.")
+        except SessionClosed:
+            return
+
+    fake.model = model
+    events = Events()
+    reader = asyncio.create_task(collect(backend, events))
+    try:
+        await backend.start()
+        await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
+        backend.send_text("first?")
+        await events.until(lambda: completes(events) == 1)
+        backend.send_text("second?")
+        await fake.wait_until(lambda: any(s.resumed and s.accepted for s in fake.sessions), timeout=30)
+        if fault == "stall":
+            await events.until(lambda: "Answered.Answered." in said(events).replace(" ", ""), timeout=30)
+        assert fake.resumes_refused_open == 0, "resumed while the old socket was open"
+        assert fake.sessions[0].closed
+    finally:
+        reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)
