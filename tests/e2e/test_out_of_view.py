@@ -1,6 +1,7 @@
 """Advice where the user is not looking, in a real VS Code (code-server), offline: the failed command in the
 terminal links to the hint's line (Ctrl+click opens the file there), and a crash in a file no editor shows comes as a
-notification whose "Apply fix" applies the checked fix, so that the next run of the program succeeds."""
+notification whose "Apply fix" applies the checked fix, so that the next run of the program succeeds; a panel card's
+"Apply fix" goes the same way."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from playwright.async_api import Page, expect
 from livepair import scenario
 from tests.e2e.harness import open_editor
 from tests.e2e.tools import ROOT, E2ETools
+from tests.e2e.workbench import eventually
 from tests.fakes.live_server import FakeLiveServer
 
 pytestmark = pytest.mark.timeout(360)
@@ -23,6 +25,7 @@ pytestmark = pytest.mark.timeout(360)
 ARTIFACTS = Path(os.environ.get("LIVEPAIR_NEWCOMER_SHOTS", ROOT / "test-artifacts" / "e2e-out-of-view"))
 G_PY = 'scores = [3, 4, 5]\ntotal = sum(scores)\nprint("average:", totl / len(scores))\n'
 FIXED_LINE = 'print("average:", total / len(scores))'
+CURSOR_AT_LINE_START = re.compile(r"^\s*Ln \d+, Col 1\s*$")  # no selection: the fixed line shown (fixApply.ts)
 
 # Where `command` is on the terminal's prompt line that ends with it: the centre of its text, in page pixels.
 _COMMAND_AT = """
@@ -46,6 +49,12 @@ _COMMAND_AT = """
   }
   return null;
 }
+"""
+
+# The text of the terminal whose run of f.py ended (the command echoes its exit code; a long line may wrap).
+_ENDED = """
+() => [...document.querySelectorAll('.terminal-wrapper .xterm-rows')]
+  .map((r) => r.innerText).find((t) => /f\\.py ended: \\d+/.test(t)) || null
 """
 
 
@@ -104,11 +113,25 @@ async def test_terminal_link_and_apply_fix_from_a_notification(
             await bench.screenshot("notification-apply")
             await toast.get_by_role("button", name="Apply fix").click()
             await expect(bench.editor_line(FIXED_LINE)).to_be_visible()
+            await expect(bench.status_item(CURSOR_AT_LINE_START)).to_be_visible()  # the fixed line shown, focused
             assert (workspace / "g.py").read_text() == G_PY.replace("totl", "total")  # exactly the fix, saved
             assert (workspace / "f.py").read_text() == scenario.F_PY, "only the finding's own file is touched"
             await bench.run_in_terminal("python3 g.py")
             await expect(page.locator(".terminal-wrapper.active .xterm-rows")).to_contain_text("average: 4.0")
             await bench.screenshot("fixed-and-run")
+
+            # The panel's card for f.py's crash applies its fix the same way: checked, saved, past the error.
+            await bench.run_command("LivePair: Focus on Conversation View")
+            card = bench.webview().locator("#advice li.advice.error", has_text="f.py:8").first
+            await card.locator("button.fix").click()
+            await eventually(lambda: "__file__" in (workspace / "f.py").read_text(), "f.py fixed and saved")
+            await expect(bench.status_item(CURSOR_AT_LINE_START)).to_be_visible()  # shown: the keys are the editor's
+            assert await bench.page.locator(".tab.active.dirty").count() == 0, "saved: nothing left unsaved"
+            # It gets past the file to the network, where it may wait long (no weather service here): bounded.
+            await bench.run_in_terminal('timeout 5 python3 f.py; echo "f.py ended: $?"')
+            ended = await page.wait_for_function(_ENDED, timeout=30_000)  # this run's terminal (a new one)
+            assert "FileNotFoundError" not in str(await ended.json_value())
+            await bench.screenshot("card-fix")
         except BaseException:
             await bench.screenshot("failure")
             raise
