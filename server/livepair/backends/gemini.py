@@ -97,9 +97,11 @@ class GeminiBackend(Inbound, Refusing):
         self._results: dict[str, dict[str, Any]] = {}
         self._repeats: dict[str, list[str]] = {}
         # Calls a reconnect took from the model (it never gets their results), and the calls made for a question
-        # before the reconnect: the model asks again and calls again; that call has the first one's effect.
+        # before a reconnect, kept until that question is answered: the model, asked it again, calls again, and
+        # that call has the first one's effect (and approval).
         self._stale: set[str] = set()
-        self._carried: set[str] = set()
+        self._carried: dict[str, tuple[str, Request | None]] = {}  # call key -> (first id, the request it served)
+        self._call_for: dict[str, Request | None] = {}  # call id -> the request being answered when it came
         self._refused_in_a_row = 0  # connections set up that failed before a reply ended
         self._connected_at = 0.0
         self._answered_here = False  # a reply ended on this connection
@@ -277,10 +279,12 @@ class GeminiBackend(Inbound, Refusing):
         message = f"{message} {grounding_note(self._settings.google_search, self._model)}".strip()
         cancelled, replay, whole = self._journal.reconnected(resumed, reseed, time.monotonic())
         self._stale.update(cancelled)
-        self._carried = set(self._turn_calls.values())
+        for key, first in self._turn_calls.items():
+            self._carried.setdefault(key, (first, self._call_for.get(first)))
+        self._turn_calls.clear()
+        carried = {first for first, _ in self._carried.values()}
         # A call still waiting for the user (an approval) stays up: the model's repeat of it gets its result.
-        waiting = {c for c in cancelled if c in self._carried and c not in self._results}
-        if gone := tuple(c for c in cancelled if c not in waiting):
+        if gone := tuple(c for c in cancelled if c not in carried or c in self._results):
             await self._put(ToolCallCancelled(gone))
         kept = [item for item in replay if id(item) not in self._dropped]
         self._outbox.replay([item for item in kept if isinstance(item, Request)])  # one per turn, first

@@ -57,7 +57,8 @@ class Inbound:
     _turn_calls: dict[str, str]
     _results: dict[str, dict[str, Any]]
     _repeats: dict[str, list[str]]
-    _carried: set[str]
+    _carried: dict[str, tuple[str, Request | None]]
+    _call_for: dict[str, Request | None]
     _refused_in_a_row: int
     _answered_here: bool
     _restated_here: Context | None
@@ -94,14 +95,16 @@ class Inbound:
         gets the first one's result: one effect, one approval. A deliberate repeat after a real result in the same
         turn runs again."""
         key = wire.call_key(name, args)
-        first = self._turn_calls.get(key)
+        carried = self._carried.get(key)
+        first = carried[0] if carried is not None else self._turn_calls.get(key)
         if first is not None and first not in self._results:
             self._repeats.setdefault(first, []).append(call_id)
-        elif first is not None and (self._results[first] == wire.NO_RESULTS or first in self._carried):
+        elif first is not None and (carried is not None or self._results[first] == wire.NO_RESULTS):
             log.info("the model repeated a call (%s): answered with the first result", name)
             self._control.put_nowait(ToolResponse(call_id, name, self._results[first]))
         else:
             self._turn_calls[key] = call_id
+            self._call_for[call_id] = self._outbox.answering
             await self._put(ToolCall(call_id, name, args))
 
     async def _turn_ended(self, end: TurnEnd) -> None:
@@ -115,8 +118,11 @@ class Inbound:
             return
         if end.over:
             self._turn_calls.clear()
-            self._results.clear()
-            self._carried.clear()
+            self._call_for.clear()
+            # the answered request's calls from before a reconnect are done with (and speech is never asked again)
+            self._carried = {k: c for k, c in self._carried.items() if c[1] not in (None, end.request)}
+            kept = {first for first, _ in self._carried.values()}
+            self._results = {i: r for i, r in self._results.items() if i in kept}
             self._journal.answered(text, end.request)
             self._awaiting_since = None
             if not end.cut:

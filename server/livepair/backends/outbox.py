@@ -91,8 +91,10 @@ class Outbox:
         self._requests.append(request)
 
     def replay(self, requests: list[Request]) -> None:
-        """Questions the service lost: they go first, one per turn, as they were."""
-        self._replayed.extendleft(reversed(requests))
+        """Questions the service lost: they go first, one per turn, as they were (once: one still waiting from an
+        earlier reconnect is not queued again)."""
+        waiting = [r for r in requests if not any(r is q for q in self._replayed)]
+        self._replayed.extendleft(reversed(waiting))
 
     @property
     def holding(self) -> bool:
