@@ -93,7 +93,8 @@ export async function askApproval(params: ApprovalParams, extensionUri: vscode.U
     log().error(`denied a malformed approval request: ${text.error}`);
     return { approved: false };
   }
-  log().info(`approval asked: ${text.message}`);
+  const what = `${text.message}: ${text.parts.runs.split("\n")[0]}`;
+  log().info(`approval asked: ${what}`);
   const prompt = openPrompt(params, text, extensionUri);
   let outcome: Outcome;
   try {
@@ -110,6 +111,6 @@ export async function askApproval(params: ApprovalParams, extensionUri: vscode.U
   }
   const result = resultFor(outcome.kind === "answered" ? outcome.choice : undefined);
   const how = outcome.kind === "closed" ? "refused (prompt closed)" : result.always ? "given always" : result.approved ? "given" : "refused";
-  log().info(`approval ${how}: ${text.message}`);
+  log().info(`approval ${how}: ${what}`);
   return result;
 }
