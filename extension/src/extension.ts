@@ -41,7 +41,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     context,
     python: () => extensionSettings((k) => config().get(k)).python,
     settings: () => daemonSettings((k) => config().get(k)),
-    approve: askApproval,
+    approve: (params) => askApproval(params, context.extensionUri),
     runInTerminal: (p) => terminals.run(p),
     cancelRun: (runId) => terminals.cancel(runId),
   });

@@ -12,7 +12,7 @@ import pytest
 from playwright.async_api import expect
 
 from tests.e2e.harness import open_editor
-from tests.e2e.test_approval import approval_dialog, user_asks
+from tests.e2e.test_approval import approval_prompt, closed, user_asks
 from tests.e2e.tools import ROOT, E2ETools
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
@@ -72,8 +72,9 @@ async def test_a_cancelled_run_is_killed_in_the_visible_terminal(
             await bench.status_item("Pair with senior dev").click()
             await bench.wait_status(re.compile("listening|watching"), timeout_ms=60_000)
             await user_asks(editor, "Run the slow thing.")
-            dialog = await approval_dialog(editor, COMMAND, reason="Wait.")
-            await dialog.get_by_role("button", name="Allow", exact=True).click()
+            prompt = await approval_prompt(editor, COMMAND, reason="Wait.")
+            await prompt.get_by_role("button", name="Allow", exact=True).click()
+            await closed(editor, prompt)
 
             rows = page.locator(".terminal-wrapper.active .xterm-rows")
             await expect(rows).to_contain_text("key:none")  # the daemon holds the key; the command does not
@@ -88,8 +89,9 @@ async def test_a_cancelled_run_is_killed_in_the_visible_terminal(
             # A finished run shows in the panel too (livepair/toolRun): what ran, where, how it ended.
             model.quick.set()
             await user_asks(editor, "Now the quick one.")
-            dialog = await approval_dialog(editor, QUICK, reason="Quick.")
-            await dialog.get_by_role("button", name="Allow", exact=True).click()
+            prompt = await approval_prompt(editor, QUICK, reason="Quick.")
+            await prompt.get_by_role("button", name="Allow", exact=True).click()
+            await closed(editor, prompt)  # its page gone: the panel's is the only webview left
             await bench.run_command("LivePair: Focus on Conversation View")
             tool_turn = bench.webview().locator("#turns .turn.tool").last
             await expect(tool_turn).to_contain_text("Command (terminal): exit code 0")

@@ -1,29 +1,27 @@
 /**
- * The words and buttons of an approval prompt: exactly what would happen if the user says Allow. Pure; the modal
- * itself is in approvalPrompt.ts.
+ * The words and buttons of an approval prompt: exactly what would happen if the user says Allow. Pure; the page is
+ * built in approvalPage.ts and shown in approvalPrompt.ts.
  */
 
 import type { ApprovalParams, Range, TextEdit } from "./protocol";
 
 export const ALLOW = "Allow";
 export const DENY = "Deny";
-const MAX_LINES = 40;
 
-/** A button of the modal (a vscode.MessageItem). */
+/** A button of the prompt; `key` is how the page names it in its answer. */
 export interface Choice {
   readonly title: string;
-  readonly isCloseAffordance?: boolean;
+  readonly key: "deny" | "allow" | "always";
 }
 
 export const ALWAYS = "Always Allow in This Workspace";
-export const DENY_CHOICE: Choice = { title: DENY };
-export const ALLOW_CHOICE: Choice = { title: ALLOW };
+export const DENY_CHOICE: Choice = { title: DENY, key: "deny" };
+export const ALLOW_CHOICE: Choice = { title: ALLOW, key: "allow" };
 /** "Always allow this command in this workspace": explicit, and revocable with "LivePair: Always-allowed commands". */
-export const ALWAYS_CHOICE: Choice = { title: ALWAYS };
+export const ALWAYS_CHOICE: Choice = { title: ALWAYS, key: "always" };
 /**
- * The modal's buttons, in order. VS Code's dialogs make the first button the default (it has the focus, so Enter
- * presses it): Deny comes first. None is the close affordance, so VS Code adds its own Cancel, which Escape presses
- * and which answers undefined, a no too. Deny as the close affordance would be moved behind Allow, the new default.
+ * The prompt's buttons, in order. Deny comes first and is the default: it has the focus, so Enter presses it, and
+ * Escape or closing the prompt answers undefined, a no too.
  */
 export const CHOICES: readonly Choice[] = [DENY_CHOICE, ALLOW_CHOICE];
 
@@ -175,8 +173,23 @@ export function modelSays(reason: string | undefined): string {
 }
 
 export interface ApprovalText {
+  /** The daemon's heading (never the model's words). */
   message: string;
+  /** Everything below the heading as one text (warnings, what runs, notes, the model's reason). */
   detail: string;
+  /** The same, in its parts, for a prompt that lays them out. */
+  parts: ApprovalParts;
+}
+
+export interface ApprovalParts {
+  /** What to look at twice, without the \u26a0 mark. */
+  warnings: string[];
+  /** Exactly what would happen, escaped (`visible`): the command line and its folder, the snippet, the edits. */
+  runs: string;
+  /** The daemon's own notes: its detail and, for a snippet, what the sandbox isolates here. */
+  notes: string[];
+  /** The model's reason, quoted and labelled as the model's (`modelSays`), or "". */
+  reason: string;
 }
 
 export interface ApprovalContext {
@@ -193,16 +206,10 @@ export function lineSpan(range: Range): string {
   return first === last ? `line ${first}` : `lines ${first}–${last}`;
 }
 
-function capLines(lines: string[]): string[] {
-  if (lines.length <= MAX_LINES) {
-    return lines;
-  }
-  return [...lines.slice(0, MAX_LINES), `… and ${lines.length - MAX_LINES} more lines`];
-}
-
 function quoted(prefix: string, text: string): string[] {
   const lines = text.replace(/\n$/, "").split("\n");
-  return capLines(lines).map((l) => `${prefix} ${l}`);
+  // Every line, never "… N more lines": the prompt scrolls, and a line not shown would still be written.
+  return lines.map((l) => `${prefix} ${visible(l)}`);
 }
 
 function describeTextEdit(uri: string, edit: TextEdit, ctx: ApprovalContext): string {
@@ -255,7 +262,11 @@ export function describeApproval(params: ApprovalParams, ctx: ApprovalContext): 
   const title = (params.title || "").trim();
   const extra = (params.detail || "").trim();
   const said = modelSays(params.reason);
-  const withReason = (body: string): string => [body, extra, said].filter((p) => p !== "").join("\n\n");
+  const text = (message: string, parts: ApprovalParts, order: string[]): ApprovalText => ({
+    message,
+    detail: order.filter((p) => p !== "").join("\n\n"),
+    parts,
+  });
   if (params.kind === "edit") {
     const edits = textEditsOf(params);
     if (edits.length === 0) {
@@ -266,7 +277,9 @@ export function describeApproval(params: ApprovalParams, ctx: ApprovalContext): 
     // Older daemons put the model's reason in `title`; with `reason` the title is the daemon's own heading.
     const message = params.reason !== undefined && title ? title : `LivePair wants to edit ${what}${title ? `: ${title}` : "."}`;
     const body = edits.map(([uri, e]) => describeTextEdit(uri, e, ctx)).join("\n\n");
-    return { message, detail: [extra, body, said].filter((p) => p !== "").join("\n\n") };
+    const notes = extra ? [extra] : [];
+    const found = [...new Set(edits.flatMap(([, e]) => warnings(e.newText, true)))];
+    return text(message, { warnings: found, runs: body, notes, reason: said }, [extra, flagged(found), body, said]);
   }
   if (params.kind === "command") {
     const command = (params.command || "").trim();
@@ -277,8 +290,10 @@ export function describeApproval(params: ApprovalParams, ctx: ApprovalContext): 
     const raw = params.command ?? "";
     const cwd = params.cwd ?? "";
     const where = cwd ? `\nin ${visible(cwd)}` : "";
-    const warned = flagged([...warnings(raw, false), ...warnings(cwd, false)]);
-    return { message, detail: withReason([warned, `$ ${visible(raw)}${where}`].filter((p) => p).join("\n\n")) };
+    const found = [...warnings(raw, false), ...warnings(cwd, false)];
+    const runs = `$ ${visible(raw)}${where}`;
+    const notes = extra ? [extra] : [];
+    return text(message, { warnings: found, runs, notes, reason: said }, [flagged(found), runs, extra, said]);
   }
   if (params.kind === "python") {
     const code = params.code ?? "";
@@ -286,12 +301,14 @@ export function describeApproval(params: ApprovalParams, ctx: ApprovalContext): 
       return { error: "a Python request without code" };
     }
     const message = title || "LivePair wants to run Python code in the sandbox";
-    // The whole snippet, never cut: every line shown is a line that runs (the dialog scrolls).
+    // The whole snippet, never cut: every line shown is a line that runs (the prompt scrolls).
     const shown = visible(code.replace(/\n$/, ""), true);
     const how = params.command ? `\n\n(${visible(params.command)})` : "";
     const bounds = (params.isolation ?? []).map((line) => `  ${visible(line)}`).join("\n");
-    const body = [flagged(warnings(code, true)), `${shown}${how}`, bounds].filter((p) => p).join("\n\n");
-    return { message, detail: withReason(body) };
+    const found = warnings(code, true);
+    const runs = `${shown}${how}`;
+    const notes = [bounds, extra].filter((p) => p !== "");
+    return text(message, { warnings: found, runs, notes, reason: said }, [flagged(found), runs, bounds, extra, said]);
   }
   return { error: `an approval request of unknown kind ${JSON.stringify((params as { kind?: unknown }).kind)}` };
 }
@@ -303,14 +320,23 @@ export function describeApproval(params: ApprovalParams, ctx: ApprovalContext): 
 export class Withdrawals {
   private readonly open = new Map<string, { what: string; settle: () => void }>();
 
-  async race<T>(params: ApprovalParams, choice: PromiseLike<T>): Promise<{ withdrawn: true } | { withdrawn: false; choice: T }> {
+  /** `close` runs at the moment of the withdrawal, before anything else can answer the prompt. */
+  async race<T>(
+    params: ApprovalParams,
+    choice: PromiseLike<T>,
+    close: () => void = () => undefined,
+  ): Promise<{ withdrawn: true } | { withdrawn: false; choice: T }> {
     const id = params.approvalId;
     if (id === undefined) {
       return { withdrawn: false, choice: await choice };
     }
     const what = params.kind === "python" ? "the Python code" : `\`${visible(params.command ?? "")}\``;
     const withdrawn = new Promise<{ withdrawn: true }>((resolve) => {
-      this.open.set(id, { what: `run ${what}`, settle: () => resolve({ withdrawn: true }) });
+      const settle = (): void => {
+        close();
+        resolve({ withdrawn: true });
+      };
+      this.open.set(id, { what: `run ${what}`, settle });
     });
     try {
       return await Promise.race([withdrawn, Promise.resolve(choice).then((c) => ({ withdrawn: false as const, choice: c }))]);

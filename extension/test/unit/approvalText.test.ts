@@ -37,13 +37,15 @@ describe("describeApproval", () => {
       },
     };
     const text = describeApproval(params, ctx);
+    const body = [
+      "f.py, line 8: replace",
+      '− with open("data/config.json") as fh:',
+      '+ with open(Path(__file__).parent / "config.json") as fh:',
+    ].join("\n");
     expect(text).toEqual({
       message: "LivePair wants to edit f.py: Open the config next to f.py",
-      detail: [
-        "f.py, line 8: replace",
-        '− with open("data/config.json") as fh:',
-        '+ with open(Path(__file__).parent / "config.json") as fh:',
-      ].join("\n"),
+      detail: body,
+      parts: { warnings: [], runs: body, notes: [], reason: "" },
     });
   });
 
@@ -74,16 +76,24 @@ describe("describeApproval", () => {
     expect(text).toEqual({
       message: "LivePair wants to run a command: Run the tests",
       detail: "$ pytest -q tests/test_f.py\nin /ws",
+      parts: { warnings: [], runs: "$ pytest -q tests/test_f.py\nin /ws", notes: [], reason: "" },
     });
   });
 
-  it("caps a long edit", () => {
-    const newText = Array.from({ length: 100 }, (_, i) => `x${i}`).join("\n");
+  it("shows a long edit whole (the prompt scrolls), hidden characters escaped and warned", () => {
+    const newText = `${Array.from({ length: 100 }, (_, i) => `x${i}`).join("\n")}\ny = 1 \u202e`;
     const text = describeApproval(
       { kind: "edit", title: "t", edit: { changes: { "file:///ws/f.py": [{ range: R(0, 0, 0, 0), newText }] } } },
       ctx,
     );
-    expect("detail" in text && text.detail).toContain("… and 60 more lines");
+    if ("error" in text) {
+      throw new Error(text.error);
+    }
+    expect(text.detail).not.toContain("more lines");
+    expect(text.parts.runs).toContain("+ x40\n+ x41");
+    expect(text.parts.runs).toContain("+ x99\n+ y = 1 \\u202e");
+    expect(text.detail).not.toContain("\u202e");
+    expect(text.parts.warnings).toEqual(["Hidden characters, shown escaped (\\u…, \\x…): 1 bidi."]);
   });
 
   it("refuses malformed requests instead of asking", () => {
@@ -103,19 +113,18 @@ describe("lineSpan", () => {
   });
 });
 
-describe("the modal's buttons", () => {
-  it("puts Deny first, where Enter lands, and leaves Escape to VS Code's own Cancel", () => {
+describe("the prompt's buttons", () => {
+  it("puts Deny first, where the focus and Enter land", () => {
     expect(CHOICES.map((c) => c.title)).toEqual([DENY, ALLOW]);
     expect(CHOICES[0]).toBe(DENY_CHOICE);
-    // A close affordance is taken out of the row and put last, which would make Allow the first (default) button.
-    expect(CHOICES.some((c) => c.isCloseAffordance)).toBe(false);
+    expect(CHOICES.map((c) => c.key)).toEqual(["deny", "allow"]);
   });
 
   it("approves only on the Allow button itself", () => {
     expect(approves(ALLOW_CHOICE)).toBe(true);
     expect(approves(DENY_CHOICE)).toBe(false);
     expect(approves(undefined)).toBe(false); // Escape, Cancel, or the window closed
-    expect(approves({ title: ALLOW })).toBe(false); // not a button this modal offered
+    expect(approves({ title: ALLOW, key: "allow" })).toBe(false); // not a button this prompt offered
   });
 });
 
@@ -152,6 +161,6 @@ describe("approvals in the daemon's words", () => {
     expect(resultFor(ALLOW_CHOICE)).toEqual({ approved: true });
     expect(resultFor(DENY_CHOICE)).toEqual({ approved: false });
     expect(resultFor(undefined)).toEqual({ approved: false });
-    expect(resultFor({ title: ALWAYS })).toEqual({ approved: false }); // not a button this modal offered
+    expect(resultFor({ title: ALWAYS, key: "always" })).toEqual({ approved: false }); // not a button this prompt offered
   });
 });
