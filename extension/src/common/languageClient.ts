@@ -67,7 +67,7 @@ export function createLanguageClient(python: string, settings: DaemonSettings, h
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
-    // The announcement tells the daemon this editor has the button, the panel, the approval modal and a terminal
+    // The announcement tells the daemon this editor has the button, the panel, the approval prompt and a terminal
     // for approved commands (livepair/runInTerminal).
     initializationOptions: { ...settings, [CLIENT_INFO]: { name: "vscode", [CLIENT_TERMINAL]: true } },
     // A hint's hover ends with "Tell me more", a link that runs livepair.ask: trusted for that one command only.
