@@ -7,6 +7,7 @@ Small and syntactic on purpose: the advisor only states a cause when the assignm
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 
@@ -22,7 +23,9 @@ class Assignment:
     source: str  # the value's source text
 
 
+@functools.lru_cache(maxsize=32)
 def parse(text: str) -> ast.Module | None:
+    """The file's AST, parsed once per text (detectors only read it: nothing may change the tree)."""
     try:
         return ast.parse(text)
     except (SyntaxError, ValueError):

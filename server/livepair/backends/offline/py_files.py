@@ -11,8 +11,8 @@ from pathlib import Path
 
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
-from livepair.backends.offline.py_causes import error, frames
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import crash, error, first_finding, frames, proposed, replace_line
 
 OPEN = re.compile(
     r"""open\(\s*(?P<q>['"])(?P<path>[^'"]+)(?P=q)(?:\s*,\s*(?:mode\s*=\s*)?(?P<mq>['"])(?P<mode>[rwabx+t]+)(?P=mq))?"""
@@ -23,25 +23,11 @@ TLS = re.compile(r"CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (?P<wh
 LOCAL = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\]|::1):(?P<port>\d+)")
 
 
-def _with_line(text: str, line: int, new: str) -> str:
-    lines = text.splitlines(keepends=True)
-    lines[line - 1] = new + ("\n" if lines[line - 1].endswith("\n") else "")
-    return "".join(lines)
-
-
-def _fixed(message: str, place: ws.Place, text: str, patched: str | None, why: str) -> Finding:
-    if patched is None or patched == text:
-        return Finding(message, place)
-    return checked(Finding(message, place, None, Proposal(text, patched, why)))
-
-
 def relative_import(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or "attempted relative import with no known parent package" not in found[1] or not where:
+    c = crash(facts)
+    if c is None or "attempted relative import with no known parent package" not in c.detail:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     code = line_of(text, place.line) or ""
     m = re.match(r"(?P<indent>\s*)from\s+(?P<dots>\.+)(?P<module>[\w.]*)\s+import\s+(?P<names>.+)", code)
     if m is None:
@@ -73,16 +59,14 @@ def relative_import(facts: Facts) -> Finding | None:
     exists = exists or (place.path.parent / m["module"].replace(".", "/") / "__init__.py").is_file()
     if not exists:
         return None
-    return _fixed(message, place, text, _with_line(text, place.line, new), "absolute import")
+    return proposed(message, place, text, replace_line(text, place.line, new), "absolute import")
 
 
 def pickle_end(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or found[0] != "EOFError" or "Ran out of input" not in found[1] or not where:
+    c = crash(facts)
+    if c is None or c.kind != "EOFError" or "Ran out of input" not in c.detail:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     lines = text.splitlines()
     handle = re.search(r"(?:pickle|dill|joblib)\.load\(\s*(?P<f>\w+)", lines[place.line - 1])
     for n in range(place.line, 0, -1):
@@ -107,7 +91,7 @@ def pickle_end(facts: Facts) -> Finding | None:
                 f"there and finds nothing: call {f}.seek(0) before loading (or reopen the file to read it)."
             )
             patched = "\n".join([*lines[: place.line - 1], f"{indent}{f}.seek(0)", *lines[place.line - 1 :]]) + "\n"
-            return _fixed(message, place, text, patched, f"{f}.seek(0)")
+            return proposed(message, place, text, patched, f"{f}.seek(0)")
         return None
     return None
 
@@ -184,8 +168,8 @@ def encoding(facts: Facts) -> Finding | None:
             )
             call = opened.group(0)
             new_call = call + f", encoding='{name}'"
-            patched = _with_line(text, n, lines[n - 1].replace(call, new_call, 1))
-            return _fixed(message, ws.Place(place.path, n), text, patched, f"encoding='{name}'")
+            patched = replace_line(text, n, lines[n - 1].replace(call, new_call, 1))
+            return proposed(message, ws.Place(place.path, n), text, patched, f"encoding='{name}'")
     return None
 
 
@@ -216,8 +200,8 @@ def windows_path(facts: Facts) -> Finding | None:
         f"In the string {literal.group(0)} on line {place.line}, backslashes start escapes ('\\U' asks for a unicode "
         "character). Write the Windows path as a raw string, r'C:\\...', or with forward slashes."
     )
-    patched = _with_line(text, place.line, code[: literal.start()] + "r" + code[literal.start() :])
-    return _fixed(message, place, text, patched, "raw string")
+    patched = replace_line(text, place.line, code[: literal.start()] + "r" + code[literal.start() :])
+    return proposed(message, place, text, patched, "raw string")
 
 
 def tilde(facts: Facts) -> Finding | None:
@@ -234,12 +218,10 @@ def tilde(facts: Facts) -> Finding | None:
 
 
 def refused(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or "Connection refused" not in facts.output or not where:
+    c = crash(facts)
+    if c is None or "Connection refused" not in facts.output:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     local = LOCAL.search(line_of(text, place.line) or "") or LOCAL.search(text)
     if local is None:
         return None
@@ -251,9 +233,9 @@ def refused(facts: Facts) -> Finding | None:
 
 
 def circular(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    m = PARTIAL.search(found[1]) if found else None
+    c = crash(facts)
+    where = c.frames if c is not None else []
+    m = PARTIAL.search(c.detail) if c is not None else None
     if m is None or not where:
         return None
     place = where[-1]
@@ -267,9 +249,9 @@ def circular(facts: Facts) -> Finding | None:
 
 
 def circular_import(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    m = CIRCULAR.search(found[1]) if found else None
+    c = crash(facts)
+    where = c.frames if c is not None else []
+    m = CIRCULAR.search(c.detail) if c is not None else None
     if m is None or len(where) < 2:
         return None
     place, back = where[-1], where[-2]
@@ -284,12 +266,10 @@ def circular_import(facts: Facts) -> Finding | None:
 
 
 def sqlite_thread(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or "SQLite objects created in a thread" not in found[1] or not where:
+    c = crash(facts)
+    if c is None or "SQLite objects created in a thread" not in c.detail:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     opened = [n for n, line in enumerate(text.splitlines(), 1) if "sqlite3.connect(" in line]
     at = f" (sqlite3.connect on line {opened[0]})" if opened else ""
     return Finding(
@@ -333,10 +313,4 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
 
 
 def advise(facts: Facts) -> Finding | None:
-    if "Traceback (most recent call last)" not in facts.output and "SyntaxError" not in facts.output:
-        return None
-    for detect in DETECTORS:
-        found = detect(facts)
-        if found is not None:
-            return found
-    return None
+    return first_finding(DETECTORS, facts, also=("SyntaxError",))

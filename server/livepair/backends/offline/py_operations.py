@@ -14,9 +14,8 @@ from collections.abc import Callable
 from livepair.backends.offline import flow
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
-from livepair.backends.offline.py_causes import error, frames
-from livepair.backends.offline.py_everyday import parsed_frame
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import error, first_finding, frames, parsed_frame, proposed
 
 FLOAT_TEXT = re.compile(r"could not convert string to float: '(?P<value>[^']*)'")
 THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -89,7 +88,7 @@ def called_wrongly(facts: Facts) -> Finding | None:
             f"'{name}' is a {m['type']} (line {assigned.line}), and line {place.line} calls it with parentheses: "
             f"index it with square brackets, {name}[{called['index']}]."
         )
-        return checked(Finding(message, place, None, Proposal(text, "".join(lines), "index with brackets")))
+        return proposed(message, place, text, "".join(lines), "index with brackets")
     return None
 
 
@@ -284,10 +283,4 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
 
 
 def advise(facts: Facts) -> Finding | None:
-    if "Traceback (most recent call last)" not in facts.output:
-        return None
-    for detect in DETECTORS:
-        found = detect(facts)
-        if found is not None:
-            return found
-    return None
+    return first_finding(DETECTORS, facts)

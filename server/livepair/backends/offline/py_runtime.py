@@ -10,20 +10,18 @@ from collections.abc import Callable
 
 from livepair.backends.offline import flow
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
-from livepair.backends.offline.py_causes import error, frames
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import crash, first_finding, proposed
 
 CREDENTIALS = re.compile(r"(?i)authorization|api[_-]?key|token|auth=|password|bearer|x-goog|\?key=")
 
 
 def property_recursion(facts: Facts) -> Finding | None:
     """A setter that assigns its own property (self.value = ... inside @value.setter) calls itself forever."""
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or found[0] != "RecursionError" or not where:
+    c = crash(facts)
+    if c is None or c.kind != "RecursionError":
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     tree = flow.parse(text)
     if tree is None:
         return None
@@ -46,18 +44,16 @@ def property_recursion(facts: Facts) -> Finding | None:
             re.sub(rf"\bself\.{name}\b", f"self._{name}", line) if n in inside else line
             for n, line in enumerate(lines, 1)
         )
-        return checked(Finding(message, place, None, Proposal(text, patched, f"store the value in self._{name}")))
+        return proposed(message, place, text, patched, f"store the value in self._{name}")
     return None
 
 
 def closed_loop(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or not where:
+    c = crash(facts)
+    if c is None:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
-    if "Event loop is closed" in found[1]:
+    place, text = c.place, c.text
+    if "Event loop is closed" in c.detail:
         lines = text.splitlines()
         closed = [
             n for n in range(1, place.line) if re.search(r"\b(\w+)\.close\(\)", lines[n - 1]) and "loop" in lines[n - 1]
@@ -69,7 +65,7 @@ def closed_loop(facts: Facts) -> Finding | None:
                 place,
             )
         return None
-    if re.search(r"bound to a different event loop|attached to a different loop", found[1]):
+    if re.search(r"bound to a different event loop|attached to a different loop", c.detail):
         return Finding(
             f"An asyncio object (a Lock, Queue, Event or a client) made under one event loop is used on line "
             f"{place.line} under another: each asyncio.run() starts a new loop. Create it inside the coroutine that "
@@ -80,12 +76,10 @@ def closed_loop(facts: Facts) -> Finding | None:
 
 
 def forbidden_without_credentials(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or "HTTP Error 403" not in found[1] or not where:
+    c = crash(facts)
+    if c is None or "HTTP Error 403" not in c.detail:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     if CREDENTIALS.search(text) or "User-Agent" in text:
         return None
     return Finding(
@@ -101,10 +95,4 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [property_recursion, closed
 
 
 def advise(facts: Facts) -> Finding | None:
-    if "Traceback (most recent call last)" not in facts.output:
-        return None
-    for detect in DETECTORS:
-        found = detect(facts)
-        if found is not None:
-            return found
-    return None
+    return first_finding(DETECTORS, facts)
