@@ -107,6 +107,23 @@ def unawaited_calls(tree: ast.Module, name: str) -> list[int]:
     )
 
 
+def joins_text(tree: ast.Module, line: int, name: str) -> bool:
+    """`name` is added (+) on `line` in an expression that also holds literal text: building a message, where the
+    number's side may be what needs str() — which side is wrong, the code alone does not say."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and node.lineno <= line):
+            continue
+        if (node.end_lineno or node.lineno) < line:
+            continue
+        parts = list(ast.walk(node))
+        named = any(isinstance(p, ast.Name) and p.id == name for p in parts)
+        text = any(isinstance(p, ast.JoinedStr) or (isinstance(p, ast.Constant) and isinstance(p.value, str))
+                   for p in parts)  # fmt: skip
+        if named and text:
+            return True
+    return False
+
+
 def _dotted(node: ast.expr) -> str | None:
     if isinstance(node, ast.Name):
         return node.id

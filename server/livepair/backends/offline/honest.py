@@ -19,9 +19,16 @@ from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
 
 HONEST = "I can't tell the cause from here"
 DEEPER = "With a Gemini API key, the senior dev can look deeper."
+# Entries whose words restate the error (the operation, not what made the value wrong): without a judge's
+# checked fact they are honest hints, never diagnoses.
 GENERIC = {
     "type-error", "value-error", "none-attribute", "attribute-error", "key-error", "json-decode-error",
     "syntax-error", "connection-error", "index-error", "http-400", "http-error", "not-callable", "unpack",
+    "zero-division", "recursion-error", "assertion-error", "stop-iteration", "overflow-error", "missing-argument",
+    "int-from-text", "datetime-format", "csv-error", "timeout", "subprocess-timeout", "sqlite-syntax",
+    "sqlite-constraint", "sqlite-no-column", "sqlite-open", "sqlite-bindings", "permission-error",
+    "called-process-error", "unicode-decode-error", "unicode-encode-error", "import-error", "http-401", "http-403",
+    "http-404", "no-such-file-shell", "shell-syntax", "api-key-invalid",
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"(?i)your|xxx|placeholder|changeme|replace|insert|<.*>|example|dummy|todo")
 

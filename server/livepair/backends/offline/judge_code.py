@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from livepair.backends.offline import edits, honest, modules
+from livepair.backends.offline import edits, flow, honest, modules
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding
 
@@ -27,9 +27,12 @@ def name_error(case: Case) -> Finding:
         message = f"'{name}' is a standard module this file never imports: add 'import {name}' at the top."
         return case.propose(message, patched, f"import {name}")
     guess = ws.nearest_names(name, text or "", builtins=False)
-    if guess:
-        return case.say(f"Is it '{guess[0]}'? (Python suggested nothing, so check before renaming.)")
-    return case.say("Define it, import it, or check the spelling.")
+    maybe = f"; the closest name here is '{guess[0]}', which Python did not suggest" if guess else ""
+    return honest.hint(
+        f"{case.finding.message} Nothing in this file defines or imports it{maybe}",
+        case.place,
+        f"whether '{name}' is misspelt, never imported, or defined somewhere this line cannot see",
+    )
 
 
 def _defined_at(text: str, name: str) -> int | None:
@@ -49,9 +52,9 @@ def attribute_error(case: Case) -> Finding:
     if said and case.place is not None and case.text is not None:
         patched = edits.replace_on_line(case.text, case.place.line, rf"\.{re.escape(attr)}\b", lambda _m: f".{said}")
         return case.propose(f"Python suggests '{said}'.", patched, f"Use '.{said}'")
-    if case.field("type") == "NoneType":
-        return case.say("The value is None: an earlier call returned nothing (check it, or what it was assigned).")
-    return case.say("Check the spelling, or the type of the object.")
+    what = "None" if case.field("type") == "NoneType" else "a value of another type than the code expects"
+    unknown = f"where the value came from: it is {what} here, and the line does not show why"
+    return honest.hint(case.finding.message, case.place, unknown)
 
 
 def _shadowing_file(case: Case, module: str) -> str | None:
@@ -77,7 +80,11 @@ def import_name(case: Case) -> Finding:
     if said and case.text is not None:
         patched = edits.rename_everywhere(case.text, name, said)
         return case.propose(f"It has '{said}'.", patched, f"Import '{said}'")
-    return case.finding
+    return honest.hint(
+        case.finding.message,
+        case.place,
+        f"whether '{name}' was renamed or moved in this version of '{module}', or never was in it",
+    )
 
 
 def module_missing(case: Case) -> Finding:
@@ -103,9 +110,12 @@ def module_missing(case: Case) -> Finding:
     if typo is not None:
         patched = edits.rename_everywhere(case.text, top, typo) if case.text is not None else None
         return case.propose(f"'{top}' looks like a typo of '{typo}'.", patched, f"Import '{typo}'")
-    return case.say(
-        "No installed or well-known package has that name: check the spelling, and if it is a package, "
-        "find its exact distribution name before installing anything."
+    return honest.hint(
+        f"{case.finding.message} No installed or well-known package, and no file in this workspace, is called "
+        f"'{top}': check its spelling",
+        case.place,
+        "whether it is a package to install (find its exact distribution name before installing anything) or a "
+        "module of yours that is missing",
     )
 
 
@@ -118,6 +128,10 @@ def str_meets_int(case: Case) -> Finding:
     if text is None or line is None or case.place is None:
         return case.finding
     used = set(re.findall(r"\b(\w+)\b", line))
+    tree = flow.parse(text)
+    read_as_text = {m["name"] for m in map(STR_FROM.match, text.splitlines()[: case.place.line]) if m}
+    if tree is not None:  # a name joined with literal text: which side needs converting is not shown
+        used = {u for u in used if not flow.joins_text(tree, case.place.line, u)}
     for n, source_line in reversed(list(enumerate(text.splitlines()[: case.place.line], 1))):
         m = STR_FROM.match(source_line)
         if m and m["name"] in used:
@@ -129,7 +143,7 @@ def str_meets_int(case: Case) -> Finding:
                 f"Convert '{m['name']}' with {wrap}() where it is read",
             )
     concat = re.search(r"""(["'][^"']*["'])\s*\+\s*([A-Za-z_]\w*)\b(?!\s*[.(\[])""", line)
-    if concat and "concatenate str" in case.facts.output:
+    if concat and "concatenate str" in case.facts.output and concat[2] not in read_as_text:
         name = concat[2]
         patched = edits.replace_on_line(
             text, case.place.line, re.escape(concat[0]), lambda _m: f"{concat[1]} + str({name})"

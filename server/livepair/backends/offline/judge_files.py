@@ -7,7 +7,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from livepair.backends.offline import commands, edits
+from livepair.backends.offline import commands, edits, honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding, Proposal
 
@@ -36,8 +36,10 @@ def file_missing(case: Case) -> Finding:
         folder = (case.facts.cwd / missing).parent
         if not folder.exists() and re.search(r"""["'][wax]b?\+?["']|write_|mkdir""", case.line or ""):
             return case.say(f"The folder '{ws.relative_to(folder, case.facts.cwd)}' does not exist: create it first.")
-        return case.say(  # nothing shows the file should exist: no "create it" without evidence
-            "No file with that name is in the workspace: check the name, and the step that should have made it."
+        return honest.hint(  # nothing shows the file should exist: no "create it" without evidence
+            f"{case.finding.message} No file with that name is anywhere in the workspace",
+            case.place,
+            "whether the name is wrong or an earlier step should have made the file",
         )
     relative = ws.relative_to(found, script)
     return _relative_to_script(case, missing, relative, f"It exists at '{ws.relative_to(found, case.facts.cwd)}'.")
@@ -62,7 +64,9 @@ def sqlite_table(case: Case) -> Finding:
     table = case.field("table")
     db = _database_file(case)
     if db is None:
-        return case.say("Create the table first (CREATE TABLE ...), or connect to the database that has it.")
+        return honest.hint(
+            case.finding.message, case.place, "which database this connects to, so I could not look at its tables"
+        )
     rel = ws.relative_to(db, case.facts.cwd)
     tables = _tables(db)
     if not tables:
@@ -145,4 +149,4 @@ def api_key(case: Case) -> Finding:
         return case.say(
             f"The key comes from the environment variable {env['var']}: it holds a key the service rejects."
         )
-    return case.say("Check the key you pass, and load it from an environment variable.")
+    return honest.hint(case.finding.message, case.place, "where the key in this request comes from")

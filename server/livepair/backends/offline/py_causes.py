@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable
 
-from livepair.backends.offline import flow
+from livepair.backends.offline import flow, modules
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -34,6 +34,10 @@ STR_AS_NUMBER = re.compile(
     r"|'str' object cannot be interpreted as an integer|%d format: a real number is required, not str"
 )
 NONE_USE = re.compile(r"'NoneType' object (?:is not (?:subscriptable|iterable)|has no attribute '\w+')")
+SHADOWED = re.compile(
+    r"module '(?P<m>\w+)' has no attribute|No module named '(?P<m2>\w+)\.\w+'; '\w+' is not a package"
+    r"|cannot import name '\w+' from (?:partially initialized module )?'(?P<m3>\w+)'"
+)
 CHANGED_SIZE = re.compile(r"(?P<what>dictionary|Set|set) changed size during iteration")
 MUTATES = r"(?:del\s+{v}\[|{v}\[[^\]]+\]\s*=(?!=)|{v}\.(?:pop|popitem|add|discard|remove|clear|update|setdefault)\()"
 
@@ -118,7 +122,7 @@ def str_as_number(facts: Facts) -> Finding | None:
     for name in flow.names_on(code):
         assigned = flow.last_assignment(tree, text, name, place.line)
         source = flow.text_source(assigned.value) if assigned else None
-        if assigned is None or source is None:
+        if assigned is None or source is None or flow.joins_text(tree, place.line, name):
             continue
         origin = {"input": "input() returns text", "argv": "sys.argv holds text"}.get(source)
         if origin is None:
@@ -235,29 +239,33 @@ def _mutating_parameter(text: str, fn: str, index: int) -> int | None:
 
 
 def shadowed_module(facts: Facts) -> Finding | None:
-    """A workspace file named like a standard-library module, imported instead of it."""
+    """A workspace file named like a module it means to import (standard, well known, or one it imports itself),
+    imported instead of it."""
     found = error(facts.output)
     if found is None:
         return None
     kind, detail = found
-    m = re.search(
-        r"module '(?P<m>\w+)' has no attribute|No module named '(?P<m2>\w+)\.\w+'; '\w+' is not a package", detail
-    )
+    m = SHADOWED.search(detail)
     if m is None:
         return None
-    name = m["m"] or m["m2"]
-    if name not in sys.stdlib_module_names:
-        return None
+    name = m["m"] or m["m2"] or m["m3"]
     for folder in dict.fromkeys([*(p.path.parent for p in frames(facts)), facts.cwd]):
         local = folder / f"{name}.py"
-        if local.is_file() and facts.root.resolve() in local.resolve().parents:
-            rel = ws.relative_to(local, facts.root)
-            return Finding(
-                f"Your file {rel} has the same name as the standard library module '{name}', so `import {name}` "
-                f"found yours instead ({kind}: {detail}): rename {rel} (e.g. to my_{name}.py) and delete any "
-                f"__pycache__ next to it.",
-                ws.Place(local.resolve(), 1),
-            )
+        if not local.is_file() or facts.root.resolve() not in local.resolve().parents:
+            continue
+        itself = re.search(rf"^\s*(?:import\s+{name}\b|from\s+{name}\s+import\b)", facts.read(local) or "", re.M)
+        if name in sys.stdlib_module_names:
+            meant = f"the standard library module '{name}'"
+        elif modules.distribution(name) is not None or itself:
+            meant = f"the module '{name}' it imports" if itself else f"the package '{name}'"
+        else:
+            return None
+        rel = ws.relative_to(local, facts.root)
+        return Finding(
+            f"Your file {rel} has the same name as {meant}, so `import {name}` found yours instead ({kind}: "
+            f"{detail}): rename {rel} (e.g. to my_{name}.py) and delete any __pycache__ next to it.",
+            ws.Place(local.resolve(), 1),
+        )
     return None
 
 

@@ -154,8 +154,15 @@ def encoding(facts: Facts) -> Finding | None:
             if not target.is_file():
                 return None
             data = target.read_bytes()
+            if _controls(data):
+                return Finding(
+                    f"{opened['path']} is not text: it holds binary data (control bytes such as NUL), so reading "
+                    f"it as text on line {n} fails at byte {m['byte']}. Open it in binary mode, open("
+                    f"'{opened['path']}', 'rb'), and work with the bytes.",
+                    ws.Place(place.path, n),
+                )
             if not _looks_like_text(target, data):
-                return None  # a binary file: the catalogue's advice (open it with 'rb') stands
+                return None  # not a known text format: nothing shows which encoding it is in
             name = "cp1252" if any(0x80 <= b <= 0x9F for b in data) else "latin-1"
             try:
                 shown = data[int(m["pos"]) : int(m["pos"]) + 1].decode(name)
@@ -178,8 +185,12 @@ TEXT_SUFFIXES = {"", ".csv", ".tsv", ".txt", ".json", ".md", ".log", ".ini", ".c
 
 def _looks_like_text(path: Path, data: bytes) -> bool:
     """Text in a legacy encoding: a text-like name, and no NULs or control bytes besides tab and line ends."""
-    controls = sum(b < 0x20 and b not in (9, 10, 13) for b in data[:65536])
-    return path.suffix.lower() in TEXT_SUFFIXES and controls == 0
+    return path.suffix.lower() in TEXT_SUFFIXES and not _controls(data)
+
+
+def _controls(data: bytes) -> bool:
+    """NULs or control bytes besides tab and line ends: binary data, in no text encoding."""
+    return any(b < 0x20 and b not in (9, 10, 12, 13) for b in data[:65536])
 
 
 def windows_path(facts: Facts) -> Finding | None:
@@ -285,15 +296,31 @@ def private_ca(facts: Facts) -> Finding | None:
     where = frames(facts)
     if m is None:
         return None
+    why, at = m["why"].strip(), where[-1] if where else None
+    if "expired" in why or "not yet valid" in why:
+        return Finding(
+            f"The server's TLS certificate was not accepted: {why}. That is the server's certificate, not this code: "
+            "renew it on the server (or correct this machine's clock if it is wrong). Keep verification on.",
+            at,
+        )
+    if "mismatch" in why:
+        return Finding(
+            f"The server's TLS certificate was not accepted: {why}. The certificate names another host than the "
+            "one this code connects to: connect with the name the certificate was made for (localhost and "
+            "127.0.0.1 are different names), or have the certificate issued for this name. Keep verification on.",
+            at,
+        )
+    if not re.search(r"self[- ]signed|unable to get (?:local )?issuer", why):
+        return None
     pems = [ws.relative_to(p, facts.root) for p in ws.workspace_files(facts.root, {".pem", ".crt", ".cer"})][:3]
     have = f" The workspace has {', '.join(pems)}: if that is the CA, use it." if pems else ""
     ca = pems[0] if pems else "ca.pem"
     return Finding(
-        f"The server's TLS certificate was not accepted ({m['why'].strip()}): it is signed by a certificate "
+        f"The server's TLS certificate was not accepted ({why}): it is signed by a certificate "
         "authority (CA) this Python does not trust, typically a private or company CA. Give Python that CA's "
         f"certificate: ssl.create_default_context(cafile='{ca}') or the SSL_CERT_FILE variable (for requests, "
         "REQUESTS_CA_BUNDLE or its CA bundle argument). Keep verification on." + have,
-        where[-1] if where else None,
+        at,
     )
 
 

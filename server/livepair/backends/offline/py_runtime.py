@@ -91,7 +91,32 @@ def forbidden_without_credentials(facts: Facts) -> Finding | None:
     )
 
 
-DETECTORS: list[Callable[[Facts], Finding | None]] = [property_recursion, closed_loop, forbidden_without_credentials]
+def unauthorized(facts: Facts) -> Finding | None:
+    """A 401: the code sends credentials the server did not accept, or sends none at all (read from the code)."""
+    c = crash(facts)
+    if c is None or not re.search(r"HTTP Error 401|\b401\b.{0,40}Unauthori[sz]ed", c.detail, re.I):
+        return None
+    sent = [n for n, line in enumerate(c.text.splitlines(), 1) if CREDENTIALS.search(line)]
+    if not sent:
+        return Finding(
+            f"The server answered 401 Unauthorized to the request on line {c.place.line}, and this code sends no "
+            "credentials (no Authorization header, key or token): send them the way the API asks for.",
+            c.place,
+        )
+    return Finding(
+        f"The server answered 401 Unauthorized: it did not accept the credentials this code sends (line "
+        f"{sent[0]}): the key or token is wrong, expired or revoked, or not in the form the API expects (e.g. "
+        "'Bearer <token>'). Check its value where it is set, and how the API wants it sent.",
+        c.place,
+    )
+
+
+DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    property_recursion,
+    closed_loop,
+    forbidden_without_credentials,
+    unauthorized,
+]
 
 
 def advise(facts: Facts) -> Finding | None:

@@ -22,6 +22,8 @@ BASHISM = re.compile(
     re.M,
 )
 ACTIVATE = re.compile(r"(?P<path>[\w./-]*bin/activate): No such file or directory")
+DENIED = re.compile(r"^(?:bash|sh|zsh|-bash): (?:line \d+: )?(?P<path>[^:\n]+): Permission denied$", re.M)
+INTERPRETERS = {".py": "python3", ".sh": "bash", ".bash": "bash", ".js": "node", ".rb": "ruby", ".pl": "perl"}
 NO_FILE = re.compile(
     r"^(?:cat|ls|head|tail|wc|grep|sort): (?:cannot access )?['‘]?(?P<path>[^:'’]+)['’]?: No such file or directory",
     re.M,
@@ -38,6 +40,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
         not_a_repo,
         venv_name,
         changed_directory,
+        not_executable,
     ):
         found = detect(command, facts)
         if found is not None:
@@ -168,4 +171,30 @@ def changed_directory(command: str, facts: Facts) -> Finding | None:
     return Finding(
         f"The command ran `cd {cd['dir']}` first, so it looked for {m['path']} in {target}, not here; the file is "
         f"in {facts.cwd}. Drop the cd, or give the full path {here}."
+    )
+
+
+def not_executable(command: str, facts: Facts) -> Finding | None:
+    """./script refused: the file has no execute permission (and maybe no #! line to say what runs it)."""
+    m = DENIED.search(facts.output)
+    if m is None or Path(m["path"]).name not in command:
+        return None
+    path = facts.cwd / m["path"]
+    if not path.is_file() or os.access(path, os.X_OK):
+        return None
+    shown = m["path"]
+    first = path.read_bytes().split(b"\n", 1)[0].decode(errors="replace").strip()
+    if first.startswith("#!"):
+        words = first[2:].split()
+        runner = Path(words[-1] if words and Path(words[0]).name == "env" else words[0] if words else "sh").name
+        return Finding(
+            f"'{shown}' is not executable: it has no execute permission, so the shell refuses to run it (its #! "
+            f"line names {runner}): "
+            f"chmod +x {shown} once, or run it as {runner} {shown}."
+        )
+    runner = INTERPRETERS.get(path.suffix, "bash")
+    return Finding(
+        f"'{shown}' is not executable: it has no execute permission and no #! line saying what runs it: run it as "
+        f"{runner} {shown}, or add "
+        f"#!/usr/bin/env {runner} as its first line and chmod +x {shown}."
     )
