@@ -108,20 +108,28 @@ def unawaited_calls(tree: ast.Module, name: str) -> list[int]:
 
 
 def joins_text(tree: ast.Module, line: int, name: str) -> bool:
-    """`name` is added (+) on `line` in an expression that also holds literal text: building a message, where the
-    number's side may be what needs str() — which side is wrong, the code alone does not say."""
+    """`name` is added (+) on `line` in a chain that also holds literal text ('Hi ' + name + ...): building a
+    message, where the number's side may be what needs str() — which side is wrong, the code alone does not say.
+    A call's arguments are a chain of their own (`'port ' + str(PORT + 1)` adds PORT to a number)."""
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and node.lineno <= line):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
             continue
-        if (node.end_lineno or node.lineno) < line:
+        if not node.lineno <= line <= (node.end_lineno or node.lineno):
             continue
-        parts = list(ast.walk(node))
-        named = any(isinstance(p, ast.Name) and p.id == name for p in parts)
+        operands = add_chain(node)
+        named = any(isinstance(p, ast.Name) and p.id == name for p in operands)
         text = any(isinstance(p, ast.JoinedStr) or (isinstance(p, ast.Constant) and isinstance(p.value, str))
-                   for p in parts)  # fmt: skip
+                   for p in operands)  # fmt: skip
         if named and text:
             return True
     return False
+
+
+def add_chain(node: ast.expr) -> list[ast.expr]:
+    """The operands of a chain of + (a + b + c), in order."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [*add_chain(node.left), *add_chain(node.right)]
+    return [node]
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -26,6 +26,7 @@ NOT_CALLABLE = re.compile(r"'(?P<type>int|float|str|list|dict|tuple|bool|set)' o
 NONE_USE = re.compile(
     r"'NoneType' object (?:is not (?:subscriptable|iterable)|has no attribute)|non-iterable NoneType"
     r"|object of type 'NoneType' has no len\(\)|argument of type 'NoneType' is not iterable"
+    r"|unsupported operand type\(s\) for .+: 'NoneType' and|unsupported operand type\(s\) for .+ and 'NoneType'"
 )
 INT_LITERAL = re.compile(r"invalid literal for int\(\) with base 10: (?P<value>'.*'|\".*\")$")
 NONE_ON_MISS = {"search", "match", "fullmatch", "get"}
@@ -228,6 +229,12 @@ def int_of_text(facts: Facts) -> Finding | None:
         return Finding(
             f"{shown} holds {len(tokens)} numbers separated by spaces, and int() reads one: split the text "
             "and convert each, e.g. [int(x) for x in text.split()].",
+            place,
+        )
+    if re.fullmatch(r"\s*[-+]?\d+\.\d*\s*", str(value)):
+        return Finding(
+            f"{shown} is a decimal number, and int() reads whole numbers only: use float() for it (or "
+            "round(float(...)) if you need a whole number).",
             place,
         )
     inner = re.search(r"int\(\s*str\((\w+)\)\s*\)", line_of(text, place.line) or "")

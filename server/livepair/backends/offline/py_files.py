@@ -23,6 +23,29 @@ TLS = re.compile(r"CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (?P<wh
 LOCAL = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\]|::1):(?P<port>\d+)")
 
 
+def package_run_as_script(facts: Facts) -> Finding | None:
+    """`python pkg/main.py` (or from inside pkg/) with `import pkg...`: a script's own folder is on the path, not the
+    folder above it, so the package that holds the script is not found. Run it as a module from above."""
+    c = crash(facts)
+    m = re.fullmatch(r"No module named '(?P<top>\w+)(?:\.[\w.]+)?'", c.detail) if c is not None else None
+    if c is None or m is None or c.kind != "ModuleNotFoundError":
+        return None
+    root = facts.root.resolve()
+    package = next((d for d in c.place.path.parents if d.name == m["top"] and (d == root or root in d.parents)), None)
+    if package is None:
+        return None
+    module = ".".join(c.place.path.relative_to(package.parent).with_suffix("").parts)
+    above = ws.relative_to(package.parent, facts.cwd)
+    cd = "" if above == "." else f"cd {above} && "
+    return Finding(
+        f"{ws.relative_to(c.place.path, root)} is inside the package '{m['top']}', but run as a script Python looks "
+        f"for modules in the script's own folder ({ws.relative_to(c.place.path.parent, root)}/), not the folder "
+        f"above it, so `{m['top']}` is not found. Run it as a module from the folder that holds {m['top']}/: "
+        f"{cd}python -m {module}",
+        c.place,
+    )
+
+
 def relative_import(facts: Facts) -> Finding | None:
     c = crash(facts)
     if c is None or "attempted relative import with no known parent package" not in c.detail:
@@ -325,6 +348,7 @@ def private_ca(facts: Facts) -> Finding | None:
 
 
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    package_run_as_script,
     relative_import,
     pickle_end,
     wrong_mode,

@@ -27,10 +27,13 @@ def _is_empty_list(node: ast.expr | None) -> bool:
 
 
 def empty_divided(facts: Facts) -> Finding | None:
-    """len(values) is 0 because the caller passed an empty list."""
+    """len(values) is 0 because the caller passed an empty list, or the list was made empty and never filled."""
     found, where = error(facts.output), frames(facts)
-    if found is None or found[0] != "ZeroDivisionError" or len(where) < 2:
+    if found is None or found[0] != "ZeroDivisionError" or not where:
         return None
+    never_filled = _never_filled(facts, where[-1])
+    if never_filled is not None or len(where) < 2:
+        return never_filled
     crash, caller = where[-1], where[-2]
     text = facts.read(crash.path)
     tree = flow.parse(text) if text is not None else None
@@ -59,6 +62,25 @@ def empty_divided(facts: Facts) -> Finding | None:
         f"{fn.name}() divides by len({size[1]}), and line {caller.line} passes it an empty list{origin}: check for "
         f"an empty list before calling it (if the list is empty there is no average).",
         caller,
+    )
+
+
+def _never_filled(facts: Facts, crash: ws.Place) -> Finding | None:
+    """`/ len(xs)` where xs = [] and nothing between adds to it."""
+    text = facts.read(crash.path) or ""
+    tree = flow.parse(text)
+    size = re.search(r"/\s*len\((\w+)\)", line_of(text, crash.line) or "")
+    assigned = flow.last_assignment(tree, text, size[1], crash.line) if tree is not None and size else None
+    if size is None or assigned is None or not _is_empty_list(assigned.value):
+        return None
+    name = re.escape(size[1])
+    between = text.splitlines()[assigned.line : crash.line - 1]
+    if any(re.search(rf"\b{name}\s*(?:\.\w+\(|\+=|\[)|\b{name}\b\s*=(?!=)", line) for line in between):
+        return None  # something may fill it (or change it): which run left it empty the code does not say
+    return Finding(
+        f"'{size[1]}' is the empty list from line {assigned.line}, and nothing adds to it before line {crash.line} "
+        f"divides by its length (0). Fill it first, or check for an empty list before dividing.",
+        ws.Place(crash.path, assigned.line),
     )
 
 

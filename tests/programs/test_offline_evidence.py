@@ -1,0 +1,153 @@
+"""The offline advisor names a cause only with evidence, on real programs run for real (written for these tests,
+not taken from the failures corpus): where the code, the workspace or the error shows the cause it says it and puts
+it on the cause's line; where nothing shows it, an honest hint that says what it could not tell.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from livepair.backends.offline.enrich import Finding
+from livepair.backends.offline.honest import HONEST
+from livepair.model import TerminalRun
+from tests.programs.test_offline_real_output import advisor
+
+PY = Path(sys.executable).name  # `python` as typed, found on PATH (the venv's bin is first)
+
+
+def advise(root: Path, files: dict[str, str], command: str) -> tuple[Finding, TerminalRun]:
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    env = {"PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin", "HOME": str(root), "LANG": "C.UTF-8"}
+    done = subprocess.run(["bash", "-c", command], cwd=root, capture_output=True, text=True, timeout=60, env=env)
+    assert done.returncode != 0, done.stdout + done.stderr
+    run = TerminalRun(command, done.stdout + done.stderr, done.returncode, str(root))
+    found = advisor(root).advise_run(run)
+    assert found is not None, run.output
+    return found, run
+
+
+def at(found: Finding, root: Path) -> str:
+    assert found.place is not None, found.message
+    return f"{found.place.path.relative_to(root.resolve())}:{found.place.line}"
+
+
+# (files, command, where the cause is, words the advice must say)
+DIAGNOSED = {
+    "the number joined with text, not the first name": (
+        {"greet.py": "name = 'Ann'\nage = 30\nprint('Hi ' + name + ', you are ' + age)\n"},
+        f"{PY} greet.py",
+        "greet.py:3",
+        ["'age' is a number", "str()"],
+    ),
+    "text from the environment added to a number inside str()": (
+        {"port.py": "import os\nPORT = os.environ.get('PORT', '8000')\nprint('next: ' + str(PORT + 1))\n"},
+        f"{PY} port.py",
+        "port.py:2",
+        ["'PORT' is text", "int(os.environ.get('PORT', '8000'))"],
+    ),
+    "a package's script run as a script": (
+        {
+            "shop/__init__.py": "",
+            "shop/prices.py": "TAX = 0.2\n",
+            "shop/main.py": "from shop.prices import TAX\n\nprint(TAX)\n",
+        },
+        f"{PY} shop/main.py",
+        "shop/main.py:1",
+        ["inside the package 'shop'", "python -m shop.main"],
+    ),
+    "a file named like the package it imports": (
+        {"requests.py": "import requests\n\nprint(requests.get('http://127.0.0.1:9/'))\n"},
+        f"{PY} requests.py",
+        "requests.py:1",
+        ["same name as the module 'requests' it imports", "rename requests.py"],
+    ),
+    "a decimal given to int()": (
+        {"price.py": "import sys\nprice = sys.argv[1] if len(sys.argv) > 1 else '2.5'\nprint(int(price) * 2)\n"},
+        f"{PY} price.py",
+        "price.py:3",
+        ["decimal number", "float()"],
+    ),
+    "None from dict.get used in arithmetic": (
+        {"cfg.py": "cfg = {'host': 'x'}\nport = cfg.get('port')\nprint(port + 1)\n"},
+        f"{PY} cfg.py",
+        "cfg.py:2",
+        ["'port' is None", "cfg.get()", "the key is missing"],
+    ),
+    "an empty list nothing fills, divided by its length": (
+        {"avg.py": "scores = []\nprint(sum(scores) / len(scores))\n"},
+        f"{PY} avg.py",
+        "avg.py:1",
+        ["empty list from line 1", "nothing adds to it"],
+    ),
+    "a name this Python keeps in a submodule": (
+        {"types_.py": "from collections import Mapping\n\nprint(Mapping)\n"},
+        f"{PY} types_.py",
+        "types_.py:1",
+        ["collections.abc", "from collections.abc import Mapping"],
+    ),
+    "an import misspelling a module of the workspace": (
+        {"helpers.py": "X = 1\n", "main.py": "import helper\n\nprint(helper.X)\n"},
+        f"{PY} main.py",
+        "main.py:1",
+        ["helpers.py", "typo of 'helpers'"],
+    ),
+    "a binary file read as text": (
+        {"read.py": "data = open('blob.bin').read()\n"},
+        f"printf '\\x00\\x01\\xff\\xfe' > blob.bin && {PY} read.py",
+        "read.py:1",
+        ["binary data", "'rb'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(DIAGNOSED))
+def test_a_cause_the_evidence_shows_is_named_on_its_line(tmp_path: Path, name: str) -> None:
+    files, command, where, words = DIAGNOSED[name]
+    found, _run = advise(tmp_path, files, command)
+    assert HONEST not in found.message, found.message
+    assert at(found, tmp_path) == where, found.message
+    for word in words:
+        assert word in found.message, (word, found.message)
+
+
+def test_a_fix_the_evidence_shows_gets_the_program_past_its_error(tmp_path: Path) -> None:
+    found, _run = advise(tmp_path, *DIAGNOSED["a name this Python keeps in a submodule"][:2])
+    assert found.fix is not None and found.fix.new_text == "from collections.abc import Mapping\n"
+    (tmp_path / "types_.py").write_text(found.fix.new_text + "\nprint(Mapping)\n")
+    assert subprocess.run([sys.executable, "types_.py"], cwd=tmp_path, capture_output=True, timeout=60).returncode == 0
+
+
+HONEST_ONLY = {
+    "a recursion whose base case the code does not show": (
+        {"fact.py": "def fact(n):\n    return n * fact(n - 1)\n\nprint(fact(5))\n"},
+        f"{PY} fact.py",
+    ),
+    "an attribute of a value of another type": ({"w.py": "lines = ['a b']\nwords = lines.split()\n"}, f"{PY} w.py"),
+    "a file that is nowhere in the workspace": ({"r.py": "open('results/out.csv').read()\n"}, f"{PY} r.py"),
+    "a name nothing defines": ({"s.py": "def f():\n    print(y)\n\nf()\n"}, f"{PY} s.py"),
+    "a module no package and no file is called": ({"m.py": "import zzq_nothing_like_it\n"}, f"{PY} m.py"),
+}
+
+
+@pytest.mark.parametrize("name", list(HONEST_ONLY))
+def test_without_evidence_an_honest_hint_not_a_diagnosis(tmp_path: Path, name: str) -> None:
+    found, _run = advise(tmp_path, *HONEST_ONLY[name])
+    assert HONEST in found.message and "senior dev" in found.message, found.message
+    assert found.fix is None
+
+
+def test_a_program_not_installed_is_not_turned_into_another(tmp_path: Path) -> None:
+    found, _run = advise(tmp_path, {}, "ack needle")  # 'cpack' and 'pack' are near, and not what was meant
+    assert "did you mean" not in found.message.lower() and found.fix is None, found.message
+
+
+def test_a_script_without_exec_bit_or_shebang_is_run_with_its_interpreter(tmp_path: Path) -> None:
+    found, _run = advise(tmp_path, {"build.sh": "echo building\n"}, "./build.sh")
+    assert "'./build.sh' is not executable" in found.message and "no #! line" in found.message
+    assert "bash ./build.sh" in found.message and "chmod 777" not in found.message
