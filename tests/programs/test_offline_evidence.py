@@ -151,3 +151,31 @@ def test_a_script_without_exec_bit_or_shebang_is_run_with_its_interpreter(tmp_pa
     found, _run = advise(tmp_path, {"build.sh": "echo building\n"}, "./build.sh")
     assert "'./build.sh' is not executable" in found.message and "no #! line" in found.message
     assert "bash ./build.sh" in found.message and "chmod 777" not in found.message
+
+
+def test_a_token_read_with_its_newline_is_traced_to_where_it_is_read(tmp_path: Path, http_errors: str) -> None:
+    files = {
+        "token.txt": "abc123\n",
+        "me.py": "import urllib.request\n\ntoken = open('token.txt').read()\n"
+        f"req = urllib.request.Request('{http_errors}/401', headers={{'Authorization': 'Bearer ' + token}})\n"
+        "urllib.request.urlopen(req)\n",
+    }
+    found, _run = advise(tmp_path, files, f"{PY} me.py")
+    assert at(found, tmp_path) == "me.py:3" and "trailing newline" in found.message
+    assert found.fix is not None and ".read().strip()" in found.fix.new_text
+
+
+def test_a_401_with_the_key_from_an_unset_variable_says_so(tmp_path: Path, http_errors: str) -> None:
+    files = {
+        "me.py": "import os, urllib.request\n\ntoken = os.environ.get('SERVICE_TOKEN', '')\n"
+        f"req = urllib.request.Request('{http_errors}/401', headers={{'Authorization': f'Bearer {{token}}'}})\n"
+        "urllib.request.urlopen(req)\n",
+    }
+    found, _run = advise(tmp_path, files, f"{PY} me.py")
+    assert at(found, tmp_path) == "me.py:3"
+    assert "401" in found.message and "SERVICE_TOKEN" in found.message and "not set" in found.message
+
+
+def test_cd_into_a_folder_named_otherwise_names_the_one_there(tmp_path: Path) -> None:
+    found, _run = advise(tmp_path, {"data/rows.csv": "a,b\n"}, "cd Data && cat rows.csv")
+    assert "cd data" in found.message and HONEST not in found.message, found.message

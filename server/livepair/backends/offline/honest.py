@@ -127,8 +127,10 @@ def _find_key(data: object, key: str, path: tuple[str, ...] = ()) -> tuple[str, 
     return None
 
 
-def api_key(facts: Facts, place: ws.Place | None) -> Finding | None:
-    """'API key not valid': say where the key came from, when the code shows it."""
+def api_key(
+    facts: Facts, place: ws.Place | None, said: str = "The server says the API key is not valid."
+) -> Finding | None:
+    """'API key not valid' (or a 401): say where the key came from, when the code shows it."""
     text = facts.read(place.path) if place else None
     tree = flow.parse(text) if text else None
     if place is None or text is None or tree is None:
@@ -137,29 +139,34 @@ def api_key(facts: Facts, place: ws.Place | None) -> Finding | None:
         if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
             continue
         name = node.targets[0].id
-        if "key" not in name.lower():
+        if not re.search(r"key|token|secret|password|auth", name, re.I):
             continue
         source = ast.get_source_segment(text, node.value) or ""
         at = ws.Place(place.path, node.lineno)
         value = node.value
         if isinstance(value, ast.Constant) and isinstance(value.value, str) and PLACEHOLDER.search(value.value):
             return Finding(
-                f"The server says the API key is not valid, and {name} on line {node.lineno} is the placeholder "
-                f"{value.value!r}, not a real key: put your key in an environment variable and read it from there.",
+                f"{said.rstrip('.')}, and {name} on line {node.lineno} is the placeholder {value.value!r}, not a "
+                "real key: put your key in an environment variable and read it from there.",
                 at,
             )
         if ".read()" in source and ".strip()" not in source:
             return Finding(
-                f"The server says the API key is not valid. {name} is read with .read() on line {node.lineno}, "
+                f"{said} {name} is read with .read() on line {node.lineno}, "
                 "which keeps the file's trailing newline (whitespace) in the key: use .read().strip().",
                 at,
             )
         env = flow.text_source(value)
         if env and env.startswith("env:"):
             var = env.split(":", 1)[1]
+            default = value.args[1] if isinstance(value, ast.Call) and len(value.args) > 1 else None
+            fallback = default.value if isinstance(default, ast.Constant) else None
+            if isinstance(value, ast.Subscript):
+                continue  # os.environ[...] would have raised KeyError: the variable is set, to a key it rejects
+            sent = "an empty key is sent" if fallback == "" else f"{fallback!r} is sent in its place"
             return Finding(
-                f"The server says the API key is not valid. {name} comes from {var} on line {node.lineno}, with "
-                f"an empty default: if {var} is not set in this terminal (echo ${var}), an empty key is sent.",
+                f"{said} {name} comes from {var} on line {node.lineno}: if {var} is not set in this terminal "
+                f"(echo ${var}), {sent}.",
                 at,
             )
     return None

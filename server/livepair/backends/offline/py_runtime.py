@@ -8,10 +8,11 @@ import ast
 import re
 from collections.abc import Callable
 
-from livepair.backends.offline import flow
+from livepair.backends.offline import flow, honest
+from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
-from livepair.backends.offline.py_crash import crash, first_finding, proposed
+from livepair.backends.offline.py_crash import crash, first_finding, proposed, replace_line
 
 CREDENTIALS = re.compile(r"(?i)authorization|api[_-]?key|token|auth=|password|bearer|x-goog|\?key=")
 
@@ -103,6 +104,9 @@ def unauthorized(facts: Facts) -> Finding | None:
             "credentials (no Authorization header, key or token): send them the way the API asks for.",
             c.place,
         )
+    source = honest.api_key(facts, c.place, "The server answered 401 Unauthorized.")
+    if source is not None:  # where the key came from shows why it was refused
+        return source
     return Finding(
         f"The server answered 401 Unauthorized: it did not accept the credentials this code sends (line "
         f"{sent[0]}): the key or token is wrong, expired or revoked, or not in the form the API expects (e.g. "
@@ -111,7 +115,38 @@ def unauthorized(facts: Facts) -> Finding | None:
     )
 
 
+def newline_in_header(facts: Facts) -> Finding | None:
+    """A header value that ends in a newline: a key or token read from a file with .read(), not stripped."""
+    c = crash(facts)
+    bad = re.search(r"(?i)invalid (?:leading whitespace.*|header value).*?(?:\\r)?\\n['\"]", c.detail) if c else None
+    if c is None or bad is None:
+        return None
+    tree = c.tree
+    reads = [
+        n for n in (ast.walk(tree) if tree is not None else [])
+        if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
+        and ".read()" in (ast.get_source_segment(c.text, n.value) or "")
+        and ".strip()" not in (ast.get_source_segment(c.text, n.value) or "")
+    ]  # fmt: skip
+    if not reads:
+        return Finding(
+            f"The header value sent on line {c.place.line} ends in a newline, which HTTP headers may not hold: "
+            "strip it (value.strip()) where it is read.",
+            c.place,
+        )
+    read = reads[-1]
+    name = read.targets[0].id if isinstance(read.targets[0], ast.Name) else "the value"
+    message = (
+        f"{name} is read with .read() on line {read.lineno}, which keeps the file's trailing newline, and a header "
+        f"value may not hold one (line {c.place.line} sends it): use .read().strip()."
+    )
+    code = line_of(c.text, read.lineno) or ""
+    patched = replace_line(c.text, read.lineno, code.replace(".read()", ".read().strip()", 1))
+    return proposed(message, ws.Place(c.place.path, read.lineno), c.text, patched, "strip the newline")
+
+
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    newline_in_header,
     property_recursion,
     closed_loop,
     forbidden_without_credentials,

@@ -41,6 +41,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
         venv_name,
         changed_directory,
         not_executable,
+        no_such_folder,
     ):
         found = detect(command, facts)
         if found is not None:
@@ -198,3 +199,24 @@ def not_executable(command: str, facts: Facts) -> Finding | None:
         f"{runner} {shown}, or add "
         f"#!/usr/bin/env {runner} as its first line and chmod +x {shown}."
     )
+
+
+def no_such_folder(command: str, facts: Facts) -> Finding | None:
+    """`cd X` where X is not here, and a folder of that name (or close to it) is: say which."""
+    m = re.search(r"cd: (?P<dir>[^:\n]+): No such file or directory", facts.output)
+    if m is None or Path(m["dir"]).is_absolute():
+        return None
+    wanted = Path(m["dir"])
+    base = (facts.cwd / wanted).parent
+    here = sorted(d.name for d in base.iterdir() if d.is_dir()) if base.is_dir() else []
+    close = [d for d in here if d.lower() == wanted.name.lower()] or ws.close_matches(wanted.name, set(here))
+    deeper = [p for p in ws.workspace_folders(facts.root) if p.name == wanted.name]
+    if close:
+        target = ws.relative_to(base / close[0], facts.cwd)
+        why = f"'{m['dir']}' is not a folder in {facts.cwd}; the folder there with a close name is {target}"
+    elif len(deeper) == 1:
+        target = ws.relative_to(deeper[0], facts.cwd)
+        why = f"'{m['dir']}' is not a folder in {facts.cwd} (the command runs from there); it is at {target}"
+    else:
+        return None
+    return Finding(f"{why}: cd {target}.")
