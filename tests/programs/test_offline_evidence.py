@@ -130,6 +130,10 @@ HONEST_ONLY = {
     ),
     "an attribute of a value of another type": ({"w.py": "lines = ['a b']\nwords = lines.split()\n"}, f"{PY} w.py"),
     "a file that is nowhere in the workspace": ({"r.py": "open('results/out.csv').read()\n"}, f"{PY} r.py"),
+    "a file with only a close name in the workspace": (
+        {"settings.yaml": "a: 1\n", "app.py": "open('setting.yml').read()\n"},
+        f"{PY} app.py",
+    ),
     "a name nothing defines": ({"s.py": "def f():\n    print(y)\n\nf()\n"}, f"{PY} s.py"),
     "a module no package and no file is called": ({"m.py": "import zzq_nothing_like_it\n"}, f"{PY} m.py"),
 }

@@ -41,6 +41,13 @@ def file_missing(case: Case) -> Finding:
             case.place,
             "whether the name is wrong or an earlier step should have made the file",
         )
+    if found.name.lower() != Path(missing).name.lower():  # only a close name: whether it is the one meant is a guess
+        return honest.hint(
+            f"{case.finding.message} No file with that name is in the workspace; the closest name is "
+            f"'{ws.relative_to(found, case.facts.cwd)}'",
+            case.place,
+            "whether that is the file meant, or an earlier step should have made this one",
+        )
     relative = ws.relative_to(found, script)
     return _relative_to_script(case, missing, relative, f"It exists at '{ws.relative_to(found, case.facts.cwd)}'.")
 
