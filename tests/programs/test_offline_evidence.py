@@ -183,3 +183,22 @@ def test_a_401_with_the_key_from_an_unset_variable_says_so(tmp_path: Path, http_
 def test_cd_into_a_folder_named_otherwise_names_the_one_there(tmp_path: Path) -> None:
     found, _run = advise(tmp_path, {"data/rows.csv": "a,b\n"}, "cd Data && cat rows.csv")
     assert "cd data" in found.message and HONEST not in found.message, found.message
+
+
+def test_a_venv_never_created_is_said_with_how_to_make_it(tmp_path: Path) -> None:
+    found, _run = advise(tmp_path, {"app.py": "print(1)\n"}, f"source .venv/bin/activate && {PY} app.py")
+    assert "never created" in found.message and "python3 -m venv .venv" in found.message, found.message
+
+
+def test_a_command_a_python_package_provides(tmp_path: Path) -> None:
+    found, _run = advise(tmp_path, {}, "celery -A tasks worker")
+    assert "Python package celery" in found.message and "did you mean" not in found.message.lower(), found.message
+
+
+def test_a_command_installed_in_the_inactive_venv(tmp_path: Path) -> None:
+    tool = tmp_path / ".venv" / "bin" / "celery"
+    tool.parent.mkdir(parents=True)
+    tool.write_text("#!/bin/sh\necho celery\n")
+    tool.chmod(0o755)
+    found, _run = advise(tmp_path, {}, "celery -A tasks worker")
+    assert "source .venv/bin/activate" in found.message, found.message

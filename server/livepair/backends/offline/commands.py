@@ -17,6 +17,15 @@ ALTERNATIVES = {
     "ipython": ("python3",),
 }
 MAX_DIR_ENTRIES = 5_000
+# Commands that Python packages install (the command -> the distribution that provides it).
+PYTHON_COMMANDS = {
+    "black": "black", "ruff": "ruff", "flake8": "flake8", "pylint": "pylint", "mypy": "mypy", "isort": "isort",
+    "pytest": "pytest", "tox": "tox", "nox": "nox", "pre-commit": "pre-commit", "uvicorn": "uvicorn",
+    "gunicorn": "gunicorn", "flask": "flask", "django-admin": "django", "jupyter": "jupyter", "ipython": "ipython",
+    "poetry": "poetry", "pipenv": "pipenv", "http": "httpie", "streamlit": "streamlit", "celery": "celery",
+    "alembic": "alembic", "twine": "twine", "scrapy": "scrapy", "mkdocs": "mkdocs", "sphinx-build": "sphinx",
+    "cookiecutter": "cookiecutter", "yt-dlp": "yt-dlp", "aws": "awscli", "pipx": "pipx", "virtualenv": "virtualenv",
+}  # fmt: skip
 
 
 def executables(path_env: str | None = None) -> frozenset[str]:

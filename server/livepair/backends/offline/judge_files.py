@@ -128,7 +128,20 @@ def key_error(case: Case) -> Finding:
 
 def command_missing(case: Case, command: str | None = None) -> Finding:
     name = command or case.field("cmd")
+    venvs = [v for v in (case.facts.root / ".venv", case.facts.root / "venv") if (v / "bin" / name).is_file()]
+    if venvs:
+        rel = ws.relative_to(venvs[0], case.facts.cwd)
+        return case.say(
+            f"'{name}' is installed in the virtual environment {rel}, which is not active in this terminal: "
+            f"source {rel}/bin/activate first (or run {rel}/bin/{name})."
+        )
     instead = commands.meant(name)
+    package = commands.PYTHON_COMMANDS.get(name)
+    if instead is None and package is not None:
+        return case.say(
+            f"Nothing on PATH is called '{name}': it comes with the Python package {package}. Install it into "
+            f"your project's virtual environment (python -m pip install {package}), with that environment active."
+        )
     if instead is None:
         return case.say(f"Nothing on PATH is called '{name}' or close to it: install it, or check the name.")
     message = f"The shell cannot find '{name}'; '{instead}' is on PATH: did you mean '{instead}'?"

@@ -153,7 +153,13 @@ def venv_name(command: str, facts: Facts) -> Finding | None:
         return None
     found = [d for d in sorted(facts.cwd.iterdir()) if d.is_dir() and (d / "bin" / "activate").is_file()]
     if not found:
-        return None
+        folder = m["path"].removesuffix("bin/activate").rstrip("/") or ".venv"
+        if (facts.cwd / folder).exists():
+            return None  # a folder of that name that is no venv: how it came about the output does not say
+        return Finding(
+            f"There is no virtual environment in this folder: {folder} was never created here. Create it first, "
+            f"python3 -m venv {folder}, then source {m['path']}."
+        )
     rel = f"{found[0].name}/bin/activate"
     return Finding(
         f"There is no {m['path']} here; the virtual environment in this folder is {found[0].name}: source {rel}"
