@@ -103,6 +103,33 @@ DIAGNOSED = {
         "read.py:1",
         ["binary data", "'rb'"],
     ),
+    "a JSON array from a workspace file indexed by a key": (
+        {
+            "users.json": '[{"name": "ann"}, {"name": "bo"}]',
+            "show.py": "import json\n\nwith open('users.json') as f:\n    users = json.load(f)\nprint(users['name'])\n",
+        },
+        f"{PY} show.py",
+        "show.py:5",
+        ["users is a list (2 dicts)", "users[0]['name']", "for item in users"],
+    ),
+    "a list as a dict key": (
+        {"grid.py": "seen = {}\ncell = [2, 3]\nseen[cell] = True\n"},
+        f"{PY} grid.py",
+        "grid.py:3",
+        ["'cell' is a list", "tuple"],
+    ),
+    "a number written as text": (
+        {"total.py": "total = '12.5'\nprint(total * 2.0)\n"},
+        f"{PY} total.py",
+        "total.py:1",
+        ["'total' is the text '12.5'", "float("],
+    ),
+    "more values than names": (
+        {"xy.py": "x, y = [1, 2, 3]\n"},
+        f"{PY} xy.py",
+        "xy.py:1",
+        ["unpacks 3 values", "2 names"],
+    ),
 }
 
 
@@ -135,6 +162,10 @@ HONEST_ONLY = {
         f"{PY} app.py",
     ),
     "a name nothing defines": ({"s.py": "def f():\n    print(y)\n\nf()\n"}, f"{PY} s.py"),
+    "text that is not all numbers, times a float": (
+        {"mix.py": "prices = ['10.00', 'n/a']\nfor p in prices:\n    print(p * 0.9)\n"},
+        f"{PY} mix.py",
+    ),
     "a module no package and no file is called": ({"m.py": "import zzq_nothing_like_it\n"}, f"{PY} m.py"),
 }
 
