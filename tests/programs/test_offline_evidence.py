@@ -130,6 +130,30 @@ DIAGNOSED = {
         "xy.py:1",
         ["unpacks 3 values", "2 names"],
     ),
+    "a loop one past the end of the list it indexes": (
+        {"runs.py": "laps = [61, 59, 60]\nfor n in range(1, len(laps) + 1):\n    print(n, laps[n])\n"},
+        f"{PY} runs.py",
+        "runs.py:2",
+        ["len(laps) - 1", "range(len(laps))"],
+    ),
+    "a list shortened while a loop indexes it": (
+        {
+            "trim.py": "words = ['a', '', 'b', '']\nfor i in range(len(words)):\n    if not words[i]:\n"
+            "        words.pop(i)\n"
+        },
+        f"{PY} trim.py",
+        "trim.py:4",
+        ["removes items from words", "new list"],
+    ),
+    "a Node module that assigns exports instead of module.exports": (
+        {
+            "greet.js": "exports = function (name) {\n  return 'hi ' + name;\n};\n",
+            "app.js": "const greet = require('./greet');\nconsole.log(greet('ann'));\n",
+        },
+        "node app.js",
+        "greet.js:1",
+        ["module.exports = ..."],
+    ),
 }
 
 

@@ -96,7 +96,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
     kind, code, msg = m["kind"], m["code"] or "", m["msg"]
     where = place(facts)
     for detect in (module_not_found, module_kind, undefined_value, undefined_json, html_as_json, port_taken,
-                   refused, relative_file, unhandled, node_code.constant_assigned,
+                   refused, relative_file, unhandled, node_code.constant_assigned, node_code.exports_rebound,
                    node_code.await_outside_async):  # fmt: skip
         found = detect(kind, code, msg, where, facts, command)
         if found is not None:

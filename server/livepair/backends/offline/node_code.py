@@ -76,3 +76,31 @@ def await_outside_async(
         + (loop if re.search(r"\.(?:forEach|map)\(", lines[opener - 1]) else ""),
         where,
     )
+
+
+def exports_rebound(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    """`x is not a function` for a require()d module whose file assigns `exports = ...`: that only rebinds the
+    module's local name, so require() still gives the empty module.exports object."""
+    called = re.fullmatch(r"(?P<name>[\w$]+) is not a function", msg)
+    text = _text(where)
+    if called is None or where is None or text is None:
+        return None
+    req = re.search(
+        rf"(?:const|let|var)\s+{re.escape(called['name'])}\s*=\s*require\(['\"](?P<spec>\.[^'\"]+)['\"]\)", text
+    )
+    if req is None:
+        return None
+    base = (where.path.parent / req["spec"]).resolve()
+    module = next((p for p in (base, base.with_name(base.name + ".js")) if p.is_file()), None)
+    lines = module.read_text().splitlines() if module is not None else []
+    at = next((n for n, line in enumerate(lines, 1) if re.match(r"\s*exports\s*=(?!=)", line)), None)
+    if module is None or at is None:
+        return None
+    return Finding(
+        f"{module.name} assigns `exports = ...` on line {at}, which only rebinds that file's local name: require() "
+        f"still returns the original, empty module.exports, so {called['name']} is an empty object here. Write "
+        "module.exports = ... instead.",
+        ws.Place(module, at),
+    )
