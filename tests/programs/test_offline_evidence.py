@@ -14,6 +14,7 @@ import pytest
 from livepair.backends.offline.enrich import Finding
 from livepair.backends.offline.honest import HONEST
 from livepair.model import TerminalRun
+from tests.corpora.servers import running
 from tests.programs.test_offline_real_output import advisor
 
 PY = Path(sys.executable).name  # `python` as typed, found on PATH (the venv's bin is first)
@@ -257,3 +258,11 @@ def test_a_command_installed_in_the_inactive_venv(tmp_path: Path) -> None:
     tool.chmod(0o755)
     found, _run = advise(tmp_path, {}, "celery -A tasks worker")
     assert "source .venv/bin/activate" in found.message, found.message
+
+
+def test_node_against_a_private_ca_keeps_verification_on(tmp_path: Path) -> None:
+    with running() as servers:
+        script = f"const https = require('https');\nhttps.get('{servers.tls}/', (r) => console.log(r.statusCode));\n"
+        found, _run = advise(tmp_path, {"get.js": script}, "node get.js")
+    assert at(found, tmp_path) == "get.js:2" and "NODE_EXTRA_CA_CERTS" in found.message, found.message
+    assert "rejectUnauthorized" not in found.message and "NODE_TLS_REJECT_UNAUTHORIZED" not in found.message

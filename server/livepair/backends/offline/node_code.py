@@ -104,3 +104,44 @@ def exports_rebound(
         "module.exports = ... instead.",
         ws.Place(module, at),
     )
+
+
+UNTRUSTED = re.compile(
+    r"code: '(?P<code>SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE"
+    r"|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_GET_ISSUER_CERT)'"
+)
+
+
+def request_place(where: ws.Place | None, facts: Facts, command: str, also: str = "") -> ws.Place | None:
+    """Where a failed network call is made: the stack's frame, else the script's first request line."""
+    if where is not None:
+        return where
+    script = re.search(r"node\s+(?P<file>[\w./-]+\.[mc]?js)", command)
+    path = facts.cwd / script["file"] if script else None
+    try:
+        lines = path.read_text().splitlines() if path is not None else []
+    except OSError:
+        return None
+    for needle in ("fetch(", ".get(", ".request(", "connect(", *([also] if also else [])):
+        hits = [n for n, line in enumerate(lines, 1) if needle in line]
+        if path is not None and hits:
+            return ws.Place(path, hits[-1])
+    return None
+
+
+def untrusted_certificate(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    """A TLS server whose certificate chain ends in a CA Node does not trust (a private or company CA)."""
+    m = UNTRUSTED.search(facts.output)
+    if m is None:
+        return None
+    pems = [ws.relative_to(p, facts.cwd) for p in ws.workspace_files(facts.root, {".pem", ".crt", ".cer"})][:1]
+    ca = pems[0] if pems else "ca.pem"
+    have = f" The workspace has {ca}: if that is the CA, use it." if pems else ""
+    return Finding(
+        f"The server's TLS certificate was not accepted ({m['code']}): it is signed by a certificate authority (CA) "
+        f"Node does not trust, typically a private or company CA. Give Node that CA's certificate: "
+        f"NODE_EXTRA_CA_CERTS={ca} node ..., or the ca option of the request. Keep verification on.{have}",
+        request_place(where, facts, command),
+    )
