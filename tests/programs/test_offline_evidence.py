@@ -266,3 +266,21 @@ def test_node_against_a_private_ca_keeps_verification_on(tmp_path: Path) -> None
         found, _run = advise(tmp_path, {"get.js": script}, "node get.js")
     assert at(found, tmp_path) == "get.js:2" and "NODE_EXTRA_CA_CERTS" in found.message, found.message
     assert "rejectUnauthorized" not in found.message and "NODE_TLS_REJECT_UNAUTHORIZED" not in found.message
+
+
+def test_a_path_with_an_environment_variable_python_does_not_expand(tmp_path: Path) -> None:
+    found, _run = advise(tmp_path, {"load.py": "open('$HOME/notes.txt').read()\n"}, f"{PY} load.py")
+    assert at(found, tmp_path) == "load.py:1" and "os.path.expandvars" in found.message, found.message
+
+
+def test_asdf_with_no_version_chosen_names_the_ones_it_has(tmp_path: Path) -> None:
+    shim = tmp_path / "shims" / "python"
+    shim.parent.mkdir()
+    shim.write_text(
+        "#!/bin/sh\necho 'No version is set for command python' >&2\necho 'Consider adding one of the following "
+        "versions in your config file at /root/.tool-versions' >&2\necho 'python 3.11.4' >&2\n"
+        "echo 'python 3.12.1' >&2\nexit 126\n"
+    )
+    shim.chmod(0o755)
+    found, _run = advise(tmp_path, {"app.py": "print(1)\n"}, 'PATH="$PWD/shims:$PATH" python app.py')
+    assert "asdf local python 3.11.4" in found.message and "3.12.1" in found.message, found.message

@@ -242,6 +242,16 @@ def tilde(facts: Facts) -> Finding | None:
     found = error(facts.output)
     where = frames(facts)
     m = re.search(r"No such file or directory: '(?P<path>~[^']*)'", found[1]) if found else None
+    var = re.search(
+        r"No such file or directory: '(?P<path>[^']*?(?P<var>\$\{?\w+\}?|%\w+%)[^']*)'", found[1] if found else ""
+    )
+    if var is not None and where:
+        return Finding(
+            f"Python does not expand {var['var']} in paths (only the shell does), so it looked for {var['path']} "
+            "with those characters in it. Expand it first: os.path.expandvars(path), or build the path from "
+            "os.environ[...] (Path.home() for $HOME).",
+            where[-1],
+        )
     if m is None or not where:
         return None
     return Finding(

@@ -16,6 +16,10 @@ PYENV = re.compile(
     r"pyenv: (?P<cmd>[\w.+-]+): command not found\s*\n\s*\nThe `(?P=cmd)' command exists in these Python versions:\n"
     r"(?P<versions>(?:[ \t]+\S+\n?)+)"
 )
+ASDF = re.compile(
+    r"No version is set for command (?P<cmd>\S+)\s*\nConsider adding one of the following versions in your config "
+    r"file at \S+\s*\n(?P<versions>(?:[\w.-]+ [\w.+-]+\s*\n?)+)"
+)
 SH_RUN = re.compile(r"(?:^|&&|;)\s*sh\s+(?P<script>[\w./-]+\.sh)\b")
 BASHISM = re.compile(
     r'^(?P<script>[\w./-]+): (?P<line>\d+): (?P<what>source: not found|\[\[: not found|Syntax error: "\(" unexpected)',
@@ -33,6 +37,7 @@ NO_FILE = re.compile(
 def advise(command: str, facts: Facts) -> Finding | None:
     for detect in (
         pyenv_shim,
+        asdf_shim,
         bash_in_sh,
         crlf,
         crlf_body,
@@ -47,6 +52,22 @@ def advise(command: str, facts: Facts) -> Finding | None:
         if found is not None:
             return found
     return None
+
+
+def asdf_shim(command: str, facts: Facts) -> Finding | None:
+    """asdf's shim with no version chosen for this folder: asdf lists the versions it has."""
+    m = ASDF.search(facts.output)
+    if m is None:
+        return None
+    versions = [line.split() for line in m["versions"].strip().splitlines() if len(line.split()) == 2]
+    if not versions:
+        return None
+    tool, version = versions[0]
+    return Finding(
+        f"'{m['cmd']}' here is asdf's shim, and no {tool} version is chosen for this folder; asdf has "
+        f"{', '.join(v for _t, v in versions)}. Choose one: asdf local {tool} {version} (asdf 0.16 and later: asdf "
+        f"set {tool} {version}), which writes .tool-versions here, or set it globally."
+    )
 
 
 def pyenv_shim(command: str, facts: Facts) -> Finding | None:
