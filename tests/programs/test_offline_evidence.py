@@ -187,6 +187,10 @@ HONEST_ONLY = {
         f"{PY} app.py",
     ),
     "a name nothing defines": ({"s.py": "def f():\n    print(y)\n\nf()\n"}, f"{PY} s.py"),
+    "a key missing from a dict changed after its literal": (
+        {"cfg.py": "cfg = {'host': 'x'}\ncfg['port'] = 80\nprint(cfg['user'])\n"},
+        f"{PY} cfg.py",
+    ),
     "text that is not all numbers, times a float": (
         {"mix.py": "prices = ['10.00', 'n/a']\nfor p in prices:\n    print(p * 0.9)\n"},
         f"{PY} mix.py",

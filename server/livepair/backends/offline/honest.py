@@ -95,10 +95,25 @@ def _data(facts: Facts, tree: ast.Module, text: str, var: str, before: int) -> o
     assigned = flow.last_assignment(tree, text, var, before)
     if assigned is not None and isinstance(assigned.value, ast.Dict):
         try:
-            return ast.literal_eval(assigned.value)
+            data = ast.literal_eval(assigned.value)
         except ValueError:
             return None
+        return data if _unchanged(tree, var, assigned.line, before) else None
     return _json_loaded(facts, tree, text, var, before)
+
+
+def _unchanged(tree: ast.Module, var: str, start: int, before: int) -> bool:
+    """Nothing between the two lines adds or removes keys of `var` (else its literal is not what it holds)."""
+    for node in ast.walk(tree):
+        if not start < getattr(node, "lineno", 0) < before:
+            continue
+        target = node.value if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del) else None
+        method = node.func if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
+        if method is not None and method.attr in ("pop", "popitem", "update", "setdefault", "clear"):
+            target = method.value
+        if isinstance(target, ast.Name) and target.id == var:
+            return False
+    return True
 
 
 def _json_loaded(facts: Facts, tree: ast.Module, text: str, var: str, before: int) -> object:
