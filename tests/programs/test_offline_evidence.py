@@ -83,7 +83,7 @@ DIAGNOSED = {
     "an empty list nothing fills, divided by its length": (
         {"avg.py": "scores = []\nprint(sum(scores) / len(scores))\n"},
         f"{PY} avg.py",
-        "avg.py:1",
+        "avg.py:2",
         ["empty list from line 1", "nothing adds to it"],
     ),
     "a name this Python keeps in a submodule": (

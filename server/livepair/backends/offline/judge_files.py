@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import sqlite3
 from dataclasses import replace
@@ -41,7 +42,12 @@ def file_missing(case: Case) -> Finding:
             case.place,
             "whether the name is wrong or an earlier step should have made the file",
         )
-    if found.name.lower() != Path(missing).name.lower():  # only a close name: whether it is the one meant is a guess
+    wanted = Path(missing).name.lower()
+    typo = (
+        found.suffix == Path(missing).suffix
+        and difflib.SequenceMatcher(None, found.name.lower(), wanted).ratio() >= 0.9
+    )
+    if found.name.lower() != wanted and not typo:  # only a close name: whether it is the one meant is a guess
         return honest.hint(
             f"{case.finding.message} No file with that name is in the workspace; the closest name is "
             f"'{ws.relative_to(found, case.facts.cwd)}'",

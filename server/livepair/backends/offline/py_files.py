@@ -180,7 +180,7 @@ def encoding(facts: Facts) -> Finding | None:
             if _controls(data):
                 return Finding(
                     f"{opened['path']} is not text: it holds binary data (control bytes such as NUL), so reading "
-                    f"it as text on line {n} fails at byte {m['byte']}. Open it in binary mode, open("
+                    f"it as 'utf-8' text on line {n} fails at byte {m['byte']}. Open it in binary mode, open("
                     f"'{opened['path']}', 'rb'), and work with the bytes.",
                     ws.Place(place.path, n),
                 )

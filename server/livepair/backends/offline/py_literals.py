@@ -77,6 +77,12 @@ def list_indexed_by_key(facts: Facts) -> Finding | None:
         if not isinstance(held, list):
             continue
         shown = ast.get_source_segment(c.text, node.value) or "it"
+        if key.value.strip().isdigit():  # an index written as text
+            return Finding(
+                f"{shown} is a list, and list indices must be integers: {key.value!r} is text. Index it with the "
+                f"number, {shown}[{int(key.value)}] (or int(...) of text read from outside).",
+                c.place,
+            )
         first = f"{shown}[0][{key.value!r}]"
         kind = "dicts" if held and all(isinstance(x, dict) for x in held) else "items"
         return Finding(
@@ -176,8 +182,9 @@ def more_values_than_names(facts: Facts) -> Finding | None:
         if isinstance(target, ast.Tuple | ast.List) and isinstance(node.value, ast.Tuple | ast.List):
             got = len(node.value.elts)
             return Finding(
-                f"Line {c.place.line} unpacks {got} values ({ast.get_source_segment(c.text, node.value)}) into "
-                f"{m['want']} names: give it {got} names, or drop the extra values.",
+                f"Line {c.place.line} has too many values to unpack: it unpacks {got} values "
+                f"({ast.get_source_segment(c.text, node.value)}) into {m['want']} names: give it {got} names, or "
+                "drop the extra values.",
                 c.place,
             )
     return None

@@ -78,9 +78,9 @@ def _never_filled(facts: Facts, crash: ws.Place) -> Finding | None:
     if any(re.search(rf"\b{name}\s*(?:\.\w+\(|\+=|\[)|\b{name}\b\s*=(?!=)", line) for line in between):
         return None  # something may fill it (or change it): which run left it empty the code does not say
     return Finding(
-        f"'{size[1]}' is the empty list from line {assigned.line}, and nothing adds to it before line {crash.line} "
-        f"divides by its length (0). Fill it first, or check for an empty list before dividing.",
-        ws.Place(crash.path, assigned.line),
+        f"Division by zero: '{size[1]}' is still the empty list from line {assigned.line} (nothing adds to it "
+        f"before this line), so len({size[1]}) is 0 here. Fill it first, or check for an empty list before dividing.",
+        crash,
     )
 
 
