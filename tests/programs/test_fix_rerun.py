@@ -15,6 +15,7 @@ from livepair.backends.offline.advisor import OfflineBackend
 from livepair.backends.offline.recheck import Rerun
 from livepair.model import TerminalRun
 from livepair.session.fix_rerun import SandboxRerun
+from livepair.session.sandbox import Limits, Sandbox
 from tests.processes import wait_until
 from tests.tooling import require_tool
 from tests.unit.test_advisor_view import Snapshot
@@ -80,3 +81,13 @@ async def test_a_fix_that_still_fails_the_same_way_gets_no_for_an_answer(tmp_pat
     moved_on = COUNTS.replace("for key in counts:", "for key in list(counts):").replace("report.txt", "no/such/dir.txt")
     assert await port(Rerun(root, root, ("counts.py",), root / "counts.py", moved_on, error)) is True  # next error
     assert tree(root) == {"counts.py": COUNTS}
+
+
+async def test_the_rerun_yields_the_cpu_to_the_editor(tmp_path: Path) -> None:
+    """Re-runs are background work: the sandbox runs them niced, so the hint and the editor keep the CPU."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    sandbox = Sandbox(root, Limits(timeout_s=30, niceness=10))
+    assert await sandbox.unavailable() is None
+    result = await sandbox.run("import os\nprint('nice', os.nice(0))\n")
+    assert result.exit_code == 0 and "nice 10" in result.output, result.output

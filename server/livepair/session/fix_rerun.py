@@ -80,7 +80,7 @@ class SandboxRerun:
     """Re-runs fixed programs in a sandbox per workspace; None (no verdict) when the sandbox cannot be had here."""
 
     def __init__(self, limits: Limits | None = None) -> None:
-        self._limits = limits or Limits(timeout_s=RUN_S + 10)
+        self._limits = limits or Limits(timeout_s=RUN_S + 10, niceness=10)  # after the hint, never before it
         self._sandboxes: dict[Path, Sandbox] = {}
 
     async def __call__(self, rerun: Rerun) -> bool | None:
