@@ -288,3 +288,13 @@ def test_asdf_with_no_version_chosen_names_the_ones_it_has(tmp_path: Path) -> No
     shim.chmod(0o755)
     found, _run = advise(tmp_path, {"app.py": "print(1)\n"}, 'PATH="$PWD/shims:$PATH" python app.py')
     assert "asdf local python 3.11.4" in found.message and "3.12.1" in found.message, found.message
+
+
+def test_pip_r_from_the_wrong_folder_names_the_one_with_the_file(tmp_path: Path) -> None:
+    found, _run = advise(tmp_path, {"app/requirements.txt": "\n"}, f"{PY} -m pip install -r requirements.txt")
+    assert "cd app" in found.message and HONEST not in found.message, found.message
+
+
+def test_make_without_a_makefile_anywhere_is_an_honest_hint(tmp_path: Path) -> None:
+    found, _run = advise(tmp_path, {"README.md": "hi\n"}, "make")
+    assert HONEST in found.message and "Makefile" in found.message, found.message

@@ -8,6 +8,7 @@ import os
 import re
 from pathlib import Path
 
+from livepair.backends.offline import honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding
 
@@ -47,6 +48,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
         changed_directory,
         not_executable,
         no_such_folder,
+        missing_project_file,
     ):
         found = detect(command, facts)
         if found is not None:
@@ -247,3 +249,32 @@ def no_such_folder(command: str, facts: Facts) -> Finding | None:
     else:
         return None
     return Finding(f"{why}: cd {target}.")
+
+
+PROJECT_FILES = (
+    (re.compile(r"Could not open requirements file: \[Errno 2\] No such file or directory: '(?P<name>[^']+)'"), "pip"),
+    (re.compile(r"make: \*\*\* No targets specified and no makefile found"), "make"),
+)
+
+
+def missing_project_file(command: str, facts: Facts) -> Finding | None:
+    """pip -r requirements.txt or make run where the project's file is not: say where it is, or that it is nowhere."""
+    for pattern, tool in PROJECT_FILES:
+        m = pattern.search(facts.output)
+        if m is None:
+            continue
+        names = {Path(m["name"]).name} if tool == "pip" else {"Makefile", "makefile", "GNUmakefile"}
+        shown = m["name"] if tool == "pip" else "a Makefile"
+        found = [p for p in ws.workspace_files(facts.root) if p.name in names and p.parent != facts.cwd]
+        if len(found) == 1:
+            folder = ws.relative_to(found[0].parent, facts.cwd)
+            return Finding(
+                f"There is no {shown} in {facts.cwd}, where {tool} looked; the project's is in {folder}/: "
+                f"cd {folder} first (or give {tool} that path)."
+            )
+        return honest.hint(
+            f"There is no {shown} in {facts.cwd}, where {tool} looked",
+            None,
+            "which folder is the project's: no single one in the workspace has it",
+        )
+    return None
