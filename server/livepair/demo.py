@@ -7,6 +7,7 @@ diagnostics and the failing terminal run, starts a session and prints the hints,
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import tempfile
 from pathlib import Path
@@ -18,6 +19,8 @@ from pygls.lsp.client import LanguageClient
 from livepair import scenario
 from livepair.lsp import protocol
 
+FIX_WAIT_S = 10.0  # how long a fix may follow its hint (the offline advisor re-runs it in the sandbox first)
+
 
 def _say(line: str = "") -> None:
     print(line, flush=True)
@@ -26,6 +29,7 @@ def _say(line: str = "") -> None:
 async def _demo(root: Path, base_url: str, model: str | None, timeout: float) -> int:
     client = LanguageClient("livepair-demo", "0")
     advice_seen = asyncio.Event()
+    fix_seen = asyncio.Event()
     diagnostics: dict[str, list[lsp.Diagnostic]] = {}
     last_state: list[str] = [""]
 
@@ -43,7 +47,8 @@ async def _demo(root: Path, base_url: str, model: str | None, timeout: float) ->
 
     @client.feature(protocol.ADVICE)
     def on_advice(params: Any) -> None:
-        return None  # the diagnostics below show the same advice
+        if _get(params, "fix"):  # the diagnostics below show the same advice; a fix may follow its hint
+            fix_seen.set()
 
     @client.feature(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
     def on_diagnostics(params: lsp.PublishDiagnosticsParams) -> None:
@@ -100,6 +105,10 @@ async def _demo(root: Path, base_url: str, model: str | None, timeout: float) ->
         except TimeoutError:
             _say(f"No advice within {timeout:.0f}s.")
             code = 1
+        # The offline advisor's fix follows its hint once the fixed program, re-run in the sandbox, gets past
+        # its error: give it a moment (not an error when no fix comes).
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(fix_seen.wait(), min(timeout, FIX_WAIT_S))
     shown: set[int] = set()
     for d in diagnostics.get(uri, []):
         _say(f"\nf.py:{d.range.start.line + 1}  {d.source}: {d.message}")

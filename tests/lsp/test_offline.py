@@ -36,6 +36,8 @@ async def test_fpy_without_a_key(editor: EditorClient, workspace: Path) -> None:
     assert "'data/config.json' does not exist" in diags[0].message and "src/data/config.json" in diags[0].message
 
     assert "It exists at 'src/data/config.json'" in diags[0].message
+    # The fix follows the hint once the program, re-run with it (in the sandbox where there is one), gets past it.
+    await editor.wait_for(lambda: any(a["fix"] for a in editor.advice if a["uri"] == uri), what="the checked fix")
     # The editor's own hover shows the hint's message: ours adds what it lacks, never a second copy of it.
     hover = await editor.hover(uri, LINE)
     assert hover is not None and "It exists at" not in hover, "no second copy of the message"

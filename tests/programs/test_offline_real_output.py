@@ -4,13 +4,10 @@ the type checker / linter this project already runs, fed to the offline advisor.
 from __future__ import annotations
 
 import asyncio
-import http.server
 import os
 import socket
 import subprocess
 import sys
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -40,22 +37,6 @@ def closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])  # nothing listens once the socket is closed
-
-
-@pytest.fixture
-def http_errors() -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_error(int(self.path.strip("/")))
-
-        def log_message(self, format: str, *args: object) -> None:
-            return None
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
 
 
 PROGRAMS = [

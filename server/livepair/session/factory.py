@@ -90,9 +90,16 @@ def _offline(settings: Settings, context: ContextStore) -> Backend:
     from livepair.backends.offline.advisor import OfflineBackend
     from livepair.backends.offline.listen import CommandRecognizer
     from livepair.backends.offline.speech import Speech
+    from livepair.session.fix_rerun import SandboxRerun
 
     speech = Speech() if settings.response_modality == "audio" else None
-    return OfflineBackend(context, speech=speech, listener=CommandRecognizer(), quiet=settings.proactivity == "quiet")
+    return OfflineBackend(
+        context,
+        speech=speech,
+        listener=CommandRecognizer(),
+        quiet=settings.proactivity == "quiet",
+        rerun=SandboxRerun(),  # a fix is offered once the program, re-run with it in the sandbox, gets past its error
+    )
 
 
 def _voice(settings: Settings, backend: Backend) -> VoiceFactory:

@@ -50,6 +50,7 @@ class Limits:
     max_output: int = 64 * 1024
     max_code: int = 64 * 1024
     max_processes: int = 32  # RLIMIT_NPROC: counted per user, so per sandbox user
+    niceness: int = 0  # > 0: background work (the offline advisor's fix re-runs) yields the CPU to the editor
 
 
 def project_python(root: Path) -> str | None:
@@ -202,6 +203,8 @@ class Sandbox:
         argv.append("--")
         if self.as_root:
             argv += ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--inh-caps=-all"]
+        if lim.niceness > 0:
+            argv += ["nice", "-n", str(lim.niceness)]
         return [
             *argv,
             "prlimit",

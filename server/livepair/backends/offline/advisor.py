@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,12 @@ from livepair.backends.backend import (
 )
 from livepair.backends.offline import ask, commands, modules, triage
 from livepair.backends.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
+from livepair.backends.offline.edits import Fix
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.judges import finding
 from livepair.backends.offline.listen import MAX_BYTES, CommandRecognizer, action_for
 from livepair.backends.offline.onopen import check_document
+from livepair.backends.offline.recheck import Rerun, RerunPort, checked_by_rerun, plan
 from livepair.backends.offline.scope import Scope, language
 from livepair.backends.offline.speech import Speech
 from livepair.backends.offline.teaching import OfflineTeacher
@@ -64,6 +67,7 @@ class OfflineBackend:
         listener: CommandRecognizer | None = None,
         quiet: bool = False,
         tutor: str | None = None,  # the learner's level in tutor mode (teaching.py); None: advise as a pair
+        rerun: RerunPort | None = None,  # re-runs a fixed program safely (recheck.py); None: fixes checked statically
     ) -> None:
         self._ctx = context
         self._catalogue = catalogue or Catalogue()
@@ -87,6 +91,7 @@ class OfflineBackend:
         self.teacher: OfflineTeacher | None = None
         self.set_tutor(tutor)
         self._scope = Scope()  # another language's failure: said once per session what the advisor covers
+        self._rerun = rerun
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -110,8 +115,28 @@ class OfflineBackend:
             return
         found = self.advise_run(failure.run)
         self._run_finding = (failure.run, found)
-        if found is not None:
+        if found is None:
+            return
+        rerun = self._rerun_of(failure.run, found)
+        if rerun is None:
             self._say(found, prompted=False, severity="error")  # it crashed: an error, not a risk
+            return
+        # The hint now; its fix only once the program, re-run with it, gets past its error.
+        self._say(replace(found, fix=None), prompted=False, severity="error")
+        self._tasks.spawn("recheck", self._offer_if_past(found, rerun))
+
+    def _rerun_of(self, run: TerminalRun, found: Finding) -> Rerun | None:
+        root = self._ctx.root
+        if self._rerun is None or self.teacher is not None or root is None:
+            return None  # in tutor mode the fix comes last, when the learner asks for it
+        return plan(run.command, run.output, root, Path(run.cwd or root), found, self._read)
+
+    async def _offer_if_past(self, found: Finding, rerun: Rerun) -> None:
+        assert self._rerun is not None and found.fix is not None and found.place is not None
+        fix = await checked_by_rerun(self._rerun, rerun, found.fix)
+        root = self._ctx.root
+        if fix is not None and root is not None and not self._closed and found.place.path.is_relative_to(root):
+            self._propose(str(found.place.path.relative_to(root)), fix)
 
     def notice_documents(self) -> None:
         if self._document_check is None:
@@ -320,17 +345,20 @@ class OfflineBackend:
                     {"path": path, "line": found.place.line, "message": found.message, "severity": severity},
                 )
                 if found.fix is not None:
-                    self._call(
-                        "propose_fix",
-                        {
-                            "path": path,
-                            "range": {"start_line": found.fix.start_line, "end_line": found.fix.end_line},
-                            "new_text": found.fix.new_text,
-                            "explanation": found.fix.explanation,
-                        },
-                    )
+                    self._propose(path, found.fix)
         if turn:
             self._turn(found.message, speak=prompted or not self.quiet)
+
+    def _propose(self, path: str, fix: Fix) -> None:
+        self._call(
+            "propose_fix",
+            {
+                "path": path,
+                "range": {"start_line": fix.start_line, "end_line": fix.end_line},
+                "new_text": fix.new_text,
+                "explanation": fix.explanation,
+            },
+        )
 
     def _turn(self, text: str, speak: bool = True) -> None:
         """One reply turn: its text, then (when a voice is wanted) the same words spoken, then its end."""

@@ -17,6 +17,15 @@ ALTERNATIVES = {
     "ipython": ("python3",),
 }
 MAX_DIR_ENTRIES = 5_000
+# Commands that Python packages install (the command -> the distribution that provides it).
+PYTHON_COMMANDS = {
+    "black": "black", "ruff": "ruff", "flake8": "flake8", "pylint": "pylint", "mypy": "mypy", "isort": "isort",
+    "pytest": "pytest", "tox": "tox", "nox": "nox", "pre-commit": "pre-commit", "uvicorn": "uvicorn",
+    "gunicorn": "gunicorn", "flask": "flask", "django-admin": "django", "jupyter": "jupyter", "ipython": "ipython",
+    "poetry": "poetry", "pipenv": "pipenv", "http": "httpie", "streamlit": "streamlit", "celery": "celery",
+    "alembic": "alembic", "twine": "twine", "scrapy": "scrapy", "mkdocs": "mkdocs", "sphinx-build": "sphinx",
+    "cookiecutter": "cookiecutter", "yt-dlp": "yt-dlp", "aws": "awscli", "pipx": "pipx", "virtualenv": "virtualenv",
+}  # fmt: skip
 
 
 def executables(path_env: str | None = None) -> frozenset[str]:
@@ -58,7 +67,9 @@ def meant(command: str, path_env: str | None = None) -> str | None:
     swapped = sorted(c for c in on_path if len(c) == len(name) and sorted(c) == sorted(name) and c != name)
     if swapped:
         return swapped[0]  # two letters swapped: gti -> git
-    close = difflib.get_close_matches(name, sorted(on_path), n=3, cutoff=0.75)
+    if len(name) < 4:
+        return None  # a short name close to another (ack, cpack) is more often a program not installed than a typo
+    close = difflib.get_close_matches(name, sorted(on_path), n=3, cutoff=0.8)
     # Prefer the plain interpreter over a versioned one (python3 over python3.11) when both are as close.
     return (
         min(close, key=lambda c: (-round(difflib.SequenceMatcher(None, name, c).ratio(), 2), len(c))) if close else None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from livepair.advice.verify import check_fix
 from livepair.backends.offline import workspace as ws
@@ -44,6 +45,8 @@ class Facts:
     cwd: Path
     read: Callable[[Path], str | None]
     output: str = ""  # the whole terminal output of the run (empty for a diagnostic)
+    # what the detectors worked out once for this run (py_crash.py): it lives as long as one piece of advice
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

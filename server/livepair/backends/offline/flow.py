@@ -7,9 +7,12 @@ Small and syntactic on purpose: the advisor only states a cause when the assignm
 from __future__ import annotations
 
 import ast
+import functools
 import re
+import threading
 from dataclasses import dataclass
 
+PARSING = threading.Lock()  # one parse at a time: see parse()
 RETURNS_NONE = {"sort", "append", "extend", "insert", "reverse", "update", "shuffle", "clear", "remove", "add"}
 NAME = re.compile(r"\b([A-Za-z_]\w*)\b")
 
@@ -22,11 +25,18 @@ class Assignment:
     source: str  # the value's source text
 
 
+@functools.lru_cache(maxsize=32)
 def parse(text: str) -> ast.Module | None:
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError):
-        return None
+    """The file's AST, parsed once per text (detectors only read it: nothing may change the tree)."""
+    for _attempt in range(2):
+        try:
+            with PARSING:
+                return ast.parse(text)
+        except (SyntaxError, ValueError):
+            return None
+        except SystemError:  # CPython 3.11's AST depth check can misfire when threads parse at once (gh-106905)
+            continue
+    return None
 
 
 def last_assignment(tree: ast.Module, text: str, name: str, before: int) -> Assignment | None:
@@ -102,6 +112,31 @@ def unawaited_calls(tree: ast.Module, name: str) -> list[int]:
         and id(n) not in awaited
         and id(n) not in handed
     )
+
+
+def joins_text(tree: ast.Module, line: int, name: str) -> bool:
+    """`name` is added (+) on `line` in a chain that also holds literal text ('Hi ' + name + ...): building a
+    message, where the number's side may be what needs str() — which side is wrong, the code alone does not say.
+    A call's arguments are a chain of their own (`'port ' + str(PORT + 1)` adds PORT to a number)."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add)):
+            continue
+        if not node.lineno <= line <= (node.end_lineno or node.lineno):
+            continue
+        operands = add_chain(node)
+        named = any(isinstance(p, ast.Name) and p.id == name for p in operands)
+        text = any(isinstance(p, ast.JoinedStr) or (isinstance(p, ast.Constant) and isinstance(p.value, str))
+                   for p in operands)  # fmt: skip
+        if named and text:
+            return True
+    return False
+
+
+def add_chain(node: ast.expr) -> list[ast.expr]:
+    """The operands of a chain of + (a + b + c), in order."""
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        return [*add_chain(node.left), *add_chain(node.right)]
+    return [node]
 
 
 def _dotted(node: ast.expr) -> str | None:

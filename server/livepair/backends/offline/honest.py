@@ -19,9 +19,16 @@ from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
 
 HONEST = "I can't tell the cause from here"
 DEEPER = "With a Gemini API key, the senior dev can look deeper."
+# Entries whose words restate the error (the operation, not what made the value wrong): without a judge's
+# checked fact they are honest hints, never diagnoses.
 GENERIC = {
     "type-error", "value-error", "none-attribute", "attribute-error", "key-error", "json-decode-error",
     "syntax-error", "connection-error", "index-error", "http-400", "http-error", "not-callable", "unpack",
+    "zero-division", "recursion-error", "assertion-error", "stop-iteration", "overflow-error", "missing-argument",
+    "int-from-text", "datetime-format", "csv-error", "timeout", "subprocess-timeout", "sqlite-syntax",
+    "sqlite-constraint", "sqlite-no-column", "sqlite-open", "sqlite-bindings", "permission-error",
+    "called-process-error", "unicode-decode-error", "unicode-encode-error", "import-error", "http-401", "http-403",
+    "http-404", "no-such-file-shell", "shell-syntax", "api-key-invalid", "permission-denied",
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"(?i)your|xxx|placeholder|changeme|replace|insert|<.*>|example|dummy|todo")
 
@@ -88,10 +95,25 @@ def _data(facts: Facts, tree: ast.Module, text: str, var: str, before: int) -> o
     assigned = flow.last_assignment(tree, text, var, before)
     if assigned is not None and isinstance(assigned.value, ast.Dict):
         try:
-            return ast.literal_eval(assigned.value)
+            data = ast.literal_eval(assigned.value)
         except ValueError:
             return None
+        return data if _unchanged(tree, var, assigned.line, before) else None
     return _json_loaded(facts, tree, text, var, before)
+
+
+def _unchanged(tree: ast.Module, var: str, start: int, before: int) -> bool:
+    """Nothing between the two lines adds or removes keys of `var` (else its literal is not what it holds)."""
+    for node in ast.walk(tree):
+        if not start < getattr(node, "lineno", 0) < before:
+            continue
+        target = node.value if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store | ast.Del) else None
+        method = node.func if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) else None
+        if method is not None and method.attr in ("pop", "popitem", "update", "setdefault", "clear"):
+            target = method.value
+        if isinstance(target, ast.Name) and target.id == var:
+            return False
+    return True
 
 
 def _json_loaded(facts: Facts, tree: ast.Module, text: str, var: str, before: int) -> object:
@@ -120,8 +142,10 @@ def _find_key(data: object, key: str, path: tuple[str, ...] = ()) -> tuple[str, 
     return None
 
 
-def api_key(facts: Facts, place: ws.Place | None) -> Finding | None:
-    """'API key not valid': say where the key came from, when the code shows it."""
+def api_key(
+    facts: Facts, place: ws.Place | None, said: str = "The server says the API key is not valid."
+) -> Finding | None:
+    """'API key not valid' (or a 401): say where the key came from, when the code shows it."""
     text = facts.read(place.path) if place else None
     tree = flow.parse(text) if text else None
     if place is None or text is None or tree is None:
@@ -130,29 +154,34 @@ def api_key(facts: Facts, place: ws.Place | None) -> Finding | None:
         if not isinstance(node, ast.Assign) or not isinstance(node.targets[0], ast.Name):
             continue
         name = node.targets[0].id
-        if "key" not in name.lower():
+        if not re.search(r"key|token|secret|password|auth", name, re.I):
             continue
         source = ast.get_source_segment(text, node.value) or ""
         at = ws.Place(place.path, node.lineno)
         value = node.value
         if isinstance(value, ast.Constant) and isinstance(value.value, str) and PLACEHOLDER.search(value.value):
             return Finding(
-                f"The server says the API key is not valid, and {name} on line {node.lineno} is the placeholder "
-                f"{value.value!r}, not a real key: put your key in an environment variable and read it from there.",
+                f"{said.rstrip('.')}, and {name} on line {node.lineno} is the placeholder {value.value!r}, not a "
+                "real key: put your key in an environment variable and read it from there.",
                 at,
             )
         if ".read()" in source and ".strip()" not in source:
             return Finding(
-                f"The server says the API key is not valid. {name} is read with .read() on line {node.lineno}, "
+                f"{said} {name} is read with .read() on line {node.lineno}, "
                 "which keeps the file's trailing newline (whitespace) in the key: use .read().strip().",
                 at,
             )
         env = flow.text_source(value)
         if env and env.startswith("env:"):
             var = env.split(":", 1)[1]
+            default = value.args[1] if isinstance(value, ast.Call) and len(value.args) > 1 else None
+            fallback = default.value if isinstance(default, ast.Constant) else None
+            if isinstance(value, ast.Subscript):
+                continue  # os.environ[...] would have raised KeyError: the variable is set, to a key it rejects
+            sent = "an empty key is sent" if fallback == "" else f"{fallback!r} is sent in its place"
             return Finding(
-                f"The server says the API key is not valid. {name} comes from {var} on line {node.lineno}, with "
-                f"an empty default: if {var} is not set in this terminal (echo ${var}), an empty key is sent.",
+                f"{said} {name} comes from {var} on line {node.lineno}: if {var} is not set in this terminal "
+                f"(echo ${var}), {sent}.",
                 at,
             )
     return None

@@ -6,9 +6,10 @@ mentioned, never offered as a fix.
 
 from __future__ import annotations
 
+import ast
 import re
 
-from livepair.backends.offline import edits, honest, modules
+from livepair.backends.offline import edits, flow, honest, modules
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding
 
@@ -27,9 +28,12 @@ def name_error(case: Case) -> Finding:
         message = f"'{name}' is a standard module this file never imports: add 'import {name}' at the top."
         return case.propose(message, patched, f"import {name}")
     guess = ws.nearest_names(name, text or "", builtins=False)
-    if guess:
-        return case.say(f"Is it '{guess[0]}'? (Python suggested nothing, so check before renaming.)")
-    return case.say("Define it, import it, or check the spelling.")
+    maybe = f"; the closest name here is '{guess[0]}', which Python did not suggest" if guess else ""
+    return honest.hint(
+        f"{case.finding.message} Nothing in this file defines or imports it{maybe}",
+        case.place,
+        f"whether '{name}' is misspelt, never imported, or defined somewhere this line cannot see",
+    )
 
 
 def _defined_at(text: str, name: str) -> int | None:
@@ -49,9 +53,9 @@ def attribute_error(case: Case) -> Finding:
     if said and case.place is not None and case.text is not None:
         patched = edits.replace_on_line(case.text, case.place.line, rf"\.{re.escape(attr)}\b", lambda _m: f".{said}")
         return case.propose(f"Python suggests '{said}'.", patched, f"Use '.{said}'")
-    if case.field("type") == "NoneType":
-        return case.say("The value is None: an earlier call returned nothing (check it, or what it was assigned).")
-    return case.say("Check the spelling, or the type of the object.")
+    what = "None" if case.field("type") == "NoneType" else "a value of another type than the code expects"
+    unknown = f"where the value came from: it is {what} here, and the line does not show why"
+    return honest.hint(case.finding.message, case.place, unknown)
 
 
 def _shadowing_file(case: Case, module: str) -> str | None:
@@ -77,7 +81,25 @@ def import_name(case: Case) -> Finding:
     if said and case.text is not None:
         patched = edits.rename_everywhere(case.text, name, said)
         return case.propose(f"It has '{said}'.", patched, f"Import '{said}'")
-    return case.finding
+    moved = modules.submodule_with(module, name) if modules.is_stdlib(module) and "." not in module else None
+    if moved is not None and case.place is not None and case.text is not None:
+        alone = re.fullmatch(rf"\s*from\s+{re.escape(module)}\s+import\s+{re.escape(name)}\s*", case.line or "")
+        patched = (
+            edits.replace_on_line(case.text, case.place.line, rf"\bfrom\s+{re.escape(module)}\s+import\b",
+                                  lambda _m: f"from {moved} import")
+            if alone else None
+        )  # fmt: skip
+        return case.propose(
+            f"In this Python, '{name}' lives in {moved} (older Pythons also offered it from {module}): import it "
+            f"from there, from {moved} import {name}.",
+            patched,
+            f"Import '{name}' from {moved}",
+        )
+    return honest.hint(
+        case.finding.message,
+        case.place,
+        f"whether '{name}' was renamed or moved in this version of '{module}', or never was in it",
+    )
 
 
 def module_missing(case: Case) -> Finding:
@@ -94,6 +116,16 @@ def module_missing(case: Case) -> Finding:
     dist = modules.distribution(module)
     if dist is not None:
         return case.say(f"Install it: python -m pip install {dist}")
+    mine = {p.stem: p for p in ws.workspace_files(case.facts.root, {".py"})}
+    close = ws.close_matches(top, set(mine) - {"__init__"})
+    if len(close) == 1 and top not in modules.known_modules():
+        patched = edits.rename_everywhere(case.text, top, close[0]) if case.text is not None else None
+        rel = ws.relative_to(mine[close[0]], case.facts.root)
+        return case.propose(
+            f"There is no {top}.py, but your workspace has {rel}: '{top}' looks like a typo of '{close[0]}'.",
+            patched,
+            f"Import '{close[0]}'",
+        )
     if top in modules.known_modules() and "." in module:
         return case.say(f"'{top}' exists, but it has no submodule '{module.removeprefix(top + '.')}': check the name.")
     typo = modules.typo_of(module)
@@ -103,9 +135,12 @@ def module_missing(case: Case) -> Finding:
     if typo is not None:
         patched = edits.rename_everywhere(case.text, top, typo) if case.text is not None else None
         return case.propose(f"'{top}' looks like a typo of '{typo}'.", patched, f"Import '{typo}'")
-    return case.say(
-        "No installed or well-known package has that name: check the spelling, and if it is a package, "
-        "find its exact distribution name before installing anything."
+    return honest.hint(
+        f"{case.finding.message} No installed or well-known package, and no file in this workspace, is called "
+        f"'{top}': check its spelling",
+        case.place,
+        "whether it is a package to install (find its exact distribution name before installing anything) or a "
+        "module of yours that is missing",
     )
 
 
@@ -118,6 +153,10 @@ def str_meets_int(case: Case) -> Finding:
     if text is None or line is None or case.place is None:
         return case.finding
     used = set(re.findall(r"\b(\w+)\b", line))
+    tree = flow.parse(text)
+    read_as_text = {m["name"] for m in map(STR_FROM.match, text.splitlines()[: case.place.line]) if m}
+    if tree is not None:  # a name joined with literal text: which side needs converting is not shown
+        used = {u for u in used if not flow.joins_text(tree, case.place.line, u)}
     for n, source_line in reversed(list(enumerate(text.splitlines()[: case.place.line], 1))):
         m = STR_FROM.match(source_line)
         if m and m["name"] in used:
@@ -128,14 +167,16 @@ def str_meets_int(case: Case) -> Finding:
                 patched,
                 f"Convert '{m['name']}' with {wrap}() where it is read",
             )
-    concat = re.search(r"""(["'][^"']*["'])\s*\+\s*([A-Za-z_]\w*)\b(?!\s*[.(\[])""", line)
-    if concat and "concatenate str" in case.facts.output:
-        name = concat[2]
+    number = _the_number(tree, text, case.place.line, read_as_text) if tree is not None else None
+    if number is not None and "concatenate str" in case.facts.output:
+        name, at = number
         patched = edits.replace_on_line(
-            text, case.place.line, re.escape(concat[0]), lambda _m: f"{concat[1]} + str({name})"
+            text, case.place.line, rf"(?<![\w.]){re.escape(name)}\b(?!\s*[.(\[])", lambda _m: f"str({name})"
         )
         return case.propose(
-            f"'{name}' is a number: make it text with str(), or use an f-string.", patched, f"str({name})"
+            f"'{name}' is a number (line {at}), joined here with text: make it text with str(), or use an f-string.",
+            patched,
+            f"str({name})",
         )
     return honest.hint(  # which side should change is a question the line alone does not answer
         f"Text met a number ({case.field('detail')})",
@@ -143,3 +184,36 @@ def str_meets_int(case: Case) -> Finding:
         "which side is wrong: a number read as text needs int() where it is read; text meant to show a number "
         "needs an f-string",
     )
+
+
+NUMERIC_CALLS = {"int", "float", "len", "sum", "round", "abs", "max", "min", "ord", "range"}
+
+
+def _the_number(tree: ast.Module, text: str, line: int, read_as_text: set[str]) -> tuple[str, int] | None:
+    """The one name joined with text (+) on `line` whose value the code shows to be a number: (name, where)."""
+    found: dict[str, int] = {}
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add) and node.lineno <= line):
+            continue
+        if (node.end_lineno or node.lineno) < line:
+            continue
+        for operand in flow.add_chain(node):
+            if isinstance(operand, ast.Name) and operand.id not in read_as_text:
+                assigned = flow.last_assignment(tree, text, operand.id, line)
+                if assigned is not None and _numeric(assigned.value):
+                    found[operand.id] = assigned.line
+    return next(iter(found.items())) if len(found) == 1 else None
+
+
+def _numeric(value: ast.expr) -> bool:
+    if isinstance(value, ast.Constant):
+        return isinstance(value.value, int | float) and not isinstance(value.value, bool)
+    if isinstance(value, ast.Call):
+        return isinstance(value.func, ast.Name) and value.func.id in NUMERIC_CALLS
+    if isinstance(value, ast.UnaryOp):
+        return _numeric(value.operand)
+    if isinstance(value, ast.BinOp) and not isinstance(value.op, ast.Mod):
+        parts = [value.left, value.right]
+        texts = any(isinstance(p, ast.Constant) and isinstance(p.value, str) for p in parts)
+        return not texts and any(_numeric(p) for p in parts)
+    return False

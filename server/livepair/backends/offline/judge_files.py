@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from livepair.backends.offline import commands, edits
+from livepair.backends.offline import commands, edits, honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding, Proposal
 
@@ -36,8 +37,22 @@ def file_missing(case: Case) -> Finding:
         folder = (case.facts.cwd / missing).parent
         if not folder.exists() and re.search(r"""["'][wax]b?\+?["']|write_|mkdir""", case.line or ""):
             return case.say(f"The folder '{ws.relative_to(folder, case.facts.cwd)}' does not exist: create it first.")
-        return case.say(  # nothing shows the file should exist: no "create it" without evidence
-            "No file with that name is in the workspace: check the name, and the step that should have made it."
+        return honest.hint(  # nothing shows the file should exist: no "create it" without evidence
+            f"{case.finding.message} No file with that name is anywhere in the workspace",
+            case.place,
+            "whether the name is wrong or an earlier step should have made the file",
+        )
+    wanted = Path(missing).name.lower()
+    typo = (
+        found.suffix == Path(missing).suffix
+        and difflib.SequenceMatcher(None, found.name.lower(), wanted).ratio() >= 0.9
+    )
+    if found.name.lower() != wanted and not typo:  # only a close name: whether it is the one meant is a guess
+        return honest.hint(
+            f"{case.finding.message} No file with that name is in the workspace; the closest name is "
+            f"'{ws.relative_to(found, case.facts.cwd)}'",
+            case.place,
+            "whether that is the file meant, or an earlier step should have made this one",
         )
     relative = ws.relative_to(found, script)
     return _relative_to_script(case, missing, relative, f"It exists at '{ws.relative_to(found, case.facts.cwd)}'.")
@@ -62,7 +77,9 @@ def sqlite_table(case: Case) -> Finding:
     table = case.field("table")
     db = _database_file(case)
     if db is None:
-        return case.say("Create the table first (CREATE TABLE ...), or connect to the database that has it.")
+        return honest.hint(
+            case.finding.message, case.place, "which database this connects to, so I could not look at its tables"
+        )
     rel = ws.relative_to(db, case.facts.cwd)
     tables = _tables(db)
     if not tables:
@@ -117,7 +134,20 @@ def key_error(case: Case) -> Finding:
 
 def command_missing(case: Case, command: str | None = None) -> Finding:
     name = command or case.field("cmd")
+    venvs = [v for v in (case.facts.root / ".venv", case.facts.root / "venv") if (v / "bin" / name).is_file()]
+    if venvs:
+        rel = ws.relative_to(venvs[0], case.facts.cwd)
+        return case.say(
+            f"'{name}' is installed in the virtual environment {rel}, which is not active in this terminal: "
+            f"source {rel}/bin/activate first (or run {rel}/bin/{name})."
+        )
     instead = commands.meant(name)
+    package = commands.PYTHON_COMMANDS.get(name)
+    if instead is None and package is not None:
+        return case.say(
+            f"Nothing on PATH is called '{name}': it comes with the Python package {package}. Install it into "
+            f"your project's virtual environment (python -m pip install {package}), with that environment active."
+        )
     if instead is None:
         return case.say(f"Nothing on PATH is called '{name}' or close to it: install it, or check the name.")
     message = f"The shell cannot find '{name}'; '{instead}' is on PATH: did you mean '{instead}'?"
@@ -145,4 +175,4 @@ def api_key(case: Case) -> Finding:
         return case.say(
             f"The key comes from the environment variable {env['var']}: it holds a key the service rejects."
         )
-    return case.say("Check the key you pass, and load it from an environment variable.")
+    return honest.hint(case.finding.message, case.place, "where the key in this request comes from")

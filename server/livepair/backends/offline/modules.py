@@ -10,6 +10,7 @@ import ast
 import difflib
 import functools
 import importlib.util
+import itertools
 import pkgutil
 import sys
 from pathlib import Path
@@ -243,25 +244,45 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
-def public_names(module: str) -> set[str]:
+@functools.lru_cache(maxsize=128)
+def public_names(module: str) -> frozenset[str]:
     """Top-level names a module's source defines, read without importing it (stdlib and installed)."""
     try:
         spec = importlib.util.find_spec(module)
     except (ImportError, ValueError):
-        return set()
+        return frozenset()
     origin = Path(spec.origin) if spec is not None and spec.origin else None
+    frozen = getattr(spec.loader_state, "filename", None) if spec is not None and spec.origin == "frozen" else None
+    origin = Path(frozen) if isinstance(frozen, str) else origin  # frozen stdlib modules still name their source
     if origin is None or origin.suffix != ".py":
-        return set()
+        return frozenset()
     try:
         tree = ast.parse(origin.read_text(errors="replace"))
     except (OSError, SyntaxError):
-        return set()
+        return frozenset()
     names: set[str] = set()
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
         elif isinstance(node, ast.Assign):
             names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module != module and node.names[0].name == "*":
+            names |= public_names(node.module)  # collections.abc is `from _collections_abc import *`
         elif isinstance(node, ast.ImportFrom | ast.Import):
             names |= {(a.asname or a.name).split(".")[0] for a in node.names}
-    return {n for n in names if not n.startswith("_")}
+    return frozenset(n for n in names if not n.startswith("_"))
+
+
+@functools.lru_cache(maxsize=64)
+def submodule_with(package: str, name: str) -> str | None:
+    """The submodule of a standard-library package that defines `name` (collections -> collections.abc), if any;
+    read without importing the submodules."""
+    try:
+        spec = importlib.util.find_spec(package)
+    except (ImportError, ValueError):
+        return None
+    places = list(spec.submodule_search_locations or []) if spec is not None else []
+    for sub in itertools.islice(pkgutil.iter_modules(places), 40):
+        if not sub.name.startswith("_") and name in public_names(f"{package}.{sub.name}"):
+            return f"{package}.{sub.name}"
+    return None

@@ -96,7 +96,8 @@ def advise(command: str, facts: Facts) -> Finding | None:
     kind, code, msg = m["kind"], m["code"] or "", m["msg"]
     where = place(facts)
     for detect in (module_not_found, module_kind, undefined_value, undefined_json, html_as_json, port_taken,
-                   refused, relative_file, unhandled, node_code.constant_assigned,
+                   refused, relative_file, unhandled, node_code.constant_assigned, node_code.exports_rebound,
+                   node_code.untrusted_certificate,
                    node_code.await_outside_async):  # fmt: skip
         found = detect(kind, code, msg, where, facts, command)
         if found is not None:
@@ -315,14 +316,7 @@ def refused(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts
     m = re.search(r"ECONNREFUSED (?P<addr>[\w.:\[\]-]+:(?P<port>\d+))\b", facts.output)
     if m is None:
         return None
-    script = re.search(r"node\s+(?P<file>[\w./-]+\.[mc]?js)", command)
-    path = facts.cwd / script["file"] if script else None
-    calls = [_line_with(path, c) for c in ("fetch(", ".get(", ".request(", "connect(")] if path else []
-    at = (
-        where
-        or next((c for c in calls if c is not None), None)
-        or (_line_with(path, f":{m['port']}") if path else None)
-    )
+    at = node_code.request_place(where, facts, command, f":{m['port']}")
     return Finding(
         f"The network call failed: nothing is listening on {m['addr']} (the connection was refused on this "
         f"machine). Is the server running? Start it, or check the port: {m['port']} is where this code looks.",

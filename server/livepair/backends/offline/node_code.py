@@ -76,3 +76,72 @@ def await_outside_async(
         + (loop if re.search(r"\.(?:forEach|map)\(", lines[opener - 1]) else ""),
         where,
     )
+
+
+def exports_rebound(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    """`x is not a function` for a require()d module whose file assigns `exports = ...`: that only rebinds the
+    module's local name, so require() still gives the empty module.exports object."""
+    called = re.fullmatch(r"(?P<name>[\w$]+) is not a function", msg)
+    text = _text(where)
+    if called is None or where is None or text is None:
+        return None
+    req = re.search(
+        rf"(?:const|let|var)\s+{re.escape(called['name'])}\s*=\s*require\(['\"](?P<spec>\.[^'\"]+)['\"]\)", text
+    )
+    if req is None:
+        return None
+    base = (where.path.parent / req["spec"]).resolve()
+    module = next((p for p in (base, base.with_name(base.name + ".js")) if p.is_file()), None)
+    lines = module.read_text().splitlines() if module is not None else []
+    at = next((n for n, line in enumerate(lines, 1) if re.match(r"\s*exports\s*=(?!=)", line)), None)
+    if module is None or at is None:
+        return None
+    return Finding(
+        f"{module.name} assigns `exports = ...` on line {at}, which only rebinds that file's local name: require() "
+        f"still returns the original, empty module.exports, so {called['name']} is an empty object here. Write "
+        "module.exports = ... instead.",
+        ws.Place(module, at),
+    )
+
+
+UNTRUSTED = re.compile(
+    r"code: '(?P<code>SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE"
+    r"|UNABLE_TO_GET_ISSUER_CERT_LOCALLY|UNABLE_TO_GET_ISSUER_CERT)'"
+)
+
+
+def request_place(where: ws.Place | None, facts: Facts, command: str, also: str = "") -> ws.Place | None:
+    """Where a failed network call is made: the stack's frame, else the script's first request line."""
+    if where is not None:
+        return where
+    script = re.search(r"node\s+(?P<file>[\w./-]+\.[mc]?js)", command)
+    path = facts.cwd / script["file"] if script else None
+    try:
+        lines = path.read_text().splitlines() if path is not None else []
+    except OSError:
+        return None
+    for needle in ("fetch(", ".get(", ".request(", "connect(", *([also] if also else [])):
+        hits = [n for n, line in enumerate(lines, 1) if needle in line]
+        if path is not None and hits:
+            return ws.Place(path, hits[-1])
+    return None
+
+
+def untrusted_certificate(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    """A TLS server whose certificate chain ends in a CA Node does not trust (a private or company CA)."""
+    m = UNTRUSTED.search(facts.output)
+    if m is None:
+        return None
+    pems = [ws.relative_to(p, facts.cwd) for p in ws.workspace_files(facts.root, {".pem", ".crt", ".cer"})][:1]
+    ca = pems[0] if pems else "ca.pem"
+    have = f" The workspace has {ca}: if that is the CA, use it." if pems else ""
+    return Finding(
+        f"The server's TLS certificate was not accepted ({m['code']}): it is signed by a certificate authority (CA) "
+        f"Node does not trust, typically a private or company CA. Give Node that CA's certificate: "
+        f"NODE_EXTRA_CA_CERTS={ca} node ..., or the ca option of the request. Keep verification on.{have}",
+        request_place(where, facts, command),
+    )

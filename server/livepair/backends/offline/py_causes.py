@@ -11,12 +11,20 @@ import re
 import sys
 from collections.abc import Callable
 
-from livepair.backends.offline import flow
+from livepair.backends.offline import flow, modules
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import (
+    crash,
+    error,
+    first_finding,
+    frames,
+    proposed,
+    read_frame,
+    replace_line,
+)
 
-ERROR = re.compile(r"^(?:[\w.]+\.)?(?P<kind>\w+(?:Error|Exception|Warning)|StopIteration)(?:: (?P<detail>.*))?$", re.M)
 NEVER_AWAITED = re.compile(r"RuntimeWarning: coroutine '(?P<name>[\w.]+)' was never awaited")
 STR_AS_NUMBER = re.compile(
     r"can only concatenate str \(not \"(?:int|float)\"\) to str"
@@ -26,47 +34,12 @@ STR_AS_NUMBER = re.compile(
     r"|'str' object cannot be interpreted as an integer|%d format: a real number is required, not str"
 )
 NONE_USE = re.compile(r"'NoneType' object (?:is not (?:subscriptable|iterable)|has no attribute '\w+')")
+SHADOWED = re.compile(
+    r"module '(?P<m>\w+)' has no attribute|No module named '(?P<m2>\w+)\.\w+'; '\w+' is not a package"
+    r"|cannot import name '\w+' from (?:partially initialized module )?'(?P<m3>\w+)'"
+)
 CHANGED_SIZE = re.compile(r"(?P<what>dictionary|Set|set) changed size during iteration")
 MUTATES = r"(?:del\s+{v}\[|{v}\[[^\]]+\]\s*=(?!=)|{v}\.(?:pop|popitem|add|discard|remove|clear|update|setdefault)\()"
-
-
-def frames(facts: Facts) -> list[ws.Place]:
-    """Traceback frames that point into the workspace, outermost first."""
-    root = facts.root.resolve()
-    found: list[ws.Place] = []
-    for m in ws.FRAME.finditer(facts.output):
-        path = (facts.cwd / m["file"]).resolve()
-        if (root == path or root in path.parents) and path.is_file():
-            found.append(ws.Place(path, int(m["line"])))
-    return found
-
-
-def error(output: str) -> tuple[str, str] | None:
-    found = list(ERROR.finditer(output))
-    if not found:
-        return None
-    last = found[-1]
-    return last["kind"], last["detail"] or ""
-
-
-def _read(facts: Facts, place: ws.Place) -> tuple[str, str] | None:
-    text = facts.read(place.path)
-    if text is None:
-        return None
-    return text, line_of(text, place.line) or ""
-
-
-def _proposed(message: str, place: ws.Place, text: str, patched: str | None, why: str) -> Finding:
-    if patched is None or patched == text:
-        return Finding(message, place)
-    return checked(Finding(message, place, None, Proposal(text, patched, why)))
-
-
-def _replace_line(text: str, line: int, new: str) -> str:
-    lines = text.splitlines(keepends=True)
-    ending = "\n" if lines[line - 1].endswith("\n") else ""
-    lines[line - 1] = new + ending
-    return "".join(lines)
 
 
 def never_awaited(facts: Facts) -> Finding | None:
@@ -75,7 +48,7 @@ def never_awaited(facts: Facts) -> Finding | None:
     if warned is None and "'coroutine'" not in facts.output:
         return None
     for place in reversed(frames(facts)):
-        read = _read(facts, place)
+        read = read_frame(facts, place)
         tree = flow.parse(read[0]) if read else None
         if tree is None or read is None:
             continue
@@ -93,7 +66,7 @@ def never_awaited(facts: Facts) -> Finding | None:
             )
             if isinstance(inside, ast.AsyncFunctionDef):
                 patched = _await_call(text, tree, name, lines[-1])
-                return _proposed(message + f" Write await {name}(...).", at, text, patched, f"await {name}()")
+                return proposed(message + f" Write await {name}(...).", at, text, patched, f"await {name}()")
             return Finding(
                 message + f" From plain code, run it with asyncio.run({name}(...)); inside async code, await it.", at
             )
@@ -112,7 +85,7 @@ def _await_call(text: str, tree: ast.Module, name: str, line: int) -> str | None
         call = code[start:end]
         used = code[end : end + 1] in (".", "[")
         new = code[:start] + (f"(await {call})" if used else f"await {call}") + code[end:]
-        return _replace_line(text, line, new)
+        return replace_line(text, line, new)
     return None
 
 
@@ -141,20 +114,15 @@ def coroutine_misuse(facts: Facts) -> Finding | None:
 
 def str_as_number(facts: Facts) -> Finding | None:
     """Text used as a number, traced back to where it was read (the environment, argv, input())."""
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or not where or not STR_AS_NUMBER.search(found[1]):
+    c = crash(facts)
+    tree = c.tree if c is not None and STR_AS_NUMBER.search(c.detail) else None
+    if c is None or tree is None:
         return None
-    place = where[-1]
-    read = _read(facts, place)
-    tree = flow.parse(read[0]) if read else None
-    if read is None or tree is None:
-        return None
-    text, code = read
+    place, text, code = c.place, c.text, c.code
     for name in flow.names_on(code):
         assigned = flow.last_assignment(tree, text, name, place.line)
         source = flow.text_source(assigned.value) if assigned else None
-        if assigned is None or source is None:
+        if assigned is None or source is None or flow.joins_text(tree, place.line, name):
             continue
         origin = {"input": "input() returns text", "argv": "sys.argv holds text"}.get(source)
         if origin is None:
@@ -168,25 +136,18 @@ def str_as_number(facts: Facts) -> Finding | None:
         assign_line = line_of(text, assigned.line) or ""
         patched = None
         if assign_line.count(assigned.source) == 1:
-            patched = _replace_line(
-                text, assigned.line, assign_line.replace(assigned.source, f"int({assigned.source})")
-            )
-        return _proposed(message, at, text, patched, f"int() where {name} is read")
+            patched = replace_line(text, assigned.line, assign_line.replace(assigned.source, f"int({assigned.source})"))
+        return proposed(message, at, text, patched, f"int() where {name} is read")
     return None
 
 
 def returned_none(facts: Facts) -> Finding | None:
     """None from a method that works in place (list.sort(), list.append()...), assigned to a name."""
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or not where or not NONE_USE.search(found[1]):
+    c = crash(facts)
+    tree = c.tree if c is not None and NONE_USE.search(c.detail) else None
+    if c is None or tree is None:
         return None
-    place = where[-1]
-    read = _read(facts, place)
-    tree = flow.parse(read[0]) if read else None
-    if read is None or tree is None:
-        return None
-    text, code = read
+    place, text, code = c.place, c.text, c.code
     for name in flow.names_on(code):
         assigned = flow.last_assignment(tree, text, name, place.line + 1)
         called = flow.none_method(assigned.value) if assigned else None
@@ -205,12 +166,12 @@ def returned_none(facts: Facts) -> Finding | None:
             given += [f"{k.arg}={ast.get_source_segment(text, k.value)}" for k in call.keywords]
             args = ", ".join([receiver, *given])
             message += f" Use sorted(), which returns a new list: {name} = sorted({args})."
-            patched = _replace_line(text, assigned.line, f"{indent}{name} = sorted({args})")
+            patched = replace_line(text, assigned.line, f"{indent}{name} = sorted({args})")
         elif name == receiver:
             message += f" Call it on its own line: {assigned.source}."
-            patched = _replace_line(text, assigned.line, f"{indent}{assigned.source}")
+            patched = replace_line(text, assigned.line, f"{indent}{assigned.source}")
         at = ws.Place(place.path, assigned.line)
-        return _proposed(message, at, text, patched, f"keep {name} a list")
+        return proposed(message, at, text, patched, f"keep {name} a list")
     return None
 
 
@@ -221,7 +182,7 @@ def changed_while_iterating(facts: Facts) -> Finding | None:
     if m is None or not where:
         return None
     place = where[-1]
-    read = _read(facts, place)
+    read = read_frame(facts, place)
     if read is None:
         return None
     text, code = read
@@ -245,7 +206,7 @@ def changed_while_iterating(facts: Facts) -> Finding | None:
                 f"(or build a new {kind} with a comprehension)."
             )
             new = code.replace(f"in {src}{loop['call'] or ''}", f"in {copy}", 1)
-            return _proposed(message, ws.Place(place.path, number), text, _replace_line(text, place.line, new),
+            return proposed(message, ws.Place(place.path, number), text, replace_line(text, place.line, new),
                              "iterate over a copy")  # fmt: skip
         called = re.search(r"(?P<fn>\w+)\((?P<args>[^)]*)\)", body)
         args = [a.strip() for a in called["args"].split(",")] if called else []
@@ -257,8 +218,8 @@ def changed_while_iterating(facts: Facts) -> Finding | None:
                 f"iterating over it: iterate over a copy, for {loop['var']} in list({src}):"
             )
             new = code.replace(f"in {src}{loop['call'] or ''}", f"in list({src}{loop['call'] or ''})", 1)
-            patched = _replace_line(text, place.line, new)
-            return _proposed(message, ws.Place(place.path, changed), text, patched, "iterate over a copy")
+            patched = replace_line(text, place.line, new)
+            return proposed(message, ws.Place(place.path, changed), text, patched, "iterate over a copy")
     return None
 
 
@@ -278,29 +239,33 @@ def _mutating_parameter(text: str, fn: str, index: int) -> int | None:
 
 
 def shadowed_module(facts: Facts) -> Finding | None:
-    """A workspace file named like a standard-library module, imported instead of it."""
+    """A workspace file named like a module it means to import (standard, well known, or one it imports itself),
+    imported instead of it."""
     found = error(facts.output)
     if found is None:
         return None
     kind, detail = found
-    m = re.search(
-        r"module '(?P<m>\w+)' has no attribute|No module named '(?P<m2>\w+)\.\w+'; '\w+' is not a package", detail
-    )
+    m = SHADOWED.search(detail)
     if m is None:
         return None
-    name = m["m"] or m["m2"]
-    if name not in sys.stdlib_module_names:
-        return None
+    name = m["m"] or m["m2"] or m["m3"]
     for folder in dict.fromkeys([*(p.path.parent for p in frames(facts)), facts.cwd]):
         local = folder / f"{name}.py"
-        if local.is_file() and facts.root.resolve() in local.resolve().parents:
-            rel = ws.relative_to(local, facts.root)
-            return Finding(
-                f"Your file {rel} has the same name as the standard library module '{name}', so `import {name}` "
-                f"found yours instead ({kind}: {detail}): rename {rel} (e.g. to my_{name}.py) and delete any "
-                f"__pycache__ next to it.",
-                ws.Place(local.resolve(), 1),
-            )
+        if not local.is_file() or facts.root.resolve() not in local.resolve().parents:
+            continue
+        itself = re.search(rf"^\s*(?:import\s+{name}\b|from\s+{name}\s+import\b)", facts.read(local) or "", re.M)
+        if name in sys.stdlib_module_names:
+            meant = f"the standard library module '{name}'"
+        elif modules.distribution(name) is not None or itself:
+            meant = f"the module '{name}' it imports" if itself else f"the package '{name}'"
+        else:
+            return None
+        rel = ws.relative_to(local, facts.root)
+        return Finding(
+            f"Your file {rel} has the same name as {meant}, so `import {name}` found yours instead ({kind}: "
+            f"{detail}): rename {rel} (e.g. to my_{name}.py) and delete any __pycache__ next to it.",
+            ws.Place(local.resolve(), 1),
+        )
     return None
 
 
@@ -315,10 +280,4 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
 
 
 def advise(facts: Facts) -> Finding | None:
-    if "Traceback (most recent call last)" not in facts.output and "SyntaxError" not in facts.output:
-        return None
-    for detect in DETECTORS:
-        found = detect(facts)
-        if found is not None:
-            return found
-    return None
+    return first_finding(DETECTORS, facts, also=("SyntaxError",))

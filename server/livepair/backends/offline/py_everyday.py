@@ -16,7 +16,7 @@ from livepair.backends.offline import flow
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
-from livepair.backends.offline.py_causes import error, frames
+from livepair.backends.offline.py_crash import error, first_finding, frames, parsed_frame
 
 UNBOUND = re.compile(r"local variable '(?P<name>\w+)' (?:referenced before assignment|where it is not associated)")
 TOO_MANY = re.compile(
@@ -26,19 +26,11 @@ NOT_CALLABLE = re.compile(r"'(?P<type>int|float|str|list|dict|tuple|bool|set)' o
 NONE_USE = re.compile(
     r"'NoneType' object (?:is not (?:subscriptable|iterable)|has no attribute)|non-iterable NoneType"
     r"|object of type 'NoneType' has no len\(\)|argument of type 'NoneType' is not iterable"
+    r"|unsupported operand type\(s\) for .+: 'NoneType' and|unsupported operand type\(s\) for .+ and 'NoneType'"
 )
 INT_LITERAL = re.compile(r"invalid literal for int\(\) with base 10: (?P<value>'.*'|\".*\")$")
 NONE_ON_MISS = {"search", "match", "fullmatch", "get"}
 BUILTINS = {n for n in dir(builtins) if not n.startswith("_") and callable(getattr(builtins, n))}
-
-
-def parsed_frame(facts: Facts) -> tuple[ws.Place, str, ast.Module] | None:
-    where = frames(facts)
-    text = facts.read(where[-1].path) if where else None
-    tree = flow.parse(text) if text is not None else None
-    if not where or text is None or tree is None:
-        return None
-    return where[-1], text, tree
 
 
 def _stores(node: ast.AST, name: str) -> list[int]:
@@ -239,6 +231,12 @@ def int_of_text(facts: Facts) -> Finding | None:
             "and convert each, e.g. [int(x) for x in text.split()].",
             place,
         )
+    if re.fullmatch(r"\s*[-+]?\d+\.\d*\s*", str(value)):
+        return Finding(
+            f"{shown} is a decimal number, and int() reads whole numbers only: use float() for it (or "
+            "round(float(...)) if you need a whole number).",
+            place,
+        )
     inner = re.search(r"int\(\s*str\((\w+)\)\s*\)", line_of(text, place.line) or "")
     if str(value).startswith("[") and str(value).endswith("]"):
         name = inner[1] if inner else "the_list"
@@ -261,10 +259,4 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
 
 
 def advise(facts: Facts) -> Finding | None:
-    if "Traceback (most recent call last)" not in facts.output:
-        return None
-    for detect in DETECTORS:
-        found = detect(facts)
-        if found is not None:
-            return found
-    return None
+    return first_finding(DETECTORS, facts)

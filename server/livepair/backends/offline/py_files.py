@@ -11,8 +11,8 @@ from pathlib import Path
 
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
-from livepair.backends.offline.py_causes import error, frames
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import crash, error, first_finding, frames, proposed, replace_line
 
 OPEN = re.compile(
     r"""open\(\s*(?P<q>['"])(?P<path>[^'"]+)(?P=q)(?:\s*,\s*(?:mode\s*=\s*)?(?P<mq>['"])(?P<mode>[rwabx+t]+)(?P=mq))?"""
@@ -23,25 +23,34 @@ TLS = re.compile(r"CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (?P<wh
 LOCAL = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\]|::1):(?P<port>\d+)")
 
 
-def _with_line(text: str, line: int, new: str) -> str:
-    lines = text.splitlines(keepends=True)
-    lines[line - 1] = new + ("\n" if lines[line - 1].endswith("\n") else "")
-    return "".join(lines)
-
-
-def _fixed(message: str, place: ws.Place, text: str, patched: str | None, why: str) -> Finding:
-    if patched is None or patched == text:
-        return Finding(message, place)
-    return checked(Finding(message, place, None, Proposal(text, patched, why)))
+def package_run_as_script(facts: Facts) -> Finding | None:
+    """`python pkg/main.py` (or from inside pkg/) with `import pkg...`: a script's own folder is on the path, not the
+    folder above it, so the package that holds the script is not found. Run it as a module from above."""
+    c = crash(facts)
+    m = re.fullmatch(r"No module named '(?P<top>\w+)(?:\.[\w.]+)?'", c.detail) if c is not None else None
+    if c is None or m is None or c.kind != "ModuleNotFoundError":
+        return None
+    root = facts.root.resolve()
+    package = next((d for d in c.place.path.parents if d.name == m["top"] and (d == root or root in d.parents)), None)
+    if package is None:
+        return None
+    module = ".".join(c.place.path.relative_to(package.parent).with_suffix("").parts)
+    above = ws.relative_to(package.parent, facts.cwd)
+    cd = "" if above == "." else f"cd {above} && "
+    return Finding(
+        f"{ws.relative_to(c.place.path, root)} is inside the package '{m['top']}', but run as a script Python looks "
+        f"for modules in the script's own folder ({ws.relative_to(c.place.path.parent, root)}/), not the folder "
+        f"above it, so `{m['top']}` is not found. Run it as a module from the folder that holds {m['top']}/: "
+        f"{cd}python -m {module}",
+        c.place,
+    )
 
 
 def relative_import(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or "attempted relative import with no known parent package" not in found[1] or not where:
+    c = crash(facts)
+    if c is None or "attempted relative import with no known parent package" not in c.detail:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     code = line_of(text, place.line) or ""
     m = re.match(r"(?P<indent>\s*)from\s+(?P<dots>\.+)(?P<module>[\w.]*)\s+import\s+(?P<names>.+)", code)
     if m is None:
@@ -73,16 +82,14 @@ def relative_import(facts: Facts) -> Finding | None:
     exists = exists or (place.path.parent / m["module"].replace(".", "/") / "__init__.py").is_file()
     if not exists:
         return None
-    return _fixed(message, place, text, _with_line(text, place.line, new), "absolute import")
+    return proposed(message, place, text, replace_line(text, place.line, new), "absolute import")
 
 
 def pickle_end(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or found[0] != "EOFError" or "Ran out of input" not in found[1] or not where:
+    c = crash(facts)
+    if c is None or c.kind != "EOFError" or "Ran out of input" not in c.detail:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     lines = text.splitlines()
     handle = re.search(r"(?:pickle|dill|joblib)\.load\(\s*(?P<f>\w+)", lines[place.line - 1])
     for n in range(place.line, 0, -1):
@@ -107,7 +114,7 @@ def pickle_end(facts: Facts) -> Finding | None:
                 f"there and finds nothing: call {f}.seek(0) before loading (or reopen the file to read it)."
             )
             patched = "\n".join([*lines[: place.line - 1], f"{indent}{f}.seek(0)", *lines[place.line - 1 :]]) + "\n"
-            return _fixed(message, place, text, patched, f"{f}.seek(0)")
+            return proposed(message, place, text, patched, f"{f}.seek(0)")
         return None
     return None
 
@@ -170,8 +177,15 @@ def encoding(facts: Facts) -> Finding | None:
             if not target.is_file():
                 return None
             data = target.read_bytes()
+            if _controls(data):
+                return Finding(
+                    f"{opened['path']} is not text: it holds binary data (control bytes such as NUL), so reading "
+                    f"it as 'utf-8' text on line {n} fails at byte {m['byte']}. Open it in binary mode, open("
+                    f"'{opened['path']}', 'rb'), and work with the bytes.",
+                    ws.Place(place.path, n),
+                )
             if not _looks_like_text(target, data):
-                return None  # a binary file: the catalogue's advice (open it with 'rb') stands
+                return None  # not a known text format: nothing shows which encoding it is in
             name = "cp1252" if any(0x80 <= b <= 0x9F for b in data) else "latin-1"
             try:
                 shown = data[int(m["pos"]) : int(m["pos"]) + 1].decode(name)
@@ -184,8 +198,8 @@ def encoding(facts: Facts) -> Finding | None:
             )
             call = opened.group(0)
             new_call = call + f", encoding='{name}'"
-            patched = _with_line(text, n, lines[n - 1].replace(call, new_call, 1))
-            return _fixed(message, ws.Place(place.path, n), text, patched, f"encoding='{name}'")
+            patched = replace_line(text, n, lines[n - 1].replace(call, new_call, 1))
+            return proposed(message, ws.Place(place.path, n), text, patched, f"encoding='{name}'")
     return None
 
 
@@ -194,8 +208,12 @@ TEXT_SUFFIXES = {"", ".csv", ".tsv", ".txt", ".json", ".md", ".log", ".ini", ".c
 
 def _looks_like_text(path: Path, data: bytes) -> bool:
     """Text in a legacy encoding: a text-like name, and no NULs or control bytes besides tab and line ends."""
-    controls = sum(b < 0x20 and b not in (9, 10, 13) for b in data[:65536])
-    return path.suffix.lower() in TEXT_SUFFIXES and controls == 0
+    return path.suffix.lower() in TEXT_SUFFIXES and not _controls(data)
+
+
+def _controls(data: bytes) -> bool:
+    """NULs or control bytes besides tab and line ends: binary data, in no text encoding."""
+    return any(b < 0x20 and b not in (9, 10, 12, 13) for b in data[:65536])
 
 
 def windows_path(facts: Facts) -> Finding | None:
@@ -216,14 +234,24 @@ def windows_path(facts: Facts) -> Finding | None:
         f"In the string {literal.group(0)} on line {place.line}, backslashes start escapes ('\\U' asks for a unicode "
         "character). Write the Windows path as a raw string, r'C:\\...', or with forward slashes."
     )
-    patched = _with_line(text, place.line, code[: literal.start()] + "r" + code[literal.start() :])
-    return _fixed(message, place, text, patched, "raw string")
+    patched = replace_line(text, place.line, code[: literal.start()] + "r" + code[literal.start() :])
+    return proposed(message, place, text, patched, "raw string")
 
 
 def tilde(facts: Facts) -> Finding | None:
     found = error(facts.output)
     where = frames(facts)
     m = re.search(r"No such file or directory: '(?P<path>~[^']*)'", found[1]) if found else None
+    var = re.search(
+        r"No such file or directory: '(?P<path>[^']*?(?P<var>\$\{?\w+\}?|%\w+%)[^']*)'", found[1] if found else ""
+    )
+    if var is not None and where:
+        return Finding(
+            f"Python does not expand {var['var']} in paths (only the shell does), so it looked for {var['path']} "
+            "with those characters in it. Expand it first: os.path.expandvars(path), or build the path from "
+            "os.environ[...] (Path.home() for $HOME).",
+            where[-1],
+        )
     if m is None or not where:
         return None
     return Finding(
@@ -234,12 +262,10 @@ def tilde(facts: Facts) -> Finding | None:
 
 
 def refused(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or "Connection refused" not in facts.output or not where:
+    c = crash(facts)
+    if c is None or "Connection refused" not in facts.output:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     local = LOCAL.search(line_of(text, place.line) or "") or LOCAL.search(text)
     if local is None:
         return None
@@ -251,9 +277,9 @@ def refused(facts: Facts) -> Finding | None:
 
 
 def circular(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    m = PARTIAL.search(found[1]) if found else None
+    c = crash(facts)
+    where = c.frames if c is not None else []
+    m = PARTIAL.search(c.detail) if c is not None else None
     if m is None or not where:
         return None
     place = where[-1]
@@ -267,9 +293,9 @@ def circular(facts: Facts) -> Finding | None:
 
 
 def circular_import(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    m = CIRCULAR.search(found[1]) if found else None
+    c = crash(facts)
+    where = c.frames if c is not None else []
+    m = CIRCULAR.search(c.detail) if c is not None else None
     if m is None or len(where) < 2:
         return None
     place, back = where[-1], where[-2]
@@ -284,12 +310,10 @@ def circular_import(facts: Facts) -> Finding | None:
 
 
 def sqlite_thread(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or "SQLite objects created in a thread" not in found[1] or not where:
+    c = crash(facts)
+    if c is None or "SQLite objects created in a thread" not in c.detail:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     opened = [n for n, line in enumerate(text.splitlines(), 1) if "sqlite3.connect(" in line]
     at = f" (sqlite3.connect on line {opened[0]})" if opened else ""
     return Finding(
@@ -305,19 +329,36 @@ def private_ca(facts: Facts) -> Finding | None:
     where = frames(facts)
     if m is None:
         return None
+    why, at = m["why"].strip(), where[-1] if where else None
+    if "expired" in why or "not yet valid" in why:
+        return Finding(
+            f"The server's TLS certificate was not accepted: {why}. That is the server's certificate, not this code: "
+            "renew it on the server (or correct this machine's clock if it is wrong). Keep verification on.",
+            at,
+        )
+    if "mismatch" in why:
+        return Finding(
+            f"The server's TLS certificate was not accepted: {why}. The certificate names another host than the "
+            "one this code connects to: connect with the name the certificate was made for (localhost and "
+            "127.0.0.1 are different names), or have the certificate issued for this name. Keep verification on.",
+            at,
+        )
+    if not re.search(r"self[- ]signed|unable to get (?:local )?issuer", why):
+        return None
     pems = [ws.relative_to(p, facts.root) for p in ws.workspace_files(facts.root, {".pem", ".crt", ".cer"})][:3]
     have = f" The workspace has {', '.join(pems)}: if that is the CA, use it." if pems else ""
     ca = pems[0] if pems else "ca.pem"
     return Finding(
-        f"The server's TLS certificate was not accepted ({m['why'].strip()}): it is signed by a certificate "
+        f"The server's TLS certificate was not accepted ({why}): it is signed by a certificate "
         "authority (CA) this Python does not trust, typically a private or company CA. Give Python that CA's "
         f"certificate: ssl.create_default_context(cafile='{ca}') or the SSL_CERT_FILE variable (for requests, "
         "REQUESTS_CA_BUNDLE or its CA bundle argument). Keep verification on." + have,
-        where[-1] if where else None,
+        at,
     )
 
 
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    package_run_as_script,
     relative_import,
     pickle_end,
     wrong_mode,
@@ -333,10 +374,4 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
 
 
 def advise(facts: Facts) -> Finding | None:
-    if "Traceback (most recent call last)" not in facts.output and "SyntaxError" not in facts.output:
-        return None
-    for detect in DETECTORS:
-        found = detect(facts)
-        if found is not None:
-            return found
-    return None
+    return first_finding(DETECTORS, facts, also=("SyntaxError",))

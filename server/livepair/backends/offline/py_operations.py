@@ -14,9 +14,8 @@ from collections.abc import Callable
 from livepair.backends.offline import flow
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
-from livepair.backends.offline.py_causes import error, frames
-from livepair.backends.offline.py_everyday import parsed_frame
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import error, first_finding, frames, parsed_frame, proposed
 
 FLOAT_TEXT = re.compile(r"could not convert string to float: '(?P<value>[^']*)'")
 THOUSANDS = re.compile(r"-?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -28,10 +27,13 @@ def _is_empty_list(node: ast.expr | None) -> bool:
 
 
 def empty_divided(facts: Facts) -> Finding | None:
-    """len(values) is 0 because the caller passed an empty list."""
+    """len(values) is 0 because the caller passed an empty list, or the list was made empty and never filled."""
     found, where = error(facts.output), frames(facts)
-    if found is None or found[0] != "ZeroDivisionError" or len(where) < 2:
+    if found is None or found[0] != "ZeroDivisionError" or not where:
         return None
+    never_filled = _never_filled(facts, where[-1])
+    if never_filled is not None or len(where) < 2:
+        return never_filled
     crash, caller = where[-1], where[-2]
     text = facts.read(crash.path)
     tree = flow.parse(text) if text is not None else None
@@ -63,6 +65,25 @@ def empty_divided(facts: Facts) -> Finding | None:
     )
 
 
+def _never_filled(facts: Facts, crash: ws.Place) -> Finding | None:
+    """`/ len(xs)` where xs = [] and nothing between adds to it."""
+    text = facts.read(crash.path) or ""
+    tree = flow.parse(text)
+    size = re.search(r"/\s*len\((\w+)\)", line_of(text, crash.line) or "")
+    assigned = flow.last_assignment(tree, text, size[1], crash.line) if tree is not None and size else None
+    if size is None or assigned is None or not _is_empty_list(assigned.value):
+        return None
+    name = re.escape(size[1])
+    between = text.splitlines()[assigned.line : crash.line - 1]
+    if any(re.search(rf"\b{name}\s*(?:\.\w+\(|\+=|\[)|\b{name}\b\s*=(?!=)", line) for line in between):
+        return None  # something may fill it (or change it): which run left it empty the code does not say
+    return Finding(
+        f"Division by zero: '{size[1]}' is still the empty list from line {assigned.line} (nothing adds to it "
+        f"before this line), so len({size[1]}) is 0 here. Fill it first, or check for an empty list before dividing.",
+        crash,
+    )
+
+
 def called_wrongly(facts: Facts) -> Finding | None:
     """`round(14.5)()` calls the result; `nums(0)` calls a list that was meant to be indexed."""
     found, parsed = error(facts.output), parsed_frame(facts)
@@ -89,7 +110,7 @@ def called_wrongly(facts: Facts) -> Finding | None:
             f"'{name}' is a {m['type']} (line {assigned.line}), and line {place.line} calls it with parentheses: "
             f"index it with square brackets, {name}[{called['index']}]."
         )
-        return checked(Finding(message, place, None, Proposal(text, "".join(lines), "index with brackets")))
+        return proposed(message, place, text, "".join(lines), "index with brackets")
     return None
 
 
@@ -284,10 +305,4 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
 
 
 def advise(facts: Facts) -> Finding | None:
-    if "Traceback (most recent call last)" not in facts.output:
-        return None
-    for detect in DETECTORS:
-        found = detect(facts)
-        if found is not None:
-            return found
-    return None
+    return first_finding(DETECTORS, facts)

@@ -8,22 +8,21 @@ import ast
 import re
 from collections.abc import Callable
 
-from livepair.backends.offline import flow
+from livepair.backends.offline import flow, honest
+from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
-from livepair.backends.offline.py_causes import error, frames
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import crash, first_finding, proposed, replace_line
 
 CREDENTIALS = re.compile(r"(?i)authorization|api[_-]?key|token|auth=|password|bearer|x-goog|\?key=")
 
 
 def property_recursion(facts: Facts) -> Finding | None:
     """A setter that assigns its own property (self.value = ... inside @value.setter) calls itself forever."""
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or found[0] != "RecursionError" or not where:
+    c = crash(facts)
+    if c is None or c.kind != "RecursionError":
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     tree = flow.parse(text)
     if tree is None:
         return None
@@ -46,18 +45,16 @@ def property_recursion(facts: Facts) -> Finding | None:
             re.sub(rf"\bself\.{name}\b", f"self._{name}", line) if n in inside else line
             for n, line in enumerate(lines, 1)
         )
-        return checked(Finding(message, place, None, Proposal(text, patched, f"store the value in self._{name}")))
+        return proposed(message, place, text, patched, f"store the value in self._{name}")
     return None
 
 
 def closed_loop(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or not where:
+    c = crash(facts)
+    if c is None:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
-    if "Event loop is closed" in found[1]:
+    place, text = c.place, c.text
+    if "Event loop is closed" in c.detail:
         lines = text.splitlines()
         closed = [
             n for n in range(1, place.line) if re.search(r"\b(\w+)\.close\(\)", lines[n - 1]) and "loop" in lines[n - 1]
@@ -69,7 +66,7 @@ def closed_loop(facts: Facts) -> Finding | None:
                 place,
             )
         return None
-    if re.search(r"bound to a different event loop|attached to a different loop", found[1]):
+    if re.search(r"bound to a different event loop|attached to a different loop", c.detail):
         return Finding(
             f"An asyncio object (a Lock, Queue, Event or a client) made under one event loop is used on line "
             f"{place.line} under another: each asyncio.run() starts a new loop. Create it inside the coroutine that "
@@ -80,12 +77,10 @@ def closed_loop(facts: Facts) -> Finding | None:
 
 
 def forbidden_without_credentials(facts: Facts) -> Finding | None:
-    found = error(facts.output)
-    where = frames(facts)
-    if found is None or "HTTP Error 403" not in found[1] or not where:
+    c = crash(facts)
+    if c is None or "HTTP Error 403" not in c.detail:
         return None
-    place = where[-1]
-    text = facts.read(place.path) or ""
+    place, text = c.place, c.text
     if CREDENTIALS.search(text) or "User-Agent" in text:
         return None
     return Finding(
@@ -97,14 +92,67 @@ def forbidden_without_credentials(facts: Facts) -> Finding | None:
     )
 
 
-DETECTORS: list[Callable[[Facts], Finding | None]] = [property_recursion, closed_loop, forbidden_without_credentials]
+def unauthorized(facts: Facts) -> Finding | None:
+    """A 401: the code sends credentials the server did not accept, or sends none at all (read from the code)."""
+    c = crash(facts)
+    if c is None or not re.search(r"HTTP Error 401|\b401\b.{0,40}Unauthori[sz]ed", c.detail, re.I):
+        return None
+    sent = [n for n, line in enumerate(c.text.splitlines(), 1) if CREDENTIALS.search(line)]
+    if not sent:
+        return Finding(
+            f"The server answered 401 Unauthorized to the request on line {c.place.line}, and this code sends no "
+            "credentials (no Authorization header, key or token): send them the way the API asks for.",
+            c.place,
+        )
+    source = honest.api_key(facts, c.place, "The server answered 401 Unauthorized.")
+    if source is not None:  # where the key came from shows why it was refused
+        return source
+    return Finding(
+        f"The server answered 401 Unauthorized: it did not accept the credentials this code sends (line "
+        f"{sent[0]}): the key or token is wrong, expired or revoked, or not in the form the API expects (e.g. "
+        "'Bearer <token>'). Check its value where it is set, and how the API wants it sent.",
+        c.place,
+    )
+
+
+def newline_in_header(facts: Facts) -> Finding | None:
+    """A header value that ends in a newline: a key or token read from a file with .read(), not stripped."""
+    c = crash(facts)
+    bad = re.search(r"(?i)invalid (?:leading whitespace.*|header value).*?(?:\\r)?\\n['\"]", c.detail) if c else None
+    if c is None or bad is None:
+        return None
+    tree = c.tree
+    reads = [
+        n for n in (ast.walk(tree) if tree is not None else [])
+        if isinstance(n, ast.Assign) and isinstance(n.targets[0], ast.Name)
+        and ".read()" in (ast.get_source_segment(c.text, n.value) or "")
+        and ".strip()" not in (ast.get_source_segment(c.text, n.value) or "")
+    ]  # fmt: skip
+    if not reads:
+        return Finding(
+            f"The header value sent on line {c.place.line} ends in a newline, which HTTP headers may not hold: "
+            "strip it (value.strip()) where it is read.",
+            c.place,
+        )
+    read = reads[-1]
+    name = read.targets[0].id if isinstance(read.targets[0], ast.Name) else "the value"
+    message = (
+        f"{name} is read with .read() on line {read.lineno}, which keeps the file's trailing newline, and a header "
+        f"value may not hold one (line {c.place.line} sends it): use .read().strip()."
+    )
+    code = line_of(c.text, read.lineno) or ""
+    patched = replace_line(c.text, read.lineno, code.replace(".read()", ".read().strip()", 1))
+    return proposed(message, ws.Place(c.place.path, read.lineno), c.text, patched, "strip the newline")
+
+
+DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    newline_in_header,
+    property_recursion,
+    closed_loop,
+    forbidden_without_credentials,
+    unauthorized,
+]
 
 
 def advise(facts: Facts) -> Finding | None:
-    if "Traceback (most recent call last)" not in facts.output:
-        return None
-    for detect in DETECTORS:
-        found = detect(facts)
-        if found is not None:
-            return found
-    return None
+    return first_finding(DETECTORS, facts)

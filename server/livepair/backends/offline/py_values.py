@@ -13,9 +13,8 @@ from collections.abc import Callable
 from livepair.backends.offline import flow
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
-from livepair.backends.offline.py_causes import error
-from livepair.backends.offline.py_everyday import parsed_frame
+from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import error, first_finding, parsed_frame, proposed
 
 VIEW = re.compile(r"'dict_(?P<kind>keys|values|items)' object is not subscriptable")
 NO_ATTR = re.compile(r"'(?P<type>tuple|str)' object has no attribute '(?P<attr>append|extend|insert|remove|sort)'")
@@ -170,7 +169,7 @@ def method_assigned(facts: Facts) -> Finding | None:
         f"{m['attr']} is a method of {m['type']}: line {place.line} tries to replace it with a value. Call it "
         f"instead: {hit['obj']}.{m['attr']}({hit['value']})."
     )
-    return checked(Finding(message, place, None, Proposal(text, "".join(lines), f"call {m['attr']}()")))
+    return proposed(message, place, text, "".join(lines), f"call {m['attr']}()")
 
 
 PY2_DICT = {"has_key": "key in d", "iteritems": "items()", "iterkeys": "keys()", "itervalues": "values()"}
@@ -197,7 +196,7 @@ def python2_habit(facts: Facts) -> Finding | None:
         if new is None or new == code:
             return Finding(message, place)
         lines[place.line - 1] = new + ("\n" if not new.endswith("\n") else "")
-        return checked(Finding(message, place, None, Proposal(text, "".join(lines), f"Python 3: {PY2_DICT[attr]}")))
+        return proposed(message, place, text, "".join(lines), f"Python 3: {PY2_DICT[attr]}")
     lazy = LAZY.search(detail)
     kind = lazy["kind"] if lazy else ""
     for name in flow.names_on(code) if kind else []:
@@ -242,10 +241,4 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
 
 
 def advise(facts: Facts) -> Finding | None:
-    if "Traceback (most recent call last)" not in facts.output:
-        return None
-    for detect in DETECTORS:
-        found = detect(facts)
-        if found is not None:
-            return found
-    return None
+    return first_finding(DETECTORS, facts)

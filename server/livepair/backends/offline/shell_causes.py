@@ -8,6 +8,7 @@ import os
 import re
 from pathlib import Path
 
+from livepair.backends.offline import honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding
 
@@ -16,12 +17,18 @@ PYENV = re.compile(
     r"pyenv: (?P<cmd>[\w.+-]+): command not found\s*\n\s*\nThe `(?P=cmd)' command exists in these Python versions:\n"
     r"(?P<versions>(?:[ \t]+\S+\n?)+)"
 )
+ASDF = re.compile(
+    r"No version is set for command (?P<cmd>\S+)\s*\nConsider adding one of the following versions in your config "
+    r"file at \S+\s*\n(?P<versions>(?:[\w.-]+ [\w.+-]+\s*\n?)+)"
+)
 SH_RUN = re.compile(r"(?:^|&&|;)\s*sh\s+(?P<script>[\w./-]+\.sh)\b")
 BASHISM = re.compile(
     r'^(?P<script>[\w./-]+): (?P<line>\d+): (?P<what>source: not found|\[\[: not found|Syntax error: "\(" unexpected)',
     re.M,
 )
 ACTIVATE = re.compile(r"(?P<path>[\w./-]*bin/activate): No such file or directory")
+DENIED = re.compile(r"^(?:bash|sh|zsh|-bash): (?:line \d+: )?(?P<path>[^:\n]+): Permission denied$", re.M)
+INTERPRETERS = {".py": "python3", ".sh": "bash", ".bash": "bash", ".js": "node", ".rb": "ruby", ".pl": "perl"}
 NO_FILE = re.compile(
     r"^(?:cat|ls|head|tail|wc|grep|sort): (?:cannot access )?['‘]?(?P<path>[^:'’]+)['’]?: No such file or directory",
     re.M,
@@ -31,6 +38,7 @@ NO_FILE = re.compile(
 def advise(command: str, facts: Facts) -> Finding | None:
     for detect in (
         pyenv_shim,
+        asdf_shim,
         bash_in_sh,
         crlf,
         crlf_body,
@@ -38,11 +46,30 @@ def advise(command: str, facts: Facts) -> Finding | None:
         not_a_repo,
         venv_name,
         changed_directory,
+        not_executable,
+        no_such_folder,
+        missing_project_file,
     ):
         found = detect(command, facts)
         if found is not None:
             return found
     return None
+
+
+def asdf_shim(command: str, facts: Facts) -> Finding | None:
+    """asdf's shim with no version chosen for this folder: asdf lists the versions it has."""
+    m = ASDF.search(facts.output)
+    if m is None:
+        return None
+    versions = [line.split() for line in m["versions"].strip().splitlines() if len(line.split()) == 2]
+    if not versions:
+        return None
+    tool, version = versions[0]
+    return Finding(
+        f"'{m['cmd']}' here is asdf's shim, and no {tool} version is chosen for this folder; asdf has "
+        f"{', '.join(v for _t, v in versions)}. Choose one: asdf local {tool} {version} (asdf 0.16 and later: asdf "
+        f"set {tool} {version}), which writes .tool-versions here, or set it globally."
+    )
 
 
 def pyenv_shim(command: str, facts: Facts) -> Finding | None:
@@ -149,7 +176,13 @@ def venv_name(command: str, facts: Facts) -> Finding | None:
         return None
     found = [d for d in sorted(facts.cwd.iterdir()) if d.is_dir() and (d / "bin" / "activate").is_file()]
     if not found:
-        return None
+        folder = m["path"].removesuffix("bin/activate").rstrip("/") or ".venv"
+        if (facts.cwd / folder).exists():
+            return None  # a folder of that name that is no venv: how it came about the output does not say
+        return Finding(
+            f"There is no virtual environment in this folder: {folder} was never created here. Create it first, "
+            f"python3 -m venv {folder}, then source {m['path']}."
+        )
     rel = f"{found[0].name}/bin/activate"
     return Finding(
         f"There is no {m['path']} here; the virtual environment in this folder is {found[0].name}: source {rel}"
@@ -169,3 +202,79 @@ def changed_directory(command: str, facts: Facts) -> Finding | None:
         f"The command ran `cd {cd['dir']}` first, so it looked for {m['path']} in {target}, not here; the file is "
         f"in {facts.cwd}. Drop the cd, or give the full path {here}."
     )
+
+
+def not_executable(command: str, facts: Facts) -> Finding | None:
+    """./script refused: the file has no execute permission (and maybe no #! line to say what runs it)."""
+    m = DENIED.search(facts.output)
+    if m is None or Path(m["path"]).name not in command:
+        return None
+    path = facts.cwd / m["path"]
+    if not path.is_file() or os.access(path, os.X_OK):
+        return None
+    shown = m["path"]
+    first = path.read_bytes().split(b"\n", 1)[0].decode(errors="replace").strip()
+    if first.startswith("#!"):
+        words = first[2:].split()
+        runner = Path(words[-1] if words and Path(words[0]).name == "env" else words[0] if words else "sh").name
+        return Finding(
+            f"'{shown}' is not executable: it has no execute permission, so the shell refuses to run it (its #! "
+            f"line names {runner}): "
+            f"chmod +x {shown} once, or run it as {runner} {shown}."
+        )
+    runner = INTERPRETERS.get(path.suffix, "bash")
+    return Finding(
+        f"'{shown}' is not executable: it has no execute permission and no #! line saying what runs it: run it as "
+        f"{runner} {shown}, or add "
+        f"#!/usr/bin/env {runner} as its first line and chmod +x {shown}."
+    )
+
+
+def no_such_folder(command: str, facts: Facts) -> Finding | None:
+    """`cd X` where X is not here, and a folder of that name (or close to it) is: say which."""
+    m = re.search(r"cd: (?P<dir>[^:\n]+): No such file or directory", facts.output)
+    if m is None or Path(m["dir"]).is_absolute():
+        return None
+    wanted = Path(m["dir"])
+    base = (facts.cwd / wanted).parent
+    here = sorted(d.name for d in base.iterdir() if d.is_dir()) if base.is_dir() else []
+    close = [d for d in here if d.lower() == wanted.name.lower()] or ws.close_matches(wanted.name, set(here))
+    deeper = [p for p in ws.workspace_folders(facts.root) if p.name == wanted.name]
+    if close:
+        target = ws.relative_to(base / close[0], facts.cwd)
+        why = f"'{m['dir']}' is not a folder in {facts.cwd}; the folder there with a close name is {target}"
+    elif len(deeper) == 1:
+        target = ws.relative_to(deeper[0], facts.cwd)
+        why = f"'{m['dir']}' is not a folder in {facts.cwd} (the command runs from there); it is at {target}"
+    else:
+        return None
+    return Finding(f"{why}: cd {target}.")
+
+
+PROJECT_FILES = (
+    (re.compile(r"Could not open requirements file: \[Errno 2\] No such file or directory: '(?P<name>[^']+)'"), "pip"),
+    (re.compile(r"make: \*\*\* No targets specified and no makefile found"), "make"),
+)
+
+
+def missing_project_file(command: str, facts: Facts) -> Finding | None:
+    """pip -r requirements.txt or make run where the project's file is not: say where it is, or that it is nowhere."""
+    for pattern, tool in PROJECT_FILES:
+        m = pattern.search(facts.output)
+        if m is None:
+            continue
+        names = {Path(m["name"]).name} if tool == "pip" else {"Makefile", "makefile", "GNUmakefile"}
+        shown = m["name"] if tool == "pip" else "a Makefile"
+        found = [p for p in ws.workspace_files(facts.root) if p.name in names and p.parent != facts.cwd]
+        if len(found) == 1:
+            folder = ws.relative_to(found[0].parent, facts.cwd)
+            return Finding(
+                f"There is no {shown} in {facts.cwd}, where {tool} looked; the project's is in {folder}/: "
+                f"cd {folder} first (or give {tool} that path)."
+            )
+        return honest.hint(
+            f"There is no {shown} in {facts.cwd}, where {tool} looked",
+            None,
+            "which folder is the project's: no single one in the workspace has it",
+        )
+    return None

@@ -15,6 +15,8 @@ from livepair.backends.offline import (
     py_causes,
     py_everyday,
     py_files,
+    py_literals,
+    py_loops,
     py_operations,
     py_runtime,
     py_values,
@@ -33,7 +35,7 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
         return node.advise(command, facts)
     found = shell_causes.advise(command, facts) or py_causes.advise(facts) or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
-    found = found or py_operations.advise(facts)
+    found = found or py_operations.advise(facts) or py_literals.advise(facts) or py_loops.advise(facts)
     if found is not None:
         return found
     hit = catalogue.match_output(facts.output)

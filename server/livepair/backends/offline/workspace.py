@@ -45,6 +45,18 @@ def workspace_files(root: Path, suffixes: set[str] | None = None) -> Iterator[Pa
                     return
 
 
+def workspace_folders(root: Path) -> Iterator[Path]:
+    """The workspace's folders (bounded like its files), skipping tool folders."""
+    seen = 0
+    for folder, dirs, _files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+        for name in dirs:
+            yield Path(folder) / name
+            seen += 1
+            if seen >= MAX_FILES:
+                return
+
+
 def last_frame_in(output: str, root: Path, cwd: Path | None = None) -> Place | None:
     """The innermost traceback frame (or shell script line) that points into the workspace: where the code failed."""
     root = root.resolve()

@@ -1,0 +1,109 @@
+"""A fix re-run before it is offered as the preferred fix: what to re-run, and the port that does it.
+
+The advisor gives its hint at once; when the failed command is a Python program it can re-run (`python script.py
+...` or `python -m module ...`), the patched file is run again by a `RerunPort` handed in from above (the session's
+sandbox: no network, writes only to a scratch copy), and the fix is proposed only when that run gets past its
+error. The backend knows only this port, never the sandbox (backends do not import the session).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from livepair.advice.verify import patch_lines
+from livepair.backends.offline.edits import Fix
+from livepair.backends.offline.enrich import Finding
+from livepair.backends.offline.py_crash import error
+
+log = logging.getLogger(__name__)
+
+PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
+FLAGS = {"-u", "-B", "-E", "-s", "-S", "-I", "-O", "-OO", "-q"}  # interpreter flags that take no value
+
+
+@dataclass(frozen=True)
+class Rerun:
+    """The failed program with one file patched: run it again, as it was run, in a scratch copy of `root`."""
+
+    root: Path  # the workspace (copied; the copy is what runs and what may be written)
+    cwd: Path  # where the command ran (inside root)
+    argv: tuple[str, ...]  # what follows the interpreter: script.py args, or -m module args
+    path: Path  # the patched file (inside root)
+    patched: str  # its text with the fix applied
+    error: str  # the error it failed with ("Kind: detail"), which the re-run must get past
+
+
+RerunPort = Callable[[Rerun], Awaitable[bool | None]]  # True: past the error; False: not; None: could not re-run
+
+
+def python_argv(command: str) -> tuple[str, ...] | None:
+    """What follows the interpreter in `python [flags] script.py args` or `python -m module args`; None for any
+    other command (a shell line, a pipeline, another program: those are not re-run)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if not words or not PYTHON.fullmatch(Path(words[0]).name):
+        return None
+    rest = words[1:]
+    while rest and rest[0] in FLAGS:
+        rest = rest[1:]
+    if not rest or any(re.search(r"[;&|<>`$]", w) for w in rest):
+        return None
+    if rest[0] == "-m":
+        return tuple(rest) if len(rest) > 1 else None
+    return tuple(rest) if rest[0].endswith(".py") and not rest[0].startswith("-") else None
+
+
+def rerun_for(command: str, output: str, root: Path, cwd: Path, path: Path, patched: str) -> Rerun | None:
+    """The re-run of a failed Python command with `path` patched, when it can be re-run at all."""
+    argv, failed = python_argv(command), error(output)
+    inside = root.resolve()
+    if argv is None or failed is None or not (cwd.resolve() == inside or inside in cwd.resolve().parents):
+        return None
+    if inside not in path.resolve().parents:
+        return None
+    return Rerun(root, cwd, argv, path, patched, f"{failed[0]}: {failed[1]}".rstrip(": "))
+
+
+def past_the_error(rerun: Rerun, exit_code: int | None, output: str) -> bool:
+    """The re-run got past the error: it ended well, or it failed with another error (the next problem)."""
+    if exit_code == 0:
+        return True
+    if exit_code is None:
+        return False  # killed (a timeout, a memory cap): nothing shows it got past
+    now = error(output)
+    return now is not None and f"{now[0]}: {now[1]}".rstrip(": ") != rerun.error
+
+
+def plan(
+    command: str, output: str, root: Path, cwd: Path, found: Finding, read: Callable[[Path], str | None]
+) -> Rerun | None:
+    """The re-run of a finding's fix, when it has one and the command can be re-run."""
+    fix, place = found.fix, found.place
+    text = read(place.path) if fix is not None and place is not None else None
+    if fix is None or place is None or text is None:
+        return None
+    patched = patch_lines(text, fix.start_line, fix.end_line, fix.new_text)
+    return rerun_for(command, output, root, cwd, place.path, patched)
+
+
+async def checked_by_rerun(port: RerunPort, rerun: Rerun, fix: Fix) -> Fix | None:
+    """The fix to offer after its re-run: None when the program still fails the same way; the fix as checked
+    statically when no re-run could be had (no sandbox here); marked as re-run when it got past the error."""
+    try:
+        past = await port(rerun)
+    except Exception:
+        log.exception("offline advisor: re-running the fix failed")
+        past = None
+    if past is False:
+        log.info("offline advisor: the fix for %s did not get past %s; not offered", rerun.path.name, rerun.error)
+        return None
+    if past is None:
+        return fix
+    return replace(fix, explanation=f"{fix.explanation} (re-run in a sandbox: it gets past the error)")

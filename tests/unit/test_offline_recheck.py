@@ -1,0 +1,137 @@
+"""A fix is re-run before it is offered as the preferred fix (backends/offline/recheck.py).
+
+The advisor's hint comes at once; the fix follows only when the program, re-run with it through the port the
+session hands in, gets past its error. A fix whose re-run still fails the same way is never offered; without a
+verdict (no sandbox here) the fix is offered as checked statically, as before. The real sandbox port is
+tests/programs/test_fix_rerun.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from livepair.backends.backend import BackendEvent, Failure, Status, ToolCall
+from livepair.backends.offline.advisor import OfflineBackend
+from livepair.backends.offline.recheck import Rerun, past_the_error, python_argv
+from livepair.model import TerminalRun
+from tests.processes import wait_until
+from tests.unit.test_advisor_view import Snapshot
+
+PROGRAM = "nums = [3, 1, 2]\nnums = nums.sort()\nprint(nums[0])\n"
+
+
+class Port:
+    """A re-run port whose verdict the test gives when it likes; it records what it was asked to re-run."""
+
+    def __init__(self) -> None:
+        self.asked: list[Rerun] = []
+        self.verdict: asyncio.Future[bool | None] = asyncio.get_running_loop().create_future()
+
+    async def __call__(self, rerun: Rerun) -> bool | None:
+        self.asked.append(rerun)
+        return await self.verdict
+
+
+def failed_run(root: Path) -> TerminalRun:
+    (root / "prog.py").write_text(PROGRAM)
+    done = subprocess.run([sys.executable, "prog.py"], cwd=root, capture_output=True, text=True, timeout=30)
+    assert done.returncode != 0
+    return TerminalRun(f"{sys.executable} prog.py", done.stdout + done.stderr, done.returncode, str(root))
+
+
+def drain(backend: OfflineBackend) -> list[BackendEvent]:
+    events: list[BackendEvent] = []
+    while not backend._events.empty():
+        event = backend._events.get_nowait()
+        if not isinstance(event, Status):
+            events.append(event)
+    return events
+
+
+def calls(events: list[BackendEvent], name: str) -> list[ToolCall]:
+    return [e for e in events if isinstance(e, ToolCall) and e.name == name]
+
+
+async def advised(tmp_path: Path, port: Port) -> tuple[OfflineBackend, list[BackendEvent]]:
+    run = failed_run(tmp_path)
+    view = Snapshot(tmp_path, texts={(tmp_path / "prog.py").as_uri(): PROGRAM}, run=run)
+    backend = OfflineBackend(view, rerun=port)
+    backend.notice_failure(Failure("run", "prog.py failed", run))
+    return backend, drain(backend)
+
+
+async def test_the_hint_comes_at_once_and_the_fix_after_its_rerun_gets_past_the_error(tmp_path: Path) -> None:
+    port = Port()
+    backend, first = await advised(tmp_path, port)
+    hint = calls(first, "annotate")
+    assert hint and "sort" in hint[0].args["message"] and hint[0].args["line"] == 2
+    assert not calls(first, "propose_fix"), "the fix waits for its re-run"
+    await wait_until(lambda: bool(port.asked), "the re-run asked for")
+    asked = port.asked[0]
+    assert asked.argv == ("prog.py",) and asked.path == tmp_path / "prog.py"
+    assert "sorted(nums)" in asked.patched and asked.error.startswith("TypeError")
+    port.verdict.set_result(True)
+    later: list[BackendEvent] = []
+
+    def fix_came() -> bool:
+        later.extend(drain(backend))
+        return bool(calls(later, "propose_fix"))
+
+    await wait_until(fix_came, "the fix proposed")
+    fix = calls(later, "propose_fix")[0].args
+    assert fix["path"] == "prog.py" and "sorted(nums)" in fix["new_text"]
+    assert "re-run in a sandbox" in fix["explanation"]
+    await backend.close()
+
+
+async def test_a_fix_whose_rerun_fails_the_same_way_is_not_offered(tmp_path: Path) -> None:
+    port = Port()
+    backend, first = await advised(tmp_path, port)
+    port.verdict.set_result(False)
+    await wait_until(lambda: bool(port.asked) and "recheck" not in backend._tasks.running, "the re-run done")
+    assert calls(first, "annotate")
+    assert not calls(first + drain(backend), "propose_fix")
+    await backend.close()
+
+
+async def test_without_a_verdict_the_statically_checked_fix_is_offered(tmp_path: Path) -> None:
+    port = Port()
+    backend, _first = await advised(tmp_path, port)
+    port.verdict.set_result(None)
+    await wait_until(lambda: bool(port.asked) and "recheck" not in backend._tasks.running, "the re-run done")
+    fix = calls(drain(backend), "propose_fix")
+    assert fix and "sorted(nums)" in fix[0].args["new_text"]
+    assert "re-run" not in fix[0].args["explanation"]
+    await backend.close()
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("python app.py --n 3", ("app.py", "--n", "3")),
+        ("python3 -u tools/run.py", ("tools/run.py",)),
+        ("/usr/bin/python3.11 -m pkg.main x", ("-m", "pkg.main", "x")),
+        ("bash -c 'python app.py'", None),
+        ("python app.py | tee log", None),
+        ("python app.py > out.txt", None),
+        ("python -c 'print(1)'", None),
+        ("node app.js", None),
+        ("pytest -q", None),
+    ],
+)
+def test_only_a_plain_python_command_is_rerun(command: str, argv: tuple[str, ...] | None) -> None:
+    assert python_argv(command) == argv
+
+
+def test_past_the_error_means_it_ended_well_or_failed_otherwise(tmp_path: Path) -> None:
+    rerun = Rerun(tmp_path, tmp_path, ("a.py",), tmp_path / "a.py", "", "KeyError: 'temp'")
+    assert past_the_error(rerun, 0, "")
+    assert past_the_error(rerun, 1, "Traceback (most recent call last):\nValueError: bad\n")
+    assert not past_the_error(rerun, 1, "Traceback (most recent call last):\nKeyError: 'temp'\n")
+    assert not past_the_error(rerun, None, "")  # killed: a timeout shows nothing got past
+    assert not past_the_error(rerun, 2, "usage: a.py")  # failed, with nothing saying the error moved on
