@@ -137,8 +137,10 @@ def model_for(schedule: Schedule, fake: FakeLiveServer, editor: EditorClient):  
         if fault := due(k, "mid-tool-call"):
             shown = len(editor.edits)
             await editor.wait_for(lambda: len(editor.edits) > shown or session.closed, 30, "the edit preview")
-            gone = await fire(session, fault)
             assert editor.approval_gate is not None
+            if fault == "stall":  # a call open on our side: the daemon rightly waits, so the user answers first
+                editor.approval_gate.set()
+            gone = await fire(session, fault)
             editor.approval_gate.set()  # the user answers after the fault
             if gone:
                 return True

@@ -19,6 +19,8 @@ from tests.fakes.session import FakeSession, SessionClosed
 from tests.keys import API_KEY
 from tests.live.test_audio_faults import Events, collect
 
+pytestmark = pytest.mark.slow  # reconnects and a watchdog: `make test`, not the inner loop
+
 
 @pytest.fixture
 async def backend(fake: FakeLiveServer, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[GeminiBackend]:

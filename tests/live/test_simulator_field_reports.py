@@ -102,6 +102,7 @@ async def test_a_resume_is_refused_while_the_earlier_socket_is_open(
         assert resumed.resumed, "with the old socket closed, the handle resumes"
 
 
+@pytest.mark.slow  # three spoken replies
 @AS
 async def test_on_3_1_every_other_request_gets_a_silent_turn(server: FakeLiveServer, field_reports: bool) -> None:
     """python-genai#2117, livekit/agents-js#1544: about half the turns on 3.1 complete with no content."""
