@@ -16,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from livepair.backends.reconnect import TIME_SCALE_ENV
+from livepair.backends.gemini import STALL_S
+from livepair.backends.reconnect import STALL_FLOOR_S, TIME_SCALE_ENV
 from livepair.session.session import CUT_OFF_MARK
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
@@ -376,7 +377,8 @@ async def test_a_call_waiting_for_the_users_yes_is_not_a_stalled_socket(
     await start(editor, fake)
     await editor.command("livepair.ask", "run it")
     await editor.wait_for(lambda: editor.approvals, what="the approval prompt")
-    await asyncio.sleep(3 * 20 * float(SCALE))  # the user reads the prompt for 3x the (scaled) stall bound
+    # the user reads the prompt for twice the daemon's (compressed) stall bound
+    await asyncio.sleep(2 * max(STALL_S * float(SCALE), STALL_FLOOR_S))
     editor.approval_gate.set()
     await answered(editor, "it ran")
     assert len(fake.sessions) == 1 and (workspace / "ran.txt").exists()

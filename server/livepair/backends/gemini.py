@@ -38,7 +38,16 @@ from livepair.backends.gemini_setup import FatalSessionError, audio_out, client,
 from livepair.backends.journal import SPEECH_REPLAY_S, Item, Journal, Realtime, ToolResponse
 from livepair.backends.live_models import grounding_note, live_model
 from livepair.backends.outbox import Context, Outbox, Request
-from livepair.backends.reconnect import Backoff, NoSetupComplete, Refusals, Stalled, Verdict, classify, time_scale
+from livepair.backends.reconnect import (
+    Backoff,
+    NoSetupComplete,
+    Refusals,
+    Stalled,
+    Verdict,
+    classify,
+    stall_bound,
+    time_scale,
+)
 from livepair.config import Settings
 
 if TYPE_CHECKING:
@@ -327,7 +336,7 @@ class GeminiBackend(Inbound, Refusing):
 
     async def _watchdog(self) -> None:
         """An open socket that says nothing while an answer is due is dead; so is a goAway deadline."""
-        stall = STALL_S * time_scale()
+        stall = stall_bound(STALL_S)
         while True:
             await asyncio.sleep(min(1.0, stall / 4))
             now = time.monotonic()

@@ -41,6 +41,15 @@ def time_scale() -> float:
     return value if 0 < value <= 1 else 1.0
 
 
+STALL_FLOOR_S = 5.0  # a compressed watchdog (tests, the soak) still waits this long: a busy machine's pauses
+
+
+def stall_bound(stall_s: float) -> float:
+    """How long a socket may stay silent while an answer is due, after time compression: never under
+    STALL_FLOOR_S (or stall_s itself if shorter), so a loaded test machine's pauses are not taken for a dead link."""
+    return max(stall_s * time_scale(), min(stall_s, STALL_FLOOR_S))
+
+
 class Stalled(Exception):
     """No frame from the service for too long while an answer was due (the socket may be open but dead)."""
 
