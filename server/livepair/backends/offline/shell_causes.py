@@ -10,6 +10,7 @@ from pathlib import Path
 
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import proposed
 
 BUILTINS = {"source", ".", "cd", "export", "alias", "[[", "function", "declare", "local", "shopt", "pushd", "popd"}
 PYENV = re.compile(
@@ -28,6 +29,7 @@ NO_FILE = re.compile(
     r"^(?:cat|ls|head|tail|wc|grep|sort): (?:cannot access )?['‘]?(?P<path>[^:'’]+)['’]?: No such file or directory",
     re.M,
 )
+NOT_FOUND = re.compile(r"^(?P<script>[\w./-]+): (?:line )?(?P<line>\d+): (?P<name>\w+): (?:command )?not found$", re.M)
 
 
 def advise(command: str, facts: Facts) -> Finding | None:
@@ -41,6 +43,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
         venv_name,
         changed_directory,
         not_executable,
+        spaced_assignment,
     ):
         found = detect(command, facts)
         if found is not None:
@@ -198,3 +201,26 @@ def not_executable(command: str, facts: Facts) -> Finding | None:
         f"{runner} {shown}, or add "
         f"#!/usr/bin/env {runner} as its first line and chmod +x {shown}."
     )
+
+
+def spaced_assignment(command: str, facts: Facts) -> Finding | None:
+    """`NAME = value` in a script: the shell runs NAME as a command with '=' and the value as its
+    arguments. No other program was meant, so no 'did you mean'."""
+    m = NOT_FOUND.search(facts.output)
+    script = (facts.cwd / m["script"]).resolve() if m else None
+    if m is None or script is None or not script.is_file():
+        return None
+    text = facts.read(script) or ""
+    lines = text.splitlines(keepends=True)
+    n, name = int(m["line"]), m["name"]
+    code = lines[n - 1] if 0 < n <= len(lines) else ""
+    spaced = re.match(rf"\s*{name}(?P<eq>[ \t]+=[ \t]*)(?=\S)", code)
+    if spaced is None:
+        return None
+    fixed = code[: spaced.start("eq")] + "=" + code[spaced.end("eq") :]
+    patched = "".join(lines[: n - 1]) + fixed + "".join(lines[n:])
+    message = (
+        f"Line {n} assigns {name} with spaces around the =: the shell then runs '{name}' as a command, with "
+        f"the rest of the line as its arguments. A shell assignment has no space on either side: {fixed.strip()}"
+    )
+    return proposed(message, ws.Place(script, n), text, patched, f"assign {name} without spaces around =")

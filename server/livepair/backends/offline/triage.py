@@ -15,8 +15,10 @@ from livepair.backends.offline import (
     py_causes,
     py_everyday,
     py_files,
+    py_json,
     py_operations,
     py_runtime,
+    py_threads,
     py_values,
     shell_causes,
 )
@@ -31,9 +33,10 @@ SAME_NAME = re.compile(r"The shell cannot find '(?P<a>[^']+)'; '(?P<b>[^']+)' is
 def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
-    found = shell_causes.advise(command, facts) or py_causes.advise(facts) or py_files.advise(facts)
+    found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_causes.advise(facts)
+    found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
-    found = found or py_operations.advise(facts)
+    found = found or py_operations.advise(facts) or py_json.advise(facts)
     if found is not None:
         return found
     hit = catalogue.match_output(facts.output)

@@ -1,0 +1,97 @@
+"""The offline advisor never offers advice that hides an error: the value json cannot write is converted where it
+is made (never default=str), a KeyError whose dict is filled elsewhere gets no default and no invented keys, a
+thread that died first is named as the cause, and a shell assignment with spaces is not 'another program'.
+
+Each program is run for real; its output goes to the advisor as a terminal run would.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from livepair.backends.offline import commands, honest, triage
+from livepair.backends.offline.catalogue import Catalogue
+from livepair.backends.offline.enrich import Facts, Finding
+
+
+def advise(tmp_path: Path, files: dict[str, str], command: list[str]) -> tuple[Finding, str]:
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0, done.stdout
+    output = done.stdout + done.stderr
+    facts = Facts(tmp_path, tmp_path, lambda p: p.read_text() if p.is_file() else None, output)
+    found = triage.advise(" ".join(command), facts, Catalogue())
+    assert found is not None, output
+    return found, output
+
+
+def test_a_numpy_number_is_converted_where_it_is_made_not_written_as_text(tmp_path: Path) -> None:
+    code = (
+        "import json\nimport numpy as np\n\nrng = np.random.default_rng(1)\n"
+        "picks = {k: rng.integers(0, 9) for k in 'ab'}\nrecord = {'id': 1, 'picks': picks}\nprint(json.dumps(record))\n"
+    )
+    found, _ = advise(tmp_path, {"save.py": code}, [sys.executable, "save.py"])
+    assert "default=str" not in found.message.replace(" ", "")
+    assert found.place is not None and found.place.line == 5  # where the int64 is made, not the dumps line
+    assert "int64" in found.message and "int(rng.integers(0, 9))" in found.message
+    assert found.fix is not None and "int(rng.integers(0, 9))" in found.fix.new_text
+
+
+def test_a_datetime_built_deep_in_the_data_is_found_by_its_maker(tmp_path: Path) -> None:
+    code = (
+        "import json\nfrom datetime import datetime\n\nhosts = {}\nfor name in ['web', 'db']:\n"
+        "    group = hosts.setdefault(name, {})\n    group['seen'] = datetime.strptime('2020-01-02', '%Y-%m-%d')\n"
+        "print(json.dumps(hosts))\n"
+    )
+    found, _ = advise(tmp_path, {"inv.py": code}, [sys.executable, "inv.py"])
+    assert found.place is not None and found.place.line == 7
+    assert ".isoformat()" in found.message and "default=str" not in found.message
+
+
+def test_json_of_a_value_whose_origin_is_not_shown_is_an_honest_hint(tmp_path: Path) -> None:
+    code = (
+        "import json\nimport sys\nfrom datetime import datetime\n\n\ndef save(row):\n    print(json.dumps(row))\n\n\n"
+        "first, last = datetime.now(), datetime.now()\nsave({'at': first} if sys.argv[1:] else {'at': last})\n"
+    )
+    found, _ = advise(tmp_path, {"two.py": code}, [sys.executable, "two.py"])
+    assert honest.HONEST in found.message and "(line 7)" in found.message
+    assert "default=str" not in found.message
+    handle, _ = advise(tmp_path, {"fh.py": "import json\n\nprint(json.dumps({'f': open('fh.py')}))\n"},
+                       [sys.executable, "fh.py"])  # fmt: skip
+    assert honest.HONEST in handle.message and "default=str" not in handle.message
+
+
+def test_a_thread_that_died_first_is_the_cause_not_the_key_error_after_it(tmp_path: Path) -> None:
+    code = (
+        "import threading\n\nseen = {}\n\n\ndef work(n):\n    seen[n] = n * 2\n\n\n"
+        "job = threading.Thread(target=work, args=(3))\njob.start()\njob.join()\nprint(seen[3])\n"
+    )
+    found, output = advise(tmp_path, {"jobs.py": code}, [sys.executable, "jobs.py"])
+    assert "KeyError" in output
+    assert found.place is not None and found.place.line == 10
+    assert "(3,)" in found.message and ".get(" not in found.message
+    assert found.fix is not None and "args=(3,)" in found.fix.new_text
+
+
+def test_a_key_error_on_a_dict_filled_elsewhere_claims_no_keys_and_offers_no_default(tmp_path: Path) -> None:
+    code = "totals = {}\n\n\ndef add(name):\n    totals[name] = 1\n\n\nadd('a')\nprint(totals['b'])\n"
+    found, _ = advise(tmp_path, {"tot.py": code}, [sys.executable, "tot.py"])
+    assert honest.HONEST in found.message
+    assert ".get(" not in found.message and "none yet" not in found.message
+
+
+def test_a_shell_assignment_with_spaces_is_explained_not_rewritten_into_another_program(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "pkg-config").write_text("#!/bin/sh\n")
+    (bin_dir / "pkg-config").chmod(0o755)
+    script = "#!/bin/bash\nprefix=$PWD/out\noutdir = $prefix/lib\nmkdir -p $outdir\n"
+    found, _ = advise(tmp_path, {"conf.sh": script}, ["bash", "conf.sh"])
+    assert "did you mean" not in found.message
+    assert found.place is not None and found.place.line == 3 and "space" in found.message
+    assert found.fix is not None and found.fix.new_text == "outdir=$prefix/lib\n"
+    assert commands.meant("pkgconfigdir", str(bin_dir)) is None  # four edits away: another program
+    assert commands.meant("pkg-confg", str(bin_dir)) == "pkg-config"  # one letter dropped: a typo
