@@ -95,3 +95,41 @@ def test_a_shell_assignment_with_spaces_is_explained_not_rewritten_into_another_
     assert found.fix is not None and found.fix.new_text == "outdir=$prefix/lib\n"
     assert commands.meant("pkgconfigdir", str(bin_dir)) is None  # four edits away: another program
     assert commands.meant("pkg-confg", str(bin_dir)) == "pkg-config"  # one letter dropped: a typo
+
+
+def test_an_api_this_python_removed_is_named_with_what_replaced_it_not_pythons_neighbour(tmp_path: Path) -> None:
+    code = "import asyncio\n\n\n@asyncio.coroutine\ndef ping():\n    yield\n"
+    found, output = advise(tmp_path, {"old.py": code}, [sys.executable, "old.py"])
+    assert "'coroutines'" in output  # what Python suggests, which is no fix
+    assert found.place is not None and found.place.line == 4
+    assert "removed" in found.message and "async def" in found.message and "coroutines" not in found.message
+    threads = "import threading\n\nt = threading.Thread(target=print)\nt.start()\nprint(t.isAlive())\n"
+    found, _ = advise(tmp_path, {"alive.py": threads}, [sys.executable, "alive.py"])
+    assert found.fix is not None and found.fix.new_text == "print(t.is_alive())\n"
+
+
+def test_a_shell_builtin_given_to_subprocess_gets_what_does_its_job(tmp_path: Path) -> None:
+    code = "import subprocess\n\nsubprocess.run(['cd', '..'])\n"
+    found, _ = advise(tmp_path, {"go.py": code}, [sys.executable, "go.py"])
+    assert "builtin" in found.message and "os.chdir" in found.message and "install" not in found.message
+
+
+def test_the_naive_datetime_among_aware_ones_is_where_the_hint_goes(tmp_path: Path) -> None:
+    code = (
+        "from datetime import datetime, timezone\n\nstamps = [\n    datetime(2020, 1, 1, tzinfo=timezone.utc),\n"
+        "    datetime.strptime('2020-01-02', '%Y-%m-%d'),\n]\nprint(max(stamps))\n"
+    )
+    found, _ = advise(tmp_path, {"when.py": code}, [sys.executable, "when.py"])
+    assert found.place is not None and found.place.line == 5
+    assert "tzinfo=timezone.utc" in found.message
+
+
+def test_an_inner_import_that_makes_a_module_local_is_the_cause(tmp_path: Path) -> None:
+    code = (
+        "import os\n\n\ndef main():\n    print(os.getcwd())\n    if False:\n        import os\n        os.sep\n\n\n"
+        "main()\n"
+    )
+    found, _ = advise(tmp_path, {"inner.py": code}, [sys.executable, "inner.py"])
+    assert found.place is not None and found.place.line == 7
+    assert "import os" in found.message and "global" not in found.message
+    assert found.fix is not None

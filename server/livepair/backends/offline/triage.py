@@ -13,11 +13,14 @@ from livepair.backends.offline import (
     honest,
     node,
     py_causes,
+    py_datetimes,
     py_everyday,
     py_files,
     py_json,
     py_operations,
+    py_removed,
     py_runtime,
+    py_subprocess,
     py_threads,
     py_values,
     shell_causes,
@@ -34,9 +37,9 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
     found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_causes.advise(facts)
-    found = found or py_files.advise(facts)
+    found = found or py_removed.advise(facts) or py_subprocess.advise(facts) or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
-    found = found or py_operations.advise(facts) or py_json.advise(facts)
+    found = found or py_operations.advise(facts) or py_json.advise(facts) or py_datetimes.advise(facts)
     if found is not None:
         return found
     hit = catalogue.match_output(facts.output)
