@@ -133,3 +133,26 @@ def test_an_inner_import_that_makes_a_module_local_is_the_cause(tmp_path: Path) 
     assert found.place is not None and found.place.line == 7
     assert "import os" in found.message and "global" not in found.message
     assert found.fix is not None
+
+
+def test_utf16_text_is_named_as_such_not_called_binary(tmp_path: Path) -> None:
+    (tmp_path / "names.txt").write_bytes("Zoë\nAnn\n".encode("utf-16"))
+    found, _ = advise(tmp_path, {"read.py": "print(open('names.txt').read())\n"}, [sys.executable, "read.py"])
+    assert "UTF-16" in found.message and "binary" not in found.message
+    assert found.fix is not None and "encoding='utf-16'" in found.fix.new_text
+
+
+def test_an_unset_environment_variable_gets_no_default_that_would_hide_it(tmp_path: Path) -> None:
+    found, _ = advise(
+        tmp_path, {"env.py": "import os\n\ntoken = os.environ['LP_TEST_UNSET']\n"}, [sys.executable, "env.py"]
+    )
+    assert "export LP_TEST_UNSET=" in found.message
+    assert ".get(" not in found.message and "default" not in found.message
+
+
+def test_a_space_after_the_equals_sign_is_the_cause_of_the_missing_command(tmp_path: Path) -> None:
+    found, _ = advise(
+        tmp_path, {"run.sh": "#!/bin/bash\nset -e\nGREETING= hello\necho $GREETING\n"}, ["bash", "run.sh"]
+    )
+    assert found.place is not None and found.place.line == 3 and "did you mean" not in found.message
+    assert found.fix is not None and found.fix.new_text == "GREETING=hello\n"

@@ -28,7 +28,7 @@ GENERIC = {
     "int-from-text", "datetime-format", "csv-error", "timeout", "subprocess-timeout", "sqlite-syntax",
     "sqlite-constraint", "sqlite-no-column", "sqlite-open", "sqlite-bindings", "permission-error",
     "called-process-error", "unicode-decode-error", "unicode-encode-error", "import-error", "http-401", "http-403",
-    "http-404", "no-such-file-shell", "shell-syntax", "api-key-invalid",
+    "http-404", "no-such-file-shell", "shell-syntax", "api-key-invalid", "unbound-local", "naive-aware-datetime",
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"(?i)your|xxx|placeholder|changeme|replace|insert|<.*>|example|dummy|todo")
 

@@ -112,8 +112,8 @@ def key_error(case: Case) -> Finding:
     line = case.line or ""
     if re.search(rf"""environ\[\s*["']{re.escape(key)}["']\s*\]|getenv""", line):
         return Finding(
-            f"The environment variable {key} is not set in the shell that ran this: export {key}=... first "
-            f"(or use os.environ.get('{key}') with a default, if it is optional).",
+            f"The environment variable {key} is not set in the shell that ran this: export {key}=... first, in "
+            "the same terminal (or set it in the environment the program runs in).",
             case.place,
         )
     return case.finding
@@ -123,7 +123,11 @@ def command_missing(case: Case, command: str | None = None) -> Finding:
     name = command or case.field("cmd")
     instead = commands.meant(name)
     if instead is None:
-        return case.say(f"Nothing on PATH is called '{name}' or close to it: install it, or check the name.")
+        return honest.hint(
+            f"{case.finding.message} Nothing on PATH is called '{name}' or close to it",
+            case.place,
+            "whether it needs installing, a virtual environment activated first, or the name is wrong",
+        )
     message = f"The shell cannot find '{name}'; '{instead}' is on PATH: did you mean '{instead}'?"
     text = case.text
     patched = None

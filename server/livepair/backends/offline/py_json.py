@@ -134,9 +134,10 @@ def _find(node: ast.expr, tree: ast.Module, text: str, line: int, makes: Makes, 
         return None
     if isinstance(node, ast.Name):
         assigned = flow.last_assignment(tree, text, node.id, line)
-        if assigned is not None:
-            return _find(assigned.value, tree, text, assigned.line, makes, depth - 1)
-        return None
+        found = _find(assigned.value, tree, text, assigned.line, makes, depth - 1) if assigned else None
+        for value, at in [] if found else _stored(tree, node.id, line):
+            found = found or _find(value, tree, text, at, makes, depth - 1)
+        return found
     if isinstance(node, ast.Dict):
         parts: list[ast.expr] = [v for v in node.values if v is not None]
     elif isinstance(node, ast.List | ast.Tuple | ast.Set):
@@ -154,6 +155,28 @@ def _find(node: ast.expr, tree: ast.Module, text: str, line: int, makes: Makes, 
         if found is not None:
             return found
     return None
+
+
+def _stored(tree: ast.Module, name: str, before: int) -> list[tuple[ast.expr, int]]:
+    """Values put into `name` before line `before`: name.append(v), name.add(v), name[k] = v."""
+    found: list[tuple[ast.expr, int]] = []
+    for node in ast.walk(tree):
+        if getattr(node, "lineno", before) >= before:
+            continue
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("append", "add", "insert")
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == name
+            and node.args
+        ):
+            found.append((node.args[-1], node.lineno))
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == name for t in node.targets
+        ):
+            found.append((node.value, node.lineno))
+    return found
 
 
 def _only(tree: ast.Module, makes: Makes) -> ast.expr | None:

@@ -204,8 +204,8 @@ def not_executable(command: str, facts: Facts) -> Finding | None:
 
 
 def spaced_assignment(command: str, facts: Facts) -> Finding | None:
-    """`NAME = value` in a script: the shell runs NAME as a command with '=' and the value as its
-    arguments. No other program was meant, so no 'did you mean'."""
+    """`NAME = value` (or `NAME= value`) in a script: the shell runs NAME (or value) as a command. No other
+    program was meant, so no 'did you mean'."""
     m = NOT_FOUND.search(facts.output)
     script = (facts.cwd / m["script"]).resolve() if m else None
     if m is None or script is None or not script.is_file():
@@ -215,12 +215,17 @@ def spaced_assignment(command: str, facts: Facts) -> Finding | None:
     n, name = int(m["line"]), m["name"]
     code = lines[n - 1] if 0 < n <= len(lines) else ""
     spaced = re.match(rf"\s*{name}(?P<eq>[ \t]+=[ \t]*)(?=\S)", code)
+    effect = f"runs '{name}' as a command, with the rest of the line as its arguments"
+    if spaced is None:  # NAME= value: NAME is set to '' for the command 'value'
+        spaced = re.match(rf"\s*(?P<name>\w+)(?P<eq>=[ \t]+){name}\b", code)
+        effect = f"sets {spaced['name']} to nothing and runs '{name}' as a command" if spaced else ""
+        name = spaced["name"] if spaced else name
     if spaced is None:
         return None
     fixed = code[: spaced.start("eq")] + "=" + code[spaced.end("eq") :]
     patched = "".join(lines[: n - 1]) + fixed + "".join(lines[n:])
     message = (
-        f"Line {n} assigns {name} with spaces around the =: the shell then runs '{name}' as a command, with "
-        f"the rest of the line as its arguments. A shell assignment has no space on either side: {fixed.strip()}"
+        f"Line {n} assigns {name} with a space next to the =: the shell then {effect}. A shell assignment has no "
+        f"space on either side: {fixed.strip()}"
     )
     return proposed(message, ws.Place(script, n), text, patched, f"assign {name} without spaces around =")
