@@ -156,3 +156,24 @@ def test_a_space_after_the_equals_sign_is_the_cause_of_the_missing_command(tmp_p
     )
     assert found.place is not None and found.place.line == 3 and "did you mean" not in found.message
     assert found.fix is not None and found.fix.new_text == "GREETING=hello\n"
+
+
+def test_what_a_thread_died_of_is_advised_on_not_the_index_error_after_it(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\nimport threading\n\nout = []\n\n\ndef work():\n    loop = asyncio.get_event_loop()\n"
+        "    out.append(loop.run_until_complete(asyncio.sleep(0, 'x')))\n\n\nt = threading.Thread(target=work)\n"
+        "t.start()\nt.join()\nprint(out[0])\n"
+    )
+    found, output = advise(tmp_path, {"loop.py": code}, [sys.executable, "loop.py"])
+    assert "IndexError" in output
+    assert found.place is not None and found.place.line == 8 and "thread" in found.message
+    assert "asyncio.run" in found.message and "list index" not in found.message
+
+
+def test_a_string_in_parentheses_as_thread_args_is_one_tuple_item_short_of_a_comma(tmp_path: Path) -> None:
+    code = "import threading\n\n\ndef greet(name):\n    print(name)\n\n\n"
+    code += "t = threading.Thread(target=greet, args=('ann'))\nt.start()\nt.join()\n"
+    code += "raise SystemExit(1)\n"  # no traceback of its own: the thread's is the only one
+    found, _ = advise(tmp_path, {"hi.py": code}, [sys.executable, "hi.py"])
+    assert found.place is not None and found.place.line == 8 and "('ann',)" in found.message
+    assert found.fix is not None and "args=('ann',)" in found.fix.new_text

@@ -8,6 +8,7 @@ restatements become honest hints (honest.py). A last guard drops advice that wou
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from livepair.backends.offline import (
     honest,
@@ -42,6 +43,10 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or py_operations.advise(facts) or py_json.advise(facts) or py_datetimes.advise(facts)
     if found is not None:
         return found
+    thread = py_threads.died_first(facts)  # what the thread died of comes before what went wrong after it
+    found = advise(command, thread, catalogue) if thread is not None else None
+    if found is not None:
+        return replace(found, message=f"A thread died before the error this run ended with: {found.message}")
     hit = catalogue.match_output(facts.output)
     if hit is None:
         return None
