@@ -177,3 +177,14 @@ def test_a_string_in_parentheses_as_thread_args_is_one_tuple_item_short_of_a_com
     found, _ = advise(tmp_path, {"hi.py": code}, [sys.executable, "hi.py"])
     assert found.place is not None and found.place.line == 8 and "('ann',)" in found.message
     assert found.fix is not None and "args=('ann',)" in found.fix.new_text
+
+
+def test_a_token_read_with_its_newline_is_stripped_where_it_is_read(tmp_path: Path) -> None:
+    (tmp_path / "token.txt").write_text("tok123\n")
+    code = (
+        "import requests\n\nwith open('token.txt') as f:\n    token = f.readline()\n"
+        "requests.get('http://127.0.0.1:9/', headers={'Authorization': 'Bearer ' + token})\n"
+    )  # refused before any connection: requests checks the header first
+    found, _ = advise(tmp_path, {"call.py": code}, [sys.executable, "call.py"])
+    assert found.place is not None and found.place.line == 4 and "newline" in found.message
+    assert found.fix is not None and found.fix.new_text == "    token = f.readline().strip()\n"

@@ -57,7 +57,7 @@ def is_directory(case: Case) -> Finding:
     folder = case.facts.cwd / case.field("path")
     inside = sorted(p.name for p in folder.iterdir() if p.is_file())[:5] if folder.is_dir() else []
     listing = f" It holds: {', '.join(inside)}." if inside else " It holds no files."
-    return case.say(f"'{case.field('path')}' is a folder, not a file: open a file inside it.{listing}")
+    return case.say(f"Open a file inside it.{listing}")
 
 
 def sqlite_table(case: Case) -> Finding:

@@ -20,6 +20,7 @@ from livepair.backends.offline import (
     py_json,
     py_operations,
     py_removed,
+    py_request_text,
     py_runtime,
     py_subprocess,
     py_threads,
@@ -38,7 +39,8 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
     found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_causes.advise(facts)
-    found = found or py_removed.advise(facts) or py_subprocess.advise(facts) or py_files.advise(facts)
+    found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
+    found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
     found = found or py_operations.advise(facts) or py_json.advise(facts) or py_datetimes.advise(facts)
     if found is not None:
