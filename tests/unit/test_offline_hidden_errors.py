@@ -188,3 +188,37 @@ def test_a_token_read_with_its_newline_is_stripped_where_it_is_read(tmp_path: Pa
     found, _ = advise(tmp_path, {"call.py": code}, [sys.executable, "call.py"])
     assert found.place is not None and found.place.line == 4 and "newline" in found.message
     assert found.fix is not None and found.fix.new_text == "    token = f.readline().strip()\n"
+
+
+def test_rules_python_states_are_placed_where_the_code_breaks_them(tmp_path: Path) -> None:
+    cases = {  # program, the line the advice belongs on, words it must say, its fix's new text (None: no fix)
+        "join.py": ("ids = [3, 4]\nprint(','.join(ids))\n", 2, "map(str, ids)", "print(','.join(map(str, ids)))\n"),
+        "seen.py": ("seen = {}\nfor x in [1, 2]:\n    seen.add(x)\n", 1, "set()", "seen = set()\n"),
+        "pick.py": ("import random\n\ncolors = {'red', 'blue'}\nprint(random.sample(colors, 1))\n", 4, "sorted(", None),
+        "eq.py": (
+            "class P:\n    def __init__(self, x):\n        self.x = x\n\n    def __eq__(self, o):\n        return "
+            "self.x == o.x\n\n\nprint({P(1)})\n",
+            5,
+            "__hash__",
+            None,
+        ),
+        "kid.py": (
+            "class Base:\n    def __init__(self):\n        self.items = []\n\n\nclass Kid(Base):\n"
+            "    def __init__(self):\n        self.n = 1\n\n\nprint(Kid().items)\n",
+            7,
+            "super().__init__",
+            None,
+        ),
+        "cfg.py": (
+            "from dataclasses import dataclass\n\n\n@dataclass\nclass Cfg:\n    tags: list = []\n\n\nprint(Cfg())\n",
+            6,
+            "default_factory=list",
+            None,
+        ),
+    }
+    for name, (code, line, says, fix) in cases.items():
+        found, _ = advise(tmp_path, {name: code}, [sys.executable, name])
+        assert found.place is not None and found.place.line == line, (name, found.message)
+        assert says in found.message and honest.HONEST not in found.message, (name, found.message)
+        if fix is not None:
+            assert found.fix is not None and found.fix.new_text == fix, (name, found.fix)
