@@ -222,3 +222,32 @@ def test_rules_python_states_are_placed_where_the_code_breaks_them(tmp_path: Pat
         assert says in found.message and honest.HONEST not in found.message, (name, found.message)
         if fix is not None:
             assert found.fix is not None and found.fix.new_text == fix, (name, found.fix)
+
+
+def test_text_in_and_out_whose_cause_the_files_show(tmp_path: Path) -> None:
+    (tmp_path / "scores.csv").write_bytes("name,score\nann,3\n".encode("utf-16"))
+    code = "import sys\n\nwith open(sys.argv[1], encoding='utf-8') as f:\n    for row in f:\n        print(row)\n"
+    found, _ = advise(tmp_path, {"table.py": code}, [sys.executable, "table.py", "scores.csv"])
+    assert found.place is not None and found.place.line == 3 and "UTF-16" in found.message
+    assert found.fix is not None and "encoding='utf-16'" in found.fix.new_text
+    (tmp_path / "events.jsonl").write_text('{"a": 1}\n{"a": 2}\n')
+    found, _ = advise(tmp_path, {"ev.py": "import json\n\nprint(json.load(open('events.jsonl')))\n"},
+                      [sys.executable, "ev.py"])  # fmt: skip
+    assert "line by line" in found.message and found.place is not None and found.place.line == 3
+    (tmp_path / "events.jsonl").write_text('{"a": 1}\n}\n')  # a stray bracket is no JSON Lines
+    found, _ = advise(tmp_path, {"ev.py": "import json\n\nprint(json.load(open('events.jsonl')))\n"},
+                      [sys.executable, "ev.py"])  # fmt: skip
+    assert "line by line" not in found.message
+
+
+def test_a_removed_name_imported_from_its_old_module_is_moved_to_the_new_one(tmp_path: Path) -> None:
+    found, _ = advise(tmp_path, {"m.py": "from collections import Mapping\n"}, [sys.executable, "m.py"])
+    assert "collections.abc" in found.message
+    assert found.fix is not None and found.fix.new_text == "from collections.abc import Mapping\n"
+
+
+def test_export_with_spaces_around_the_equals_sign(tmp_path: Path) -> None:
+    script = "#!/bin/bash\nset -e\nexport HOST = 10.0.0.1\necho $HOST\n"
+    found, _ = advise(tmp_path, {"env.sh": script}, ["bash", "env.sh"])
+    assert found.place is not None and found.place.line == 3 and "space" in found.message
+    assert found.fix is not None and found.fix.new_text == "export HOST=10.0.0.1\n"

@@ -11,10 +11,11 @@ import re
 
 from livepair.backends.offline import edits
 from livepair.backends.offline.enrich import Facts, Finding
-from livepair.backends.offline.py_crash import crash, proposed
+from livepair.backends.offline.py_crash import crash, proposed, replace_line
 
 MODULE_ATTR = re.compile(r"^module '(?P<owner>[\w.]+)' has no attribute '(?P<attr>\w+)'")
 OBJECT_ATTR = re.compile(r"^'(?P<owner>[\w.]+)' object has no attribute '(?P<attr>\w+)'")
+IMPORT_NAME = re.compile(r"^cannot import name '(?P<attr>\w+)' from '(?P<owner>[\w.]+)'")
 NO_MODULE = re.compile(r"^No module named '(?P<module>[\w.]+)'")
 ABCS = ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Iterable", "Iterator", "Callable", "Set",
         "MutableSet", "Hashable", "Sized", "Container", "Generator", "Awaitable", "Coroutine", "KeysView")  # fmt: skip
@@ -76,7 +77,7 @@ PY2_MODULES = {"urllib2": "urllib.request", "urlparse": "urllib.parse", "ConfigP
 
 def advise(facts: Facts) -> Finding | None:
     c = crash(facts)
-    if c is None or c.kind not in ("AttributeError", "ModuleNotFoundError"):
+    if c is None or c.kind not in ("AttributeError", "ModuleNotFoundError", "ImportError"):
         return None
     code = c.code
     module = NO_MODULE.match(c.detail)
@@ -89,6 +90,15 @@ def advise(facts: Facts) -> Finding | None:
             f"'{old}' is a Python 2 module; Python 3 renamed it: import {new} instead (there is nothing to install).",
             c.place,
         )
+    imported = IMPORT_NAME.match(c.detail) if c.kind == "ImportError" else None
+    if imported is not None and (imported["owner"], imported["attr"]) in REMOVED:
+        version, instead = REMOVED[(imported["owner"], imported["attr"])]
+        owner, attr = imported["owner"], imported["attr"]
+        message = f"{owner}.{attr} was removed in {version}, and this code was written for an older version: {instead}."
+        patched = None
+        if owner == "collections" and re.fullmatch(rf"\s*from collections import {attr}\s*", code):
+            patched = replace_line(c.text, c.place.line, code.replace("from collections ", "from collections.abc ", 1))
+        return proposed(message, c.place, c.text, patched, f"import {attr} from collections.abc")
     m = MODULE_ATTR.match(c.detail) or OBJECT_ATTR.match(c.detail)
     if m is None or not re.search(rf"\.{re.escape(m['attr'])}\b", code):
         return None

@@ -29,6 +29,9 @@ NO_FILE = re.compile(
     r"^(?:cat|ls|head|tail|wc|grep|sort): (?:cannot access )?['‘]?(?P<path>[^:'’]+)['’]?: No such file or directory",
     re.M,
 )
+EXPORT_EQ = re.compile(
+    r"^(?P<script>[\w./-]+): line (?P<line>\d+): export: `(?P<name>=)': not a valid identifier$", re.M
+)
 NOT_FOUND = re.compile(r"^(?P<script>[\w./-]+): (?:line )?(?P<line>\d+): (?P<name>\w+): (?:command )?not found$", re.M)
 
 
@@ -206,7 +209,7 @@ def not_executable(command: str, facts: Facts) -> Finding | None:
 def spaced_assignment(command: str, facts: Facts) -> Finding | None:
     """`NAME = value` (or `NAME= value`) in a script: the shell runs NAME (or value) as a command. No other
     program was meant, so no 'did you mean'."""
-    m = NOT_FOUND.search(facts.output)
+    m = NOT_FOUND.search(facts.output) or EXPORT_EQ.search(facts.output)
     script = (facts.cwd / m["script"]).resolve() if m else None
     if m is None or script is None or not script.is_file():
         return None
@@ -214,8 +217,12 @@ def spaced_assignment(command: str, facts: Facts) -> Finding | None:
     lines = text.splitlines(keepends=True)
     n, name = int(m["line"]), m["name"]
     code = lines[n - 1] if 0 < n <= len(lines) else ""
-    spaced = re.match(rf"\s*{name}(?P<eq>[ \t]+=[ \t]*)(?=\S)", code)
+    if name == "=":  # export NAME = value: export is given 'NAME', '=' and 'value'
+        name = (re.match(r"\s*export\s+(?P<n>\w+)\s+=", code) or {"n": ""})["n"] or "="
+    spaced = re.match(rf"\s*(?:export\s+)?{name}(?P<eq>[ \t]+=[ \t]*)(?=\S)", code)
     effect = f"runs '{name}' as a command, with the rest of the line as its arguments"
+    if code.lstrip().startswith("export"):
+        effect = f"gives export three words, {name}, = and the value, and = is no variable name"
     if spaced is None:  # NAME= value: NAME is set to '' for the command 'value'
         spaced = re.match(rf"\s*(?P<name>\w+)(?P<eq>=[ \t]+){name}\b", code)
         effect = f"sets {spaced['name']} to nothing and runs '{name}' as a command" if spaced else ""

@@ -24,6 +24,7 @@ from livepair.backends.offline import (
     py_rules,
     py_runtime,
     py_subprocess,
+    py_text_io,
     py_threads,
     py_values,
     shell_causes,
@@ -44,7 +45,7 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
     found = found or py_operations.advise(facts) or py_json.advise(facts) or py_datetimes.advise(facts)
-    found = found or py_rules.advise(facts)
+    found = found or py_rules.advise(facts) or py_text_io.advise(facts)
     if found is not None:
         return found
     thread = py_threads.died_first(facts)  # what the thread died of comes before what went wrong after it
