@@ -251,3 +251,41 @@ def test_export_with_spaces_around_the_equals_sign(tmp_path: Path) -> None:
     found, _ = advise(tmp_path, {"env.sh": script}, ["bash", "env.sh"])
     assert found.place is not None and found.place.line == 3 and "space" in found.message
     assert found.fix is not None and found.fix.new_text == "export HOST=10.0.0.1\n"
+
+
+def test_braces_percent_and_bom_are_found_in_the_file_that_holds_them(tmp_path: Path) -> None:
+    (tmp_path / "t.txt").write_text('Reply as JSON:\n{"answer": "..."}\nQuestion: {q}\n')
+    code = "from pathlib import Path\n\nprint(Path('t.txt').read_text().format(q='why'))\n"
+    found, _ = advise(tmp_path, {"ask.py": code}, [sys.executable, "ask.py"])
+    assert found.place is not None and found.place.path.name == "t.txt" and found.place.line == 2
+    assert "{{" in found.message
+    missing = "print('{name} is {age}'.format(name='ann'))\n"  # a real field with no argument: no braces advice
+    found, _ = advise(tmp_path, {"miss.py": missing}, [sys.executable, "miss.py"])
+    assert "{{" not in found.message
+    (tmp_path / "app.ini").write_text("[log]\nfile = /tmp/run%d.log\n")
+    code = "import configparser\n\nc = configparser.ConfigParser()\nc.read('app.ini')\nprint(c['log']['file'])\n"
+    found, _ = advise(tmp_path, {"cfg.py": code}, [sys.executable, "cfg.py"])
+    assert found.place is not None and found.place.path.name == "app.ini" and found.place.line == 2
+    assert "%%" in found.message and "interpolation=None" in found.message
+    (tmp_path / "people.csv").write_bytes(b"\xef\xbb\xbfname,age\nann,3\n")
+    code = "import csv\n\nwith open('people.csv', encoding='utf-8') as f:\n"
+    code += "    print([r['name'] for r in csv.DictReader(f)])\n"
+    found, _ = advise(tmp_path, {"ppl.py": code}, [sys.executable, "ppl.py"])
+    assert found.place is not None and found.place.line == 3 and "utf-8-sig" in found.message
+    assert found.fix is not None and "encoding='utf-8-sig'" in found.fix.new_text
+
+
+def test_subprocess_output_used_as_text_and_coroutine_functions_given_to_gather(tmp_path: Path) -> None:
+    code = (
+        "import subprocess\nimport sys\n\nout = subprocess.run([sys.executable, '-c', 'print(1)'], "
+        "stdout=subprocess.PIPE)\nprint(out.stdout.split('\\n'))\n"
+    )
+    found, _ = advise(tmp_path, {"sp.py": code}, [sys.executable, "sp.py"])
+    assert found.place is not None and found.place.line == 4 and "text=True" in found.message
+    assert found.fix is not None and found.fix.new_text.rstrip().endswith("stdout=subprocess.PIPE, text=True)")
+    code = (
+        "import asyncio\n\n\nasync def a():\n    return 1\n\n\nasync def main():\n    print(await asyncio.gather(a))"
+        "\n\n\nasyncio.run(main())\n"
+    )
+    found, _ = advise(tmp_path, {"ga.py": code}, [sys.executable, "ga.py"])
+    assert found.place is not None and found.place.line == 9 and "gather(a())" in found.message

@@ -201,10 +201,27 @@ def mutable_field(c: Crash, tree: ast.Module) -> Finding | None:
     return proposed(message, ws.Place(c.place.path, first.lineno), c.text, patched, "default_factory")
 
 
+def gather_functions(c: Crash, tree: ast.Module) -> Finding | None:
+    call = re.search(r"\bgather\((?P<args>[\w\s,]+)\)", c.code)
+    if "a coroutine or an awaitable is required" not in c.detail or call is None:
+        return None
+    names = [a.strip() for a in call["args"].split(",") if a.strip()]
+    if not names or not set(names) <= flow.async_functions(tree):
+        return None
+    called = ", ".join(f"{n}()" for n in names)
+    message = (
+        f"asyncio.gather() takes coroutines, what calling an async function gives, and {', '.join(names)} "
+        f"{'is the function' if len(names) == 1 else 'are the functions'} themselves, never called: call them, "
+        f"gather({called})."
+    )
+    fixed = c.code.replace(call.group(0), f"gather({called})", 1)
+    return proposed(message, c.place, c.text, replace_line(c.text, c.place.line, fixed), "call the coroutines")
+
+
 MAX_FILES = 200  # workspace files searched for the class an error names
 CLASS_RULES: list[Rule] = [eq_without_hash, init_skips_parent, abstract_left]
-RULES: list[Rule] = [join_numbers, text_hashed, sample_of_set, one_text_binding, braces_not_a_set, mutable_field,
-                     eq_without_hash, init_skips_parent, abstract_left]  # fmt: skip
+RULES: list[Rule] = [gather_functions, join_numbers, text_hashed, sample_of_set, one_text_binding, braces_not_a_set,
+                     mutable_field, eq_without_hash, init_skips_parent, abstract_left]  # fmt: skip
 
 
 def advise(facts: Facts) -> Finding | None:

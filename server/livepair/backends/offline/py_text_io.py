@@ -1,6 +1,7 @@
 """Text in and out whose cause the output and the workspace show: a UTF-16 file read as UTF-8 (its byte-order mark
 is the byte the error names), JSON Lines read as one JSON document, a console whose encoding cannot show a
-character that print() wrote.
+character that print() wrote, braces of the text itself read by str.format(), a literal % in a ConfigParser
+file, and a CSV whose byte-order mark sticks to its first header.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ def advise(facts: Facts) -> Finding | None:
     c = crash(facts)
     if c is None:
         return None
-    for detect in (utf16_read, json_lines, console_encoding):
+    for detect in (utf16_read, json_lines, console_encoding, literal_braces, percent_in_config, csv_bom):
         found = detect(c, facts)
         if found is not None:
             return found
@@ -100,10 +101,10 @@ def console_encoding(c: Crash, facts: Facts) -> Finding | None:
     )
 
 
-def _head(path: Path) -> bytes:
+def _head(path: Path, size: int = 2) -> bytes:
     try:
         with path.open("rb") as f:
-            return f.read(2)
+            return f.read(size)
     except OSError:
         return b""
 
@@ -115,3 +116,75 @@ def _json_per_line(path: Path) -> bool:
         return len(lines) >= 2 and all(isinstance(json.loads(line), dict | list) for line in lines[:50])
     except (OSError, ValueError):
         return False
+
+
+def _files(facts: Facts, suffixes: set[str] | None = None) -> list[Path]:
+    return list(itertools.islice(ws.workspace_files(facts.root, suffixes), MAX_FILES))
+
+
+def literal_braces(c: Crash, facts: Facts) -> Finding | None:
+    """str.format() met braces that are the text's own (JSON, a config), read as a field named like the KeyError."""
+    key = re.fullmatch(r"""(?P<q>['"])(?P<key>.*)(?P=q)""", c.detail) if c.kind == "KeyError" else None
+    if key is None or ".format(" not in c.code or not key["key"].strip(" \"'"):
+        return None
+    if key["key"].isidentifier() or key["key"].isdigit():
+        return None  # a real field's name: an argument missing from format(), not braces of the text
+    brace = "{" + key["key"]
+    for path in _files(facts):
+        text = facts.read(path) or ""
+        for n, line in enumerate(text.splitlines(), 1):
+            if brace in line and (path != c.place.path or n != c.place.line):
+                return Finding(
+                    f"str.format() reads every {{ }} in the template as a field, and the braces on line {n} of "
+                    f"{ws.relative_to(path, facts.cwd)} are the text's own ({brace}...), so format looks for a field "
+                    f"named {key['key']!r}. Double the literal braces, {{{{ and }}}}, or fill the template another way "
+                    "(string.Template, or replace()).",
+                    ws.Place(path, n),
+                )
+    return None
+
+
+def percent_in_config(c: Crash, facts: Facts) -> Finding | None:
+    m = re.search(r"'%' must be followed by '%' or '\(', found: '(?P<found>[^']*)'", c.detail)
+    if m is None:
+        return None
+    for path in _files(facts, {".ini", ".cfg", ".conf", ".toml", ""}):
+        for n, line in enumerate((facts.read(path) or "").splitlines(), 1):
+            if m["found"] and m["found"] in line:
+                return Finding(
+                    f"ConfigParser reads % in a value as the start of an interpolation, and line {n} of "
+                    f"{ws.relative_to(path, facts.cwd)} has a literal % ({m['found']}). Write it as %%, or make the "
+                    "parser configparser.ConfigParser(interpolation=None) (or RawConfigParser).",
+                    ws.Place(path, n),
+                )
+    return None
+
+
+def csv_bom(c: Crash, facts: Facts) -> Finding | None:
+    """A CSV saved with a UTF-8 byte-order mark and read as utf-8: the first header keeps it ('\\ufeffname')."""
+    if c.kind not in ("KeyError", "ValueError"):
+        return None
+    tree = c.tree
+    for node in ast.walk(tree) if tree else ():
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Name) or node.func.id != "open":
+            continue
+        first = node.args[0] if node.args else None
+        if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+            continue
+        path = facts.cwd / first.value
+        if not path.is_file() or _head(path, 3) != b"\xef\xbb\xbf":
+            continue
+        header = path.read_bytes()[3:].split(b"\n", 1)[0].decode(errors="replace")
+        name = re.split(r"[,;\t]", header)[0].strip().strip('"')
+        if not name or name not in c.detail:
+            continue
+        code = c.text.splitlines()[node.lineno - 1]
+        fixed = re.sub(r"encoding\s*=\s*(['\"])utf-?8\1", "encoding='utf-8-sig'", code, flags=re.I)
+        message = (
+            f"{first.value} starts with a UTF-8 byte-order mark (BOM, \\ufeff), and opened as utf-8 on line "
+            f"{node.lineno} the mark stays in front of its first header, so '{name}' is read as '\\ufeff{name}'. "
+            "Open it with encoding='utf-8-sig', which drops the mark."
+        )
+        return proposed(message, ws.Place(c.place.path, node.lineno), c.text, replace_line(c.text, node.lineno, fixed),
+                        "utf-8-sig")  # fmt: skip
+    return None
