@@ -289,3 +289,15 @@ def test_subprocess_output_used_as_text_and_coroutine_functions_given_to_gather(
     )
     found, _ = advise(tmp_path, {"ga.py": code}, [sys.executable, "ga.py"])
     assert found.place is not None and found.place.line == 9 and "gather(a())" in found.message
+
+
+def test_find_in_a_namespace_the_document_does_not_declare(tmp_path: Path) -> None:
+    (tmp_path / "feed.xml").write_text('<feed xmlns:a="http://example.org/ns/2.0/"><a:item>1</a:item></feed>')
+    code = (
+        "import xml.etree.ElementTree as ET\n\nA = '{http://example.org/ns/1.0/}'\n"
+        "root = ET.parse('feed.xml').getroot()\nprint(root.find(A + 'item').text)\n"
+    )
+    found, _ = advise(tmp_path, {"feed.py": code}, [sys.executable, "feed.py"])
+    assert found.place is not None and found.place.line == 3 and "namespace" in found.message
+    assert "http://example.org/ns/2.0/" in found.message and "is not None" not in found.message
+    assert found.fix is not None and "ns/2.0/" in found.fix.new_text

@@ -27,6 +27,7 @@ from livepair.backends.offline import (
     py_text_io,
     py_threads,
     py_values,
+    py_xml,
     shell_causes,
 )
 from livepair.backends.offline.catalogue import Catalogue
@@ -40,7 +41,8 @@ SAME_NAME = re.compile(r"The shell cannot find '(?P<a>[^']+)'; '(?P<b>[^']+)' is
 def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
-    found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_causes.advise(facts)
+    found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_xml.advise(facts)
+    found = found or py_causes.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
     found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
