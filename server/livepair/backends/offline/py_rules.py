@@ -67,6 +67,9 @@ def one_text_binding(c: Crash, tree: ast.Module) -> Finding | None:
         return None
     arg = call["arg"].strip()
     inner = arg[1:-1].strip() if arg.startswith("(") and arg.endswith(")") else arg
+    made = flow.last_assignment(tree, c.text, inner, c.place.line) if inner.isidentifier() else None
+    if made is not None and isinstance(made.value, ast.List | ast.Tuple | ast.ListComp):
+        return None  # several rows or values: executemany() or the statement's ? count is the question
     message = (
         f"The statement has one ? and execute() reads its values as a sequence, so {arg} counts as {m['n']} values "
         f"(a string is a sequence of its characters). Pass a one-item tuple: ({inner},)."
