@@ -301,3 +301,16 @@ def test_find_in_a_namespace_the_document_does_not_declare(tmp_path: Path) -> No
     assert found.place is not None and found.place.line == 3 and "namespace" in found.message
     assert "http://example.org/ns/2.0/" in found.message and "is not None" not in found.message
     assert found.fix is not None and "ns/2.0/" in found.fix.new_text
+
+
+def test_fetchone_none_is_a_query_that_matched_no_row_or_a_value_with_its_newline(tmp_path: Path) -> None:
+    (tmp_path / "ep.txt").write_text("E2\n")
+    head = "import sqlite3\n\ndb = sqlite3.connect(':memory:')\ndb.execute('create table s (ep, n)')\n"
+    head += "db.execute(\"insert into s values ('E2', 1)\")\n"
+    code = head + "ep = open('ep.txt').read()\nprint(db.execute('select n from s where ep = ?', (ep,)).fetchone()[0])\n"
+    found, _ = advise(tmp_path, {"ep.py": code}, [sys.executable, "ep.py"])
+    assert found.place is not None and found.place.line == 6 and "newline" in found.message
+    assert found.fix is not None and found.fix.new_text == "ep = open('ep.txt').read().strip()\n"
+    code = head + "print(db.execute('select n from s where ep = ?', ('E9',)).fetchone()[0])\n"
+    found, _ = advise(tmp_path, {"none.py": code}, [sys.executable, "none.py"])
+    assert found.place is not None and found.place.line == 6 and "no row" in found.message

@@ -221,10 +221,39 @@ def gather_functions(c: Crash, tree: ast.Module) -> Finding | None:
     return proposed(message, c.place, c.text, replace_line(c.text, c.place.line, fixed), "call the coroutines")
 
 
+NOT_STRIPPED = re.compile(r"\.(?:read|readline)\(\)(?!\s*\.\s*(?:strip|rstrip)\()")
+
+
+def no_row(c: Crash, tree: ast.Module) -> Finding | None:
+    """fetchone() gave None: the query matched no row (and a value read with its newline is why, when shown)."""
+    if not c.detail.startswith("'NoneType' object") or ".fetchone()" not in c.code:
+        return None
+    lines = c.text.splitlines()
+    at = next((n for n in range(c.place.line, max(c.place.line - 6, 0), -1) if ".execute(" in lines[n - 1]), None)
+    params = re.search(r",\s*\((?P<names>[\w\s,]+)\)\s*\)", lines[at - 1]) if at else None
+    for name in (p.strip() for p in (params["names"].split(",") if params else []) if p.strip()):
+        made = flow.last_assignment(tree, c.text, name, at or c.place.line) if name.isidentifier() else None
+        if made is None or not NOT_STRIPPED.search(made.source):
+            continue
+        message = (
+            f"{name} is read on line {made.line} with its file's trailing newline (\\n), so the query on line {at} "
+            f"looks for a value with a newline in it, matches no row, and fetchone() gives None. Strip it where it "
+            f"is read: .strip()."
+        )
+        fixed = NOT_STRIPPED.sub(lambda m: m.group(0) + ".strip()", lines[made.line - 1], count=1)
+        return proposed(message, ws.Place(c.place.path, made.line), c.text,
+                        replace_line(c.text, made.line, fixed), "strip the newline")  # fmt: skip
+    return Finding(
+        f"fetchone() gives None when the query matched no row, and line {c.place.line} uses that None as a row: no "
+        "row matches these values (print them, and what the table holds), or the table is empty.",
+        c.place,
+    )
+
+
 MAX_FILES = 200  # workspace files searched for the class an error names
 CLASS_RULES: list[Rule] = [eq_without_hash, init_skips_parent, abstract_left]
-RULES: list[Rule] = [gather_functions, join_numbers, text_hashed, sample_of_set, one_text_binding, braces_not_a_set,
-                     mutable_field, eq_without_hash, init_skips_parent, abstract_left]  # fmt: skip
+RULES: list[Rule] = [no_row, gather_functions, join_numbers, text_hashed, sample_of_set, one_text_binding,
+                     braces_not_a_set, mutable_field, eq_without_hash, init_skips_parent, abstract_left]  # fmt: skip
 
 
 def advise(facts: Facts) -> Finding | None:
