@@ -314,3 +314,14 @@ def test_fetchone_none_is_a_query_that_matched_no_row_or_a_value_with_its_newlin
     code = head + "print(db.execute('select n from s where ep = ?', ('E9',)).fetchone()[0])\n"
     found, _ = advise(tmp_path, {"none.py": code}, [sys.executable, "none.py"])
     assert found.place is not None and found.place.line == 6 and "no row" in found.message
+
+
+def test_a_backslash_in_a_replacement_and_an_unquoted_redirect_target(tmp_path: Path) -> None:
+    code = "import re\nimport sys\n\nprint(re.sub('X', f'path={sys.argv[1]}', 'X'))\n"
+    found, _ = advise(tmp_path, {"rs.py": code}, [sys.executable, "rs.py", "C:\\Users\\ann"])
+    assert found.place is not None and found.place.line == 4 and "replacement" in found.message
+    assert found.fix is not None and "lambda _m: f'path={sys.argv[1]}'" in found.fix.new_text
+    script = "#!/bin/bash\nout='my file.txt'\necho hi > $out\ncat $out\n"
+    found, _ = advise(tmp_path, {"w.sh": script}, ["bash", "w.sh"])
+    assert found.place is not None and found.place.line == 3 and "quot" in found.message.lower()
+    assert found.fix is not None and found.fix.new_text == 'echo hi > "$out"\ncat "$out"\n'

@@ -250,14 +250,47 @@ def no_row(c: Crash, tree: ast.Module) -> Finding | None:
     )
 
 
+def escape_in_replacement(c: Crash, tree: ast.Module) -> Finding | None:
+    """re.sub() read a backslash in its replacement (a Windows path, data) as an escape: \\U, \\d..."""
+    m = re.match(r"bad escape (?P<esc>\\\w)", c.detail)
+    call = next(
+        (n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Attribute)
+         and n.func.attr in ("sub", "subn") and n.lineno <= c.place.line <= (n.end_lineno or n.lineno)
+         and len(n.args) >= 3),
+        None,
+    )  # fmt: skip
+    if m is None or call is None or c.kind != "error":
+        return None
+    repl = ast.get_source_segment(c.text, call.args[1]) or ""
+    message = (
+        f"re.{'subn' if 'subn(' in c.code else 'sub'}() reads backslashes in its replacement as escapes, and the "
+        f"replacement {repl} holds "
+        f"text with a backslash ({m['esc']}, e.g. from a Windows path), which is no valid escape. Pass the "
+        f"replacement as a function so it is used as it is: lambda _m: {repl}."
+    )
+    patched = None
+    if not isinstance(call.args[1], ast.Constant) and call.args[1].lineno == call.args[1].end_lineno == c.place.line:
+        code = c.text.splitlines()[c.place.line - 1]
+        patched = replace_line(c.text, c.place.line, code.replace(repl, f"lambda _m: {repl}", 1))
+    return proposed(message, c.place, c.text, patched, "the replacement as a function")
+
+
+def _re_error(facts: Facts) -> Crash | None:
+    """re.error is named in lower case, so the common crash reading misses it."""
+    m = re.search(r"^re\.error: (?P<detail>.*)$", facts.output, re.M)
+    where = frames(facts)
+    return Crash("error", m["detail"], where, facts.read(where[-1].path) or "") if m and where else None
+
+
 MAX_FILES = 200  # workspace files searched for the class an error names
 CLASS_RULES: list[Rule] = [eq_without_hash, init_skips_parent, abstract_left]
-RULES: list[Rule] = [no_row, gather_functions, join_numbers, text_hashed, sample_of_set, one_text_binding,
-                     braces_not_a_set, mutable_field, eq_without_hash, init_skips_parent, abstract_left]  # fmt: skip
+RULES: list[Rule] = [escape_in_replacement, no_row, gather_functions, join_numbers, text_hashed, sample_of_set,
+                     one_text_binding, braces_not_a_set, mutable_field, eq_without_hash, init_skips_parent,
+                     abstract_left]  # fmt: skip
 
 
 def advise(facts: Facts) -> Finding | None:
-    c = crash(facts)
+    c = crash(facts) or _re_error(facts)
     if c is None:
         return None
     # a class or a field may sit in another file of the traceback than the crash line, or in one it imported

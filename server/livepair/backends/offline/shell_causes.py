@@ -1,6 +1,6 @@
 """Shell failures with a cause the output and the workspace show: a bash script run by sh (dash), pyenv shims,
 Windows line endings, pip in an externally managed Python, git outside a repository, a venv under another name,
-and a file looked for after the command changed directory."""
+a file looked for after the command changed directory, an assignment with spaces, an unquoted redirect target."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
         changed_directory,
         not_executable,
         spaced_assignment,
+        ambiguous_redirect,
     ):
         found = detect(command, facts)
         if found is not None:
@@ -236,3 +237,33 @@ def spaced_assignment(command: str, facts: Facts) -> Finding | None:
         f"space on either side: {fixed.strip()}"
     )
     return proposed(message, ws.Place(script, n), text, patched, f"assign {name} without spaces around =")
+
+
+AMBIGUOUS = re.compile(
+    r"^(?P<script>[\w./-]+): line (?P<line>\d+): (?P<target>[^:\n]*\$[^:\n]*): ambiguous redirect$", re.M
+)
+
+
+def ambiguous_redirect(command: str, facts: Facts) -> Finding | None:
+    """`> dir/$file` where $file holds spaces (or nothing): the shell cannot tell which one file is meant."""
+    m = AMBIGUOUS.search(facts.output)
+    script = (facts.cwd / m["script"]).resolve() if m else None
+    if m is None or script is None or not script.is_file():
+        return None
+    text = facts.read(script) or ""
+    n, target = int(m["line"]), m["target"]
+    lines = text.splitlines(keepends=True)
+    code = lines[n - 1] if 0 < n <= len(lines) else ""
+    unquoted = re.search(rf"(?P<op>>>?|<)\s*(?P<t>{re.escape(target)})(?=\s|;|$)", code)
+    if unquoted is None:
+        return None
+    fixed = code[: unquoted.start("t")] + f'"{target}"' + code[unquoted.end("t") :]
+    message = (
+        f"The redirect on line {n} writes to {target}, and the variable in it is not quoted: when it holds spaces "
+        f"(or nothing) the shell gets several words (or none) for one file name, and stops. Quote it: "
+        f'{unquoted["op"]} "{target}".'
+    )
+    # the same unquoted word elsewhere (cat $f after > $f) would split the same way: quote it everywhere
+    word = re.compile(rf"(?<=[\s<>]){re.escape(target)}(?=\s|;|$)", re.M)
+    patched = word.sub(f'"{target}"', "".join(lines[: n - 1]) + fixed + "".join(lines[n:]))
+    return proposed(message, ws.Place(script, n), text, patched, "quote the redirect target")
