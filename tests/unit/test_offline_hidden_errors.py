@@ -325,3 +325,18 @@ def test_a_backslash_in_a_replacement_and_an_unquoted_redirect_target(tmp_path: 
     found, _ = advise(tmp_path, {"w.sh": script}, ["bash", "w.sh"])
     assert found.place is not None and found.place.line == 3 and "quot" in found.message.lower()
     assert found.fix is not None and found.fix.new_text == 'echo hi > "$out"\ncat "$out"\n'
+
+
+def test_node_empty_json_file_and_exports_assigned_directly(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "a.json").write_text("[1]")
+    (tmp_path / "data" / "b.json").write_text("")
+    code = (
+        "const fs = require('fs');\nfor (const f of fs.readdirSync('data')) {\n"
+        "  console.log(JSON.parse(fs.readFileSync('data/' + f, 'utf8')));\n}\n"
+    )
+    found, _ = advise(tmp_path, {"load.js": code}, ["node", "load.js"])
+    assert found.place is not None and found.place.line == 3 and "data/b.json is empty" in found.message
+    files = {"sq.js": "exports = function (x) {\n  return x * x;\n};\n", "use.js": "console.log(require('./sq')(3));\n"}
+    found, _ = advise(tmp_path, files, ["node", "use.js"])
+    assert found.place is not None and found.place.path.name == "sq.js" and "module.exports" in found.message
