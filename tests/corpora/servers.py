@@ -17,7 +17,8 @@ from pathlib import Path
 
 class _Api(http.server.BaseHTTPRequestHandler):
     """/status/<code>: that error with a JSON body; /html: a 200 HTML page; /json: a JSON object; /genai/...:
-    the Gemini API's answer to a key it does not accept; /weather: nested JSON."""
+    the Gemini API's answer to a key it does not accept; /weather: nested JSON; /ratelimited/...: 429 with
+    Retry-After; /v1/users/1: a user, any other /v1/... path: 404 (an endpoint that moved or never existed)."""
 
     def do_GET(self) -> None:
         self._answer()
@@ -35,15 +36,26 @@ class _Api(http.server.BaseHTTPRequestHandler):
             self._send(200, "<!DOCTYPE html><html><body>Service down for maintenance</body></html>", "text/html")
         elif path.startswith("/weather"):
             self._send(200, {"location": {"city": "Lisbon"}, "current": {"temp_c": 21.5, "humidity": 60}})
+        elif path.startswith("/ratelimited"):
+            body = {"error": {"code": 429, "message": "Too Many Requests: slow down"}}
+            self._send(429, body, headers={"Retry-After": "2"})
+        elif path == "/v1/users/1":
+            self._send(200, {"id": 1, "name": "Ada", "address": {"city": "Lisbon"}})
+        elif path.startswith("/v1/"):
+            self._send(404, {"error": {"code": 404, "message": f"no route for {path}"}})
         elif path.startswith("/genai"):
             message = "API key not valid. Please pass a valid API key."
             self._send(400, {"error": {"code": 400, "message": message, "status": "INVALID_ARGUMENT"}})
         else:
             self._send(200, {"ok": True, "items": [{"id": 1, "name": "a"}]})
 
-    def _send(self, status: int, body: object, kind: str = "application/json") -> None:
+    def _send(
+        self, status: int, body: object, kind: str = "application/json", headers: dict[str, str] | None = None
+    ) -> None:
         data = (body if isinstance(body, str) else json.dumps(body)).encode()
         self.send_response(status)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()

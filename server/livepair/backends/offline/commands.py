@@ -26,6 +26,7 @@ PYTHON_COMMANDS = {
     "alembic": "alembic", "twine": "twine", "scrapy": "scrapy", "mkdocs": "mkdocs", "sphinx-build": "sphinx",
     "cookiecutter": "cookiecutter", "yt-dlp": "yt-dlp", "aws": "awscli", "pipx": "pipx", "virtualenv": "virtualenv",
 }  # fmt: skip
+MAX_TYPO = 2  # edits (a letter added, dropped, changed, or two swapped) between a typed name and the one meant
 
 
 def executables(path_env: str | None = None) -> frozenset[str]:
@@ -69,8 +70,25 @@ def meant(command: str, path_env: str | None = None) -> str | None:
         return swapped[0]  # two letters swapped: gti -> git
     if len(name) < 4:
         return None  # a short name close to another (ack, cpack) is more often a program not installed than a typo
-    close = difflib.get_close_matches(name, sorted(on_path), n=3, cutoff=0.8)
+    close = difflib.get_close_matches(name, sorted(on_path), n=3, cutoff=0.75)
+    # A typo is a letter or two off; a name further away (pkgconfigdir vs pkg-config) is another program.
+    close = [c for c in close if typo_distance(name, c) <= MAX_TYPO]
     # Prefer the plain interpreter over a versioned one (python3 over python3.11) when both are as close.
     return (
         min(close, key=lambda c: (-round(difflib.SequenceMatcher(None, name, c).ratio(), 2), len(c))) if close else None
     )
+
+
+def typo_distance(a: str, b: str) -> int:
+    """Edits from `a` to `b`: insertions, deletions, substitutions and swaps of neighbours (optimal string
+    alignment)."""
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, row = row, [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            row[j] = min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (ca != cb))
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                row[j] = min(row[j], before[j - 2] + 1)
+        before = prev
+    return row[len(b)]

@@ -28,7 +28,8 @@ GENERIC = {
     "int-from-text", "datetime-format", "csv-error", "timeout", "subprocess-timeout", "sqlite-syntax",
     "sqlite-constraint", "sqlite-no-column", "sqlite-open", "sqlite-bindings", "permission-error",
     "called-process-error", "unicode-decode-error", "unicode-encode-error", "import-error", "http-401", "http-403",
-    "http-404", "no-such-file-shell", "shell-syntax", "api-key-invalid", "permission-denied",
+    "http-404", "no-such-file-shell", "shell-syntax", "api-key-invalid", "permission-denied", "unbound-local",
+    "naive-aware-datetime",
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"(?i)your|xxx|placeholder|changeme|replace|insert|<.*>|example|dummy|todo")
 
@@ -59,7 +60,7 @@ def key_error(facts: Facts, place: ws.Place | None, key: str) -> Finding | None:
         return None
     var, shown = m["var"], m["k"]
     data = _data(facts, tree, text, var, place.line)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or (not m["aug"] and _filled_later(tree, var)):  # what it holds is not shown
         return hint(
             f"The dictionary '{var}' has no key {shown}",
             place,
@@ -76,8 +77,8 @@ def key_error(facts: Facts, place: ws.Place | None, key: str) -> Finding | None:
     path = _find_key(data, key)
     if path is None or len(path) == 1:
         return Finding(
-            f"'{var}' has no key {shown} at any level; the keys it has are {keys}. If {shown} is optional, read it "
-            f"with {var}.get({shown}, default); otherwise add it where {var} comes from.",
+            f"'{var}' has no key {shown} at any level; the keys it has are {keys}. Check the key's spelling, or add "
+            f"it where {var} comes from (a default there would hide the missing data).",
             place,
         )
     full = var + "".join(f"[{p!r}]" for p in path)
@@ -129,6 +130,26 @@ def _json_loaded(facts: Facts, tree: ast.Module, text: str, var: str, before: in
             except (OSError, ValueError):
                 return None
     return None
+
+
+def _filled_later(tree: ast.Module, var: str) -> bool:
+    """`var` gets keys after it is made (var[k] = ..., var.update(...), var.setdefault(...)), maybe in a function
+    or a thread: the literal it was made from does not say which keys it has when the error happens."""
+    for node in ast.walk(tree):
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AugAssign) else []
+        )
+        if any(isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name) and t.value.id == var for t in targets):
+            return True
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr in ("update", "setdefault", "__setitem__")
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == var
+        ):
+            return True
+    return False
 
 
 def _find_key(data: object, key: str, path: tuple[str, ...] = ()) -> tuple[str, ...] | None:

@@ -70,7 +70,7 @@ def is_directory(case: Case) -> Finding:
     folder = case.facts.cwd / case.field("path")
     inside = sorted(p.name for p in folder.iterdir() if p.is_file())[:5] if folder.is_dir() else []
     listing = f" It holds: {', '.join(inside)}." if inside else " It holds no files."
-    return case.say(f"'{case.field('path')}' is a folder, not a file: open a file inside it.{listing}")
+    return case.say(f"Open a file inside it.{listing}")
 
 
 def sqlite_table(case: Case) -> Finding:
@@ -125,8 +125,8 @@ def key_error(case: Case) -> Finding:
     line = case.line or ""
     if re.search(rf"""environ\[\s*["']{re.escape(key)}["']\s*\]|getenv""", line):
         return Finding(
-            f"The environment variable {key} is not set in the shell that ran this: export {key}=... first "
-            f"(or use os.environ.get('{key}') with a default, if it is optional).",
+            f"The environment variable {key} is not set in the shell that ran this: export {key}=... first, in "
+            "the same terminal (or set it in the environment the program runs in).",
             case.place,
         )
     return case.finding
@@ -149,7 +149,11 @@ def command_missing(case: Case, command: str | None = None) -> Finding:
             f"your project's virtual environment (python -m pip install {package}), with that environment active."
         )
     if instead is None:
-        return case.say(f"Nothing on PATH is called '{name}' or close to it: install it, or check the name.")
+        return honest.hint(
+            f"{case.finding.message} Nothing on PATH is called '{name}' or close to it",
+            case.place,
+            "whether it needs installing, a virtual environment activated first, or the name is wrong",
+        )
     message = f"The shell cannot find '{name}'; '{instead}' is on PATH: did you mean '{instead}'?"
     text = case.text
     patched = None

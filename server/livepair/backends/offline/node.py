@@ -97,8 +97,8 @@ def advise(command: str, facts: Facts) -> Finding | None:
     where = place(facts)
     for detect in (module_not_found, module_kind, undefined_value, undefined_json, html_as_json, port_taken,
                    refused, relative_file, unhandled, node_code.constant_assigned, node_code.exports_rebound,
-                   node_code.untrusted_certificate,
-                   node_code.await_outside_async):  # fmt: skip
+                   node_code.untrusted_certificate, node_code.await_outside_async, node_code.empty_json_file,
+                   node_code.exports_replaced):  # fmt: skip
         found = detect(kind, code, msg, where, facts, command)
         if found is not None:
             return found

@@ -1,16 +1,18 @@
 """Node.js errors whose cause the code shows: a const assigned again, an imported binding assigned, await in a
-callback that is not async. Each speaks only when the file states the cause; otherwise node.py's other detectors
-or an honest hint answer.
+callback that is not async, JSON.parse of an empty file, exports assigned instead of module.exports. Each speaks
+only when the file states the cause; otherwise node.py's other detectors or an honest hint answer.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
 
+MAX_FILES = 200  # workspace files looked through
 ASSIGNED = re.compile(r"^\s*(?P<name>[A-Za-z_$][\w$]*)\s*(?:[-+*/%]?=(?!=)|\+\+|--)")
 
 
@@ -145,3 +147,43 @@ def untrusted_certificate(
         f"NODE_EXTRA_CA_CERTS={ca} node ..., or the ca option of the request. Keep verification on.{have}",
         request_place(where, facts, command),
     )
+
+
+def empty_json_file(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    """JSON.parse of a file that is empty: 'Unexpected end of JSON input' with nothing in it to parse."""
+    text = _text(where)
+    if where is None or text is None or msg != "Unexpected end of JSON input":
+        return None
+    if "JSON.parse" not in (line_of(text, where.line) or "") or "readFileSync" not in text:
+        return None
+    files = itertools.islice(ws.workspace_files(facts.root, {".json"}), MAX_FILES)
+    empty = [p for p in files if p.stat().st_size < 64 and not p.read_bytes().strip()]
+    if not empty:
+        return None
+    names = ", ".join(ws.relative_to(p, facts.cwd) for p in empty[:3])
+    return Finding(
+        f"{names} {'is' if len(empty) == 1 else 'are'} empty, and JSON.parse('') of an empty file fails with "
+        f"'Unexpected end of JSON input' (line {where.line}). Put valid JSON in it ([] or {{}}), or skip empty "
+        "files before parsing them.",
+        where,
+    )
+
+
+def exports_replaced(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    """`exports = fn` rebinds a local name; require() returns module.exports, still the empty object."""
+    if kind != "TypeError" or not re.search(r"is not a function|is not a constructor", msg):
+        return None
+    for path in itertools.islice(ws.workspace_files(facts.root, {".js", ".cjs"}), MAX_FILES):
+        for n, line in enumerate((_text(ws.Place(path, 1)) or "").splitlines(), 1):
+            if re.match(r"\s*exports\s*=(?!=)", line):
+                return Finding(
+                    f"Line {n} of {ws.relative_to(path, facts.cwd)} assigns exports itself, which only rebinds a "
+                    "local name: require() returns module.exports, which stays an empty object. Assign "
+                    "module.exports = ... (or add to it: exports.name = ...).",
+                    ws.Place(path, n),
+                )
+    return None

@@ -16,7 +16,7 @@ from livepair.backends.offline import flow
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
-from livepair.backends.offline.py_crash import error, first_finding, frames, parsed_frame
+from livepair.backends.offline.py_crash import error, first_finding, frames, parsed_frame, proposed
 
 UNBOUND = re.compile(r"local variable '(?P<name>\w+)' (?:referenced before assignment|where it is not associated)")
 TOO_MANY = re.compile(
@@ -41,8 +41,14 @@ def _stores(node: ast.AST, name: str) -> list[int]:
             continue
         if isinstance(child, ast.Name) and child.id == name and isinstance(child.ctx, ast.Store):
             lines.append(child.lineno)
+        if isinstance(child, ast.Import | ast.ImportFrom) and name in _imported(child):
+            lines.append(child.lineno)
         lines += _stores(child, name)
     return sorted(lines)
+
+
+def _imported(node: ast.Import | ast.ImportFrom) -> set[str]:
+    return {a.asname or a.name.split(".")[0] for a in node.names}
 
 
 def _functions(tree: ast.Module) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
@@ -64,6 +70,9 @@ def unbound_local(facts: Facts) -> Finding | None:
     later = [n for n in stores if n >= place.line]
     if outer and later:
         at = later[0]
+        inner = next((n for n in ast.walk(fn) if isinstance(n, ast.Import) and n.lineno == at), None)
+        if inner is not None and name in _imported(inner) and outer[0] < fn.lineno:
+            return _imported_again(name, fn.name, place, at, _text)
         return Finding(
             f"'{name}' is assigned on line {at} inside {fn.name}(), which makes it local to the whole function, "
             f"so line {place.line} reads it before it has a value. To change the module's '{name}', declare "
@@ -80,6 +89,20 @@ def unbound_local(facts: Facts) -> Finding | None:
         f"does not run, line {place.line} has nothing to use. Give it a value before the if (or in an else).",
         ws.Place(place.path, stores[0]),
     )
+
+
+def _imported_again(name: str, fn: str, place: ws.Place, at: int, text: str) -> Finding:
+    """`import os` inside a function that also uses the module-level os before it: the import makes it local."""
+    message = (
+        f"'{name}' is imported again on line {at} inside {fn}() (import {name}), which makes it a local name for the "
+        f"whole function, so line {place.line} reads it before that import runs. Remove the inner import: the one at "
+        f"the top of the file already gives {fn}() '{name}'."
+    )
+    lines = text.splitlines(keepends=True)
+    patched = "".join(lines[: at - 1] + lines[at:]) if lines[at - 1].strip() == f"import {name}" else None
+    if patched is not None and flow.parse(patched) is None:
+        patched = None  # the import was a block's only statement
+    return proposed(message, ws.Place(place.path, at), text, patched, f"remove the inner import {name}")
 
 
 def missing_self(facts: Facts) -> Finding | None:

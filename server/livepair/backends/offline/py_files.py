@@ -177,6 +177,10 @@ def encoding(facts: Facts) -> Finding | None:
             if not target.is_file():
                 return None
             data = target.read_bytes()
+            wide = _utf16(data)
+            if wide is not None:
+                return _encoded(opened, text, place, n, wide, "it is UTF-16 text (every other byte is NUL, or it "
+                                "starts with a UTF-16 byte-order mark)")  # fmt: skip
             if _controls(data):
                 return Finding(
                     f"{opened['path']} is not text: it holds binary data (control bytes such as NUL), so reading "
@@ -200,6 +204,27 @@ def encoding(facts: Facts) -> Finding | None:
             new_call = call + f", encoding='{name}'"
             patched = replace_line(text, n, lines[n - 1].replace(call, new_call, 1))
             return proposed(message, ws.Place(place.path, n), text, patched, f"encoding='{name}'")
+    return None
+
+
+def _encoded(opened: re.Match[str], text: str, place: ws.Place, n: int, name: str, why: str) -> Finding:
+    call = opened.group(0)
+    patched = replace_line(text, n, text.splitlines()[n - 1].replace(call, call + f", encoding='{name}'", 1))
+    message = f"{opened['path']} is not UTF-8: {why}. Open it with encoding='{name}' (line {n})."
+    return proposed(message, ws.Place(place.path, n), text, patched, f"encoding='{name}'")
+
+
+def _utf16(data: bytes) -> str | None:
+    """'utf-16' when the bytes are UTF-16 text: a byte-order mark, or ASCII text with a NUL after each letter."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    head = data[:4096]
+    if len(head) >= 8 and head[1::2].count(0) > 0.9 * len(head[1::2]) and head[0::2].count(0) == 0:
+        try:
+            head[: len(head) // 2 * 2].decode("utf-16-le")
+        except UnicodeDecodeError:
+            return None
+        return "utf-16-le"
     return None
 
 

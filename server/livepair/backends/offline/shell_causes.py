@@ -1,6 +1,6 @@
 """Shell failures with a cause the output and the workspace show: a bash script run by sh (dash), pyenv shims,
 Windows line endings, pip in an externally managed Python, git outside a repository, a venv under another name,
-and a file looked for after the command changed directory."""
+a file looked for after the command changed directory, an assignment with spaces, an unquoted redirect target."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 from livepair.backends.offline import honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import proposed
 
 BUILTINS = {"source", ".", "cd", "export", "alias", "[[", "function", "declare", "local", "shopt", "pushd", "popd"}
 PYENV = re.compile(
@@ -33,6 +34,10 @@ NO_FILE = re.compile(
     r"^(?:cat|ls|head|tail|wc|grep|sort): (?:cannot access )?['‘]?(?P<path>[^:'’]+)['’]?: No such file or directory",
     re.M,
 )
+EXPORT_EQ = re.compile(
+    r"^(?P<script>[\w./-]+): line (?P<line>\d+): export: `(?P<name>=)': not a valid identifier$", re.M
+)
+NOT_FOUND = re.compile(r"^(?P<script>[\w./-]+): (?:line )?(?P<line>\d+): (?P<name>\w+): (?:command )?not found$", re.M)
 
 
 def advise(command: str, facts: Facts) -> Finding | None:
@@ -49,6 +54,8 @@ def advise(command: str, facts: Facts) -> Finding | None:
         not_executable,
         no_such_folder,
         missing_project_file,
+        spaced_assignment,
+        ambiguous_redirect,
     ):
         found = detect(command, facts)
         if found is not None:
@@ -278,3 +285,65 @@ def missing_project_file(command: str, facts: Facts) -> Finding | None:
             "which folder is the project's: no single one in the workspace has it",
         )
     return None
+
+
+def spaced_assignment(command: str, facts: Facts) -> Finding | None:
+    """`NAME = value` (or `NAME= value`) in a script: the shell runs NAME (or value) as a command. No other
+    program was meant, so no 'did you mean'."""
+    m = NOT_FOUND.search(facts.output) or EXPORT_EQ.search(facts.output)
+    script = (facts.cwd / m["script"]).resolve() if m else None
+    if m is None or script is None or not script.is_file():
+        return None
+    text = facts.read(script) or ""
+    lines = text.splitlines(keepends=True)
+    n, name = int(m["line"]), m["name"]
+    code = lines[n - 1] if 0 < n <= len(lines) else ""
+    if name == "=":  # export NAME = value: export is given 'NAME', '=' and 'value'
+        name = (re.match(r"\s*export\s+(?P<n>\w+)\s+=", code) or {"n": ""})["n"] or "="
+    spaced = re.match(rf"\s*(?:export\s+)?{name}(?P<eq>[ \t]+=[ \t]*)(?=\S)", code)
+    effect = f"runs '{name}' as a command, with the rest of the line as its arguments"
+    if code.lstrip().startswith("export"):
+        effect = f"gives export three words, {name}, = and the value, and = is no variable name"
+    if spaced is None:  # NAME= value: NAME is set to '' for the command 'value'
+        spaced = re.match(rf"\s*(?P<name>\w+)(?P<eq>=[ \t]+){name}\b", code)
+        effect = f"sets {spaced['name']} to nothing and runs '{name}' as a command" if spaced else ""
+        name = spaced["name"] if spaced else name
+    if spaced is None:
+        return None
+    fixed = code[: spaced.start("eq")] + "=" + code[spaced.end("eq") :]
+    patched = "".join(lines[: n - 1]) + fixed + "".join(lines[n:])
+    message = (
+        f"Line {n} assigns {name} with a space next to the =: the shell then {effect}. A shell assignment has no "
+        f"space on either side: {fixed.strip()}"
+    )
+    return proposed(message, ws.Place(script, n), text, patched, f"assign {name} without spaces around =")
+
+
+AMBIGUOUS = re.compile(
+    r"^(?P<script>[\w./-]+): line (?P<line>\d+): (?P<target>[^:\n]*\$[^:\n]*): ambiguous redirect$", re.M
+)
+
+
+def ambiguous_redirect(command: str, facts: Facts) -> Finding | None:
+    """`> dir/$file` where $file holds spaces (or nothing): the shell cannot tell which one file is meant."""
+    m = AMBIGUOUS.search(facts.output)
+    script = (facts.cwd / m["script"]).resolve() if m else None
+    if m is None or script is None or not script.is_file():
+        return None
+    text = facts.read(script) or ""
+    n, target = int(m["line"]), m["target"]
+    lines = text.splitlines(keepends=True)
+    code = lines[n - 1] if 0 < n <= len(lines) else ""
+    unquoted = re.search(rf"(?P<op>>>?|<)\s*(?P<t>{re.escape(target)})(?=\s|;|$)", code)
+    if unquoted is None:
+        return None
+    fixed = code[: unquoted.start("t")] + f'"{target}"' + code[unquoted.end("t") :]
+    message = (
+        f"The redirect on line {n} writes to {target}, and the variable in it is not quoted: when it holds spaces "
+        f"(or nothing) the shell gets several words (or none) for one file name, and stops. Quote it: "
+        f'{unquoted["op"]} "{target}".'
+    )
+    # the same unquoted word elsewhere (cat $f after > $f) would split the same way: quote it everywhere
+    word = re.compile(rf"(?<=[\s<>]){re.escape(target)}(?=\s|;|$)", re.M)
+    patched = word.sub(f'"{target}"', "".join(lines[: n - 1]) + fixed + "".join(lines[n:]))
+    return proposed(message, ws.Place(script, n), text, patched, "quote the redirect target")

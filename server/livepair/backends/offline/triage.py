@@ -8,18 +8,28 @@ restatements become honest hints (honest.py). A last guard drops advice that wou
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from livepair.backends.offline import (
     honest,
     node,
     py_causes,
+    py_datetimes,
     py_everyday,
     py_files,
+    py_json,
     py_literals,
     py_loops,
     py_operations,
+    py_removed,
+    py_request_text,
+    py_rules,
     py_runtime,
+    py_subprocess,
+    py_text_io,
+    py_threads,
     py_values,
+    py_xml,
     shell_causes,
 )
 from livepair.backends.offline.catalogue import Catalogue
@@ -33,11 +43,20 @@ SAME_NAME = re.compile(r"The shell cannot find '(?P<a>[^']+)'; '(?P<b>[^']+)' is
 def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
-    found = shell_causes.advise(command, facts) or py_causes.advise(facts) or py_files.advise(facts)
+    found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_xml.advise(facts)
+    found = found or py_causes.advise(facts)
+    found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
+    found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
     found = found or py_operations.advise(facts) or py_literals.advise(facts) or py_loops.advise(facts)
+    found = found or py_json.advise(facts) or py_datetimes.advise(facts)
+    found = found or py_rules.advise(facts) or py_text_io.advise(facts)
     if found is not None:
         return found
+    thread = py_threads.died_first(facts)  # what the thread died of comes before what went wrong after it
+    found = advise(command, thread, catalogue) if thread is not None else None
+    if found is not None:
+        return replace(found, message=f"A thread died before the error this run ended with: {found.message}")
     hit = catalogue.match_output(facts.output)
     if hit is None:
         return None
