@@ -96,18 +96,20 @@ class CommandRecognizer:
             decoder = self._load()
             hyp, words = decode(decoder, "commands", pcm)
             phrase = complete(hyp)  # None for a decoy: no decoy is a command or the start of one
-            if phrase is None and self.tutor:
-                phrase, words = self._tutor_phrase(pcm)
+            phones: list[Seg] | None = None
+            if phrase is not None:
+                _, phones = decode(decoder, "phones", pcm)
+                if convincing(phrase, words, phones, pcm):
+                    return phrase
+            if not self.tutor:
+                return None
+            # In tutor mode what the command grammar did not hear may still be a request for a hint or the fix.
+            phrase, words = self._tutor_phrase(pcm)
             if phrase is None:
                 return None
-            _, phones = decode(decoder, "phones", pcm)
-        if not plausible(words, phones, pcm):
-            log.info(
-                "offline voice: %r rejected (fit %.1f, %d frames of hidden speech)",
-                phrase, fit(words, phones), hidden_speech(words, pcm),
-            )  # fmt: skip
-            return None
-        return phrase
+            if phones is None:
+                _, phones = decode(decoder, "phones", pcm)
+        return phrase if convincing(phrase, words, phones, pcm) else None
 
     def _tutor_phrase(self, pcm: bytes) -> tuple[str | None, list[Seg]]:
         """A tutor phrase the phrase search names and the shapes search confirms (tutor_listen.py)."""
@@ -121,6 +123,17 @@ class CommandRecognizer:
             log.info("offline voice: %r heard as %r, not a request", hyp, shaped)
             return None, []
         return hyp, words
+
+
+def convincing(phrase: str, words: list[Seg], phones: list[Seg], pcm: bytes) -> bool:
+    """confidence.py's checks, with a log line when they turn a match down."""
+    if plausible(words, phones, pcm):
+        return True
+    log.info(
+        "offline voice: %r rejected (fit %.1f, %d frames of hidden speech)",
+        phrase, fit(words, phones), hidden_speech(words, pcm),
+    )  # fmt: skip
+    return False
 
 
 def decode(decoder: Any, search: str, pcm: bytes) -> tuple[str, list[Seg]]:

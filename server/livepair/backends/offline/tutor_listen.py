@@ -3,7 +3,7 @@
 In the command grammar (listen.py) "give me a hint" lost to a one-word decoy ("it", "okay") on every espeak-ng
 voice: the decoder parks the unstressed "give me a" in silence, and one short word then explains the audio better
 than the four-word phrase. So in tutor mode these phrases get searches of their own, run when the command grammar
-heard no command, on a decoder of their own with wider beams (with the default beams every path through
+heard no convincing command, on a decoder of their own with wider beams (with the default beams every path through
 "give me a hint" was pruned before its end for two voices of six):
 
 - "phrases": only the tutor phrases. It names the phrase; confidence.py's checks then judge it like any command.
@@ -11,9 +11,11 @@ heard no command, on a decoder of their own with wider beams (with the default b
   list"). A veto: the phrase stands only if this search picks it too, which turns away the near-misses that the
   phrase search alone took for a phrase.
 
-Measured on espeak-ng speech (6 English voices x 3 speeds, clean and at 20 dB SNR; bench/spoken_requests.py):
-without the veto 67 of 936 other utterances were taken for a phrase (11 of 78 different sentences, all near-misses
-but two); with it 9 (3 near-misses), for 91 of 108 phrases heard instead of 98.
+Measured on espeak-ng speech (bench/spoken_requests.py: 6 English voices x 3 speeds, clean and at 20 dB SNR; other
+sentences in tests/media/voice/sentences.py): 91 of 108 requests heard (the command grammar alone: 33, all "show me
+the fix"); the misses are the Caribbean, Scottish and RP voices. Other sentences taken for a request: 13 of 936 while
+tuning (near-misses: "give me a minute", "another thing", "hint hint"; 2 are the command grammar's own), 6 of 480
+held out (all "give me a tip"). Without the veto the phrase search alone took 67 of the 936.
 """
 
 from __future__ import annotations
