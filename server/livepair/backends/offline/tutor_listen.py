@@ -12,9 +12,9 @@ heard no convincing command, on a decoder of their own with wider beams (with th
   phrase search alone took for a phrase.
 
 Measured on espeak-ng speech (bench/spoken_requests.py: 6 English voices x 3 speeds, clean and at 20 dB SNR; other
-sentences in tests/media/voice/sentences.py): 91 of 108 requests heard (the command grammar alone: 33, all "show me
+sentences in tests/media/voice/sentences.py): 91-92 of 108 requests heard (the command grammar alone: 33, all "show me
 the fix"); the misses are the Caribbean, Scottish and RP voices. Other sentences taken for a request: 13 of 936 while
-tuning (near-misses: "give me a minute", "another thing", "hint hint"; 2 are the command grammar's own), 6 of 480
+tuning (near-misses: "give me a minute", "another thing", "hint hint"; 2 are the command grammar's own), 5-6 of 480
 held out (all "give me a tip"). Without the veto the phrase search alone took 67 of the 936.
 """
 
