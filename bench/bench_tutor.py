@@ -5,7 +5,8 @@ Figures, for Python and for Node: first hints that contain the fix's code (targe
 concept with a documentation link (>= 95 %); families (catalogue entries; Node's concepts) with at least three rungs
 (>= 90 %); and, through the real daemon over
 stdio, the time from a passing run to the learner's own fix being acknowledged (< 1 s). Baseline for the latency:
-the first advice on a failing run in the same daemon, the same run.
+the first advice on a failing run in the same daemon, the same run. Then the tutor's requests spoken offline
+(spoken_requests.py): share heard (>= 80 %), other sentences taken for a request (<= 2 %).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from typing import Any
 from lsprotocol import types as lsp
 
 from bench.bench_lsp import start_daemon, stop_daemon
+from bench.spoken_requests import spoken_requests
 from bench.stats import percentile, report, summary
 from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.enrich import Finding
@@ -169,6 +171,7 @@ def _terminal(client: Any, command: str, output: str, code: int, root: Path) -> 
 def run() -> None:
     ladders()
     asyncio.run(own_fix_latency())
+    spoken_requests()
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from livepair.backends.offline import confidence, listen
+from livepair.backends.offline import confidence, listen, tutor_listen
 from livepair.backends.offline.listen import PHRASES, CommandRecognizer
 from livepair.backends.offline.speech import MISSING, Speech
 from tests.media.voice.pulse import speech
@@ -60,3 +60,31 @@ def test_the_checks_turn_down_what_the_grammar_took_for_a_command(words: str) ->
     _, phones = listen.decode(decoder, "phones", pcm)
     assert hyp in PHRASES
     assert not confidence.plausible(segments, phones, pcm)
+
+
+# -- the tutor's requests (tutor_listen.py) -----------------------------------------------------------------
+def tutor_recogniser() -> CommandRecognizer:
+    recogniser = CommandRecognizer()
+    assert recogniser.available, recogniser.reason
+    recogniser.tutor = True
+    return recogniser
+
+
+@pytest.mark.parametrize("voice", ["en-us", "en-gb"])
+@pytest.mark.parametrize("phrase", list(tutor_listen.PHRASES))
+def test_in_tutor_mode_each_request_is_heard(phrase: str, voice: str) -> None:
+    pcm = bytes(3200) + speech(phrase, 16_000, voice) + bytes(3200)
+    assert tutor_recogniser().recognise(pcm) == phrase
+
+
+def test_outside_tutor_mode_give_me_a_hint_is_not_listened_for() -> None:
+    assert CommandRecognizer().recognise(bytes(3200) + speech("give me a hint", 16_000) + bytes(3200)) is None
+
+
+# Near-misses the shapes search turns away, and ordinary sentences the phrase search alone took for a request.
+NOT_REQUESTS = ["give me a hand", "another test", "give me a break", "living in a tent", "never mind"]
+
+
+@pytest.mark.parametrize("words", NOT_REQUESTS + DECOYED + UNCONVINCING)
+def test_in_tutor_mode_other_speech_asks_for_nothing(words: str) -> None:
+    assert tutor_recogniser().recognise(bytes(3200) + speech(words, 16_000) + bytes(3200)) is None

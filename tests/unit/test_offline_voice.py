@@ -20,7 +20,7 @@ from livepair.backends.backend import (
     Transcript,
     TurnComplete,
 )
-from livepair.backends.offline import confidence, listen
+from livepair.backends.offline import confidence, listen, tutor_listen
 from livepair.backends.offline.advisor import NOTHING_SAID, NOTHING_TO_EXPLAIN, QUIET, OfflineBackend
 from livepair.backends.offline.confidence import Seg
 from livepair.backends.offline.listen import DECOYS, PHRASES, CommandRecognizer, action_for
@@ -245,3 +245,21 @@ async def test_an_utterance_is_decoded_when_the_stream_pauses(tmp_path: Path) ->
     listener = backend._listener
     assert isinstance(listener, FakeListener) and listener.heard == [12800]
     await backend.close()
+
+
+async def test_the_tutors_requests_are_listened_for_only_in_tutor_mode(tmp_path: Path) -> None:
+    backend, _, _ = await advisor(tmp_path)
+    listener = backend._listener
+    assert isinstance(listener, FakeListener) and not listener.tutor
+    backend.set_tutor("beginner")
+    assert listener.tutor
+    backend.set_tutor(None)
+    assert not listener.tutor
+    await backend.close()
+
+
+def test_the_tutors_phrases_map_to_the_ladder_and_none_is_a_decoy() -> None:
+    assert [action_for(p) for p in tutor_listen.PHRASES] == ["hint", "hint", "fix"]
+    shapes = tutor_listen.shapes_grammar()
+    assert all(p in shapes and p in tutor_listen.phrases_grammar() for p in tutor_listen.PHRASES)
+    assert not set(tutor_listen.SLOT) & {"hint", "fix"}, "a decoy sentence would be a request itself"

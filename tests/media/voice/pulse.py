@@ -196,9 +196,9 @@ class Recording:
         return np.nonzero(peaks > threshold)[0] * block
 
 
-def speech(text: str, rate: int) -> bytes:
-    """`text` spoken by espeak-ng as mono PCM16 at `rate`."""
-    wav = subprocess.run(["espeak-ng", "-v", "en-us", "-s", "160", "--stdout", text], check=True,
+def speech(text: str, rate: int, voice: str = "en-us", wpm: int = 160) -> bytes:
+    """`text` spoken by espeak-ng (`voice`, `wpm` words a minute) as mono PCM16 at `rate`."""
+    wav = subprocess.run(["espeak-ng", "-v", voice, "-s", str(wpm), "--stdout", text], check=True,
                          capture_output=True, timeout=30).stdout  # fmt: skip
     return subprocess.run(["sox", "-t", "wav", "-", "-r", str(rate), "-c", "1", "-b", "16", "-t", "raw", "-"],
                           input=wav, check=True, capture_output=True, timeout=30).stdout  # fmt: skip

@@ -309,6 +309,8 @@ class OfflineBackend:
     # -- tutor mode (teaching.py; the session's side is session/tutor.py) ------------------------------
     def set_tutor(self, level: str | None) -> None:
         self.teacher = None if level is None else OfflineTeacher(level, self._call, self._teach_turn)
+        if self._listener is not None:
+            self._listener.tutor = level is not None  # "give me a hint" is listened for only when it can be given
 
     def learner_asks(self, action: LearnerAsk, path: str | None, line: int | None) -> None:
         if self.teacher is None:

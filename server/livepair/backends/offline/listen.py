@@ -12,6 +12,7 @@ import logging
 import threading
 from typing import Any, Literal
 
+from livepair.backends.offline import tutor_listen
 from livepair.backends.offline.confidence import Seg, fit, hidden_speech, plausible, silent
 
 log = logging.getLogger(__name__)
@@ -24,7 +25,7 @@ PHRASES: dict[str, Action] = {
     "stop": "stop",
     "be quiet": "quiet",
     # tutor mode (teaching.py). "give me a hint" is not here: against espeak-ng voices the decoder took it for a
-    # decoy ("it", "okay") every time, at any command weight tried; typed, and with Gemini, it works.
+    # decoy ("it", "okay") every time, at any command weight tried. tutor_listen.py hears it, in tutor mode.
     "show me the fix": "fix",
 }
 # Words a stray utterance sounds like more than it sounds like a command. Each is a single alternative, not a loop:
@@ -48,7 +49,7 @@ MAX_BYTES = RATE * 2 * 4  # 4 s: the longest command takes about 1.5 s
 MISSING = "Offline voice commands are off: pocketsphinx is not installed (pip install 'pocketsphinx>=5,<6')."
 
 
-TYPED: dict[str, Action] = {**PHRASES, "give me a hint": "hint"}  # asked in writing, outside the grammar
+TYPED: dict[str, Action] = {**PHRASES, **tutor_listen.PHRASES}  # what may be asked in writing, or heard
 
 
 def action_for(phrase: str) -> Action | None:
@@ -61,7 +62,9 @@ class CommandRecognizer:
 
     def __init__(self) -> None:
         self._decoder: Any = None
+        self._tutor_decoder: Any = None
         self._lock = threading.Lock()
+        self.tutor = False  # in tutor mode the tutor's phrases are listened for too (tutor_listen.py)
         self.reason = ""
         try:
             import pocketsphinx  # noqa: F401  (the decoder itself loads lazily: ~0.1 s)
@@ -93,16 +96,44 @@ class CommandRecognizer:
             decoder = self._load()
             hyp, words = decode(decoder, "commands", pcm)
             phrase = complete(hyp)  # None for a decoy: no decoy is a command or the start of one
+            phones: list[Seg] | None = None
+            if phrase is not None:
+                _, phones = decode(decoder, "phones", pcm)
+                if convincing(phrase, words, phones, pcm):
+                    return phrase
+            if not self.tutor:
+                return None
+            # In tutor mode what the command grammar did not hear may still be a request for a hint or the fix.
+            phrase, words = self._tutor_phrase(pcm)
             if phrase is None:
                 return None
-            _, phones = decode(decoder, "phones", pcm)
-        if not plausible(words, phones, pcm):
-            log.info(
-                "offline voice: %r rejected (fit %.1f, %d frames of hidden speech)",
-                phrase, fit(words, phones), hidden_speech(words, pcm),
-            )  # fmt: skip
-            return None
-        return phrase
+            if phones is None:
+                _, phones = decode(decoder, "phones", pcm)
+        return phrase if convincing(phrase, words, phones, pcm) else None
+
+    def _tutor_phrase(self, pcm: bytes) -> tuple[str | None, list[Seg]]:
+        """A tutor phrase the phrase search names and the shapes search confirms (tutor_listen.py)."""
+        if self._tutor_decoder is None:
+            self._tutor_decoder = tutor_listen.load()
+        hyp, words = decode(self._tutor_decoder, "phrases", pcm)
+        if hyp not in tutor_listen.PHRASES:
+            return None, []
+        shaped, _ = decode(self._tutor_decoder, "shapes", pcm)
+        if shaped != hyp:
+            log.info("offline voice: %r heard as %r, not a request", hyp, shaped)
+            return None, []
+        return hyp, words
+
+
+def convincing(phrase: str, words: list[Seg], phones: list[Seg], pcm: bytes) -> bool:
+    """confidence.py's checks, with a log line when they turn a match down."""
+    if plausible(words, phones, pcm):
+        return True
+    log.info(
+        "offline voice: %r rejected (fit %.1f, %d frames of hidden speech)",
+        phrase, fit(words, phones), hidden_speech(words, pcm),
+    )  # fmt: skip
+    return False
 
 
 def decode(decoder: Any, search: str, pcm: bytes) -> tuple[str, list[Seg]]:

@@ -56,7 +56,10 @@ class OfflineTeacher:
             return False
         key = (path, found.place.line)
         known = self._ladders.get(key)
-        self._last = key
+        if turn or self._last is None:
+            # "Give me a hint" with no line means what the learner last heard about: a risk placed quietly on open
+            # (found while the learner's run failed, say) must not take the request from that run's problem.
+            self._last = key
         if known is not None and known.lesson.concept == lesson.concept and known.climbed > 0:
             text = self._rung_text(known)  # the same problem again: the learner is where they were on the ladder
             self._call("give_hint", {"path": path, "line": known.line, "level": known.climbed + 1, "hint": text})
