@@ -147,7 +147,7 @@ class Report:
             peak = max(s.rss_kb for s in self.samples if s.at >= w.at)
             lines.append(
                 f"  daemon after warm-up ({w.at:.0f} s) -> end ({e.at:.0f} s): RSS {w.rss_kb / 1024:.1f} -> "
-                f"{e.rss_kb / 1024:.1f} MB ({100 * self.rss_growth():+.1f}%, peak {peak / 1024:.1f} MB), "
+                f"{e.rss_kb / 1024:.1f} MiB ({100 * self.rss_growth():+.1f}%, peak {peak / 1024:.1f} MiB), "
                 f"tasks {w.tasks} -> {e.tasks}, fds {w.fds} -> {e.fds}"
             )
         lines += [f"  FAIL {f}" for f in self.failures()]

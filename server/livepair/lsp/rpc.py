@@ -223,10 +223,14 @@ class GuardedProtocol(LanguageServerProtocol):
         except JsonRpcMethodNotFound:
             log.warning("ignored a notification of unknown method %r", shorten(method_name, 60))
             return
-        done = partial(self._notification_done, method=method_name)
-        self._execute_handler(msg_id=str(uuid.uuid4()), handler=handler, args=(params,), callback=done)
+        msg_id = str(uuid.uuid4())
+        done = partial(self._notification_done, method=method_name, msg_id=msg_id)
+        self._execute_handler(msg_id=msg_id, handler=handler, args=(params,), callback=done)
 
-    def _notification_done(self, future: Future[Any], *, method: str) -> None:
+    def _notification_done(self, future: Future[Any], *, method: str, msg_id: str) -> None:
+        # pygls files an async or generator handler's future under this made-up id and only a response would take
+        # it out: without this, every edit and editor update was kept for the daemon's lifetime (the daemon soak).
+        self._request_futures.pop(msg_id, None)
         if future.cancelled() or (exc := future.exception()) is None:
             return
         errors.log_failure(errors.classify(exc, method), method, exc)
