@@ -21,7 +21,7 @@ from tests.e2e.tools import ROOT
 PACKAGE = ROOT / "server" / "livepair"
 
 # The foundation: plain data and helpers every layer may use; they import nothing of ours but each other.
-BASE = ("__init__", "model", "config", "state", "aio", "scenario", "uris", "held_secrets")
+BASE = ("__init__", "model", "config", "state", "aio", "scenario", "uris", "held_secrets", "pyast")
 BELOW_EDITOR = ("advice", "context", "media", "backends", "session")
 ENTRY = ("app", "cli", "__main__", "demo", "doctor")
 

@@ -117,3 +117,30 @@ def test_the_plugin_cuts_the_headline_as_the_daemon_does(tmp_path: Path) -> None
     )
     subprocess.run([nvim(), "--headless", "--clean", "-u", "NONE", "-l", str(script)], check=True, timeout=60)
     assert json.loads(out.read_text()) == [headline(m) for m in MESSAGES]
+
+
+def test_a_finding_sent_again_with_its_fix_is_in_the_transcript_once(tmp_path: Path) -> None:
+    """The offline advisor sends a hint at once and the same finding again once its fix is re-run and checked; a
+    reply may end between the two. The transcript says the finding once."""
+    script = tmp_path / "again.lua"
+    out = tmp_path / "out.json"
+    advice = {
+        "uri": "file:///w/f.py",
+        "range": {"start": {"line": 7, "character": 0}},
+        "message": "The file is not there.",
+    }
+    script.write_text(
+        f"vim.opt.rtp:prepend({json.dumps(str(PLUGIN))})\n"
+        "local h = require('livepair.ui').handlers()\n"
+        f"local advice = vim.json.decode({json.dumps(json.dumps(advice))})\n"
+        "h['livepair/advice'](nil, advice)\n"
+        "h['livepair/transcript'](nil, { role = 'model', text = 'Your last run failed.', final = true })\n"
+        "h['livepair/advice'](nil, advice)\n"
+        "local buf = vim.fn.bufnr('livepair://transcript')\n"
+        "local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)\n"
+        f"vim.fn.writefile({{vim.json.encode(lines)}}, {json.dumps(str(out))})\n"
+        "vim.cmd('qa!')\n"
+    )
+    subprocess.run([nvim(), "--headless", "--clean", "-u", "NONE", "-l", str(script)], check=True, timeout=60)
+    lines = json.loads(out.read_text())
+    assert sum("The file is not there." in line for line in lines) == 1, lines

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from pyflakes import checker, messages
 
+from livepair import pyast
+
 UNDEFINED = (messages.UndefinedName, messages.UndefinedLocal, messages.UndefinedExport)
 
 
@@ -39,7 +41,7 @@ def check_fix(path_or_name: str | Path, original_text: str, patched_text: str) -
     if not name.endswith((".py", ".pyw")):
         return Verdict(True, "not Python: not checked")
     try:
-        patched = ast.parse(patched_text, filename=name)
+        patched = pyast.parse(patched_text, filename=name)
     except SyntaxError as exc:
         return Verdict(False, f"the fixed file would not parse ({exc.msg}, line {exc.lineno})")
     added = _undefined_in(patched, name) - _undefined(original_text, name)
@@ -51,7 +53,7 @@ def check_fix(path_or_name: str | Path, original_text: str, patched_text: str) -
 
 def _undefined(text: str, name: str) -> Counter[str]:
     try:
-        return _undefined_in(ast.parse(text, filename=name), name)
+        return _undefined_in(pyast.parse(text, filename=name), name)
     except SyntaxError:
         return Counter()  # the original did not parse: every undefined name in the patch counts
 

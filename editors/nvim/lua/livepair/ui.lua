@@ -3,6 +3,7 @@ local M = {}
 
 M.status = nil -- the last livepair/status payload
 local recent = {} -- advice already in the transcript: a hint and its fix, and the reply that says it again
+local said, said_count = {}, 0 -- findings (file, line, words) already in the transcript, whatever came between
 local TRANSCRIPT = 'livepair://transcript'
 
 --- The statusline component: "LivePair: listening (offline)", plus what the mic and screen are doing.
@@ -158,10 +159,17 @@ function M.handlers()
       end
     end,
     ['livepair/advice'] = function(_, params)
-      if recent[params.message] then
+      -- The same finding comes again when its checked fix arrives after the hint: said once in the transcript.
+      local key = string.format('%s:%d:%s', params.uri, params.range.start.line, params.message)
+      if recent[params.message] or said[key] then
         return
       end
       recent[params.message] = true
+      said_count = said_count + 1
+      if said_count > 500 then -- bounded: a long session forgets the oldest (and may say one again)
+        said, said_count = {}, 1
+      end
+      said[key] = true
       local name = vim.fn.fnamemodify(vim.uri_to_fname(params.uri), ':~:.')
       M.append(string.format('[%s:%d] %s', name, params.range.start.line + 1, params.message))
     end,

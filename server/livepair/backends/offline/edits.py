@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from livepair import pyast
+
 
 @dataclass(frozen=True)
 class Fix:
@@ -73,7 +75,7 @@ def rename_everywhere(text: str, old: str, new: str) -> str:
 def ensure_import(text: str, statement: str, binds: str) -> str:
     """`text` with `statement` added after the module's top imports, unless `binds` is already imported."""
     try:
-        tree = ast.parse(text)
+        tree = pyast.parse(text)
     except SyntaxError:
         return text
     for node in tree.body:

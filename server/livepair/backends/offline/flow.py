@@ -9,10 +9,10 @@ from __future__ import annotations
 import ast
 import functools
 import re
-import threading
 from dataclasses import dataclass
 
-PARSING = threading.Lock()  # one parse at a time: see parse()
+from livepair import pyast
+
 RETURNS_NONE = {"sort", "append", "extend", "insert", "reverse", "update", "shuffle", "clear", "remove", "add"}
 NAME = re.compile(r"\b([A-Za-z_]\w*)\b")
 
@@ -28,15 +28,10 @@ class Assignment:
 @functools.lru_cache(maxsize=32)
 def parse(text: str) -> ast.Module | None:
     """The file's AST, parsed once per text (detectors only read it: nothing may change the tree)."""
-    for _attempt in range(2):
-        try:
-            with PARSING:
-                return ast.parse(text)
-        except (SyntaxError, ValueError):
-            return None
-        except SystemError:  # CPython 3.11's AST depth check can misfire when threads parse at once (gh-106905)
-            continue
-    return None
+    try:
+        return pyast.parse(text)  # serialised: see livepair/pyast.py
+    except (SyntaxError, ValueError):
+        return None
 
 
 def last_assignment(tree: ast.Module, text: str, name: str, before: int) -> Assignment | None:

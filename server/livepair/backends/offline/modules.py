@@ -15,6 +15,8 @@ import pkgutil
 import sys
 from pathlib import Path
 
+from livepair import pyast
+
 # Import name -> the distribution that provides it (where they differ, the table is the whole point).
 DISTRIBUTIONS = {
     "PIL": "Pillow",
@@ -257,7 +259,7 @@ def public_names(module: str) -> frozenset[str]:
     if origin is None or origin.suffix != ".py":
         return frozenset()
     try:
-        tree = ast.parse(origin.read_text(errors="replace"))
+        tree = pyast.parse(origin.read_text(errors="replace"))
     except (OSError, SyntaxError):
         return frozenset()
     names: set[str] = set()

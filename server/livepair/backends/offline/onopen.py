@@ -12,6 +12,7 @@ import ast
 import re
 from pathlib import Path
 
+from livepair import pyast
 from livepair.backends.offline import edits
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Finding, Proposal, checked
@@ -75,7 +76,7 @@ def key_findings(path: Path, text: str) -> list[Finding]:
 
 def path_findings(path: Path, text: str, root: Path) -> list[Finding]:
     try:
-        tree = ast.parse(text)
+        tree = pyast.parse(text)
     except SyntaxError:
         return []
     script = path.parent

@@ -94,10 +94,11 @@ def advise(facts: Facts) -> Finding | None:
     if imported is not None and (imported["owner"], imported["attr"]) in REMOVED:
         version, instead = REMOVED[(imported["owner"], imported["attr"])]
         owner, attr = imported["owner"], imported["attr"]
-        message = f"{owner}.{attr} was removed in {version}, and this code was written for an older version: {instead}."
         patched = None
         if owner == "collections" and re.fullmatch(rf"\s*from collections import {attr}\s*", code):
             patched = replace_line(c.text, c.place.line, code.replace("from collections ", "from collections.abc ", 1))
+            instead = f"import it from collections.abc: from collections.abc import {attr}"  # the line's own form
+        message = f"{owner}.{attr} was removed in {version}, and this code was written for an older version: {instead}."
         return proposed(message, c.place, c.text, patched, f"import {attr} from collections.abc")
     m = MODULE_ATTR.match(c.detail) or OBJECT_ATTR.match(c.detail)
     if m is None or not re.search(rf"\.{re.escape(m['attr'])}\b", code):
