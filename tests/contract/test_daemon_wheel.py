@@ -15,6 +15,8 @@ import pytest
 
 from tests.e2e.tools import ROOT
 
+pytestmark = pytest.mark.slow  # builds and installs the wheel: `make test`, not the inner loop
+
 PACKAGE = ROOT / "server" / "livepair"
 DATA_SUFFIXES = {".py", ".toml", ".json"}
 

@@ -35,6 +35,8 @@ from tests.fakes.live_server import FakeLiveServer, FakeSession, SessionClosed, 
 from tests.fakes.models import MODEL
 from tests.fakes.wire import ProtocolViolation
 
+pytestmark = pytest.mark.slow  # the simulator itself, through the real SDK: `make test`, not the inner loop
+
 API_KEY = "test-key-123"
 SDK_PATH = "//ws/google.ai.generativelanguage.v1beta.GenerativeService.BidiGenerateContent"
 REPO = Path(__file__).resolve().parents[2]

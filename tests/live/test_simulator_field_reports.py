@@ -17,6 +17,8 @@ from tests.fakes.live_server import FakeLiveServer, FakeSession
 from tests.fakes.models import MODEL, echo_model
 from tests.live.test_simulator_rules import KEY, events, turn
 
+pytestmark = pytest.mark.slow  # the simulator's field switches, through the real SDK: `make test`, not the inner loop
+
 AS = pytest.mark.parametrize("field_reports", [True, False], ids=["as-reported", "as-documented"])
 
 

@@ -17,6 +17,9 @@ from google.genai.live import AsyncSession
 from tests.fakes.live_server import FakeLiveServer, FakeSession
 from tests.fakes.models import MODEL
 
+# The simulator's own rules, through the real SDK (some in real-time audio): `make test`, not the inner loop.
+pytestmark = pytest.mark.slow
+
 KEY = "rules-key"
 LONG = "This reply is long enough to be cut off by anything the client sends while it is still being spoken aloud."
 

@@ -22,6 +22,8 @@ from tests.fakes.session import FakeSession, SessionClosed
 from tests.keys import API_KEY
 from tests.unit.test_voice_logic import MemoryMic, MemorySpeaker, chunks, silence, tone
 
+pytestmark = pytest.mark.slow  # spoken questions in real time: `make test`, not the inner loop
+
 MARGIN_S = 0.3  # issue 22: end of speech -> model turn start under silence_duration_ms + 300 ms
 CHUNK_S = 0.04
 

@@ -17,6 +17,8 @@ from tests.fakes.session import FakeSession
 from tests.live.test_faults import answered, answering, asked, question_of
 from tests.lsp.harness import EditorClient, settings_for, start_editor
 
+pytestmark = pytest.mark.slow  # the Vertex AI route end to end: `make test`, not the inner loop
+
 PROJECT, LOCATION = "team-project", "europe-west4"
 
 

@@ -161,6 +161,10 @@ class EditorClient:
         async with self._changed:
             self._changed.notify_all()
 
+    async def wake(self) -> None:
+        """A test's own handler got something: have wait_for look again now, not at the daemon's next message."""
+        await self._notify()
+
     async def wait_for(self, predicate: Callable[[], T], timeout: float = 15.0, what: str = "condition") -> T:
         """Wait until predicate() is truthy (re-checked on every message from the daemon)."""
 

@@ -49,6 +49,7 @@ async def test_the_extension_is_told_to_withdraw_and_a_late_allow_runs_nothing(
     @editor.lsp.feature(protocol.APPROVAL_WITHDRAWN)
     async def _withdrawn(params: Any) -> None:
         withdrawn.append(inbound.plain(params))
+        await editor.wake()  # the wait below looks again now, not at the daemon's next message (~20 s later)
 
     fake.model = cancelling_model("run_python", {"code": CODE, "reason": "Harmless."}, asked, cancelled)
     editor.approval_gate = asyncio.Event()  # the user is still reading

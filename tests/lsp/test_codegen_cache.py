@@ -14,6 +14,8 @@ from lsprotocol import types as lsp
 
 from livepair.lsp.codegen_cache import CodeCache
 
+pytestmark = pytest.mark.slow  # a dozen fresh interpreters importing lsprotocol: `make test`, not the inner loop
+
 PLAIN = lsp.Diagnostic(
     range=lsp.Range(start=lsp.Position(line=1, character=2), end=lsp.Position(line=1, character=5)), message="m"
 )
@@ -24,6 +26,7 @@ PROBE = """
 import json, sys
 from pathlib import Path
 from livepair.lsp.codegen_cache import attrs_code_cached
+
 with attrs_code_cached(Path(sys.argv[1])) as cache:
     from lsprotocol import types as lsp
     from lsprotocol.converters import get_converter

@@ -17,6 +17,8 @@ import pytest
 
 from tests.lsp.rawio import RawDaemon
 
+pytestmark = pytest.mark.slow  # real daemons started three ways: `make test`, not the inner loop
+
 SHADOWS = ("json", "email", "asyncio", "numpy", "lsprotocol", "pygls")
 BIN = Path(sys.executable).parent
 

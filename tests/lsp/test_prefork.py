@@ -15,6 +15,8 @@ from tests.lsp.harness import settings_for
 from tests.lsp.rawio import RawDaemon
 from tests.processes import wait_exited
 
+pytestmark = pytest.mark.slow  # real daemons started both ways: `make test`, not the inner loop
+
 
 def forked() -> set[int]:
     """The zygote's live children: the daemons it forked."""

@@ -14,6 +14,8 @@ from lsprotocol import types as lsp
 from tests.lsp.harness import EditorClient
 from tests.tooling import tool_missing
 
+pytestmark = pytest.mark.slow  # real Node runs through the daemon: `make test`, not the inner loop
+
 APP_JS = "const clicks = 0;\nfunction click() {\n  clicks += 1;\n}\nclick();\nconsole.log(clicks);\n"
 LINE = 0  # 0-based: the declaration, where the answer (declare it with let) belongs
 CONCEPT = "const bindings cannot be reassigned"
