@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from livepair.aio import Channel
@@ -65,14 +66,10 @@ class Inbound:
     _turn_heard: bool  # the model said or called something in this turn
     _reprompted: Request | None  # the request a silent turn was answered for with a quiet re-prompt
 
-    async def _put(self, event: BackendEvent) -> None:
-        raise NotImplementedError
-
-    def _wake(self) -> None:
-        raise NotImplementedError
-
-    def _emit(self, event: BackendEvent) -> None:
-        raise NotImplementedError
+    # the backend's own methods this side calls
+    _put: Callable[[BackendEvent], Awaitable[None]]
+    _wake: Callable[[], None]
+    _emit: Callable[[BackendEvent], None]
 
     async def _recv_loop(self, session: AsyncSession) -> None:
         await wire.receive_all(session, self._dispatch, self._frame, self._unknown_message)

@@ -5,6 +5,7 @@ shrunk before it goes again, and anything refused twice dropped with a word to t
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from livepair.backends import gemini_wire as wire
 from livepair.backends.backend import BackendEvent, Status
@@ -33,8 +34,7 @@ class Refusing:
     _dropped: set[int]
     _notice: str
 
-    def _emit(self, event: BackendEvent) -> None:
-        raise NotImplementedError
+    _emit: Callable[[BackendEvent], None]  # the backend's own
 
     def _handle_verdict(self, verdict: Verdict, set_up: bool) -> bool:
         """Apply a failure's verdict; True when the session must stop."""
