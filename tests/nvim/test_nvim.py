@@ -171,16 +171,40 @@ async def test_plugin_fpy_offline(workspace: Path, tmp_path: Path) -> None:
     assert "'python'" in typo, "the :terminal job's exit was forwarded; the advice names the command meant"
 
 
-async def test_plugin_approval_through_ui_select(workspace: Path, tmp_path: Path, fake: FakeLiveServer) -> None:
+@pytest.mark.parametrize(
+    ("ui", "key", "choice"), [("float", "a", "Allow"), ("float", "<CR>", "Deny"), ("select", "", "Allow")]
+)
+async def test_plugin_approval(
+    workspace: Path, tmp_path: Path, fake: FakeLiveServer, ui: str, key: str, choice: str
+) -> None:
     responses: list[dict[str, Any]] = []
     fake.model = running_model(workspace, responses)
-    config = base_config(workspace, gemini_settings(fake, "never"), choice="Allow", done=str(workspace.parent / "done"))
+    done = str(workspace.parent / "done")
+    config = base_config(workspace, gemini_settings(fake, "never"), ui=ui, key=key, choice=choice, done=done)
     seen = await run_nvim("plugin_approval.lua", tmp_path, config, gemini_env(fake))
 
-    (select,) = seen["selects"]
-    assert select["items"] == ["Deny", "Allow"], "Deny first: the default answer is no"
-    assert "$ touch ran.txt" in select["prompt"] and str(workspace) in select["prompt"]
-    assert (workspace / "ran.txt").exists() and responses[0]["response"]["exit_code"] == 0
+    if ui == "select":  # the fallback the user opts into
+        (select,) = seen["selects"]
+        assert select["items"] == ["Deny", "Allow"], "Deny first: the default answer is no"
+        prompt = select["prompt"]
+    else:
+        assert seen["selects"] == [], "the plugin's own prompt, not vim.ui.select"
+        prompt = seen["prompt"]["text"]
+        assert seen["prompt"]["focused"], "the prompt takes the keys: the user answers it at once"
+        assert "Allow in a moment" in seen["early_footer"] and "a: Allow" not in seen["early_footer"]
+        assert seen["open_after_early_key"], "`a` typed as the prompt appears allows nothing"
+        assert "a: Allow" in seen["prompt"]["footer"] and "Enter: Deny" in seen["prompt"]["footer"]
+        assert not seen["open_after_answer"], "answered: the prompt is gone"
+        assert seen["back_in"] == "f.py", "the focus is back where the user was"
+    assert prompt.startswith("LivePair wants to run this command in a terminal")
+    assert f"$ touch ran.txt\nin {workspace}\n" in prompt + "\n", "exactly what runs, and where"
+    assert "The senior dev says: \u201cReproduce the error.\u201d (the model's own words" in prompt
+    if choice == "Allow":
+        assert (workspace / "ran.txt").exists() and responses[0]["response"]["exit_code"] == 0
+    else:
+        assert responses[0]["response"] == {"error": "the user declined to run this command"}
+        assert not (workspace / "ran.txt").exists()
+    assert f"Approval: {choice} — $ touch ran.txt" in seen["transcript"]
     assert seen["statusline"].startswith("LivePair: ") and "(gemini)" in seen["statusline"]
 
 
@@ -237,11 +261,13 @@ async def test_plugin_withdraws_a_cancelled_prompt_and_ignores_the_late_allow(
     config = base_config(workspace, gemini_settings(fake, "never"), asked=str(asked), done=str(done))
     seen = await run_nvim("plugin_withdrawn.lua", tmp_path, config, gemini_env(fake))
 
-    (select,) = seen["selects"]
-    assert "$ touch ran.txt" in select["prompt"]
+    assert "$ touch ran.txt" in seen["prompt"]
+    assert not seen["open_after_withdrawal"], "the plugin closed its prompt"
+    assert seen["windows"] == 1, "nothing left on screen but the file"
     (note,) = [n for n in seen["notes"] if "withdrew" in n]
     assert note.startswith("LivePair withdrew its request (the model cancelled the call)")
-    assert any(line.startswith("Approval withdrawn (the model cancelled the call)") for line in seen["transcript"])
+    withdrawn = [line for line in seen["transcript"] if line.startswith("Approval withdrawn")]
+    assert withdrawn == ["Approval withdrawn (the model cancelled the call) — nothing runs: $ touch ran.txt"]
     assert not any(line.startswith("Approval: Allow") for line in seen["transcript"]), "the late Allow is void"
     assert not (workspace / "ran.txt").exists()
 
