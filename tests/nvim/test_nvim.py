@@ -272,6 +272,23 @@ async def test_plugin_withdraws_a_cancelled_prompt_and_ignores_the_late_allow(
     assert not (workspace / "ran.txt").exists()
 
 
+async def test_plugin_prompt_for_a_long_snippet_scrolls_to_its_last_line(tmp_path: Path) -> None:
+    code = [f"print({n})" for n in range(1, 80)] + ["import shutil; shutil.rmtree('/home')"]
+    shown = "\n".join(
+        ["LivePair wants to run this Python code in the sandbox (no network, workspace read-only):"]
+        + [f"{n:>2} | {line}" for n, line in enumerate(code, 1)]
+    )
+    params = {"kind": "python", "title": "t", "code": "\n".join(code), "approvalId": "a1", "shown": shown}
+    config = {"plugin_dir": str(PLUGIN), "params": params}
+    seen = await run_nvim("prompt_scroll.lua", tmp_path, config, {})
+
+    assert seen["height"] < 80, f"taller than the screen {seen['screen']}"
+    assert "81 lines, scroll for the rest" in seen["title"]
+    assert seen["last_visible"] == "80 | import shutil; shutil.rmtree('/home')", "G reaches the last line that runs"
+    assert seen["answer"] == {"approved": False}, "Esc: no"
+    assert not seen["open_after_answer"]
+
+
 async def test_plugin_tutor_ladder_offline(workspace: Path, tmp_path: Path) -> None:
     (workspace / "average.py").write_text('scores = [3, 4, 5]\ntotal = sum(scores)\nprint("avg", totl / 3)\n')
     settings = {"digestDebounceMs": 20, "mode": "tutor", "learnerLevel": "beginner"}
@@ -313,3 +330,28 @@ async def test_plugin_hands_the_key_over_without_the_daemons_environment(
     assert not {"GEMINI_API_KEY", "GOOGLE_API_KEY"} & set(daemon_env), sorted(daemon_env)
     assert not [name for name, value in daemon_env.items() if API_KEY in value]
     assert seen["key_in_neovim"], "Neovim's own environment is left as the user set it"
+
+
+async def test_the_daemon_started_from_neovim_shows_no_key_token_or_credential_path_in_proc(
+    workspace: Path, tmp_path: Path, fake: FakeLiveServer
+) -> None:
+    """Neovim's environment holds the Gemini key under both names, a Vertex access token and a credentials file's
+    path; once the daemon Neovim started is up, /proc/<daemon pid>/environ (what `cat /proc/$PPID/environ` in an
+    approved command prints) holds none of their values, and the session is Live with the key."""
+    token, credentials = "ya29.neovim-vertex-token-4711", tmp_path / "adc" / "service-account.json"
+    credentials.parent.mkdir()
+    credentials.write_text("{}")
+    config = base_config(workspace, gemini_settings(fake, "never"), start=True)
+    env = gemini_env(fake) | {
+        "GOOGLE_API_KEY": API_KEY,
+        "LIVEPAIR_VERTEX_ACCESS_TOKEN": token,
+        "GOOGLE_APPLICATION_CREDENTIALS": str(credentials),
+    }
+    seen = await run_nvim("plugin_key.lua", tmp_path, config, env)
+
+    assert "(gemini)" in seen["statusline"], "the session went Live with the key"
+    assert len(seen["daemon_pids"]) == 1 and seen["daemon_environ_bytes"] > 0, "the daemon Neovim started was read"
+    shown = "\n".join(seen["daemon_environ"])
+    for secret in (API_KEY, token, str(credentials), "service-account.json"):
+        assert secret not in shown, f"{secret!r} readable in /proc/<daemon pid>/environ"
+    assert seen["daemon_environ"] == [], "the whole initial block is wiped: no other credential shows there either"

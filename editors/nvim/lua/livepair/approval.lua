@@ -55,7 +55,11 @@ function M.open(params, text, on_answer)
     widest = math.max(widest, vim.fn.strdisplaywidth(line))
   end
   local width = math.max(math.min(widest + 1, vim.o.columns - 4), math.min(60, vim.o.columns - 4))
-  local height = math.max(1, math.min(wrapped_rows(lines, width), vim.o.lines - vim.o.cmdheight - 4))
+  local rows = wrapped_rows(lines, width)
+  local height = math.max(1, math.min(rows, vim.o.lines - vim.o.cmdheight - 4))
+  -- Taller than the screen: the title says so (the rest is reached with j, Ctrl-d, G as in any window).
+  local title = rows > height and string.format(' LivePair approval: %d lines, scroll for the rest ', #lines)
+    or ' LivePair approval '
   local previous = vim.api.nvim_get_current_win()
   if vim.fn.mode() ~= 'n' then
     vim.cmd('stopinsert')
@@ -68,7 +72,7 @@ function M.open(params, text, on_answer)
     height = height,
     style = 'minimal',
     border = 'rounded',
-    title = ' LivePair approval ',
+    title = title,
     title_pos = 'center',
     footer = footer(params, false),
     footer_pos = 'center',
