@@ -172,7 +172,8 @@ async def test_plugin_fpy_offline(workspace: Path, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("ui", "key", "choice"), [("float", "a", "Allow"), ("float", "<CR>", "Deny"), ("select", "", "Allow")]
+    ("ui", "key", "choice"),
+    [("float", "a", "Allow"), ("float", "A", "Always"), ("float", "<CR>", "Deny"), ("select", "", "Allow")],
 )
 async def test_plugin_approval(
     workspace: Path, tmp_path: Path, fake: FakeLiveServer, ui: str, key: str, choice: str
@@ -193,13 +194,14 @@ async def test_plugin_approval(
         assert seen["prompt"]["focused"], "the prompt takes the keys: the user answers it at once"
         assert "Allow in a moment" in seen["early_footer"] and "a: Allow" not in seen["early_footer"]
         assert seen["open_after_early_key"], "`a` typed as the prompt appears allows nothing"
-        assert "a: Allow" in seen["prompt"]["footer"] and "Enter: Deny" in seen["prompt"]["footer"]
+        footer = seen["prompt"]["footer"]
+        assert "a: Allow" in footer and "A: Always allow here" in footer and "Enter: Deny" in footer
         assert not seen["open_after_answer"], "answered: the prompt is gone"
         assert seen["back_in"] == "f.py", "the focus is back where the user was"
     assert prompt.startswith("LivePair wants to run this command in a terminal")
     assert f"$ touch ran.txt\nin {workspace}\n" in prompt + "\n", "exactly what runs, and where"
     assert "The senior dev says: \u201cReproduce the error.\u201d (the model's own words" in prompt
-    if choice == "Allow":
+    if choice in ("Allow", "Always"):
         assert (workspace / "ran.txt").exists() and responses[0]["response"]["exit_code"] == 0
     else:
         assert responses[0]["response"] == {"error": "the user declined to run this command"}
