@@ -242,8 +242,9 @@ async def test_plain_client_approval_as_show_message_request(
     assert not (workspace / "ran.txt").exists()
 
 
+@pytest.mark.parametrize("ui", ["float", "select"])
 async def test_plugin_withdraws_a_cancelled_prompt_and_ignores_the_late_allow(
-    workspace: Path, tmp_path: Path, fake: FakeLiveServer
+    workspace: Path, tmp_path: Path, fake: FakeLiveServer, ui: str
 ) -> None:
     asked, done = workspace.parent / "asked", workspace.parent / "done"
 
@@ -260,10 +261,11 @@ async def test_plugin_withdraws_a_cancelled_prompt_and_ignores_the_late_allow(
         await session.wait_closed(timeout=60)
 
     fake.model = model
-    config = base_config(workspace, gemini_settings(fake, "never"), asked=str(asked), done=str(done))
+    config = base_config(workspace, gemini_settings(fake, "never"), asked=str(asked), done=str(done), ui=ui)
     seen = await run_nvim("plugin_withdrawn.lua", tmp_path, config, gemini_env(fake))
 
     assert "$ touch ran.txt" in seen["prompt"]
+    assert len(seen["selects"]) == (1 if ui == "select" else 0), "vim.ui.select only when the user chose it"
     assert not seen["open_after_withdrawal"], "the plugin closed its prompt"
     assert seen["windows"] == 1, "nothing left on screen but the file"
     (note,) = [n for n in seen["notes"] if "withdrew" in n]
