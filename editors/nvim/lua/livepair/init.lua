@@ -24,6 +24,8 @@ M.defaults = {
   -- The Gemini API key: a string, or a function returning one (e.g. from a password manager). Unset: the key in
   -- Neovim's environment (GEMINI_API_KEY, GOOGLE_API_KEY). It goes to the daemon in `livepair.start`'s arguments,
   -- never in the daemon's environment, where an approved command could read it from /proc/<daemon pid>/environ.
+  -- (A Vertex token, LIVEPAIR_VERTEX_ACCESS_TOKEN, has no other way in: the daemon takes it from its environment
+  -- and wipes it there at start. Vertex's project and location are settings: vertex, vertexProject, vertexLocation.)
   api_key = nil,
   -- Approvals: 'float', the plugin's own prompt (exactly what runs, scrollable; `a` allows, Deny the default), which
   -- it closes when the daemon withdraws the request; 'select', vim.ui.select (your picker), which cannot be closed:

@@ -72,7 +72,7 @@ function M.ran(cmd, code, output)
 end
 
 -- livepair/approval: Deny is the default (a dismissed prompt means no); only Allow approves.
-local DENY, ALLOW = 'Deny', 'Allow'
+local DENY, ALLOW, ALWAYS = 'Deny', 'Allow', 'Always' -- ALWAYS: only where the daemon offers it
 
 -- The daemon renders the whole prompt (params.shown: its heading, warnings, exactly what runs with control, bidi and
 -- zero-width characters escaped, the model's words quoted as the model's). An older daemon: the fields as they are.
@@ -102,7 +102,7 @@ local function summary(params, prompt)
     end
   end
   if params.kind == 'python' then
-    return 'the Python code'
+    return string.format('the Python code (%d lines)', #vim.split(params.code or '', '\n', { plain = true }))
   end
   return (prompt:gsub('\n', ' '))
 end
@@ -146,7 +146,7 @@ local function approve(params)
     return { approved = false }
   end
   M.append(string.format('Approval: %s — %s', choice or 'dismissed', summary(params, prompt)))
-  if choice == 'Always' then
+  if choice == ALWAYS then
     return { approved = true, always = true }
   end
   return { approved = choice == ALLOW }
