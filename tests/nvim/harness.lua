@@ -64,6 +64,39 @@ function H.hints_on(lines)
   return found
 end
 
+--- The plugin's approval prompt on screen, or nil: { win, text, title, footer } as the user sees them.
+function H.approval_prompt()
+  for _, win in ipairs(vim.api.nvim_list_wins()) do
+    local config = vim.api.nvim_win_get_config(win)
+    local title = type(config.title) == 'table' and config.title[1][1] or config.title
+    if config.relative ~= '' and title and title:find('LivePair approval', 1, true) then
+      local footer = table.concat(vim.tbl_map(function(chunk)
+        return chunk[1]
+      end, config.footer or {}))
+      local buf = vim.api.nvim_win_get_buf(win)
+      local text = table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n')
+      local focused = win == vim.api.nvim_get_current_win()
+      return { win = win, buf = buf, text = text, title = title, footer = footer, focused = focused }
+    end
+  end
+  return nil
+end
+
+--- Wait for the approval prompt, then for Allow to be armed (it ignores keys for a moment after it appears).
+function H.wait_approval_prompt(ms)
+  local shown = H.wait('the approval prompt', ms, H.approval_prompt)
+  H.wait('Allow to be armed', 5000, function()
+    local now = H.approval_prompt()
+    return now and now.footer:find('a: Allow', 1, true)
+  end)
+  return shown
+end
+
+--- Type keys as the user would, with the plugin's mappings applied.
+function H.type(keys)
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes(keys, true, false, true), 'mx', false)
+end
+
 --- Record what vim.ui.select was asked (prompt and items) and answer with `choice`.
 function H.answer_selects(choice)
   H.result.selects = {}

@@ -171,16 +171,42 @@ async def test_plugin_fpy_offline(workspace: Path, tmp_path: Path) -> None:
     assert "'python'" in typo, "the :terminal job's exit was forwarded; the advice names the command meant"
 
 
-async def test_plugin_approval_through_ui_select(workspace: Path, tmp_path: Path, fake: FakeLiveServer) -> None:
+@pytest.mark.parametrize(
+    ("ui", "key", "choice"),
+    [("float", "a", "Allow"), ("float", "A", "Always"), ("float", "<CR>", "Deny"), ("select", "", "Allow")],
+)
+async def test_plugin_approval(
+    workspace: Path, tmp_path: Path, fake: FakeLiveServer, ui: str, key: str, choice: str
+) -> None:
     responses: list[dict[str, Any]] = []
     fake.model = running_model(workspace, responses)
-    config = base_config(workspace, gemini_settings(fake, "never"), choice="Allow", done=str(workspace.parent / "done"))
+    done = str(workspace.parent / "done")
+    config = base_config(workspace, gemini_settings(fake, "never"), ui=ui, key=key, choice=choice, done=done)
     seen = await run_nvim("plugin_approval.lua", tmp_path, config, gemini_env(fake))
 
-    (select,) = seen["selects"]
-    assert select["items"] == ["Deny", "Allow"], "Deny first: the default answer is no"
-    assert "$ touch ran.txt" in select["prompt"] and str(workspace) in select["prompt"]
-    assert (workspace / "ran.txt").exists() and responses[0]["response"]["exit_code"] == 0
+    if ui == "select":  # the fallback the user opts into
+        (select,) = seen["selects"]
+        assert select["items"] == ["Deny", "Allow"], "Deny first: the default answer is no"
+        prompt = select["prompt"]
+    else:
+        assert seen["selects"] == [], "the plugin's own prompt, not vim.ui.select"
+        prompt = seen["prompt"]["text"]
+        assert seen["prompt"]["focused"], "the prompt takes the keys: the user answers it at once"
+        assert "Allow in a moment" in seen["early_footer"] and "a: Allow" not in seen["early_footer"]
+        assert seen["open_after_early_key"], "`a` typed as the prompt appears allows nothing"
+        footer = seen["prompt"]["footer"]
+        assert "a: Allow" in footer and "A: Always allow here" in footer and "Enter: Deny" in footer
+        assert not seen["open_after_answer"], "answered: the prompt is gone"
+        assert seen["back_in"] == "f.py", "the focus is back where the user was"
+    assert prompt.startswith("LivePair wants to run this command in a terminal")
+    assert f"$ touch ran.txt\nin {workspace}\n" in prompt + "\n", "exactly what runs, and where"
+    assert "The senior dev says: \u201cReproduce the error.\u201d (the model's own words" in prompt
+    if choice in ("Allow", "Always"):
+        assert (workspace / "ran.txt").exists() and responses[0]["response"]["exit_code"] == 0
+    else:
+        assert responses[0]["response"] == {"error": "the user declined to run this command"}
+        assert not (workspace / "ran.txt").exists()
+    assert f"Approval: {choice} — $ touch ran.txt" in seen["transcript"]
     assert seen["statusline"].startswith("LivePair: ") and "(gemini)" in seen["statusline"]
 
 
@@ -216,8 +242,9 @@ async def test_plain_client_approval_as_show_message_request(
     assert not (workspace / "ran.txt").exists()
 
 
+@pytest.mark.parametrize("ui", ["float", "select"])
 async def test_plugin_withdraws_a_cancelled_prompt_and_ignores_the_late_allow(
-    workspace: Path, tmp_path: Path, fake: FakeLiveServer
+    workspace: Path, tmp_path: Path, fake: FakeLiveServer, ui: str
 ) -> None:
     asked, done = workspace.parent / "asked", workspace.parent / "done"
 
@@ -234,16 +261,36 @@ async def test_plugin_withdraws_a_cancelled_prompt_and_ignores_the_late_allow(
         await session.wait_closed(timeout=60)
 
     fake.model = model
-    config = base_config(workspace, gemini_settings(fake, "never"), asked=str(asked), done=str(done))
+    config = base_config(workspace, gemini_settings(fake, "never"), asked=str(asked), done=str(done), ui=ui)
     seen = await run_nvim("plugin_withdrawn.lua", tmp_path, config, gemini_env(fake))
 
-    (select,) = seen["selects"]
-    assert "$ touch ran.txt" in select["prompt"]
+    assert "$ touch ran.txt" in seen["prompt"]
+    assert len(seen["selects"]) == (1 if ui == "select" else 0), "vim.ui.select only when the user chose it"
+    assert not seen["open_after_withdrawal"], "the plugin closed its prompt"
+    assert seen["windows"] == 1, "nothing left on screen but the file"
     (note,) = [n for n in seen["notes"] if "withdrew" in n]
     assert note.startswith("LivePair withdrew its request (the model cancelled the call)")
-    assert any(line.startswith("Approval withdrawn (the model cancelled the call)") for line in seen["transcript"])
+    withdrawn = [line for line in seen["transcript"] if line.startswith("Approval withdrawn")]
+    assert withdrawn == ["Approval withdrawn (the model cancelled the call) — nothing runs: $ touch ran.txt"]
     assert not any(line.startswith("Approval: Allow") for line in seen["transcript"]), "the late Allow is void"
     assert not (workspace / "ran.txt").exists()
+
+
+async def test_plugin_prompt_for_a_long_snippet_scrolls_to_its_last_line(tmp_path: Path) -> None:
+    code = [f"print({n})" for n in range(1, 80)] + ["import shutil; shutil.rmtree('/home')"]
+    shown = "\n".join(
+        ["LivePair wants to run this Python code in the sandbox (no network, workspace read-only):"]
+        + [f"{n:>2} | {line}" for n, line in enumerate(code, 1)]
+    )
+    params = {"kind": "python", "title": "t", "code": "\n".join(code), "approvalId": "a1", "shown": shown}
+    config = {"plugin_dir": str(PLUGIN), "params": params}
+    seen = await run_nvim("prompt_scroll.lua", tmp_path, config, {})
+
+    assert seen["height"] < 80, f"taller than the screen {seen['screen']}"
+    assert "81 lines, scroll for the rest" in seen["title"]
+    assert seen["last_visible"] == "80 | import shutil; shutil.rmtree('/home')", "G reaches the last line that runs"
+    assert seen["answer"] == {"approved": False}, "Esc: no"
+    assert not seen["open_after_answer"]
 
 
 async def test_plugin_tutor_ladder_offline(workspace: Path, tmp_path: Path) -> None:
@@ -287,3 +334,28 @@ async def test_plugin_hands_the_key_over_without_the_daemons_environment(
     assert not {"GEMINI_API_KEY", "GOOGLE_API_KEY"} & set(daemon_env), sorted(daemon_env)
     assert not [name for name, value in daemon_env.items() if API_KEY in value]
     assert seen["key_in_neovim"], "Neovim's own environment is left as the user set it"
+
+
+async def test_the_daemon_started_from_neovim_shows_no_key_token_or_credential_path_in_proc(
+    workspace: Path, tmp_path: Path, fake: FakeLiveServer
+) -> None:
+    """Neovim's environment holds the Gemini key under both names, a Vertex access token and a credentials file's
+    path; once the daemon Neovim started is up, /proc/<daemon pid>/environ (what `cat /proc/$PPID/environ` in an
+    approved command prints) holds none of their values, and the session is Live with the key."""
+    token, credentials = "ya29.neovim-vertex-token-4711", tmp_path / "adc" / "service-account.json"
+    credentials.parent.mkdir()
+    credentials.write_text("{}")
+    config = base_config(workspace, gemini_settings(fake, "never"), start=True)
+    env = gemini_env(fake) | {
+        "GOOGLE_API_KEY": API_KEY,
+        "LIVEPAIR_VERTEX_ACCESS_TOKEN": token,
+        "GOOGLE_APPLICATION_CREDENTIALS": str(credentials),
+    }
+    seen = await run_nvim("plugin_key.lua", tmp_path, config, env)
+
+    assert "(gemini)" in seen["statusline"], "the session went Live with the key"
+    assert len(seen["daemon_pids"]) == 1 and seen["daemon_environ_bytes"] > 0, "the daemon Neovim started was read"
+    shown = "\n".join(seen["daemon_environ"])
+    for secret in (API_KEY, token, str(credentials), "service-account.json"):
+        assert secret not in shown, f"{secret!r} readable in /proc/<daemon pid>/environ"
+    assert seen["daemon_environ"] == [], "the whole initial block is wiped: no other credential shows there either"

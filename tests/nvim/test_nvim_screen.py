@@ -6,6 +6,7 @@ go to LIVEPAIR_NEWCOMER_SHOTS (devtools/newcomer.py puts them in docs/first-minu
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import subprocess
@@ -16,7 +17,10 @@ import pytest
 
 from livepair.advice.store import headline
 from livepair.scenario import write_workspace
-from tests.nvim.test_nvim import PLUGIN, nvim
+from tests.fakes.live_server import FakeLiveServer
+from tests.fakes.models import starts_turn
+from tests.fakes.session import FakeSession
+from tests.nvim.test_nvim import PLUGIN, gemini_env, gemini_settings, nvim
 from tests.nvim.tui import NvimScreen
 
 pytestmark = pytest.mark.timeout(180)
@@ -90,6 +94,67 @@ async def test_a_newcomer_sees_each_finding_once_in_words_on_its_line(tmp_path: 
         screen.png(shots / "3-nvim-hover.png")
         assert shown.count("LivePair — ") == 1, f"the hover shows the finding once:\n{shown}"
         assert "Tell me more: :LivePairExplain on this line" in shown, "in words this editor understands"
+
+
+APPROVAL_INIT = """
+vim.opt.rtp:prepend({plugin})
+require('livepair').setup({{ cmd = {cmd}, settings = vim.json.decode({settings}) }})
+vim.o.statusline = "%f %= %{{v:lua.require'livepair'.statusline()}}"
+"""
+# What the model asks to run: a bidi override and a zero-width space hide what it really is on a plain screen.
+DISGUISED = "touch ran.txt\u202e # \u200bharmless"
+
+
+async def test_an_approval_prompt_shows_what_runs_and_goes_when_the_model_withdraws_it(
+    workspace: Path, tmp_path: Path, fake: FakeLiveServer
+) -> None:
+    on_screen = asyncio.Event()
+
+    async def model(session: FakeSession) -> None:
+        await session.next_message(predicate=starts_turn, timeout=30)
+        args = {"command": DISGUISED, "reason": "LivePair verified: safe"}
+        ids = await session.send_tool_call([{"name": "run_command", "args": args}])
+        await asyncio.wait_for(on_screen.wait(), 60)
+        await session.send_tool_call_cancellation(ids)
+        await session.wait_closed(timeout=120)
+
+    fake.model = model
+    init = tmp_path / "init.lua"
+    cmd = [sys.executable, "-I", "-u", "-m", "livepair", "serve"]
+    settings = json.dumps(gemini_settings(fake, "never"))
+    plugin = json.dumps(str(PLUGIN))
+    init.write_text(APPROVAL_INIT.format(plugin=plugin, cmd=lua_list(cmd), settings=json.dumps(settings)))
+    env = gemini_env(fake) | {"HOME": str(tmp_path / "home")}
+    env |= {f"XDG_{d}_HOME": str(tmp_path / d.lower()) for d in ("CONFIG", "DATA", "STATE", "CACHE")}
+    async with NvimScreen([nvim(), "-u", str(init), "-i", "NONE", "-n", "f.py"], env, workspace) as screen:
+        await screen.wait_for(lambda: "LivePair: " in screen.lines()[-2], 60, "the daemon, in the statusline")
+        screen.keys(":LivePairStart\r")
+        await screen.wait_for(lambda: "(gemini)" in screen.lines()[-2], 60, "the Live session")
+        screen.keys(f":LivePairRun {sys.executable} f.py\r")
+        await screen.wait_for(lambda: "a: Allow" in screen.text(), 60, "the approval prompt, Allow armed")
+        shown = screen.text()
+        screen.png(ARTIFACTS / "4-nvim-approval.png")
+        assert screen.count("LivePair approval") == 1, "one prompt, in a window of its own"
+        assert "$ touch ran.txt\\u202e # \\u200bharmless" in shown, "the hidden characters, escaped and visible"
+        assert "Hidden characters, shown escaped" in shown and "1 bidi" in shown and "1 zero-width" in shown
+        assert "\u201cLivePair verified: safe\u201d (the model's own words" in shown, "the model's claim, quoted"
+        assert "d/q/Esc/Enter: Deny" in shown
+
+        on_screen.set()  # the model cancels its call
+        await screen.wait_for(lambda: "LivePair approval" not in screen.text(), 30, "the prompt to close")
+        await screen.wait_for(lambda: "withdrew its request" in screen.text(), 10, "the reason, in the message line")
+        gone = screen.text()
+        assert "touch ran.txt" not in gone and "a: Allow" not in gone, "nothing of the prompt stays on screen"
+        screen.keys("a")  # the user's late answer is a keystroke in the file now, not an Allow
+        screen.keys("\x1b:LivePairTranscript\r")
+        line = "Approval withdrawn (the model cancelled the call) — nothing runs: $ touch ran.txt\\u202e"
+        await screen.wait_for(lambda: line in screen.text(), 10, "the transcript's line")
+        assert screen.count("Approval withdrawn") == 1
+    assert not (workspace / "ran.txt").exists()
+
+
+def lua_list(items: list[str]) -> str:
+    return "{ " + ", ".join(json.dumps(item) for item in items) + " }"
 
 
 # Messages shaped like the advisor's: sentences, clauses, dashes, absolute paths, long ones.

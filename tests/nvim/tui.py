@@ -19,6 +19,8 @@ from typing import TypeVar
 
 import pyte
 
+from tests.fakes.waiting import Notifier
+
 T = TypeVar("T")
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf")
 # pyte's names for the 16 base colours, as a dark terminal theme draws them
@@ -43,7 +45,7 @@ class NvimScreen:
         self.argv, self.env, self.cwd, self.cols, self.rows = argv, env, cwd, cols, rows
         self.screen = pyte.Screen(cols, rows)
         self._stream = pyte.ByteStream(self.screen)
-        self._changed = asyncio.Condition()
+        self._changed = Notifier()  # every screen update wakes the waiters
         self._master = -1
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -89,16 +91,12 @@ class NvimScreen:
         if data:
             self._stream.feed(data)
             self._answer_queries(data)
-        asyncio.get_running_loop().create_task(self._notify())
+        self._changed.notify()
 
     def _answer_queries(self, data: bytes) -> None:
         # A terminal answers "which terminal are you" (DA1); nvim waits for it briefly before drawing otherwise.
         if b"\x1b[c" in data or b"\x1b[0c" in data:
             os.write(self._master, b"\x1b[?62;22c")
-
-    async def _notify(self) -> None:
-        async with self._changed:
-            self._changed.notify_all()
 
     def lines(self) -> list[str]:
         return list(self.screen.display)
@@ -114,14 +112,9 @@ class NvimScreen:
         os.write(self._master, typed.encode())
 
     async def wait_for(self, predicate: Callable[[], T], timeout: float, what: str) -> T:
-        async def until() -> T:
-            async with self._changed:
-                while not (result := predicate()):
-                    await self._changed.wait()
-                return result
-
+        """The first truthy predicate(), re-checked on every screen update; fails showing the screen."""
         try:
-            return await asyncio.wait_for(until(), timeout)
+            return await self._changed.wait_for(lambda: predicate() or None, timeout, lambda: what)
         except TimeoutError:
             raise AssertionError(
                 f"timed out after {timeout:.0f} s waiting for {what}; the screen:\n{self.text()}"

@@ -24,7 +24,13 @@ M.defaults = {
   -- The Gemini API key: a string, or a function returning one (e.g. from a password manager). Unset: the key in
   -- Neovim's environment (GEMINI_API_KEY, GOOGLE_API_KEY). It goes to the daemon in `livepair.start`'s arguments,
   -- never in the daemon's environment, where an approved command could read it from /proc/<daemon pid>/environ.
+  -- (A Vertex token, LIVEPAIR_VERTEX_ACCESS_TOKEN, has no other way in: the daemon takes it from its environment
+  -- and wipes it there at start. Vertex's project and location are settings: vertex, vertexProject, vertexLocation.)
   api_key = nil,
+  -- Approvals: 'float', the plugin's own prompt (exactly what runs, scrollable; `a` allows, Deny the default), which
+  -- it closes when the daemon withdraws the request; 'select', vim.ui.select (your picker), which cannot be closed:
+  -- a withdrawn request is void and an answer given to it after that runs nothing.
+  approval_ui = 'float',
 }
 
 -- The variables that carry the key: read here, kept out of the daemon's environment (as the VS Code extension does).
@@ -98,10 +104,9 @@ local function without_key_vars(fn)
   return result
 end
 
---- `livepair.start` on a client, with the key in its arguments when there is one.
-local function start_session(client, on_result)
-  local key = M.api_key()
-  local params = { command = 'livepair.start', arguments = key and { { apiKey = key } } or {} }
+--- workspace/executeCommand `livepair.*` on a client; a failure is a warning; on_result(err, result) is optional.
+local function execute(client, name, arguments, on_result)
+  local params = { command = name, arguments = arguments or {} }
   call(client, 'request', 'workspace/executeCommand', params, function(err, result)
     if err then
       vim.notify('LivePair: ' .. (err.message or tostring(err)), vim.log.levels.WARN)
@@ -110,6 +115,12 @@ local function start_session(client, on_result)
       on_result(err, result)
     end
   end)
+end
+
+--- `livepair.start`'s arguments: the key, when there is one.
+local function start_arguments()
+  local key = M.api_key()
+  return key and { { apiKey = key } } or {}
 end
 
 --- Start the daemon for a buffer (or attach the buffer to the one running for its root).
@@ -141,7 +152,7 @@ function M.attach(bufnr)
           show_hints(client)
         end
         if start_live then
-          start_session(client)
+          execute(client, 'livepair.start', start_arguments())
         end
       end,
     }, { bufnr = bufnr })
@@ -155,24 +166,11 @@ function M.command(name, arguments, on_result)
     vim.notify('LivePair: no daemon is running (open a file of a configured filetype)', vim.log.levels.WARN)
     return
   end
-  local params = { command = name, arguments = arguments or {} }
-  call(client, 'request', 'workspace/executeCommand', params, function(err, result)
-    if err then
-      vim.notify('LivePair: ' .. (err.message or tostring(err)), vim.log.levels.WARN)
-    end
-    if on_result then
-      on_result(err, result)
-    end
-  end)
+  execute(client, name, arguments, on_result)
 end
 
 function M.start()
-  local client = M.client(vim.api.nvim_get_current_buf())
-  if not client then
-    vim.notify('LivePair: no daemon is running (open a file of a configured filetype)', vim.log.levels.WARN)
-    return
-  end
-  start_session(client)
+  M.command('livepair.start', start_arguments())
 end
 
 function M.stop()

@@ -1,4 +1,4 @@
--- What the user sees: the statusline state, the transcript buffer, approvals through vim.ui.select.
+-- What the user sees: the statusline state, the transcript buffer, approvals (livepair/approval.lua's prompt).
 local M = {}
 
 M.status = nil -- the last livepair/status payload
@@ -71,8 +71,8 @@ function M.ran(cmd, code, output)
   vim.notify(string.format('LivePair: `%s` exited with %s', cmd, tostring(code)), level)
 end
 
--- livepair/approval: Deny first (a dismissed or default choice means no); only Allow approves.
-local DENY, ALLOW = 'Deny', 'Allow'
+-- livepair/approval: Deny is the default (a dismissed prompt means no); only Allow approves.
+local DENY, ALLOW, ALWAYS = 'Deny', 'Allow', 'Always' -- ALWAYS: only where the daemon offers it
 
 -- The daemon renders the whole prompt (params.shown: its heading, warnings, exactly what runs with control, bidi and
 -- zero-width characters escaped, the model's words quoted as the model's). An older daemon: the fields as they are.
@@ -94,8 +94,21 @@ function M.approval_prompt(params)
   return 'LivePair wants to edit: ' .. (params.title or '') .. ((params.detail and ('\n' .. params.detail)) or '') .. said
 end
 
+-- One line for the transcript: the command as shown (escaped), or which snippet.
+local function summary(params, prompt)
+  for _, line in ipairs(vim.split(prompt, '\n', { plain = true })) do
+    if vim.startswith(line, '$ ') then
+      return line
+    end
+  end
+  if params.kind == 'python' then
+    return string.format('the Python code (%d lines)', #vim.split(params.code or '', '\n', { plain = true }))
+  end
+  return (prompt:gsub('\n', ' '))
+end
+
 -- Prompts the daemon may take back (livepair/approvalWithdrawn: the call was cancelled or timed out), by approvalId.
-local waiting = {} -- approvalId -> finish(choice) of a prompt still open
+local waiting = {} -- approvalId -> { finish = fn(choice), close = fn() } of a prompt still open
 local withdrawn = {} -- approvalId -> why
 
 local function approve(params)
@@ -117,29 +130,44 @@ local function approve(params)
       coroutine.resume(co, choice)
     end)
   end
+  local entry = { finish = finish }
   if id then
-    waiting[id] = finish
+    waiting[id] = entry
   end
-  vim.ui.select({ DENY, ALLOW }, { prompt = prompt, kind = 'livepair_approval' }, finish)
+  if require('livepair').config.approval_ui == 'select' then -- cannot be closed: a withdrawal voids the answer
+    vim.ui.select({ DENY, ALLOW }, { prompt = prompt, kind = 'livepair_approval' }, finish)
+  else
+    entry.close = require('livepair.approval').open(params, prompt, finish)
+  end
   local choice = coroutine.yield()
   if id and withdrawn[id] then
-    M.append(string.format('Approval withdrawn (%s) — nothing runs: %s', withdrawn[id], (prompt:gsub('\n', ' '))))
+    M.append(string.format('Approval withdrawn (%s) — nothing runs: %s', withdrawn[id], summary(params, prompt)))
     withdrawn[id] = nil
     return { approved = false }
   end
-  M.append(string.format('Approval: %s — %s', choice or 'dismissed', (prompt:gsub('\n', ' '))))
+  M.append(string.format('Approval: %s — %s', choice or 'dismissed', summary(params, prompt)))
+  if choice == ALWAYS then
+    return { approved = true, always = true }
+  end
   return { approved = choice == ALLOW }
 end
 
 local function withdraw(params)
-  local finish = waiting[params.approvalId]
-  if not finish then
+  local entry = waiting[params.approvalId]
+  if not entry then
     return
   end
-  withdrawn[params.approvalId] = params.why or 'withdrawn'
-  vim.notify('LivePair withdrew its request (' .. withdrawn[params.approvalId]
-    .. '): nothing will run; an answer to that prompt is ignored.', vim.log.levels.WARN)
-  finish(nil)
+  local why = params.why or 'withdrawn'
+  withdrawn[params.approvalId] = why
+  if entry.close then
+    entry.close()
+    vim.notify('LivePair withdrew its request (' .. why .. '): the prompt is closed, nothing runs.',
+      vim.log.levels.WARN)
+  else
+    vim.notify('LivePair withdrew its request (' .. why .. '): nothing will run; an answer to that prompt is ignored.',
+      vim.log.levels.WARN)
+  end
+  entry.finish(nil)
 end
 
 function M.handlers()
