@@ -7,7 +7,8 @@ block is also overwritten, in this process's own memory (its bounds are fields 5
 whole block, not only the key: an approved command reads `/proc/$PPID/environ` as easily as its own environment, and
 the editor's environment holds other credentials (cloud keys, Sentry DSNs) that `command_environment` keeps back.
 Every variable is first copied out of the block (setenv), so the daemon's own getenv() sees what it saw before.
-The launchers pass the key another way anyway (the extension in `livepair.start`'s arguments).
+The launchers pass the key another way anyway: `livepair.start`'s arguments carry it (`apiKey`), and a Vertex
+token (`vertexAccessToken`) likewise, which then replaces the one taken here.
 """
 
 from __future__ import annotations
@@ -39,6 +40,14 @@ def hold_from_environment(names: tuple[str, ...] = HELD_VARS) -> list[str]:
     if sys.platform.startswith("linux"):
         _wipe_initial_block()
     return taken
+
+
+def hold(name: str, value: str) -> None:
+    """Keep a secret the editor handed over (over the stdio pipe, never the environment); empty forgets it."""
+    if value:
+        _held[name] = value
+    else:
+        _held.pop(name, None)
 
 
 def held(name: str) -> str | None:

@@ -22,8 +22,8 @@ pytestmark = pytest.mark.slow  # the Vertex AI route end to end: `make test`, no
 PROJECT, LOCATION = "team-project", "europe-west4"
 
 
-async def vertex_editor(workspace: Path, fake: FakeLiveServer, token: str) -> EditorClient:
-    env = fake.subprocess_env() | {TIME_SCALE_ENV: "0.1", VERTEX_TOKEN_ENV: token}
+async def vertex_editor(workspace: Path, fake: FakeLiveServer, token: str | None) -> EditorClient:
+    env = fake.subprocess_env() | {TIME_SCALE_ENV: "0.1"} | ({VERTEX_TOKEN_ENV: token} if token else {})
     for name in ("GEMINI_API_KEY", "GOOGLE_GEMINI_BASE_URL"):
         env.pop(name)
     settings = settings_for(fake, vertex=True, vertexProject=PROJECT, vertexLocation=LOCATION)
@@ -51,6 +51,26 @@ async def test_vertex_session_uses_bearer_auth_and_resource_names(editor: Editor
     setup = fake.setups()[0]
     assert setup["model"] == f"projects/{PROJECT}/locations/{LOCATION}/publishers/google/models/{MODEL}"
     assert setup["sessionResumption"] == {"transparent": True}
+
+
+async def test_a_token_handed_over_in_start_authenticates_and_a_bad_one_is_refused_clearly(
+    workspace: Path, fake: FakeLiveServer
+) -> None:
+    """The Neovim plugin hands Vertex's token over in `livepair.start` (never in the daemon's environment)."""
+    editor = await vertex_editor(workspace, fake, None)
+    try:
+        fake.model = answering
+        editor.open("f.py")
+        with pytest.raises(Exception, match="vertexAccessToken"):
+            await editor.command("livepair.start", {"vertexAccessToken": 42})
+        await editor.command("livepair.start", {"vertexAccessToken": f"{fake.access_token}\n"})
+        await editor.wait_state("listening")
+        await editor.command("livepair.ask", "hello over a handed token?")
+        await answered(editor, "hello over a handed token?")
+        (session,) = fake.sessions
+        assert session.headers["Authorization"] == f"Bearer {fake.access_token}", "the token, trimmed"
+    finally:
+        await editor.lsp.shutdown_session()
 
 
 async def test_a_drop_resends_exactly_what_the_service_did_not_consume(

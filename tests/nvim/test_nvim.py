@@ -325,14 +325,16 @@ async def test_plugin_hands_the_key_over_without_the_daemons_environment(
     launcher = [sys.executable, "-I", "-c", RECORDING_LAUNCHER, str(recorded)]
     settings = gemini_settings(fake, "never" if how == "LivePairStart" else "always")
     config = base_config(workspace, settings, cmd=launcher, start=how == "LivePairStart")
-    env = gemini_env(fake) | {"GOOGLE_API_KEY": API_KEY}
+    token = "ya29.handed-over-not-inherited"
+    env = gemini_env(fake) | {"GOOGLE_API_KEY": API_KEY, "LIVEPAIR_VERTEX_ACCESS_TOKEN": token}
     seen = await run_nvim("plugin_key.lua", tmp_path, config, env)
 
     assert "(gemini)" in seen["statusline"], "the session went Live: the fake service accepted the key"
     daemon_env = json.loads(recorded.read_text())
     assert daemon_env.get("LIVEPAIR_NVIM_TEST"), "recorded from the process Neovim started"
-    assert not {"GEMINI_API_KEY", "GOOGLE_API_KEY"} & set(daemon_env), sorted(daemon_env)
-    assert not [name for name, value in daemon_env.items() if API_KEY in value]
+    held = {"GEMINI_API_KEY", "GOOGLE_API_KEY", "LIVEPAIR_VERTEX_ACCESS_TOKEN"}
+    assert not held & set(daemon_env), sorted(daemon_env)
+    assert not [name for name, value in daemon_env.items() if API_KEY in value or token in value]
     assert seen["key_in_neovim"], "Neovim's own environment is left as the user set it"
 
 

@@ -14,6 +14,7 @@ MAX_DIAGNOSTIC_CHARS = 2_000  # one diagnostic's message; compilers' longest tem
 MAX_SOURCE_CHARS = 100  # a diagnostic's source, e.g. "Pylance"
 MAX_VISIBLE = 100  # visibleUris / visibleRanges: split editors, never hundreds
 MAX_API_KEY_CHARS = 512  # a Gemini key is 39 characters
+MAX_ACCESS_TOKEN_CHARS = 8192  # an OAuth access token is a few hundred to ~2,000 characters
 MAX_LOGGED_CHARS = 120  # client text quoted in a log line or an error message
 
 

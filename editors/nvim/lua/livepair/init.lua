@@ -24,8 +24,8 @@ M.defaults = {
   -- The Gemini API key: a string, or a function returning one (e.g. from a password manager). Unset: the key in
   -- Neovim's environment (GEMINI_API_KEY, GOOGLE_API_KEY). It goes to the daemon in `livepair.start`'s arguments,
   -- never in the daemon's environment, where an approved command could read it from /proc/<daemon pid>/environ.
-  -- (A Vertex token, LIVEPAIR_VERTEX_ACCESS_TOKEN, has no other way in: the daemon takes it from its environment
-  -- and wipes it there at start. Vertex's project and location are settings: vertex, vertexProject, vertexLocation.)
+  -- A Vertex token (LIVEPAIR_VERTEX_ACCESS_TOKEN in Neovim's environment) travels the same way (`vertexAccessToken`).
+  -- Vertex's project and location are settings: vertex, vertexProject, vertexLocation.
   api_key = nil,
   -- Approvals: 'float', the plugin's own prompt (exactly what runs, scrollable; `a` allows, Deny the default), which
   -- it closes when the daemon withdraws the request; 'select', vim.ui.select (your picker), which cannot be closed:
@@ -35,6 +35,8 @@ M.defaults = {
 
 -- The variables that carry the key: read here, kept out of the daemon's environment (as the VS Code extension does).
 local API_KEY_VARS = { 'GEMINI_API_KEY', 'GOOGLE_API_KEY' }
+local VERTEX_TOKEN_VAR = 'LIVEPAIR_VERTEX_ACCESS_TOKEN'
+local HELD_VARS = { 'GEMINI_API_KEY', 'GOOGLE_API_KEY', VERTEX_TOKEN_VAR } -- never in the daemon's environment
 
 M.config = vim.deepcopy(M.defaults)
 
@@ -86,11 +88,11 @@ function M.api_key()
   return nil
 end
 
---- Run fn with the key variables taken out of Neovim's environment, which a spawned process inherits
+--- Run fn with the key and token variables taken out of Neovim's environment, which a spawned process inherits
 --- (vim.lsp.start spawns the daemon synchronously, and `cmd_env` can add variables but not remove them).
 local function without_key_vars(fn)
   local saved = {}
-  for _, name in ipairs(API_KEY_VARS) do
+  for _, name in ipairs(HELD_VARS) do
     saved[name] = vim.env[name]
     vim.env[name] = nil
   end
@@ -117,10 +119,14 @@ local function execute(client, name, arguments, on_result)
   end)
 end
 
---- `livepair.start`'s arguments: the key, when there is one.
+--- `livepair.start`'s arguments: the key and a Vertex token, when there are.
 local function start_arguments()
-  local key = M.api_key()
-  return key and { { apiKey = key } } or {}
+  local options = { apiKey = M.api_key() }
+  local token = vim.env[VERTEX_TOKEN_VAR]
+  if token and vim.trim(token) ~= '' then
+    options.vertexAccessToken = vim.trim(token)
+  end
+  return next(options) and { options } or {}
 end
 
 --- Start the daemon for a buffer (or attach the buffer to the one running for its root).

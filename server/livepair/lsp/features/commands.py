@@ -7,11 +7,12 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from livepair.config import env_api_key
+from livepair.held_secrets import VERTEX_TOKEN_VAR, hold
 from livepair.lsp import inbound, protocol
 from livepair.lsp.errors import RequestFailed
 from livepair.lsp.features.hover import tell_me_more_at_cursor
 from livepair.lsp.inbound import PayloadError
-from livepair.lsp.limits import MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
+from livepair.lsp.limits import MAX_ACCESS_TOKEN_CHARS, MAX_API_KEY_CHARS, MAX_QUESTION_CHARS, too_long
 from livepair.lsp.server import LivePairServer
 from livepair.model import Diagnostic
 
@@ -49,6 +50,11 @@ def register(server: LivePairServer) -> None:
         key = options.get("apiKey")
         if isinstance(key, str) and len(key) > MAX_API_KEY_CHARS:
             raise PayloadError(f"livepair.start: {too_long('apiKey', len(key), MAX_API_KEY_CHARS)}")
+        token = options.get("vertexAccessToken")  # Vertex AI's bearer token, handed over like the key
+        if token is not None:
+            if not isinstance(token, str) or len(token) > MAX_ACCESS_TOKEN_CHARS:
+                raise PayloadError(f"livepair.start: 'vertexAccessToken': a string, at most {MAX_ACCESS_TOKEN_CHARS}")
+            hold(VERTEX_TOKEN_VAR, token.strip())
         screen = options.get("screen")  # the user's answer to "share your screen?" for this start
         if screen is not None and screen not in SCREEN_ANSWERS:
             raise PayloadError(f"livepair.start: 'screen' must be one of {', '.join(SCREEN_ANSWERS)}")
