@@ -230,10 +230,22 @@ async def test_tutor_mode_by_command_ends_with_the_fix(tools: E2ETools, fake: Fa
             for n in (1, 2):
                 await choose_action(bench, "Give me a hint")
                 await expect(bench.problems()).to_contain_text(f"Hint {n} of 3", timeout=30_000)
+            # The panel: one card per finding (the key's and the crash's), the hint rungs replacing each other.
+            await bench.show_panel("LivePair")
+            view = bench.webview()
+            cards = view.locator("#advice li.advice")
+            await expect(cards).to_have_count(2)
+            await expect(cards.filter(has_text="f.py:8")).to_contain_text("Hint 2 of 3")
+            await expect(cards.filter(has_text="f.py:6")).to_have_count(1)
             await bench.screenshot("hints")
             await choose_action(bench, "Show me the fix")
+            await expect(
+                cards.filter(has_text="f.py:8").get_by_role("button", name=re.compile("^Apply fix"))
+            ).to_have_count(1)
+            await expect(cards).to_have_count(2)  # the fix joined its finding's card
             await choose_action(bench, "LivePair:", shot="fix-offered")  # the verified quick fix, the last rung
             await expect(bench.editor_line("Path(__file__)")).to_be_visible()
+            await no_turn_twice(bench)
 
             # The recap opens in the LivePair panel, at its top, the concept linked to its documentation page.
             await bench.run_command("LivePair: What did I learn?")
