@@ -30,6 +30,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "e2e-tutor"
 OPEN_LINE = 'with open("data/config.json") as fh:'
 CONCEPT = "Relative paths and the working directory"
 WIDTH = 1280
+REPLY_MS = 30_000  # what waits on the daemon's reply: generous, the machine is shared
 
 # A learner's f.py: the seed's, without its call to a web API (which no run can pass on a machine with no
 # network), so that the learner's own fix makes the run pass. Its data file is the scenario's src/data/config.json.
@@ -92,7 +93,7 @@ async def one_card(bench: Workbench, text: str) -> None:
     """The panel shows this finding as one current card holding `text`, and no card twice."""
     view = bench.webview()
     card = view.locator("#advice li.advice", has_text="f.py:")
-    await expect(card.filter(has_text=text)).to_have_count(1)
+    await expect(card.filter(has_text=text)).to_have_count(1, timeout=REPLY_MS)
     await expect(card).to_have_count(1)
 
 
@@ -170,7 +171,7 @@ async def test_the_learner_picks_tutor_in_the_walkthrough_and_fixes_it_alone(
             began = time.monotonic()
             await page.keyboard.press("Enter")
             terminal = page.locator(".terminal-wrapper.active .xterm-rows")
-            await expect(terminal).to_contain_text("Hello, Lisbon!")
+            await expect(terminal).to_contain_text("Hello, Lisbon!", timeout=REPLY_MS)
 
             # The praise: one line naming the concept, told where the learner is (the terminal) as a notification.
             praise = page.locator(".notifications-toasts .notification-toast", has_text="You fixed it yourself").first
@@ -181,11 +182,13 @@ async def test_the_learner_picks_tutor_in_the_walkthrough_and_fixes_it_alone(
             await bench.screenshot("praised")
             await praise.get_by_role("button", name="Show").click()
             said = view.locator("#turns .turn.model", has_text="You fixed it yourself")
-            await expect(said).to_have_count(1)
+            await expect(said).to_have_count(1, timeout=REPLY_MS)
             await expect(said).to_contain_text(CONCEPT)
             await no_turn_twice(bench)
             # The finding, fixed, is no longer a current card; never two of it.
-            await expect(view.locator("#advice li.advice", has_text="Where does Python look")).to_have_count(0)
+            await expect(view.locator("#advice li.advice", has_text="Where does Python look")).to_have_count(
+                0, timeout=REPLY_MS
+            )
             await expect(view.locator("li.advice", has_text="f.py:")).to_have_count(1)
             await bench.screenshot("praise-in-panel")
 
@@ -222,9 +225,11 @@ async def test_tutor_mode_by_command_ends_with_the_fix(tools: E2ETools, fake: Fa
             await bench.run_in_terminal("python3 f.py")
             await expect(page.locator(".terminal-wrapper.active .xterm-rows")).to_contain_text("FileNotFoundError")
             await bench.run_command("View: Focus Problems (Errors, Warnings, Infos)")
+            # The run's question (the check on open, quiet, may hold the concept already: wait for the question).
             await expect(bench.problems()).to_contain_text(CONCEPT, timeout=60_000)
-            problems = await bench.problems().inner_text()
-            assert "Where does Python look for 'data/config.json'" in problems and "Path(__file__)" not in problems
+            question = "Where does Python look for 'data/config.json' when you start the program from"
+            await expect(bench.problems()).to_contain_text(question, timeout=REPLY_MS)
+            assert "Path(__file__)" not in await bench.problems().inner_text()
             await bench.screenshot("question")
 
             for n in (1, 2):
@@ -235,16 +240,16 @@ async def test_tutor_mode_by_command_ends_with_the_fix(tools: E2ETools, fake: Fa
             view = bench.webview()
             cards = view.locator("#advice li.advice")
             await expect(cards).to_have_count(2)
-            await expect(cards.filter(has_text="f.py:8")).to_contain_text("Hint 2 of 3")
+            await expect(cards.filter(has_text="f.py:8")).to_contain_text("Hint 2 of 3", timeout=REPLY_MS)
             await expect(cards.filter(has_text="f.py:6")).to_have_count(1)
             await bench.screenshot("hints")
             await choose_action(bench, "Show me the fix")
             await expect(
                 cards.filter(has_text="f.py:8").get_by_role("button", name=re.compile("^Apply fix"))
-            ).to_have_count(1)
+            ).to_have_count(1, timeout=REPLY_MS)
             await expect(cards).to_have_count(2)  # the fix joined its finding's card
             await choose_action(bench, "LivePair:", shot="fix-offered")  # the verified quick fix, the last rung
-            await expect(bench.editor_line("Path(__file__)")).to_be_visible()
+            await expect(bench.editor_line("Path(__file__)")).to_be_visible(timeout=REPLY_MS)
             await no_turn_twice(bench)
 
             # The recap opens in the LivePair panel, at its top, the concept linked to its documentation page.
