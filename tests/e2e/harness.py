@@ -65,6 +65,7 @@ async def open_editor(
     settings: dict[str, Any] | None = None,
     display: str | None = None,
     viewport: tuple[int, int] = (1400, 900),
+    files: dict[str, str] | None = None,
 ) -> AsyncIterator[Editor]:
     """code-server on the f.py workspace, opened in Chromium; logs are kept in `artifacts`.
 
@@ -73,9 +74,13 @@ async def open_editor(
     `settings`: more user settings, overriding the defaults.
     `display`: an X display (Xvfb) on which Chromium runs headed, filling the screen, and which the daemon shares.
     `viewport`: the browser page's size (width, height) in CSS pixels.
+    `files`: files written into the workspace over the scenario's (relative path: text), before VS Code starts.
     """
     workspace = workdir / "ws"
     scenario.write_workspace(workspace)
+    for name, text in (files or {}).items():
+        (workspace / name).parent.mkdir(parents=True, exist_ok=True)
+        (workspace / name).write_text(text)
     env = fake.subprocess_env()
     env.pop("GOOGLE_GEMINI_BASE_URL")  # the endpoint comes from the livepair.baseUrl setting
     if not env_key:

@@ -7,6 +7,7 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from playwright.async_api import FrameLocator, Locator, Page
 
@@ -23,6 +24,22 @@ _DECORATION_TEXTS = """
     }
   }
   return out;
+}
+"""
+
+# The inline hint whose text contains `text`: its text, colour, and its right edge against the editor's (whether
+# anything is cut off at this width).
+_INLINE_HINT = """
+(text) => {
+  const guard = document.querySelector('.monaco-editor .overflow-guard').getBoundingClientRect();
+  for (const el of document.querySelectorAll('.monaco-editor .view-lines span')) {
+    const style = getComputedStyle(el, '::after');
+    if (style.content && style.content.includes(text)) {
+      const r = el.getBoundingClientRect();
+      return { content: style.content, color: style.color, right: r.right, editorRight: guard.right };
+    }
+  }
+  return null;
 }
 """
 
@@ -92,6 +109,24 @@ class Workbench:
     async def decoration_texts(self) -> list[str]:
         return await self.page.evaluate(_DECORATION_TEXTS)
 
+    async def inline_hint(self, text: str, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> dict[str, Any]:
+        """The inline hint containing `text`, once shown: content, color, right, editorRight (CSS pixels)."""
+        handle = await self.page.wait_for_function(_INLINE_HINT, arg=text, timeout=timeout_ms)
+        value = await handle.json_value()
+        assert isinstance(value, dict)
+        return value
+
+    async def go_to(self, line: int, column: int) -> None:
+        """Put the cursor at a line and column (1-based) of the active editor, as Ctrl+G does."""
+        await self.page.keyboard.press("Control+G")
+        box = self.page.locator(".quick-input-widget input")
+        await box.wait_for()
+        await box.fill(f":{line}:{column}")
+        await box.press("Enter")
+        await self.page.locator(".quick-input-widget").wait_for(state="hidden")
+        cursor = self.page.locator(".statusbar-item", has_text=f"Ln {line}, Col {column}").first
+        await cursor.wait_for()
+
     # -- terminal ------------------------------------------------------------------------------------
     async def run_in_terminal(self, command: str) -> None:
         await self.run_command("Terminal: Create New Terminal")
@@ -113,6 +148,14 @@ class Workbench:
     # -- panels --------------------------------------------------------------------------------------
     def problems(self) -> Locator:
         return self.page.locator(".markers-panel")
+
+    async def show_panel(self, title: str) -> None:
+        """Bring a tab of the bottom panel (Problems, Terminal, LivePair...) to the front by clicking it."""
+        tab = self.page.locator("#workbench\\.parts\\.panel .composite-bar .action-item", has_text=title).first
+        await tab.click()
+        await self.page.locator(
+            "#workbench\\.parts\\.panel .composite-bar .action-item.checked", has_text=title
+        ).first.wait_for()
 
     def webview(self) -> FrameLocator:
         """The content of the (only) visible webview: VS Code nests it in two iframes."""

@@ -14,7 +14,7 @@ import { explainDiscoveryFailure } from "./pythonDiscovery";
 import { CrashPolicy } from "./crashPolicy";
 import type { DaemonPhase } from "./stateDisplay";
 import * as protocol from "./protocol";
-import type { DaemonSettings } from "./settings";
+import { type DaemonSettings, settingsChangedSince } from "./settings";
 import { showOnce } from "./notifications";
 import { withdrawApproval } from "./approvalPrompt";
 
@@ -43,6 +43,8 @@ export class Daemon implements vscode.Disposable {
   private connected = false;
   /** A crash restart is under way: the client passing through "stopped" is expected. */
   private expectRestart = false;
+  /** The settings the running daemon was last sent (undefined: it has its initializationOptions). */
+  private lastSentSettings: DaemonSettings | undefined;
 
   private readonly phaseChanged = new vscode.EventEmitter<DaemonPhase>();
   private readonly statusReceived = new vscode.EventEmitter<protocol.StatusParams>();
@@ -140,7 +142,11 @@ export class Daemon implements vscode.Disposable {
   }
 
   sendSettings(): void {
-    this.notify("workspace/didChangeConfiguration", { settings: { livepair: this.options.settings() } });
+    const settings = this.options.settings();
+    if (this.client && this.running) {
+      this.lastSentSettings = settings;
+    }
+    this.notify("workspace/didChangeConfiguration", { settings: { livepair: settings } });
   }
 
   dispose(): void {
@@ -174,7 +180,9 @@ export class Daemon implements vscode.Disposable {
     if (settingMissed) {
       void showOnce("warning", `LivePair: livepair.python (${settingMissed.candidate.command}) cannot run the daemon; using ${this.python}.`, []);
     }
-    const client = createLanguageClient(this.python, this.options.settings(), {
+    const initial = this.options.settings();
+    this.lastSentSettings = undefined;
+    const client = createLanguageClient(this.python, initial, {
       outputChannel: log(),
       onClosed: () => (this.client === client && this.connected ? this.onCrash() : "giveUp"),
     });
@@ -187,8 +195,10 @@ export class Daemon implements vscode.Disposable {
       }
       if (e.newState === State.Running) {
         this.expectRestart = false;
+        this.catchUpSettings(initial);
         this.setPhase("ready");
       } else if (e.newState === State.Starting) {
+        this.lastSentSettings = undefined; // a (re)started daemon has the initial options again
         this.expectRestart = false;
         this.setPhase("starting", this.phaseMessage);
       } else if (this.connected && !this.expectRestart && this.phase !== "failed") {
@@ -225,7 +235,16 @@ export class Daemon implements vscode.Disposable {
     this.connected = true;
     this.readyAfterMs = Date.now() - began;
     log().info(`daemon ready in ${this.readyAfterMs} ms (${this.python})`);
+    this.catchUpSettings(initial);
     this.setPhase("ready");
+  }
+
+  /** Settings changed while the daemon started (or since the options a restart reuses): send them, before "ready". */
+  private catchUpSettings(initial: DaemonSettings): void {
+    if (settingsChangedSince(this.lastSentSettings ?? initial, this.options.settings())) {
+      log().info("settings changed while the daemon started: sending them");
+      this.sendSettings();
+    }
   }
 
   /** The daemon is gone for good: say so, with the ways out. */

@@ -99,6 +99,16 @@ export function daemonSettings(get: SettingGetter): DaemonSettings {
   return settings;
 }
 
+/**
+ * Whether the settings changed since the daemon's initializationOptions were taken. A change made while it starts
+ * (the walkthrough's "Use tutor mode" clicked in the first second) reaches no running daemon, and the language
+ * client restarts a crashed one with the same old options: the current ones must be sent once it is ready.
+ */
+export function settingsChangedSince(sent: DaemonSettings, now: DaemonSettings): boolean {
+  const keys = new Set([...Object.keys(sent), ...Object.keys(now)]) as Set<DaemonSettingKey>;
+  return [...keys].some((k) => JSON.stringify(sent[k]) !== JSON.stringify(now[k]));
+}
+
 export interface ExtensionSettings {
   python: string;
   inlineHints: boolean;

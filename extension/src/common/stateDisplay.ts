@@ -164,11 +164,16 @@ function stateLabel(status: StatusParams, look: StateLook): string {
   return mic === undefined || mic === "on" ? look.label : "watching (no mic)";
 }
 
+/**
+ * `mode` is the configured one (the `livepair.mode` setting): before a session starts it is what the status tells,
+ * so that choosing tutor mode (the walkthrough's "I'm learning to code") shows at once.
+ */
 export function describeStatus(
   phase: DaemonPhase,
   status: StatusParams | null,
   phaseMessage = "",
   screenChoice?: string,
+  mode?: string,
 ): StatusDisplay {
   switch (phase) {
     case "starting":
@@ -204,6 +209,16 @@ export function describeStatus(
   }
   if (!status || status.state === "idle") {
     const hint = status?.message && status.message !== "Session stopped." ? `\n${status.message}` : "";
+    if (mode === "tutor") {
+      return {
+        text: "$(mortar-board) LivePair (tutor): pair with senior dev",
+        label: "idle",
+        tooltip: `LivePair in tutor mode: a guiding question and hints before the fix. Click to start pairing.${hint}`,
+        tone: "normal",
+        command: Commands.toggleSession,
+        active: false,
+      };
+    }
     return {
       text: "$(comment-discussion) Pair with senior dev",
       label: "idle",

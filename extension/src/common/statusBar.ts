@@ -1,7 +1,7 @@
-/** The status bar item: "Pair with senior dev" when idle, the live session state while pairing. */
+/** The status bar item: "Pair with senior dev" when idle (with the mode in tutor mode), the live session state while pairing. */
 
 import * as vscode from "vscode";
-import { ContextKeys } from "./constants";
+import { ContextKeys, SETTINGS_SECTION } from "./constants";
 import type { Daemon } from "./daemon";
 import type { PairingSession } from "./session";
 import { describeStatus, type StatusDisplay } from "./stateDisplay";
@@ -27,13 +27,19 @@ export class StatusBar implements vscode.Disposable {
       this.item,
       daemon.onPhase(() => this.render()),
       session.onDidChange(() => this.render()),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration(`${SETTINGS_SECTION}.mode`)) {
+          this.render();
+        }
+      }),
     );
     this.render();
     this.item.show();
   }
 
   current(): StatusDisplay {
-    return describeStatus(this.daemon.phase, this.session.status, this.daemon.phaseMessage, this.session.screenChoice);
+    const mode = vscode.workspace.getConfiguration(SETTINGS_SECTION).get<string>("mode");
+    return describeStatus(this.daemon.phase, this.session.status, this.daemon.phaseMessage, this.session.screenChoice, mode);
   }
 
   render(): void {

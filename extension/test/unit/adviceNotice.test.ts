@@ -64,6 +64,31 @@ describe("advice with no line reaches the user", () => {
     expect(shown()).toEqual([]);
   });
 
+  it("notifies a tutor's praise after a hint: the hint that trailed the turn before is not the praise's", () => {
+    const { notice, notices, shown, advance } = harness(() => true);
+    notice.transcript({ role: "model", text: "Hint 2 of 3: where is the terminal's folder?", final: true });
+    advance(50);
+    notice.advice(advice({ message: "Hint 2 of 3: where is the terminal's folder?" })); // the hint, just after
+    advance(PLACED_GRACE_MS);
+    expect(shown()).toEqual([]); // the hint is on its line, in view
+    advance(4_000); // the learner edits, saves and runs again: the praise has no line
+    notice.transcript({ role: "model", text: "You fixed it yourself: it runs now.", final: true });
+    advance(PLACED_GRACE_MS);
+    expect(shown()).toEqual(["You fixed it yourself: it runs now."]);
+    expect(notices[0].advice).toBeUndefined();
+  });
+
+  it("still counts a hint as the reply's own when a new turn had begun before it arrived", () => {
+    const { notice, shown, advance } = harness(() => true);
+    notice.transcript({ role: "model", text: "First.", final: true });
+    advance(PLACED_GRACE_MS);
+    notice.transcript({ role: "model", text: "Second, streaming", final: false });
+    notice.advice(advice()); // the streaming turn's own hint, soon after the first turn ended
+    notice.transcript({ role: "model", text: "Second, streaming.", final: true });
+    advance(PLACED_GRACE_MS);
+    expect(shown()).toEqual(["First."]);
+  });
+
   it("does not notify the answer to the user's own question (the panel or the voice has it)", () => {
     const { notice, shown, advance } = harness();
     notice.transcript({ role: "user", text: "why does it fail?", final: true });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DAEMON_SETTING_KEYS, daemonSettings, extensionSettings, settingsImpact } from "../../src/common/settings";
+import {
+  DAEMON_SETTING_KEYS,
+  daemonSettings,
+  extensionSettings,
+  settingsChangedSince,
+  settingsImpact,
+} from "../../src/common/settings";
 
 const manifest = JSON.parse(readFileSync(join(__dirname, "../../package.json"), "utf8"));
 type Entry = { default?: unknown; description?: string; markdownDescription?: string };
@@ -74,5 +80,15 @@ describe("settingsImpact", () => {
   });
   it("ignores the extension's own settings", () => {
     expect(settingsImpact(affects("inlineHints.enabled"))).toBe("none");
+  });
+});
+
+describe("settingsChangedSince", () => {
+  it("tells a mode chosen while the daemon started, and nothing when all is the same", () => {
+    const initial = { mode: "pair", backend: "offline", screenExclude: ["*.env"] };
+    expect(settingsChangedSince(initial, { ...initial, mode: "tutor" })).toBe(true);
+    expect(settingsChangedSince(initial, { ...initial, screenExclude: ["*.env"] })).toBe(false);
+    expect(settingsChangedSince(initial, { ...initial, learnerLevel: "beginner" })).toBe(true); // newly set
+    expect(settingsChangedSince({ ...initial, learnerLevel: "beginner" }, initial)).toBe(true); // reset
   });
 });

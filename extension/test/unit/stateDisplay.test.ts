@@ -38,6 +38,13 @@ describe("describeStatus", () => {
       "LivePair (offline advisor) (tutor): listening",
     );
     expect(describeStatus("ready", status("listening")).text).not.toContain("tutor");
+    // Before a session starts, the configured mode: chosen in the walkthrough, seen at once.
+    const idle = describeStatus("ready", null, "", undefined, "tutor");
+    expect(idle.text).toBe("$(mortar-board) LivePair (tutor): pair with senior dev");
+    expect(idle.command).toBe(Commands.toggleSession);
+    expect(describeStatus("ready", status("idle"), "", undefined, "pair").text).toBe(
+      "$(comment-discussion) Pair with senior dev",
+    );
   });
 
   it("offers to pair when idle", () => {
