@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from playwright.async_api import FrameLocator, Locator, Page
+from playwright.async_api import FrameLocator, Locator, Page, expect
 
 DEFAULT_TIMEOUT_MS = 30_000
 
@@ -88,7 +88,11 @@ class Workbench:
         row = self.page.locator(".quick-input-list .monaco-list-row", has_text=title).first
         await row.wait_for()
         await box.press("Enter")
-        if not opens_input:
+        if opens_input:
+            # The command's own input reuses the palette's box: until its ">title" is gone, typing goes to the palette
+            # (and Enter there runs a command instead of answering the input: the question was lost).
+            await expect(box).not_to_have_value(re.compile(r"^>"))
+        else:
             await self.page.locator(".quick-input-widget").wait_for(state="hidden")
 
     async def open_file(self, name: str, expect_text: str) -> None:
