@@ -161,6 +161,7 @@ def test_the_recap_per_session_and_overall_and_clearing(tmp_path: Path) -> None:
     recap = now.recap()
     this_session, overall = recap.split("## Overall")
     assert "Names" in this_session and "Scope" not in this_session
+    assert "1 concept met; fixed alone 1 time." in this_session and "2 concepts met" in overall, "plain plurals"
     assert "[Scope](https://docs.python.org/3/faq/)" in overall and "hints used 1, fixed alone 1×" in overall
     assert all(json.loads(line)["ts"] for line in path.read_text().splitlines() if line.endswith("}"))
     now.clear()

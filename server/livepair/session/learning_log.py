@@ -98,8 +98,13 @@ def _section(records: list[dict[str, Any]]) -> list[str]:
                 pass
     if not tallies:
         return ["Nothing yet: when a run fails in tutor mode, the concepts you meet are listed here."]
-    lines = [f"{len(tallies)} concept(s) met; fixed alone {sum(t.alone for t in tallies.values())} time(s).", ""]
+    alone = sum(t.alone for t in tallies.values())
+    lines = [f"{_count(len(tallies), 'concept')} met; fixed alone {_count(alone, 'time')}.", ""]
     for name, t in tallies.items():
         title = f"[{name}]({t.source})" if t.source else name
         lines.append(f"- **{title}**: met {t.met}×, hints used {t.hints}, fixed alone {t.alone}×, fix shown {t.fixes}×")
     return lines
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -106,7 +106,7 @@ def _worded(concept: Concept, values: dict[str, str], level: Level, override: di
     if level == "beginner":
         head += define(concept, head + " " + " ".join(hints))
     first = f"{head} Read more: {concept.url}"
-    check = f"Quick check: in your own words, why did this happen? ({concept.title.lower()})"
+    check = "Quick check: in your own words, why did it fail before?"
     return Lesson(concept, first, hints, check)
 
 
@@ -120,7 +120,7 @@ def lesson_before_running(concept_id: str, level: Level) -> Lesson | None:
     hints = tuple(words["hints"])
     if level == "beginner":
         head += define(concept, head + " " + " ".join(hints))
-    check = f"Quick check: in your own words, why did this matter? ({concept.title.lower()})"
+    check = "Quick check: in your own words, why did this matter?"
     return Lesson(concept, f"{head} Read more: {concept.url}", hints, check)
 
 
