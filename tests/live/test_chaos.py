@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,9 @@ EXAMPLES = int(os.environ.get("LIVEPAIR_CHAOS_EXAMPLES", "3"))
 FAULTS = ("close-1011", "close-1000", "reset", "broken", "stall", "go-away", "handle-refused")
 PHASES = ("on-question", "mid-reply")
 TOOL_PHASES = ("mid-tool-call", "after-tool-response")  # while the edit preview waits for the user; after it
+RUN_PHASES = ("on-run", "mid-advice")  # when a failed run's report arrives; mid-way through the unasked advice
+FAILED = "The user's command just failed"  # the daemon's report of a failed run (session/prompt.py)
+RUN = re.compile(r"RuntimeError: run (\d+) failed")
 HOLD_S = 0.3  # a reply stays open this long for an editor update to (wrongly) arrive in it
 EDITS = "edits.py"
 HOVER_LINE = scenario.API_KEY_LINE - 1  # the diagnostic the user hovers (0-based)
@@ -69,37 +73,72 @@ class Schedule:
     tools: list[bool] = field(default_factory=list)  # the model answers after an edit the user must apply
     hover: int | None = None  # before this question the user hovers the diagnostic (an explain request)
     replay_fault: str | None = None  # on the first request of the first connection after a reconnect
+    runs: list[bool] = field(default_factory=list)  # before this question a run fails in the editor's terminal
     fired: list[str] = field(default_factory=list)
 
     def copy(self) -> Schedule:
         """A fresh copy: the run consumes its faults, and hypothesis may run the same example again."""
         return Schedule(
-            self.questions, dict(self.faults), list(self.over), list(self.tools), self.hover, self.replay_fault
+            self.questions,
+            dict(self.faults),
+            list(self.over),
+            list(self.tools),
+            self.hover,
+            self.replay_fault,
+            list(self.runs),
         )
 
     def tool(self, k: int) -> bool:
         return k < len(self.tools) and self.tools[k]
+
+    def run(self, k: int) -> bool:
+        return k < len(self.runs) and self.runs[k]
 
 
 @st.composite
 def schedules(draw: st.DrawFn) -> Schedule:
     n = draw(st.integers(3, 5))
     tools = [draw(st.booleans()) for _ in range(n)]
+    runs = [draw(st.booleans()) for _ in range(n)]
     phase = st.integers(0, n - 1).flatmap(
-        lambda k: st.tuples(st.just(k), st.sampled_from(PHASES + TOOL_PHASES if tools[k] else PHASES))
+        lambda k: st.tuples(
+            st.just(k),
+            st.sampled_from(PHASES + (TOOL_PHASES if tools[k] else ()) + (RUN_PHASES if runs[k] else ())),
+        )
     )
     keys = draw(st.lists(phase, max_size=3, unique=True))
     faults: dict[tuple[int, str], str] = {(k, phase): draw(st.sampled_from(FAULTS)) for k, phase in keys}
     over = [draw(st.booleans()) if k < n - 1 and not tools[k] else False for k in range(n)]
     hover = draw(st.none() | st.integers(0, n - 1))
     replay_fault = draw(st.none() | st.sampled_from(FAULTS))
-    return Schedule(n, faults, over, tools, hover, replay_fault)
+    return Schedule(n, faults, over, tools, hover, replay_fault, runs)
 
 
 def edit_args(k: int) -> dict[str, Any]:
     """Insert one line at the top of edits.py: applied twice, it would be there twice."""
     change = {"path": EDITS, "start_line": 1, "end_line": 0, "new_text": f"# edit {k}\n"}
     return {"edits": [change], "reason": f"Mark round {k}."}
+
+
+def failing_output(k: int) -> str:
+    """What the terminal shows for the k-th failed run: each fails its own way (a new problem to look at)."""
+    return (
+        "Traceback (most recent call last):\n"
+        '  File "f.py", line 3, in <module>\n'
+        "    main()\n"
+        f"RuntimeError: run {k} failed\n"
+    )
+
+
+def advice(k: int) -> str:
+    """The model's unasked advice on the k-th failed run."""
+    return f"Advice: run {k} failed."
+
+
+def failed_run(text: str) -> int | None:
+    """Which run a request reports as failed (the report's own words, not the context in front of it)."""
+    head = text.rsplit(FAILED, 1)
+    return int(m[1]) if len(head) == 2 and (m := RUN.search(head[1])) else None
 
 
 def explained(text: str) -> str | None:
@@ -147,6 +186,19 @@ def model_for(schedule: Schedule, fake: FakeLiveServer, editor: EditorClient):  
         await session.wait_tool_response(call_id, timeout=60)
         return bool((fault := due(k, "after-tool-response")) and await fire(session, fault))
 
+    async def advise(session: FakeSession, r: int) -> bool:
+        """The unasked advice on a failed run, in two pieces; True when a fault ended the connection."""
+        if (fault := due(r, "on-run")) and await fire(session, fault):
+            return True
+        await session.send_text("Advice:", turn_complete=False)
+        if (fault := due(r, "mid-advice")) and await fire(session, fault):
+            return True
+        with contextlib.suppress(TimeoutError):
+            await session.next_message(predicate=is_context, timeout=HOLD_S)
+        if not session.cut_off:
+            await session.send_text(advice(r).removeprefix("Advice:"))
+        return False
+
     async def model(session: FakeSession) -> None:
         try:
             while True:
@@ -159,11 +211,15 @@ def model_for(schedule: Schedule, fake: FakeLiveServer, editor: EditorClient):  
                     schedule.replay_fault = None  # right after the first reconnect, as the daemon re-sends
                     if await fire(session, fault):
                         return
-                if (where := explained(text)) is not None:
-                    await session.send_text(f"Explained {where}")
-                    continue
                 question = question_of(text)
                 k = int(question[1:-1]) if question.startswith("q") and question[1:-1].isdigit() else -1
+                if k < 0 and (where := explained(text)) is not None:
+                    await session.send_text(f"Explained {where}")
+                    continue
+                if k < 0 and (r := failed_run(text)) is not None:
+                    if await advise(session, r):
+                        return
+                    continue
                 if (fault := due(k, "on-question")) and await fire(session, fault):
                     return
                 if schedule.tool(k) and await edit_then(session, k):
@@ -213,9 +269,14 @@ def gate_edits(editor: EditorClient) -> None:
 EXPLAINED = f"Explained f.py:{scenario.API_KEY_LINE}"  # the model's answer to the hover's explain request
 
 
+def said(editor: EditorClient, text: str) -> int:
+    """How often the model's final words were exactly `text` (a reply of its own, not an answer to `qN?`)."""
+    return sum(1 for t in model_finals(editor) if _squeezed(t) == _squeezed(text))
+
+
 def answers_of(editor: EditorClient, question: str) -> int:
-    if question == EXPLAINED:
-        return sum(1 for t in model_finals(editor) if _squeezed(t) == _squeezed(EXPLAINED))
+    if question == EXPLAINED or question.startswith("Advice:"):
+        return said(editor, question)
     return finals_of(editor, question)
 
 
@@ -262,6 +323,9 @@ async def run(schedule: Schedule, root: Path) -> None:
                 if schedule.hover == k:  # "thinking": the explanation comes as advice; the user reads it
                     await editor.hover(uri, HOVER_LINE)
                     await settle(editor, EXPLAINED)
+                if schedule.run(k):  # the user runs the program; it fails; the advice comes unasked
+                    editor.send_terminal("python f.py", failing_output(k), 1)
+                    await settle(editor, advice(k))
                 question = f"q{k}?"
                 if (k, "mid-tool-call") in schedule.faults:
                     editor.approval_gate = asyncio.Event()  # the user is still reading when the fault comes
@@ -291,6 +355,16 @@ def check(schedule: Schedule, editor: EditorClient, fake: FakeLiveServer, root: 
         assert applied <= 1, f"the edit for {question} applied {applied} times"
         if schedule.tool(k) and answers:
             assert applied == 1, f"{question} answered without its edit"
+    for k in range(schedule.questions):
+        if not schedule.run(k):
+            continue
+        given = said(editor, advice(k))
+        assert given <= 1, f"the advice on run {k} given {given} times"
+        assert given == 1 or told_dropped(editor, advice(k)), f"the advice on run {k} lost"
+        reports = sum(
+            1 for s in fake.sessions for m in s.messages if starts_turn(m) and failed_run("".join(m.texts())) == k
+        )
+        assert reports <= 1 + faults, f"run {k}'s failure reported again with nothing lost"
     if schedule.hover is not None:
         assert answers_of(editor, EXPLAINED) <= 1, "the hover's explanation came twice"
         explains = sum(1 for s in fake.sessions for m in s.messages if starts_turn(m) and explained("".join(m.texts())))
@@ -298,7 +372,9 @@ def check(schedule: Schedule, editor: EditorClient, fake: FakeLiveServer, root: 
     user_cuts = sum(schedule.over)
     cuts = sum(s.turns.interruptions for s in fake.sessions if s.turns is not None)
     assert cuts <= user_cuts, f"{cuts} replies cut, {user_cuts} by the user: the daemon cut its own"
-    partial = [t for t in model_finals(editor) if _squeezed(t) == "Answer:"]  # a reply cut before its end, unmarked
+    partial = [
+        t for t in model_finals(editor) if _squeezed(t) in ("Answer:", "Advice:")
+    ]  # a reply cut before its end, unmarked
     assert len(partial) <= user_cuts, f"unmarked cut replies: {partial}"
     marked = [t for t in model_finals(editor) if t.endswith(CUT_OFF_MARK)]
     assert len(marked) <= faults
@@ -328,6 +404,9 @@ def check(schedule: Schedule, editor: EditorClient, fake: FakeLiveServer, root: 
 @example(schedule=Schedule(3, {(1, "after-tool-response"): "reset"}, [False] * 3, [False, True, True], hover=1))
 @example(schedule=Schedule(3, {(0, "mid-reply"): "close-1011"}, [False] * 3, [True, False, False], None, "stall"))
 @example(schedule=Schedule(3, {(1, "mid-tool-call"): "handle-refused"}, [True, False, False], [False, True, False]))
+# A failed run among the questions: a fault while its unasked advice is said, and as its report arrives.
+@example(schedule=Schedule(3, {(1, "mid-advice"): "close-1011"}, [False] * 3, [], None, None, [False, True, True]))
+@example(schedule=Schedule(3, {(0, "on-run"): "stall"}, [False, True, False], [True], None, "reset", [True]))
 # Drawn by `make soak`: after a reconnect, the replayed q1's end forgot q3's edit, so q3's replay asked again; and
 # a question queued for replay twice (two reconnects before it went) was answered twice.
 @example(
@@ -349,7 +428,7 @@ def check(schedule: Schedule, editor: EditorClient, fake: FakeLiveServer, root: 
         3,
     )
 )
-@pytest.mark.timeout(60 + 30 * (EXAMPLES + 8))  # the drawn set and the eight explicit examples
+@pytest.mark.timeout(60 + 30 * (EXAMPLES + 10))  # the drawn set and the ten explicit examples
 def test_every_question_is_answered_exactly_once_whatever_the_faults(
     schedule: Schedule, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
