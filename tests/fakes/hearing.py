@@ -1,0 +1,48 @@
+"""What the simulated service hears the user say: the transcription of an utterance (`inputTranscription`).
+
+The real service runs speech recognition on the user's audio and sends what it heard as `inputTranscription`
+(API reference: "input_transcription ... sent independently of the other server messages"). The simulator has no
+recogniser; a test that wants its spoken words heard speaks them in `ToneWords`: each phrase of a small vocabulary
+is a tone of its own pitch, and hearing is finding the loudest pitch in the utterance. The audio is real PCM that
+goes through the daemon's real microphone path (a virtual PulseAudio mic, its VAD gate, the SDK's socket); only
+the recognition is coded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+RATE = 16_000
+BASE_HZ = 400.0
+STEP_HZ = 80.0  # far enough apart that a 0.5 s tone is never taken for its neighbour
+AMPLITUDE = 8000  # about -12 dBFS: speech to any VAD
+
+
+class ToneWords:
+    def __init__(self, vocabulary: Sequence[str]) -> None:
+        self.vocabulary = list(vocabulary)
+
+    def pitch(self, words: str) -> float:
+        return BASE_HZ + STEP_HZ * self.vocabulary.index(words)
+
+    def say(self, words: str, seconds: float = 0.6) -> bytes:
+        """`words` spoken: 16 kHz mono PCM16, voiced as a VAD expects speech (harmonics over a fundamental at the
+        phrase's pitch, a syllable-rate wobble), with 20 ms fades so the edges carry no clicks."""
+        t = np.arange(int(RATE * seconds)) / RATE
+        f0 = self.pitch(words)
+        wave = sum(np.sin(2 * np.pi * f0 * k * t) / k for k in range(1, 6)) * (0.6 + 0.4 * np.sin(2 * np.pi * 3 * t))
+        fade = np.minimum(1.0, np.minimum(t, t[-1] - t) / 0.02)
+        return (wave / np.max(np.abs(wave)) * fade * AMPLITUDE).astype("<i2").tobytes()
+
+    def hear(self, pcm: bytes) -> str:
+        """What the utterance in `pcm` says ("" when it is none of the vocabulary, or too short to tell)."""
+        x = np.frombuffer(pcm[: len(pcm) // 2 * 2], "<i2").astype(np.float64)
+        if x.size < RATE // 10 or not self.vocabulary:
+            return ""
+        spectrum = np.abs(np.fft.rfft(x * np.hanning(x.size)))
+        peak = float(np.fft.rfftfreq(x.size, 1 / RATE)[int(np.argmax(spectrum))])
+        k = round((peak - BASE_HZ) / STEP_HZ)
+        close = 0 <= k < len(self.vocabulary) and abs(peak - self.pitch(self.vocabulary[k])) < STEP_HZ / 4
+        return self.vocabulary[k] if close else ""
