@@ -35,13 +35,14 @@ import asyncio
 import contextlib
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types as lsp
 
@@ -69,6 +70,7 @@ from tests.tooling import require_tool
 pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("LIVEPAIR_CHAOS_EXAMPLES", "3"))
+LOG_ENV = "LIVEPAIR_CHAOS_LOG"
 FAULTS = ("close-1011", "close-1000", "reset", "broken", "stall", "go-away", "handle-refused")
 PHASES = ("on-question", "mid-reply")
 TOOL_PHASES = ("mid-tool-call", "after-tool-response")  # while the edit preview waits for the user; after it
@@ -440,7 +442,20 @@ def chaos(schedule: Schedule, tmp_path_factory: pytest.TempPathFactory, pulse: P
     root = tmp_path_factory.mktemp("chaos") / "ws"
     scenario.write_workspace(root)
     (root / EDITS).write_text("X = 1\n")
-    asyncio.run(run(schedule.copy(), root, pulse))
+    started = time.monotonic()
+    try:
+        asyncio.run(run(schedule.copy(), root, pulse))
+    except BaseException as exc:
+        note(f"FAIL {time.monotonic() - started:.1f} s {schedule!r}: {str(exc)[:300]!r}")
+        raise
+    note(f"ok {time.monotonic() - started:.1f} s {schedule!r}")
+
+
+def note(line: str) -> None:
+    """One line per schedule run to LIVEPAIR_CHAOS_LOG (if set): a long run's failures and times as they come."""
+    if path := os.environ.get(LOG_ENV):
+        with open(path, "a") as out:
+            out.write(f"{os.environ.get('PYTEST_XDIST_WORKER', '-')} {line}\n")
 
 
 SOAK = EXAMPLES > 10  # `make soak`: the draws are split over two tests, which `-n 2` runs side by side
@@ -448,6 +463,9 @@ CHAOS_SETTINGS = settings(
     max_examples=EXAMPLES - EXAMPLES // 2 if SOAK else EXAMPLES,
     deadline=None,
     derandomize=not SOAK,  # the fixed set in `make test`; `make soak` draws afresh
+    # `make soak` reports the schedule that failed as drawn: shrinking it would re-run schedules that wait out
+    # their timeouts, for an hour; they are small already.
+    phases=[p for p in Phase if p is not Phase.shrink] if SOAK else list(Phase),
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     print_blob=True,
 )

@@ -117,6 +117,7 @@ class GeminiBackend(Inbound, Refusing):
         self._turn_heard = False
         self._reprompted: Request | None = None
         self._spoken: list[str] = []
+        self._audio_at = self._speech_answered_at = 0.0
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -388,6 +389,7 @@ class GeminiBackend(Inbound, Refusing):
                 heard, item = await self._audio.get()
                 if time.monotonic() - heard > SPEECH_REPLAY_S:
                     continue  # held through a reconnect for too long: the user has moved on
+                self._audio_at = time.monotonic() if item.kind == "audio" else self._audio_at
                 await self._send(session, item)
 
     async def _video_loop(self, session: AsyncSession) -> None:

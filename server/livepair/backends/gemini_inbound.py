@@ -65,6 +65,8 @@ class Inbound:
     _turn_heard: bool  # the model said or called something in this turn
     _reprompted: Request | None  # the request a silent turn was answered for with a quiet re-prompt
     _spoken: list[str]  # the user's words the service heard (its transcription) and no reply to them ended yet
+    _audio_at: float  # the last mic audio sent
+    _speech_answered_at: float  # the last reply to the user's speech ended
 
     async def _put(self, event: BackendEvent) -> None:
         raise NotImplementedError
@@ -92,7 +94,10 @@ class Inbound:
 
     def _heard_user(self, words: str) -> None:
         """The service heard the user speak: a reply is due (a silent socket is noticed), and the words are kept
-        until a reply to them ends."""
+        until a reply to them ends. Words that come after that reply, with no audio since, are late words of an
+        utterance already answered (the transcription comes independently of the turn): not kept."""
+        if self._speech_answered_at > self._audio_at:
+            return
         self._spoken.append(words)
         if not self._outbox.model_turn:
             self._awaiting_since = self._awaiting_since or time.monotonic()
@@ -138,6 +143,8 @@ class Inbound:
         asked = end.request is not None and end.request.purpose in ("ask", "explain")  # the user waits for words
         if end.over and not end.cut and not heard and asked and self._silent_turn(end.request):
             return
+        if end.over and end.request is None and not end.cut:
+            self._speech_answered_at = time.monotonic()
         if (end.over and end.request is None and not end.cut) or not (end.over or end.filler):
             self._spoken.clear()  # the speech's reply ended, or the user moved on (a newer question cut it)
         if end.over:
