@@ -37,8 +37,24 @@ class ToneWords:
         return (wave / np.max(np.abs(wave)) * fade * AMPLITUDE).astype("<i2").tobytes()
 
     def hear(self, pcm: bytes) -> str:
-        """What the utterance in `pcm` says ("" when it is none of the vocabulary, or too short to tell)."""
+        """What the speech in `pcm` says: each stretch of speech between pauses heard on its own, joined by spaces
+        (a turn the service ended late holds two utterances, and its transcript both: field report,
+        ../shared/facts/live-api.md); "" when none is of the vocabulary."""
         x = np.frombuffer(pcm[: len(pcm) // 2 * 2], "<i2").astype(np.float64)
+        block = RATE // 50  # 20 ms
+        n = x.size // block
+        loud = np.sqrt(np.mean(x[: n * block].reshape(n, block) ** 2, axis=1)) > AMPLITUDE / 20 if n else np.zeros(0)
+        words, start = [], None
+        for i, on in enumerate([*loud, False]):
+            if on and start is None:
+                start = i
+            elif not on and start is not None:
+                words.append(self._phrase(x[start * block : i * block]))
+                start = None
+        return " ".join(w for w in words if w)
+
+    def _phrase(self, x: np.ndarray) -> str:
+        """The phrase one stretch of speech says ("" when none, or too short to tell)."""
         if x.size < RATE // 10 or not self.vocabulary:
             return ""
         spectrum = np.abs(np.fft.rfft(x * np.hanning(x.size)))

@@ -228,6 +228,7 @@ def model_for(schedule: Schedule, fake: FakeLiveServer, editor: EditorClient):  
         try:
             while True:
                 heard = await session.next_input(starts_turn, timeout=3600)  # a request, or what the user said
+                spoken = isinstance(heard, str)
                 if not isinstance(heard, str):
                     message = heard
                     with contextlib.suppress(TimeoutError):  # requests that arrived together are one turn
@@ -240,6 +241,8 @@ def model_for(schedule: Schedule, fake: FakeLiveServer, editor: EditorClient):  
                     if await fire(session, fault):
                         return
                 question = question_of(text)
+                if spoken and (said := re.findall(r"q\d+\?", text)):
+                    question = said[-1]  # two utterances the service heard as one turn: the model answers the last
                 k = int(question[1:-1]) if question.startswith("q") and question[1:-1].isdigit() else -1
                 if k < 0 and (where := explained(text)) is not None:
                     await session.send_text(f"Explained {where}")
@@ -512,7 +515,15 @@ CHAOS_SETTINGS = settings(
 @example(schedule=Schedule(3, {(1, "on-question"): "stall"}, [False] * 3, [], None, None, [True], [False, True]))
 @example(schedule=Schedule(3, {(0, "mid-reply"): "handle-refused"}, [True, False, False], [], 1, None, [], [True]))
 @example(schedule=Schedule(3, {(2, "on-question"): "go-away"}, [False] * 3, [True], None, "close-1011", [], [True] * 3))
-@pytest.mark.timeout(60 + 40 * (EXAMPLES + 13))  # the drawn set and the thirteen explicit examples
+# Drawn by `make soak`: q1 spoken, q2 typed at once while the daemon's VAD still heard q1; the typed question
+# reset the VAD, whose end of speech never came, and "the user speaks" held every later failure's advice back.
+@example(
+    schedule=Schedule(
+        5, {}, [False, True] + [False] * 3, [True, False, False, True, False], None, "go-away",
+        [False, True, False, True, True], [False, True, False, True, False],
+    )
+)  # fmt: skip
+@pytest.mark.timeout(60 + 40 * (EXAMPLES + 14))  # the drawn set and the fourteen explicit examples
 def test_every_question_is_answered_exactly_once_whatever_the_faults(
     schedule: Schedule, tmp_path_factory: pytest.TempPathFactory, pulse: PulseAudio
 ) -> None:
