@@ -25,7 +25,8 @@ Invariants:
 - no resumption is refused for an old socket left open (the field report in tests/fakes/families.py).
 
 `make test` runs a fixed, derandomized set (LIVEPAIR_CHAOS_EXAMPLES, default 3) and the explicit examples below;
-`make soak` runs 200, split over two tests that `-n 2` runs side by side.
+`make soak` runs 200, split over two tests that `-n 2` runs side by side, one line per schedule in
+LIVEPAIR_CHAOS_LOG (its time, and a failure as it happens).
 Time is compressed with LIVEPAIR_LIVE_TIME_SCALE (backoff, watchdog, goAway margins); speech is in real time.
 """
 
