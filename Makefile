@@ -53,7 +53,9 @@ bench: setup e2e-setup ## Benchmarks (ratios against a baseline measured in the 
 	$(PY) -m bench
 
 soak: setup ## 200 fault schedules, then an hour of `livepair serve` over stdio with editor traffic and faults
-	LIVEPAIR_CHAOS_EXAMPLES=$${LIVEPAIR_CHAOS_EXAMPLES:-200} $(PY) -m pytest -q -p no:cacheprovider tests/live/test_chaos.py
+	@# one line per schedule (its time; a failure as it happens) in LIVEPAIR_CHAOS_LOG
+	LIVEPAIR_CHAOS_EXAMPLES=$${LIVEPAIR_CHAOS_EXAMPLES:-200} LIVEPAIR_CHAOS_LOG=$${LIVEPAIR_CHAOS_LOG:-$${TMPDIR:-/tmp}/livepair-chaos.log} \
+	  $(PY) -m pytest -q -p no:cacheprovider -n 2 tests/live/test_chaos.py
 	LIVEPAIR_SOAK_S=$${LIVEPAIR_SOAK_S:-3600} $(PY) -m tests.live.daemon_soak
 
 clean: ## Remove the venv and caches

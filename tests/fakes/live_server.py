@@ -24,7 +24,7 @@ import os
 import random
 import re
 import ssl
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from http import HTTPStatus
 from pathlib import Path
@@ -110,6 +110,8 @@ class FakeLiveServer(LiveRecorder):
         #: Field report (families.py `slow_pongs`): a pong comes this many seconds after its ping (uniform).
         self.pong_delay_s = (8.0, 30.0)
         self._pong_rng = random.Random(0)  # the same delays on every run
+        #: The service's speech recognition (tests/fakes/hearing.py); None: it hears no words (no transcription).
+        self.transcribe: Callable[[bytes], str] | None = None
         #: Resumes refused because an earlier socket of the same session was still open (families.py).
         self.resumes_refused_open = 0
 
@@ -320,6 +322,7 @@ class FakeLiveServer(LiveRecorder):
             low, high = self.pong_delay_s
             connection.pong_delay = lambda: self._pong_rng.uniform(low, high)
         session.turns = TurnTaking(setup.body, family, session.send, self._notifier)
+        session.turns.transcribe = self.transcribe
         session.accepted = True
         await session.send({"setupComplete": {}})
         await self._run_model(session, connection)

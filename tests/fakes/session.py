@@ -68,6 +68,7 @@ class FakeSession:
         self._notifier = notifier
         self._next_call_id = next_call_id
         self._pending: list[ClientMessage] = []
+        self._heard_taken = 0  # utterances of turns.heard the script has taken
         self._closed = False
         #: The turn-taking engine, once setup was accepted.
         self.turns: TurnTaking | None = None
@@ -127,6 +128,25 @@ class FakeSession:
             return f"session {self.index}: no {wanted} matching within {timeout}s; queued: {queued}"
 
         return await self._notifier.wait_for(check, timeout, describe)
+
+    async def next_input(self, predicate: MessagePredicate, timeout: float = DEFAULT_TIMEOUT) -> ClientMessage | str:
+        """The next input that starts a turn: the words the service heard the user say (tests/fakes/hearing.py;
+        a `str`), or else the oldest unconsumed client message matching ``predicate``."""
+
+        def check() -> ClientMessage | str | None:
+            turns = self.turns
+            if turns is not None and self._heard_taken < len(turns.heard):
+                self._heard_taken += 1
+                return turns.heard[self._heard_taken - 1]
+            for message in self._pending:
+                if predicate(message):
+                    self._pending.remove(message)
+                    return message
+            if self._closed:
+                raise SessionClosed(f"session {self.index} closed ({self.close_code}) while awaiting an input")
+            return None
+
+        return await self._notifier.wait_for(check, timeout, lambda: f"session {self.index}: no input in {timeout}s")
 
     async def next_text(self, timeout: float = DEFAULT_TIMEOUT) -> str:
         """The text of the next client message carrying text (content turn or realtime text)."""

@@ -96,6 +96,10 @@ class TurnTaking:
         self.silent = 0  # silent turns sent
         self._speaking = False
         self._silence = 0.0
+        #: The service's speech recognition (tests/fakes/hearing.py): the words of an utterance, "" for none.
+        self.transcribe: Callable[[bytes], str] | None = None
+        self.heard: list[str] = []  # what it heard the user say, utterance by utterance
+        self._utterance = bytearray()
 
     # -- inputs from the client (rule 1 and 2) -----------------------------------------------------------
     async def on_client(self, message: ClientMessage) -> None:
@@ -135,6 +139,7 @@ class TurnTaking:
             self._grant("activityEnd")
         if body.get("audioStreamEnd") and self._speaking and self.family.stream_end_ends_speech:
             self._speaking = False
+            await self._transcribed()
             self._grant("audioStreamEnd")
 
     async def _audio(self, pcm: bytes) -> None:
@@ -151,13 +156,26 @@ class TurnTaking:
             self._silence = 0.0
             if not self._speaking:
                 self._speaking = True
+                self._utterance = bytearray()
                 if self.interrupts:
                     await self._interrupt("user speech")
+            self._utterance += pcm
         elif self._speaking:
             self._silence += seconds
             if self._silence >= self.silence_s:
                 self._speaking = False
+                await self._transcribed()
                 self._grant("end of speech")
+
+    async def _transcribed(self) -> None:
+        """The user's turn ended: what the service heard goes to the client (`inputTranscription`, before the
+        reply), and to the model script (`heard`)."""
+        pcm, self._utterance = bytes(self._utterance), bytearray()
+        if self.transcribe is None or not (words := self.transcribe(pcm)):
+            return
+        self.heard.append(words)
+        await self._send({"serverContent": {"inputTranscription": {"text": words, "finished": True}}})
+        self._notifier.notify()
 
     async def _tool_response(self, message: ClientMessage) -> None:
         for response in message.function_responses():

@@ -1,18 +1,22 @@
 """The daemon's Live link against two field reports the simulator has on by default (tests/fakes/families.py,
-aicc2025/sip-to-ai#14): pongs after 8-30 s, and a resume refused while the session's earlier socket is open. The
-real backend and SDK against the simulator; the test plays the session's part."""
+aicc2025/sip-to-ai#14): pongs after 8-30 s, and a resume refused while the session's earlier socket is open; and
+the user's words transcribed late, after their reply. The real backend and SDK against the simulator; the test
+plays the session's part."""
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 from collections.abc import AsyncIterator
 
 import pytest
+from websockets.asyncio.client import connect
 
 from livepair.backends.backend import Transcript, TurnComplete
 from livepair.backends.gemini import GeminiBackend
 from livepair.backends.reconnect import TIME_SCALE_ENV
 from livepair.config import Settings
+from tests.fakes.hearing import ToneWords
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession, SessionClosed
@@ -20,6 +24,9 @@ from tests.keys import API_KEY
 from tests.live.test_audio_faults import Events, collect
 
 pytestmark = pytest.mark.slow  # reconnects and a watchdog: `make test`, not the inner loop
+
+# websockets' own keepalive period (its public default): a client that left keepalive on pings within this.
+KEEPALIVE_S = float(inspect.signature(connect).parameters["ping_interval"].default)
 
 
 @pytest.fixture
@@ -64,9 +71,11 @@ async def test_late_pongs_cannot_end_the_link_it_sends_no_keepalive(
             await events.until(lambda n=n: completes(events) == n)
         assert said(events).count("Still here.") == 2
         session = fake.sessions[0]
-        assert len(fake.sessions) == 1 and not session.closed and session.pings == 0
-        socket = backend._session._ws if backend._session is not None else None  # the SDK's websocket
-        assert getattr(socket, "ping_interval", "unknown") is None, "no keepalive a late pong could trip"
+        # On the wire: the session idles past a keepalive period (an idle window costs no CPU), and the service
+        # sees no ping frame at all (tests/fakes/pongs.py counts them as they arrive).
+        with pytest.raises(TimeoutError):
+            await fake.wait_until(lambda: session.pings > 0 or session.closed, timeout=KEEPALIVE_S + 2)
+        assert len(fake.sessions) == 1 and not session.closed and session.pings == 0, "no keepalive a pong trips"
     finally:
         reader.cancel()
         await asyncio.gather(reader, return_exceptions=True)
@@ -109,6 +118,52 @@ async def test_the_old_socket_is_closed_before_the_resume(
             await events.until(lambda: "Answered.Answered." in said(events).replace(" ", ""), timeout=30)
         assert fake.resumes_refused_open == 0, "resumed while the old socket was open"
         assert fake.sessions[0].closed
+    finally:
+        reader.cancel()
+        await asyncio.gather(reader, return_exceptions=True)
+
+
+async def test_late_words_of_an_answered_utterance_are_not_asked_again(
+    backend: GeminiBackend, fake: FakeLiveServer
+) -> None:
+    """The service's transcription comes independently of the turn (on 3.8 it may come late): words of an utterance
+    whose reply already ended are not kept, so the reconnect that follows asks nothing the user had answered."""
+    words = ToneWords(["q1?"])
+    fake.transcribe = words.hear
+
+    async def model(session: FakeSession) -> None:
+        try:
+            while True:
+                heard = await session.next_input(starts_turn, timeout=60)
+                spoken = isinstance(heard, str)
+                text = heard if isinstance(heard, str) else "".join(heard.texts())
+                await session.send_text(f"Answer: {text.split()[-1]}")
+                if session.index == 0 and spoken:
+                    await session.send_input_transcript(text, finished=True)  # late, after the reply ended
+                    await session.close(1011, "Internal error encountered.")
+                    return
+        except SessionClosed:
+            return
+
+    fake.model = model
+    events = Events()
+    reader = asyncio.create_task(collect(backend, events))
+    try:
+        await backend.start()
+        await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
+        pcm = words.say("q1?") + bytes(32_000)  # then the mic hears exact zeros (the backend dithers them)
+        for i in range(0, len(pcm), 640):  # the user speaks, in real time, in 20 ms chunks
+            if completes(events):
+                break
+            backend.send_audio(pcm[i : i + 640])
+            await asyncio.sleep(0.02)
+        await events.until(lambda: completes(events) == 1)
+        await fake.wait_until(lambda: len(fake.sessions) == 2 and fake.sessions[1].accepted, timeout=30)
+        backend.send_text("q2?")  # what a re-asked q1 would have gone before
+        await events.until(lambda: completes(events) == 2)
+        assert said(events).replace(" ", "") == "Answer:q1?Answer:q2?"
+        asked = ["".join(m.texts()) for m in fake.sessions[1].messages if starts_turn(m)]
+        assert asked == ["q2?"], f"asked again on the new connection: {asked}"
     finally:
         reader.cancel()
         await asyncio.gather(reader, return_exceptions=True)

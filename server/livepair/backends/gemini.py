@@ -116,6 +116,8 @@ class GeminiBackend(Inbound, Refusing):
         self._answered_here = False  # a reply ended on this connection
         self._turn_heard = False
         self._reprompted: Request | None = None
+        self._spoken: list[str] = []
+        self._audio_at = self._speech_answered_at = 0.0
 
     # -- Backend interface ------------------------------------------------------------------------
     async def start(self) -> None:
@@ -295,9 +297,8 @@ class GeminiBackend(Inbound, Refusing):
         # A call still waiting for the user (an approval) stays up: the model's repeat of it gets its result.
         if gone := tuple(c for c in cancelled if c not in carried or c in self._results):
             await self._put(ToolCallCancelled(gone))
-        kept = [item for item in replay if id(item) not in self._dropped]
-        self._outbox.replay([item for item in kept if isinstance(item, Request)])  # one per turn, first
-        self._replay = [item for item in kept if not isinstance(item, Request)]
+        requests, self._replay = self._spoken_again([item for item in replay if id(item) not in self._dropped])
+        self._outbox.replay(requests)  # one per turn, first
         self._emit(Status("connected", message, resumed=whole))
 
     def _cut_off(self) -> None:
@@ -388,6 +389,7 @@ class GeminiBackend(Inbound, Refusing):
                 heard, item = await self._audio.get()
                 if time.monotonic() - heard > SPEECH_REPLAY_S:
                     continue  # held through a reconnect for too long: the user has moved on
+                self._audio_at = time.monotonic() if item.kind == "audio" else self._audio_at
                 await self._send(session, item)
 
     async def _video_loop(self, session: AsyncSession) -> None:

@@ -27,7 +27,7 @@ from livepair.backends.backend import (
     TurnComplete,
     TurnStarted,
 )
-from livepair.backends.journal import Journal, ToolResponse
+from livepair.backends.journal import Journal, Realtime, ToolResponse
 from livepair.backends.outbox import Context, Outbox, Request, TurnEnd
 from livepair.backends.reconnect import Backoff, time_scale
 
@@ -65,6 +65,9 @@ class Inbound:
     _restated_here: Context | None
     _turn_heard: bool  # the model said or called something in this turn
     _reprompted: Request | None  # the request a silent turn was answered for with a quiet re-prompt
+    _spoken: list[str]  # the user's words the service heard (its transcription) and no reply to them ended yet
+    _audio_at: float  # the last mic audio sent
+    _speech_answered_at: float  # the last reply to the user's speech ended
 
     # the backend's own methods this side calls
     _put: Callable[[BackendEvent], Awaitable[None]]
@@ -84,7 +87,31 @@ class Inbound:
 
     def _quiet(self) -> bool:
         """Between turns, with nothing the service may not have yet: the moment to change sockets."""
-        return not self._outbox.model_turn and not self._journal.unconsumed
+        return not self._outbox.model_turn and not self._journal.unconsumed and not self._spoken
+
+    def _heard_user(self, words: str) -> None:
+        """The service heard the user speak: a reply is due (a silent socket is noticed), and the words are kept
+        until a reply to them ends. Words that come after that reply, with no audio since, are late words of an
+        utterance already answered (the transcription comes independently of the turn): not kept."""
+        if self._speech_answered_at > self._audio_at:
+            return
+        self._spoken.append(words)
+        if not self._outbox.model_turn:
+            self._awaiting_since = self._awaiting_since or time.monotonic()
+
+    def _spoken_again(self, replay: list[Any]) -> tuple[list[Request], list[Any]]:
+        """After a reconnect: the questions to ask again, and the rest of what the service lost. A spoken question
+        the service heard but never answered is asked again in its words (its audio is stale by now, or only its
+        tail would be replayed, so it is not sent again: one question, one answer)."""
+        requests = [item for item in replay if isinstance(item, Request)]
+        rest = [item for item in replay if not isinstance(item, Request)]
+        words = "".join(self._spoken).strip()
+        self._spoken.clear()
+        if words:
+            log.info("a spoken question was not answered before the connection ended: asking it again as text")
+            requests.append(Request("ask", words))
+            rest = [item for item in rest if not (isinstance(item, Realtime) and item.kind == "audio")]
+        return requests, rest
 
     async def _tool_call(self, call_id: str, name: str, args: dict[str, Any]) -> None:
         """A repeat of an identical call in this turn, while the first is pending or after it found nothing (the
@@ -113,6 +140,10 @@ class Inbound:
         asked = end.request is not None and end.request.purpose in ("ask", "explain")  # the user waits for words
         if end.over and not end.cut and not heard and asked and self._silent_turn(end.request):
             return
+        if end.over and end.request is None and not end.cut:
+            self._speech_answered_at = time.monotonic()
+        if (end.over and end.request is None and not end.cut) or not (end.over or end.filler):
+            self._spoken.clear()  # the speech's reply ended, or the user moved on (a newer question cut it)
         if end.over:
             self._turn_calls.clear()
             self._call_for.clear()
@@ -163,6 +194,8 @@ class Inbound:
                 if purpose is not None:
                     await self._put(TurnStarted(purpose))
             for event in wire.content_events(sc):
+                if isinstance(event, Transcript) and event.role == "user" and event.text.strip():
+                    self._heard_user(event.text)
                 if isinstance(event, Text) or (isinstance(event, Transcript) and event.role == "model"):
                     if self._text_via not in (None, type(event)):
                         continue  # the same words again, the other way (text and transcription): shown once

@@ -160,8 +160,13 @@ class VoiceController:
         return True
 
     def user_interrupts(self) -> None:
-        """The user asked something (typed): silence now, without waiting for the service's `interrupted`."""
-        self._barge_in()
+        """The user asked something (typed): silence now, without waiting for the service's `interrupted`. Speech
+        of theirs in progress goes on as it was: resetting the gate would lose its end, and "the user speaks" would
+        hold every unasked remark back for good."""
+        if self.model_speaking:
+            self.speaker.flush()
+            self._suppress_turn = self._turn_active
+        self._echo_until = 0.0
 
     def turn_started(self, purpose: Purpose) -> None:
         """The backend says what the coming turn answers (before its first audio)."""
