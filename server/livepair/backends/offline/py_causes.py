@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable
 
-from livepair.backends.offline import flow, modules
+from livepair.backends.offline import flow, modules, none_operand
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -148,7 +148,10 @@ def returned_none(facts: Facts) -> Finding | None:
     if c is None or tree is None:
         return None
     place, text, code = c.place, c.text, c.code
+    allowed = none_operand.names(none_operand.operands(tree, place.line, c.detail))
     for name in flow.names_on(code):
+        if allowed is not None and name not in allowed:
+            continue  # not the operand the error says was None
         assigned = flow.last_assignment(tree, text, name, place.line + 1)
         called = flow.none_method(assigned.value) if assigned else None
         if assigned is None or called is None:
