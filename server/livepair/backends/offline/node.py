@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest, node_code
+from livepair.backends.offline import honest, node_code, node_trace
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -256,6 +256,9 @@ def undefined_value(
     found = _declared(text, var[0] if var else "", where, prop) or _past_the_end(text, expr["expr"], where)
     if found is not None:
         return found
+    traced = node_trace.origin(text, expr["expr"], where.line, lambda name, how: _json_data(facts, where, name, how))
+    if traced is not None:
+        return Finding(f"{traced.why}.", ws.Place(where.path, traced.line))
     return honest.hint(
         f"{expr['expr']} is undefined where line {where.line} reads .{prop}",
         where,
@@ -263,13 +266,22 @@ def undefined_value(
     )
 
 
+def _json_data(facts: Facts, where: ws.Place, name: str, how: str) -> object:
+    """The data of a JSON file the code loads: require() is relative to the file, readFileSync to the cwd."""
+    path = (where.path.parent if how == "require" else facts.cwd) / name
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+
+
 def _declared(text: str, var: str, where: ws.Place, prop: str) -> Finding | None:
     """The value's declaration shows why it is undefined: no value, an unset variable, an un-awaited call."""
-    decl = re.search(rf"(?:const|let|var)\s+{re.escape(var)}\s*(?:=\s*(?P<rhs>[^;\n]+))?;", text) if var else None
-    if decl is None:
-        return None
-    at = ws.Place(where.path, text[: decl.start()].count("\n") + 1)
-    rhs = (decl["rhs"] or "").strip()
+    decl = node_trace.declaration(text, var, where.line + 1) if var else None
+    if decl is None or node_trace.assigned_later(text, var, decl[0]):
+        return None  # no single declaration, or a later assignment: which value it held here is not shown
+    at = ws.Place(where.path, decl[0])
+    rhs = (decl[1] or "").strip().rstrip(";")
     env = re.fullmatch(r"process\.env\.(\w+)", rhs)
     call = re.fullmatch(r"(\w+)\(.*\)", rhs)
     uses = f"line {where.line} uses {var}" + (f".{prop}" if prop else "")
