@@ -64,3 +64,50 @@ def test_node_a_variable_assigned_later_is_not_called_declared_without_a_value(t
     found = node(tmp_path, code)
     assert "without a value" not in found.message  # it gets one, in a callback that runs later
     assert honest.HONEST in found.message
+
+
+def test_a_loop_kept_past_its_asyncio_run_is_named_where_it_is_kept(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\n\n\nclass Client:\n    _loop = None\n\n    async def run(self, x):\n"
+        "        if Client._loop is None:\n            Client._loop = asyncio.get_running_loop()\n"
+        "        return await Client._loop.run_in_executor(None, str, x)\n\n\n"
+        "for x in [1, 2]:\n    print(asyncio.run(Client().run(x)))\n"
+    )
+    found, _ = advise(tmp_path, {"gen.py": code}, [sys.executable, "gen.py"])
+    assert found.place is not None and found.place.line == 9
+    assert "get_running_loop()" in found.message and "No event loop is running" not in found.message
+
+
+def test_a_closed_loop_without_evidence_is_an_honest_hint(tmp_path: Path) -> None:
+    code = "import asyncio\n\nloop = asyncio.new_event_loop()\nasyncio.set_event_loop(loop)\n" + (
+        "asyncio.get_event_loop().close()\nloop.run_until_complete(asyncio.sleep(0))\n"
+    )
+    found, _ = advise(tmp_path, {"loop.py": code}, [sys.executable, "loop.py"])
+    assert "No event loop is running" not in found.message  # one was made: it was closed
+    assert honest.HONEST in found.message
+
+
+def test_two_numbers_read_as_text_are_both_converted_from_the_first(tmp_path: Path) -> None:
+    code = "a = input('a? ')\nb = input('b? ')\nprint(a * b)\n"
+    (tmp_path / "in.txt").write_text("4\n5\n")
+    found, _ = advise(tmp_path, {"area.py": code}, ["bash", "-c", f"{sys.executable} area.py < in.txt"])
+    assert found.place is not None and found.place.line == 1
+    assert "a = int(input('a? '))" in found.message and "'b' (line 2)" in found.message
+    assert found.fix is not None and "int(input('b? '))" in found.fix.new_text
+
+
+def test_a_path_written_on_another_line_is_placed_where_it_is_written(tmp_path: Path) -> None:
+    (tmp_path / "ch10").mkdir()
+    (tmp_path / "ch10" / "notes.txt").write_text("hi\n")
+    code = "name = 'notes.txt'\n\nwith open(name) as f:\n    print(f.read())\n"
+    found, _ = advise(tmp_path, {"ch10/read.py": code}, [sys.executable, "ch10/read.py"])
+    assert found.place is not None and found.place.line == 1
+    assert "Path(__file__).parent" in found.message
+
+
+def test_a_module_of_a_package_opens_its_data_relative_to_its_own_folder(tmp_path: Path) -> None:
+    (tmp_path / "pkg" / "config").mkdir(parents=True)
+    (tmp_path / "pkg" / "config" / "c.json").write_text("{}")
+    files = {"pkg/__init__.py": "", "pkg/load.py": "import json\n\nC = json.load(open('config/c.json'))\n"}
+    found, _ = advise(tmp_path, {**files, "main.py": "from pkg import load\n"}, [sys.executable, "main.py"])
+    assert "package's folder" in found.message and "__file__" in found.message and "next to load.py" in found.message

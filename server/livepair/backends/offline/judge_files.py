@@ -29,9 +29,11 @@ def file_missing(case: Case) -> Finding:
             finding=replace(case.finding, message=message),
         )
         missing = shown
+    case = _at_the_literal(case, missing)
     script = case.place.path.parent if case.place else case.facts.cwd
     if not Path(missing).is_absolute() and script != case.facts.cwd and (script / missing).is_file():
-        return _relative_to_script(case, missing, missing, f"It is next to the script, in {script.name}/.")
+        owner = "the script" if case.place is None else case.place.path.name
+        return _relative_to_script(case, missing, missing, f"It is next to {owner}, in {script.name}/.")
     found = ws.nearest_file(missing, case.facts.cwd, case.facts.root)
     if found is None:
         folder = (case.facts.cwd / missing).parent
@@ -58,8 +60,24 @@ def file_missing(case: Case) -> Finding:
     return _relative_to_script(case, missing, relative, f"It exists at '{ws.relative_to(found, case.facts.cwd)}'.")
 
 
+def _at_the_literal(case: Case, missing: str) -> Case:
+    """The path written on another line (filename = '...'; open(filename)): the cause is where it is written."""
+    text, line = case.text, case.line
+    if case.place is None or text is None or line is None or re.search(rf"""["']{re.escape(missing)}["']""", line):
+        return case
+    written = [
+        n for n, code in enumerate(text.splitlines()[: case.place.line - 1], 1)
+        if re.search(rf"""["']{re.escape(missing)}["']""", code)
+    ]  # fmt: skip
+    if len(written) != 1:
+        return case
+    return replace(case, finding=replace(case.finding, place=ws.Place(case.place.path, written[0])))
+
+
 def _relative_to_script(case: Case, literal: str, relative: str, where: str) -> Finding:
-    more = f"{where} Open it relative to the script, so it works from any folder."
+    package = case.place is not None and (case.place.path.parent / "__init__.py").is_file()
+    mine = "its package's folder" if package else "the script's own folder"
+    more = f"{where} Open it relative to {mine}, Path(__file__).parent, so it works from any folder."
     if case.place is None or case.text is None:
         return case.say(where)
     patched = edits.script_relative(case.text, case.place.line, literal, relative)

@@ -32,6 +32,7 @@ STR_AS_NUMBER = re.compile(
     r"|unsupported operand type\(s\) for .*'(?:int|float)' and 'str'"
     r"|not supported between instances of '(?:str|int|float)' and '(?:str|int|float)'"
     r"|'str' object cannot be interpreted as an integer|%d format: a real number is required, not str"
+    r"|can't multiply sequence by non-int of type 'str'"
 )
 NONE_USE = re.compile(r"'NoneType' object (?:is not (?:subscriptable|iterable)|has no attribute '\w+')")
 SHADOWED = re.compile(
@@ -119,26 +120,34 @@ def str_as_number(facts: Facts) -> Finding | None:
     if c is None or tree is None:
         return None
     place, text, code = c.place, c.text, c.code
+    read: list[tuple[str, flow.Assignment, str]] = []
     for name in flow.names_on(code):
         assigned = flow.last_assignment(tree, text, name, place.line)
         source = flow.text_source(assigned.value) if assigned else None
         if assigned is None or source is None or flow.joins_text(tree, place.line, name):
             continue
-        origin = {"input": "input() returns text", "argv": "sys.argv holds text"}.get(source)
-        if origin is None:
-            var = source.split(":", 1)[1]
-            origin = f"the environment gives text ({var} from os.getenv/os.environ is a string)"
-        message = (
-            f"'{name}' is text: {origin}, and line {place.line} uses it as a number. Convert it where it is "
-            f"read, on line {assigned.line}: {name} = int({assigned.source})."
-        )
-        at = ws.Place(place.path, assigned.line)
-        assign_line = line_of(text, assigned.line) or ""
-        patched = None
-        if assign_line.count(assigned.source) == 1:
-            patched = replace_line(text, assigned.line, assign_line.replace(assigned.source, f"int({assigned.source})"))
-        return proposed(message, at, text, patched, f"int() where {name} is read")
-    return None
+        read.append((name, assigned, source))
+    if not read:
+        return None
+    read.sort(key=lambda r: r[1].line)  # several read as text (a * b, both from input()): the first is the cause
+    name, assigned, source = read[0]
+    origin = {"input": "input() returns text", "argv": "sys.argv holds text"}.get(source)
+    if origin is None:
+        var = source.split(":", 1)[1]
+        origin = f"the environment gives text ({var} from os.getenv/os.environ is a string)"
+    others = [r for r in read[1:] if r[1].line != assigned.line]
+    also = "".join(f" So is '{n}' (line {a.line}): {n} = int({a.source})." for n, a, _s in others)
+    message = (
+        f"'{name}' is text: {origin}, and line {place.line} uses it as a number. Convert it where it is "
+        f"read, on line {assigned.line}: {name} = int({assigned.source}).{also}"
+    )
+    patched = text
+    for _n, a, _s in [read[0], *others]:
+        assign_line = line_of(patched, a.line) or ""
+        if assign_line.count(a.source) == 1:
+            patched = replace_line(patched, a.line, assign_line.replace(a.source, f"int({a.source})"))
+    at = ws.Place(place.path, assigned.line)
+    return proposed(message, at, text, patched, f"int() where {name} is read")
 
 
 def returned_none(facts: Facts) -> Finding | None:

@@ -49,6 +49,29 @@ def property_recursion(facts: Facts) -> Finding | None:
     return None
 
 
+def _kept_loop(text: str) -> int | None:
+    """The one line that stores the running loop on an object or a global (`X._loop = get_running_loop()`)."""
+    stored = [
+        n for n, line in enumerate(text.splitlines(), 1)
+        if re.search(r"(?:\w+\.\w+|^\s*global\b.*|\w+\[[^\]]+\])\s*=\s*asyncio\.get_(?:running|event)_loop\(\)", line)
+    ]  # fmt: skip
+    return stored[0] if len(stored) == 1 else None
+
+
+def _in_a_loop(text: str) -> int:
+    """1 when an asyncio.run() sits in a for/while body (it runs more than once), else 0."""
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
+        if re.match(r"\s*(?:for|while)\b.*:\s*$", line):
+            indent = len(line) - len(line.lstrip())
+            for body in lines[n + 1 :]:
+                if body.strip() and len(body) - len(body.lstrip()) <= indent:
+                    break
+                if "asyncio.run(" in body:
+                    return 1
+    return 0
+
+
 def closed_loop(facts: Facts) -> Finding | None:
     c = crash(facts)
     if c is None:
@@ -65,7 +88,19 @@ def closed_loop(facts: Facts) -> Finding | None:
                 "cannot run anything. Create a new loop, or do all the async work inside one asyncio.run(main()).",
                 place,
             )
-        return None
+        kept = _kept_loop(text)
+        if kept is not None and len(re.findall(r"\basyncio\.run\(", text)) + _in_a_loop(text) > 1:
+            return Finding(
+                f"Line {kept} keeps the event loop for later, but each asyncio.run() makes a new loop and closes it "
+                "when it returns: the next asyncio.run() finds the kept loop closed. Do not cache the loop: call "
+                "asyncio.get_running_loop() where it is needed (or run everything in one asyncio.run(main())).",
+                ws.Place(place.path, kept),
+            )
+        return honest.hint(
+            f"The event loop line {place.line} uses is already closed",
+            place,
+            "which code closed it or kept it past the asyncio.run() that made it",
+        )
     if re.search(r"bound to a different event loop|attached to a different loop", c.detail):
         return Finding(
             f"An asyncio object (a Lock, Queue, Event or a client) made under one event loop is used on line "
