@@ -3,11 +3,13 @@ name on the line), ... Each program is run for real; its output goes to the advi
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
-from livepair.backends.offline import honest
-from livepair.backends.offline.enrich import Finding
+from livepair.backends.offline import honest, triage
+from livepair.backends.offline.catalogue import Catalogue
+from livepair.backends.offline.enrich import Facts, Finding
 from tests.unit.test_offline_hidden_errors import advise
 
 
@@ -111,3 +113,54 @@ def test_a_module_of_a_package_opens_its_data_relative_to_its_own_folder(tmp_pat
     files = {"pkg/__init__.py": "", "pkg/load.py": "import json\n\nC = json.load(open('config/c.json'))\n"}
     found, _ = advise(tmp_path, {**files, "main.py": "from pkg import load\n"}, [sys.executable, "main.py"])
     assert "package's folder" in found.message and "__file__" in found.message and "next to load.py" in found.message
+
+
+def test_node_require_in_a_file_that_imports_names_the_require(tmp_path: Path) -> None:
+    code = "import fs from 'fs';\n\nconst pkg = require('./package.json');\nconsole.log(pkg.name, fs);\n"
+    found = node(tmp_path, code, {"package.json": '{"name": "x", "type": "module"}'})
+    assert found.place is not None and found.place.path.name == "app.js" and found.place.line == 3
+    assert "createRequire" in found.message and "readFileSync" in found.message
+
+
+def test_node_require_under_a_parent_package_json_names_that_file(tmp_path: Path) -> None:
+    (tmp_path / "scratch").mkdir()
+    (tmp_path / "package.json").write_text('{\n  "name": "w",\n  "type": "module"\n}\n')
+    (tmp_path / "scratch" / "t.js").write_text("console.log(require);\n")
+    done = subprocess.run(["node", "t.js"], cwd=tmp_path / "scratch", capture_output=True, text=True, timeout=60)
+    facts = Facts(tmp_path, tmp_path / "scratch", lambda p: p.read_text(), done.stdout + done.stderr)
+    found = triage.advise("node t.js", facts, Catalogue())
+    assert (
+        found is not None
+        and found.place is not None
+        and found.place.path == tmp_path / "package.json"
+        and found.place.line == 3
+    )
+
+
+def test_node_require_in_a_require_only_file_beside_a_module_package_is_a_hint(tmp_path: Path) -> None:
+    found = node(tmp_path, "const fs = require('fs');\n", {"package.json": '{"type": "module"}'})
+    assert honest.HONEST in found.message and ".cjs" in found.message
+
+
+def test_node_a_port_the_program_itself_listened_on_first_is_named(tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    app = (
+        "const http = require('http');\nconst s = http.createServer(() => {});\ns.listen(39171);\nmodule.exports = 1;\n"
+    )
+    www = "const http = require('http');\nrequire('../app');\nhttp.createServer(() => {}).listen(39171);\n"
+    found, _ = advise(tmp_path, {"app.js": app, "bin/www.js": www}, ["node", "bin/www.js"])
+    assert found.place is not None and found.place.path.name == "app.js" and found.place.line == 3
+    assert "twice" in found.message and "another process" not in found.message
+
+
+def test_node_an_env_variable_kept_in_a_dot_env_file_says_how_to_load_it(tmp_path: Path) -> None:
+    files = {".env": "NAMES=a, b\n", "package.json": '{"scripts": {"start": "node --env-file=.env app.js"}}'}
+    found = node(tmp_path, "console.log(process.env.NAMES.split(', '));\n", files)
+    assert "--env-file=.env" in found.message and "npm run start" in found.message
+
+
+def test_node_a_start_script_missing_is_placed_on_the_scripts(tmp_path: Path) -> None:
+    (tmp_path / ".npmrc").write_text("update-notifier=false\n")
+    package = '{\n  "name": "h",\n  "main": "i.js",\n  "scripts": {\n    "test": "exit 1"\n  }\n}\n'
+    found, _ = advise(tmp_path, {"package.json": package, "i.js": ""}, ["npm", "start"])
+    assert found.place is not None and found.place.line == 4 and '"start"' in found.message

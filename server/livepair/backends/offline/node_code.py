@@ -6,8 +6,11 @@ only when the file states the cause; otherwise node.py's other detectors or an h
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from pathlib import Path
 
+from livepair.backends.offline import honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -187,3 +190,99 @@ def exports_replaced(
                     ws.Place(path, n),
                 )
     return None
+
+
+def governing_package(path: Path, facts: Facts) -> Path | None:
+    """The package.json Node reads for this file's module type: the nearest one above it, within the workspace."""
+    root = facts.root.resolve()
+    for folder in path.parents:
+        if (folder / "package.json").is_file():
+            return folder / "package.json"
+        if folder == root:
+            break
+    return None
+
+
+def require_in_esm(where: ws.Place | None, facts: Facts) -> Finding | None:
+    """require() in a file Node runs as an ES module: in a file that also imports, the require is the odd one;
+    in a file of require only, a package.json above its folder made it ESM; in one beside it, either may be meant."""
+    text = _text(where)
+    package = governing_package(where.path, facts) if where is not None else None
+    if where is None or text is None or package is None:
+        return None
+    declared = re.search(r'"type"\s*:\s*"module"', package.read_text())
+    if declared is None:
+        return None
+    at = ws.Place(package, package.read_text()[: declared.start()].count("\n") + 1)
+    shown = ws.relative_to(package, facts.root)
+    said = f'{shown} says "type": "module" (line {at.line}), so Node runs {where.path.name} as an ES module'
+    if re.search(r"^\s*(?:import\s|export\s)", text, re.M):
+        return Finding(
+            f"{said}, and it uses import elsewhere, so require on line {where.line} does not exist here: use import "
+            "like the rest of the file (a JSON file: JSON.parse(fs.readFileSync(path, 'utf8'))), or make a require "
+            "with createRequire(import.meta.url) from 'module'.",
+            where,
+        )
+    if package.parent != where.path.parent:
+        return Finding(
+            f"{said}: that package.json is in a folder above it ({ws.relative_to(package.parent, facts.root)}/), and "
+            f"it governs every .js file below it, so require does not exist in {where.path.name}. Remove "
+            f'"type": "module" there if that project is CommonJS, rename the file to .cjs, or use import.',
+            at,
+        )
+    return honest.hint(
+        f"{said}, where require does not exist, and the file uses only require",
+        where,
+        'whether the project is meant to be ES modules (then use import here) or CommonJS (then remove "type": '
+        '"module" from package.json, or rename this file to .cjs)',
+    )
+
+
+def listened_before(at: ws.Place, port: str, facts: Facts) -> ws.Place | None:
+    """Another .listen( on the same port in a file the crashing file requires: the program's own first server."""
+    text = _text(at)
+    if text is None:
+        return None
+    for m in re.finditer(r"""(?:require\(|from\s+)\s*['"](?P<spec>\.{1,2}/[^'"]+)['"]""", text):
+        base = (at.path.parent / m["spec"]).resolve()
+        for path in (base, base.with_suffix(".js"), base.with_suffix(".mjs"), base / "index.js"):
+            other = _text(ws.Place(path, 1)) if path.is_file() else None
+            if other is None or port not in other:
+                continue
+            hits = [n for n, line in enumerate(other.splitlines(), 1) if ".listen(" in line]
+            if len(hits) == 1:
+                return ws.Place(path, hits[0])
+    return None
+
+
+def env_file(name: str, facts: Facts) -> str | None:
+    """`name` is set in a .env file here, which Node does not read by itself: how to load it (and a package.json
+    script that already does)."""
+    files = [p for p in sorted({*facts.cwd.glob(".env*"), *facts.root.glob(".env*")}) if p.is_file()]
+    holder = next((p for p in files if re.search(rf"^\s*(?:export\s+)?{re.escape(name)}\s*=", _read(p), re.M)), None)
+    if holder is None:
+        return None
+    shown = ws.relative_to(holder, facts.cwd)
+    scripts = _scripts(facts)
+    loads = next((k for k, v in scripts.items() if "--env-file" in v or "dotenv" in v), None)
+    via = f" (npm run {loads} does: its script is `{scripts[loads]}`)" if loads else ""
+    return (
+        f": it is in {shown}, but Node does not read .env files by itself. Run with node --env-file={shown} "
+        f"...{via}, or load it in code (process.loadEnvFile() or the dotenv package)."
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _scripts(facts: Facts) -> dict[str, str]:
+    try:
+        data = json.loads((facts.cwd / "package.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {}
