@@ -18,7 +18,9 @@ Generalisation, measured before the advisor was changed for them: `*_more.toml` 
 another engineer after the advisor was built. Their first score (`failures_runner dev-more` / `test-more`), with
 the advisor as it stood (7 Dec 2026, branch advisor at cedc2c3), was:
 - new dev, first batch (22 cases): diagnoses 20, right 11 (precision 0.55), honest hints 2, silent 0, harmful 0;
-- new frozen, first batch (8 cases, totals only): diagnoses 6, right 5 (0.83), hints 2, silent 0, harmful 0.
+- new frozen, first batch (8 cases, totals only): diagnoses 6, right 5 (0.83), hints 2, silent 0, harmful 0;
+- second batch (scored at 8894025, after fixes for the first): new dev 27 cases: diagnoses 15, right 9 (0.60),
+  hints 8, silent 4, harmful 0; new frozen 9 cases: diagnoses 3, right 3 (1.00), hints 5, silent 1, harmful 0.
 """
 
 from __future__ import annotations
