@@ -164,3 +164,36 @@ def test_node_a_start_script_missing_is_placed_on_the_scripts(tmp_path: Path) ->
     package = '{\n  "name": "h",\n  "main": "i.js",\n  "scripts": {\n    "test": "exit 1"\n  }\n}\n'
     found, _ = advise(tmp_path, {"package.json": package, "i.js": ""}, ["npm", "start"])
     assert found.place is not None and found.place.line == 4 and '"start"' in found.message
+
+
+def test_a_tilde_path_written_above_its_use_is_placed_where_it_is_written(tmp_path: Path) -> None:
+    code = "import json\n\nsource = '~/chat/all.json'\n\nwith open(source) as f:\n    print(json.load(f))\n"
+    found, _ = advise(tmp_path, {"convert.py": code}, [sys.executable, "convert.py"])
+    assert found.place is not None and found.place.line == 3 and "expanduser" in found.message
+
+
+def test_an_async_method_called_without_await_is_named_with_its_call(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\n\n\nclass S:\n    async def answer(self, q):\n        return q\n\n\n"
+        "async def main():\n    r = S().answer('x')\n    print(r.upper())\n\n\nasyncio.run(main())\n"
+    )
+    found, _ = advise(tmp_path, {"s.py": code}, [sys.executable, "s.py"])
+    assert found.place is not None and found.place.line == 10
+    assert "await S().answer('x')" in found.message
+    assert found.fix is not None and "await S().answer('x')" in found.fix.new_text
+
+
+def test_a_program_installed_in_a_bin_folder_off_path_is_not_called_a_typo(tmp_path: Path) -> None:
+    (tmp_path / ".local" / "bin").mkdir(parents=True)
+    (tmp_path / ".local" / "bin" / "pipx").write_text("#!/bin/sh\necho pipx\n")
+    found, _ = advise(tmp_path, {}, ["bash", "-c", "pipx ensurepath"])
+    assert "did you mean" not in found.message and ".local/bin" in found.message and "PATH" in found.message
+
+
+def test_pip_refused_inside_a_script_is_placed_on_the_scripts_pip_line(tmp_path: Path) -> None:
+    script = "#!/bin/bash\nset -e\necho start\npip3 install requests\n"
+    output = "error: externally-managed-environment\n\n× This environment is externally managed\n"
+    (tmp_path / "build.sh").write_text(script)
+    facts = Facts(tmp_path, tmp_path, lambda p: p.read_text() if p.is_file() else None, output)
+    found = triage.advise("bash build.sh", facts, Catalogue())
+    assert found is not None and found.place is not None and found.place.line == 4 and "venv" in found.message

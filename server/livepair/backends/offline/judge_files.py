@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sqlite3
 from dataclasses import replace
@@ -150,6 +151,20 @@ def key_error(case: Case) -> Finding:
     return case.finding
 
 
+BIN_FOLDERS = (".local/bin", "bin", ".cargo/bin", "go/bin", ".npm-global/bin")
+
+
+def _installed_off_path(case: Case, name: str) -> str | None:
+    """The user's own bin folder (~/.local/bin...) that holds `name` but is not on PATH: shown as ~/... or as is."""
+    path_now = set(os.environ.get("PATH", "").split(os.pathsep))
+    for home in dict.fromkeys([Path.home(), case.facts.root]):
+        for folder in BIN_FOLDERS:
+            candidate = home / folder / name
+            if candidate.is_file() and str(candidate.parent) not in path_now:
+                return f"~/{folder}" if home == Path.home() else str(candidate.parent)
+    return None
+
+
 def command_missing(case: Case, command: str | None = None) -> Finding:
     name = command or case.field("cmd")
     venvs = [v for v in (case.facts.root / ".venv", case.facts.root / "venv") if (v / "bin" / name).is_file()]
@@ -159,8 +174,14 @@ def command_missing(case: Case, command: str | None = None) -> Finding:
             f"'{name}' is installed in the virtual environment {rel}, which is not active in this terminal: "
             f"source {rel}/bin/activate first (or run {rel}/bin/{name})."
         )
-    instead = commands.meant(name)
+    elsewhere = _installed_off_path(case, name)
+    if elsewhere is not None:
+        return case.say(
+            f"'{name}' is installed in {elsewhere}, which is not on PATH in this terminal: add that folder to PATH "
+            f'(export PATH="{elsewhere}:$PATH", in your shell\'s profile to keep it), or run {elsewhere}/{name}.'
+        )
     package = commands.PYTHON_COMMANDS.get(name)
+    instead = None if package is not None else commands.meant(name)  # a program's own name is no typo
     if instead is None and package is not None:
         return case.say(
             f"Nothing on PATH is called '{name}': it comes with the Python package {package}. Install it into "

@@ -61,23 +61,32 @@ def never_awaited(facts: Facts) -> Finding | None:
             at = ws.Place(place.path, lines[-1])
             text = read[0]
             inside = flow.enclosing_function(tree, lines[-1])
+            warning = f"Python warned: coroutine '{name}' was never awaited" if warned else "Python said so"
             message = (
                 f"{name}() is an async function, and line {lines[-1]} calls it without await, so it never ran "
-                f"(Python warned: coroutine '{name}' was never awaited); what came back is a coroutine object."
+                f"({warning}); what came back is a coroutine object."
             )
+            call = _call_source(text, tree, name, lines[-1]) or f"{name}(...)"
             if isinstance(inside, ast.AsyncFunctionDef):
                 patched = _await_call(text, tree, name, lines[-1])
-                return proposed(message + f" Write await {name}(...).", at, text, patched, f"await {name}()")
+                return proposed(
+                    message + f" Add the missing await: await {call}.", at, text, patched, f"await {name}()"
+                )
             return Finding(
-                message + f" From plain code, run it with asyncio.run({name}(...)); inside async code, await it.", at
+                message + f" From plain code, run it with asyncio.run({call}); inside async code, await it.", at
             )
     return None
+
+
+def _call_source(text: str, tree: ast.Module, name: str, line: int) -> str | None:
+    node = next((n for n in ast.walk(tree) if flow.calls(n, name) and getattr(n, "lineno", 0) == line), None)
+    return ast.get_source_segment(text, node) if node is not None else None
 
 
 def _await_call(text: str, tree: ast.Module, name: str, line: int) -> str | None:
     """The file with the call of `name` on `line` awaited; parenthesised when its result is used further."""
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
+        if not isinstance(node, ast.Call) or not flow.calls(node, name):
             continue
         if node.lineno != line or node.end_lineno != line or node.end_col_offset is None:
             continue

@@ -12,7 +12,15 @@ from pathlib import Path
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
-from livepair.backends.offline.py_crash import crash, error, first_finding, frames, proposed, replace_line
+from livepair.backends.offline.py_crash import (
+    crash,
+    error,
+    first_finding,
+    frames,
+    proposed,
+    replace_line,
+    written_at,
+)
 
 OPEN = re.compile(
     r"""open\(\s*(?P<q>['"])(?P<path>[^'"]+)(?P=q)(?:\s*,\s*(?:mode\s*=\s*)?(?P<mq>['"])(?P<mode>[rwabx+t]+)(?P=mq))?"""
@@ -275,14 +283,14 @@ def tilde(facts: Facts) -> Finding | None:
             f"Python does not expand {var['var']} in paths (only the shell does), so it looked for {var['path']} "
             "with those characters in it. Expand it first: os.path.expandvars(path), or build the path from "
             "os.environ[...] (Path.home() for $HOME).",
-            where[-1],
+            written_at(facts, where[-1], var["path"]),
         )
     if m is None or not where:
         return None
     return Finding(
         f"Python does not expand ~ in paths (only the shell does), so it looked for a folder literally named '~' "
         f"for {m['path']}. Expand it first: os.path.expanduser(path) or Path(path).expanduser().",
-        where[-1],
+        written_at(facts, where[-1], m["path"]),
     )
 
 

@@ -160,8 +160,18 @@ def externally_managed(command: str, facts: Facts) -> Finding | None:
     return Finding(
         "This pip belongs to the system's Python, which the operating system manages (PEP 668), so pip will not "
         "install into it. Make a virtual environment for the project: python3 -m venv .venv, then "
-        ".venv/bin/pip install ... (or activate it first). For a command-line app, pipx install ... does this for you."
+        ".venv/bin/pip install ... (or activate it first). For a command-line app, pipx install ... does this for you.",
+        _line_in_script(command, facts, re.compile(r"\bpip3?(?:\.\d+)?\s+install\b|-m\s+pip\s+install\b")),
     )
+
+
+def _line_in_script(command: str, facts: Facts, pattern: re.Pattern[str]) -> ws.Place | None:
+    """The one line of the script the command runs (bash x.sh, sh x.sh, ./x.sh) that does `pattern`."""
+    m = re.match(r"\s*(?:(?:bash|sh)\s+(?P<a>[\w./-]+)|(?P<b>\./[\w./-]+))", command)
+    script = (facts.cwd / (m["a"] or m["b"])).resolve() if m else None
+    text = facts.read(script) if script is not None and script.is_file() else None
+    hits = [n for n, line in enumerate((text or "").splitlines(), 1) if pattern.search(line)]
+    return ws.Place(script, hits[0]) if script is not None and len(hits) == 1 else None
 
 
 def not_a_repo(command: str, facts: Facts) -> Finding | None:
