@@ -10,7 +10,6 @@ import json
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -205,7 +204,8 @@ def governing_package(path: Path, facts: Facts) -> Path | None:
 
 def require_in_esm(where: ws.Place | None, facts: Facts) -> Finding | None:
     """require() in a file Node runs as an ES module: in a file that also imports, the require is the odd one;
-    in a file of require only, a package.json above its folder made it ESM; in one beside it, either may be meant."""
+    in a file of require only, a package.json above its folder made it ESM; beside it, the require is what fails
+    and package.json's "type" is said as the other way out."""
     text = _text(where)
     package = governing_package(where.path, facts) if where is not None else None
     if where is None or text is None or package is None:
@@ -230,11 +230,10 @@ def require_in_esm(where: ws.Place | None, facts: Facts) -> Finding | None:
             f'"type": "module" there if that project is CommonJS, rename the file to .cjs, or use import.',
             at,
         )
-    return honest.hint(
-        f"{said}, where require does not exist, and the file uses only require",
+    return Finding(  # the file is all require: the code here is what fails, package.json is the other way out
+        f"{said}, where require does not exist: use import here, or, if this project is CommonJS, remove "
+        f'"type": "module" from {shown} (line {at.line}) or rename the file to .cjs.',
         where,
-        'whether the project is meant to be ES modules (then use import here) or CommonJS (then remove "type": '
-        '"module" from package.json, or rename this file to .cjs)',
     )
 
 
