@@ -192,3 +192,20 @@ def test_pip_refused_inside_a_script_is_placed_on_the_scripts_pip_line(tmp_path:
     facts = Facts(tmp_path, tmp_path, lambda p: p.read_text() if p.is_file() else None, output)
     found = triage.advise("bash build.sh", facts, Catalogue())
     assert found is not None and found.place is not None and found.place.line == 4 and "venv" in found.message
+
+
+def test_a_file_named_like_a_module_where_python_does_not_look_is_not_blamed(tmp_path: Path) -> None:
+    (tmp_path / "tools").mkdir()
+    files = {"tools/json.py": "X = 1\n", "app.py": "import json\n\nprint(json.loadz('{}'))\n"}
+    found, _ = advise(tmp_path, files, [sys.executable, "app.py"])
+    assert "tools/json.py" not in found.message and "Python suggests 'load'" in found.message
+
+
+def test_a_coroutine_whose_call_is_not_found_is_an_honest_hint(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\n\n\nclass Job:\n    async def go(self):\n        return 1\n\n\n"
+        "async def main():\n    run = getattr(Job(), 'go')\n    result = run()\n    print(result.value)\n\n\n"
+        "asyncio.run(main())\n"
+    )
+    found, _ = advise(tmp_path, {"job.py": code}, [sys.executable, "job.py"])
+    assert honest.HONEST in found.message

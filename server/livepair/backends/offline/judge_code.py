@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 from livepair.backends.offline import edits, flow, honest, modules
 from livepair.backends.offline import workspace as ws
@@ -62,10 +63,19 @@ def _shadowing_file(case: Case, module: str) -> str | None:
     top = module.split(".")[0]
     if not (modules.is_stdlib(top) or modules.distribution(top)):
         return None
+    # only a file where Python looks first can be what it imported: the script's folder or the working directory
+    first = {case.facts.cwd.resolve(), *(f.resolve().parent for f in _frame_files(case))}
     for path in ws.workspace_files(case.facts.root, {".py"}):
-        if path.stem == top:
+        if path.stem == top and path.resolve().parent in first:
             return ws.relative_to(path, case.facts.root)
     return None
+
+
+def _frame_files(case: Case) -> list[Path]:
+    """The workspace files the traceback went through."""
+    root = case.facts.root.resolve()
+    found = [(case.facts.cwd / m["file"]).resolve() for m in ws.FRAME.finditer(case.facts.output)]
+    return [p for p in found if root in p.parents and p.is_file()]
 
 
 def import_name(case: Case) -> Finding:
