@@ -26,6 +26,18 @@ def test_none_from_a_function_without_return_is_still_found(tmp_path: Path) -> N
     assert "load() (line 1) has no return statement" in found.message
 
 
+def shell(tmp_path: Path, files: dict[str, str], command: str) -> Finding:
+    """A command line run in bash, advised on with the command as typed (not bash -c ...)."""
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    done = subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0, done.stdout
+    facts = Facts(tmp_path, tmp_path, lambda p: p.read_text() if p.is_file() else None, done.stdout + done.stderr)
+    found = triage.advise(command, facts, Catalogue())
+    assert found is not None, done.stdout + done.stderr
+    return found
+
+
 def node(tmp_path: Path, code: str, extra: dict[str, str] | None = None) -> Finding:
     found, _ = advise(tmp_path, {"app.js": code, **(extra or {})}, ["node", "app.js"])
     return found
@@ -209,3 +221,42 @@ def test_a_coroutine_whose_call_is_not_found_is_an_honest_hint(tmp_path: Path) -
     )
     found, _ = advise(tmp_path, {"job.py": code}, [sys.executable, "job.py"])
     assert honest.HONEST in found.message
+
+
+def test_an_argparse_option_used_as_a_number_gets_type_int_where_it_is_declared(tmp_path: Path) -> None:
+    code = (
+        "import argparse\n\np = argparse.ArgumentParser()\np.add_argument('--name', default='x')\n"
+        "p.add_argument('--count', default=3)\nargs = p.parse_args()\nprint(list(range(args.count)), args.name)\n"
+    )
+    found, _ = advise(tmp_path, {"cli.py": code}, [sys.executable, "cli.py", "--count", "2"])
+    assert found.place is not None and found.place.line == 5 and "args.count is text" in found.message
+    assert found.fix is not None and "type=int" in found.fix.new_text
+
+
+def test_bash_syntax_in_a_script_with_an_sh_first_line_is_placed_on_that_line(tmp_path: Path) -> None:
+    script = '#!/bin/sh\ndeclare -a IDS=(1 2)\nfor i in "${IDS[@]}"; do\n  echo "$i"\ndone\n'
+    (tmp_path / "ids.sh").write_text(script)
+    (tmp_path / "ids.sh").chmod(0o755)
+    found = shell(tmp_path, {}, "./ids.sh")
+    assert found.place is not None and found.place.line == 1 and "#!/bin/bash" in found.message
+
+
+def test_bash_syntax_in_a_sourced_helper_run_by_sh_is_placed_in_the_helper(tmp_path: Path) -> None:
+    helper = "check() {\n    if [[ $1 =~ ^(a|b)$ ]]; then\n        echo yes\n    fi\n}\n"
+    main = "#!/usr/bin/env bash\nHERE=$(cd `dirname $0`; pwd)\n. $HERE/helper.sh\ncheck a\n"
+    (tmp_path / "s").mkdir()
+    found = shell(tmp_path, {"s/helper.sh": helper, "s/run.sh": main}, "sh s/run.sh")
+    assert found.place is not None and found.place.path.name == "helper.sh" and found.place.line == 2
+    assert "bash s/run.sh" in found.message
+
+
+def test_an_array_element_assigned_under_sh_e_is_bash_syntax(tmp_path: Path) -> None:
+    script = '#!/bin/bash\nA[0]="x"\necho "${A[@]}"\n'
+    found = shell(tmp_path, {"arr.sh": script}, "sh -e arr.sh")
+    assert found.place is not None and found.place.line == 2 and "bash arr.sh" in found.message
+
+
+def test_a_script_refused_after_a_cd_is_found_in_that_folder(tmp_path: Path) -> None:
+    (tmp_path / "tool").mkdir()
+    found = shell(tmp_path, {"tool/install.sh": "#!/bin/bash\necho hi\n"}, "cd tool && ./install.sh")
+    assert "chmod +x" in found.message and honest.HONEST not in found.message

@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest
+from livepair.backends.offline import honest, shell_dash
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.py_crash import proposed
@@ -21,11 +21,6 @@ PYENV = re.compile(
 ASDF = re.compile(
     r"No version is set for command (?P<cmd>\S+)\s*\nConsider adding one of the following versions in your config "
     r"file at \S+\s*\n(?P<versions>(?:[\w.-]+ [\w.+-]+\s*\n?)+)"
-)
-SH_RUN = re.compile(r"(?:^|&&|;)\s*sh\s+(?P<script>[\w./-]+\.sh)\b")
-BASHISM = re.compile(
-    r'^(?P<script>[\w./-]+): (?P<line>\d+): (?P<what>source: not found|\[\[: not found|Syntax error: "\(" unexpected)',
-    re.M,
 )
 ACTIVATE = re.compile(r"(?P<path>[\w./-]*bin/activate): No such file or directory")
 DENIED = re.compile(r"^(?:bash|sh|zsh|-bash): (?:line \d+: )?(?P<path>[^:\n]+): Permission denied$", re.M)
@@ -44,7 +39,8 @@ def advise(command: str, facts: Facts) -> Finding | None:
     for detect in (
         pyenv_shim,
         asdf_shim,
-        bash_in_sh,
+        shell_dash.bash_in_sh,
+        shell_dash.sh_shebang,
         crlf,
         crlf_body,
         externally_managed,
@@ -90,31 +86,6 @@ def pyenv_shim(command: str, facts: Facts) -> Finding | None:
         f"it exists in {', '.join(versions)}. Make one of those active: pyenv shell {v} (this terminal), "
         f"pyenv local {v} (this folder) or pyenv global {v} (everywhere; list several to have more found)."
     )
-
-
-def bash_in_sh(command: str, facts: Facts) -> Finding | None:
-    run = SH_RUN.search(command)
-    m = BASHISM.search(facts.output)
-    if run is None or m is None or not os.path.realpath("/bin/sh").endswith("dash"):
-        return None
-    script = (facts.cwd / run["script"]).resolve()
-    if not script.is_file():
-        return None
-    first = (facts.read(script) or "").split("\n", 1)[0]
-    what = m["what"]
-    feature = "source" if what.startswith("source") else "[[ ]]" if what.startswith("[[") else "bash syntax"
-    if what.startswith("Syntax error") and "(" in what:
-        feature = "an array, a bash feature"
-    says = f" (its first line asks for {first[2:].strip()})" if first.startswith("#!") and "bash" in first else ""
-    message = (
-        f"`sh {run['script']}` runs the script with sh, which is dash here, not bash, and line {m['line']} uses "
-        f"{feature}, which dash does not have{says}. Run it with bash {run['script']}."
-    )
-    sourced = re.match(r"\s*source\s+(?P<file>\S+)", (facts.read(script) or "").splitlines()[int(m["line"]) - 1])
-    if feature == "source" and sourced:
-        name = sourced["file"] if "/" in sourced["file"] else f"./{sourced['file']}"
-        message += f" To keep it sh-only, write `. {name}` instead (sh's . needs the ./ to look here)."
-    return Finding(message, ws.Place(script, int(m["line"])))
 
 
 def crlf_body(command: str, facts: Facts) -> Finding | None:
@@ -226,7 +197,8 @@ def not_executable(command: str, facts: Facts) -> Finding | None:
     m = DENIED.search(facts.output)
     if m is None or Path(m["path"]).name not in command:
         return None
-    path = facts.cwd / m["path"]
+    cd = re.match(r"\s*cd\s+(?P<dir>[^\s;&]+)\s*&&", command)  # cd X && ./script: the script is in X
+    path = (facts.cwd / cd["dir"] if cd else facts.cwd) / m["path"]
     if not path.is_file() or os.access(path, os.X_OK):
         return None
     shown = m["path"]

@@ -13,6 +13,7 @@ from dataclasses import replace
 from livepair.backends.offline import (
     honest,
     node,
+    py_argparse,
     py_causes,
     py_datetimes,
     py_everyday,
@@ -44,7 +45,7 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
     found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_xml.advise(facts)
-    found = found or py_causes.advise(facts)
+    found = found or py_causes.advise(facts) or py_argparse.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
     found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
