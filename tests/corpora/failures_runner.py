@@ -20,7 +20,10 @@ the advisor as it stood (7 Dec 2026, branch advisor at cedc2c3), was:
 - new dev, first batch (22 cases): diagnoses 20, right 11 (precision 0.55), honest hints 2, silent 0, harmful 0;
 - new frozen, first batch (8 cases, totals only): diagnoses 6, right 5 (0.83), hints 2, silent 0, harmful 0;
 - second batch (scored at 8894025, after fixes for the first): new dev 27 cases: diagnoses 15, right 9 (0.60),
-  hints 8, silent 4, harmful 0; new frozen 9 cases: diagnoses 3, right 3 (1.00), hints 5, silent 1, harmful 0.
+  hints 8, silent 4, harmful 0; new frozen 9 cases: diagnoses 3, right 3 (1.00), hints 5, silent 1, harmful 0;
+- third batch (scored at 27503fa): new dev 11 cases: diagnoses 4, right 0, hints 6, silent 1, harmful 2 ("is the
+  server running?" for a port the code gets wrong, "git init" for a program run from a zip download); new frozen
+  3 cases: diagnoses 1, right 0, hints 1, silent 1, harmful 0.
 """
 
 from __future__ import annotations
