@@ -260,3 +260,46 @@ def test_a_script_refused_after_a_cd_is_found_in_that_folder(tmp_path: Path) -> 
     (tmp_path / "tool").mkdir()
     found = shell(tmp_path, {"tool/install.sh": "#!/bin/bash\necho hi\n"}, "cd tool && ./install.sh")
     assert "chmod +x" in found.message and honest.HONEST not in found.message
+
+
+def test_a_refused_port_from_an_unset_variable_names_the_variable(tmp_path: Path) -> None:
+    code = (
+        "const http = require('http');\nconst req = http.request({\n  host: '127.0.0.1',\n"
+        "  port: process.env.BACKEND_PORT,\n  path: '/',\n});\nreq.end();\n"
+    )
+    package = '{"scripts": {"start": "BACKEND_PORT=3002 node app.js"}}'
+    found = node(tmp_path, code, {"package.json": package})
+    assert found.place is not None and found.place.line == 4
+    assert "BACKEND_PORT is not set" in found.message and "npm run start" in found.message
+    assert "Is the server running" not in found.message
+
+
+def test_a_refused_port_written_out_beside_a_server_on_another_port_names_both(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    client = "exports.get = () => fetch('http://127.0.0.1:38111/api');\n"
+    server = (
+        "const http = require('http');\nconst api = require('./lib/client');\nconst PORT = 38112;\n"
+        "const s = http.createServer((q, r) => r.end('[]'));\n"
+        "s.listen(PORT, async () => {\n  try { await api.get(); } finally { s.close(); }\n});\n"
+    )
+    found, _ = advise(tmp_path, {"lib/client.js": client, "server.js": server}, ["node", "server.js"])
+    assert found.place is not None and found.place.path.name == "client.js" and found.place.line == 1
+    assert "38112" in found.message and "server running" not in found.message
+
+
+def test_git_run_by_a_program_outside_a_clone_never_says_git_init(tmp_path: Path) -> None:
+    code = "import subprocess\n\nprint(subprocess.check_output(['git', 'rev-parse', 'HEAD']))\n"
+    found, _ = advise(tmp_path, {"main.py": code}, [sys.executable, "main.py"])
+    assert found.place is not None and found.place.line == 3
+    assert "git init" not in found.message and "git clone" in found.message
+
+
+def test_a_windows_activate_path_is_answered_with_the_linux_one(tmp_path: Path) -> None:
+    found = shell(tmp_path, {}, f"{sys.executable} -m venv --without-pip .venv && source .venv/Scripts/activate")
+    assert "source .venv/bin/activate" in found.message
+
+
+def test_a_venv_made_under_another_name_after_a_cd_is_named(tmp_path: Path) -> None:
+    (tmp_path / "api").mkdir()
+    found = shell(tmp_path, {}, f"cd api && {sys.executable} -m venv --without-pip envv && source venv/bin/activate")
+    assert "envv/bin/activate" in found.message

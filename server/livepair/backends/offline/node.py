@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from livepair.backends.offline import honest, node_code, node_undefined
+from livepair.backends.offline import refused as refused_port
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -250,11 +251,8 @@ def refused(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts
     m = re.search(r"ECONNREFUSED (?P<addr>[\w.:\[\]-]+:(?P<port>\d+))\b", facts.output)
     if m is None:
         return None
-    at = node_code.request_place(where, facts, command, f":{m['port']}")
-    return Finding(
-        f"The network call failed: nothing is listening on {m['addr']} (the connection was refused on this "
-        f"machine). Is the server running? Start it, or check the port: {m['port']} is where this code looks.",
-        at,
+    return refused_port.advise(
+        m["addr"], m["port"], facts, node_code.request_place(where, facts, command, f":{m['port']}")
     )
 
 

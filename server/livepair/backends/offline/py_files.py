@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from livepair.backends.offline import refused as refused_port
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -298,14 +299,12 @@ def refused(facts: Facts) -> Finding | None:
     if c is None or "Connection refused" not in facts.output:
         return None
     place, text = c.place, c.text
-    local = LOCAL.search(line_of(text, place.line) or "") or LOCAL.search(text)
+    local = LOCAL.search(line_of(text, place.line) or "") or LOCAL.search(facts.output)
     if local is None:
-        return None
-    return Finding(
-        f"The network call failed: nothing is listening on {local.group(0)} (the connection was refused on this "
-        f"machine). Is the server running? Start it, or check the port: {local['port']} is where this code looks.",
-        place,
-    )
+        local = LOCAL.search(text) if len({m["port"] for m in LOCAL.finditer(text)}) == 1 else None
+    if local is None:
+        return None  # which address was refused, neither the line nor the output says
+    return refused_port.advise(local.group(0), local["port"], facts, place)
 
 
 def circular(facts: Facts) -> Finding | None:

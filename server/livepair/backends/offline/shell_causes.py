@@ -22,7 +22,7 @@ ASDF = re.compile(
     r"No version is set for command (?P<cmd>\S+)\s*\nConsider adding one of the following versions in your config "
     r"file at \S+\s*\n(?P<versions>(?:[\w.-]+ [\w.+-]+\s*\n?)+)"
 )
-ACTIVATE = re.compile(r"(?P<path>[\w./-]*bin/activate): No such file or directory")
+ACTIVATE = re.compile(r"(?P<path>[\w./-]*(?:bin|Scripts)/activate): No such file or directory")
 DENIED = re.compile(r"^(?:bash|sh|zsh|-bash): (?:line \d+: )?(?P<path>[^:\n]+): Permission denied$", re.M)
 INTERPRETERS = {".py": "python3", ".sh": "bash", ".bash": "bash", ".js": "node", ".rb": "ruby", ".pl": "perl"}
 NO_FILE = re.compile(
@@ -148,6 +148,16 @@ def _line_in_script(command: str, facts: Facts, pattern: re.Pattern[str]) -> ws.
 def not_a_repo(command: str, facts: Facts) -> Finding | None:
     if "fatal: not a git repository" not in facts.output:
         return None
+    frames = [m for m in ws.FRAME.finditer(facts.output) if (facts.cwd / m["file"]).resolve().is_file()]
+    mine = [m for m in frames if facts.root.resolve() in (facts.cwd / m["file"]).resolve().parents]
+    if mine:  # the program runs git: its folder is not a clone (a zip download has no .git)
+        at = ws.Place((facts.cwd / mine[-1]["file"]).resolve(), int(mine[-1]["line"]))
+        return Finding(
+            f"Line {at.line} runs git, and {facts.cwd} is not inside a git repository (there is no .git here or "
+            "above, as in a zip download): get the project with git clone <url> to have its history, or make the "
+            "program work without git (catch the error and go on without the commit).",
+            at,
+        )
     repos = [p.parent for p in facts.root.glob("*/.git")] + [p.parent for p in facts.root.glob("*/*/.git")]
     if repos:
         where = ws.relative_to(repos[0], facts.cwd)
@@ -162,10 +172,18 @@ def venv_name(command: str, facts: Facts) -> Finding | None:
     m = ACTIVATE.search(facts.output)
     if m is None:
         return None
-    found = [d for d in sorted(facts.cwd.iterdir()) if d.is_dir() and (d / "bin" / "activate").is_file()]
+    cd = re.match(r"\s*cd\s+(?P<dir>[^\s;&]+)\s*&&", command)  # cd X && ...: the venv is looked for in X
+    here = facts.cwd / cd["dir"] if cd and (facts.cwd / cd["dir"]).is_dir() else facts.cwd
+    windows = re.fullmatch(r"(?P<venv>[\w./-]*?)/?Scripts/activate", m["path"])
+    if windows and (here / windows["venv"] / "bin" / "activate").is_file():
+        rel = f"{windows['venv']}/bin/activate"
+        return Finding(
+            f"{m['path']} is where a venv keeps activate on Windows; on Linux and macOS it is in bin/: source {rel}"
+        )
+    found = [d for d in sorted(here.iterdir()) if d.is_dir() and (d / "bin" / "activate").is_file()]
     if not found:
         folder = m["path"].removesuffix("bin/activate").rstrip("/") or ".venv"
-        if (facts.cwd / folder).exists():
+        if (here / folder).exists():
             return None  # a folder of that name that is no venv: how it came about the output does not say
         return Finding(
             f"There is no virtual environment in this folder: {folder} was never created here. Create it first, "
