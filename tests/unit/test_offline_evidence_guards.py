@@ -303,3 +303,31 @@ def test_a_venv_made_under_another_name_after_a_cd_is_named(tmp_path: Path) -> N
     (tmp_path / "api").mkdir()
     found = shell(tmp_path, {}, f"cd api && {sys.executable} -m venv --without-pip envv && source venv/bin/activate")
     assert "envv/bin/activate" in found.message
+
+
+def test_an_empty_cell_in_a_csv_given_on_the_command_line_is_placed_in_the_csv(tmp_path: Path) -> None:
+    code = "import csv\nimport sys\n\nfor row in csv.reader(open(sys.argv[1])):\n    print(float(row[1]))\n"
+    files = {"read.py": code, "data.csv": "a,1.5\nb,\nc,2\n"}
+    found, _ = advise(tmp_path, files, [sys.executable, "read.py", "data.csv"])
+    assert found.place is not None and found.place.path.name == "data.csv" and found.place.line == 2
+    assert "empty cell" in found.message
+
+
+def test_an_empty_state_file_is_named_as_empty(tmp_path: Path) -> None:
+    code = "NAME = 'last_id.txt'\n\nwith open(NAME) as f:\n    print(int(f.read().strip()))\n"
+    found, _ = advise(tmp_path, {"bot.py": code, "last_id.txt": ""}, [sys.executable, "bot.py"])
+    assert found.place is not None and found.place.path.name == "last_id.txt" and "is empty" in found.message
+
+
+def test_a_config_value_with_its_comment_is_placed_on_the_config_line(tmp_path: Path) -> None:
+    conf = "[s]\nkeep = 4   # four of them\n"
+    code = "import configparser\n\nc = configparser.ConfigParser()\nc.read('app.conf')\nprint(int(c['s']['keep']))\n"
+    found, _ = advise(tmp_path, {"app.py": code, "app.conf": conf}, [sys.executable, "app.py"])
+    assert found.place is not None and found.place.path.name == "app.conf" and found.place.line == 2
+    assert "inline_comment_prefixes" in found.message
+
+
+def test_a_bad_value_two_data_files_could_hold_is_not_placed_in_either(tmp_path: Path) -> None:
+    code = "import sys\n\nfor name in ['a.txt', 'b.txt']:\n    print(int(open(name).read()))\n"
+    found, _ = advise(tmp_path, {"two.py": code, "a.txt": "", "b.txt": ""}, [sys.executable, "two.py"])
+    assert found.place is None or found.place.path.suffix == ".py"

@@ -15,6 +15,7 @@ from livepair.backends.offline import (
     node,
     py_argparse,
     py_causes,
+    py_data_file,
     py_datetimes,
     py_everyday,
     py_files,
@@ -44,6 +45,7 @@ SAME_NAME = re.compile(r"The shell cannot find '(?P<a>[^']+)'; '(?P<b>[^']+)' is
 def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
+    facts.memo.setdefault("command", command)  # what the program was given (a data file on its command line)
     found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_xml.advise(facts)
     found = found or py_causes.advise(facts) or py_argparse.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
@@ -51,7 +53,7 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
     found = found or py_operations.advise(facts) or py_literals.advise(facts) or py_loops.advise(facts)
     found = found or py_json.advise(facts) or py_datetimes.advise(facts)
-    found = found or py_rules.advise(facts) or py_text_io.advise(facts)
+    found = found or py_rules.advise(facts) or py_text_io.advise(facts) or py_data_file.advise(facts)
     if found is not None:
         return found
     thread = py_threads.died_first(facts)  # what the thread died of comes before what went wrong after it
