@@ -331,3 +331,35 @@ def test_a_bad_value_two_data_files_could_hold_is_not_placed_in_either(tmp_path:
     code = "import sys\n\nfor name in ['a.txt', 'b.txt']:\n    print(int(open(name).read()))\n"
     found, _ = advise(tmp_path, {"two.py": code, "a.txt": "", "b.txt": ""}, [sys.executable, "two.py"])
     assert found.place is None or found.place.path.suffix == ".py"
+
+
+def test_a_404_is_placed_on_the_one_url_the_code_writes(tmp_path: Path) -> None:
+    code = (
+        "import urllib.request\n\nAPI = 'http://127.0.0.1:9/v1/models.json'\n\n\n"
+        "def get(url):\n    return urllib.request.urlopen(url, timeout=1)\n\n\nprint(get(API))\n"
+    )
+    (tmp_path / "api.py").write_text(code)
+    output = (
+        'Traceback (most recent call last):\n  File "api.py", line 10, in <module>\n    print(get(API))\n'
+        '  File "api.py", line 7, in get\n    return urllib.request.urlopen(url, timeout=1)\n'
+        "urllib.error.HTTPError: HTTP Error 404: Not Found\n"
+    )
+    facts = Facts(tmp_path, tmp_path, lambda p: p.read_text() if p.is_file() else None, output)
+    found = triage.advise("python api.py", facts, Catalogue())
+    assert found is not None and found.place is not None and found.place.line == 3 and "404" in found.message
+
+
+def test_an_absolute_part_given_to_path_join_is_fixed_without_its_slash(tmp_path: Path) -> None:
+    (tmp_path / "data" / "sub").mkdir(parents=True)
+    code = "import os\n\nbase = 'data'\nfolder = os.path.join(base, '/sub/')\nprint(os.listdir(folder))\n"
+    found, _ = advise(tmp_path, {"ls.py": code}, [sys.executable, "ls.py"])
+    assert found.place is not None and found.place.line == 4 and "absolute" in found.message
+    assert found.fix is not None and "os.path.join(base, 'sub/')" in found.fix.new_text
+
+
+def test_node_stringify_of_an_http_response_names_the_object(tmp_path: Path) -> None:
+    code = "const { IncomingMessage } = require('http');\nconst res = new IncomingMessage(null);\n" + (
+        "res.self = res;\nconsole.log(JSON.stringify(res));\n"
+    )
+    found = node(tmp_path, code)
+    assert "IncomingMessage" in found.message and "statusCode" in found.message and honest.HONEST not in found.message

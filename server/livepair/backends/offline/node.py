@@ -106,7 +106,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
                    html_as_json, port_taken,
                    refused, relative_file, unhandled, node_code.constant_assigned, node_code.exports_rebound,
                    node_code.untrusted_certificate, node_code.await_outside_async, node_code.empty_json_file,
-                   node_code.exports_replaced):  # fmt: skip
+                   node_code.exports_replaced, node_code.circular_http_object):  # fmt: skip
         found = detect(kind, code, msg, where, facts, command)
         if found is not None:
             return found

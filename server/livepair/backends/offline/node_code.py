@@ -285,3 +285,26 @@ def _scripts(facts: Facts) -> dict[str, str]:
         return {}
     scripts = data.get("scripts") if isinstance(data, dict) else None
     return {str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {}
+
+
+HTTP_OBJECTS = {"IncomingMessage", "ClientRequest", "ServerResponse", "Socket", "TLSSocket", "Agent", "Server"}
+
+
+def circular_http_object(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    """JSON.stringify of one of Node's HTTP objects (a response, a request, a socket): they refer to themselves."""
+    ctor = re.search(r"starting at object with constructor '(?P<c>\w+)'", facts.output)
+    text = _text(where)
+    call = (
+        re.search(r"JSON\.stringify\(\s*(?P<arg>[\w$.]+)", line_of(text, where.line) or "") if where and text else None
+    )
+    if "circular structure" not in msg or ctor is None or ctor["c"] not in HTTP_OBJECTS or call is None:
+        return None
+    return Finding(
+        f"JSON.stringify({call['arg']}) on line {where.line if where else '?'} is given Node's {ctor['c']} object "
+        "(an HTTP response, request or socket), which refers to itself (a circular structure), not the data: "
+        "stringify the fields you need instead (statusCode, headers, the body read from it; for a failure, "
+        "err.message and err.code).",
+        where,
+    )

@@ -31,6 +31,7 @@ from livepair.backends.offline import (
     py_text_io,
     py_threads,
     py_values,
+    py_written,
     py_xml,
     shell_causes,
 )
@@ -54,6 +55,7 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or py_operations.advise(facts) or py_literals.advise(facts) or py_loops.advise(facts)
     found = found or py_json.advise(facts) or py_datetimes.advise(facts)
     found = found or py_rules.advise(facts) or py_text_io.advise(facts) or py_data_file.advise(facts)
+    found = found or py_written.advise(facts)
     if found is not None:
         return found
     thread = py_threads.died_first(facts)  # what the thread died of comes before what went wrong after it
