@@ -363,3 +363,15 @@ def test_node_stringify_of_an_http_response_names_the_object(tmp_path: Path) -> 
     )
     found = node(tmp_path, code)
     assert "IncomingMessage" in found.message and "statusCode" in found.message and honest.HONEST not in found.message
+
+
+def test_a_range_past_a_written_out_list_is_placed_on_the_loop(tmp_path: Path) -> None:
+    code = "names = ['a', 'b', 'c']\nfor i in range(1, 5):\n    print(names[i - 1])\n"
+    found, _ = advise(tmp_path, {"n.py": code}, [sys.executable, "n.py"])
+    assert found.place is not None and found.place.line == 2 and "range(1, 4)" in found.message
+
+
+def test_a_range_past_a_list_that_grows_is_not_judged_by_its_written_length(tmp_path: Path) -> None:
+    code = "names = ['a', 'b', 'c']\nnames.append('d')\nfor i in range(1, 6):\n    print(names[i - 1])\n"
+    found, _ = advise(tmp_path, {"n.py": code}, [sys.executable, "n.py"])
+    assert "has 3 items" not in found.message
