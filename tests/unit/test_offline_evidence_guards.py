@@ -375,3 +375,9 @@ def test_a_range_past_a_list_that_grows_is_not_judged_by_its_written_length(tmp_
     code = "names = ['a', 'b', 'c']\nnames.append('d')\nfor i in range(1, 6):\n    print(names[i - 1])\n"
     found, _ = advise(tmp_path, {"n.py": code}, [sys.executable, "n.py"])
     assert "has 3 items" not in found.message
+
+
+def test_readlines_called_on_each_turn_of_a_loop_is_named(tmp_path: Path) -> None:
+    code = "f = open('d.txt')\nrow = -1\nwhile True:\n    row += 1\n    print(f.readlines()[row])\n"
+    found, _ = advise(tmp_path, {"r.py": code, "d.txt": "a\nb\n"}, [sys.executable, "r.py"])
+    assert found.place is not None and found.place.line == 5 and "lines = f.readlines()" in found.message

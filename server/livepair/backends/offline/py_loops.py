@@ -187,7 +187,34 @@ def _changed(tree: ast.Module, name: str) -> bool:
     return False
 
 
-DETECTORS: list[Callable[[Facts], Finding | None]] = [shortened_while_indexed, past_the_end, past_a_written_list]
+def read_again_in_a_loop(facts: Facts) -> Finding | None:
+    """`f.readlines()[i]` inside a loop: the first call reads to the end of the file, later calls get []."""
+    c = crash(facts)
+    tree = c.tree if c is not None and c.kind == "IndexError" else None
+    if c is None or tree is None:
+        return None
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For | ast.While) and n.lineno < c.place.line
+             <= (n.end_lineno or 0)]  # fmt: skip
+    for node in ast.walk(tree) if loops else []:
+        call = node.value if isinstance(node, ast.Subscript) and node.lineno == c.place.line else None
+        method = call.func if isinstance(call, ast.Call) else None
+        if isinstance(method, ast.Attribute) and method.attr == "readlines" and isinstance(method.value, ast.Name):
+            f = method.value.id
+            return Finding(
+                f"{f}.readlines() on line {c.place.line} runs on every turn of the loop on line {loops[-1].lineno}: "
+                "the first call reads every line, to the end of the file, and each later call gets an empty "
+                f"list (the file is already read). Read the lines once, before the loop: lines = {f}.readlines().",
+                c.place,
+            )
+    return None
+
+
+DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    shortened_while_indexed,
+    past_the_end,
+    past_a_written_list,
+    read_again_in_a_loop,
+]
 
 
 def advise(facts: Facts) -> Finding | None:
