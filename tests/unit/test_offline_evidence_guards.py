@@ -150,7 +150,8 @@ def test_node_require_under_a_parent_package_json_names_that_file(tmp_path: Path
 
 
 def test_node_require_in_a_require_only_file_beside_a_module_package_names_both_ways(tmp_path: Path) -> None:
-    found = node(tmp_path, "const fs = require('fs');\n", {"package.json": '{\n"type": "module"\n}\n'})
+    found = node(tmp_path, "const fs = require('fs');\nfs.x;\n", {"package.json": '{\n"type": "module"\n}\n'})
+    assert "import fs from 'fs';" in found.message
     assert found.place is not None and found.place.path.name == "app.js" and found.place.line == 1
     assert "import" in found.message and "(line 2)" in found.message and ".cjs" in found.message
 

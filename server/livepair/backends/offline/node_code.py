@@ -231,7 +231,8 @@ def require_in_esm(where: ws.Place | None, facts: Facts) -> Finding | None:
             at,
         )
     return Finding(  # the file is all require: the code here is what fails, package.json is the other way out
-        f"{said}, where require does not exist: use import here, or, if this project is CommonJS, remove "
+        f"{said}, where require does not exist: use import here{_as_import(text, where.line)}, or, if this "
+        "project is CommonJS, remove "
         f'"type": "module" from {shown} (line {at.line}) or rename the file to .cjs.',
         where,
     )
@@ -308,3 +309,12 @@ def circular_http_object(
         "err.message and err.code).",
         where,
     )
+
+
+def _as_import(text: str, line: int) -> str:
+    """` (import x from 'y';)` for a `const x = require('y')` line, else ''."""
+    m = re.match(
+        r"""\s*(?:const|let|var)\s+(?P<name>[\w$]+|\{[^}]*\})\s*=\s*require\(\s*(?P<spec>['"][^'"]+['"])\s*\)""",
+        line_of(text, line) or "",
+    )
+    return f" ({'import ' + m['name'] + ' from ' + m['spec']};)" if m else ""
