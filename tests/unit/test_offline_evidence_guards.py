@@ -382,3 +382,9 @@ def test_readlines_called_on_each_turn_of_a_loop_is_named(tmp_path: Path) -> Non
     code = "f = open('d.txt')\nrow = -1\nwhile True:\n    row += 1\n    print(f.readlines()[row])\n"
     found, _ = advise(tmp_path, {"r.py": code, "d.txt": "a\nb\n"}, [sys.executable, "r.py"])
     assert found.place is not None and found.place.line == 5 and "lines = f.readlines()" in found.message
+
+
+def test_a_tilde_path_written_above_its_use_is_placed_where_it_is_written(tmp_path: Path) -> None:
+    code = "import json\n\nsource = '~/chat/all.json'\n\nwith open(source) as f:\n    print(json.load(f))\n"
+    found, _ = advise(tmp_path, {"convert.py": code}, [sys.executable, "convert.py"])
+    assert found.place is not None and found.place.line == 3 and "expanduser" in found.message

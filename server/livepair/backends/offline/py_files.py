@@ -20,6 +20,7 @@ from livepair.backends.offline.py_crash import (
     frames,
     proposed,
     replace_line,
+    written_at,
 )
 
 OPEN = re.compile(
@@ -283,14 +284,14 @@ def tilde(facts: Facts) -> Finding | None:
             f"Python does not expand {var['var']} in paths (only the shell does), so it looked for {var['path']} "
             "with those characters in it. Expand it first: os.path.expandvars(path), or build the path from "
             "os.environ[...] (Path.home() for $HOME).",
-            where[-1],
+            written_at(facts, where[-1], var["path"]),
         )
     if m is None or not where:
         return None
     return Finding(
         f"Python does not expand ~ in paths (only the shell does), so it looked for a folder literally named '~' "
         f"for {m['path']}. Expand it first: os.path.expanduser(path) or Path(path).expanduser().",
-        where[-1],
+        written_at(facts, where[-1], m["path"]),
     )
 
 
