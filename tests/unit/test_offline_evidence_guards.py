@@ -388,3 +388,33 @@ def test_a_tilde_path_written_above_its_use_is_placed_where_it_is_written(tmp_pa
     code = "import json\n\nsource = '~/chat/all.json'\n\nwith open(source) as f:\n    print(json.load(f))\n"
     found, _ = advise(tmp_path, {"convert.py": code}, [sys.executable, "convert.py"])
     assert found.place is not None and found.place.line == 3 and "expanduser" in found.message
+
+
+def test_a_recursion_that_moves_away_from_its_base_case_is_placed_on_its_call(tmp_path: Path) -> None:
+    code = "def down(n):\n    if n == 0:\n        return 0\n    return down(n + 1)\n\n\nprint(down(3))\n"
+    found, _ = advise(tmp_path, {"d.py": code}, [sys.executable, "d.py"])
+    assert found.place is not None and found.place.line == 4 and "n - 1" in found.message
+
+
+def test_a_recursion_that_starts_below_its_base_case_is_not_blamed_on_its_step(tmp_path: Path) -> None:
+    code = "def up(n):\n    if n == 5:\n        return 0\n    return up(n + 2)\n\n\nprint(up(0))\n"
+    found, _ = advise(tmp_path, {"u.py": code}, [sys.executable, "u.py"])
+    assert "moving away" not in found.message  # n + 2 goes toward 5; it jumps over it
+
+
+def test_a_list_recursion_without_an_empty_case_is_placed_on_its_def(tmp_path: Path) -> None:
+    code = "def total(xs):\n    return xs[0] + total(xs[1:])\n\n\nprint(total([1, 2]))\n"
+    found, _ = advise(tmp_path, {"t.py": code}, [sys.executable, "t.py"])
+    assert found.place is not None and found.place.line == 1 and "if not xs" in found.message
+
+
+def test_an_abstract_method_with_a_mangled_name_is_placed_on_its_def(tmp_path: Path) -> None:
+    base = (
+        "from abc import ABC, abstractmethod\n\n\nclass Base(ABC):\n    @abstractmethod\n"
+        "    def __check(self):\n        pass\n\n\nclass Impl(Base):\n    def __check(self):\n        pass\n"
+    )
+    found, _ = advise(
+        tmp_path, {"b.py": base, "main.py": "from b import Impl\n\nImpl()\n"}, [sys.executable, "main.py"]
+    )
+    assert found.place is not None and found.place.path.name == "b.py" and found.place.line == 6
+    assert "mangling" in found.message
