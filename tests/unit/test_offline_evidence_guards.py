@@ -418,3 +418,21 @@ def test_an_abstract_method_with_a_mangled_name_is_placed_on_its_def(tmp_path: P
     )
     assert found.place is not None and found.place.path.name == "b.py" and found.place.line == 6
     assert "mangling" in found.message
+
+
+def test_a_module_two_folders_hold_is_not_pinned_on_either(tmp_path: Path) -> None:
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "helpers.py").write_text("X = 1\n")
+    found, _ = advise(tmp_path, {"main.py": "import helpers\n"}, [sys.executable, "main.py"])
+    assert "a/helpers.py" not in found.message and "b/helpers.py" not in found.message
+    assert "typo" not in found.message
+
+
+def test_npm_without_a_package_json_and_two_projects_below_names_neither(tmp_path: Path) -> None:
+    for folder in ("web", "api"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "package.json").write_text(f'{{"name": "{folder}"}}')
+    (tmp_path / ".npmrc").write_text("update-notifier=false\n")
+    found = shell(tmp_path, {}, "npm start")
+    assert "cd web" not in found.message and "cd api" not in found.message

@@ -119,7 +119,8 @@ def module_missing(case: Case) -> Finding:
     if venv is not None:
         rel = ws.relative_to(venv, case.facts.cwd)
         return case.say(f"It is installed in {rel}: run with {rel}/bin/python, or select that interpreter.")
-    local = next((p for p in ws.workspace_files(case.facts.root, {".py"}) if p.stem == top), None)
+    locals_ = [p for p in ws.workspace_files(case.facts.root, {".py"}) if p.stem == top]
+    local = locals_[0] if len(locals_) == 1 else None  # several files of that name: which one is meant is not shown
     if local is not None:
         rel = ws.relative_to(local, case.facts.root)
         return case.say(f"It is your own {rel}: run from its folder, or put that folder on the import path.")
@@ -127,7 +128,7 @@ def module_missing(case: Case) -> Finding:
     if dist is not None:
         return case.say(f"Install it: python -m pip install {dist}")
     mine = {p.stem: p for p in ws.workspace_files(case.facts.root, {".py"})}
-    close = ws.close_matches(top, set(mine) - {"__init__"})
+    close = ws.close_matches(top, set(mine) - {"__init__", top})  # its own name is no typo of itself
     if len(close) == 1 and top not in modules.known_modules():
         patched = edits.rename_everywhere(case.text, top, close[0]) if case.text is not None else None
         rel = ws.relative_to(mine[close[0]], case.facts.root)

@@ -115,7 +115,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
 
 def no_package_json(facts: Facts) -> Finding:
     below = sorted(p.parent for p in facts.cwd.glob("*/package.json"))
-    if below:
+    if len(below) == 1:  # several projects below: which one was meant is not shown
         folder = ws.relative_to(below[0], facts.cwd)
         return Finding(
             f"There is no package.json in {facts.cwd}; {folder}/package.json is the project: cd {folder} first."

@@ -159,7 +159,7 @@ def not_a_repo(command: str, facts: Facts) -> Finding | None:
             at,
         )
     repos = [p.parent for p in facts.root.glob("*/.git")] + [p.parent for p in facts.root.glob("*/*/.git")]
-    if repos:
+    if len(repos) == 1:  # several clones: which one was meant is not shown
         where = ws.relative_to(repos[0], facts.cwd)
         return Finding(f"{facts.cwd} is not inside a git repository, but {where} is one: cd {where} first.")
     return Finding(
