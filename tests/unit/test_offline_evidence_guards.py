@@ -436,3 +436,14 @@ def test_npm_without_a_package_json_and_two_projects_below_names_neither(tmp_pat
     (tmp_path / ".npmrc").write_text("update-notifier=false\n")
     found = shell(tmp_path, {}, "npm start")
     assert "cd web" not in found.message and "cd api" not in found.message
+
+
+def test_node_a_file_opened_with_w_before_it_is_parsed_is_named_truncated(tmp_path: Path) -> None:
+    (tmp_path / "store").mkdir()
+    code = (
+        "const fs = require('fs');\nconst p = 'store/item';\nfs.closeSync(fs.openSync(p, 'w'));\n"
+        "console.log(JSON.parse(fs.readFileSync(p, 'utf8')));\n"
+    )
+    found = node(tmp_path, code, {"store/item": '{"a": 1}'})
+    assert found.place is not None and found.place.line == 3
+    assert "truncates" in found.message and "store/item is empty" in found.message

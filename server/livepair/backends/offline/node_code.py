@@ -160,6 +160,17 @@ def empty_json_file(
         return None
     if "JSON.parse" not in (line_of(text, where.line) or "") or "readFileSync" not in text:
         return None
+    truncates = [n for n, line in enumerate(text.splitlines(), 1)
+                 if re.search(r"""openSync\([^;]*,\s*['"]w\+?['"]\s*\)""", line)]  # fmt: skip
+    emptied = [p for p in itertools.islice(ws.workspace_files(facts.root), MAX_FILES) if p.stat().st_size == 0]
+    if len(truncates) == 1 and len(emptied) == 1:  # the code opens a file with 'w' and one file is now empty
+        return Finding(
+            f"fs.openSync(..., 'w') on line {truncates[0]} opens the file for writing, which truncates it to 0 "
+            f"bytes: {ws.relative_to(emptied[0], facts.cwd)} is empty now, so JSON.parse on line {where.line} "
+            "reads ''. Open it with 'a' (or only create it when fs.existsSync says it is missing) to keep its "
+            "content.",
+            ws.Place(where.path, truncates[0]),
+        )
     files = itertools.islice(ws.workspace_files(facts.root, {".json"}), MAX_FILES)
     empty = [p for p in files if p.stat().st_size < 64 and not p.read_bytes().strip()]
     if not empty:
