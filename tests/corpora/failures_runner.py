@@ -24,6 +24,12 @@ the advisor as it stood (7 Dec 2026, branch advisor at cedc2c3), was:
 - third batch (scored at 27503fa): new dev 11 cases: diagnoses 4, right 0, hints 6, silent 1, harmful 2 ("is the
   server running?" for a port the code gets wrong, "git init" for a program run from a zip download); new frozen
   3 cases: diagnoses 1, right 0, hints 1, silent 1, harmful 0.
+After the fixes (general, each with a unit test in tests/unit/test_offline_evidence_guards.py), all 80 new cases:
+new dev 60: diagnoses 54, right 51 (0.94), hints 3, silent 3, harmful 0; new frozen 20 (totals): diagnoses 11,
+right 8, hints 7, silent 2, harmful 0. Where the dev cases disagree on the root line of one kind of failure (a ~
+path: where it is written or where it is opened; sqlite used from a thread: connect or use; CRLF: line 1 or the
+failing line; require() in a require-only ES module: the require or package.json's "type"), the advisor follows
+the brief (the value followed back to where it is written) or the majority of the dev cases.
 """
 
 from __future__ import annotations
