@@ -49,7 +49,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from livepair.advice.verify import patch_lines
-from livepair.backends.offline.advisor import OfflineBackend, _warm_lookups
+from livepair.backends.offline import triage
+from livepair.backends.offline.advisor import OfflineBackend
 from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.honest import HONEST
@@ -249,7 +250,7 @@ def _error_line(output: str) -> str | None:
 
 def run_all(cases: list[Case] | None = None, workers: int = 4) -> list[Outcome]:
     cases = load() if cases is None else cases
-    _warm_lookups()  # as the daemon does when the advisor starts: the first error need not pay for them
+    triage.warm_lookups()  # as the daemon does when the advisor starts: the first error need not pay for them
     with running() as servers, ThreadPoolExecutor(workers) as pool:
         return list(pool.map(lambda c: judge(c, servers), cases))
 

@@ -11,7 +11,9 @@ import re
 from dataclasses import replace
 
 from livepair.backends.offline import (
+    commands,
     honest,
+    modules,
     node,
     py_argparse,
     py_causes,
@@ -42,6 +44,12 @@ from livepair.backends.offline.judges import finding
 from livepair.backends.offline.workspace import last_frame_in
 
 SAME_NAME = re.compile(r"The shell cannot find '(?P<a>[^']+)'; '(?P<b>[^']+)' is on PATH")
+
+
+def warm_lookups() -> None:
+    """What the detectors look up on the machine (import names, PATH), once, before the first failure needs it."""
+    modules.known_modules()
+    commands.executables()
 
 
 def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
