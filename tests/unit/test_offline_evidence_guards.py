@@ -447,3 +447,14 @@ def test_node_a_file_opened_with_w_before_it_is_parsed_is_named_truncated(tmp_pa
     found = node(tmp_path, code, {"store/item": '{"a": 1}'})
     assert found.place is not None and found.place.line == 3
     assert "truncates" in found.message and "store/item is empty" in found.message
+
+
+def test_a_setter_given_to_property_that_assigns_its_own_property_is_named(tmp_path: Path) -> None:
+    code = (
+        "class Box:\n    def get_v(self):\n        return self._v\n\n    def set_v(self, v):\n        self.v = v\n\n"
+        "    v = property(get_v, set_v)\n\n\nb = Box()\nb.v = 1\n"
+    )
+    found, _ = advise(tmp_path, {"box.py": code}, [sys.executable, "box.py"])
+    assert (
+        found.place is not None and found.place.line == 6 and "self._v" in found.message and "setter" in found.message
+    )

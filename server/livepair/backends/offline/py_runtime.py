@@ -17,6 +17,19 @@ from livepair.backends.offline.py_crash import crash, first_finding, proposed, r
 CREDENTIALS = re.compile(r"(?i)authorization|api[_-]?key|token|auth=|password|bearer|x-goog|\?key=")
 
 
+def _property_made_with(tree: ast.Module, setter: str) -> str | None:
+    """The property name for `name = property(getter, setter)` (or fset=setter) in a class, else None."""
+    for node in ast.walk(tree):
+        call = node.value if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "property"):
+            continue
+        given = call.args[1:2] + [k.value for k in call.keywords if k.arg == "fset"]
+        target = node.targets[0] if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and any(isinstance(g, ast.Name) and g.id == setter for g in given):
+            return target.id
+    return None
+
+
 def property_recursion(facts: Facts) -> Finding | None:
     """A setter that assigns its own property (self.value = ... inside @value.setter) calls itself forever."""
     c = crash(facts)
@@ -31,8 +44,18 @@ def property_recursion(facts: Facts) -> Finding | None:
             continue
         setter = any(isinstance(d, ast.Attribute) and d.attr == "setter" for d in node.decorator_list)
         name = node.name
+        made = _property_made_with(tree, node.name)  # value = property(get_value, set_value)
+        if made is not None:
+            setter, name = True, made
         if not setter or f"self.{name} =" not in (line_of(text, place.line) or ""):
             continue
+        if made is not None:
+            return Finding(
+                f"{node.name}() is the setter of the property '{name}' (property(...) with it as setter), and it "
+                f"assigns self.{name} on line {place.line}, which calls the same setter again, forever. Keep the "
+                f"value in another attribute: self._{name} = ... (the getter already returns self._{name} or should).",
+                place,
+            )
         message = (
             f"The setter of the property '{name}' assigns self.{name} on line {place.line}, which calls the same "
             f"setter again, forever. Keep the value in another attribute: self._{name} (and return self._{name} "
