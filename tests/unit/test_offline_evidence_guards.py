@@ -458,3 +458,18 @@ def test_a_setter_given_to_property_that_assigns_its_own_property_is_named(tmp_p
     assert (
         found.place is not None and found.place.line == 6 and "self._v" in found.message and "setter" in found.message
     )
+
+
+def test_a_binary_file_opened_write_only_and_read_back_gets_a_binary_mode(tmp_path: Path) -> None:
+    code = "buf = open('out.bin', 'wb')\nbuf.write(b'abc')\nbuf.seek(0)\nprint(len(buf.read(2)))\n"
+    found, _ = advise(tmp_path, {"rt.py": code}, [sys.executable, "rt.py"])
+    assert found.place is not None and found.place.line == 1 and "'wb+'" in found.message
+
+
+def test_a_pickle_file_the_code_creates_empty_is_placed_where_it_is_created(tmp_path: Path) -> None:
+    code = (
+        "import os\nimport pickle\n\nSAVE = 'best.pkl'\nif not os.path.exists(SAVE):\n"
+        "    open(SAVE, 'wb').close()\nwith open(SAVE, 'rb') as f:\n    print(pickle.load(f))\n"
+    )
+    found, _ = advise(tmp_path, {"game.py": code}, [sys.executable, "game.py"])
+    assert found.place is not None and found.place.line == 6 and "best.pkl empty" in found.message

@@ -99,6 +99,14 @@ def pickle_end(facts: Facts) -> Finding | None:
     place, text = c.place, c.text
     lines = text.splitlines()
     handle = re.search(r"(?:pickle|dill|joblib)\.load\(\s*(?P<f>\w+)", lines[place.line - 1])
+    made_empty = _created_empty(text, facts)
+    if made_empty is not None:
+        n, name = made_empty
+        return Finding(
+            f"Line {n} creates {name} empty (open(..., 'wb').close() writes nothing), so pickle.load on line "
+            f"{place.line} has nothing to read: when you create it, pickle.dump a starting value into it.",
+            ws.Place(place.path, n),
+        )
     for n in range(place.line, 0, -1):
         opened = OPEN.search(lines[n - 1])
         if opened is None:
@@ -126,12 +134,28 @@ def pickle_end(facts: Facts) -> Finding | None:
     return None
 
 
+def _created_empty(text: str, facts: Facts) -> tuple[int, str] | None:
+    """The one line that creates a file empty, open(NAME, 'wb').close(), for a file that is empty now."""
+    names = dict(re.findall(r"""^(\w+)\s*=\s*["']([^"']+)["']""", text, re.M))
+    hits = []
+    for n, line in enumerate(text.splitlines(), 1):
+        m = re.search(
+            r"""open\(\s*(?:(?P<q>["'])(?P<lit>[^"']+)(?P=q)|(?P<var>\w+))\s*,\s*["']wb?["']\s*\)\.close\(\)""", line
+        )
+        name = (m["lit"] or names.get(m["var"] or "")) if m else None
+        if name and (facts.cwd / name).is_file() and (facts.cwd / name).stat().st_size == 0:
+            hits.append((n, name))
+    return hits[0] if len(hits) == 1 else None
+
+
 def wrong_mode(facts: Facts) -> Finding | None:
-    found = re.search(r"UnsupportedOperation: not (?P<what>readable|writable)", facts.output)
+    found = re.search(
+        r"UnsupportedOperation: (?:not (?P<what>readable|writable)|(?P<op>read|write)$)", facts.output, re.M
+    )
     where = frames(facts)
     if found is None or not where:
         return None
-    wants = "read" if found["what"] == "readable" else "write"
+    wants = "read" if found["what"] == "readable" or found["op"] == "read" else "write"
     place = where[-1]
     text = facts.read(place.path) or ""
     code = line_of(text, place.line) or ""
@@ -140,6 +164,7 @@ def wrong_mode(facts: Facts) -> Finding | None:
         return None
     lines = text.splitlines()
     handles = {var["v"], *re.findall(r"\((\w+)\)", code), *re.findall(r"\bin\s+(\w+)\s*:", code)}
+    handles |= set(re.findall(r"(\w+)\.(?:read|write|readline|readlines|writelines)\(", code))
     for line in lines[: place.line]:  # a wrapper made from the file: writer = csv.writer(f)
         wrapped = re.match(r"\s*(?P<v>\w+)\s*=\s*[\w.]+\(\s*(?P<f>\w+)\s*[,)]", line)
         if wrapped and wrapped["v"] in handles:
@@ -155,6 +180,8 @@ def wrong_mode(facts: Facts) -> Finding | None:
         instead = (
             "'r' to read it, or 'a+' / 'r+' to read and write" if wants == "read" else "'w' to write (or 'a' to add)"
         )
+        if "b" in mode:  # binary: the same modes with b, and w+b / r+b to write and read back
+            instead = "'rb' to read it, or 'wb+' / 'r+b' to write and read back" if wants == "read" else "'wb' to write"
         return Finding(
             f"{opened['path']} is opened on line {n} with mode '{mode}' ({kind} only), and line {place.line} tries to "
             f"{wants} it. Open it with {instead}.",
