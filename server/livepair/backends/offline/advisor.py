@@ -30,7 +30,7 @@ from livepair.backends.backend import (
     Transcript,
     TurnComplete,
 )
-from livepair.backends.offline import ask, commands, modules, triage
+from livepair.backends.offline import ask, triage
 from livepair.backends.offline.catalogue import DIAGNOSTIC_FAMILIES, Catalogue
 from livepair.backends.offline.edits import Fix
 from livepair.backends.offline.enrich import Facts, Finding
@@ -100,7 +100,7 @@ class OfflineBackend:
             log.warning("%s", note)
         self._emit(Status("connected", " ".join([READY, *notes])))
         self._speaker = self._tasks.spawn("turns", self._speak_turns())
-        self._tasks.spawn("warm", asyncio.to_thread(_warm_lookups))  # the first error need not pay for them
+        self._tasks.spawn("warm", asyncio.to_thread(triage.warm_lookups))  # the first error need not pay for them
 
     async def next_event(self) -> BackendEvent:
         if self._closed and self._events.empty():
@@ -394,8 +394,3 @@ class OfflineBackend:
             self._events.put_nowait(event)
         except asyncio.QueueFull:
             log.warning("offline advisor event queue full; dropping %s", type(event).__name__)
-
-
-def _warm_lookups() -> None:
-    modules.known_modules()
-    commands.executables()

@@ -98,15 +98,16 @@ def unawaited_calls(tree: ast.Module, name: str) -> list[int]:
     """Lines that call `name(...)` without await (and not handed to asyncio.run / create_task / gather)."""
     awaited = {id(n.value) for n in ast.walk(tree) if isinstance(n, ast.Await)}
     handed = {id(a) for n in ast.walk(tree) if isinstance(n, ast.Call) for a in n.args}
-    return sorted(
-        n.lineno
-        for n in ast.walk(tree)
-        if isinstance(n, ast.Call)
-        and isinstance(n.func, ast.Name)
-        and n.func.id == name
-        and id(n) not in awaited
-        and id(n) not in handed
-    )
+    found = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and calls(n, name)]
+    return sorted(n.lineno for n in found if id(n) not in awaited and id(n) not in handed)
+
+
+def calls(node: ast.AST, name: str) -> bool:
+    """`node` calls `name`: name(...) or a method of that name, obj.name(...)."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    return (isinstance(func, ast.Name) and func.id == name) or (isinstance(func, ast.Attribute) and func.attr == name)
 
 
 def joins_text(tree: ast.Module, line: int, name: str) -> bool:

@@ -29,7 +29,7 @@ GENERIC = {
     "sqlite-constraint", "sqlite-no-column", "sqlite-open", "sqlite-bindings", "permission-error",
     "called-process-error", "unicode-decode-error", "unicode-encode-error", "import-error", "http-401", "http-403",
     "http-404", "no-such-file-shell", "shell-syntax", "api-key-invalid", "permission-denied", "unbound-local",
-    "naive-aware-datetime",
+    "naive-aware-datetime", "coroutine-not-awaited",
 }  # fmt: skip
 PLACEHOLDER = re.compile(r"(?i)your|xxx|placeholder|changeme|replace|insert|<.*>|example|dummy|todo")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
 from livepair.backends.offline import edits, flow, honest, modules
 from livepair.backends.offline import workspace as ws
@@ -62,10 +63,19 @@ def _shadowing_file(case: Case, module: str) -> str | None:
     top = module.split(".")[0]
     if not (modules.is_stdlib(top) or modules.distribution(top)):
         return None
+    # only a file where Python looks first can be what it imported: the script's folder or the working directory
+    first = {case.facts.cwd.resolve(), *(f.resolve().parent for f in _frame_files(case))}
     for path in ws.workspace_files(case.facts.root, {".py"}):
-        if path.stem == top:
+        if path.stem == top and path.resolve().parent in first:
             return ws.relative_to(path, case.facts.root)
     return None
+
+
+def _frame_files(case: Case) -> list[Path]:
+    """The workspace files the traceback went through."""
+    root = case.facts.root.resolve()
+    found = [(case.facts.cwd / m["file"]).resolve() for m in ws.FRAME.finditer(case.facts.output)]
+    return [p for p in found if root in p.parents and p.is_file()]
 
 
 def import_name(case: Case) -> Finding:
@@ -109,7 +119,8 @@ def module_missing(case: Case) -> Finding:
     if venv is not None:
         rel = ws.relative_to(venv, case.facts.cwd)
         return case.say(f"It is installed in {rel}: run with {rel}/bin/python, or select that interpreter.")
-    local = next((p for p in ws.workspace_files(case.facts.root, {".py"}) if p.stem == top), None)
+    locals_ = [p for p in ws.workspace_files(case.facts.root, {".py"}) if p.stem == top]
+    local = locals_[0] if len(locals_) == 1 else None  # several files of that name: which one is meant is not shown
     if local is not None:
         rel = ws.relative_to(local, case.facts.root)
         return case.say(f"It is your own {rel}: run from its folder, or put that folder on the import path.")
@@ -117,7 +128,7 @@ def module_missing(case: Case) -> Finding:
     if dist is not None:
         return case.say(f"Install it: python -m pip install {dist}")
     mine = {p.stem: p for p in ws.workspace_files(case.facts.root, {".py"})}
-    close = ws.close_matches(top, set(mine) - {"__init__"})
+    close = ws.close_matches(top, set(mine) - {"__init__", top})  # its own name is no typo of itself
     if len(close) == 1 and top not in modules.known_modules():
         patched = edits.rename_everywhere(case.text, top, close[0]) if case.text is not None else None
         rel = ws.relative_to(mine[close[0]], case.facts.root)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 import sqlite3
 from dataclasses import replace
@@ -29,9 +30,11 @@ def file_missing(case: Case) -> Finding:
             finding=replace(case.finding, message=message),
         )
         missing = shown
+    case = _at_the_literal(case, missing)
     script = case.place.path.parent if case.place else case.facts.cwd
     if not Path(missing).is_absolute() and script != case.facts.cwd and (script / missing).is_file():
-        return _relative_to_script(case, missing, missing, f"It is next to the script, in {script.name}/.")
+        owner = "the script" if case.place is None else case.place.path.name
+        return _relative_to_script(case, missing, missing, f"It is next to {owner}, in {script.name}/.")
     found = ws.nearest_file(missing, case.facts.cwd, case.facts.root)
     if found is None:
         folder = (case.facts.cwd / missing).parent
@@ -58,8 +61,24 @@ def file_missing(case: Case) -> Finding:
     return _relative_to_script(case, missing, relative, f"It exists at '{ws.relative_to(found, case.facts.cwd)}'.")
 
 
+def _at_the_literal(case: Case, missing: str) -> Case:
+    """The path written on another line (filename = '...'; open(filename)): the cause is where it is written."""
+    text, line = case.text, case.line
+    if case.place is None or text is None or line is None or re.search(rf"""["']{re.escape(missing)}["']""", line):
+        return case
+    written = [
+        n for n, code in enumerate(text.splitlines()[: case.place.line - 1], 1)
+        if re.search(rf"""["']{re.escape(missing)}["']""", code)
+    ]  # fmt: skip
+    if len(written) != 1:
+        return case
+    return replace(case, finding=replace(case.finding, place=ws.Place(case.place.path, written[0])))
+
+
 def _relative_to_script(case: Case, literal: str, relative: str, where: str) -> Finding:
-    more = f"{where} Open it relative to the script, so it works from any folder."
+    package = case.place is not None and (case.place.path.parent / "__init__.py").is_file()
+    mine = "its package's folder" if package else "the script's own folder"
+    more = f"{where} Open it relative to {mine}, Path(__file__).parent, so it works from any folder."
     if case.place is None or case.text is None:
         return case.say(where)
     patched = edits.script_relative(case.text, case.place.line, literal, relative)
@@ -132,6 +151,20 @@ def key_error(case: Case) -> Finding:
     return case.finding
 
 
+BIN_FOLDERS = (".local/bin", "bin", ".cargo/bin", "go/bin", ".npm-global/bin")
+
+
+def _installed_off_path(case: Case, name: str) -> str | None:
+    """The user's own bin folder (~/.local/bin...) that holds `name` but is not on PATH: shown as ~/... or as is."""
+    path_now = set(os.environ.get("PATH", "").split(os.pathsep))
+    for home in dict.fromkeys([Path.home(), case.facts.root]):
+        for folder in BIN_FOLDERS:
+            candidate = home / folder / name
+            if candidate.is_file() and str(candidate.parent) not in path_now:
+                return f"~/{folder}" if home == Path.home() else str(candidate.parent)
+    return None
+
+
 def command_missing(case: Case, command: str | None = None) -> Finding:
     name = command or case.field("cmd")
     venvs = [v for v in (case.facts.root / ".venv", case.facts.root / "venv") if (v / "bin" / name).is_file()]
@@ -141,8 +174,14 @@ def command_missing(case: Case, command: str | None = None) -> Finding:
             f"'{name}' is installed in the virtual environment {rel}, which is not active in this terminal: "
             f"source {rel}/bin/activate first (or run {rel}/bin/{name})."
         )
-    instead = commands.meant(name)
+    elsewhere = _installed_off_path(case, name)
+    if elsewhere is not None:
+        return case.say(
+            f"'{name}' is installed in {elsewhere}, which is not on PATH in this terminal: add that folder to PATH "
+            f'(export PATH="{elsewhere}:$PATH", in your shell\'s profile to keep it), or run {elsewhere}/{name}.'
+        )
     package = commands.PYTHON_COMMANDS.get(name)
+    instead = None if package is not None else commands.meant(name)  # a program's own name is no typo
     if instead is None and package is not None:
         return case.say(
             f"Nothing on PATH is called '{name}': it comes with the Python package {package}. Install it into "

@@ -10,7 +10,8 @@ import json
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest, node_code
+from livepair.backends.offline import honest, node_code, node_undefined
+from livepair.backends.offline import refused as refused_port
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -20,9 +21,6 @@ FRAME = re.compile(r"^\s+at (?:.+? \()?(?:file://)?(?P<file>/[^:()\n]+):(?P<line
 ERROR = re.compile(r"^(?:Uncaught )?(?P<kind>\w*Error)(?: \[(?P<code>\w+)\])?: (?P<msg>.+)$", re.M)
 SCRIPT = re.compile(r"npm (?:ERR!|error) Missing script: \"(?P<name>[^\"]+)\"")
 NOT_FOUND = re.compile(r"Cannot find module '(?P<what>[^']+)'(?: imported from (?P<by>\S+))?")
-UNDEFINED = re.compile(
-    r"Cannot (?P<op>read|set) properties of (?:undefined|null) \((?:reading|setting) '(?P<prop>[^']+)'\)"
-)
 
 
 def is_node(output: str, command: str) -> bool:
@@ -69,6 +67,15 @@ def _line_with_first(path: Path, prefix: str) -> ws.Place | None:
     return ws.Place(path, hits[0]) if hits else None
 
 
+def _line_with_first_match(path: Path, pattern: str) -> ws.Place | None:
+    try:
+        lines = path.read_text().splitlines()
+    except OSError:
+        return None
+    hits = [n for n, line in enumerate(lines, 1) if re.search(pattern, line)]
+    return ws.Place(path, hits[0]) if hits else None
+
+
 def _as_require(place: ws.Place) -> str:
     m = re.match(
         r"import\s+(?P<name>[\w$]+)\s+from\s+(?P<spec>['\"][^'\"]+['\"])",
@@ -95,10 +102,11 @@ def advise(command: str, facts: Facts) -> Finding | None:
         return None
     kind, code, msg = m["kind"], m["code"] or "", m["msg"]
     where = place(facts)
-    for detect in (module_not_found, module_kind, undefined_value, undefined_json, html_as_json, port_taken,
+    for detect in (module_not_found, module_kind, node_undefined.undefined_value, node_undefined.undefined_json,
+                   html_as_json, port_taken,
                    refused, relative_file, unhandled, node_code.constant_assigned, node_code.exports_rebound,
                    node_code.untrusted_certificate, node_code.await_outside_async, node_code.empty_json_file,
-                   node_code.exports_replaced):  # fmt: skip
+                   node_code.exports_replaced, node_code.circular_http_object):  # fmt: skip
         found = detect(kind, code, msg, where, facts, command)
         if found is not None:
             return found
@@ -107,7 +115,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
 
 def no_package_json(facts: Facts) -> Finding:
     below = sorted(p.parent for p in facts.cwd.glob("*/package.json"))
-    if below:
+    if len(below) == 1:  # several projects below: which one was meant is not shown
         folder = ws.relative_to(below[0], facts.cwd)
         return Finding(
             f"There is no package.json in {facts.cwd}; {folder}/package.json is the project: cd {folder} first."
@@ -126,7 +134,7 @@ def missing_script(name: str, facts: Facts) -> Finding:
     main = _package(facts).get("main")
     if name == "start" and isinstance(main, str):
         message += f' Add "start": "node {main}" to its scripts, or run node {main}.'
-    return Finding(message)
+    return Finding(message, _line_with_first_match(facts.cwd / "package.json", r'^\s*"scripts"\s*:') if have else None)
 
 
 def module_not_found(
@@ -212,12 +220,10 @@ def module_kind(kind: str, code: str, msg: str, where: ws.Place | None, facts: F
             where,
         )
     if "require is not defined in ES module scope" in msg:
-        if declared == "module":
-            return Finding(
-                f"{said}, so this file is an ES module, where require does not exist: use import here (or rename "
-                "the file to .cjs to keep require).",
-                where,
-            )
+        if declared == "module" or where is not None:
+            found = node_code.require_in_esm(where, facts)
+            if found is not None:
+                return found
         first = _line_with_first(where.path, "import ") if where else None
         if first is not None:
             return Finding(
@@ -241,86 +247,12 @@ def module_kind(kind: str, code: str, msg: str, where: ws.Place | None, facts: F
     return None
 
 
-def undefined_value(
-    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
-) -> Finding | None:
-    m = UNDEFINED.search(msg)
-    if m is None or where is None:
-        return None
-    text = where.path.read_text()
-    prop = m["prop"]
-    expr = re.search(rf"(?P<expr>[\w$]+(?:\.[\w$]+|\[[^\]]+\])*)\.{re.escape(prop)}\b", line_of(text, where.line) or "")
-    if expr is None:
-        return None
-    var = re.match(r"[\w$]+", expr["expr"])
-    found = _declared(text, var[0] if var else "", where, prop) or _past_the_end(text, expr["expr"], where)
-    if found is not None:
-        return found
-    return honest.hint(
-        f"{expr['expr']} is undefined where line {where.line} reads .{prop}",
-        where,
-        f"where {expr['expr']} gets its value",
-    )
-
-
-def _declared(text: str, var: str, where: ws.Place, prop: str) -> Finding | None:
-    """The value's declaration shows why it is undefined: no value, an unset variable, an un-awaited call."""
-    decl = re.search(rf"(?:const|let|var)\s+{re.escape(var)}\s*(?:=\s*(?P<rhs>[^;\n]+))?;", text) if var else None
-    if decl is None:
-        return None
-    at = ws.Place(where.path, text[: decl.start()].count("\n") + 1)
-    rhs = (decl["rhs"] or "").strip()
-    env = re.fullmatch(r"process\.env\.(\w+)", rhs)
-    call = re.fullmatch(r"(\w+)\(.*\)", rhs)
-    uses = f"line {where.line} uses {var}" + (f".{prop}" if prop else "")
-    if not rhs:
-        message = f"{var} is declared on line {at.line} without a value, so it is undefined when {uses}: give it one."
-        return Finding(message + f" (e.g. let {var} = {{}})", at)
-    if env:
-        message = f"{env[1]} is not set in the environment, so process.env.{env[1]} is undefined when {uses}"
-        return Finding(message + f": set {env[1]} before running.", at)
-    if call and re.search(rf"async\s+function\s+{call[1]}\b", text):
-        message = f"{call[1]}() is async, so it returns a Promise, not the value, and {uses}"
-        return Finding(message + f": write await {call[1]}() (inside an async function).", at)
-    return None
-
-
-def _past_the_end(text: str, expr: str, where: ws.Place) -> Finding | None:
-    """array[i] in a loop that runs i up to array.length with <=: the last turn reads past the end."""
-    index = re.search(r"\[(?P<i>\w+)\]", expr)
-    if index is None:
-        return None
-    i = index["i"]
-    loop = re.search(rf"for\s*\(\s*let\s+{i}\s*=\s*0;\s*{i}\s*<=\s*(?P<arr>[\w$.]+)\.length", text)
-    if loop is None:
-        return None
-    at = ws.Place(where.path, text[: loop.start()].count("\n") + 1)
-    return Finding(
-        f"The loop on line {at.line} runs {i} up to {loop['arr']}.length with <=, one past the last index, where "
-        f"the element is undefined: use {i} < {loop['arr']}.length.",
-        at,
-    )
-
-
-def undefined_json(
-    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
-) -> Finding | None:
-    if '"undefined" is not valid JSON' not in msg or where is None:
-        return None
-    text = where.path.read_text()
-    arg = re.search(r"JSON\.parse\(\s*(?P<var>[\w$]+)\s*\)", line_of(text, where.line) or "")
-    return _declared(text, arg["var"], where, "") if arg else None
-
-
 def refused(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str) -> Finding | None:
     m = re.search(r"ECONNREFUSED (?P<addr>[\w.:\[\]-]+:(?P<port>\d+))\b", facts.output)
     if m is None:
         return None
-    at = node_code.request_place(where, facts, command, f":{m['port']}")
-    return Finding(
-        f"The network call failed: nothing is listening on {m['addr']} (the connection was refused on this "
-        f"machine). Is the server running? Start it, or check the port: {m['port']} is where this code looks.",
-        at,
+    return refused_port.advise(
+        m["addr"], m["port"], facts, node_code.request_place(where, facts, command, f":{m['port']}")
     )
 
 
@@ -357,6 +289,15 @@ def port_taken(kind: str, code: str, msg: str, where: ws.Place | None, facts: Fa
     script = re.search(r"node\s+(?P<file>[\w./-]+\.[mc]?js)", command)
     at = where or (_line_with(facts.cwd / script["file"], ".listen(") if script else None)
     port = m["addr"].rsplit(":", 1)[-1]
+    first = node_code.listened_before(at, port, facts) if at is not None else None
+    if first is not None and at is not None:
+        return Finding(
+            f"This program listens on port {port} twice: {ws.relative_to(first.path, facts.root)} line {first.line} "
+            f"already started a server on it when it was loaded, so the second listen on "
+            f"{ws.relative_to(at.path, facts.root)} line {at.line} finds the port taken. Keep one server: remove the "
+            f"listen from {first.path.name} (export the app, and let one file start it).",
+            first,
+        )
     return Finding(
         f"Port {port} is already in use by another process, often an earlier run of this server that is still "
         "running: stop that one, or listen on another port.",

@@ -6,7 +6,9 @@ only when the file states the cause; otherwise node.py's other detectors or an h
 from __future__ import annotations
 
 import itertools
+import json
 import re
+from pathlib import Path
 
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
@@ -158,6 +160,17 @@ def empty_json_file(
         return None
     if "JSON.parse" not in (line_of(text, where.line) or "") or "readFileSync" not in text:
         return None
+    truncates = [n for n, line in enumerate(text.splitlines(), 1)
+                 if re.search(r"""openSync\([^;]*,\s*['"]w\+?['"]\s*\)""", line)]  # fmt: skip
+    emptied = [p for p in itertools.islice(ws.workspace_files(facts.root), MAX_FILES) if p.stat().st_size == 0]
+    if len(truncates) == 1 and len(emptied) == 1:  # the code opens a file with 'w' and one file is now empty
+        return Finding(
+            f"fs.openSync(..., 'w') on line {truncates[0]} opens the file for writing, which truncates it to 0 "
+            f"bytes: {ws.relative_to(emptied[0], facts.cwd)} is empty now, so JSON.parse on line {where.line} "
+            "reads ''. Open it with 'a' (or only create it when fs.existsSync says it is missing) to keep its "
+            "content.",
+            ws.Place(where.path, truncates[0]),
+        )
     files = itertools.islice(ws.workspace_files(facts.root, {".json"}), MAX_FILES)
     empty = [p for p in files if p.stat().st_size < 64 and not p.read_bytes().strip()]
     if not empty:
@@ -187,3 +200,132 @@ def exports_replaced(
                     ws.Place(path, n),
                 )
     return None
+
+
+def governing_package(path: Path, facts: Facts) -> Path | None:
+    """The package.json Node reads for this file's module type: the nearest one above it, within the workspace."""
+    root = facts.root.resolve()
+    for folder in path.parents:
+        if (folder / "package.json").is_file():
+            return folder / "package.json"
+        if folder == root:
+            break
+    return None
+
+
+def require_in_esm(where: ws.Place | None, facts: Facts) -> Finding | None:
+    """require() in a file Node runs as an ES module: in a file that also imports, the require is the odd one;
+    in a file of require only, a package.json above its folder made it ESM; beside it, the require is what fails
+    and package.json's "type" is said as the other way out."""
+    text = _text(where)
+    package = governing_package(where.path, facts) if where is not None else None
+    if where is None or text is None or package is None:
+        return None
+    declared = re.search(r'"type"\s*:\s*"module"', package.read_text())
+    if declared is None:
+        return None
+    at = ws.Place(package, package.read_text()[: declared.start()].count("\n") + 1)
+    shown = ws.relative_to(package, facts.root)
+    said = f'{shown} says "type": "module" (line {at.line}), so Node runs {where.path.name} as an ES module'
+    if re.search(r"^\s*(?:import\s|export\s)", text, re.M):
+        return Finding(
+            f"{said}, and it uses import elsewhere, so require on line {where.line} does not exist here: use import "
+            "like the rest of the file (a JSON file: JSON.parse(fs.readFileSync(path, 'utf8'))), or make a require "
+            "with createRequire(import.meta.url) from 'module'.",
+            where,
+        )
+    if package.parent != where.path.parent:
+        return Finding(
+            f"{said}: that package.json is in a folder above it ({ws.relative_to(package.parent, facts.root)}/), and "
+            f"it governs every .js file below it, so require does not exist in {where.path.name}. Remove "
+            f'"type": "module" there if that project is CommonJS, rename the file to .cjs, or use import.',
+            at,
+        )
+    return Finding(  # the file is all require: the code here is what fails, package.json is the other way out
+        f"{said}, where require does not exist: use import here{_as_import(text, where.line)}, or, if this "
+        "project is CommonJS, remove "
+        f'"type": "module" from {shown} (line {at.line}) or rename the file to .cjs.',
+        where,
+    )
+
+
+def listened_before(at: ws.Place, port: str, facts: Facts) -> ws.Place | None:
+    """Another .listen( on the same port in a file the crashing file requires: the program's own first server."""
+    text = _text(at)
+    if text is None:
+        return None
+    for m in re.finditer(r"""(?:require\(|from\s+)\s*['"](?P<spec>\.{1,2}/[^'"]+)['"]""", text):
+        base = (at.path.parent / m["spec"]).resolve()
+        for path in (base, base.with_suffix(".js"), base.with_suffix(".mjs"), base / "index.js"):
+            other = _text(ws.Place(path, 1)) if path.is_file() else None
+            if other is None or port not in other:
+                continue
+            hits = [n for n, line in enumerate(other.splitlines(), 1) if ".listen(" in line]
+            if len(hits) == 1:
+                return ws.Place(path, hits[0])
+    return None
+
+
+def env_file(name: str, facts: Facts) -> str | None:
+    """`name` is set in a .env file here, which Node does not read by itself: how to load it (and a package.json
+    script that already does)."""
+    files = [p for p in sorted({*facts.cwd.glob(".env*"), *facts.root.glob(".env*")}) if p.is_file()]
+    holder = next((p for p in files if re.search(rf"^\s*(?:export\s+)?{re.escape(name)}\s*=", _read(p), re.M)), None)
+    if holder is None:
+        return None
+    shown = ws.relative_to(holder, facts.cwd)
+    scripts = _scripts(facts)
+    loads = next((k for k, v in scripts.items() if "--env-file" in v or "dotenv" in v), None)
+    via = f" (npm run {loads} does: its script is `{scripts[loads]}`)" if loads else ""
+    return (
+        f": it is in {shown}, but Node does not read .env files by itself. Run with node --env-file={shown} "
+        f"...{via}, or load it in code (process.loadEnvFile() or the dotenv package)."
+    )
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text()
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def _scripts(facts: Facts) -> dict[str, str]:
+    try:
+        data = json.loads((facts.cwd / "package.json").read_text())
+    except (OSError, ValueError):
+        return {}
+    scripts = data.get("scripts") if isinstance(data, dict) else None
+    return {str(k): str(v) for k, v in scripts.items()} if isinstance(scripts, dict) else {}
+
+
+HTTP_OBJECTS = {"IncomingMessage", "ClientRequest", "ServerResponse", "Socket", "TLSSocket", "Agent", "Server"}
+
+
+def circular_http_object(
+    kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str
+) -> Finding | None:
+    """JSON.stringify of one of Node's HTTP objects (a response, a request, a socket): they refer to themselves."""
+    ctor = re.search(r"starting at object with constructor '(?P<c>\w+)'", facts.output)
+    text = _text(where)
+    call = (
+        re.search(r"JSON\.stringify\(\s*(?P<arg>[\w$.]+)", line_of(text, where.line) or "") if where and text else None
+    )
+    if "circular structure" not in msg or ctor is None or ctor["c"] not in HTTP_OBJECTS or call is None:
+        return None
+    return Finding(
+        f"JSON.stringify({call['arg']}) on line {where.line if where else '?'} is given Node's {ctor['c']} object "
+        "(an HTTP response, request or socket), which refers to itself (a circular structure), not the data: "
+        "stringify the fields you need instead (statusCode, headers, the body read from it; for a failure, "
+        "err.message and err.code).",
+        where,
+    )
+
+
+def _as_import(text: str, line: int) -> str:
+    """` (import x from 'y';)` for a `const x = require('y')` line, else ''."""
+    m = re.match(
+        r"""\s*(?:const|let|var)\s+(?P<name>[\w$]+|\{[^}]*\})\s*=\s*require\(\s*(?P<spec>['"][^'"]+['"])\s*\)""",
+        line_of(text, line) or "",
+    )
+    return f" ({'import ' + m['name'] + ' from ' + m['spec']};)" if m else ""

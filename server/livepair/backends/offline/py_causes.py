@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable
 
-from livepair.backends.offline import flow, modules
+from livepair.backends.offline import flow, modules, none_operand
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -32,6 +32,7 @@ STR_AS_NUMBER = re.compile(
     r"|unsupported operand type\(s\) for .*'(?:int|float)' and 'str'"
     r"|not supported between instances of '(?:str|int|float)' and '(?:str|int|float)'"
     r"|'str' object cannot be interpreted as an integer|%d format: a real number is required, not str"
+    r"|can't multiply sequence by non-int of type 'str'"
 )
 NONE_USE = re.compile(r"'NoneType' object (?:is not (?:subscriptable|iterable)|has no attribute '\w+')")
 SHADOWED = re.compile(
@@ -60,23 +61,32 @@ def never_awaited(facts: Facts) -> Finding | None:
             at = ws.Place(place.path, lines[-1])
             text = read[0]
             inside = flow.enclosing_function(tree, lines[-1])
+            warning = f"Python warned: coroutine '{name}' was never awaited" if warned else "Python said so"
             message = (
                 f"{name}() is an async function, and line {lines[-1]} calls it without await, so it never ran "
-                f"(Python warned: coroutine '{name}' was never awaited); what came back is a coroutine object."
+                f"({warning}); what came back is a coroutine object."
             )
+            call = _call_source(text, tree, name, lines[-1]) or f"{name}(...)"
             if isinstance(inside, ast.AsyncFunctionDef):
                 patched = _await_call(text, tree, name, lines[-1])
-                return proposed(message + f" Write await {name}(...).", at, text, patched, f"await {name}()")
+                return proposed(
+                    message + f" Add the missing await: await {call}.", at, text, patched, f"await {name}()"
+                )
             return Finding(
-                message + f" From plain code, run it with asyncio.run({name}(...)); inside async code, await it.", at
+                message + f" From plain code, run it with asyncio.run({call}); inside async code, await it.", at
             )
     return None
+
+
+def _call_source(text: str, tree: ast.Module, name: str, line: int) -> str | None:
+    node = next((n for n in ast.walk(tree) if flow.calls(n, name) and getattr(n, "lineno", 0) == line), None)
+    return ast.get_source_segment(text, node) if node is not None else None
 
 
 def _await_call(text: str, tree: ast.Module, name: str, line: int) -> str | None:
     """The file with the call of `name` on `line` awaited; parenthesised when its result is used further."""
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == name):
+        if not isinstance(node, ast.Call) or not flow.calls(node, name):
             continue
         if node.lineno != line or node.end_lineno != line or node.end_col_offset is None:
             continue
@@ -119,26 +129,34 @@ def str_as_number(facts: Facts) -> Finding | None:
     if c is None or tree is None:
         return None
     place, text, code = c.place, c.text, c.code
+    read: list[tuple[str, flow.Assignment, str]] = []
     for name in flow.names_on(code):
         assigned = flow.last_assignment(tree, text, name, place.line)
         source = flow.text_source(assigned.value) if assigned else None
         if assigned is None or source is None or flow.joins_text(tree, place.line, name):
             continue
-        origin = {"input": "input() returns text", "argv": "sys.argv holds text"}.get(source)
-        if origin is None:
-            var = source.split(":", 1)[1]
-            origin = f"the environment gives text ({var} from os.getenv/os.environ is a string)"
-        message = (
-            f"'{name}' is text: {origin}, and line {place.line} uses it as a number. Convert it where it is "
-            f"read, on line {assigned.line}: {name} = int({assigned.source})."
-        )
-        at = ws.Place(place.path, assigned.line)
-        assign_line = line_of(text, assigned.line) or ""
-        patched = None
-        if assign_line.count(assigned.source) == 1:
-            patched = replace_line(text, assigned.line, assign_line.replace(assigned.source, f"int({assigned.source})"))
-        return proposed(message, at, text, patched, f"int() where {name} is read")
-    return None
+        read.append((name, assigned, source))
+    if not read:
+        return None
+    read.sort(key=lambda r: r[1].line)  # several read as text (a * b, both from input()): the first is the cause
+    name, assigned, source = read[0]
+    origin = {"input": "input() returns text", "argv": "sys.argv holds text"}.get(source)
+    if origin is None:
+        var = source.split(":", 1)[1]
+        origin = f"the environment gives text ({var} from os.getenv/os.environ is a string)"
+    others = [r for r in read[1:] if r[1].line != assigned.line]
+    also = "".join(f" So is '{n}' (line {a.line}): {n} = int({a.source})." for n, a, _s in others)
+    message = (
+        f"'{name}' is text: {origin}, and line {place.line} uses it as a number. Convert it where it is "
+        f"read, on line {assigned.line}: {name} = int({assigned.source}).{also}"
+    )
+    patched = text
+    for _n, a, _s in [read[0], *others]:
+        assign_line = line_of(patched, a.line) or ""
+        if assign_line.count(a.source) == 1:
+            patched = replace_line(patched, a.line, assign_line.replace(a.source, f"int({a.source})"))
+    at = ws.Place(place.path, assigned.line)
+    return proposed(message, at, text, patched, f"int() where {name} is read")
 
 
 def returned_none(facts: Facts) -> Finding | None:
@@ -148,7 +166,10 @@ def returned_none(facts: Facts) -> Finding | None:
     if c is None or tree is None:
         return None
     place, text, code = c.place, c.text, c.code
+    allowed = none_operand.names(none_operand.operands(tree, place.line, c.detail))
     for name in flow.names_on(code):
+        if allowed is not None and name not in allowed:
+            continue  # not the operand the error says was None
         assigned = flow.last_assignment(tree, text, name, place.line + 1)
         called = flow.none_method(assigned.value) if assigned else None
         if assigned is None or called is None:

@@ -96,6 +96,18 @@ def crash(facts: Facts) -> Crash | None:
     return Crash(found[0], found[1], where, facts.read(where[-1].path) or "")
 
 
+def written_at(facts: Facts, place: ws.Place, literal: str) -> ws.Place:
+    """Where the string `literal` is written: the crash line when it is there, else the one line above it that
+    holds it (path = '~/x' ... open(path): the value followed back); the crash line when that is not one line."""
+    text = facts.read(place.path) or ""
+    quoted = re.compile(rf"""["']{re.escape(literal)}["']""")
+    lines = text.splitlines()
+    if place.line > len(lines) or quoted.search(lines[place.line - 1]):
+        return place
+    above = [n for n, code in enumerate(lines[: place.line - 1], 1) if quoted.search(code)]
+    return ws.Place(place.path, above[0]) if len(above) == 1 else place
+
+
 def replace_line(text: str, line: int, new: str) -> str:
     """`text` with line `line` (1-based) replaced by `new`, keeping its line ending."""
     lines = text.splitlines(keepends=True)

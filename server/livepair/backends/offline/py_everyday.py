@@ -12,7 +12,7 @@ import builtins
 import re
 from collections.abc import Callable
 
-from livepair.backends.offline import flow
+from livepair.backends.offline import flow, none_operand
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -195,8 +195,11 @@ def none_from_code(facts: Facts) -> Finding | None:
     place, text, tree = parsed
     mine = {fn.name: fn for fn in _functions(tree)}
     code = line_of(text, place.line) or ""
-    calls = [n for n in flow.names_on(code) if n in mine and re.search(rf"\b{n}\s*\(", code)]
-    for name in flow.names_on(code):
+    # only the operand in the position the error names can be the None (not any name on the line)
+    allowed = none_operand.names(none_operand.operands(tree, place.line, found[1]))
+    named = [n for n in flow.names_on(code) if allowed is None or n in allowed]
+    calls = [n for n in named if n in mine and re.search(rf"\b{n}\s*\(", code)]
+    for name in named:
         assigned = flow.last_assignment(tree, text, name, place.line)
         value = assigned.value if assigned else None
         if assigned is None or value is None:

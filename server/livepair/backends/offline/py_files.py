@@ -1,7 +1,7 @@
 """Python failures about files, imports and connections whose cause the workspace shows: relative imports run as
 scripts, circular imports, empty or half-read pickles, a file opened in the wrong mode, encodings (named by
-decoding the bytes), Windows paths in normal strings, ~ not expanded, nothing listening on a local port, sqlite
-connections shared across threads, and TLS servers signed by a private CA."""
+decoding the bytes), Windows paths in normal strings, ~ not expanded (placed where the path is written); and, from
+py_connections.py, a refused local port, sqlite connections shared across threads, TLS servers of a private CA."""
 
 from __future__ import annotations
 
@@ -9,18 +9,25 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from livepair.backends.offline import py_connections
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
-from livepair.backends.offline.py_crash import crash, error, first_finding, frames, proposed, replace_line
+from livepair.backends.offline.py_crash import (
+    crash,
+    error,
+    first_finding,
+    frames,
+    proposed,
+    replace_line,
+    written_at,
+)
 
 OPEN = re.compile(
     r"""open\(\s*(?P<q>['"])(?P<path>[^'"]+)(?P=q)(?:\s*,\s*(?:mode\s*=\s*)?(?P<mq>['"])(?P<mode>[rwabx+t]+)(?P=mq))?"""
 )
 CIRCULAR = re.compile(r"cannot import name '(?P<name>\w+)' from partially initialized module '(?P<module>[\w.]+)'")
 PARTIAL = re.compile(r"partially initialized module '(?P<module>[\w.]+)' has no attribute '(?P<attr>\w+)'")
-TLS = re.compile(r"CERTIFICATE_VERIFY_FAILED\] certificate verify failed: (?P<why>[^(>]+)")
-LOCAL = re.compile(r"(?:127\.0\.0\.1|localhost|\[::1\]|::1):(?P<port>\d+)")
 
 
 def package_run_as_script(facts: Facts) -> Finding | None:
@@ -92,6 +99,14 @@ def pickle_end(facts: Facts) -> Finding | None:
     place, text = c.place, c.text
     lines = text.splitlines()
     handle = re.search(r"(?:pickle|dill|joblib)\.load\(\s*(?P<f>\w+)", lines[place.line - 1])
+    made_empty = _created_empty(text, facts)
+    if made_empty is not None:
+        n, name = made_empty
+        return Finding(
+            f"Line {n} creates {name} empty (open(..., 'wb').close() writes nothing), so pickle.load on line "
+            f"{place.line} has nothing to read: when you create it, pickle.dump a starting value into it.",
+            ws.Place(place.path, n),
+        )
     for n in range(place.line, 0, -1):
         opened = OPEN.search(lines[n - 1])
         if opened is None:
@@ -119,12 +134,28 @@ def pickle_end(facts: Facts) -> Finding | None:
     return None
 
 
+def _created_empty(text: str, facts: Facts) -> tuple[int, str] | None:
+    """The one line that creates a file empty, open(NAME, 'wb').close(), for a file that is empty now."""
+    names = dict(re.findall(r"""^(\w+)\s*=\s*["']([^"']+)["']""", text, re.M))
+    hits = []
+    for n, line in enumerate(text.splitlines(), 1):
+        m = re.search(
+            r"""open\(\s*(?:(?P<q>["'])(?P<lit>[^"']+)(?P=q)|(?P<var>\w+))\s*,\s*["']wb?["']\s*\)\.close\(\)""", line
+        )
+        name = (m["lit"] or names.get(m["var"] or "")) if m else None
+        if name and (facts.cwd / name).is_file() and (facts.cwd / name).stat().st_size == 0:
+            hits.append((n, name))
+    return hits[0] if len(hits) == 1 else None
+
+
 def wrong_mode(facts: Facts) -> Finding | None:
-    found = re.search(r"UnsupportedOperation: not (?P<what>readable|writable)", facts.output)
+    found = re.search(
+        r"UnsupportedOperation: (?:not (?P<what>readable|writable)|(?P<op>read|write)$)", facts.output, re.M
+    )
     where = frames(facts)
     if found is None or not where:
         return None
-    wants = "read" if found["what"] == "readable" else "write"
+    wants = "read" if found["what"] == "readable" or found["op"] == "read" else "write"
     place = where[-1]
     text = facts.read(place.path) or ""
     code = line_of(text, place.line) or ""
@@ -133,6 +164,7 @@ def wrong_mode(facts: Facts) -> Finding | None:
         return None
     lines = text.splitlines()
     handles = {var["v"], *re.findall(r"\((\w+)\)", code), *re.findall(r"\bin\s+(\w+)\s*:", code)}
+    handles |= set(re.findall(r"(\w+)\.(?:read|write|readline|readlines|writelines)\(", code))
     for line in lines[: place.line]:  # a wrapper made from the file: writer = csv.writer(f)
         wrapped = re.match(r"\s*(?P<v>\w+)\s*=\s*[\w.]+\(\s*(?P<f>\w+)\s*[,)]", line)
         if wrapped and wrapped["v"] in handles:
@@ -148,6 +180,8 @@ def wrong_mode(facts: Facts) -> Finding | None:
         instead = (
             "'r' to read it, or 'a+' / 'r+' to read and write" if wants == "read" else "'w' to write (or 'a' to add)"
         )
+        if "b" in mode:  # binary: the same modes with b, and w+b / r+b to write and read back
+            instead = "'rb' to read it, or 'wb+' / 'r+b' to write and read back" if wants == "read" else "'wb' to write"
         return Finding(
             f"{opened['path']} is opened on line {n} with mode '{mode}' ({kind} only), and line {place.line} tries to "
             f"{wants} it. Open it with {instead}.",
@@ -275,29 +309,14 @@ def tilde(facts: Facts) -> Finding | None:
             f"Python does not expand {var['var']} in paths (only the shell does), so it looked for {var['path']} "
             "with those characters in it. Expand it first: os.path.expandvars(path), or build the path from "
             "os.environ[...] (Path.home() for $HOME).",
-            where[-1],
+            written_at(facts, where[-1], var["path"]),
         )
     if m is None or not where:
         return None
     return Finding(
         f"Python does not expand ~ in paths (only the shell does), so it looked for a folder literally named '~' "
         f"for {m['path']}. Expand it first: os.path.expanduser(path) or Path(path).expanduser().",
-        where[-1],
-    )
-
-
-def refused(facts: Facts) -> Finding | None:
-    c = crash(facts)
-    if c is None or "Connection refused" not in facts.output:
-        return None
-    place, text = c.place, c.text
-    local = LOCAL.search(line_of(text, place.line) or "") or LOCAL.search(text)
-    if local is None:
-        return None
-    return Finding(
-        f"The network call failed: nothing is listening on {local.group(0)} (the connection was refused on this "
-        f"machine). Is the server running? Start it, or check the port: {local['port']} is where this code looks.",
-        place,
+        written_at(facts, where[-1], m["path"]),
     )
 
 
@@ -334,54 +353,6 @@ def circular_import(facts: Facts) -> Finding | None:
     )
 
 
-def sqlite_thread(facts: Facts) -> Finding | None:
-    c = crash(facts)
-    if c is None or "SQLite objects created in a thread" not in c.detail:
-        return None
-    place, text = c.place, c.text
-    opened = [n for n, line in enumerate(text.splitlines(), 1) if "sqlite3.connect(" in line]
-    at = f" (sqlite3.connect on line {opened[0]})" if opened else ""
-    return Finding(
-        f"This connection was opened in one thread{at} and line {place.line} uses it from another, which sqlite3 "
-        "refuses. Open the connection inside the function that runs in the thread (sqlite3.connect there), "
-        "one per thread.",
-        place,
-    )
-
-
-def private_ca(facts: Facts) -> Finding | None:
-    m = TLS.search(facts.output)
-    where = frames(facts)
-    if m is None:
-        return None
-    why, at = m["why"].strip(), where[-1] if where else None
-    if "expired" in why or "not yet valid" in why:
-        return Finding(
-            f"The server's TLS certificate was not accepted: {why}. That is the server's certificate, not this code: "
-            "renew it on the server (or correct this machine's clock if it is wrong). Keep verification on.",
-            at,
-        )
-    if "mismatch" in why:
-        return Finding(
-            f"The server's TLS certificate was not accepted: {why}. The certificate names another host than the "
-            "one this code connects to: connect with the name the certificate was made for (localhost and "
-            "127.0.0.1 are different names), or have the certificate issued for this name. Keep verification on.",
-            at,
-        )
-    if not re.search(r"self[- ]signed|unable to get (?:local )?issuer", why):
-        return None
-    pems = [ws.relative_to(p, facts.root) for p in ws.workspace_files(facts.root, {".pem", ".crt", ".cer"})][:3]
-    have = f" The workspace has {', '.join(pems)}: if that is the CA, use it." if pems else ""
-    ca = pems[0] if pems else "ca.pem"
-    return Finding(
-        f"The server's TLS certificate was not accepted ({why}): it is signed by a certificate "
-        "authority (CA) this Python does not trust, typically a private or company CA. Give Python that CA's "
-        f"certificate: ssl.create_default_context(cafile='{ca}') or the SSL_CERT_FILE variable (for requests, "
-        "REQUESTS_CA_BUNDLE or its CA bundle argument). Keep verification on." + have,
-        at,
-    )
-
-
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
     package_run_as_script,
     relative_import,
@@ -390,11 +361,11 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
     encoding,
     windows_path,
     tilde,
-    refused,
+    py_connections.refused,
     circular,
     circular_import,
-    sqlite_thread,
-    private_ca,
+    py_connections.sqlite_thread,
+    py_connections.private_ca,
 ]
 
 

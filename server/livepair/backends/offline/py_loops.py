@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from livepair.backends.offline import flow
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.py_crash import crash, first_finding
@@ -110,7 +111,110 @@ def shortened_while_indexed(facts: Facts) -> Finding | None:
     return None
 
 
-DETECTORS: list[Callable[[Facts], Finding | None]] = [shortened_while_indexed, past_the_end]
+def _offset(node: ast.expr, index: str) -> int | None:
+    """k when `node` is index, index + k or index - k (k a whole number), else None."""
+    if isinstance(node, ast.Name) and node.id == index:
+        return 0
+    if (
+        isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Add | ast.Sub)
+        and isinstance(node.left, ast.Name)
+        and node.left.id == index
+        and isinstance(node.right, ast.Constant)
+        and type(node.right.value) is int
+    ):
+        return node.right.value if isinstance(node.op, ast.Add) else -node.right.value
+    return None
+
+
+def past_a_written_list(facts: Facts) -> Finding | None:
+    """`for i in range(1, 7): titles[i - 1]` with titles written out with 5 items: the range counts past them."""
+    c = crash(facts)
+    tree = c.tree if c is not None and c.kind == "IndexError" else None
+    if c is None or tree is None:
+        return None
+    for loop in ast.walk(tree):
+        call = loop.iter if isinstance(loop, ast.For) and isinstance(loop.target, ast.Name) else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "range"):
+            continue
+        assert isinstance(loop, ast.For) and isinstance(loop.target, ast.Name)
+        bounds = [a.value for a in call.args if isinstance(a, ast.Constant) and type(a.value) is int]
+        if (
+            not (loop.lineno < c.place.line <= (loop.end_lineno or 0))
+            or len(bounds) != len(call.args)
+            or not (1 <= len(bounds) <= 2)
+        ):
+            continue
+        start, stop = (0, bounds[0]) if len(bounds) == 1 else (bounds[0], bounds[1])
+        for node in ast.walk(loop):
+            k = _offset(node.slice, loop.target.id) if isinstance(node, ast.Subscript) else None
+            if k is None or not isinstance(node, ast.Subscript) or node.lineno != c.place.line:
+                continue
+            name = node.value.id if isinstance(node.value, ast.Name) else ""
+            made = flow.last_assignment(tree, c.text, name, loop.lineno) if name else None
+            if made is None or not isinstance(made.value, ast.List) or _changed(tree, name):
+                continue
+            size = len(made.value.elts)
+            if stop - 1 + k < size:
+                continue
+            index = ast.get_source_segment(c.text, node.slice) or loop.target.id
+            return Finding(
+                f"The loop on line {loop.lineno} runs {loop.target.id} from {start} to {stop - 1}, so {name}[{index}] "
+                f"reaches index {stop - 1 + k}, but {name} (line {made.line}) has {size} items, indexes 0 to "
+                f"{size - 1}: the range runs one past them (off by one). Count from the list instead: "
+                f"range({start}, {start} + len({name}) - ({start + k})) — here range({start}, {size - k}).",
+                ws.Place(c.place.path, loop.lineno),
+            )
+    return None
+
+
+def _changed(tree: ast.Module, name: str) -> bool:
+    """Something adds to or removes from `name` (append, del, ...): its written length is not what it holds."""
+    for node in ast.walk(tree):
+        func = node.func if isinstance(node, ast.Call) else None
+        if (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and func.value.id == name
+            and func.attr in ("append", "extend", "insert", "pop", "remove", "clear")
+        ):
+            return True
+        targets = (
+            node.targets if isinstance(node, ast.Delete) else [node.target] if isinstance(node, ast.AugAssign) else []
+        )
+        if any(name in {n.id for n in ast.walk(t) if isinstance(n, ast.Name)} for t in targets):
+            return True
+    return False
+
+
+def read_again_in_a_loop(facts: Facts) -> Finding | None:
+    """`f.readlines()[i]` inside a loop: the first call reads to the end of the file, later calls get []."""
+    c = crash(facts)
+    tree = c.tree if c is not None and c.kind == "IndexError" else None
+    if c is None or tree is None:
+        return None
+    loops = [n for n in ast.walk(tree) if isinstance(n, ast.For | ast.While) and n.lineno < c.place.line
+             <= (n.end_lineno or 0)]  # fmt: skip
+    for node in ast.walk(tree) if loops else []:
+        call = node.value if isinstance(node, ast.Subscript) and node.lineno == c.place.line else None
+        method = call.func if isinstance(call, ast.Call) else None
+        if isinstance(method, ast.Attribute) and method.attr == "readlines" and isinstance(method.value, ast.Name):
+            f = method.value.id
+            return Finding(
+                f"{f}.readlines() on line {c.place.line} runs on every turn of the loop on line {loops[-1].lineno}: "
+                "the first call reads every line, to the end of the file, and each later call gets an empty "
+                f"list (the file is already read). Read the lines once, before the loop: lines = {f}.readlines().",
+                c.place,
+            )
+    return None
+
+
+DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    shortened_while_indexed,
+    past_the_end,
+    past_a_written_list,
+    read_again_in_a_loop,
+]
 
 
 def advise(facts: Facts) -> Finding | None:

@@ -17,6 +17,19 @@ from livepair.backends.offline.py_crash import crash, first_finding, proposed, r
 CREDENTIALS = re.compile(r"(?i)authorization|api[_-]?key|token|auth=|password|bearer|x-goog|\?key=")
 
 
+def _property_made_with(tree: ast.Module, setter: str) -> str | None:
+    """The property name for `name = property(getter, setter)` (or fset=setter) in a class, else None."""
+    for node in ast.walk(tree):
+        call = node.value if isinstance(node, ast.Assign) and len(node.targets) == 1 else None
+        if not (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == "property"):
+            continue
+        given = call.args[1:2] + [k.value for k in call.keywords if k.arg == "fset"]
+        target = node.targets[0] if isinstance(node, ast.Assign) else None
+        if isinstance(target, ast.Name) and any(isinstance(g, ast.Name) and g.id == setter for g in given):
+            return target.id
+    return None
+
+
 def property_recursion(facts: Facts) -> Finding | None:
     """A setter that assigns its own property (self.value = ... inside @value.setter) calls itself forever."""
     c = crash(facts)
@@ -31,8 +44,18 @@ def property_recursion(facts: Facts) -> Finding | None:
             continue
         setter = any(isinstance(d, ast.Attribute) and d.attr == "setter" for d in node.decorator_list)
         name = node.name
+        made = _property_made_with(tree, node.name)  # value = property(get_value, set_value)
+        if made is not None:
+            setter, name = True, made
         if not setter or f"self.{name} =" not in (line_of(text, place.line) or ""):
             continue
+        if made is not None:
+            return Finding(
+                f"{node.name}() is the setter of the property '{name}' (property(...) with it as setter), and it "
+                f"assigns self.{name} on line {place.line}, which calls the same setter again, forever. Keep the "
+                f"value in another attribute: self._{name} = ... (the getter already returns self._{name} or should).",
+                place,
+            )
         message = (
             f"The setter of the property '{name}' assigns self.{name} on line {place.line}, which calls the same "
             f"setter again, forever. Keep the value in another attribute: self._{name} (and return self._{name} "
@@ -47,6 +70,29 @@ def property_recursion(facts: Facts) -> Finding | None:
         )
         return proposed(message, place, text, patched, f"store the value in self._{name}")
     return None
+
+
+def _kept_loop(text: str) -> int | None:
+    """The one line that stores the running loop on an object or a global (`X._loop = get_running_loop()`)."""
+    stored = [
+        n for n, line in enumerate(text.splitlines(), 1)
+        if re.search(r"(?:\w+\.\w+|^\s*global\b.*|\w+\[[^\]]+\])\s*=\s*asyncio\.get_(?:running|event)_loop\(\)", line)
+    ]  # fmt: skip
+    return stored[0] if len(stored) == 1 else None
+
+
+def _in_a_loop(text: str) -> int:
+    """1 when an asyncio.run() sits in a for/while body (it runs more than once), else 0."""
+    lines = text.splitlines()
+    for n, line in enumerate(lines):
+        if re.match(r"\s*(?:for|while)\b.*:\s*$", line):
+            indent = len(line) - len(line.lstrip())
+            for body in lines[n + 1 :]:
+                if body.strip() and len(body) - len(body.lstrip()) <= indent:
+                    break
+                if "asyncio.run(" in body:
+                    return 1
+    return 0
 
 
 def closed_loop(facts: Facts) -> Finding | None:
@@ -65,7 +111,19 @@ def closed_loop(facts: Facts) -> Finding | None:
                 "cannot run anything. Create a new loop, or do all the async work inside one asyncio.run(main()).",
                 place,
             )
-        return None
+        kept = _kept_loop(text)
+        if kept is not None and len(re.findall(r"\basyncio\.run\(", text)) + _in_a_loop(text) > 1:
+            return Finding(
+                f"Line {kept} keeps the event loop for later, but each asyncio.run() makes a new loop and closes it "
+                "when it returns: the next asyncio.run() finds the kept loop closed. Do not cache the loop: call "
+                "asyncio.get_running_loop() where it is needed (or run everything in one asyncio.run(main())).",
+                ws.Place(place.path, kept),
+            )
+        return honest.hint(
+            f"The event loop line {place.line} uses is already closed",
+            place,
+            "which code closed it or kept it past the asyncio.run() that made it",
+        )
     if re.search(r"bound to a different event loop|attached to a different loop", c.detail):
         return Finding(
             f"An asyncio object (a Lock, Queue, Event or a client) made under one event loop is used on line "

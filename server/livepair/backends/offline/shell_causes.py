@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest
+from livepair.backends.offline import honest, shell_dash
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.py_crash import proposed
@@ -22,12 +22,7 @@ ASDF = re.compile(
     r"No version is set for command (?P<cmd>\S+)\s*\nConsider adding one of the following versions in your config "
     r"file at \S+\s*\n(?P<versions>(?:[\w.-]+ [\w.+-]+\s*\n?)+)"
 )
-SH_RUN = re.compile(r"(?:^|&&|;)\s*sh\s+(?P<script>[\w./-]+\.sh)\b")
-BASHISM = re.compile(
-    r'^(?P<script>[\w./-]+): (?P<line>\d+): (?P<what>source: not found|\[\[: not found|Syntax error: "\(" unexpected)',
-    re.M,
-)
-ACTIVATE = re.compile(r"(?P<path>[\w./-]*bin/activate): No such file or directory")
+ACTIVATE = re.compile(r"(?P<path>[\w./-]*(?:bin|Scripts)/activate): No such file or directory")
 DENIED = re.compile(r"^(?:bash|sh|zsh|-bash): (?:line \d+: )?(?P<path>[^:\n]+): Permission denied$", re.M)
 INTERPRETERS = {".py": "python3", ".sh": "bash", ".bash": "bash", ".js": "node", ".rb": "ruby", ".pl": "perl"}
 NO_FILE = re.compile(
@@ -44,7 +39,8 @@ def advise(command: str, facts: Facts) -> Finding | None:
     for detect in (
         pyenv_shim,
         asdf_shim,
-        bash_in_sh,
+        shell_dash.bash_in_sh,
+        shell_dash.sh_shebang,
         crlf,
         crlf_body,
         externally_managed,
@@ -92,31 +88,6 @@ def pyenv_shim(command: str, facts: Facts) -> Finding | None:
     )
 
 
-def bash_in_sh(command: str, facts: Facts) -> Finding | None:
-    run = SH_RUN.search(command)
-    m = BASHISM.search(facts.output)
-    if run is None or m is None or not os.path.realpath("/bin/sh").endswith("dash"):
-        return None
-    script = (facts.cwd / run["script"]).resolve()
-    if not script.is_file():
-        return None
-    first = (facts.read(script) or "").split("\n", 1)[0]
-    what = m["what"]
-    feature = "source" if what.startswith("source") else "[[ ]]" if what.startswith("[[") else "bash syntax"
-    if what.startswith("Syntax error") and "(" in what:
-        feature = "an array, a bash feature"
-    says = f" (its first line asks for {first[2:].strip()})" if first.startswith("#!") and "bash" in first else ""
-    message = (
-        f"`sh {run['script']}` runs the script with sh, which is dash here, not bash, and line {m['line']} uses "
-        f"{feature}, which dash does not have{says}. Run it with bash {run['script']}."
-    )
-    sourced = re.match(r"\s*source\s+(?P<file>\S+)", (facts.read(script) or "").splitlines()[int(m["line"]) - 1])
-    if feature == "source" and sourced:
-        name = sourced["file"] if "/" in sourced["file"] else f"./{sourced['file']}"
-        message += f" To keep it sh-only, write `. {name}` instead (sh's . needs the ./ to look here)."
-    return Finding(message, ws.Place(script, int(m["line"])))
-
-
 def crlf_body(command: str, facts: Facts) -> Finding | None:
     """A script saved with Windows line endings, run by bash: each line ends in a \r that bash keeps."""
     m = re.search(r"(?:^|\s|&&)(?:bash|sh)\s+(?P<file>[\w./-]+)", command)
@@ -160,15 +131,35 @@ def externally_managed(command: str, facts: Facts) -> Finding | None:
     return Finding(
         "This pip belongs to the system's Python, which the operating system manages (PEP 668), so pip will not "
         "install into it. Make a virtual environment for the project: python3 -m venv .venv, then "
-        ".venv/bin/pip install ... (or activate it first). For a command-line app, pipx install ... does this for you."
+        ".venv/bin/pip install ... (or activate it first). For a command-line app, pipx install ... does this for you.",
+        _line_in_script(command, facts, re.compile(r"\bpip3?(?:\.\d+)?\s+install\b|-m\s+pip\s+install\b")),
     )
+
+
+def _line_in_script(command: str, facts: Facts, pattern: re.Pattern[str]) -> ws.Place | None:
+    """The one line of the script the command runs (bash x.sh, sh x.sh, ./x.sh) that does `pattern`."""
+    m = re.match(r"\s*(?:(?:bash|sh)\s+(?P<a>[\w./-]+)|(?P<b>\./[\w./-]+))", command)
+    script = (facts.cwd / (m["a"] or m["b"])).resolve() if m else None
+    text = facts.read(script) if script is not None and script.is_file() else None
+    hits = [n for n, line in enumerate((text or "").splitlines(), 1) if pattern.search(line)]
+    return ws.Place(script, hits[0]) if script is not None and len(hits) == 1 else None
 
 
 def not_a_repo(command: str, facts: Facts) -> Finding | None:
     if "fatal: not a git repository" not in facts.output:
         return None
+    frames = [m for m in ws.FRAME.finditer(facts.output) if (facts.cwd / m["file"]).resolve().is_file()]
+    mine = [m for m in frames if facts.root.resolve() in (facts.cwd / m["file"]).resolve().parents]
+    if mine:  # the program runs git: its folder is not a clone (a zip download has no .git)
+        at = ws.Place((facts.cwd / mine[-1]["file"]).resolve(), int(mine[-1]["line"]))
+        return Finding(
+            f"Line {at.line} runs git, and {facts.cwd} is not inside a git repository (there is no .git here or "
+            "above, as in a zip download): get the project with git clone <url> to have its history, or make the "
+            "program work without git (catch the error and go on without the commit).",
+            at,
+        )
     repos = [p.parent for p in facts.root.glob("*/.git")] + [p.parent for p in facts.root.glob("*/*/.git")]
-    if repos:
+    if len(repos) == 1:  # several clones: which one was meant is not shown
         where = ws.relative_to(repos[0], facts.cwd)
         return Finding(f"{facts.cwd} is not inside a git repository, but {where} is one: cd {where} first.")
     return Finding(
@@ -181,10 +172,18 @@ def venv_name(command: str, facts: Facts) -> Finding | None:
     m = ACTIVATE.search(facts.output)
     if m is None:
         return None
-    found = [d for d in sorted(facts.cwd.iterdir()) if d.is_dir() and (d / "bin" / "activate").is_file()]
+    cd = re.match(r"\s*cd\s+(?P<dir>[^\s;&]+)\s*&&", command)  # cd X && ...: the venv is looked for in X
+    here = facts.cwd / cd["dir"] if cd and (facts.cwd / cd["dir"]).is_dir() else facts.cwd
+    windows = re.fullmatch(r"(?P<venv>[\w./-]*?)/?Scripts/activate", m["path"])
+    if windows and (here / windows["venv"] / "bin" / "activate").is_file():
+        rel = f"{windows['venv']}/bin/activate"
+        return Finding(
+            f"{m['path']} is where a venv keeps activate on Windows; on Linux and macOS it is in bin/: source {rel}"
+        )
+    found = [d for d in sorted(here.iterdir()) if d.is_dir() and (d / "bin" / "activate").is_file()]
     if not found:
         folder = m["path"].removesuffix("bin/activate").rstrip("/") or ".venv"
-        if (facts.cwd / folder).exists():
+        if (here / folder).exists():
             return None  # a folder of that name that is no venv: how it came about the output does not say
         return Finding(
             f"There is no virtual environment in this folder: {folder} was never created here. Create it first, "
@@ -216,7 +215,8 @@ def not_executable(command: str, facts: Facts) -> Finding | None:
     m = DENIED.search(facts.output)
     if m is None or Path(m["path"]).name not in command:
         return None
-    path = facts.cwd / m["path"]
+    cd = re.match(r"\s*cd\s+(?P<dir>[^\s;&]+)\s*&&", command)  # cd X && ./script: the script is in X
+    path = (facts.cwd / cd["dir"] if cd else facts.cwd) / m["path"]
     if not path.is_file() or os.access(path, os.X_OK):
         return None
     shown = m["path"]

@@ -11,10 +11,15 @@ import re
 from dataclasses import replace
 
 from livepair.backends.offline import (
+    commands,
     honest,
+    modules,
     node,
+    py_argparse,
     py_causes,
+    py_data_file,
     py_datetimes,
+    py_defs,
     py_everyday,
     py_files,
     py_json,
@@ -29,6 +34,7 @@ from livepair.backends.offline import (
     py_text_io,
     py_threads,
     py_values,
+    py_written,
     py_xml,
     shell_causes,
 )
@@ -40,17 +46,25 @@ from livepair.backends.offline.workspace import last_frame_in
 SAME_NAME = re.compile(r"The shell cannot find '(?P<a>[^']+)'; '(?P<b>[^']+)' is on PATH")
 
 
+def warm_lookups() -> None:
+    """What the detectors look up on the machine (import names, PATH), once, before the first failure needs it."""
+    modules.known_modules()
+    commands.executables()
+
+
 def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
+    facts.memo.setdefault("command", command)  # what the program was given (a data file on its command line)
     found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_xml.advise(facts)
-    found = found or py_causes.advise(facts)
+    found = found or py_causes.advise(facts) or py_argparse.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
     found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
     found = found or py_operations.advise(facts) or py_literals.advise(facts) or py_loops.advise(facts)
     found = found or py_json.advise(facts) or py_datetimes.advise(facts)
-    found = found or py_rules.advise(facts) or py_text_io.advise(facts)
+    found = found or py_rules.advise(facts) or py_text_io.advise(facts) or py_data_file.advise(facts)
+    found = found or py_written.advise(facts) or py_defs.advise(facts)
     if found is not None:
         return found
     thread = py_threads.died_first(facts)  # what the thread died of comes before what went wrong after it
