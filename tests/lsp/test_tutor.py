@@ -71,6 +71,8 @@ async def test_a_failure_gets_a_question_then_hints_then_the_fix(editor: EditorC
     assert "Names must be defined before use" in first and DOCS in first, first
     assert "'totl'" in first and "(Words: name:" in first, "beginner wording defines its terms"
     assert "total /" not in first and FIXED_LINE not in first, "the first advice holds no code that fixes it"
+    severities = {d.severity for d in editor.livepair_diagnostics(uri) if d.range.start.line == LINE}
+    assert severities == {lsp.DiagnosticSeverity.Error}, "the line the program crashed on is an Error, not a hint"
     actions = await editor.code_actions(uri, LINE)
     assert not [a for a in actions if a.edit], "no quick fix until the learner asks for it"
     titles = await action_titles(editor, uri)

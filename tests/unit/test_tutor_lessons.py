@@ -116,6 +116,20 @@ def test_the_ladder_climbs_from_a_question_to_the_fix() -> None:
     assert "total / len(scores)" in calls[-1][1]["new_text"] and said[-1].startswith("The answer:")
 
 
+def test_what_crashed_is_an_error_on_every_rung_and_a_risk_is_not() -> None:
+    crashed, calls, _ = teacher()
+    crashed.teach(finding(), "a.py", "/w", prompted=False, severity="error")  # the failed run's line
+    crashed.ask("hint")
+    crashed.ask("fix")
+    severities = [(n, a.get("severity")) for n, a in calls if n in ("give_hint", "annotate")]
+    assert severities == [("give_hint", "error"), ("give_hint", "error"), ("annotate", "error")]
+    risk, calls, _ = teacher()
+    risk.teach(finding(), "b.py", "/w", prompted=False, turn=False)  # found on open: nothing ran
+    risk.ask("fix", "b.py", 3)
+    severities = [(n, a.get("severity")) for n, a in calls if n in ("give_hint", "annotate")]
+    assert severities == [("give_hint", "info"), ("annotate", "warning")]
+
+
 def test_the_fix_at_once_and_a_hint_with_no_problem() -> None:
     t, calls, said = teacher()
     t.ask("hint")

@@ -324,12 +324,12 @@ class OfflineBackend:
     def _teach_turn(self, text: str, prompted: bool) -> None:
         self._turn(text, speak=prompted or not self.quiet)
 
-    def _teach(self, found: Finding, path: str, prompted: bool, turn: bool) -> bool:
+    def _teach(self, found: Finding, path: str, prompted: bool, turn: bool, severity: str) -> bool:
         run = self._ctx.last_run()
         cwd = run.cwd if run is not None and run.cwd else str(self._ctx.root)
         failed, of_run = self._run_finding or (None, None)
         output = failed.output if failed is not None and of_run is found else ""  # Node lessons read Node's words
-        return self.teacher is not None and self.teacher.teach(found, path, cwd, prompted, turn, output)
+        return self.teacher is not None and self.teacher.teach(found, path, cwd, prompted, turn, output, severity)
 
     # -- output -----------------------------------------------------------------------------------
     def _say(self, found: Finding, prompted: bool = True, turn: bool = True, severity: str = "warning") -> None:
@@ -339,7 +339,7 @@ class OfflineBackend:
         root = self._ctx.root
         if found.place is not None and root is not None:
             path = str(found.place.path.relative_to(root)) if found.place.path.is_relative_to(root) else ""
-            if path and self._teach(found, path, prompted, turn):
+            if path and self._teach(found, path, prompted, turn, "error" if severity == "error" else "info"):
                 return
             if path:
                 self._call(

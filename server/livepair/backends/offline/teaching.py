@@ -28,6 +28,7 @@ class _Ladder:
     line: int  # 1-based
     lesson: Lesson
     finding: Finding
+    severity: str = "info"  # "error" when the program crashed there: every rung and the fix say so
     climbed: int = 0  # hints given after the question
 
 
@@ -39,9 +40,19 @@ class OfflineTeacher:
         self._ladders: dict[tuple[str, int], _Ladder] = {}
         self._last: tuple[str, int] | None = None
 
-    def teach(self, found: Finding, path: str, cwd: str, prompted: bool, turn: bool = True, output: str = "") -> bool:
+    def teach(
+        self,
+        found: Finding,
+        path: str,
+        cwd: str,
+        prompted: bool,
+        turn: bool = True,
+        output: str = "",
+        severity: str = "info",
+    ) -> bool:
         """Give the first rung for a finding on a line (`turn`: also said, not only placed; `output`: the failed
-        run's words when the finding is about that run); False when it has no lesson (advise as a pair)."""
+        run's words when the finding is about that run; `severity`: "error" where it crashed, else a risk's);
+        False when it has no lesson (advise as a pair)."""
         if found.place is None:
             return False
         if found.match is not None:
@@ -62,17 +73,18 @@ class OfflineTeacher:
             self._last = key
         if known is not None and known.lesson.concept == lesson.concept and known.climbed > 0:
             text = self._rung_text(known)  # the same problem again: the learner is where they were on the ladder
-            self._call("give_hint", {"path": path, "line": known.line, "level": known.climbed + 1, "hint": text})
+            known.severity = "error" if "error" in (severity, known.severity) else severity
+            self._hint(known, known.climbed + 1, text)
             if turn:
                 self._say(text, prompted)
             return True
-        ladder = _Ladder(path, found.place.line, lesson, found)
+        ladder = _Ladder(path, found.place.line, lesson, found, severity)
         self._ladders[key] = ladder
         concept = lesson.concept
         if known is None or known.lesson.concept != concept:  # met once per problem, not again when it runs
             where = {"path": path, "line": ladder.line}
             self._call("record_concept", {"name": concept.title, "source": concept.url, **where, "check": lesson.check})
-        self._call("give_hint", {"path": path, "line": ladder.line, "level": 1, "hint": lesson.question})
+        self._hint(ladder, 1, lesson.question)
         if turn:
             self._say(lesson.question, prompted)
         return True
@@ -88,15 +100,17 @@ class OfflineTeacher:
         if action == "hint" and ladder.climbed < len(ladder.lesson.hints):
             ladder.climbed += 1
             text = self._rung_text(ladder)
-            self._call(
-                "give_hint", {"path": ladder.path, "line": ladder.line, "level": ladder.climbed + 1, "hint": text}
-            )
+            self._hint(ladder, ladder.climbed + 1, text)
             self._say(text, True)
             return
         self._show_fix(ladder)
 
     def forget(self, path: str, line: int) -> None:
         self._ladders.pop((path, line), None)
+
+    def _hint(self, ladder: _Ladder, level: int, text: str) -> None:
+        where = {"path": ladder.path, "line": ladder.line}
+        self._call("give_hint", {**where, "level": level, "hint": text, "severity": ladder.severity})
 
     def _rung_text(self, ladder: _Ladder) -> str:
         if ladder.climbed == 0:
@@ -107,7 +121,8 @@ class OfflineTeacher:
     def _show_fix(self, ladder: _Ladder) -> None:
         found = ladder.finding
         self._call(
-            "annotate", {"path": ladder.path, "line": ladder.line, "message": found.message, "severity": "warning"}
+            "annotate",
+            {"path": ladder.path, "line": ladder.line, "message": found.message, "severity": _fix_severity(ladder)},
         )
         if found.fix is not None:
             self._call(
@@ -121,3 +136,8 @@ class OfflineTeacher:
             )
         more = " The quick fix is on that line." if found.fix is not None else ""
         self._say(f"The answer: {found.message}{more}", True)
+
+
+def _fix_severity(ladder: _Ladder) -> str:
+    """What crashed stays an Error when its answer is shown; a risk found before running is a Warning."""
+    return "error" if ladder.severity == "error" else "warning"

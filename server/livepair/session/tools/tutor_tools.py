@@ -25,7 +25,10 @@ async def give_hint(tools: Tools, args: Args) -> Result:
     level = integer(args, "level")
     if not 1 <= level <= MAX_LEVEL:
         raise ToolError(f"'level' must be 1 (the guiding question) to {MAX_LEVEL}")
-    item = tools.advice.annotate(uri, line, text(args, "hint"), "info")
+    # a rung is Info; the offline tutor marks the line a program crashed on as an Error (issue 24: severity tells
+    # the truth), a value the model is not offered
+    severity = "error" if args.get("severity") == "error" else "info"
+    item = tools.advice.annotate(uri, line, text(args, "hint"), severity)
     tools.on_advice(item)
     tools.tutor.hint_given(uri, line, level)
     return {"ok": True, "id": item.id}
