@@ -11,8 +11,10 @@ which nothing outside the process can count). Off by default.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
+import sys
 import threading
 from collections import deque
 from collections.abc import Coroutine
@@ -140,3 +142,29 @@ async def report_vitals(every: float) -> None:
             log.warning("vitals unavailable here (%s)", exc.strerror or exc)
             return
         await asyncio.sleep(every)
+
+
+# Giving freed memory back (`give_back_freed`). A long session opens a new Live connection every ten minutes or so
+# (the service's cap, goAways, faults); each allocates and frees megabytes in C (TLS, websockets' buffers, the SDK's
+# clients) that glibc keeps in its heap, fragmented. The hour-long soak saw RSS climb ~0.25 MiB a minute while the
+# Python heap stayed flat (tracemalloc; pymalloc's arenas constant): `malloc_trim` at each new connection returns
+# the free pages.
+
+
+@functools.cache
+def _libc() -> Any:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    libc = ctypes.CDLL(None)  # the process's own symbols: libc's among them, found without running ldconfig
+    return libc if hasattr(libc, "malloc_trim") else None  # glibc only (musl has none)
+
+
+def give_back_freed() -> bool:
+    """Return the C heap's free pages to the system; True when this libc can."""
+    libc = _libc()
+    if libc is None:
+        return False
+    libc.malloc_trim(0)
+    return True

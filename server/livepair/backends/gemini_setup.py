@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
+from livepair.aio import give_back_freed
 from livepair.backends.live_models import LiveModel
 from livepair.config import TURN_TAKING, Settings
 from livepair.held_secrets import VERTEX_TOKEN_VAR, held
@@ -34,6 +35,7 @@ def client(s: Settings, api_key: str | None) -> Any:
 
     if not api_key and not s.vertex:
         raise FatalSessionError("No Gemini API key: set it with 'LivePair: Set Gemini API key' or GEMINI_API_KEY.")
+    give_back_freed()  # a client per connection: what the last connection freed in C goes back first (aio.py)
     # The service may take longer than websockets' default 20 s to answer pings: keepalive off (the backend's
     # watchdog notices a dead socket instead). A frame over MAX_FRAME closes the socket (1009), then reconnects.
     ws_args: dict[str, Any] = {"ping_interval": None, "max_size": MAX_FRAME}
