@@ -149,7 +149,9 @@ async def test_go_away_mid_turn_waits_for_the_turn_then_resumes_with_nothing_los
 ) -> None:
     async def first(session: FakeSession) -> None:
         message = await session.next_message(predicate=starts_turn)
-        await session.send_go_away("3s")
+        # Time enough that only the quiet moment after the turn (the handle issued after it, in) can move the
+        # daemon within the waits below (10 s), never the deadline: this test is about that quiet moment.
+        await session.send_go_away("30s")
         await session.send_text(f"Answer: {question_of(''.join(message.texts()))}")  # the turn goes on to its end
         await session.wait_closed(timeout=30)
 

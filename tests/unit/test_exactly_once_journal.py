@@ -104,6 +104,27 @@ def test_a_question_answered_after_the_mark_is_restated_not_asked_again() -> Non
     assert "User: why?" in restated.text and "You: Because." in restated.text
 
 
+def test_a_handle_that_came_while_the_question_was_in_flight_does_not_hold_its_answer() -> None:
+    """The race the go-away test met under load: the service issued a handle before it took the question, the
+    handle arrived after the question went out; the turn completed; a reconnect before the next handle resumed
+    from one without the exchange, and nothing restated it."""
+    journal = Journal()
+    question = Request("ask", "why?")
+    journal.sent(question, 0.0)
+    journal.handle(resumable=True, consumed_index=None)  # issued before the service took the question
+    journal.answered("Because.", question)
+    assert journal.unconsumed, "no handle since the answer: not the moment to change sockets"
+    restated = journal.replay(now=0.1)
+    assert len(restated) == 1 and isinstance(restated[0], Context) and restated[0].restated
+    assert "User: why?" in restated[0].text and "You: Because." in restated[0].text, "restated, not lost"
+    again = Journal()
+    again.sent(question, 0.0)
+    again.handle(resumable=True, consumed_index=None)
+    again.answered("Because.", question)
+    again.handle(resumable=True, consumed_index=None)  # the one the service sends once the turn completes
+    assert not again.unconsumed and again.replay(now=0.1) == [], "in the resumed state: nothing to send"
+
+
 def test_restatements_are_bounded_and_never_nested() -> None:
     journal = Journal()
     seed: Context | None = None

@@ -63,6 +63,10 @@ class Entry:
     tick: int  # order among sends and arrivals
     index: int  # its index on the connection it went out on
     answer: str | None = None  # a question's answer, once its turn ended
+    # Answered, and no resumption handle has come since: a handle that arrived while the question was in flight
+    # may predate it (the service issues handles on its own schedule), so only one issued after the answer, which
+    # the service sends once the turn completes, proves the exchange is in its state.
+    unconfirmed: bool = False
 
 
 class Journal:
@@ -158,7 +162,7 @@ class Journal:
             request = self._unanswered.popleft()
             for entry in self._entries:
                 if entry.item is request:
-                    entry.answer = text
+                    entry.answer, entry.unconfirmed = text, True
             if until(request):
                 return
 
@@ -168,6 +172,8 @@ class Journal:
         if not resumable:
             return
         self._tick += 1
+        for entry in self._entries:
+            entry.unconfirmed = False  # issued after the answer ended: the exchange is in this state
         if consumed_index is not None and consumed_index in self._by_index:
             seq = self._by_index[consumed_index]
             self._mark_tick = next((e.tick for e in self._entries if e.seq == seq), self._mark_tick)
@@ -183,7 +189,7 @@ class Journal:
     def unconsumed(self) -> bool:
         """A question, context or tool response the service may not have for good yet."""
         return bool(self._unanswered) or any(
-            not isinstance(e.item, Realtime) for e in self._entries if e.tick > self._mark_tick
+            not isinstance(e.item, Realtime) for e in self._entries if e.tick > self._mark_tick or e.unconfirmed
         )
 
     # -- after a reconnect -----------------------------------------------------------------------------------
@@ -203,7 +209,7 @@ class Journal:
         newest_frame: Entry | None = None
         exchanges: list[str] = []  # questions answered after the mark: restated, never asked again
         for entry in self._entries:
-            if entry.tick <= self._mark_tick and not self._open_request(entry):
+            if entry.tick <= self._mark_tick and not self._open_request(entry) and not entry.unconfirmed:
                 continue
             item = entry.item
             if isinstance(item, Request) and not self._open_request(entry):
