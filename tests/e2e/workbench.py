@@ -10,8 +10,11 @@ from pathlib import Path
 from typing import Any
 
 from playwright.async_api import FrameLocator, Locator, Page, expect
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 DEFAULT_TIMEOUT_MS = 30_000
+PALETTE_ATTEMPTS = 3
+PALETTE_WAIT_MS = 10_000  # the palette is there in well under a second: longer means it closed
 
 # Text of every ::before/::after pseudo element in the editor's lines: how VS Code renders decoration text.
 _DECORATION_TEXTS = """
@@ -81,12 +84,20 @@ class Workbench:
     # -- commands and files --------------------------------------------------------------------------
     async def run_command(self, title: str, *, opens_input: bool = False) -> None:
         """Run a command by its palette title (F1, type, Enter); `opens_input` if it asks for input next."""
-        await self.page.keyboard.press("F1")
         box = self.page.locator(".quick-input-widget input")
-        await box.wait_for()
-        await box.fill(f">{title}")
         row = self.page.locator(".quick-input-list .monaco-list-row", has_text=title).first
-        await row.wait_for()
+        for attempt in range(PALETTE_ATTEMPTS):
+            await self.page.keyboard.press("F1")
+            await box.wait_for()
+            try:
+                await box.fill(f">{title}", timeout=PALETTE_WAIT_MS)
+                await row.wait_for(timeout=PALETTE_WAIT_MS)
+                break
+            except PlaywrightTimeoutError:
+                # The palette closed under us: focus moved to an editor the previous action revealed (CI saw the
+                # box go hidden before the fill). Open it again; a title that is not there still fails.
+                if attempt == PALETTE_ATTEMPTS - 1:
+                    raise
         await box.press("Enter")
         if opens_input:
             # The command's own input reuses the palette's box: until its ">title" is gone, typing goes to the palette
