@@ -37,7 +37,7 @@ from pathlib import Path
 from livepair.aio import VITALS_ENV
 from livepair.backends.reconnect import TIME_SCALE_ENV
 from livepair.scenario import diagnostics, write_workspace
-from livepair.session.session import CUT_OFF_MARK
+from livepair.session.model_turn import CUT_OFF_MARK
 from tests.fakes.live_server import FakeLiveServer
 from tests.keys import API_KEY
 from tests.live.soak_service import FAULTS, Service

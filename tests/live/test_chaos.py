@@ -49,7 +49,7 @@ from lsprotocol import types as lsp
 
 from livepair import scenario
 from livepair.backends.reconnect import TIME_SCALE_ENV
-from livepair.session.session import CUT_OFF_MARK
+from livepair.session.model_turn import CUT_OFF_MARK
 from tests.fakes.hearing import ToneWords
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn

@@ -18,7 +18,7 @@ import pytest
 
 from livepair.backends.gemini import STALL_S
 from livepair.backends.reconnect import STALL_FLOOR_S, TIME_SCALE_ENV
-from livepair.session.session import CUT_OFF_MARK
+from livepair.session.model_turn import CUT_OFF_MARK
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession, SessionClosed

@@ -2,8 +2,8 @@
 
 It owns five kinds of background work: the backend's event loop, a debounced context pump, the attention loop
 (failures it looks at by itself), the fallback of an explanation that got no annotation, and one task per tool call
-(so a toolCallCancellation can stop it). The editor is reached only through `EditorPort`; the parts (backend,
-voice, screen) are built by `session/factory.py`.
+(tool_calls.py). What a model turn says is gathered in model_turn.py. The editor is reached only through
+`EditorPort`; the parts (backend, voice, screen) are built by `session/factory.py`.
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ from livepair.session.audit import AuditLog
 from livepair.session.editor_port import EditorPort
 from livepair.session.hands import Hands
 from livepair.session.meter import Meter
+from livepair.session.model_turn import ModelTurn
 from livepair.session.prompt import explain_request
+from livepair.session.tool_calls import ToolCalls
 from livepair.session.tools.catalogue import REGISTRY
 from livepair.session.tools.toolbox import Tools
 from livepair.session.tutor_mode import TutorMode
@@ -63,8 +65,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 # While the user keeps typing, the model still hears of it this often (the screen counts on it: media/sampler.py).
 CONTEXT_MAX_WAIT_S = 1.0
-ATTENTION_CHECK_S = 0.25
-CUT_OFF_MARK = "[cut off: the connection dropped]"  # while a failure waits for the user to stop typing or speaking
+ATTENTION_CHECK_S = 0.25  # while a failure waits for the user to stop typing or speaking
 StatusPublisher = Callable[[], None]
 VoiceFactory = Callable[[StatusPublisher], "VoiceController"]
 ScreenFactory = Callable[[StatusPublisher], "ScreenStreamer"]
@@ -112,12 +113,8 @@ class PairSession:
         self._dirty = asyncio.Event()
         self._pacer = Pacer(settings.digest_debounce_ms / 1000, CONTEXT_MAX_WAIT_S)
         self._tasks = TaskOwner("session")
-        self._tool_tasks: dict[str, asyncio.Task[None]] = {}
-        self._tool_advice: dict[str, str] = {}  # call id -> advice id, to retract on cancellation
-        self._turn_text: list[str] = []
-        self._turn_placed = False  # this turn put advice on a line
-        self._turn_sources: list[tuple[str, str]] = []  # web sources of this turn's grounded answer
-        self._turn_queries: list[str] = []
+        self._tool_calls = ToolCalls(self._tasks, self.tools, backend, advice, editor)
+        self._turn = ModelTurn()
         self._explaining: deque[str] = deque()  # diagnostic keys whose explain turns are in flight
         self.voice = voice(self._publish_status) if voice is not None else None
         self.screen = screen(self._publish_status) if screen is not None else None
@@ -278,23 +275,24 @@ class PairSession:
             case Status():
                 self._on_status(event)
             case Text(text=text):
-                self._turn_text.append(text)
+                self._turn.said(text)
                 self._editor.transcript("model", text, False)
                 self._set_state("speaking")
             case Transcript(role=role, text=text, final=final):
                 if role == "model":
-                    self._turn_text.append(text)
+                    self._turn.said(text)
                     self._set_state("speaking")
                 self._editor.transcript(role, text, final)
             case AudioOut(pcm=pcm, rate=rate):
                 if self.voice is None or self.voice.play(pcm, rate):
                     self._set_state("speaking")
             case ToolCall():
-                self._turn_placed |= REGISTRY.places_advice(event.name)
+                if REGISTRY.places_advice(event.name):
+                    self._turn.placed_advice()
                 self.teaching.tool_called(event.name, event.args)
-                self._start_tool(event)
+                self._tool_calls.start(event)
             case ToolCallCancelled(ids=ids):
-                self._cancel_tools(ids)
+                self._tool_calls.cancel(ids)
             case TurnStarted(purpose=purpose):
                 if self.voice is not None:
                     self.voice.turn_started(purpose)
@@ -310,8 +308,7 @@ class PairSession:
                 self.meter.add(event)
                 self._publish_status()
             case Sources(links=links, queries=queries):
-                self._turn_sources += [link for link in links if link not in self._turn_sources]
-                self._turn_queries += [q for q in queries if q not in self._turn_queries]
+                self._turn.grounded(links, queries)
 
     def _on_status(self, event: Status) -> None:
         self._linked = event.state == "connected"
@@ -331,19 +328,14 @@ class PairSession:
             self._explaining.clear()
 
     def _end_turn(self, interrupted: bool, cut_off: bool = False) -> None:
-        text = "".join(self._turn_text).strip()
-        if text and cut_off:  # the connection dropped mid-reply: said so, never glued to the next reply
-            text += f" {CUT_OFF_MARK}"
-        self._turn_text.clear()
-        placed, self._turn_placed = self._turn_placed, False
-        links, self._turn_sources = tuple(self._turn_sources), []
-        queries, self._turn_queries = tuple(self._redactor.redact(q) for q in self._turn_queries), []
+        turn = self._turn.end(cut_off, self._redactor.redact)
+        text = turn.text
         if text:
             self._editor.transcript("model", text, True)
-            if not placed and not interrupted:
+            if not turn.placed and not interrupted:
                 self._editor.unplaced(text)
-            if links and self._editor.capabilities.sources:
-                self._editor.sources(links, queries)  # next to the answer they ground
+            if turn.links and self._editor.capabilities.sources:
+                self._editor.sources(turn.links, turn.queries)  # next to the answer they ground
         if self._explaining and not interrupted:
             key = self._explaining.popleft()
             if text:
@@ -353,32 +345,10 @@ class PairSession:
 
     async def _explain_fallback(self, key: str, text: str) -> None:
         """An explain turn ended in prose: once its tool calls ran, attach the prose if no annotation answered."""
-        await asyncio.gather(*self._tool_tasks.values(), return_exceptions=True)
+        await self._tool_calls.settled()
         item = self._advice.explain_from_reply(key, text)
         if item is not None:
             self._editor.advice_changed(item.uri, item)
-
-    def _start_tool(self, call: ToolCall) -> None:
-        async def run() -> None:
-            await asyncio.sleep(0)  # let a cancellation that arrived in the same burst win
-            result = await self.tools.call(call.name, call.args)
-            if "id" in result:
-                self._tool_advice[call.id] = str(result["id"])
-            self.backend.send_tool_response(call.id, call.name, result)
-
-        task = self._tasks.spawn(f"tool:{call.name}:{call.id}", run())
-        self._tool_tasks[call.id] = task
-        task.add_done_callback(lambda _t: self._tool_tasks.pop(call.id, None))
-
-    def _cancel_tools(self, ids: tuple[str, ...]) -> None:
-        for call_id in ids:
-            task = self._tool_tasks.pop(call_id, None)
-            if task is not None:
-                task.cancel()
-            advice_id = self._tool_advice.pop(call_id, None)
-            uri = self._advice.remove(advice_id) if advice_id else None
-            if uri is not None:
-                self._editor.advice_changed(uri, None)
 
     # -- status -----------------------------------------------------------------------------------
     def _set_state(self, state: SessionState, message: str | None = None) -> None:
