@@ -6,19 +6,17 @@ from __future__ import annotations
 
 import asyncio
 import struct
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import numpy as np
 import pytest
 
-from livepair.backends.backend import BackendEvent, Status, Transcript, TurnComplete
+from livepair.backends.backend import Status
 from livepair.backends.gemini import GeminiBackend
-from livepair.backends.reconnect import TIME_SCALE_ENV
-from livepair.config import Settings
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import MODEL
 from tests.fakes.session import FakeSession, SessionClosed
-from tests.keys import API_KEY
+from tests.live.backend_link import linked, simulated
 
 # The fault suite waits out real reconnects and backoffs: `make test` runs it, `make check` leaves it.
 pytestmark = pytest.mark.slow
@@ -42,35 +40,8 @@ def numbers(session: FakeSession) -> list[int]:
 
 @pytest.fixture
 async def backend(fake: FakeLiveServer, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[GeminiBackend]:
-    monkeypatch.setenv("SSL_CERT_FILE", str(fake.ca_file))
-    monkeypatch.setenv(TIME_SCALE_ENV, "0.1")
-    live = GeminiBackend(Settings(base_url=fake.url, model=MODEL, response_modality="text"), API_KEY, [], "system")
-    yield live
-    await live.close()
-
-
-def said(events: list[BackendEvent]) -> str:
-    return "".join(e.text for e in events if isinstance(e, Transcript) and e.role == "model")
-
-
-class Events(list[BackendEvent]):
-    """What the backend emitted, with a wait that re-checks on each event."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.changed = asyncio.Event()
-
-    async def until(self, condition: Callable[[], bool], timeout: float = 20.0) -> None:
-        async with asyncio.timeout(timeout):
-            while not condition():
-                self.changed.clear()
-                await self.changed.wait()
-
-
-async def collect(live: GeminiBackend, out: Events) -> None:
-    while True:
-        out.append(await live.next_event())
-        out.changed.set()
+    async with simulated(fake, monkeypatch, model=MODEL, response_modality="text") as live:
+        yield live
 
 
 @pytest.mark.parametrize("code", [1000, 1007, 1011])
@@ -91,23 +62,18 @@ async def test_a_close_mid_utterance_loses_and_repeats_nothing_of_it(
             return
 
     fake.model = first
-    events = Events()
-    reader = asyncio.create_task(collect(backend, events))
-    await backend.start()
-    await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
-    for n in range(CHUNKS):
-        backend.send_audio(speech(n))
-        if n == CHUNKS // 2:
-            await fake.wait_until(lambda: len(numbers(fake.sessions[0])) > CHUNKS // 4)
-            fake.model = second
-            await fake.sessions[0].close(code, "Internal error encountered." if code == 1011 else "closing")
-        await asyncio.sleep(0.1)  # the user speaks in real time
-    for _ in range(12):  # then 1.2 s of silence: the end of the utterance
-        backend.send_audio(b"\x00\x00" * 1600)
-        await asyncio.sleep(0.1)
-    await events.until(lambda: "Heard you." in said(events) and any(isinstance(e, TurnComplete) for e in events))
-    reader.cancel()
-    await asyncio.gather(reader, return_exceptions=True)
+    async with linked(backend, fake) as events:
+        for n in range(CHUNKS):
+            backend.send_audio(speech(n))
+            if n == CHUNKS // 2:
+                await fake.wait_until(lambda: len(numbers(fake.sessions[0])) > CHUNKS // 4)
+                fake.model = second
+                await fake.sessions[0].close(code, "Internal error encountered." if code == 1011 else "closing")
+            await asyncio.sleep(0.1)  # the user speaks in real time
+        for _ in range(12):  # then 1.2 s of silence: the end of the utterance
+            backend.send_audio(b"\x00\x00" * 1600)
+            await asyncio.sleep(0.1)
+        await events.until(lambda: "Heard you." in events.said() and events.completes() >= 1)
     last = fake.sessions[-1]
     assert last.resumed
     assert sorted(numbers(last)) == list(range(CHUNKS))  # all of the utterance, each chunk once
@@ -116,16 +82,11 @@ async def test_a_close_mid_utterance_loses_and_repeats_nothing_of_it(
 
 
 async def test_a_1008_mid_utterance_stops_and_says_why(backend: GeminiBackend, fake: FakeLiveServer) -> None:
-    events = Events()
-    reader = asyncio.create_task(collect(backend, events))
-    await backend.start()
-    await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
-    backend.send_audio(speech(0))
-    await fake.wait_until(lambda: bool(numbers(fake.sessions[0])))
-    await fake.sessions[0].close(1008, "The caller does not have permission")
-    await events.until(lambda: any(isinstance(e, Status) and e.state == "error" for e in events))
-    reader.cancel()
-    await asyncio.gather(reader, return_exceptions=True)
+    async with linked(backend, fake) as events:
+        backend.send_audio(speech(0))
+        await fake.wait_until(lambda: bool(numbers(fake.sessions[0])))
+        await fake.sessions[0].close(1008, "The caller does not have permission")
+        await events.until(lambda: any(isinstance(e, Status) and e.state == "error" for e in events))
     (error,) = [e for e in events if isinstance(e, Status) and e.state == "error"]
     assert error.fatal and "permission" in error.message
     assert len(fake.sessions) == 1

@@ -12,16 +12,12 @@ from collections.abc import AsyncIterator
 import pytest
 from websockets.asyncio.client import connect
 
-from livepair.backends.backend import Transcript, TurnComplete
 from livepair.backends.gemini import GeminiBackend
-from livepair.backends.reconnect import TIME_SCALE_ENV
-from livepair.config import Settings
 from tests.fakes.hearing import ToneWords
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession, SessionClosed
-from tests.keys import API_KEY
-from tests.live.test_audio_faults import Events, collect
+from tests.live.backend_link import linked, simulated
 
 pytestmark = pytest.mark.slow  # reconnects and a watchdog: `make test`, not the inner loop
 
@@ -31,19 +27,8 @@ KEEPALIVE_S = float(inspect.signature(connect).parameters["ping_interval"].defau
 
 @pytest.fixture
 async def backend(fake: FakeLiveServer, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[GeminiBackend]:
-    monkeypatch.setenv("SSL_CERT_FILE", str(fake.ca_file))
-    monkeypatch.setenv(TIME_SCALE_ENV, "0.1")
-    live = GeminiBackend(Settings(base_url=fake.url, model="gemini-3.8-live"), API_KEY, [], "system")
-    yield live
-    await live.close()
-
-
-def said(events: Events) -> str:
-    return "".join(e.text for e in events if isinstance(e, Transcript) and e.role == "model")
-
-
-def completes(events: Events) -> int:
-    return sum(1 for e in events if isinstance(e, TurnComplete))
+    async with simulated(fake, monkeypatch) as live:
+        yield live
 
 
 async def test_late_pongs_cannot_end_the_link_it_sends_no_keepalive(
@@ -61,24 +46,17 @@ async def test_late_pongs_cannot_end_the_link_it_sends_no_keepalive(
             return
 
     fake.model = model
-    events = Events()
-    reader = asyncio.create_task(collect(backend, events))
-    try:
-        await backend.start()
-        await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
+    async with linked(backend, fake) as events:
         for n in (1, 2):
             backend.send_text(f"Are you there? ({n})")
-            await events.until(lambda n=n: completes(events) == n)
-        assert said(events).count("Still here.") == 2
+            await events.until(lambda n=n: events.completes() == n)
+        assert events.said().count("Still here.") == 2
         session = fake.sessions[0]
         # On the wire: the session idles past a keepalive period (an idle window costs no CPU), and the service
         # sees no ping frame at all (tests/fakes/pongs.py counts them as they arrive).
         with pytest.raises(TimeoutError):
             await fake.wait_until(lambda: session.pings > 0 or session.closed, timeout=KEEPALIVE_S + 2)
         assert len(fake.sessions) == 1 and not session.closed and session.pings == 0, "no keepalive a pong trips"
-    finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)
 
 
 @pytest.mark.parametrize("fault", ["go-away", "stall"])
@@ -105,22 +83,15 @@ async def test_the_old_socket_is_closed_before_the_resume(
             return
 
     fake.model = model
-    events = Events()
-    reader = asyncio.create_task(collect(backend, events))
-    try:
-        await backend.start()
-        await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
+    async with linked(backend, fake) as events:
         backend.send_text("first?")
-        await events.until(lambda: completes(events) == 1)
+        await events.until(lambda: events.completes() == 1)
         backend.send_text("second?")
         await fake.wait_until(lambda: any(s.resumed and s.accepted for s in fake.sessions), timeout=30)
         if fault == "stall":
-            await events.until(lambda: "Answered.Answered." in said(events).replace(" ", ""), timeout=30)
+            await events.until(lambda: "Answered.Answered." in events.said().replace(" ", ""), timeout=30)
         assert fake.resumes_refused_open == 0, "resumed while the old socket was open"
         assert fake.sessions[0].closed
-    finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)
 
 
 async def test_late_words_of_an_answered_utterance_are_not_asked_again(
@@ -146,24 +117,17 @@ async def test_late_words_of_an_answered_utterance_are_not_asked_again(
             return
 
     fake.model = model
-    events = Events()
-    reader = asyncio.create_task(collect(backend, events))
-    try:
-        await backend.start()
-        await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
+    async with linked(backend, fake) as events:
         pcm = words.say("q1?") + bytes(32_000)  # then the mic hears exact zeros (the backend dithers them)
         for i in range(0, len(pcm), 640):  # the user speaks, in real time, in 20 ms chunks
-            if completes(events):
+            if events.completes():
                 break
             backend.send_audio(pcm[i : i + 640])
             await asyncio.sleep(0.02)
-        await events.until(lambda: completes(events) == 1)
+        await events.until(lambda: events.completes() == 1)
         await fake.wait_until(lambda: len(fake.sessions) == 2 and fake.sessions[1].accepted, timeout=30)
         backend.send_text("q2?")  # what a re-asked q1 would have gone before
-        await events.until(lambda: completes(events) == 2)
-        assert said(events).replace(" ", "") == "Answer:q1?Answer:q2?"
+        await events.until(lambda: events.completes() == 2)
+        assert events.said().replace(" ", "") == "Answer:q1?Answer:q2?"
         asked = ["".join(m.texts()) for m in fake.sessions[1].messages if starts_turn(m)]
         assert asked == ["q2?"], f"asked again on the new connection: {asked}"
-    finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)

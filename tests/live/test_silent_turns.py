@@ -5,30 +5,23 @@ backend and SDK against the simulator; the test plays the session's part."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
-from livepair.backends.backend import Status, Transcript, TurnComplete
+from livepair.backends.backend import Status
 from livepair.backends.gemini import GeminiBackend
-from livepair.backends.reconnect import TIME_SCALE_ENV
-from livepair.config import Settings
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession, SessionClosed
-from tests.keys import API_KEY
-from tests.live.test_audio_faults import Events, collect
+from tests.live.backend_link import Events, linked, simulated
 
 QUESTION = "What does load_config return?"
 
 
 @pytest.fixture
 async def backend(fake: FakeLiveServer, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[GeminiBackend]:
-    monkeypatch.setenv("SSL_CERT_FILE", str(fake.ca_file))
-    monkeypatch.setenv(TIME_SCALE_ENV, "0.1")
-    live = GeminiBackend(Settings(base_url=fake.url, model="gemini-3.8-live"), API_KEY, [], "system")
-    yield live
-    await live.close()
+    async with simulated(fake, monkeypatch) as live:
+        yield live
 
 
 def asked(fake: FakeLiveServer, text: str) -> int:
@@ -37,10 +30,6 @@ def asked(fake: FakeLiveServer, text: str) -> int:
 
 def empty_notices(events: Events) -> list[str]:
     return [e.message for e in events if isinstance(e, Status) and "empty reply" in e.message]
-
-
-def completes(events: Events) -> int:
-    return sum(1 for e in events if isinstance(e, TurnComplete))
 
 
 @pytest.mark.parametrize("silent", [1, 2], ids=["once", "twice"])
@@ -56,24 +45,16 @@ async def test_a_silent_turn_is_asked_again_once_then_the_user_is_told(
 
     fake.model = model
     fake.silent_turns = silent
-    events = Events()
-    reader = asyncio.create_task(collect(backend, events))
-    try:
-        await backend.start()
-        await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
+    async with linked(backend, fake) as events:
         backend.send_text(QUESTION)
         if silent == 1:
-            await events.until(lambda: completes(events) == 1)
-            said = "".join(e.text for e in events if isinstance(e, Transcript) and e.role == "model")
-            assert "It returns a dict." in said, "the quiet re-prompt got the answer"
+            await events.until(lambda: events.completes() == 1)
+            assert "It returns a dict." in events.said(), "the quiet re-prompt got the answer"
             assert not empty_notices(events), "one silent turn is nothing the user needs to hear of"
         else:
             await events.until(lambda: bool(empty_notices(events)))
             assert QUESTION.split()[-1] in empty_notices(events)[0]
-            await events.until(lambda: completes(events) == 1)  # the request is settled, nothing waits forever
-            assert completes(events) == 1
+            await events.until(lambda: events.completes() == 1)  # the request is settled, nothing waits forever
+            assert events.completes() == 1
         assert asked(fake, QUESTION) == 2, "asked again exactly once"
         assert len(fake.sessions) == 1, "a silent turn is no reason to reconnect"
-    finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)

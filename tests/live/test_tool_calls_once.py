@@ -5,30 +5,23 @@ The real backend and SDK against the simulator; the test plays the session's par
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
 
-from livepair.backends.backend import BackendEvent, ToolCall, TurnComplete
+from livepair.backends.backend import BackendEvent, ToolCall
 from livepair.backends.gemini import GeminiBackend
-from livepair.backends.reconnect import TIME_SCALE_ENV
-from livepair.config import Settings
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession, SessionClosed
-from tests.keys import API_KEY
-from tests.live.test_audio_faults import Events, collect
+from tests.live.backend_link import linked, simulated
 
 DECLARATIONS = [{"name": "find_usages", "description": "Find usages.", "parameters": {"type": "object"}}]
 
 
 @pytest.fixture
 async def backend(fake: FakeLiveServer, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[GeminiBackend]:
-    monkeypatch.setenv("SSL_CERT_FILE", str(fake.ca_file))
-    monkeypatch.setenv(TIME_SCALE_ENV, "0.1")
-    live = GeminiBackend(Settings(base_url=fake.url, model="gemini-3.8-live"), API_KEY, DECLARATIONS, "system")
-    yield live
-    await live.close()
+    async with simulated(fake, monkeypatch, DECLARATIONS) as live:
+        yield live
 
 
 def calls(events: list[BackendEvent]) -> list[ToolCall]:
@@ -51,15 +44,11 @@ async def test_an_empty_result_is_informative_and_a_repeated_call_has_one_effect
             return
 
     fake.model = model
-    events = Events()
-    reader = asyncio.create_task(collect(backend, events))
-    try:
-        await backend.start()
-        await fake.wait_until(lambda: bool(fake.sessions) and fake.sessions[0].accepted)
+    async with linked(backend, fake) as events:
         backend.send_text("Who calls load_config?")
         await events.until(lambda: bool(calls(events)))
         backend.send_tool_response(calls(events)[0].id, "find_usages", {})  # the tool found nothing
-        await events.until(lambda: any(isinstance(e, TurnComplete) for e in events))
+        await events.until(lambda: events.completes() >= 1)
         session = fake.sessions[0]
         assert session.turns is not None and session.turns.repeated == 0, "the model had no reason to call again"
         assert len(calls(events)) == 1, "one effect, one prompt"
@@ -67,6 +56,3 @@ async def test_an_empty_result_is_informative_and_a_repeated_call_has_one_effect
         assert len(results) == (2 if twice else 1) and all(
             r == {"status": "no_results", "retryable": False} for r in results
         )
-    finally:
-        reader.cancel()
-        await asyncio.gather(reader, return_exceptions=True)
