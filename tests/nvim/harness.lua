@@ -16,6 +16,58 @@ function H.wait(what, ms, cond)
   return value
 end
 
+--- The plugin under test loaded as Neovim loads it at start-up; filetype detection on unless `filetype` is false.
+function H.load_plugin(filetype)
+  vim.opt.rtp:prepend(H.config.plugin_dir)
+  vim.cmd('runtime plugin/livepair.lua')
+  if filetype ~= false then
+    vim.cmd('filetype on')
+  end
+end
+
+--- Open `name` (a file of the test's workspace) in the current window.
+function H.edit(name)
+  vim.cmd('edit ' .. vim.fn.fnameescape(H.config.root .. '/' .. name))
+end
+
+--- Wait until the daemon has answered initialize for the current buffer.
+function H.wait_daemon()
+  H.wait('the daemon', 20000, function()
+    local client = require('livepair').client(0)
+    return client and client.initialized
+  end)
+end
+
+--- The plugin set up with the test's daemon and settings, its statusline shown and `name` open; returns the
+--- statusline once the session autoStart began is listening (`what` names it for a timeout).
+function H.open_listening(name, what)
+  require('livepair').setup({ cmd = H.config.cmd, settings = H.config.settings })
+  vim.o.statusline = "%{v:lua.require'livepair'.statusline()}"
+  H.edit(name)
+  return H.wait(what, 20000, function()
+    local text = vim.api.nvim_eval_statusline(vim.o.statusline, {}).str
+    return text:find('listening', 1, true) and text
+  end)
+end
+
+--- The lines of the transcript buffer (livepair://transcript) as the user reads them; {} before it exists.
+function H.transcript()
+  local buf = vim.fn.bufnr('livepair://transcript')
+  return buf ~= -1 and vim.api.nvim_buf_get_lines(buf, 0, -1, false) or {}
+end
+
+--- Apply the quick fix offered on a line (0-based) of the current buffer: the one code action with an edit, so it
+--- applies without a menu.
+function H.apply_fix(lnum)
+  vim.api.nvim_win_set_cursor(0, { lnum + 1, 10 })
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(action)
+      return action.edit ~= nil
+    end,
+  })
+end
+
 --- The text of the first floating window (a hover), or nil.
 function H.float_text()
   for _, win in ipairs(vim.api.nvim_list_wins()) do

@@ -4,16 +4,11 @@
 local H = dofile(vim.env.LIVEPAIR_NVIM_HARNESS)
 H.run(function(h)
   local c = h.config
-  vim.opt.rtp:prepend(c.plugin_dir)
-  vim.cmd('runtime plugin/livepair.lua')
-  vim.cmd('filetype on')
+  h.load_plugin()
   h.answer_selects(c.choice)
   require('livepair').setup({ cmd = c.cmd, settings = c.settings, approval_ui = c.ui })
-  vim.cmd('edit ' .. vim.fn.fnameescape(c.root .. '/f.py'))
-  h.wait('the daemon', 20000, function()
-    local client = require('livepair').client(0)
-    return client and client.initialized
-  end)
+  h.edit('f.py')
+  h.wait_daemon()
   vim.cmd('LivePairStart')
   vim.cmd('LivePairRun ' .. c.python .. ' f.py') -- the failed run is what the model answers
   if c.ui == 'select' then
@@ -35,6 +30,5 @@ H.run(function(h)
   h.wait('the answer to reach the model', 20000, function()
     return vim.fn.filereadable(c.done) == 1
   end)
-  local buf = vim.fn.bufnr('livepair://transcript')
-  h.result.transcript = buf ~= -1 and vim.api.nvim_buf_get_lines(buf, 0, -1, false) or {}
+  h.result.transcript = h.transcript()
 end)

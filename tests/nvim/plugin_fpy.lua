@@ -3,19 +3,9 @@
 local H = dofile(vim.env.LIVEPAIR_NVIM_HARNESS)
 H.run(function(h)
   local c = h.config
-  vim.opt.rtp:prepend(c.plugin_dir)
-  vim.cmd('runtime plugin/livepair.lua')
-  vim.cmd('filetype on')
-  local lp = require('livepair')
-  lp.setup({ cmd = c.cmd, settings = c.settings })
-  vim.o.statusline = "%{v:lua.require'livepair'.statusline()}"
-  vim.cmd('edit ' .. vim.fn.fnameescape(c.root .. '/f.py'))
-
+  h.load_plugin()
   -- No :LivePairStart: autoStart (offline) starts the session once the daemon is up.
-  h.result.statusline = h.wait('the statusline to show the session', 20000, function()
-    local text = vim.api.nvim_eval_statusline(vim.o.statusline, {}).str
-    return text:find('listening', 1, true) and text
-  end)
+  h.result.statusline = h.open_listening('f.py', 'the statusline to show the session')
 
   -- Before anything runs, the on-open checks put a hint on each seed error: the placeholder key, the open().
   h.result.onopen = h.wait('the on-open hints on the key line and the open() line', 20000, function()
@@ -39,8 +29,7 @@ H.run(function(h)
   -- :LivePairExplain on a line with only LivePair's hint tells more about that hint (not "no problem on line 8").
   vim.cmd('LivePairExplain')
   h.result.explain_own = h.wait('the longer explanation of our own hint', 20000, function()
-    local buf = vim.fn.bufnr('livepair://transcript')
-    local text = buf ~= -1 and table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n') or ''
+    local text = table.concat(h.transcript(), '\n')
     return text:find('About f.py:' .. (c.line + 1), 1, true) and text
   end)
 
@@ -61,14 +50,8 @@ H.run(function(h)
   h.result.explained = explained and explained.message
 
   -- The quick fix on the open() line; one is offered, so it applies without a menu (a menu would be recorded).
-  vim.api.nvim_win_set_cursor(0, { c.line + 1, 10 })
   h.answer_selects(nil)
-  vim.lsp.buf.code_action({
-    apply = true,
-    filter = function(action)
-      return action.edit ~= nil
-    end,
-  })
+  h.apply_fix(c.line)
   h.result.fixed = h.wait('the quick fix to change the buffer', 10000, function()
     local lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
     for _, line in ipairs(lines) do
@@ -82,8 +65,7 @@ H.run(function(h)
   -- A mistyped command in a :terminal has no line to sit on: its advice is in the transcript.
   vim.cmd('terminal pyhton f.py')
   h.result.transcript = h.wait('the transcript to tell about the typo', 20000, function()
-    local buf = vim.fn.bufnr('livepair://transcript')
-    local text = buf ~= -1 and table.concat(vim.api.nvim_buf_get_lines(buf, 0, -1, false), '\n') or ''
+    local text = table.concat(h.transcript(), '\n')
     return text:find("\nLivePair: [^\n]*'pyhton'") and text
   end)
 end)

@@ -3,14 +3,10 @@
 local H = dofile(vim.env.LIVEPAIR_NVIM_HARNESS)
 H.run(function(h)
   local c = h.config
-  vim.opt.rtp:prepend(c.plugin_dir)
-  vim.cmd('runtime plugin/livepair.lua')
+  h.load_plugin(false)
   require('livepair').setup({ cmd = c.cmd, settings = c.settings })
-  vim.cmd('edit ' .. vim.fn.fnameescape(c.root .. '/f.py'))
-  h.wait('the daemon', 20000, function()
-    local client = require('livepair').client(0)
-    return client and client.initialized
-  end)
+  h.edit('f.py')
+  h.wait_daemon()
   if c.start then
     vim.cmd('LivePairStart')
   end

@@ -5,18 +5,8 @@
 local H = dofile(vim.env.LIVEPAIR_NVIM_HARNESS)
 H.run(function(h)
   local c = h.config
-  vim.opt.rtp:prepend(c.plugin_dir)
-  vim.cmd('runtime plugin/livepair.lua')
-  vim.cmd('filetype on')
-  local lp = require('livepair')
-  lp.setup({ cmd = c.cmd, settings = c.settings })
-  vim.o.statusline = "%{v:lua.require'livepair'.statusline()}"
-  vim.cmd('edit ' .. vim.fn.fnameescape(c.root .. '/average.py'))
-
-  h.result.statusline = h.wait('the statusline to show the tutor', 20000, function()
-    local text = vim.api.nvim_eval_statusline(vim.o.statusline, {}).str
-    return text:find('listening', 1, true) and text
-  end)
+  h.load_plugin()
+  h.result.statusline = h.open_listening('average.py', 'the statusline to show the tutor')
 
   vim.cmd('LivePairRun ' .. c.python .. ' average.py')
   h.result.question = h.wait('the guiding question on the line', 20000, function()
@@ -60,13 +50,7 @@ H.run(function(h)
     local d = h.hint(c.line)
     return d and d.message:find('before anything defines it', 1, true)
   end)
-  vim.api.nvim_win_set_cursor(0, { c.line + 1, 10 })
-  vim.lsp.buf.code_action({
-    apply = true,
-    filter = function(action)
-      return action.edit ~= nil
-    end,
-  })
+  h.apply_fix(c.line)
   h.result.fixed = h.wait('the quick fix to change the buffer', 10000, function()
     local line = vim.api.nvim_buf_get_lines(0, c.line, c.line + 1, false)[1]
     return line and not line:find('totl', 1, true) and line
@@ -74,11 +58,9 @@ H.run(function(h)
 
   -- The transcript as the learner reads it (:LivePairTranscript): the lines that hold `text`.
   local function said(text)
-    local buf = vim.fn.bufnr('livepair://transcript')
-    local lines = buf ~= -1 and vim.api.nvim_buf_get_lines(buf, 0, -1, false) or {}
     return vim.tbl_filter(function(l)
       return l:find(text, 1, true) ~= nil
-    end, lines)
+    end, h.transcript())
   end
   local function praised(what, text)
     return h.wait(what, 10000, function()
@@ -94,7 +76,7 @@ H.run(function(h)
 
   -- The learner's own fix, on a program of their own: no hint asked, no fix shown.
   vim.fn.writefile({ 'name = "Ada"', 'print("hello", nmae)' }, c.root .. '/greet.py')
-  vim.cmd('edit ' .. vim.fn.fnameescape(c.root .. '/greet.py'))
+  h.edit('greet.py')
   vim.cmd('LivePairRun ' .. c.python .. ' greet.py')
   h.wait('the question on greet.py', 20000, function()
     local d = h.hint(1)
