@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any, Literal
@@ -111,6 +112,39 @@ def describe() -> list[str]:
         )
         lines.append(f"[{d.index}] {d.name} (in {d.inputs}, out {d.outputs}, {d.default_rate:.0f} Hz) {marks}".rstrip())
     return lines
+
+
+def usable_rate(dev: Device, kind: Kind, wanted: int) -> int:
+    """`wanted` when the device takes mono PCM16 at that rate, else the device's own rate (the caller converts)."""
+    sd = sounddevice()
+    check = sd.check_input_settings if kind == "input" else sd.check_output_settings
+    try:
+        check(device=dev.index, samplerate=wanted, channels=1, dtype="int16")
+    except Exception:
+        return int(dev.default_rate)
+    return wanted
+
+
+def start_stream(
+    dev: Device, kind: Kind, rate: int, block_ms: int, latency_s: float, callback: Callable[..., None], what: str
+) -> Any:
+    """A started mono PCM16 stream of `block_ms` blocks; AudioUnavailable naming the `what` when it cannot be had."""
+    sd = sounddevice()
+    raw = sd.RawInputStream if kind == "input" else sd.RawOutputStream
+    try:
+        stream = raw(
+            samplerate=rate,
+            channels=1,
+            dtype="int16",
+            blocksize=rate * block_ms // 1000,
+            device=dev.index,
+            latency=latency_s,
+            callback=callback,
+        )
+        stream.start()
+    except Exception as exc:
+        raise AudioUnavailable(f"Cannot open {what} {dev.name!r}: {exc}") from None
+    return stream
 
 
 def close_stream(stream: Any, what: str) -> None:

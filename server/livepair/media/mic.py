@@ -49,30 +49,12 @@ class Mic:
     # -- lifecycle (blocking: call from a worker thread) ------------------------------------------------------
     def open(self, loop: asyncio.AbstractEventLoop) -> str:
         """Open and start the stream; raises AudioUnavailable with the reason."""
-        sd = devices.sounddevice()
         dev = devices.find_device(self.device_spec, "input")
-        rate = RATE
-        try:
-            sd.check_input_settings(device=dev.index, samplerate=RATE, channels=1, dtype="int16")
-        except Exception:  # the device refuses 16 kHz: capture at its own rate and convert
-            rate = int(dev.default_rate)
+        rate = devices.usable_rate(dev, "input", RATE)  # a device that refuses 16 kHz: its own rate, converted
         self._resample = Resampler(rate, RATE) if rate != RATE else None
         self._loop = loop
         self._first_block.clear()
-        try:
-            stream = sd.RawInputStream(
-                samplerate=rate,
-                channels=1,
-                dtype="int16",
-                blocksize=rate * self.chunk_ms // 1000,
-                device=dev.index,
-                latency=LATENCY_S,
-                callback=self._callback,
-            )
-            stream.start()
-        except Exception as exc:
-            raise devices.AudioUnavailable(f"Cannot open microphone {dev.name!r}: {exc}") from None
-        self._stream = stream
+        self._stream = devices.start_stream(dev, "input", rate, self.chunk_ms, LATENCY_S, self._callback, "microphone")
         self.device_name = dev.name
         self._last_callback = time.monotonic()
         # "on" must mean audio is flowing: some devices take a second or two to deliver the first block.

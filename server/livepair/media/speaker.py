@@ -116,31 +116,13 @@ class Speaker:
 
     # -- lifecycle (blocking: call from a worker thread) ------------------------------------------------------
     def open(self, loop: asyncio.AbstractEventLoop) -> str:
-        sd = devices.sounddevice()
         dev = devices.find_device(self.device_spec, "output")
-        rate = MODEL_RATE
-        try:
-            sd.check_output_settings(device=dev.index, samplerate=MODEL_RATE, channels=1, dtype="int16")
-        except Exception:  # the device refuses 24 kHz: resample to its own rate
-            rate = int(dev.default_rate)
+        rate = devices.usable_rate(dev, "output", MODEL_RATE)  # a device that refuses 24 kHz: resampled to its own
         self._loop = loop
         self.device_rate = rate
         self.buffer = JitterBuffer(rate, self.jitter_ms)
         self._resamplers.clear()
-        try:
-            stream = sd.RawOutputStream(
-                samplerate=rate,
-                channels=1,
-                dtype="int16",
-                blocksize=rate * BLOCK_MS // 1000,
-                device=dev.index,
-                latency=LATENCY_S,
-                callback=self._callback,
-            )
-            stream.start()
-        except Exception as exc:
-            raise devices.AudioUnavailable(f"Cannot open speaker {dev.name!r}: {exc}") from None
-        self._stream = stream
+        self._stream = devices.start_stream(dev, "output", rate, BLOCK_MS, LATENCY_S, self._callback, "speaker")
         self.device_name = dev.name
         self._last_callback = time.monotonic()
         return dev.name
