@@ -67,10 +67,16 @@ def test_every_daemon_setting_is_contributed_with_its_default() -> None:
     assert not different, f"defaults differ: {different}"
 
 
+def ts_string_list(source: str, name: str) -> set[str]:
+    """The strings of a TypeScript array literal `name = [...]`, with `...OTHER` spreads of such lists expanded."""
+    block = source.split(f"{name} = [", 1)[1].split("]", 1)[0]
+    spread = re.findall(r"\.\.\.(\w+)", block)
+    return set(re.findall(r'"(\w+)"', block)).union(*(ts_string_list(source, other) for other in spread))
+
+
 def test_every_daemon_setting_is_sent() -> None:
     source = (EXTENSION / "src" / "common" / "settings.ts").read_text()
-    block = source.split("DAEMON_SETTING_KEYS = [", 1)[1].split("]", 1)[0]
-    sent = set(re.findall(r'"(\w+)"', block))
+    sent = ts_string_list(source, "DAEMON_SETTING_KEYS")
     missing = sorted(set(daemon_settings()) - sent - not_in_vscode())
     assert not missing, f"add these keys to DAEMON_SETTING_KEYS in extension/src/common/settings.ts: {missing}"
 

@@ -11,8 +11,8 @@ export const NOT_IN_VSCODE = [
   "autoStart",
 ] as const;
 
-/** Keys the daemon understands, camelCase as in config.py (all but NOT_IN_VSCODE). */
-export const DAEMON_SETTING_KEYS = [
+/** The connection to the model: which one, where, how it answers; a change reaches it only in a new session. */
+const CONNECTION_KEYS = [
   "model",
   "apiVersion",
   "baseUrl",
@@ -22,6 +22,11 @@ export const DAEMON_SETTING_KEYS = [
   "vertexLocation",
   "voice",
   "responseModality",
+] as const;
+
+/** Keys the daemon understands, camelCase as in config.py (all but NOT_IN_VSCODE). */
+export const DAEMON_SETTING_KEYS = [
+  ...CONNECTION_KEYS,
   "proactivity",
   "redaction",
   "lookAtFailures",
@@ -68,15 +73,7 @@ export const DAEMON_RESTART_KEYS = ["python"] as const;
 
 /** A change to one of these only takes effect when a new session connects. */
 export const SESSION_KEYS: readonly DaemonSettingKey[] = [
-  "model",
-  "apiVersion",
-  "baseUrl",
-  "backend",
-  "vertex",
-  "vertexProject",
-  "vertexLocation",
-  "voice",
-  "responseModality",
+  ...CONNECTION_KEYS,
   "micDevice",
   "speakerDevice",
   "micChunkMs",

@@ -75,6 +75,14 @@ describe("settingsImpact", () => {
   it("tells a running session that connection settings apply next time", () => {
     expect(settingsImpact(affects("model"))).toBe("notifyDaemonNewSession");
   });
+  it("every setting of the connection and of the devices is sent, and applies in a new session", () => {
+    const connection = ["model", "apiVersion", "baseUrl", "backend", "vertex", "vertexProject", "vertexLocation"];
+    const devices = ["voice", "responseModality", "micDevice", "speakerDevice", "micChunkMs", "duplex"];
+    for (const key of [...connection, ...devices, "screenEnabled", "screenMonitor"]) {
+      expect(DAEMON_SETTING_KEYS, key).toContain(key);
+      expect(settingsImpact(affects(key)), key).toBe("notifyDaemonNewSession");
+    }
+  });
   it("just notifies the daemon of other settings", () => {
     expect(settingsImpact(affects("hoverWaitMs"))).toBe("notifyDaemon");
   });
