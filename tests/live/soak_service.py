@@ -18,7 +18,7 @@ from collections import deque
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession, SessionClosed
-from tests.fakes.wire import ClientMessage
+from tests.live.held_reply import reply_held_open
 from tests.live.test_faults import question_of
 
 FAULTS = ("close-1011", "go-away", "stall", "broken", "handle-refused")
@@ -26,10 +26,6 @@ PHASES = ("on-question", "mid-reply")
 QUESTION = re.compile(r"q\d+\?")
 HOLD_S = 0.3  # a reply stays open this long for an editor update to (wrongly) arrive in it
 DEADLINE_REASON = "Deadline expired: connection time limit."
-
-
-def is_context(message: ClientMessage) -> bool:
-    return message.kind == "clientContent" and not message.body.get("turnComplete")
 
 
 class Service:
@@ -82,16 +78,16 @@ class Service:
                     close_at = await self.fire(session, fault, close_at)
                     if session.closed:
                         return
-                await session.send_text("Answer:", turn_complete=False)
-                if fault and phase == "mid-reply":
-                    close_at = await self.fire(session, fault, close_at)
-                    if session.closed:
-                        return
-                with contextlib.suppress(TimeoutError):
-                    await session.next_message(predicate=is_context, timeout=HOLD_S)
-                if session.cut_off:
-                    continue
-                await session.send_text(f" {question}")
+
+                async def mid_reply(fault: str | None = fault, phase: str | None = phase) -> bool:
+                    nonlocal close_at
+                    if fault and phase == "mid-reply":
+                        close_at = await self.fire(session, fault, close_at)
+                        return session.closed
+                    return False
+
+                if await reply_held_open(session, "Answer:", f" {question}", HOLD_S, mid_reply):
+                    return
         except SessionClosed:
             return
 

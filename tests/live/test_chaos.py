@@ -55,13 +55,13 @@ from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession, SessionClosed
 from tests.keys import API_KEY
+from tests.live.held_reply import reply_held_open
 from tests.live.test_exactly_once import (
     MAX_RESTATEMENT,
     RESTATEMENT,
     _squeezed,
     asked_anywhere,
     finals_of,
-    is_context,
 )
 from tests.live.test_faults import model_finals, question_of
 from tests.lsp.harness import EditorClient, settings_for, start_editor
@@ -216,14 +216,11 @@ def model_for(schedule: Schedule, fake: FakeLiveServer, editor: EditorClient):  
         """The unasked advice on a failed run, in two pieces; True when a fault ended the connection."""
         if (fault := due(r, "on-run")) and await fire(session, fault):
             return True
-        await session.send_text("Advice:", turn_complete=False)
-        if (fault := due(r, "mid-advice")) and await fire(session, fault):
-            return True
-        with contextlib.suppress(TimeoutError):
-            await session.next_message(predicate=is_context, timeout=HOLD_S)
-        if not session.cut_off:
-            await session.send_text(advice(r).removeprefix("Advice:"))
-        return False
+
+        async def mid_advice() -> bool:
+            return bool((fault := due(r, "mid-advice")) and await fire(session, fault))
+
+        return await reply_held_open(session, "Advice:", advice(r).removeprefix("Advice:"), HOLD_S, mid_advice)
 
     async def model(session: FakeSession) -> None:
         try:
@@ -256,14 +253,12 @@ def model_for(schedule: Schedule, fake: FakeLiveServer, editor: EditorClient):  
                     return
                 if schedule.tool(k) and await edit_then(session, k):
                     return
-                await session.send_text("Answer:", turn_complete=False)
-                if (fault := due(k, "mid-reply")) and await fire(session, fault):
+
+                async def mid_reply(k: int = k) -> bool:
+                    return bool((fault := due(k, "mid-reply")) and await fire(session, fault))
+
+                if await reply_held_open(session, "Answer:", f" {question}", HOLD_S, mid_reply):
                     return
-                with contextlib.suppress(TimeoutError):
-                    await session.next_message(predicate=is_context, timeout=HOLD_S)
-                if session.cut_off:
-                    continue
-                await session.send_text(f" {question}")
         except SessionClosed:
             return
 

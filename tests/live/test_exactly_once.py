@@ -22,7 +22,7 @@ from livepair.session.model_turn import CUT_OFF_MARK
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession, SessionClosed
-from tests.fakes.wire import ClientMessage
+from tests.live.held_reply import is_context, reply_held_open
 from tests.live.test_faults import model_finals, question_of, start
 from tests.lsp.harness import EditorClient, settings_for, start_editor
 
@@ -41,10 +41,6 @@ async def editor(workspace: Path, fake: FakeLiveServer) -> AsyncIterator[EditorC
     client = await start_editor(workspace, env, settings_for(fake))
     yield client
     await client.lsp.shutdown_session()
-
-
-def is_context(message: ClientMessage) -> bool:
-    return message.kind == "clientContent" and not message.body.get("turnComplete")
 
 
 def _squeezed(text: str) -> str:
@@ -78,12 +74,8 @@ async def slow_answers(session: FakeSession) -> None:
             question = question_of("".join(message.texts()))
             with contextlib.suppress(TimeoutError):  # it thinks before it speaks
                 await session.next_message(predicate=is_context, timeout=HOLD_S)
-            await session.send_text("Answer:", turn_complete=False)
-            with contextlib.suppress(TimeoutError):
-                await session.next_message(predicate=is_context, timeout=HOLD_S)
-            if session.cut_off:
-                continue  # the rest of this reply is dropped; the next request gets the next one
-            await session.send_text(f" {question}")
+            # Cut off, the rest of this reply is dropped; the next request gets the next one.
+            await reply_held_open(session, "Answer:", f" {question}", HOLD_S)
     except SessionClosed:
         return
 
