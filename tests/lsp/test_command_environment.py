@@ -23,7 +23,8 @@ from tests.fakes.live_server import FakeLiveServer
 from tests.keys import API_KEY, GITHUB_TOKEN, GOOGLE_KEY
 from tests.lsp.harness import EditorClient, start_editor
 from tests.lsp.rawio import RawDaemon
-from tests.lsp.test_run_command import ask, model_running
+from tests.lsp.test_run_command import ask
+from tests.lsp.tool_caller import ToolCaller
 
 _HEX = "9f86d081884c7d65" + "9a2feaa0c55ad015"
 # 28 secrets as CI systems, cloud shells and .env files put them in the environment; the names are the point: most
@@ -94,11 +95,10 @@ async def test_an_approved_command_sees_none_of_28_planted_secrets(
     planted_editor: EditorClient, fake: FakeLiveServer
 ) -> None:
     editor = planted_editor
-    results: list[dict[str, Any]] = []
-    fake.model, answered = model_running(results, {"command": "env", "reason": "Check the environment."})
+    fake.model = caller = ToolCaller.running("run_command", {"command": "env", "reason": "Check the environment."})
     editor.answer_approvals = True
     await ask(editor)
-    await asyncio.wait_for(answered.wait(), 30)
+    results = await caller.answered()
     (run,) = editor.terminal_runs
     reached = sorted(set(run["env"]) & set(PLANTED))
     assert reached == [], f"{len(reached)} of {len(PLANTED)} planted secrets reached the command: {reached}"

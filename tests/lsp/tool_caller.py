@@ -19,6 +19,11 @@ class ToolCaller:
         self.responses: list[dict[str, Any]] = []
         self._done = asyncio.Event()
 
+    @classmethod
+    def running(cls, tool: str, *args: Mapping[str, Any]) -> ToolCaller:
+        """One call of `tool` per set of arguments, each after the one before was answered."""
+        return cls(*([{"name": tool, "args": a}] for a in args))
+
     async def __call__(self, session: FakeSession) -> None:
         await session.next_message(predicate=starts_turn)
         for batch in self.batches:
