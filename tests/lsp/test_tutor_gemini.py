@@ -48,8 +48,8 @@ def said(message: Any) -> str:
     return "".join(message.texts())
 
 
-async def tutor_model(session: FakeSession) -> None:
-    """A model that follows the tutor instruction: concept and question first, then hints when asked."""
+async def first_rung(session: FakeSession) -> None:
+    """What a tutor does on the failed run of average.py: the concept of line 3 and its first hint."""
     await session.next_message(predicate=lambda m: "just failed" in said(m), timeout=30)
     ids = await session.send_tool_call(
         [
@@ -61,6 +61,11 @@ async def tutor_model(session: FakeSession) -> None:
         ]
     )
     await session.wait_tool_response(ids)
+
+
+async def tutor_model(session: FakeSession) -> None:
+    """A model that follows the tutor instruction: concept and question first, then hints when asked."""
+    await first_rung(session)
     await session.send_text("Where does totl get its value?")
     await session.next_message(predicate=lambda m: "Give me a hint" in said(m), timeout=30)
     ids = await session.send_tool_call(

@@ -15,7 +15,7 @@ from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.session import FakeSession
 from tests.keys import API_KEY
 from tests.lsp.harness import EditorClient, settings_for
-from tests.lsp.test_tutor_gemini import AVERAGE_PY, DOCS, LINE, said
+from tests.lsp.test_tutor_gemini import AVERAGE_PY, LINE, first_rung, said
 
 
 @pytest.fixture
@@ -36,17 +36,7 @@ async def speak(session: FakeSession, words: str) -> None:
 
 async def voiced_tutor_model(session: FakeSession) -> None:
     """A tutor that answers in speech: the question first; later, asked to, it says the praise aloud."""
-    await session.next_message(predicate=lambda m: "just failed" in said(m), timeout=30)
-    ids = await session.send_tool_call(
-        [
-            {
-                "name": "record_concept",
-                "args": {"name": "Names", "source": DOCS, "path": "average.py", "line": 3, "check": "Why?"},
-            },
-            {"name": "give_hint", "args": {"path": "average.py", "line": 3, "level": 1, "hint": "Where is totl set?"}},
-        ]
-    )
-    await session.wait_tool_response(ids)
+    await first_rung(session)
     await speak(session, "Where does totl get its value?")
     await session.next_message(predicate=lambda m: PRAISE_ASKED in said(m), timeout=30)
     await speak(session, SPOKEN)
