@@ -13,6 +13,7 @@ from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import MODEL, starts_turn
 from tests.fakes.session import FakeSession
 from tests.keys import API_KEY
+from tests.live.test_simulator_rules import CURRENT_MODELS
 from tests.lsp.harness import EditorClient, settings_for, start_editor
 
 LINE = scenario.MISSING_FILE_LINE - 1
@@ -92,15 +93,7 @@ async def test_editor_updates_never_cut_the_senior_dev_off(editor: EditorClient,
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "model",
-    [
-        "gemini-3.8-live",
-        "gemini-3.8-live-extended-thinking",
-        "gemini-3.1-flash-live-preview",
-        "gemini-2.5-flash-native-audio-preview-12-2025",
-    ],
-)
+@pytest.mark.parametrize("model", CURRENT_MODELS)
 async def test_every_current_model_gets_only_what_it_accepts(workspace: Path, fake: FakeLiveServer, model: str) -> None:
     async def answer(session: FakeSession) -> None:
         while True:
