@@ -17,14 +17,13 @@ from typing import Any
 import pytest
 
 from livepair.backends.gemini import REFUSED_IN_A_ROW
-from livepair.backends.reconnect import TIME_SCALE_ENV
 from livepair.session.model_turn import CUT_OFF_MARK
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
 from tests.fakes.session import FakeSession, SessionClosed
 from tests.live.held_reply import is_context, reply_held_open
-from tests.live.test_faults import model_finals, question_of, start
-from tests.lsp.harness import EditorClient, settings_for, start_editor
+from tests.live.test_faults import compressed_editor, model_finals, question_of, start
+from tests.lsp.harness import EditorClient
 
 pytestmark = pytest.mark.slow
 
@@ -35,10 +34,7 @@ HOLD_S = 1.5  # how long a slow reply stays open for an editor update to (wrongl
 
 @pytest.fixture
 async def editor(workspace: Path, fake: FakeLiveServer) -> AsyncIterator[EditorClient]:
-    env = fake.subprocess_env() | {TIME_SCALE_ENV: "0.1"}
-    env.pop("GEMINI_API_KEY")
-    env.pop("GOOGLE_GEMINI_BASE_URL")
-    client = await start_editor(workspace, env, settings_for(fake))
+    client = await compressed_editor(workspace, fake)
     yield client
     await client.lsp.shutdown_session()
 
@@ -296,11 +292,7 @@ async def test_extended_thinkings_filler_is_not_the_end_of_the_answer(workspace:
                 await session.send_text(f"Answer: {question_of(''.join(message.texts()))}")
 
     fake.model = thinking
-    env = fake.subprocess_env() | {TIME_SCALE_ENV: "0.1"}
-    env.pop("GEMINI_API_KEY")
-    env.pop("GOOGLE_GEMINI_BASE_URL")
-    model = "gemini-3.8-live-extended-thinking"
-    editor = await start_editor(workspace, env, settings_for(fake, model=model, apiVersion="v1alpha"))
+    editor = await compressed_editor(workspace, fake, model="gemini-3.8-live-extended-thinking", apiVersion="v1alpha")
     try:
         await start(editor, fake)
         await editor.command("livepair.ask", "deep?")

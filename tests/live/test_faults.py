@@ -31,12 +31,17 @@ pytestmark = pytest.mark.slow
 SCALE = "0.1"
 
 
-@pytest.fixture
-async def editor(workspace: Path, fake: FakeLiveServer) -> AsyncIterator[EditorClient]:
+async def compressed_editor(workspace: Path, fake: FakeLiveServer, **settings: Any) -> EditorClient:
+    """The daemon as an editor starts it (the key and the endpoint come from the editor), its time at SCALE."""
     env = fake.subprocess_env() | {TIME_SCALE_ENV: SCALE}
     env.pop("GEMINI_API_KEY")
     env.pop("GOOGLE_GEMINI_BASE_URL")
-    client = await start_editor(workspace, env, settings_for(fake))
+    return await start_editor(workspace, env, settings_for(fake, **settings))
+
+
+@pytest.fixture
+async def editor(workspace: Path, fake: FakeLiveServer) -> AsyncIterator[EditorClient]:
+    client = await compressed_editor(workspace, fake)
     yield client
     await client.lsp.shutdown_session()
 
