@@ -119,19 +119,24 @@ async def test_run_python_denied_runs_nothing(sandboxed: None, workspace: Path, 
 
 
 @pytest.mark.parametrize(
-    ("args", "error"),
+    ("tool", "args", "error"),
     [
-        ({"reason": "no code"}, "'code' must be a non-empty string"),
-        ({"code": 42, "reason": "a number"}, "'code' must be a non-empty string"),
-        ({"code": "x" * 70_000, "reason": "huge"}, "at most 64 KB"),
+        ("run_python", {"reason": "no code"}, "'code' must be a non-empty string"),
+        ("run_python", {"code": 42, "reason": "a number"}, "'code' must be a non-empty string"),
+        ("run_python", {"code": "x" * 70_000, "reason": "huge"}, "at most 64 KB"),
+        ("run_command", {"reason": "none"}, "'command' must be a non-empty string"),
+        ("run_command", {"command": ["ls"], "reason": "list"}, "'command' must be a non-empty string"),
+        ("run_command", {"command": "x" * 5000, "reason": "long"}, "at most 4096 characters"),
+        ("run_command", {"command": "ls", "cwd": "/etc", "reason": "out"}, "outside the workspace"),
+        ("run_command", {"command": "ls", "cwd": "f.py", "reason": "file"}, "is not a directory"),
     ],
 )
-async def test_run_python_bad_arguments_are_readable_errors(
-    workspace: Path, private_state: Path, args: dict[str, Any], error: str
+async def test_bad_arguments_to_a_run_tool_are_readable_errors_and_ask_nothing(
+    workspace: Path, private_state: Path, tool: str, args: dict[str, Any], error: str
 ) -> None:
     panel = Panel(True)
     tools, _ = make_tools(workspace, panel, private_state)
-    result = await tools.call("run_python", args)
+    result = await tools.call(tool, args)
     assert error in result["error"] and panel.asked == []
 
 
@@ -295,25 +300,6 @@ async def test_run_command_denied_runs_nothing(workspace: Path, private_state: P
     result = await tools.call("run_command", {"command": "touch ran.txt", "reason": "Try."})
     assert result == {"error": "the user declined to run this command"}
     assert not (workspace / "ran.txt").exists() and panel.reports[-1].outcome == "denied"
-
-
-@pytest.mark.parametrize(
-    ("args", "error"),
-    [
-        ({"reason": "none"}, "'command' must be a non-empty string"),
-        ({"command": ["ls"], "reason": "list"}, "'command' must be a non-empty string"),
-        ({"command": "x" * 5000, "reason": "long"}, "at most 4096 characters"),
-        ({"command": "ls", "cwd": "/etc", "reason": "out"}, "outside the workspace"),
-        ({"command": "ls", "cwd": "f.py", "reason": "file"}, "is not a directory"),
-    ],
-)
-async def test_run_command_bad_arguments_are_readable_errors(
-    workspace: Path, private_state: Path, args: dict[str, Any], error: str
-) -> None:
-    panel = Panel(True)
-    tools, _ = make_tools(workspace, panel, private_state)
-    result = await tools.call("run_command", args)
-    assert error in result["error"] and panel.asked == []
 
 
 async def test_run_command_times_out_and_is_stopped(workspace: Path, private_state: Path) -> None:
