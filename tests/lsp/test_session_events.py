@@ -16,6 +16,7 @@ from tests.lsp.harness import EditorClient
 
 
 async def start(editor: EditorClient) -> str:
+    """f.py open with the scenario's diagnostics, and a session listening; f.py's uri."""
     uri = editor.open("f.py")
     editor.send_diagnostics(uri, scenario.diagnostics())
     await editor.command("livepair.start", {"apiKey": API_KEY})

@@ -14,21 +14,13 @@ from tests.fakes.models import MODEL
 from tests.fakes.session import FakeSession
 from tests.keys import API_KEY, GITHUB_TOKEN, GOOGLE_KEY
 from tests.lsp.harness import EditorClient
+from tests.lsp.test_session_events import start
 from tests.processes import wait_until
 
 EXPLANATION = "data/config.json is opened relative to where you ran the script; the file is in src/data."
 UNIMPORTED = 'with open(Path(__file__).parent / "src" / "data" / "config.json") as fh:'  # f.py has no Path
 FIXED = 'with open(__file__.removesuffix("f.py") + "src/data/config.json") as fh:'
 LINE = scenario.MISSING_FILE_LINE - 1  # 0-based in LSP
-
-
-async def start_on_f_py(editor: EditorClient) -> str:
-    """f.py open with the scenario's diagnostics, and a session listening; f.py's uri."""
-    uri = editor.open("f.py")
-    editor.send_diagnostics(uri, scenario.diagnostics())
-    await editor.command("livepair.start", {"apiKey": API_KEY})
-    await editor.wait_state("listening")
-    return uri
 
 
 def digest_with(text: str) -> Any:
@@ -163,7 +155,7 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
 
 
 async def test_unchanged_context_is_not_resent(editor: EditorClient, fake: FakeLiveServer) -> None:
-    uri = await start_on_f_py(editor)
+    uri = await start(editor)
     session = await fake.wait_session()
     first = await session.next_message("clientContent", digest_with("Diagnostics (1)"))
     assert first.body.get("turnComplete") in (None, False)  # context does not demand a reply
@@ -196,7 +188,7 @@ async def test_hover_asks_the_model_and_caches_the_answer(editor: EditorClient, 
             await session.send_turn_complete()
 
     fake.model = model
-    uri = await start_on_f_py(editor)
+    uri = await start(editor)
 
     line = scenario.API_KEY_LINE - 1
     first = await editor.hover(uri, line)
@@ -226,7 +218,7 @@ async def test_slow_explanation_shows_thinking_then_a_hint(editor: EditorClient,
     editor.lsp.workspace_did_change_configuration(
         lsp.DidChangeConfigurationParams(settings={"livepair": {"hoverWaitMs": 0}})
     )
-    uri = await start_on_f_py(editor)
+    uri = await start(editor)
 
     line = scenario.API_KEY_LINE - 1
     hover = await editor.hover(uri, line)
