@@ -166,3 +166,29 @@ def test_the_headline_is_the_cause_in_at_most_sixty_characters() -> None:
     assert len(headline(long)) <= 60 and headline(long).startswith("The file 'data/config.json' does not exist")
     assert "/tmp/ws" not in headline(long)
     assert headline("NameError: name 'x' is not defined. Define it.") == "NameError: name 'x' is not defined"
+
+
+def test_a_cause_given_with_the_advice_is_its_headline_whole_and_stays_when_the_fix_joins() -> None:
+    lines = ["import json", "with open('data/config.json') as fh:"]
+    store = make_store(lines)
+    message = (
+        "The file 'data/config.json' does not exist relative to the working directory. It exists at "
+        "'src/data/config.json'. Open it relative to the script's own folder, Path(__file__).parent."
+    )
+    cause = "'data/config.json' is at src/data/config.json"
+    item = store.annotate(URI, 1, message, "error", cause=cause)
+    (d,) = store.diagnostics(URI)
+    assert d.data == {"adviceId": item.id, "headline": cause}, "the cause, not the message's first sentence"
+    store.propose_fix(URI, Range.lines(1, 1), "with open(HERE / 'src/data/config.json') as fh:\n", "Open it here")
+    (d,) = store.diagnostics(URI)
+    assert d.code == "fix" and d.data == {"adviceId": item.id, "headline": cause}
+    store.annotate(URI, 1, "Something else entirely. More words.")  # a newer remark brings its own headline
+    assert store.items(URI)[0].headline == "Something else entirely"
+
+
+def test_a_cause_too_long_for_the_line_is_cut_like_a_message_and_a_blank_one_is_none() -> None:
+    store = make_store(["x = 1"])
+    long = "a cause that goes on " * 5
+    assert store.annotate(URI, 0, "Short message.", cause=long).headline.endswith("…")
+    assert len(store.items(URI)[0].headline) <= 60
+    assert store.annotate(URI, 0, "Short message. More.", cause="  ").headline == "Short message"

@@ -342,10 +342,8 @@ class OfflineBackend:
             if path and self._teach(found, path, prompted, turn, "error" if severity == "error" else "info"):
                 return
             if path:
-                self._call(
-                    "annotate",
-                    {"path": path, "line": found.place.line, "message": found.message, "severity": severity},
-                )
+                args = {"path": path, "line": found.place.line, "message": found.message, "severity": severity}
+                self._call("annotate", args | ({"headline": found.headline} if found.headline else {}))
                 if found.fix is not None:
                     self._propose(path, found.fix)
         if turn:
