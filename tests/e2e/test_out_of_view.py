@@ -79,9 +79,7 @@ async def test_terminal_link_and_apply_fix_from_a_notification(
         page, bench, workspace = editor.page, editor.bench, editor.workspace
         (workspace / "g.py").write_text(G_PY)
         try:
-            await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
-            await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("watching"), timeout_ms=60_000)
+            await bench.start_pairing("watching")
 
             # f.py is not open: its crash is told in a notification, and the command that failed links to the line.
             await bench.run_in_terminal("python3 f.py")
