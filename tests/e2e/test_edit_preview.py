@@ -59,7 +59,6 @@ def model() -> EditModel:
 async def test_apply_edit_is_a_refactor_preview(
     tools: E2ETools, fake: FakeLiveServer, model: EditModel, tmp_path: Path
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS) as editor:
         page, bench, workspace = editor.page, editor.bench, editor.workspace
         (workspace / "notes.md").write_text("Where is the config?\n")

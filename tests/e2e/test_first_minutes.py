@@ -34,7 +34,6 @@ async def fake() -> AsyncIterator[FakeLiveServer]:
 
 
 async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeLiveServer, tmp_path: Path) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (before anything runs)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS, env_key=False, viewport=(WIDTH, 800)) as editor:
         page, bench = editor.page, editor.bench
         try:

@@ -74,7 +74,6 @@ async def command_in_terminal(page: Page, command: str) -> dict[str, Any]:
 async def test_terminal_link_and_apply_fix_from_a_notification(
     tools: E2ETools, fake: FakeLiveServer, tmp_path: Path
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (before anything runs)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS, env_key=False, viewport=(1280, 800)) as editor:
         page, bench, workspace = editor.page, editor.bench, editor.workspace
         (workspace / "g.py").write_text(G_PY)

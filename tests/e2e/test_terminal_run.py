@@ -55,7 +55,6 @@ def model() -> CancellingModel:
 async def test_a_cancelled_run_is_killed_in_the_visible_terminal(
     tools: E2ETools, fake: FakeLiveServer, model: CancellingModel, tmp_path: Path
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS) as editor:
         page, bench, workspace = editor.page, editor.bench, editor.workspace
         try:
