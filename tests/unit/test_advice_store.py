@@ -192,3 +192,17 @@ def test_a_cause_too_long_for_the_line_is_cut_like_a_message_and_a_blank_one_is_
     assert store.annotate(URI, 0, "Short message.", cause=long).headline.endswith("…")
     assert len(store.items(URI)[0].headline) <= 60
     assert store.annotate(URI, 0, "Short message. More.", cause="  ").headline == "Short message"
+
+
+def test_a_fix_title_too_long_loses_its_closing_remark_before_its_words() -> None:
+    store = make_store(["with open('data/config.json') as fh:"])
+    explanation = (
+        "Open 'src/data/config.json' relative to the script's folder (re-run in a sandbox: it gets past the error)"
+    )
+    item = store.propose_fix(URI, Range.lines(0, 0), "with open(HERE) as fh:\n", explanation)
+    assert (
+        item.fix is not None
+        and item.fix.title == "LivePair: Open 'src/data/config.json' relative to the script's folder"
+    )
+    short = store.propose_fix(URI, Range.lines(0, 0), "x = 1\n", "Use x (checked)")
+    assert short.fix is not None and short.fix.title == "LivePair: Use x (checked)", "it fits: kept whole"

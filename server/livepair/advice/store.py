@@ -285,5 +285,9 @@ def headline(message: str, limit: int = HEADLINE_CHARS) -> str:
 
 
 def _first_sentence(text: str, limit: int = 70) -> str:
+    """A fix's title: its explanation's first sentence; a closing remark in brackets (how it was checked) goes
+    before the words are cut, so the title says what the fix does, whole."""
     head = text.strip().split("\n", 1)[0].split(". ", 1)[0].rstrip(".")
+    if len(head) > limit:
+        head = re.sub(r"\s*\([^()]*\)$", "", head)
     return head if len(head) <= limit else head[: limit - 1] + "…"
