@@ -93,10 +93,17 @@ async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeL
             # One card per finding: the key and the crash, the crash an error.
             cards = view.locator("#advice li.advice")
             await expect(cards).to_have_count(2)
-            await expect(view.locator("#advice li.advice.error")).to_contain_text("f.py:8")
+            crash_card = view.locator("#advice li.advice.error")
+            await expect(crash_card).to_contain_text(f"f.py:8 {CAUSE}")  # titled by its cause, as on the line
+            await expect(crash_card.locator("button.fix")).to_have_text(
+                "Apply fix: Open 'src/data/config.json' relative to the script's folder"  # said once, whole
+            )
             await expect(view.locator("#usage")).to_contain_text("This session")
             await expect(view.locator("#screen")).to_contain_text("Screen: off")
+            await bench.run_command("View: Toggle Maximized Panel")  # both cards in the picture, not only the last
+            await expect(view.locator("#advice li.advice.error")).to_be_in_viewport()
             await bench.screenshot("panel-cards")
+            await bench.run_command("View: Toggle Maximized Panel")
 
             # A mistyped command has no line: a notification with "Show" while the panel is out of view.
             # In the terminal that ran f.py: its shell integration is known to be up, so the run is seen.

@@ -206,3 +206,20 @@ def test_a_fix_title_too_long_loses_its_closing_remark_before_its_words() -> Non
     )
     short = store.propose_fix(URI, Range.lines(0, 0), "x = 1\n", "Use x (checked)")
     assert short.fix is not None and short.fix.title == "LivePair: Use x (checked)", "it fits: kept whole"
+
+
+def test_the_hover_shows_the_words_as_written_not_as_markdown() -> None:
+    """Neovim renders the hover's Markdown: Path(__file__) must not turn bold, nor [Errno 2] into a link."""
+    from livepair.advice.explain import hover_markdown, run_evidence
+    from livepair.model import TerminalRun
+
+    lines = ["with open('data/config.json') as fh:"]
+    store = make_store(lines)
+    message = "It exists at 'src/data/config.json'. Open it relative to Path(__file__).parent, `so_it` works."
+    item = store.annotate(URI, 0, message, "error", cause="'data/config.json' is at src/data/config.json")
+    failed = 'Traceback:\n  File "/ws/f.py", line 1, in <module>\nFileNotFoundError: [Errno 2] No such file\n'
+    run = run_evidence(TerminalRun("python3 f.py", failed, 1, "/ws"), "f.py", 1)
+    md = hover_markdown(item, "f.py:1", lines[0], run, command_links=False, tell_me_more=":LivePairExplain")
+    assert "**LivePair** — 'data/config.json' is at src/data/config.json" in md, "the headline leads"
+    assert r"Path(\_\_file\_\_).parent" in md and "`so_it`" in md, "escaped in prose, as is in code"
+    assert r"FileNotFoundError: \[Errno 2\] No such file" in md

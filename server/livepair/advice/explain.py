@@ -27,7 +27,7 @@ def run_evidence(run: TerminalRun | None, path: str, line: int) -> str | None:
     if not re.search(rf'File "[^"]*{name}", line {line}\b', run.output):
         return None
     last = next((ln.strip() for ln in reversed(run.output.splitlines()) if ln.strip()), "")
-    return f"`{run.command}` failed: {_clip(last)}" if last else None
+    return f"`{run.command}` failed: {prose(_clip(last))}" if last else None
 
 
 def hover_markdown(
@@ -44,9 +44,9 @@ def hover_markdown(
     if not repeat_message:
         parts = ["**LivePair**"]
     elif advice.message.strip().rstrip(".") == advice.headline:
-        parts = [f"**LivePair** — {advice.message}"]  # short: the headline is the whole explanation
+        parts = [f"**LivePair** — {prose(advice.message)}"]  # short: the headline is the whole explanation
     else:
-        parts = [f"**LivePair** — {advice.headline}", f"**Why:** {advice.message}"]
+        parts = [f"**LivePair** — {prose(advice.headline)}", f"**Why:** {prose(advice.message)}"]
     evidence = []
     if line_text and line_text.strip():
         evidence.append(f"- {where}: `{_clip(line_text.strip())}`")
@@ -68,6 +68,13 @@ def hover_markdown(
     else:
         parts.append(f'Tell me more: run `{ASK_COMMAND}` with "{question}"')
     return "\n\n".join(parts)
+
+
+def prose(text: str) -> str:
+    """Plain words as Markdown that shows them as written: Path(__file__) is not bold, [Errno 2] is not a link.
+    Code spans (`x`) stay code."""
+    pieces = re.split(r"(`[^`\n]+`)", text)
+    return "".join(p if i % 2 else re.sub(r"([\\*_\[\]<>])", r"\\\1", p) for i, p in enumerate(pieces))
 
 
 def _clip(text: str) -> str:
