@@ -248,7 +248,8 @@ class OfflineBackend:
         place = Place(path if path.is_absolute() else facts.root / path, request.line + 1)
         found = finding(match, place, facts)
         # The explanation belongs on the diagnostic's own line, wherever the enrichment looked.
-        return Finding(found.message, place, found.fix if found.place == place else None, match=found.match)
+        fix = found.fix if found.place == place else None
+        return Finding(found.message, place, fix, match=found.match, headline=found.headline)
 
     # -- voice commands (listen.py) ---------------------------------------------------------------
     def _hear(self) -> None:
