@@ -111,7 +111,7 @@ async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeL
             await page.locator(".terminal-wrapper.active .xterm-helper-textarea").focus()
             await page.keyboard.type("pyhton f.py")
             await page.keyboard.press("Enter")
-            toast = page.locator(".notifications-toasts .notification-toast", has_text="pyhton").first
+            toast = bench.toast("pyhton")
             await toast.wait_for(timeout=30_000)
             await bench.screenshot("notification")
             await toast.get_by_role("button", name="Show").click()

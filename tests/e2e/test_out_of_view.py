@@ -104,7 +104,7 @@ async def test_terminal_link_and_apply_fix_from_a_notification(
             # g.py is not open either: its crash comes with "Apply fix", which leaves a program that runs.
             await bench.run_in_terminal("python3 g.py")
             await expect(page.locator(".terminal-wrapper.active .xterm-rows")).to_contain_text("NameError")
-            toast = page.locator(".notifications-toasts .notification-toast", has_text="totl").first
+            toast = bench.toast("totl")
             await toast.wait_for(timeout=60_000)
             await expect(toast).to_contain_text("g.py:3")
             await bench.screenshot("notification-apply")

@@ -83,6 +83,11 @@ class Workbench:
         await item.wait_for(timeout=timeout_ms)
         return item
 
+    def toast(self, text: str) -> Locator:
+        """The notification toast saying `text`, once it has slid in (a screenshot then shows it whole)."""
+        done = ".notifications-toasts .notification-toast.notification-fade-in-done"
+        return self.page.locator(done, has_text=text).first
+
     async def start_pairing(self, state: str = "listening|watching") -> Locator:
         """Press "Pair with senior dev" once the extension shows it; the status item once the session is `state`."""
         await self.wait_status("Pair with senior dev", timeout_ms=60_000)

@@ -209,7 +209,7 @@ def test_a_fix_title_too_long_loses_its_closing_remark_before_its_words() -> Non
 
 
 def test_the_hover_shows_the_words_as_written_not_as_markdown() -> None:
-    """Neovim renders the hover's Markdown: Path(__file__) must not turn bold, nor [Errno 2] into a link."""
+    """Editors render the hover's Markdown: Path(__file__) must not turn bold, nor [Errno 2] into a link."""
     from livepair.advice.explain import hover_markdown, run_evidence
     from livepair.model import TerminalRun
 
@@ -221,5 +221,6 @@ def test_the_hover_shows_the_words_as_written_not_as_markdown() -> None:
     run = run_evidence(TerminalRun("python3 f.py", failed, 1, "/ws"), "f.py", 1)
     md = hover_markdown(item, "f.py:1", lines[0], run, command_links=False, tell_me_more=":LivePairExplain")
     assert "**LivePair** — 'data/config.json' is at src/data/config.json" in md, "the headline leads"
-    assert r"Path(\_\_file\_\_).parent" in md and "`so_it`" in md, "escaped in prose, as is in code"
-    assert r"FileNotFoundError: \[Errno 2\] No such file" in md
+    assert "`Path(__file__).parent`, " in md and "`so_it`" in md, "code, not bold: in a code span, as is"
+    assert "FileNotFoundError: `[Errno 2]` No such file" in md, "not a link"
+    assert "src/data/config.json" in md and "`'src" not in md, "plain words stay plain"

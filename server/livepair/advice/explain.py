@@ -70,11 +70,26 @@ def hover_markdown(
     return "\n\n".join(parts)
 
 
+# A run of words that Markdown would not show as written: a [bracketed group] (a link to Neovim's renderer), or a
+# word with *, <, >, brackets, or an underscore at a word's edge (Path(__file__) would turn bold).
+_TOKEN = re.compile(r"[^\s`]*\[[^\[\]`\n]*\][^\s`]*|[^\s`]+")
+_MARKUP = re.compile(r"[*<>\[\]]|__|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
 def prose(text: str) -> str:
-    """Plain words as Markdown that shows them as written: Path(__file__) is not bold, [Errno 2] is not a link.
-    Code spans (`x`) stay code."""
+    """Plain words as Markdown that every renderer shows as written (VS Code and Neovim alike): a word Markdown
+    would read as markup goes in a code span, without the punctuation after it. Code spans (`x`) stay as they are.
+    (Backslash escapes would do for VS Code, but Neovim shows the backslashes.)"""
+
+    def word(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if not _MARKUP.search(token):
+            return token
+        core = token.rstrip(".,;:!?")
+        return f"`{core}`{token[len(core) :]}"
+
     pieces = re.split(r"(`[^`\n]+`)", text)
-    return "".join(p if i % 2 else re.sub(r"([\\*_\[\]<>])", r"\\\1", p) for i, p in enumerate(pieces))
+    return "".join(p if i % 2 else _TOKEN.sub(word, p) for i, p in enumerate(pieces))
 
 
 def _clip(text: str) -> str:
