@@ -107,6 +107,12 @@ async def test_terminal_link_and_apply_fix_from_a_notification(
             toast = bench.toast("totl")
             await toast.wait_for(timeout=60_000)
             await expect(toast).to_contain_text("g.py:3")
+            clipped = await toast.locator(".notification-list-item-message").evaluate(
+                "(m) => m.scrollHeight > m.clientHeight + 1 || m.scrollWidth > m.clientWidth + 1"
+            )
+            assert not clipped, "the whole finding and its fix are readable in the toast"
+            said = await toast.locator(".notification-list-item-message").inner_text()
+            assert said.endswith("(re-run in a sandbox: it gets past the error)"), said
             await bench.screenshot("notification-apply")
             await toast.get_by_role("button", name="Apply fix").click()
             await expect(bench.editor_line(FIXED_LINE)).to_be_visible()
