@@ -47,6 +47,9 @@ def quiet_settings() -> dict[str, Any]:
         "editor.hover.delay": 200,
         "editor.minimap.enabled": False,
         "files.autoSave": "off",
+        # the test's own loopback servers (the Live stand-in) are not the user's app: no "port available" toast
+        # over the screenshots
+        "remote.autoForwardPorts": False,
     }
 
 

@@ -66,7 +66,7 @@
     li.append(head);
     if (a.message.trim() !== a.headline.trim()) li.append(el("p", "message", a.message));
     if (a.fix && !a.stale) {
-      const fix = el("button", "fix", `Apply fix: ${a.fix.title}`);
+      const fix = el("button", "fix", `Apply fix: ${a.fix.title.replace(/^LivePair:\s*/, "")}`);
       fix.type = "button";
       fix.addEventListener("click", () => vscode.postMessage({ type: "applyFix", id: a.id }));
       li.append(fix);

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import re
 import struct
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.e2e.tools import ROOT
 
@@ -130,3 +136,90 @@ def test_walkthrough_pages_and_their_links_ship() -> None:
 def test_the_build_no_longer_bypasses_the_repository_check() -> None:
     build = (ROOT / "scripts" / "build-extension.sh").read_text()
     assert "vsce package" in build and "--allow-missing-repository" not in build
+
+
+PACKAGE_URLS = ROOT / "scripts" / "package_urls.py"
+LINK_FIELDS = ("repository", "homepage", "bugs")
+
+
+def package_urls(*args: str, cwd: Path = ROOT, **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k != "LIVEPAIR_REPOSITORY_URL"} | env
+    return subprocess.run(
+        [sys.executable, str(PACKAGE_URLS), *args], cwd=cwd, env=clean, capture_output=True, text=True, timeout=60
+    )
+
+
+def link_urls(m: dict[str, Any]) -> list[str]:
+    return [m[f]["url"] if isinstance(m[f], dict) else m[f] for f in LINK_FIELDS]
+
+
+def test_publishing_refuses_placeholder_links_in_one_line_and_local_packaging_needs_none() -> None:
+    """package.json's links are placeholders while there is no public repository: a local .vsix is fine with them,
+    publishing is not. The build refuses before building anything, in one line, and leaves package.json alone."""
+    before = (EXTENSION / "package.json").read_text()
+    assert all(".invalid/" in u for u in link_urls(manifest())), "placeholders, until there is a repository"
+    check = package_urls("check", str(EXTENSION / "package.json"))
+    assert check.returncode == 1 and "placeholders" in check.stderr and len(check.stderr.splitlines()) == 1
+    env = {k: v for k, v in os.environ.items() if k != "LIVEPAIR_REPOSITORY_URL"}
+    for bad in ("https://livepair.invalid/livepair", "http://example.org/o/r", "/srv/git/livepair.git"):
+        done = subprocess.run(
+            ["bash", str(ROOT / "scripts" / "build-extension.sh"), "--publish"],
+            env=env | {"LIVEPAIR_REPOSITORY_URL": bad},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 1, done.stderr
+        assert done.stderr.splitlines() == [done.stderr.strip()] and "not publishable" in done.stderr, done.stderr
+    assert (EXTENSION / "package.json").read_text() == before
+
+
+def test_the_links_come_from_the_setting_or_a_public_https_origin_never_with_its_credentials(tmp_path: Path) -> None:
+    (tmp_path / "package.json").write_text((EXTENSION / "package.json").read_text())
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True, timeout=30)
+
+    def fill(origin: str | None, **env: str) -> subprocess.CompletedProcess[str]:
+        subprocess.run(["git", "-C", str(tmp_path), "remote", "remove", "origin"], capture_output=True, timeout=30)
+        if origin:
+            subprocess.run(["git", "-C", str(tmp_path), "remote", "add", "origin", origin], check=True, timeout=30)
+        return package_urls("fill", str(tmp_path / "package.json"), cwd=tmp_path, **env)
+
+    done = fill("https://someone:ghp_secret123@github.com/someone/livepair.git")
+    assert done.returncode == 0, done.stderr
+    assert link_urls(json.loads(done.stdout)) == [
+        "https://github.com/someone/livepair.git",
+        "https://github.com/someone/livepair#readme",
+        "https://github.com/someone/livepair/issues",
+    ]
+    assert "ghp_secret123" not in done.stdout and "someone:" not in done.stdout
+    done = fill("https://github.com/someone/livepair", LIVEPAIR_REPOSITORY_URL="https://codeberg.org/us/livepair/")
+    assert link_urls(json.loads(done.stdout))[0] == "https://codeberg.org/us/livepair.git", "the setting wins"
+    for origin in ("/srv/git/livepair.git", "git@github.com:someone/livepair.git", None):
+        done = fill(origin)
+        assert done.returncode == 1 and len(done.stderr.splitlines()) == 1 and "LIVEPAIR_REPOSITORY_URL" in done.stderr
+    filled = tmp_path / "filled.json"
+    filled.write_text(fill("https://github.com/someone/livepair").stdout)
+    assert package_urls("check", str(filled)).returncode == 0
+
+
+@pytest.mark.slow
+def test_the_published_vsix_carries_the_public_links_and_the_local_one_is_unchanged() -> None:
+    """The real vsce, on the real build (`make e2e-setup` has built it; then this takes seconds)."""
+    before = (EXTENSION / "package.json").read_text()
+    env = os.environ | {"LIVEPAIR_REPOSITORY_URL": "https://example.org/us/livepair.git"}
+    build = ["bash", str(ROOT / "scripts" / "build-extension.sh"), "--publish"]
+    done = subprocess.run(build, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    with zipfile.ZipFile(EXTENSION / "dist" / "livepair-publish.vsix") as vsix:
+        published = json.loads(vsix.read("extension/package.json"))
+    with zipfile.ZipFile(EXTENSION / "dist" / "livepair.vsix") as vsix:
+        local = json.loads(vsix.read("extension/package.json"))
+    assert link_urls(published) == [
+        "https://example.org/us/livepair.git",
+        "https://example.org/us/livepair#readme",
+        "https://example.org/us/livepair/issues",
+    ]
+    assert {k: v for k, v in published.items() if k not in LINK_FIELDS} == {
+        k: v for k, v in local.items() if k not in LINK_FIELDS
+    }
+    assert (EXTENSION / "package.json").read_text() == before, "package.json is put back"

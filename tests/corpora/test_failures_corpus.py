@@ -72,3 +72,14 @@ def test_an_honest_hint_says_what_it_could_not_tell(outcomes: list[corpus.Outcom
     assert hints
     assert all("senior dev" in h.message for h in hints)
     assert all(f"(line {h.place.line})" in h.message for h in hints if h.place is not None)
+
+
+def test_every_headline_is_a_whole_cause_that_fits_the_line(outcomes: list[corpus.Outcome]) -> None:
+    """What the editors show inline: a detector's own headline whole (<= 60, never cut), else the message's cut."""
+    from livepair.advice.store import HEADLINE_CHARS, headline
+
+    found = [o.finding for o in outcomes if o.finding is not None]
+    written = {f.headline for f in found if f.headline}
+    assert len(written) >= 10, "file not found, keys, modules, names, None and KeyError name their cause"
+    assert not [h for h in written if len(h) > HEADLINE_CHARS or "…" in h or "\n" in h], written
+    assert all(len(headline(f.message)) <= HEADLINE_CHARS for f in found if not f.headline)

@@ -76,6 +76,7 @@ async def open_editor(
     `viewport`: the browser page's size (width, height) in CSS pixels.
     `files`: files written into the workspace over the scenario's (relative path: text), before VS Code starts.
     """
+    artifacts.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (before anything runs)
     workspace = workdir / "ws"
     scenario.write_workspace(workspace)
     for name, text in (files or {}).items():

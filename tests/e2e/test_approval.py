@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -91,13 +91,6 @@ def model() -> CommandModel:
     return CommandModel()
 
 
-@pytest.fixture
-async def fake(model: CommandModel) -> AsyncIterator[FakeLiveServer]:
-    async with FakeLiveServer(model=model) as server:
-        yield server
-        server.raise_errors()
-
-
 def marker_command(name: str) -> str:
     return f"touch {name} && echo done"
 
@@ -170,9 +163,7 @@ async def test_run_command_asks_in_a_prompt(
     async with open_editor(tools, fake, tmp_path, ARTIFACTS) as editor:
         page, bench, workspace = editor.page, editor.bench, editor.workspace
         try:
-            await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
-            await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("listening|watching"), timeout_ms=60_000)
+            await bench.start_pairing()
 
             # Allow: the command runs in the workspace, and the model gets its exit code and output.
             allowed = marker_command("approved.txt")

@@ -5,8 +5,6 @@ every file as it was and the model hears so."""
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -58,25 +56,15 @@ def model() -> EditModel:
     return EditModel()
 
 
-@pytest.fixture
-async def fake(model: EditModel) -> AsyncIterator[FakeLiveServer]:
-    async with FakeLiveServer(model=model) as server:
-        yield server
-        server.raise_errors()
-
-
 async def test_apply_edit_is_a_refactor_preview(
     tools: E2ETools, fake: FakeLiveServer, model: EditModel, tmp_path: Path
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS) as editor:
         page, bench, workspace = editor.page, editor.bench, editor.workspace
         (workspace / "notes.md").write_text("Where is the config?\n")
         before = (workspace / "f.py").read_text()
         try:
-            await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
-            await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("listening|watching"), timeout_ms=60_000)
+            await bench.start_pairing()
 
             # Discard: nothing changes, and the model is told.
             await user_asks(editor, "Can you make it open the config next to the script?")

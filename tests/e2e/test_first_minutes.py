@@ -9,10 +9,9 @@ import os
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import expect
 
 from tests.e2e.harness import open_editor
 from tests.e2e.tools import ROOT, E2ETools
@@ -23,23 +22,9 @@ pytestmark = pytest.mark.timeout(420)
 ARTIFACTS = Path(os.environ.get("LIVEPAIR_NEWCOMER_SHOTS", ROOT / "test-artifacts" / "e2e-first-minutes"))
 OPEN_LINE = 'with open("data/config.json") as fh:'
 WIDTH = 1280
+CAUSE = "'data/config.json' is at src/data/config.json"  # line 8's headline: where the file is
+KEY_CAUSE = 'API_KEY is the placeholder "YOUR_API_KEY", not a key'
 RED = {"rgb(255, 100, 100)", "rgb(196, 32, 43)"}  # livepair.inlineErrorForeground, dark and light themes
-
-# The inline hint of a line: the text of the ::after decoration whose content has `text`, its colour, and whether
-# its right edge is inside the editor (nothing cut off at this width).
-_HINT = """
-(text) => {
-  const guard = document.querySelector('.monaco-editor .overflow-guard').getBoundingClientRect();
-  for (const el of document.querySelectorAll('.monaco-editor .view-lines span')) {
-    const style = getComputedStyle(el, '::after');
-    if (style.content && style.content.includes(text)) {
-      const r = el.getBoundingClientRect();
-      return { content: style.content, color: style.color, right: r.right, editorRight: guard.right };
-    }
-  }
-  return null;
-}
-"""
 
 
 @pytest.fixture
@@ -48,15 +33,7 @@ async def fake() -> AsyncIterator[FakeLiveServer]:
         yield server
 
 
-async def hint_on(page: Page, text: str, timeout_ms: int = 60_000) -> dict[str, Any]:
-    handle = await page.wait_for_function(_HINT, arg=text, timeout=timeout_ms)
-    value = await handle.json_value()
-    assert isinstance(value, dict)
-    return value
-
-
 async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeLiveServer, tmp_path: Path) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (before anything runs)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS, env_key=False, viewport=(WIDTH, 800)) as editor:
         page, bench = editor.page, editor.bench
         try:
@@ -66,9 +43,13 @@ async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeL
             # No microphone here: the truth is "watching", not "listening".
             status = await bench.wait_status(re.compile("watching"), timeout_ms=60_000)
 
-            # Checks on open: quiet blue info hints on both of the seed's problems, before anything ran.
-            before = await hint_on(page, "is not found")
-            await hint_on(page, "placeholder")
+            # Checks on open: quiet blue info hints on both of the seed's problems, before anything ran, each
+            # headline the cause, whole and inside the window: where the file is; that the key is a placeholder.
+            before = await bench.inline_hint(CAUSE, 60_000)
+            key = await bench.inline_hint(KEY_CAUSE)
+            for hint in (before, key):
+                assert str(hint["content"]).strip('"') in (CAUSE, KEY_CAUSE), hint  # whole: no "…"
+                assert float(hint["right"]) <= float(hint["editorRight"]), f"cut off at {WIDTH} px: {hint}"
             assert before["color"] not in RED, "nothing crashed yet: not red"
             await bench.screenshot("on-open")
 
@@ -83,14 +64,14 @@ async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeL
             await bench.screenshot("status-tooltip")
             await page.keyboard.press("Escape")
 
-            # The run crashes: its hint speaks, in red, as a headline that fits the window at 1280 px.
+            # The run crashes: its hint speaks, in red, and names the cause on line 8 (where the file is, not the
+            # error restated), whole and inside the window at 1280 px.
             await bench.run_in_terminal("python3 f.py")
             await expect(page.locator(".terminal-wrapper.active .xterm-rows")).to_contain_text("FileNotFoundError")
-            crash = await hint_on(page, "does not exist")
-            assert crash["color"] in RED, crash
-            headline = str(crash["content"]).strip('"')
-            assert len(headline) <= 60, headline
+            crash = await bench.inline_hint(CAUSE, 60_000, colours=RED)
+            assert str(crash["content"]).strip('"') == CAUSE, crash
             assert float(crash["right"]) <= float(crash["editorRight"]), f"cut off at {WIDTH} px: {crash}"
+            assert str(crash["line"]).strip() == OPEN_LINE, f"on line 8: {crash}"
             await bench.screenshot("crash-headline")
 
             # The Problems panel counts it as an error: what crashed is an Error.
@@ -112,10 +93,17 @@ async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeL
             # One card per finding: the key and the crash, the crash an error.
             cards = view.locator("#advice li.advice")
             await expect(cards).to_have_count(2)
-            await expect(view.locator("#advice li.advice.error")).to_contain_text("f.py:8")
+            crash_card = view.locator("#advice li.advice.error")
+            await expect(crash_card).to_contain_text(f"f.py:8 {CAUSE}")  # titled by its cause, as on the line
+            await expect(crash_card.locator("button.fix")).to_have_text(
+                "Apply fix: Open 'src/data/config.json' relative to the script's folder"  # said once, whole
+            )
             await expect(view.locator("#usage")).to_contain_text("This session")
             await expect(view.locator("#screen")).to_contain_text("Screen: off")
+            await bench.run_command("View: Toggle Maximized Panel")  # both cards in the picture, not only the last
+            await expect(view.locator("#advice li.advice.error")).to_be_in_viewport()
             await bench.screenshot("panel-cards")
+            await bench.run_command("View: Toggle Maximized Panel")
 
             # A mistyped command has no line: a notification with "Show" while the panel is out of view.
             # In the terminal that ran f.py: its shell integration is known to be up, so the run is seen.
@@ -123,7 +111,7 @@ async def test_the_first_minutes_offline_at_1280_px(tools: E2ETools, fake: FakeL
             await page.locator(".terminal-wrapper.active .xterm-helper-textarea").focus()
             await page.keyboard.type("pyhton f.py")
             await page.keyboard.press("Enter")
-            toast = page.locator(".notifications-toasts .notification-toast", has_text="pyhton").first
+            toast = bench.toast("pyhton")
             await toast.wait_for(timeout=30_000)
             await bench.screenshot("notification")
             await toast.get_by_role("button", name="Show").click()

@@ -74,14 +74,11 @@ async def command_in_terminal(page: Page, command: str) -> dict[str, Any]:
 async def test_terminal_link_and_apply_fix_from_a_notification(
     tools: E2ETools, fake: FakeLiveServer, tmp_path: Path
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # noqa: ASYNC240  (before anything runs)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS, env_key=False, viewport=(1280, 800)) as editor:
         page, bench, workspace = editor.page, editor.bench, editor.workspace
         (workspace / "g.py").write_text(G_PY)
         try:
-            await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
-            await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("watching"), timeout_ms=60_000)
+            await bench.start_pairing("watching")
 
             # f.py is not open: its crash is told in a notification, and the command that failed links to the line.
             await bench.run_in_terminal("python3 f.py")
@@ -107,9 +104,15 @@ async def test_terminal_link_and_apply_fix_from_a_notification(
             # g.py is not open either: its crash comes with "Apply fix", which leaves a program that runs.
             await bench.run_in_terminal("python3 g.py")
             await expect(page.locator(".terminal-wrapper.active .xterm-rows")).to_contain_text("NameError")
-            toast = page.locator(".notifications-toasts .notification-toast", has_text="totl").first
+            toast = bench.toast("totl")
             await toast.wait_for(timeout=60_000)
             await expect(toast).to_contain_text("g.py:3")
+            clipped = await toast.locator(".notification-list-item-message").evaluate(
+                "(m) => m.scrollHeight > m.clientHeight + 1 || m.scrollWidth > m.clientWidth + 1"
+            )
+            assert not clipped, "the whole finding and its fix are readable in the toast"
+            said = await toast.locator(".notification-list-item-message").inner_text()
+            assert said.endswith("(re-run in a sandbox: it gets past the error)"), said
             await bench.screenshot("notification-apply")
             await toast.get_by_role("button", name="Apply fix").click()
             await expect(bench.editor_line(FIXED_LINE)).to_be_visible()

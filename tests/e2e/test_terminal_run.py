@@ -4,8 +4,6 @@ model cancels the call (toolCallCancellation) the run is killed in that terminal
 from __future__ import annotations
 
 import asyncio
-import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -54,23 +52,13 @@ def model() -> CancellingModel:
     return CancellingModel()
 
 
-@pytest.fixture
-async def fake(model: CancellingModel) -> AsyncIterator[FakeLiveServer]:
-    async with FakeLiveServer(model=model) as server:
-        yield server
-        server.raise_errors()
-
-
 async def test_a_cancelled_run_is_killed_in_the_visible_terminal(
     tools: E2ETools, fake: FakeLiveServer, model: CancellingModel, tmp_path: Path
 ) -> None:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     async with open_editor(tools, fake, tmp_path, ARTIFACTS) as editor:
         page, bench, workspace = editor.page, editor.bench, editor.workspace
         try:
-            await bench.wait_status("Pair with senior dev", timeout_ms=60_000)
-            await bench.status_item("Pair with senior dev").click()
-            await bench.wait_status(re.compile("listening|watching"), timeout_ms=60_000)
+            await bench.start_pairing()
             await user_asks(editor, "Run the slow thing.")
             prompt = await approval_prompt(editor, COMMAND, reason="Wait.")
             await prompt.get_by_role("button", name="Allow", exact=True).click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import Any
 
@@ -30,16 +30,18 @@ _DECORATION_TEXTS = """
 }
 """
 
-# The inline hint whose text contains `text`: its text, colour, and its right edge against the editor's (whether
-# anything is cut off at this width).
+# The inline hint whose text contains `text` (drawn in one of `colours`, when given): its text, colour, and its
+# right edge against the editor's (whether anything is cut off at this width).
 _INLINE_HINT = """
-(text) => {
+({ text, colours }) => {
   const guard = document.querySelector('.monaco-editor .overflow-guard').getBoundingClientRect();
   for (const el of document.querySelectorAll('.monaco-editor .view-lines span')) {
     const style = getComputedStyle(el, '::after');
-    if (style.content && style.content.includes(text)) {
+    const content = (style.content || '').replace(/^"|"$/g, '').replace(/\\\\(.)/g, '$1');  // a CSS string, unquoted
+    if (content.includes(text) && (!colours || colours.includes(style.color))) {
       const r = el.getBoundingClientRect();
-      return { content: style.content, color: style.color, right: r.right, editorRight: guard.right };
+      const line = (el.closest('.view-line')?.textContent ?? '').replace(/\u00a0/g, ' ');
+      return { content, color: style.color, right: r.right, editorRight: guard.right, line };
     }
   }
   return null;
@@ -80,6 +82,17 @@ class Workbench:
         item = self.status_item(text).first
         await item.wait_for(timeout=timeout_ms)
         return item
+
+    def toast(self, text: str) -> Locator:
+        """The notification toast saying `text`, once it has slid in (a screenshot then shows it whole)."""
+        done = ".notifications-toasts .notification-toast.notification-fade-in-done"
+        return self.page.locator(done, has_text=text).first
+
+    async def start_pairing(self, state: str = "listening|watching") -> Locator:
+        """Press "Pair with senior dev" once the extension shows it; the status item once the session is `state`."""
+        await self.wait_status("Pair with senior dev", timeout_ms=60_000)
+        await self.status_item("Pair with senior dev").click()
+        return await self.wait_status(re.compile(state), timeout_ms=60_000)
 
     # -- commands and files --------------------------------------------------------------------------
     async def run_command(self, title: str, *, opens_input: bool = False) -> None:
@@ -124,9 +137,13 @@ class Workbench:
     async def decoration_texts(self) -> list[str]:
         return await self.page.evaluate(_DECORATION_TEXTS)
 
-    async def inline_hint(self, text: str, timeout_ms: int = DEFAULT_TIMEOUT_MS) -> dict[str, Any]:
-        """The inline hint containing `text`, once shown: content, color, right, editorRight (CSS pixels)."""
-        handle = await self.page.wait_for_function(_INLINE_HINT, arg=text, timeout=timeout_ms)
+    async def inline_hint(
+        self, text: str, timeout_ms: int = DEFAULT_TIMEOUT_MS, colours: Collection[str] | None = None
+    ) -> dict[str, Any]:
+        """The inline hint containing `text` (in one of `colours`: a hint that turns red), once shown: content,
+        color, right, editorRight (CSS pixels) and the text of the line it is on."""
+        arg = {"text": text, "colours": sorted(colours) if colours else None}
+        handle = await self.page.wait_for_function(_INLINE_HINT, arg=arg, timeout=timeout_ms)
         value = await handle.json_value()
         assert isinstance(value, dict)
         return value

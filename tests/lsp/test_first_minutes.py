@@ -30,6 +30,14 @@ def on(editor: EditorClient, uri: str, line: int) -> lsp.Diagnostic | None:
     return next((d for d in editor.livepair_diagnostics(uri) if d.range.start.line == line), None)
 
 
+def headline_of(d: lsp.Diagnostic) -> str:
+    """The inline hint the editors show (`data.headline`): at most 60 characters, never cut with an ellipsis."""
+    assert isinstance(d.data, dict), d
+    text = d.data["headline"]
+    assert isinstance(text, str) and len(text) <= 60 and "…" not in text, text
+    return text
+
+
 async def run_fpy(editor: EditorClient, workspace: Path) -> None:
     proc = await asyncio.create_subprocess_exec(sys.executable, "f.py", cwd=workspace, stderr=asyncio.subprocess.PIPE)
     _, stderr = await asyncio.wait_for(proc.communicate(), 30)
@@ -48,6 +56,9 @@ async def test_on_open_is_info_the_crash_is_an_error_and_each_fix_stays_on_its_l
     )
     assert all(d.severity == lsp.DiagnosticSeverity.Information for d in both), "nothing ran yet: quiet info"
     before = both[0].message
+    # Each hint's headline is its cause, whole: where the file is; that the key is a placeholder.
+    assert headline_of(both[0]) == "'data/config.json' is at src/data/config.json"
+    assert headline_of(both[1]) == 'API_KEY is the placeholder "YOUR_API_KEY", not a key'
 
     # Each line offers its own finding's fix only: the key fix (which adds an import above) is not on open().
     open_fixes = [a.title for a in await editor.code_actions(uri, LINE) if a.edit]
@@ -70,6 +81,7 @@ async def test_on_open_is_info_the_crash_is_an_error_and_each_fix_stays_on_its_l
         what="the crash as an error",
     )
     assert "src/data/config.json" in crash.message
+    assert headline_of(crash) == "'data/config.json' is at src/data/config.json", "the cause, not the error again"
     key = on(editor, uri, KEY_LINE)
     assert key is not None and key.severity == lsp.DiagnosticSeverity.Information, "the risk did not crash"
     ids = {d.data["adviceId"] for d in editor.livepair_diagnostics(uri) if isinstance(d.data, dict)}

@@ -18,6 +18,7 @@ from tests.lsp.test_session_events import start
 from tests.processes import wait_until
 
 EXPLANATION = "data/config.json is opened relative to where you ran the script; the file is in src/data."
+HEADLINE = "The file is in src/data, not next to where you ran it"
 UNIMPORTED = 'with open(Path(__file__).parent / "src" / "data" / "config.json") as fh:'  # f.py has no Path
 FIXED = 'with open(__file__.removesuffix("f.py") + "src/data/config.json") as fh:'
 LINE = scenario.MISSING_FILE_LINE - 1  # 0-based in LSP
@@ -40,6 +41,7 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
                         "path": "f.py",
                         "line": scenario.MISSING_FILE_LINE,
                         "message": EXPLANATION,
+                        "headline": HEADLINE,
                         "severity": "warning",
                     },
                 },
@@ -89,6 +91,9 @@ async def test_fpy_scenario_reaches_the_editor(editor: EditorClient, fake: FakeL
 
     diags = await editor.wait_for(annotated, what="the annotation")
     assert {d.range.start.line for d in diags} == {LINE}
+    # The model's own headline goes with it, as written, for the editors' inline hint (and it keeps it once the
+    # unimported fix's note has come and gone).
+    assert [d.data["headline"] for d in diags if isinstance(d.data, dict)] == [HEADLINE]
     assert all(
         d.severity in (lsp.DiagnosticSeverity.Information, lsp.DiagnosticSeverity.Warning, lsp.DiagnosticSeverity.Hint)
         for d in diags

@@ -127,6 +127,11 @@ def gemini_settings(fake: FakeLiveServer, auto_start: str) -> dict[str, Any]:
     return settings_for(fake, autoStart=auto_start)  # the tests' current Live model: others are refused
 
 
+def rendered(markdown: str) -> str:
+    """The words a hover shows: code spans without their backticks (the daemon puts markup-like words in them)."""
+    return markdown.replace("`", "")
+
+
 async def test_plugin_fpy_offline(workspace: Path, tmp_path: Path) -> None:
     settings = {"digestDebounceMs": 20, "hoverWaitMs": 5000}
     seen = await run_nvim("plugin_fpy.lua", tmp_path, base_config(workspace, settings), {})
@@ -148,7 +153,8 @@ async def test_plugin_fpy_offline(workspace: Path, tmp_path: Path) -> None:
     # Another tool's diagnostic, explained at the cursor; K there shows the explanation.
     explained = seen.get("explained")
     assert explained is not None and 'os.environ["API_KEY"]' in explained, "another tool's diagnostic, explained"
-    assert explained in seen["key_hover"], "K on the key line shows the explanation"
+    assert explained in rendered(seen["key_hover"]), "K on the key line shows the explanation"
+    assert '— API_KEY is the placeholder "YOUR_API_KEY", not a key' in rendered(seen["key_hover"]), "its cause, whole"
     # The quick fix: one offered on the open() line (no menu), the file opened relative to the script.
     assert seen["selects"] == []
     fixed = seen["fixed"]

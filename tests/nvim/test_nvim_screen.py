@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from livepair.advice.store import headline
+from livepair.advice.store import Advice, headline
 from livepair.scenario import write_workspace
 from tests.fakes.live_server import FakeLiveServer
 from tests.fakes.models import starts_turn
@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("LIVEPAIR_NEWCOMER_SHOTS", ROOT / "test-artifacts" / "nvim-first-minutes"))
 KEY_ROW = 'API_KEY = "YOUR_API_KEY"'
 OPEN_ROW = 'with open("data/config.json") as fh:'
+CAUSE = "'data/config.json' is at src/data/config.json"  # the open() line's headline, from the daemon
 MARK = "●"  # the inline hint's prefix (editors/nvim/lua/livepair/hints.lua)
 INIT = """
 vim.opt.rtp:prepend({plugin})
@@ -65,21 +66,20 @@ async def test_a_newcomer_sees_each_finding_once_in_words_on_its_line(tmp_path: 
         screen.png(shots / "1-nvim-on-open.png")
         checked = hint_of(screen, OPEN_ROW)
         assert screen.count(MARK) == 2, "one hint per finding, nowhere else"
-        assert "YOUR_API_KEY" in hint_of(screen, KEY_ROW) and "config.json" in checked
+        # Each headline is the daemon's: the cause, whole (not the message's first words cut with an ellipsis).
+        assert hint_of(screen, KEY_ROW) == 'API_KEY is the placeholder "YOUR_API_KEY", not a key'
+        assert checked == CAUSE
+        quiet = screen.colour_of(CAUSE)
 
-        # The user runs the program; its failure's hint replaces the check's on the open() line, still once.
+        # The user runs the program; its failure's hint replaces the check's on the open() line, still once: the
+        # same cause, now in the colour of an error.
         screen.keys(":LivePairRun python3 f.py\r")
-
-        def new_hint() -> str:
-            hint = hint_of(screen, OPEN_ROW)
-            return hint if hint != checked else ""
-
-        ran = await screen.wait_for(new_hint, 30, "the failed run's hint on open()")
+        await screen.wait_for(lambda: screen.colour_of(CAUSE) not in ("", quiet), 30, "the failed run's hint")
         await screen.wait_for(lambda: "exited with 1" in screen.text(), 10, "the run's exit in the message line")
         screen.png(shots / "2-nvim-after-run.png")
+        ran = hint_of(screen, OPEN_ROW)
         assert screen.count(MARK) == 2
-        assert ran in screen.text() and screen.text().count(ran) == 1
-        assert len(ran) <= 61  # the headline, not the explanation (at most 60 characters and its ellipsis)
+        assert ran == CAUSE and screen.text().count(ran) == 1, "the cause, once, whole"
 
         # K on that line (the cursor put there first, as a user would): the explanation the headline begins.
         screen.keys("8G")
@@ -169,19 +169,31 @@ MESSAGES = [
 ]
 
 
-def test_the_plugin_cuts_the_headline_as_the_daemon_does(tmp_path: Path) -> None:
+def test_the_plugin_shows_the_headline_the_daemon_sends_with_each_finding(tmp_path: Path) -> None:
+    """One cut, the daemon's: with a cause (whole) or without (the message's first clause), the plugin shows the
+    diagnostic's `data.headline` as published, and a diagnostic without one by its first line, bounded."""
     script = tmp_path / "headlines.lua"
     out = tmp_path / "out.json"
+    causes = ["'data/config.json' is at src/data/config.json", ""] * (len(MESSAGES) // 2 + 1)
+    published = [
+        Advice(f"a{i}", "file:///w/f.py", 0, m, cause=c).diagnostic().data
+        for i, (m, c) in enumerate(zip(MESSAGES, causes, strict=False))
+    ]
+    diagnostics = [{"message": m, "user_data": {"lsp": {"data": d}}} for m, d in zip(MESSAGES, published, strict=True)]
+    diagnostics.append({"message": "Another tool's message.\nIts second line.", "user_data": {"lsp": {}}})
     script.write_text(
         f"vim.opt.rtp:prepend({json.dumps(str(PLUGIN))})\n"
-        f"local msgs = vim.json.decode({json.dumps(json.dumps(MESSAGES))})\n"
+        f"local ds = vim.json.decode({json.dumps(json.dumps(diagnostics))})\n"
         "local got = {}\n"
-        "for i, m in ipairs(msgs) do got[i] = require('livepair.hints').headline(m) end\n"
+        "for i, d in ipairs(ds) do got[i] = require('livepair.hints').hint(d) end\n"
         f"vim.fn.writefile({{vim.json.encode(got)}}, {json.dumps(str(out))})\n"
         "vim.cmd('qa!')\n"
     )
     subprocess.run([nvim(), "--headless", "--clean", "-u", "NONE", "-l", str(script)], check=True, timeout=60)
-    assert json.loads(out.read_text()) == [headline(m) for m in MESSAGES]
+    shown = json.loads(out.read_text())
+    assert shown[:-1] == [d["headline"] for d in published]
+    assert shown[0] == "'data/config.json' is at src/data/config.json" and shown[1] == headline(MESSAGES[1])
+    assert shown[-1] == "Another tool's message."
 
 
 def test_a_finding_sent_again_with_its_fix_is_in_the_transcript_once(tmp_path: Path) -> None:

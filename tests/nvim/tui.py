@@ -108,6 +108,13 @@ class NvimScreen:
         """How often `needle` is visible (each screen row counted separately)."""
         return sum(line.count(needle) for line in self.lines())
 
+    def colour_of(self, needle: str) -> str:
+        """The colour the first character of `needle` is drawn in, where it is first visible ('' when it is not)."""
+        for y, line in enumerate(self.lines()):
+            if (x := line.find(needle)) >= 0:
+                return str(self.screen.buffer[y][x].fg)
+        return ""
+
     def keys(self, typed: str) -> None:
         os.write(self._master, typed.encode())
 

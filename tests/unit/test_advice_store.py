@@ -166,3 +166,61 @@ def test_the_headline_is_the_cause_in_at_most_sixty_characters() -> None:
     assert len(headline(long)) <= 60 and headline(long).startswith("The file 'data/config.json' does not exist")
     assert "/tmp/ws" not in headline(long)
     assert headline("NameError: name 'x' is not defined. Define it.") == "NameError: name 'x' is not defined"
+
+
+def test_a_cause_given_with_the_advice_is_its_headline_whole_and_stays_when_the_fix_joins() -> None:
+    lines = ["import json", "with open('data/config.json') as fh:"]
+    store = make_store(lines)
+    message = (
+        "The file 'data/config.json' does not exist relative to the working directory. It exists at "
+        "'src/data/config.json'. Open it relative to the script's own folder, Path(__file__).parent."
+    )
+    cause = "'data/config.json' is at src/data/config.json"
+    item = store.annotate(URI, 1, message, "error", cause=cause)
+    (d,) = store.diagnostics(URI)
+    assert d.data == {"adviceId": item.id, "headline": cause}, "the cause, not the message's first sentence"
+    store.propose_fix(URI, Range.lines(1, 1), "with open(HERE / 'src/data/config.json') as fh:\n", "Open it here")
+    (d,) = store.diagnostics(URI)
+    assert d.code == "fix" and d.data == {"adviceId": item.id, "headline": cause}
+    store.annotate(URI, 1, "Something else entirely. More words.")  # a newer remark brings its own headline
+    assert store.items(URI)[0].headline == "Something else entirely"
+
+
+def test_a_cause_too_long_for_the_line_is_cut_like_a_message_and_a_blank_one_is_none() -> None:
+    store = make_store(["x = 1"])
+    long = "a cause that goes on " * 5
+    assert store.annotate(URI, 0, "Short message.", cause=long).headline.endswith("…")
+    assert len(store.items(URI)[0].headline) <= 60
+    assert store.annotate(URI, 0, "Short message. More.", cause="  ").headline == "Short message"
+
+
+def test_a_fix_title_too_long_loses_its_closing_remark_before_its_words() -> None:
+    store = make_store(["with open('data/config.json') as fh:"])
+    explanation = (
+        "Open 'src/data/config.json' relative to the script's folder (re-run in a sandbox: it gets past the error)"
+    )
+    item = store.propose_fix(URI, Range.lines(0, 0), "with open(HERE) as fh:\n", explanation)
+    assert (
+        item.fix is not None
+        and item.fix.title == "LivePair: Open 'src/data/config.json' relative to the script's folder"
+    )
+    short = store.propose_fix(URI, Range.lines(0, 0), "x = 1\n", "Use x (checked)")
+    assert short.fix is not None and short.fix.title == "LivePair: Use x (checked)", "it fits: kept whole"
+
+
+def test_the_hover_shows_the_words_as_written_not_as_markdown() -> None:
+    """Editors render the hover's Markdown: Path(__file__) must not turn bold, nor [Errno 2] into a link."""
+    from livepair.advice.explain import hover_markdown, run_evidence
+    from livepair.model import TerminalRun
+
+    lines = ["with open('data/config.json') as fh:"]
+    store = make_store(lines)
+    message = "It exists at 'src/data/config.json'. Open it relative to Path(__file__).parent, `so_it` works."
+    item = store.annotate(URI, 0, message, "error", cause="'data/config.json' is at src/data/config.json")
+    failed = 'Traceback:\n  File "/ws/f.py", line 1, in <module>\nFileNotFoundError: [Errno 2] No such file\n'
+    run = run_evidence(TerminalRun("python3 f.py", failed, 1, "/ws"), "f.py", 1)
+    md = hover_markdown(item, "f.py:1", lines[0], run, command_links=False, tell_me_more=":LivePairExplain")
+    assert "**LivePair** — 'data/config.json' is at src/data/config.json" in md, "the headline leads"
+    assert "`Path(__file__).parent`, " in md and "`so_it`" in md, "code, not bold: in a code span, as is"
+    assert "FileNotFoundError: `[Errno 2]` No such file" in md, "not a link"
+    assert "src/data/config.json" in md and "`'src" not in md, "plain words stay plain"

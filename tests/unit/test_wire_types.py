@@ -82,10 +82,10 @@ def test_advice_goes_out_as_livepair_diagnostics_with_its_id_and_fix() -> None:
         "severity": 3,
         "source": "LivePair",
         "code": "fix",
-        "data": {"adviceId": item.id},
+        "data": {"adviceId": item.id, "headline": "Open y"},  # no cause given: the message's first clause
     }
     params = protocol.advice_params(item)
-    assert params["range"] == published["range"]
+    assert params["range"] == published["range"] and params["headline"] == "Open y"
     whole_line = {"start": {"line": 1, "character": 0}, "end": {"line": 2, "character": 0}}
     assert params["fix"] == {"title": "LivePair: Open y", "range": whole_line, "newText": "open('y')\n"}
     assert item.fix is not None

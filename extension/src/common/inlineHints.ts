@@ -27,7 +27,25 @@ export function hintSeverity(severity: number): HintSeverity {
 
 const ABSOLUTE_PATH = /\s(?:in|at|under|of)?\s?(?<![\w.'"])\/(?:[\w.@+-]+\/)*[\w.@+-]+\/?(?=[\s.,;:)]|$)/g;
 
-/** The cause in a few words (as the daemon's `advice/store.py` headline): the first sentence, no absolute paths. */
+/**
+ * The inline text of one diagnostic: the daemon's headline (`data.headline`, the cause written where it is known)
+ * whole when it has at most `whole` characters; otherwise (another source, or a longer one) the message cut at `cut`
+ * as the daemon cuts it.
+ */
+export function hintText(d: DiagnosticLike, cut: number, whole = cut): string {
+  const given = givenHeadline(d);
+  return given !== undefined && given.length <= whole ? given : headline(d.message, cut);
+}
+
+/** The daemon's headline of its diagnostic, if it sent one. */
+export function givenHeadline(d: { readonly data?: unknown }): string | undefined {
+  const data = d.data;
+  const given = typeof data === "object" && data !== null ? (data as { headline?: unknown }).headline : undefined;
+  return typeof given === "string" && given.trim() ? given.trim() : undefined;
+}
+
+/** The fallback for diagnostics without a headline (the daemon's `advice/store.py` headline): the first sentence,
+ * no absolute paths. */
 export function headline(message: string, limit = HEADLINE_CHARS): string {
   const text = message.replace(/\s+/g, " ").trim().replace(ABSOLUTE_PATH, "");
   const first = text.split(/(?<=[.!?])\s|;\s|\s[—–]\s/, 1)[0].trim().replace(/\.$/, "");
@@ -59,7 +77,7 @@ export function inlineHints(diagnostics: readonly DiagnosticLike[], maxLength: n
     const more = sorted.length > 1 ? `  (+${sorted.length - 1} more)` : "";
     hints.push({
       line,
-      text: `${headline(first.message, Math.min(maxLength, INLINE_CHARS) - more.length)}${more}`,
+      text: `${hintText(first, Math.min(maxLength, INLINE_CHARS) - more.length, Math.min(maxLength, HEADLINE_CHARS) - more.length)}${more}`,
       severity: hintSeverity(first.severity),
       messages: sorted.map((d) => d.message),
     });

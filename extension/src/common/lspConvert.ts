@@ -23,6 +23,8 @@ export interface DiagnosticLike {
   readonly source?: string;
   readonly code?: string | number | { readonly value: string | number };
   readonly tags?: readonly number[];
+  /** What the server attached (vscode-languageclient keeps LSP `data`): LivePair's has `headline`. */
+  readonly data?: unknown;
 }
 
 export function toRange(range: RangeLike): Range {

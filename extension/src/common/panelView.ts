@@ -157,7 +157,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
     const status = this.statusBar.current();
     const where = (a: { uri: string; range: Range }) =>
       `${vscode.workspace.asRelativePath(vscode.Uri.parse(a.uri), false)}:${a.range.start.line + 1}`;
-    const card = (a: (typeof this.model.advice)[number]) => ({ ...a, headline: headline(a.message), where: where(a) });
+    const card = (a: (typeof this.model.advice)[number]) => ({ ...a, headline: titleOf(a), where: where(a) });
     void this.view.webview.postMessage({
       type: "state",
       scroll,
@@ -174,7 +174,7 @@ export class ConversationPanel implements vscode.WebviewViewProvider, vscode.Dis
   /** A reply that only says a card's advice is shown as a pointer to that card, not a second copy of it. */
   private asSaid(t: Turn, where: (a: { uri: string; range: Range }) => string): Turn {
     const same = t.role === "model" ? this.model.advice.find((a) => a.message.trim() === t.text.trim()) : undefined;
-    return same ? { ...t, text: `${headline(same.message)} (advice on ${where(same)})` } : t;
+    return same ? { ...t, text: `${titleOf(same)} (advice on ${where(same)})` } : t;
   }
 
   private async onMessage(m: FromWebview): Promise<void> {
@@ -279,7 +279,12 @@ const APPLY_FIX = "Apply fix";
 function findingText(a: AdviceParams): string {
   const where = `${vscode.workspace.asRelativePath(vscode.Uri.parse(a.uri), false)}:${a.range.start.line + 1}`;
   const fix = a.fix ? ` Fix: ${a.fix.title.replace(/^LivePair:\s*/, "")}` : "";
-  return `${headline(a.message)} (${where}).${fix}`;
+  return `${titleOf(a)} (${where}).${fix}`;
+}
+
+/** A finding's headline: the daemon's (the cause, whole), or the message's cut when it sent none. */
+function titleOf(a: { message: string; headline?: string }): string {
+  return a.headline?.trim() || headline(a.message);
 }
 
 /** Whether a finding's line is on screen in an editor (then its hint is where the user looks). */

@@ -126,6 +126,8 @@ export interface AdviceParams {
   uri: string;
   range: Range;
   message: string;
+  /** The cause in at most 60 characters (the inline hint, the card's title). */
+  headline: string;
   severity: "error" | "warning" | "info" | "hint";
   fix: Fix | null;
   spoken: boolean;

@@ -34,6 +34,7 @@ function advice(over: Partial<AdviceParams> = {}): AdviceParams {
     uri: URI,
     range: line(2),
     message: "'totl' is used before anything defines it. Did you mean 'total'?",
+    headline: "'totl' is not defined: did you mean 'total'?",
     severity: "info",
     fix: null,
     spoken: false,

@@ -7,6 +7,7 @@ const advice = (id: string, message = `m${id}`, uri = "file:///f.py", line = 7):
   uri,
   range: { start: { line, character: 0 }, end: { line, character: 10 } },
   message,
+  headline: message,
   severity: "warning",
   fix: null,
   spoken: false,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { CrashPolicy } from "../../src/common/crashPolicy";
 import { deviceState, errorText, isUnknownCommandError } from "../../src/common/daemonReplies";
-import { HEADLINE_CHARS, headline, hintSeverity, INLINE_CHARS, inlineHints, shorten } from "../../src/common/inlineHints";
+import { HEADLINE_CHARS, headline, hintSeverity, hintText, INLINE_CHARS, inlineHints, shorten } from "../../src/common/inlineHints";
 import { diagnosticsToForward, toDiagnostic, toLspSeverity } from "../../src/common/lspConvert";
 import { SecretRedactor } from "../../src/common/redact";
 
@@ -105,6 +105,23 @@ describe("inlineHints", () => {
     expect(hint.text).not.toContain("/tmp/ws");
     expect(hint.messages).toEqual([message]);
     expect(headline("NameError: name 'x' is not defined. Define it first.")).toBe("NameError: name 'x' is not defined");
+  });
+
+  it("shows the daemon's headline (data.headline) whole: the cause, not the error restated", () => {
+    const message =
+      "The file 'data/config.json' does not exist relative to the working directory. It exists at " +
+      "'src/data/config.json'. Open it relative to the script's own folder, Path(__file__).parent.";
+    const cause = "'data/config.json' is at src/data/config.json";
+    const [hint] = inlineHints([{ range: at(7), message, severity: 0, source: "LivePair", data: { adviceId: "a1", headline: cause } }], 120);
+    expect(hint.text).toBe(cause);
+    expect(hint.messages).toEqual([message]); // the hover keeps the whole explanation
+    // Up to the daemon's 60 characters it stays whole (the fallback cut stops at INLINE_CHARS).
+    const sixty = "x".repeat(HEADLINE_CHARS);
+    expect(hintText({ range: at(1), message, severity: 0, data: { headline: sixty } }, INLINE_CHARS, HEADLINE_CHARS)).toBe(sixty);
+    // Longer than the user's own bound, blank, or another source's diagnostic: the message's cut.
+    expect(hintText({ range: at(1), message, severity: 0, data: { headline: sixty } }, 40)).toMatch(/^The file 'data\/config.json'.*…$/);
+    expect(hintText({ range: at(1), message, severity: 0, data: { headline: " " } }, 120)).toMatch(/^The file/);
+    expect(hintText({ range: at(1), message: "Unused import. Remove it.", severity: 1, source: "Pylance" }, 120)).toBe("Unused import");
   });
 });
 

@@ -27,7 +27,7 @@ def run_evidence(run: TerminalRun | None, path: str, line: int) -> str | None:
     if not re.search(rf'File "[^"]*{name}", line {line}\b', run.output):
         return None
     last = next((ln.strip() for ln in reversed(run.output.splitlines()) if ln.strip()), "")
-    return f"`{run.command}` failed: {_clip(last)}" if last else None
+    return f"`{run.command}` failed: {prose(_clip(last))}" if last else None
 
 
 def hover_markdown(
@@ -44,9 +44,9 @@ def hover_markdown(
     if not repeat_message:
         parts = ["**LivePair**"]
     elif advice.message.strip().rstrip(".") == advice.headline:
-        parts = [f"**LivePair** — {advice.message}"]  # short: the headline is the whole explanation
+        parts = [f"**LivePair** — {prose(advice.message)}"]  # short: the headline is the whole explanation
     else:
-        parts = [f"**LivePair** — {advice.headline}", f"**Why:** {advice.message}"]
+        parts = [f"**LivePair** — {prose(advice.headline)}", f"**Why:** {prose(advice.message)}"]
     evidence = []
     if line_text and line_text.strip():
         evidence.append(f"- {where}: `{_clip(line_text.strip())}`")
@@ -68,6 +68,28 @@ def hover_markdown(
     else:
         parts.append(f'Tell me more: run `{ASK_COMMAND}` with "{question}"')
     return "\n\n".join(parts)
+
+
+# A run of words that Markdown would not show as written: a [bracketed group] (a link to Neovim's renderer), or a
+# word with *, <, >, brackets, or an underscore at a word's edge (Path(__file__) would turn bold).
+_TOKEN = re.compile(r"[^\s`]*\[[^\[\]`\n]*\][^\s`]*|[^\s`]+")
+_MARKUP = re.compile(r"[*<>\[\]]|__|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+
+
+def prose(text: str) -> str:
+    """Plain words as Markdown that every renderer shows as written (VS Code and Neovim alike): a word Markdown
+    would read as markup goes in a code span, without the punctuation after it. Code spans (`x`) stay as they are.
+    (Backslash escapes would do for VS Code, but Neovim shows the backslashes.)"""
+
+    def word(m: re.Match[str]) -> str:
+        token = m.group(0)
+        if not _MARKUP.search(token):
+            return token
+        core = token.rstrip(".,;:!?")
+        return f"`{core}`{token[len(core) :]}"
+
+    pieces = re.split(r"(`[^`\n]+`)", text)
+    return "".join(p if i % 2 else _TOKEN.sub(word, p) for i, p in enumerate(pieces))
 
 
 def _clip(text: str) -> str:

@@ -49,10 +49,13 @@ class Advice:
     spoken: bool = False
     remark: bool = True  # the message is a remark about the line, not just its fix's explanation
     note: bool = False  # the daemon's own remark (a fix not offered): the model's remark on the line replaces it
+    cause: str = ""  # the author's headline (the cause, written where it is known); else the message's first clause
 
     @property
     def headline(self) -> str:
-        return headline(self.message)
+        """The author's cause whole when it fits; otherwise the one cut of the message (or of a long cause)."""
+        cause = " ".join(self.cause.split())
+        return cause if 0 < len(cause) <= HEADLINE_CHARS else headline(cause or self.message)
 
     def diagnostic(self) -> Diagnostic:
         end = max(len(self.line_text), 1)
@@ -62,7 +65,7 @@ class Advice:
             severity=DIAGNOSTIC_SEVERITY[self.severity],
             source=SOURCE,
             code="fix" if self.fix else None,
-            data={"adviceId": self.id},
+            data={"adviceId": self.id, "headline": self.headline},
         )
 
 
@@ -89,7 +92,7 @@ class AdviceStore:
 
     # -- writes -----------------------------------------------------------------------------------
     def annotate(
-        self, uri: str, line: int, message: str, severity: Severity = "info", fix: Fix | None = None
+        self, uri: str, line: int, message: str, severity: Severity = "info", fix: Fix | None = None, cause: str = ""
     ) -> Advice:
         """Advice on a line. One item per line, one card per finding: a newer remark replaces the older one under
         the same id (keeping its fix, and the worse severity: a crash stays an error when its fix arrives), and a
@@ -101,11 +104,11 @@ class AdviceStore:
         if old is not None:
             del per_doc[old.id]
             advice_id = old.id
-            if not remark and old.remark:
-                message, severity, remark = old.message, old.severity, True  # the remark stays; the fix joins it
+            if not remark and old.remark:  # the remark stays; the fix joins it
+                message, severity, remark, cause = old.message, old.severity, True, old.cause
             fix = fix or old.fix
         text = self._line_text(uri, line) or ""
-        item = Advice(advice_id, uri, line, message.strip(), severity, text, fix, remark=remark)
+        item = Advice(advice_id, uri, line, message.strip(), severity, text, fix, remark=remark, cause=cause.strip())
         per_doc[item.id] = item
         self._resolve_pending(uri, line, item.message)
         return item
@@ -282,5 +285,9 @@ def headline(message: str, limit: int = HEADLINE_CHARS) -> str:
 
 
 def _first_sentence(text: str, limit: int = 70) -> str:
+    """A fix's title: its explanation's first sentence; a closing remark in brackets (how it was checked) goes
+    before the words are cut, so the title says what the fix does, whole."""
     head = text.strip().split("\n", 1)[0].split(". ", 1)[0].rstrip(".")
+    if len(head) > limit:
+        head = re.sub(r"\s*\([^()]*\)$", "", head)
     return head if len(head) <= limit else head[: limit - 1] + "…"

@@ -122,6 +122,7 @@ class AdviceParams(TypedDict):
     uri: str
     range: Range
     message: str
+    headline: str  # the cause in at most 60 characters (the inline hint, the card's title)
     severity: str
     fix: Fix | None
     spoken: bool
@@ -320,6 +321,7 @@ def advice_params(a: Advice) -> AdviceParams:
         "uri": a.uri,
         "range": range_params(a.diagnostic().range),
         "message": a.message,
+        "headline": a.headline,
         "severity": a.severity,
         "fix": fix,
         "spoken": a.spoken,

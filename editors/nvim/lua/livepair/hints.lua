@@ -1,6 +1,8 @@
 -- LivePair's findings as inline hints (Error Lens style, as in VS Code): the headline — the cause in at most 60
--- characters — at the end of the line; K (hover) has the rest. Neovim >= 0.11 shows no diagnostic text inline by
--- default, so a newcomer would see only a sign in the gutter. Only LivePair's own diagnostics are configured.
+-- characters, as the daemon sends it with each diagnostic (LSP `data.headline`) — at the end of the line; K
+-- (hover) has the rest. Neovim >= 0.11 shows no diagnostic text inline by default, so a newcomer would see only a
+-- sign in the gutter. Only LivePair's own diagnostics are configured. The daemon writes the headline (and cuts a
+-- message that has no cause of its own), so there is one cut, not one per editor.
 local M = {}
 
 M.HEADLINE_CHARS = 60 -- the daemon's bound (server/livepair/advice/store.py)
@@ -9,27 +11,17 @@ local function shorten(text, limit)
   if vim.fn.strchars(text) <= limit then
     return text
   end
-  local cut = vim.fn.strcharpart(text, 0, limit - 1)
-  local space = cut:match('.*() ')
-  if space and space > limit * 0.6 then
-    cut = cut:sub(1, space - 1)
-  end
-  return (cut:gsub('[ ,;:]+$', '')) .. '…'
+  return vim.fn.strcharpart(text, 0, limit - 1) .. '…'
 end
 
---- The cause in a few words, as the daemon's headline(): the first sentence (or clause), no absolute paths.
-function M.headline(message, limit)
-  local text = vim.trim((message or ''):gsub('%s+', ' '))
-  text = text:gsub('%s[iaou][ntf]?%s?/[%w._@+/-]+', ''):gsub('%s/[%w._@+-]+/[%w._@+/-]+', '')
-  local first = text
-  for _, sep in ipairs({ '[.!?] ', '; ', ' — ', ' – ' }) do
-    local at = first:find(sep)
-    if at then
-      first = first:sub(1, sep:sub(1, 1) == '[' and at or at - 1)
-    end
+--- The inline text of a diagnostic: the daemon's headline; the message's first line only when it sent none.
+function M.hint(diagnostic)
+  local lsp = diagnostic.user_data and diagnostic.user_data.lsp
+  local given = type(lsp) == 'table' and type(lsp.data) == 'table' and lsp.data.headline or nil
+  if type(given) == 'string' and vim.trim(given) ~= '' then
+    return shorten(vim.trim((given:gsub('%s+', ' '))), M.HEADLINE_CHARS)
   end
-  first = vim.trim(first):gsub('%.$', '')
-  return shorten(first, limit or M.HEADLINE_CHARS)
+  return shorten(vim.trim((diagnostic.message or ''):match('[^\n]*')), M.HEADLINE_CHARS)
 end
 
 --- Show LivePair's diagnostics from this client with their headline inline (vim.lsp.ClientConfig.on_init).
@@ -40,9 +32,7 @@ function M.on_init(client)
       spacing = 2,
       prefix = '●',
       source = false,
-      format = function(diagnostic)
-        return M.headline(diagnostic.message)
-      end,
+      format = M.hint,
     },
     severity_sort = true,
   }, ns)

@@ -248,7 +248,8 @@ class OfflineBackend:
         place = Place(path if path.is_absolute() else facts.root / path, request.line + 1)
         found = finding(match, place, facts)
         # The explanation belongs on the diagnostic's own line, wherever the enrichment looked.
-        return Finding(found.message, place, found.fix if found.place == place else None, match=found.match)
+        fix = found.fix if found.place == place else None
+        return Finding(found.message, place, fix, match=found.match, headline=found.headline)
 
     # -- voice commands (listen.py) ---------------------------------------------------------------
     def _hear(self) -> None:
@@ -342,10 +343,8 @@ class OfflineBackend:
             if path and self._teach(found, path, prompted, turn, "error" if severity == "error" else "info"):
                 return
             if path:
-                self._call(
-                    "annotate",
-                    {"path": path, "line": found.place.line, "message": found.message, "severity": severity},
-                )
+                args = {"path": path, "line": found.place.line, "message": found.message, "severity": severity}
+                self._call("annotate", args | ({"headline": found.headline} if found.headline else {}))
                 if found.fix is not None:
                     self._propose(path, found.fix)
         if turn:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from livepair.advice.store import HEADLINE_CHARS
 from livepair.advice.verify import check_fix
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.catalogue import Match
@@ -37,6 +38,7 @@ class Finding:
     proposal: Proposal | None = field(default=None, compare=False, repr=False)
     match: Match | None = field(default=None, compare=False, repr=False)  # the catalogue entry (tutor lessons)
     concept: str = field(default="", compare=False)  # a lesson's concept without a catalogue entry (on-open checks)
+    headline: str = field(default="", compare=False)  # the cause in a few words, written where it is known (inline)
 
 
 @dataclass(frozen=True)
@@ -73,16 +75,24 @@ class Case:
     def field(self, name: str) -> str:
         return self.match.fields.get(name, "")
 
-    def say(self, more: str, proposal: Proposal | None = None, place: ws.Place | None = None) -> Finding:
+    def say(
+        self, more: str, proposal: Proposal | None = None, place: ws.Place | None = None, headline: str = ""
+    ) -> Finding:
         message = f"{self.finding.message} {more}".strip()
-        return Finding(message, place or self.place, None, proposal)
+        return Finding(message, place or self.place, None, proposal, headline=headline)
 
-    def propose(self, more: str, patched: str | None, explanation: str) -> Finding:
+    def propose(self, more: str, patched: str | None, explanation: str, headline: str = "") -> Finding:
         """Say `more`, with the patched file as the fix (if the edit applied)."""
         text = self.text
         if patched is None or text is None:
-            return self.say(more)
-        return self.say(more, Proposal(text, patched, explanation))
+            return self.say(more, headline=headline)
+        return self.say(more, Proposal(text, patched, explanation), headline=headline)
+
+
+def headline(*candidates: str) -> str:
+    """The first candidate that fits the inline hint whole (HEADLINE_CHARS); "" (the message's first clause is
+    cut instead) when none does: a headline is never cut mid-cause."""
+    return next((c for c in candidates if c and len(c) <= HEADLINE_CHARS), "")
 
 
 Judge = Callable[[Case], Finding]

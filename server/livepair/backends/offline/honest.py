@@ -15,7 +15,7 @@ from livepair.backends.offline import flow
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.catalogue import Match
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked
+from livepair.backends.offline.enrich import Facts, Finding, Proposal, checked, headline
 
 HONEST = "I can't tell the cause from here"
 DEEPER = "With a Gemini API key, the senior dev can look deeper."
@@ -73,6 +73,7 @@ def key_error(facts: Facts, place: ws.Place | None, key: str) -> Finding | None:
             f"'{var}' has no key {shown} yet, and {var}[{shown}]{m['aug'].strip()} reads it first. Start it at 0: "
             f"{var}[{shown}] = {var}.get({shown}, 0) + 1, or make {var} a collections.Counter.",
             place,
+            headline=headline(f"{var}[{shown}] is read before it is set", f"The key {shown} is read before it is set"),
         )
     path = _find_key(data, key)
     if path is None or len(path) == 1:
@@ -80,6 +81,7 @@ def key_error(facts: Facts, place: ws.Place | None, key: str) -> Finding | None:
             f"'{var}' has no key {shown} at any level; the keys it has are {keys}. Check the key's spelling, or add "
             f"it where {var} comes from (a default there would hide the missing data).",
             place,
+            headline=headline(f"'{var}' has no {shown}; it has {keys}", f"'{var}' has no key {shown}", "No such key"),
         )
     full = var + "".join(f"[{p!r}]" for p in path)
     message = f"{shown} is not at the top of '{var}' (its keys are {keys}); it is nested: {full}."
@@ -88,7 +90,8 @@ def key_error(facts: Facts, place: ws.Place | None, key: str) -> Finding | None:
         line.replace(old, full.replace("'", m["q"] or "'"), 1) if n == place.line else line
         for n, line in enumerate(text.splitlines(keepends=True), 1)
     )
-    return checked(Finding(message, place, None, Proposal(text, patched, f"read {full}")))
+    cause = headline(f"{shown} is nested: {full}", f"{shown} is nested, not at the top")
+    return checked(Finding(message, place, None, Proposal(text, patched, f"read {full}"), headline=cause))
 
 
 def _data(facts: Facts, tree: ast.Module, text: str, var: str, before: int) -> object:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from livepair.backends.offline import edits, flow, honest, modules
 from livepair.backends.offline import workspace as ws
-from livepair.backends.offline.enrich import Case, Finding
+from livepair.backends.offline.enrich import Case, Finding, headline
 
 
 def name_error(case: Case) -> Finding:
@@ -20,14 +20,18 @@ def name_error(case: Case) -> Finding:
     text = case.text
     later = _defined_at(text or "", name)
     if later is not None and case.place is not None and later > case.place.line:
-        return case.say(f"It is defined on line {later}, after this use: move the use below it (or the definition up).")
+        return case.say(
+            f"It is defined on line {later}, after this use: move the use below it (or the definition up).",
+            headline=headline(f"'{name}' is defined later, on line {later}", f"Defined later, on line {later}"),
+        )
     if said:
         patched = edits.rename_on_line(text, case.place.line, name, said) if text and case.place else None
-        return case.propose(f"Python suggests '{said}'.", patched, f"Rename '{name}' to '{said}'")
+        cause = headline(f"'{name}' is not defined: did you mean '{said}'?", f"Did you mean '{said}'?")
+        return case.propose(f"Python suggests '{said}'.", patched, f"Rename '{name}' to '{said}'", cause)
     if modules.is_stdlib(name) and case.line is not None and re.search(rf"\b{re.escape(name)}\.", case.line):
         patched = edits.ensure_import(text, f"import {name}", name) if text else None
         message = f"'{name}' is a standard module this file never imports: add 'import {name}' at the top."
-        return case.propose(message, patched, f"import {name}")
+        return case.propose(message, patched, f"import {name}", headline(f"'{name}' is never imported"))
     guess = ws.nearest_names(name, text or "", builtins=False)
     maybe = f"; the closest name here is '{guess[0]}', which Python did not suggest" if guess else ""
     return honest.hint(
@@ -118,15 +122,24 @@ def module_missing(case: Case) -> Finding:
     venv = ws.installed_in_venv(module, case.facts.root)
     if venv is not None:
         rel = ws.relative_to(venv, case.facts.cwd)
-        return case.say(f"It is installed in {rel}: run with {rel}/bin/python, or select that interpreter.")
+        return case.say(
+            f"It is installed in {rel}: run with {rel}/bin/python, or select that interpreter.",
+            headline=headline(f"'{top}' is installed in {rel}, not active", f"'{top}' is installed in {rel}"),
+        )
     locals_ = [p for p in ws.workspace_files(case.facts.root, {".py"}) if p.stem == top]
     local = locals_[0] if len(locals_) == 1 else None  # several files of that name: which one is meant is not shown
     if local is not None:
         rel = ws.relative_to(local, case.facts.root)
-        return case.say(f"It is your own {rel}: run from its folder, or put that folder on the import path.")
+        return case.say(
+            f"It is your own {rel}: run from its folder, or put that folder on the import path.",
+            headline=headline(f"'{top}' is your {rel}, not on the import path", f"'{top}' is your own {rel}"),
+        )
     dist = modules.distribution(module)
     if dist is not None:
-        return case.say(f"Install it: python -m pip install {dist}")
+        return case.say(
+            f"Install it: python -m pip install {dist}",
+            headline=headline(f"'{top}' is not installed (pip install {dist})", f"'{top}' is not installed"),
+        )
     mine = {p.stem: p for p in ws.workspace_files(case.facts.root, {".py"})}
     close = ws.close_matches(top, set(mine) - {"__init__", top})  # its own name is no typo of itself
     if len(close) == 1 and top not in modules.known_modules():
@@ -145,7 +158,8 @@ def module_missing(case: Case) -> Finding:
         return case.say(f"'{top}' looks like a typo of {options}: fix the name; do not install '{top}'.")
     if typo is not None:
         patched = edits.rename_everywhere(case.text, top, typo) if case.text is not None else None
-        return case.propose(f"'{top}' looks like a typo of '{typo}'.", patched, f"Import '{typo}'")
+        cause = headline(f"'{top}' is a typo of '{typo}'")
+        return case.propose(f"'{top}' looks like a typo of '{typo}'.", patched, f"Import '{typo}'", cause)
     return honest.hint(
         f"{case.finding.message} No installed or well-known package, and no file in this workspace, is called "
         f"'{top}': check its spelling",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from livepair.backends.offline import commands, edits, honest
 from livepair.backends.offline import workspace as ws
-from livepair.backends.offline.enrich import Case, Finding, Proposal
+from livepair.backends.offline.enrich import Case, Finding, Proposal, headline
 
 SUBPROCESS_FRAME = re.compile(r'File "[^"]*subprocess\.py"')
 LITERAL = re.compile(r"""(?P<q>["'])(?P<path>[^"'\n]+)(?P=q)""")
@@ -34,7 +34,8 @@ def file_missing(case: Case) -> Finding:
     script = case.place.path.parent if case.place else case.facts.cwd
     if not Path(missing).is_absolute() and script != case.facts.cwd and (script / missing).is_file():
         owner = "the script" if case.place is None else case.place.path.name
-        return _relative_to_script(case, missing, missing, f"It is next to {owner}, in {script.name}/.")
+        cause = headline(f"'{missing}' is next to {owner}, in {script.name}/", f"It is next to {owner}")
+        return _relative_to_script(case, missing, missing, f"It is next to {owner}, in {script.name}/.", cause)
     found = ws.nearest_file(missing, case.facts.cwd, case.facts.root)
     if found is None:
         folder = (case.facts.cwd / missing).parent
@@ -58,7 +59,9 @@ def file_missing(case: Case) -> Finding:
             "whether that is the file meant, or an earlier step should have made this one",
         )
     relative = ws.relative_to(found, script)
-    return _relative_to_script(case, missing, relative, f"It exists at '{ws.relative_to(found, case.facts.cwd)}'.")
+    shown = ws.relative_to(found, case.facts.cwd)
+    cause = headline(f"'{missing}' is at {shown}", f"It is at {shown}")
+    return _relative_to_script(case, missing, relative, f"It exists at '{shown}'.", cause)
 
 
 def _at_the_literal(case: Case, missing: str) -> Case:
@@ -75,14 +78,15 @@ def _at_the_literal(case: Case, missing: str) -> Case:
     return replace(case, finding=replace(case.finding, place=ws.Place(case.place.path, written[0])))
 
 
-def _relative_to_script(case: Case, literal: str, relative: str, where: str) -> Finding:
+def _relative_to_script(case: Case, literal: str, relative: str, where: str, cause: str = "") -> Finding:
     package = case.place is not None and (case.place.path.parent / "__init__.py").is_file()
     mine = "its package's folder" if package else "the script's own folder"
     more = f"{where} Open it relative to {mine}, Path(__file__).parent, so it works from any folder."
     if case.place is None or case.text is None:
-        return case.say(where)
+        return case.say(where, headline=cause)
     patched = edits.script_relative(case.text, case.place.line, literal, relative)
-    return case.propose(more if patched else where, patched, f"Open '{relative}' relative to the script's folder")
+    explanation = f"Open '{relative}' relative to the script's folder"
+    return case.propose(more if patched else where, patched, explanation, cause)
 
 
 def is_directory(case: Case) -> Finding:
@@ -147,6 +151,7 @@ def key_error(case: Case) -> Finding:
             f"The environment variable {key} is not set in the shell that ran this: export {key}=... first, in "
             "the same terminal (or set it in the environment the program runs in).",
             case.place,
+            headline=headline(f"{key} is not set in this shell", "The environment variable is not set"),
         )
     return case.finding
 
@@ -212,7 +217,9 @@ def api_key(case: Case) -> Finding:
     for path in ws.workspace_files(case.facts.root, {".py"}):
         text = case.facts.read(path)
         for found in key_findings(path, text or ""):
-            return Finding(f"{case.finding.message} {found.message}", found.place, None, found.proposal)
+            return Finding(
+                f"{case.finding.message} {found.message}", found.place, None, found.proposal, headline=found.headline
+            )
     env = re.search(r"""environ(?:\.get)?\(?\[?\s*["'](?P<var>\w+)["']""", case.text or "")
     if env:
         return case.say(

@@ -15,7 +15,7 @@ from pathlib import Path
 from livepair import pyast
 from livepair.backends.offline import edits
 from livepair.backends.offline import workspace as ws
-from livepair.backends.offline.enrich import Finding, Proposal, checked
+from livepair.backends.offline.enrich import Finding, Proposal, checked, headline
 
 KEY_VALUE = re.compile(
     r"""(?P<lhs>\b(?P<var>\w*(?:api[_-]?key|token|secret)\w*)\s*(?::\s*str\s*)?=\s*)(?P<q>["'])(?P<value>[^"'\n]*)(?P=q)""",
@@ -64,13 +64,15 @@ def key_findings(path: Path, text: str) -> list[Finding]:
         read = f'os.environ["{env}"]'
         if placeholder:
             say = f'{m["var"]} is set to the placeholder "{value}", so every request will be rejected'
+            cause = headline(f'{m["var"]} is the placeholder "{value}", not a key', f"{m['var']} is a placeholder")
         else:
             say = f"{m['var']} holds a real-looking key written in the code (it ends up in git and in screenshots)"
+            cause = headline(f"{m['var']}: a real key written in the code", "A real key written in the code")
         message = f"{say}: read the real key from the environment instead, {read}, and keep it out of the code."
         patched = edits.replace_on_line(text, n, re.escape(m[0]), lambda _m, new=f"{m['lhs']}{read}": new, 1)
         patched = edits.ensure_import(patched, "import os", "os") if patched else None
         proposal = Proposal(text, patched, f"Read the key from ${env}") if patched else None
-        found.append(Finding(message, ws.Place(path, n), None, proposal, concept="secrets"))
+        found.append(Finding(message, ws.Place(path, n), None, proposal, concept="secrets", headline=cause))
     return found
 
 
@@ -88,12 +90,15 @@ def path_findings(path: Path, text: str, root: Path) -> list[Finding]:
         line = getattr(node, "lineno", 0)
         if (script / literal).exists():
             where = f"It is next to the script, in {ws.relative_to(script, root)}/, but the path is read"
+            cause = headline(f"'{literal}' is next to the script", "The file is next to the script")
             relative = literal
         else:
             near = _same_tail(literal, root)
             if near is None:
                 continue
-            where = f"It is at '{ws.relative_to(near, root)}', but '{literal}' is read"
+            at = ws.relative_to(near, root)
+            where = f"It is at '{at}', but '{literal}' is read"
+            cause = headline(f"'{literal}' is at {at}", f"It is at {at}")
             relative = ws.relative_to(near, script)
         message = (
             f"'{literal}' is not found from the workspace folder. {where} relative to the working directory: "
@@ -101,7 +106,9 @@ def path_findings(path: Path, text: str, root: Path) -> list[Finding]:
         )
         patched = edits.script_relative(text, line, literal, relative)
         proposal = Proposal(text, patched, f"Open '{relative}' relative to the script's folder") if patched else None
-        found.append(Finding(message, ws.Place(path, line), None, proposal, concept="working-directory"))
+        found.append(
+            Finding(message, ws.Place(path, line), None, proposal, concept="working-directory", headline=cause)
+        )
     return found
 
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from livepair.backends.offline import flow, modules, none_operand
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.enrich import Facts, Finding, headline
 from livepair.backends.offline.py_crash import (
     crash,
     error,
@@ -192,7 +192,8 @@ def returned_none(facts: Facts) -> Finding | None:
             message += f" Call it on its own line: {assigned.source}."
             patched = replace_line(text, assigned.line, f"{indent}{assigned.source}")
         at = ws.Place(place.path, assigned.line)
-        return proposed(message, at, text, patched, f"keep {name} a list")
+        cause = headline(f"'{name}' is None: {receiver}.{method}() returns None", f"'{name}' is None")
+        return proposed(message, at, text, patched, f"keep {name} a list", cause)
     return None
 
 

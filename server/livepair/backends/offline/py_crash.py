@@ -115,11 +115,11 @@ def replace_line(text: str, line: int, new: str) -> str:
     return "".join(lines)
 
 
-def proposed(message: str, place: ws.Place, text: str, patched: str | None, why: str) -> Finding:
+def proposed(message: str, place: ws.Place, text: str, patched: str | None, why: str, headline: str = "") -> Finding:
     """A finding with the patched file as its fix, checked; without one when the patch changes nothing."""
     if patched is None or patched == text:
-        return Finding(message, place)
-    return checked(Finding(message, place, None, Proposal(text, patched, why)))
+        return Finding(message, place, headline=headline)
+    return checked(Finding(message, place, None, Proposal(text, patched, why), headline=headline))
 
 
 def first_finding(detectors: Sequence[Detector], facts: Facts, also: tuple[str, ...] = ()) -> Finding | None:

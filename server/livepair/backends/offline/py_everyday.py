@@ -15,7 +15,7 @@ from collections.abc import Callable
 from livepair.backends.offline import flow, none_operand
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
-from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.enrich import Facts, Finding, headline
 from livepair.backends.offline.py_crash import error, first_finding, frames, parsed_frame, proposed
 
 UNBOUND = re.compile(r"local variable '(?P<name>\w+)' (?:referenced before assignment|where it is not associated)")
@@ -212,6 +212,7 @@ def none_from_code(facts: Facts) -> Finding | None:
                 f"'{name}' is None here: line {assigned.line} sets it to None{why}, and line {place.line} uses it "
                 "as a value. Handle that case before this line (the condition tells you why it happened).",
                 ws.Place(place.path, assigned.line),
+                headline=headline(f"'{name}' is None: line {assigned.line} sets it{why}", f"'{name}' is None"),
             )
         func = value.func if isinstance(value, ast.Call) else None
         if isinstance(func, ast.Attribute) and func.attr in NONE_ON_MISS:
@@ -222,6 +223,7 @@ def none_from_code(facts: Facts) -> Finding | None:
                 f"when {when}, and line {place.line} uses it as {use}. Check it first (if {name} is None: ...), "
                 "or fix what it looks for.",
                 ws.Place(place.path, assigned.line),
+                headline=headline(f"'{name}' is None when {when}", f"'{name}' is None"),
             )
         if isinstance(func, ast.Name) and func.id in mine:
             calls.append(func.id)
@@ -234,6 +236,7 @@ def none_from_code(facts: Facts) -> Finding | None:
             f"{called}() (line {fn.lineno}) has no return statement, so calling it gives None, and line "
             f"{place.line} uses that None as a value. Return the result at the end of {called}().",
             ws.Place(place.path, end),
+            headline=headline(f"{called}() has no return, so it gives None"),
         )
     return None
 

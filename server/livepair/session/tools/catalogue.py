@@ -65,6 +65,11 @@ REGISTRY = Registry(
                 "path": PATH,
                 "line": _LINE,
                 "message": {"type": "string", "description": "The advice, one or two sentences."},
+                "headline": {
+                    "type": "string",
+                    "description": "The cause in at most 60 characters, shown inline at the end of the line "
+                    "(e.g. \"'data/config.json' is at src/data/config.json\").",
+                },
                 "severity": {"type": "string", "enum": list(editor_tools.SEVERITIES)},
             },
             ["path", "line", "message"],

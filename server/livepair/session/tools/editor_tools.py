@@ -49,7 +49,9 @@ async def annotate(tools: Tools, args: Args) -> Result:
     severity = args.get("severity") or "info"
     if severity not in ACCEPTED_SEVERITIES:
         severity = "info"
-    item = tools.advice.annotate(uri, line, text(args, "message"), cast(Severity, severity))
+    cause = args.get("headline")  # the cause in a few words, when the author knows it (the inline hint)
+    cause = cause if isinstance(cause, str) else ""
+    item = tools.advice.annotate(uri, line, text(args, "message"), cast(Severity, severity), cause=cause)
     tools.on_advice(item)
     return {"ok": True, "id": item.id}
 
