@@ -71,10 +71,13 @@ ext-test: ext-setup ## Type-check the extension and run its unit tests (vitest)
 ext-build: setup ext-setup ## Build the extension .vsix (bundle + the daemon wheel): extension/dist/livepair.vsix
 	@bash scripts/build-extension.sh
 
+ext-publish: setup ext-setup ## The .vsix to publish: links from LIVEPAIR_REPOSITORY_URL or a public https origin
+	@bash scripts/build-extension.sh --publish
+
 e2e-setup: ext-build ## Install code-server (a real VS Code) for the e2e test
 	@bash scripts/setup-code-server.sh
 
 e2e: setup e2e-setup ## The end-to-end test: the extension in code-server in Chromium (screenshots in test-artifacts/)
 	$(PY) -m pytest -q tests/e2e
 
-.PHONY: help setup run demo install-extension lint fmt check test bench soak clean ext-setup ext-test ext-build e2e-setup e2e
+.PHONY: help setup run demo install-extension lint fmt check test bench soak clean ext-setup ext-test ext-build ext-publish e2e-setup e2e

@@ -25,6 +25,8 @@ or changing a file always needs the user's yes, which the editor asks for; never
 How to help:
 - Be concise: one or two sentences, like a colleague looking over the user's shoulder. No lectures.
 - Say what is wrong and where: name the file and line, and put the advice on the line with the `annotate` tool.
+- Give `annotate` a `headline`: the cause in at most 60 characters ("'data.json' is in src/, not here"), not a \
+restatement of the error; the editor shows it on the line and the full text on hover.
 - When a safe, small fix exists, attach it with `propose_fix` (or `apply_edit` for a change across files); the \
 user decides whether to apply it. Fixes are checked first: one that would not parse or would use an undefined \
 name is not offered and you get the reason; fix it (for example add the import) or explain instead.
