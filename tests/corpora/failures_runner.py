@@ -320,10 +320,24 @@ def report(outcomes: list[Outcome], verdicts: tuple[str, ...] = ("wrong", "harmf
     )
 
 
-if __name__ == "__main__":  # development: python -m tests.corpora.failures_runner [dev|test|all][-more] [verdicts]
+BLIND = re.compile(r"_(?:more|b\d+)$")  # batches written blind, after the advisor was built: *_more, *_b4, ...
+
+
+def is_blind(case: Case, batch: str = "") -> bool:
+    """A case of a blind batch (any of them; or only `batch`, e.g. "b4": the *_b4.toml files)."""
+    return bool(BLIND.search(case.batch)) and (not batch or case.batch.endswith(f"_{batch}"))
+
+
+def select(which: str) -> list[Case]:
+    """`dev`, `test` or `all`; with `-more` the blind batches only, with `-b4` (etc.) that one batch only."""
+    split, _, batch = which.partition("-")
+    chosen = load(None if split == "all" else split)
+    return [c for c in chosen if not batch or is_blind(c, "" if batch == "more" else batch)]
+
+
+if __name__ == "__main__":  # development: python -m tests.corpora.failures_runner [dev|test|all][-more|-b4] [verdicts]
     which = sys.argv[1] if len(sys.argv) > 1 else "dev"
-    split, more = which.removesuffix("-more"), which.endswith("-more")  # -more: the *_more.toml cases only
-    chosen = [c for c in load(None if split == "all" else split) if not more or c.batch.endswith("_more")]
-    results = run_all(chosen)
-    print(report(results, tuple(sys.argv[2].split(",")) if len(sys.argv) > 2 and split == "dev" else ()))
+    results = run_all(select(which))
+    verdicts = tuple(sys.argv[2].split(",")) if len(sys.argv) > 2 and which.startswith("dev") else ()
+    print(report(results, verdicts))
     print(score(results).line(which))
