@@ -1,0 +1,60 @@
+"""Catalogue advice that names one cause where the error fits several: a diagnosis only where the code shows that
+cause, otherwise an honest hint (what the error says, the line, what the advisor could not tell).
+
+The kind of claim that was wrong first-seen on the blind batches (failures_runner's header): the error's words
+matched, the cause the entry names was not the one the program had (a port "taken by an earlier run" that the
+program itself had bound; "pass exist_ok=True" to a call that has no such argument).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from livepair.backends.offline import honest
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.catalogue import Match
+from livepair.backends.offline.edits import line_of
+from livepair.backends.offline.enrich import Facts, Finding
+
+MKDIR = re.compile(r"\b(?:mkdir|makedirs)\s*\(")
+Check = Callable[[Match, Facts, ws.Place | None], Finding | None]
+
+
+def _crash_line(facts: Facts, place: ws.Place | None) -> str:
+    text = facts.read(place.path) if place is not None else None
+    return (line_of(text, place.line) or "") if text is not None and place is not None else ""
+
+
+def file_exists(m: Match, facts: Facts, place: ws.Place | None) -> Finding | None:
+    """exist_ok=True is the fix for mkdir/makedirs only: a rename, link or exclusive open needs something else."""
+    if MKDIR.search(_crash_line(facts, place)):
+        return None
+    path = m.fields.get("path", "")
+    return honest.hint(
+        f"'{path}' already exists, and this call would not replace it",
+        place,
+        "whether the existing one should be kept, replaced or given another name: that is the program's choice",
+    )
+
+
+def address_in_use(m: Match, facts: Facts, place: ws.Place | None) -> Finding | None:
+    """Which process holds the port the output does not say: an earlier run, another program, or this one twice."""
+    return honest.hint(
+        "The port this program binds is already taken",
+        place,
+        "which process holds it (an earlier run still going, another program, or this program binding it twice); "
+        "lsof -i :PORT shows it",
+    )
+
+
+CHECKS: dict[str, Check] = {
+    "file-exists": file_exists,
+    "address-in-use": address_in_use,
+}
+
+
+def check(m: Match, facts: Facts, place: ws.Place | None) -> Finding | None:
+    """An honest hint instead of the catalogue's diagnosis when the code does not show its cause; else None."""
+    judge = CHECKS.get(m.entry.id)
+    return judge(m, facts, place) if judge is not None else None

@@ -1,0 +1,34 @@
+"""A catalogue entry names one cause; where the error fits several and the code does not show that one, the advisor
+gives an honest hint instead (unearned.py). Each program is run for real and its output advised on."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from livepair.backends.offline import honest
+from tests.unit.test_offline_hidden_errors import advise
+
+
+def test_exist_ok_is_offered_for_mkdir(tmp_path: Path) -> None:
+    found, _ = advise(
+        tmp_path, {"make.py": "import os\n\nos.mkdir('out')\nos.mkdir('out')\n"}, [sys.executable, "make.py"]
+    )
+    assert "exist_ok=True" in found.message and honest.HONEST not in found.message
+
+
+def test_a_rename_onto_an_existing_name_is_not_told_to_pass_exist_ok(tmp_path: Path) -> None:
+    code = "import os\n\nos.mkdir('a')\nos.mkdir('b')\nos.symlink('a', 'b')\n"
+    found, _ = advise(tmp_path, {"move.py": code}, [sys.executable, "move.py"])
+    assert "exist_ok" not in found.message  # symlink has no such argument: the advice would not run
+    assert honest.HONEST in found.message and found.place is not None and found.place.line == 5
+
+
+def test_a_port_taken_does_not_blame_an_earlier_run_the_output_never_shows(tmp_path: Path) -> None:
+    code = (
+        "import socket\n\nfirst = socket.socket()\nfirst.bind(('127.0.0.1', 0))\nport = first.getsockname()[1]\n"
+        "first.listen()\nsecond = socket.socket()\nsecond.bind(('127.0.0.1', port))\n"
+    )
+    found, _ = advise(tmp_path, {"serve.py": code}, [sys.executable, "serve.py"])
+    assert "earlier run" not in found.message.split(honest.HONEST)[0]  # here the program binds it twice itself
+    assert honest.HONEST in found.message and "lsof" in found.message
