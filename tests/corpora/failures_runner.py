@@ -30,6 +30,23 @@ right 8, hints 7, silent 2, harmful 0. Where the dev cases disagree on the root 
 path: where it is written or where it is opened; sqlite used from a thread: connect or use; CRLF: line 1 or the
 failing line; require() in a require-only ES module: the require or package.json's "type"), the advisor follows
 the brief (the value followed back to where it is written) or the majority of the dev cases.
+
+Fourth batch (`*_b4.toml`, cases merged from cases_py/cases_ns at 84b75ba; advisor as at 1f85776), first score:
+new dev 33 cases: diagnoses 22, right 13 (0.59), hints 8, silent 3, harmful 1 ("git init" again, for a Makefile's
+git pull in a downloaded archive); new frozen 15 (totals): diagnoses 9, right 6 (0.67), hints 4, silent 2, harmful 0.
+
+Which detectors were wrong first-seen, on the new dev cases of all four batches (each batch against the advisor as
+it stood before it; right / wrong or harmful, diagnoses only):
+- wrong more often than right: node.missing_script 0/3, the catalogue's template alone (no judge's fact) 1/3,
+  node.module_kind 0/2, refused ports 0/2, py tilde 0/2, shell not_a_repo 0/2 (both harmful: "git init"), sqlite
+  across threads 0/2, command_missing, module_install, str_meets_int, html_as_json, module_not_found, port_taken,
+  circular_import, crlf_body, venv_name 0/1 each;
+- mixed: the file-not-found judge ("next to the script") 5/2, externally_managed 2/1;
+- right every time: returned_none 3, shadowed_module 3, str_as_number 3, private_ca 2, relative_import 2, request
+  text 2, node relative_file 2, bash run by sh 3, crlf 1, shims (pyenv, asdf) 2, not_executable 1, const 1.
+Most wrong first-seen diagnoses named the right family on the wrong line (the crash line where the value was
+written above it, or a file where the cause is a command) or a cause the error's words fit but the program did not
+have; the detectors that read evidence from the code (returned_none, shadowed_module, str_as_number) held.
 """
 
 from __future__ import annotations
