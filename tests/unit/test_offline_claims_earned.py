@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from livepair.backends.offline import honest
+from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import advise
 
 
@@ -32,3 +33,16 @@ def test_a_port_taken_does_not_blame_an_earlier_run_the_output_never_shows(tmp_p
     found, _ = advise(tmp_path, {"serve.py": code}, [sys.executable, "serve.py"])
     assert "earlier run" not in found.message.split(honest.HONEST)[0]  # here the program binds it twice itself
     assert honest.HONEST in found.message and "lsof" in found.message
+
+
+def test_a_makefile_running_git_in_a_download_is_not_told_to_git_init(tmp_path: Path) -> None:
+    makefile = "all:\n\tgit pull\n\techo built\n"
+    found = shell(tmp_path, {"Makefile": makefile}, "make")
+    assert "git init" not in found.message  # an empty repository has no remote to pull from
+    assert "git pull" in found.message and "git clone" in found.message
+    assert found.place is not None and found.place.path.name == "Makefile" and found.place.line == 2
+
+
+def test_git_typed_outside_a_repository_is_never_told_to_git_init(tmp_path: Path) -> None:
+    found = shell(tmp_path, {"notes.txt": "x\n"}, "git log -1")
+    assert "git init" not in found.message and "git clone" in found.message
