@@ -46,3 +46,26 @@ def test_a_makefile_running_git_in_a_download_is_not_told_to_git_init(tmp_path: 
 def test_git_typed_outside_a_repository_is_never_told_to_git_init(tmp_path: Path) -> None:
     found = shell(tmp_path, {"notes.txt": "x\n"}, "git log -1")
     assert "git init" not in found.message and "git clone" in found.message
+
+
+def test_a_local_file_named_like_a_standard_module_is_not_called_a_circular_import(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    files = {
+        "csv.py": "from lib import Reader\n\nprint(Reader)\n",
+        "lib/__init__.py": "from .reader import Reader\n",
+        "lib/reader.py": "import csv\n\n\nclass Reader:\n    dialect = csv.excel\n",
+    }
+    found, _ = advise(tmp_path, files, [sys.executable, "csv.py"])
+    assert "circular import" not in found.message.lower()  # lib's `import csv` meant the standard one
+    assert "standard library module 'csv'" in found.message and "Rename csv.py" in found.message
+    assert found.place is not None and found.place.path.name == "csv.py" and found.place.line == 1
+
+
+def test_a_shebang_naming_the_system_python_is_the_cause_not_the_interpreter_choice(tmp_path: Path) -> None:
+    site = tmp_path / "venv" / "lib" / "python3.11" / "site-packages" / "fancylib"
+    site.mkdir(parents=True)
+    (site / "__init__.py").write_text("NAME = 'fancy'\n")
+    script = f"#!{sys.executable}\nimport fancylib\n\nprint(fancylib.NAME)\n"
+    found = shell(tmp_path, {"tool.py": script}, "chmod +x tool.py && ./tool.py")
+    assert "#!/usr/bin/env python3" in found.message and "first line" in found.message
+    assert found.place is not None and found.place.path.name == "tool.py" and found.place.line == 1

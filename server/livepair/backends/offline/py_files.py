@@ -6,6 +6,7 @@ py_connections.py, a refused local port, sqlite connections shared across thread
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -345,6 +346,18 @@ def circular_import(facts: Facts) -> Finding | None:
     place, back = where[-1], where[-2]
     closer = ws.relative_to(place.path, facts.root)
     opener = ws.relative_to(back.path, facts.root)
+    name = place.path.stem
+    imports = re.search(
+        rf"^\s*(?:import\s+{re.escape(name)}\b|from\s+{re.escape(name)}\s+import\b)",
+        line_of(facts.read(back.path) or "", back.line) or "",
+    )
+    if name in sys.stdlib_module_names and imports:  # not a cycle of the program's own: a file named like stdlib
+        return Finding(
+            f"Your file {closer} has the same name as the standard library module '{name}', so {opener} line "
+            f"{back.line} (import {name}) loaded yours instead, which imports {m['module']} back while it is still "
+            f"loading. Rename {closer} (e.g. to my_{name}.py) and delete any __pycache__ next to it.",
+            ws.Place(place.path, 1),
+        )
     return Finding(
         f"A circular import: {opener} line {back.line} imports {closer}, and {closer} line {place.line} imports "
         f"{m['name']} back from {m['module']} while {m['module']} is still loading, before {m['name']} is defined. "
