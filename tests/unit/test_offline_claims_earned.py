@@ -69,3 +69,19 @@ def test_a_shebang_naming_the_system_python_is_the_cause_not_the_interpreter_cho
     found = shell(tmp_path, {"tool.py": script}, "chmod +x tool.py && ./tool.py")
     assert "#!/usr/bin/env python3" in found.message and "first line" in found.message
     assert found.place is not None and found.place.path.name == "tool.py" and found.place.line == 1
+
+
+def test_a_missing_script_is_not_answered_with_another_script_picked_by_name(tmp_path: Path) -> None:
+    (tmp_path / ".npmrc").write_text("update-notifier=false\n")
+    package = '{\n  "name": "site",\n  "scripts": {\n    "build": "next build",\n    "start": "next start"\n  }\n}\n'
+    found, _ = advise(tmp_path, {"package.json": package}, ["npm", "run", "dev"])
+    assert "npm run build" not in found.message  # the first script in the list is not the one that was meant
+    assert '"dev": "next dev"' in found.message  # the tool every script runs has a dev command
+
+
+def test_a_script_of_the_project_one_folder_down_says_cd_there(tmp_path: Path) -> None:
+    (tmp_path / "app").mkdir()
+    (tmp_path / ".npmrc").write_text("update-notifier=false\n")
+    files = {"package.json": '{"dependencies": {}}\n', "app/package.json": '{"scripts": {"dev": "node x.js"}}\n'}
+    found, _ = advise(tmp_path, files, ["npm", "run", "dev"])
+    assert "cd app" in found.message and "add" not in found.message.lower()
