@@ -85,3 +85,11 @@ def test_a_script_of_the_project_one_folder_down_says_cd_there(tmp_path: Path) -
     files = {"package.json": '{"dependencies": {}}\n', "app/package.json": '{"scripts": {"dev": "node x.js"}}\n'}
     found, _ = advise(tmp_path, files, ["npm", "run", "dev"])
     assert "cd app" in found.message and "add" not in found.message.lower()
+
+
+def test_tabs_among_spaces_are_found_above_the_line_python_reports(tmp_path: Path) -> None:
+    code = "def total(xs):\n\tif not xs:\n\t\treturn 0\n    s = 0\n    for x in xs:\n        s += x\n    return s\n"
+    found, output = advise(tmp_path, {"total.py": code}, [sys.executable, "total.py"])
+    assert "line 4" in output  # Python reports where the levels stop matching
+    assert "Line 2 is indented with tabs" in found.message
+    assert found.place is not None and found.place.line == 2

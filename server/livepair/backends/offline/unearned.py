@@ -1,5 +1,6 @@
 """Catalogue advice that names one cause where the error fits several: a diagnosis only where the code shows that
-cause, otherwise an honest hint (what the error says, the line, what the advisor could not tell).
+cause (then placed where it is), otherwise an honest hint (what the error says, the line, what the advisor could
+not tell).
 
 The kind of claim that was wrong first-seen on the blind batches (failures_runner's header): the error's words
 matched, the cause the entry names was not the one the program had (a port "taken by an earlier run" that the
@@ -48,13 +49,40 @@ def address_in_use(m: Match, facts: Facts, place: ws.Place | None) -> Finding | 
     )
 
 
+def mixed_indentation(m: Match, facts: Facts, place: ws.Place | None) -> Finding | None:
+    """Tabs among spaces: the cause is the first of the tab-indented (or space-indented, the fewer) lines nearest
+    above the error, which Python may report some lines later; without a mix, the error's own line and words."""
+    text = facts.read(place.path) if place is not None else None
+    if place is None or text is None:
+        return None
+    kinds = {n: line[0] for n, line in enumerate(text.splitlines(), 1) if line[:1] in ("\t", " ") and line.strip()}
+    tabs = [n for n, k in kinds.items() if k == "\t"]
+    spaces = [n for n, k in kinds.items() if k == " "]
+    odd = tabs if len(tabs) <= len(spaces) else spaces
+    above = [n for n in odd if n <= place.line]
+    if not tabs or not spaces or not above:
+        return None
+    first = above[-1]
+    while first - 1 in odd:  # the start of that run of lines
+        first -= 1
+    kind, other = ("tabs", "spaces") if odd is tabs else ("spaces", "tabs")
+    return Finding(
+        f"Line {first} is indented with {kind}, the lines around it with {other}: Python does not line them up, so "
+        f"the indentation levels do not match ({m.fields.get('detail', '')}, reported on line {place.line}). "
+        f"Re-indent it with {other} (let the editor convert tabs to spaces).",
+        ws.Place(place.path, first),
+    )
+
+
 CHECKS: dict[str, Check] = {
     "file-exists": file_exists,
     "address-in-use": address_in_use,
+    "indentation-error": mixed_indentation,
 }
 
 
 def check(m: Match, facts: Facts, place: ws.Place | None) -> Finding | None:
-    """An honest hint instead of the catalogue's diagnosis when the code does not show its cause; else None."""
+    """What the code shows instead of the catalogue's words (its cause, or an honest hint when it shows none);
+    None: the catalogue's advice stands."""
     judge = CHECKS.get(m.entry.id)
     return judge(m, facts, place) if judge is not None else None
