@@ -8,7 +8,7 @@ from pathlib import Path
 
 from livepair.backends.offline import honest
 from tests.unit.test_offline_evidence_guards import shell
-from tests.unit.test_offline_hidden_errors import advise
+from tests.unit.test_offline_hidden_errors import advise, placed, run_python
 
 
 def test_exist_ok_is_offered_for_mkdir(tmp_path: Path) -> None:
@@ -20,9 +20,9 @@ def test_exist_ok_is_offered_for_mkdir(tmp_path: Path) -> None:
 
 def test_a_rename_onto_an_existing_name_is_not_told_to_pass_exist_ok(tmp_path: Path) -> None:
     code = "import os\n\nos.mkdir('a')\nos.mkdir('b')\nos.symlink('a', 'b')\n"
-    found, _ = advise(tmp_path, {"move.py": code}, [sys.executable, "move.py"])
+    found = run_python(tmp_path, code, "move.py")
     assert "exist_ok" not in found.message  # symlink has no such argument: the advice would not run
-    assert honest.HONEST in found.message and found.place is not None and found.place.line == 5
+    assert honest.HONEST in found.message and placed(found, 5)
 
 
 def test_a_port_taken_does_not_blame_an_earlier_run_the_output_never_shows(tmp_path: Path) -> None:
@@ -30,7 +30,7 @@ def test_a_port_taken_does_not_blame_an_earlier_run_the_output_never_shows(tmp_p
         "import socket\n\nfirst = socket.socket()\nfirst.bind(('127.0.0.1', 0))\nport = first.getsockname()[1]\n"
         "first.listen()\nsecond = socket.socket()\nsecond.bind(('127.0.0.1', port))\n"
     )
-    found, _ = advise(tmp_path, {"serve.py": code}, [sys.executable, "serve.py"])
+    found = run_python(tmp_path, code, "serve.py")
     assert "earlier run" not in found.message.split(honest.HONEST)[0]  # here the program binds it twice itself
     assert honest.HONEST in found.message and "lsof" in found.message
 
@@ -40,7 +40,7 @@ def test_a_makefile_running_git_in_a_download_is_not_told_to_git_init(tmp_path: 
     found = shell(tmp_path, {"Makefile": makefile}, "make")
     assert "git init" not in found.message  # an empty repository has no remote to pull from
     assert "git pull" in found.message and "git clone" in found.message
-    assert found.place is not None and found.place.path.name == "Makefile" and found.place.line == 2
+    assert placed(found, 2, "Makefile")
 
 
 def test_git_typed_outside_a_repository_is_never_told_to_git_init(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_a_local_file_named_like_a_standard_module_is_not_called_a_circular_impo
     found, _ = advise(tmp_path, files, [sys.executable, "csv.py"])
     assert "circular import" not in found.message.lower()  # lib's `import csv` meant the standard one
     assert "standard library module 'csv'" in found.message and "Rename csv.py" in found.message
-    assert found.place is not None and found.place.path.name == "csv.py" and found.place.line == 1
+    assert placed(found, 1, "csv.py")
 
 
 def test_a_shebang_naming_the_system_python_is_the_cause_not_the_interpreter_choice(tmp_path: Path) -> None:
@@ -68,7 +68,7 @@ def test_a_shebang_naming_the_system_python_is_the_cause_not_the_interpreter_cho
     script = f"#!{sys.executable}\nimport fancylib\n\nprint(fancylib.NAME)\n"
     found = shell(tmp_path, {"tool.py": script}, "chmod +x tool.py && ./tool.py")
     assert "#!/usr/bin/env python3" in found.message and "first line" in found.message
-    assert found.place is not None and found.place.path.name == "tool.py" and found.place.line == 1
+    assert placed(found, 1, "tool.py")
 
 
 def test_a_missing_script_is_not_answered_with_another_script_picked_by_name(tmp_path: Path) -> None:
@@ -92,4 +92,4 @@ def test_tabs_among_spaces_are_found_above_the_line_python_reports(tmp_path: Pat
     found, output = advise(tmp_path, {"total.py": code}, [sys.executable, "total.py"])
     assert "line 4" in output  # Python reports where the levels stop matching
     assert "Line 2 is indented with tabs" in found.message
-    assert found.place is not None and found.place.line == 2
+    assert placed(found, 2)
