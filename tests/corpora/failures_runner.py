@@ -35,6 +35,11 @@ Fourth batch (`*_b4.toml`, cases merged from cases_py/cases_ns at 84b75ba; advis
 new dev 33 cases: diagnoses 22, right 13 (0.59), hints 8, silent 3, harmful 1 ("git init" again, for a Makefile's
 git pull in a downloaded archive); new frozen 15 (totals): diagnoses 9, right 6 (0.67), hints 4, silent 2, harmful 0.
 
+The rest of the fourth batch (52 more cases, merged at ae37909; advisor as at 6b8340d, after the fixes for the
+first part), first score: new dev 41: diagnoses 16, right 12 (0.75), hints 24, silent 1, harmful 1 (a timeout
+hint that said "raise the timeout" where time.sleep blocked the event loop); new frozen 11 (totals): diagnoses 5,
+right 4, hints 4, silent 2, harmful 1.
+
 Which detectors were wrong first-seen, on the new dev cases of all four batches (each batch against the advisor as
 it stood before it; right / wrong or harmful, diagnoses only):
 - wrong more often than right: node.missing_script 0/3, the catalogue's template alone (no judge's fact) 1/3,
