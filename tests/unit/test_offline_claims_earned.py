@@ -3,6 +3,7 @@ gives an honest hint instead (unearned.py). Each program is run for real and its
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -93,3 +94,22 @@ def test_tabs_among_spaces_are_found_above_the_line_python_reports(tmp_path: Pat
     assert "line 4" in output  # Python reports where the levels stop matching
     assert "Line 2 is indented with tabs" in found.message
     assert placed(found, 2)
+
+
+def test_a_timeout_caused_by_time_sleep_in_async_code_names_the_sleep_not_the_timeout(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\nimport time\n\n\nasync def work():\n    time.sleep(0.5)\n\n\nasync def ping():\n"
+        "    await asyncio.sleep(0.01)\n\n\nasync def main():\n    task = asyncio.create_task(work())\n"
+        "    await asyncio.wait_for(ping(), timeout=0.1)\n    await task\n\n\n"
+        "asyncio.run(main())\n"
+    )
+    found = run_python(tmp_path, code, "app.py")
+    assert placed(found, 6) and "blocks the whole event loop" in found.message
+    assert "raise the timeout" not in found.message
+    assert found.fix is not None and "await asyncio.sleep(0.5)" in found.fix.new_text
+
+
+def test_a_timeout_without_a_blocking_call_never_says_to_raise_the_timeout(tmp_path: Path) -> None:
+    code = "import asyncio\n\n\nasync def main():\n    await asyncio.wait_for(asyncio.sleep(1), timeout=0.01)\n\n\n"
+    found = run_python(tmp_path, code + "asyncio.run(main())\n", "wait.py")
+    assert not re.search(r"(increase|raise|longer) (the )?timeout", found.message, re.I)
