@@ -113,3 +113,23 @@ def test_a_timeout_without_a_blocking_call_never_says_to_raise_the_timeout(tmp_p
     code = "import asyncio\n\n\nasync def main():\n    await asyncio.wait_for(asyncio.sleep(1), timeout=0.01)\n\n\n"
     found = run_python(tmp_path, code + "asyncio.run(main())\n", "wait.py")
     assert not re.search(r"(increase|raise|longer) (the )?timeout", found.message, re.I)
+
+
+def test_a_script_named_like_a_standard_module_that_a_package_needs_is_the_cause(tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    files = {
+        "lib/__init__.py": "import uuid\n\nVERSION = 1\n",
+        "lib/client.py": "import lib\n\n\ndef get():\n    return lib.VERSION\n",
+    }
+    code = "import lib.client\n\nprint(lib.client.get())\nprint(lib.VERSION)\n"
+    # uuid.py here is found by lib's `import uuid`; it imports lib back while lib is still loading
+    files["uuid.py"] = "import lib\n\nprint(lib.VERSION)\n"
+    found = run_python(tmp_path, code, "main.py", files)
+    assert "standard library module 'uuid'" in found.message and "Rename uuid.py" in found.message
+    assert placed(found, 1, "uuid.py")
+
+
+def test_a_module_importing_the_script_that_was_run_is_named_where_it_imports_it(tmp_path: Path) -> None:
+    app = "db = {'url': 'x'}\n\nfrom models import Row\n\nprint(Row)\n"
+    found = run_python(tmp_path, app, "app.py", {"models.py": "from app import db\n\n\nclass Row:\n    pass\n"})
+    assert placed(found, 1, "models.py") and "the script you ran" in found.message
