@@ -133,3 +133,10 @@ def test_a_module_importing_the_script_that_was_run_is_named_where_it_imports_it
     app = "db = {'url': 'x'}\n\nfrom models import Row\n\nprint(Row)\n"
     found = run_python(tmp_path, app, "app.py", {"models.py": "from app import db\n\n\nclass Row:\n    pass\n"})
     assert placed(found, 1, "models.py") and "the script you ran" in found.message
+
+
+def test_a_block_that_lost_its_indent_is_named_with_the_statement_it_belongs_to(tmp_path: Path) -> None:
+    code = "import sys\n\nif len(sys.argv) > 5:\nprint('many')\n"
+    found = run_python(tmp_path, code, "args.py")
+    assert placed(found, 4) and "not indented under the 'if' statement on line 3" in found.message
+    assert found.match is not None and found.match.entry.id == "indentation-error"  # the tutor's lesson still follows

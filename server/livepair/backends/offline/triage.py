@@ -79,7 +79,7 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     place = last_frame_in(facts.output, facts.root, facts.cwd)
     unsure = unearned.check(match, facts, place)
     if unsure is not None:
-        return unsure
+        return replace(unsure, match=match)  # the tutor's lesson follows the catalogue entry
     if match.entry.id == "key-error":
         specific = honest.key_error(facts, place, match.fields.get("key", "").strip("'\""))
         if specific is not None:

@@ -61,7 +61,7 @@ def mixed_indentation(m: Match, facts: Facts, place: ws.Place | None) -> Finding
     odd = tabs if len(tabs) <= len(spaces) else spaces
     above = [n for n in odd if n <= place.line]
     if not tabs or not spaces or not above:
-        return None
+        return _no_body(m, place)
     first = above[-1]
     while first - 1 in odd:  # the start of that run of lines
         first -= 1
@@ -71,6 +71,18 @@ def mixed_indentation(m: Match, facts: Facts, place: ws.Place | None) -> Finding
         f"the indentation levels do not match ({m.fields.get('detail', '')}, reported on line {place.line}). "
         f"Re-indent it with {other} (let the editor convert tabs to spaces).",
         ws.Place(place.path, first),
+    )
+
+
+def _no_body(m: Match, place: ws.Place) -> Finding | None:
+    """No tabs among spaces: 'expected an indented block after X on line N' says which line lost its indent."""
+    e = re.match(r"expected an indented block after (?P<what>.+?) on line (?P<n>\d+)", m.fields.get("detail", ""))
+    if e is None:
+        return None
+    return Finding(
+        f"Line {place.line} is not indented under the {e['what']} on line {e['n']}, so that {e['what']} has no "
+        f"body: indent the line(s) that belong to it (4 spaces more than line {e['n']}), or give it a body.",
+        place,
     )
 
 
