@@ -140,3 +140,19 @@ def test_a_block_that_lost_its_indent_is_named_with_the_statement_it_belongs_to(
     found = run_python(tmp_path, code, "args.py")
     assert placed(found, 4) and "not indented under the 'if' statement on line 3" in found.message
     assert found.match is not None and found.match.entry.id == "indentation-error"  # the tutor's lesson still follows
+
+
+def test_a_folder_next_to_the_script_is_not_one_to_create(tmp_path: Path) -> None:
+    (tmp_path / "tool" / "out").mkdir(parents=True)
+    (tmp_path / "tool" / "save.py").write_text("with open('out/report.txt', 'w') as fh:\n    fh.write('ok')\n")
+    found, _ = advise(tmp_path, {}, [sys.executable, "tool/save.py"])
+    assert "create it" not in found.message.lower()  # the folder exists, next to the script run from elsewhere
+    assert "next to the script" in found.message and "Path(__file__).parent" in found.message
+
+
+def test_a_require_without_dot_slash_of_an_own_file_is_not_an_npm_install(tmp_path: Path) -> None:
+    files = {"package.json": '{"name": "a"}\n', "helpers.js": "exports.x = 1;\n"}
+    found, _ = advise(
+        tmp_path, {**files, "app.js": "const h = require('helpers');\nconsole.log(h.x);\n"}, ["node", "app.js"]
+    )
+    assert "npm install" not in found.message and "require('./helpers')" in found.message

@@ -38,7 +38,13 @@ def file_missing(case: Case) -> Finding:
     found = ws.nearest_file(missing, case.facts.cwd, case.facts.root)
     if found is None:
         folder = (case.facts.cwd / missing).parent
-        if not folder.exists() and re.search(r"""["'][wax]b?\+?["']|write_|mkdir""", case.line or ""):
+        beside = (script / missing).parent
+        writes = re.search(r"""["'][wax]b?\+?["']|write_|mkdir""", case.line or "")
+        if writes and not folder.exists() and script != case.facts.cwd and beside.is_dir():
+            # the folder is there, next to the script: run from elsewhere, not a folder to create
+            where = f"Its folder {ws.relative_to(beside, case.facts.cwd)}/ is next to the script, in {script.name}/."
+            return _relative_to_script(case, missing, missing, where)
+        if not folder.exists() and writes:
             return case.say(f"The folder '{ws.relative_to(folder, case.facts.cwd)}' does not exist: create it first.")
         return honest.hint(  # nothing shows the file should exist: no "create it" without evidence
             f"{case.finding.message} No file with that name is anywhere in the workspace",

@@ -224,6 +224,17 @@ def module_not_found(
             "run npm install in this folder.",
             at,
         )
+    local = [p for p in ws.workspace_files(facts.root, {".js", ".mjs", ".cjs", ".json"}) if p.stem == package]
+    if package not in deps and len(local) == 1 and not what.startswith("@"):
+        # a file of the workspace by that name: a path without ./ is looked up in node_modules, never installed
+        requirer = Path(stack["file"]) if stack else (where.path if where else local[0])
+        rel = ws.relative_to(local[0], requirer.parent)
+        spec = (rel if rel.startswith(".") else "./" + rel).rsplit(".", 1)[0]
+        return Finding(
+            f"'{what}' has no ./ so Node looks for a package of that name in node_modules, but it is your own "
+            f"{ws.relative_to(local[0], facts.root)}: require('{spec}').",
+            at,
+        )
     if package not in deps:
         return Finding(
             f"'{package}' is not in package.json's dependencies and not in node_modules: check the name; if it is "
