@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from livepair.backends.offline import honest
+from livepair.backends.offline import commands, honest
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import advise, placed, run_python
 
@@ -156,3 +156,17 @@ def test_a_require_without_dot_slash_of_an_own_file_is_not_an_npm_install(tmp_pa
         tmp_path, {**files, "app.js": "const h = require('helpers');\nconsole.log(h.x);\n"}, ["node", "app.js"]
     )
     assert "npm install" not in found.message and "require('./helpers')" in found.message
+
+
+def test_another_version_of_a_program_is_no_typo_to_rewrite_into(tmp_path: Path) -> None:
+    for name in ("python3.11", "python", "node"):
+        (tmp_path / name).write_text("#!/bin/sh\n")
+        (tmp_path / name).chmod(0o755)
+    assert commands.meant("python3.12", str(tmp_path)) is None  # that version is not installed; 3.11 is no fix
+    assert commands.meant("node18", str(tmp_path)) is None
+    assert commands.meant("pyhton", str(tmp_path)) == "python"  # a typo is still one
+
+
+def test_a_missing_python_version_gets_no_did_you_mean(tmp_path: Path) -> None:
+    found = shell(tmp_path, {"run.sh": "python3.99 -c 'print(1)'\n"}, "bash run.sh")
+    assert "did you mean" not in found.message and "python3.99" in found.message
