@@ -170,3 +170,11 @@ def test_another_version_of_a_program_is_no_typo_to_rewrite_into(tmp_path: Path)
 def test_a_missing_python_version_gets_no_did_you_mean(tmp_path: Path) -> None:
     found = shell(tmp_path, {"run.sh": "python3.99 -c 'print(1)'\n"}, "bash run.sh")
     assert "did you mean" not in found.message and "python3.99" in found.message
+
+
+def test_a_venv_elsewhere_in_the_workspace_is_not_answered_with_create_one(tmp_path: Path) -> None:
+    (tmp_path / "backend" / "env" / "bin").mkdir(parents=True)
+    (tmp_path / "backend" / "env" / "bin" / "activate").write_text("# activate\n")
+    found = shell(tmp_path, {}, "source venv/bin/activate")
+    assert "create it" not in found.message.lower() and "python3 -m venv" not in found.message
+    assert "backend/env" in found.message and honest.HONEST in found.message

@@ -199,6 +199,18 @@ def venv_name(command: str, facts: Facts) -> Finding | None:
         folder = m["path"].removesuffix("bin/activate").rstrip("/") or ".venv"
         if (here / folder).exists():
             return None  # a folder of that name that is no venv: how it came about the output does not say
+        elsewhere = sorted(
+            {a.parent.parent for pattern in ("*/bin/activate", "*/*/bin/activate", "*/*/*/bin/activate")
+             for a in facts.root.glob(pattern)}
+        )  # fmt: skip
+        if elsewhere:  # a venv in another folder of the workspace: "create one" would make a second, empty one
+            rel = ", ".join(ws.relative_to(v, here) for v in elsewhere[:3])
+            return honest.hint(
+                f"There is no {m['path']} in {here.name or here}; the workspace has a virtual environment in {rel}",
+                None,
+                "whether that is the one meant (then source its bin/activate from here, or cd to its project) or "
+                "this folder needs its own",
+            )
         return Finding(
             f"There is no virtual environment in this folder: {folder} was never created here. Create it first, "
             f"python3 -m venv {folder}, then source {m['path']}."
