@@ -178,3 +178,13 @@ def test_a_venv_elsewhere_in_the_workspace_is_not_answered_with_create_one(tmp_p
     found = shell(tmp_path, {}, "source venv/bin/activate")
     assert "create it" not in found.message.lower() and "python3 -m venv" not in found.message
     assert "backend/env" in found.message and honest.HONEST in found.message
+
+
+def test_a_command_in_a_venv_of_any_name_is_not_a_typo_of_another(tmp_path: Path) -> None:
+    (tmp_path / "env" / "bin").mkdir(parents=True)
+    (tmp_path / "env" / "pyvenv.cfg").write_text("home = /usr/bin\n")
+    (tmp_path / "env" / "bin" / "pytohn").write_text("#!/bin/sh\n")
+    (tmp_path / "env" / "bin" / "pytohn").chmod(0o755)
+    found = shell(tmp_path, {"run.sh": "pytohn -V\n"}, "bash run.sh")
+    assert "did you mean" not in found.message  # the typed name is the venv's own program
+    assert "env/bin/activate" in found.message

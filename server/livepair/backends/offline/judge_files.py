@@ -173,7 +173,9 @@ def _installed_off_path(case: Case, name: str) -> str | None:
 
 def command_missing(case: Case, command: str | None = None) -> Finding:
     name = command or case.field("cmd")
-    venvs = [v for v in (case.facts.root / ".venv", case.facts.root / "venv") if (v / "bin" / name).is_file()]
+    made = [c.parent for depth in ("*", "*/*", "*/*/*") for c in sorted(case.facts.root.glob(f"{depth}/pyvenv.cfg"))]
+    candidates = dict.fromkeys([case.facts.root / ".venv", case.facts.root / "venv", *made])  # any venv's name
+    venvs = [v for v in candidates if (v / "bin" / name).is_file()]
     if venvs:
         rel = ws.relative_to(venvs[0], case.facts.cwd)
         return case.say(
