@@ -188,3 +188,15 @@ def test_a_command_in_a_venv_of_any_name_is_not_a_typo_of_another(tmp_path: Path
     found = shell(tmp_path, {"run.sh": "pytohn -V\n"}, "bash run.sh")
     assert "did you mean" not in found.message  # the typed name is the venv's own program
     assert "env/bin/activate" in found.message
+
+
+def test_a_key_added_to_in_loaded_json_gets_no_default_that_hides_the_path(tmp_path: Path) -> None:
+    code = "import json\n\nstats = json.load(open('stats.json'))\nstats['visits'] += 1\nprint(stats)\n"
+    found = run_python(tmp_path, code, "count.py", {"stats.json": '{"site": {"visits": 3}}'})
+    assert ".get(" not in found.message  # a default of 0 would hide that the key is one level down
+    assert "stats['site']['visits']" in found.message
+
+
+def test_a_tally_the_code_starts_empty_is_started_at_zero(tmp_path: Path) -> None:
+    found = run_python(tmp_path, "counts = {}\ncounts['seen'] += 1\n", "tally.py")
+    assert "counts.get('seen', 0) + 1" in found.message  # the code itself starts it empty: a start value is right
