@@ -200,3 +200,13 @@ def test_a_key_added_to_in_loaded_json_gets_no_default_that_hides_the_path(tmp_p
 def test_a_tally_the_code_starts_empty_is_started_at_zero(tmp_path: Path) -> None:
     found = run_python(tmp_path, "counts = {}\ncounts['seen'] += 1\n", "tally.py")
     assert "counts.get('seen', 0) + 1" in found.message  # the code itself starts it empty: a start value is right
+
+
+def test_a_text_column_converted_is_not_a_data_file_to_correct(tmp_path: Path) -> None:
+    code = (
+        "import csv\n\nfor row in csv.reader(open('cities.csv')):\n    if row[0] != 'id':\n"
+        "        print(float(row[1]))\n"
+    )
+    found = run_python(tmp_path, code, "read.py", {"cities.csv": "id,name,temp\n1,Oslo,3.5\n2,Rome,14.0\n"})
+    assert "put the number there" not in found.message  # every row has a name in that column: the file is right
+    assert "column 2 of cities.csv" in found.message and honest.HONEST in found.message and placed(found, 5)
