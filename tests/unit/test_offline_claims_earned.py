@@ -210,3 +210,10 @@ def test_a_text_column_converted_is_not_a_data_file_to_correct(tmp_path: Path) -
     found = run_python(tmp_path, code, "read.py", {"cities.csv": "id,name,temp\n1,Oslo,3.5\n2,Rome,14.0\n"})
     assert "put the number there" not in found.message  # every row has a name in that column: the file is right
     assert "column 2 of cities.csv" in found.message and honest.HONEST in found.message and placed(found, 5)
+
+
+def test_a_string_method_whose_result_is_dropped_is_the_cause(tmp_path: Path) -> None:
+    code = "price = '1,299.00'\nprice.replace(',', '')\nprint(float(price))\n"
+    found = run_python(tmp_path, code, "price.py")
+    assert placed(found, 2) and "drops what it returns" in found.message
+    assert found.fix is not None and "price = price.replace(',', '')" in found.fix.new_text
