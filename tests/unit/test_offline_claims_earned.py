@@ -217,3 +217,12 @@ def test_a_string_method_whose_result_is_dropped_is_the_cause(tmp_path: Path) ->
     found = run_python(tmp_path, code, "price.py")
     assert placed(found, 2) and "drops what it returns" in found.message
     assert found.fix is not None and "price = price.replace(',', '')" in found.fix.new_text
+
+
+def test_no_running_loop_is_placed_where_plain_code_called_into_it(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\n\n\nasync def tick():\n    return 1\n\n\nclass Clock:\n    def __init__(self):\n"
+        "        self.task = asyncio.create_task(tick())\n\n\nclock = Clock()\n"
+    )
+    found = run_python(tmp_path, code, "clock.py")
+    assert placed(found, 13) and "inside an async function" in found.message

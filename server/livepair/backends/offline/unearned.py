@@ -9,14 +9,16 @@ program itself had bound; "pass exist_ok=True" to a call that has no such argume
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable
 
-from livepair.backends.offline import honest
+from livepair.backends.offline import flow, honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.catalogue import Match
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.py_crash import frames
 
 MKDIR = re.compile(r"\b(?:mkdir|makedirs)\s*\(")
 Check = Callable[[Match, Facts, ws.Place | None], Finding | None]
@@ -86,10 +88,35 @@ def _no_body(m: Match, place: ws.Place) -> Finding | None:
     )
 
 
+def loop_from_plain_code(m: Match, facts: Facts, place: ws.Place | None) -> Finding | None:
+    """'no running event loop' raised inside code that plain (not async) code called: the cause is the outermost
+    call from plain code, where the loop should have been running, not the line that needed it."""
+    where = frames(facts)
+    if "no running event loop" not in facts.output or len(where) < 2:
+        return None
+    outer = where[0]
+    text = facts.read(outer.path) or ""
+    tree = flow.parse(text)
+    inside_async = tree is not None and any(
+        isinstance(n, ast.AsyncFunctionDef) and n.lineno <= outer.line <= (n.end_lineno or n.lineno)
+        for n in ast.walk(tree)
+    )
+    if inside_async or place is None:
+        return None
+    call = (line_of(text, outer.line) or "").strip()
+    return Finding(
+        f"Line {place.line} needs a running event loop (RuntimeError: no running event loop), and it runs because "
+        f"line {outer.line} ({call}) calls it from plain code, outside any loop. Do that inside an async function "
+        "(e.g. main()) that asyncio.run(main()) runs.",
+        outer,
+    )
+
+
 CHECKS: dict[str, Check] = {
     "file-exists": file_exists,
     "address-in-use": address_in_use,
     "indentation-error": mixed_indentation,
+    "asyncio-no-loop": loop_from_plain_code,
 }
 
 
