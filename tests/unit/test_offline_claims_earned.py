@@ -226,3 +226,12 @@ def test_no_running_loop_is_placed_where_plain_code_called_into_it(tmp_path: Pat
     )
     found = run_python(tmp_path, code, "clock.py")
     assert placed(found, 13) and "inside an async function" in found.message
+
+
+def test_coroutines_given_to_asyncio_wait_are_told_to_be_tasks(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\n\n\nasync def job(n):\n    return n\n\n\nloop = asyncio.new_event_loop()\n"
+        "jobs = [job(n) for n in range(2)]\nloop.run_until_complete(asyncio.wait(jobs))\n"
+    )
+    found = run_python(tmp_path, code, "jobs.py")
+    assert placed(found, 9) and "create_task" in found.message and "asyncio.run(" not in found.message

@@ -67,6 +67,13 @@ def never_awaited(facts: Facts) -> Finding | None:
                 f"({warning}); what came back is a coroutine object."
             )
             call = _call_source(text, tree, name, lines[-1]) or f"{name}(...)"
+            if "Passing coroutines is forbidden" in facts.output:  # they were meant to run, as tasks
+                return Finding(
+                    f"Line {lines[-1]} makes coroutines ({call}) and asyncio.wait() is given them, but it takes "
+                    "tasks, not coroutines (Python refuses them since 3.11). Make each a task, asyncio.create_task"
+                    f"({call}) inside a running loop, or run them all with asyncio.gather(...).",
+                    at,
+                )
             if isinstance(inside, ast.AsyncFunctionDef):
                 patched = _await_call(text, tree, name, lines[-1])
                 return proposed(
