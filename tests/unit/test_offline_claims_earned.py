@@ -235,3 +235,11 @@ def test_coroutines_given_to_asyncio_wait_are_told_to_be_tasks(tmp_path: Path) -
     )
     found = run_python(tmp_path, code, "jobs.py")
     assert placed(found, 9) and "create_task" in found.message and "asyncio.run(" not in found.message
+
+
+def test_a_submodule_folder_whose_gitdir_is_gone_is_named_by_its_git_file(tmp_path: Path) -> None:
+    (tmp_path / "lib" / "dep").mkdir(parents=True)
+    (tmp_path / "lib" / "dep" / ".git").write_text("gitdir: ../../.git/modules/dep\n")
+    found = shell(tmp_path, {}, "cd lib/dep && git status --short")
+    assert "gitdir" in found.message and "submodule" in found.message and "git init" not in found.message
+    assert placed(found, 1, ".git")

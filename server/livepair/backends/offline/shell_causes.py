@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest, shell_dash
+from livepair.backends.offline import honest, shell_dash, shell_git
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -160,6 +160,9 @@ def not_a_repo(command: str, facts: Facts) -> Finding | None:
             "program work without git (catch the error and go on without the commit).",
             at,
         )
+    stale = shell_git.stale_gitdir(command, facts)
+    if stale is not None:
+        return stale
     repos = [p.parent for p in facts.root.glob("*/.git")] + [p.parent for p in facts.root.glob("*/*/.git")]
     if len(repos) == 1:  # several clones: which one was meant is not shown
         where = ws.relative_to(repos[0], facts.cwd)
