@@ -243,3 +243,16 @@ def test_a_submodule_folder_whose_gitdir_is_gone_is_named_by_its_git_file(tmp_pa
     found = shell(tmp_path, {}, "cd lib/dep && git status --short")
     assert "gitdir" in found.message and "submodule" in found.message and "git init" not in found.message
     assert placed(found, 1, ".git")
+
+
+def test_an_empty_database_made_by_a_relative_path_points_to_the_one_beside_the_script(tmp_path: Path) -> None:
+    import sqlite3
+
+    (tmp_path / "app").mkdir()
+    with sqlite3.connect(tmp_path / "app" / "shop.db") as conn:
+        conn.execute("CREATE TABLE items (id INTEGER)")
+    code = "import sqlite3\n\ncon = sqlite3.connect('shop.db')\nprint(con.execute('SELECT * FROM items').fetchall())\n"
+    (tmp_path / "app" / "list.py").write_text(code)
+    found, _ = advise(tmp_path, {}, [sys.executable, "app/list.py"])
+    assert placed(found, 3, "list.py") and "working directory" in found.message
+    assert found.fix is not None and "__file__" in found.fix.new_text

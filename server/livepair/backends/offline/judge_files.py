@@ -109,6 +109,16 @@ def sqlite_table(case: Case) -> Finding:
     tables = _tables(db)
     if not tables:
         elsewhere = [p for p in ws.workspace_files(case.facts.root) if p.name == db.name and p != db and _tables(p)]
+        script = case.place.path.parent if case.place else None
+        literal = _connected_literal(case)
+        if elsewhere and script is not None and literal and elsewhere[0].parent == script != case.facts.cwd:
+            # the database is next to the script; the path was read from the working directory
+            where = (
+                f"{rel} has no tables at all: sqlite3.connect() created it empty, because the path is relative to "
+                f"the working directory ({case.facts.cwd.name}/), and the database is next to the script, in "
+                f"{script.name}/."
+            )
+            return _relative_to_script(_at_the_literal(case, literal), literal, literal, where)
         there = f" The one with tables is {ws.relative_to(elsewhere[0], case.facts.cwd)}." if elsewhere else ""
         return case.say(
             f"{rel} has no tables at all: sqlite3.connect() creates an empty file when the path is wrong.{there}"
@@ -116,6 +126,11 @@ def sqlite_table(case: Case) -> Finding:
     close = ws.close_matches(table, set(tables))
     hint = f" Did you mean '{close[0]}'?" if close else ""
     return case.say(f"{rel} has the tables {', '.join(sorted(tables))}, but not '{table}'.{hint}")
+
+
+def _connected_literal(case: Case) -> str | None:
+    m = re.search(r"""sqlite3\.connect\(\s*(?P<q>["'])(?P<path>[^"']+)(?P=q)""", case.text or "")
+    return m["path"] if m and m["path"] != ":memory:" else None
 
 
 def _database_file(case: Case) -> Path | None:
