@@ -50,6 +50,10 @@ Fifth batch (`*_b5.toml`, merged at e8a78bd; advisor as at 02f5ce9), first score
 right 4 (0.40), hints 37, silent 8, harmful 0; new frozen 25 (totals): diagnoses 3, right 1, hints 15, silent 7,
 harmful 1. Most of it the advisor does not claim to know (37 honest hints); what it did claim was right 4 times in 10.
 
+After the fixes for the fifth batch (at cb20a2d): its dev 55: diagnoses 9, right 9, hints 38, silent 8; its frozen
+25 (totals): diagnoses 3, right 1, hints 15, silent 7, harmful 1, as first scored. All frozen cases then: 225,
+diagnoses 145, right 125 (0.86), hints 64, silent 16, harmful 2 (one from each of batches 4 and 5, never read).
+
 Which detectors were wrong first-seen, on the new dev cases of all four batches (each batch against the advisor as
 it stood before it; right / wrong or harmful, diagnoses only):
 - wrong more often than right: node.missing_script 0/3, the catalogue's template alone (no judge's fact) 1/3,

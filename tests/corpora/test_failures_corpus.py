@@ -52,16 +52,16 @@ def test_frozen_test_set_totals(outcomes: list[corpus.Outcome]) -> None:
     """A floor against regressions; the issue's targets (precision 0.95, coverage 0.80) are the bench's.
 
     Two precision floors, each at the level reached when it was set: 0.90 on the frozen cases written before the
-    blind batches (set first, on those alone), and 0.86 on every frozen case, the blind batches (`*_more`, `*_b4`)
-    included (0.87 when set, 124 of 142 diagnoses right on 200 cases; one case's verdict can flip with the machine's
-    load). A change that makes the advisor speak wrongly on cases it was not built on fails here, not only in the
-    bench; the frozen cases are scored, never read."""
+    blind batches (set first, on those alone), and 0.85 on every frozen case, the blind batches (`*_more`, `*_b4`,
+    `*_b5`) included (0.86 when set, 125 of 145 diagnoses right on 225 cases; one case's verdict can flip with the
+    machine's load). A change that makes the advisor speak wrongly on cases it was not built on fails here, not
+    only in the bench; the frozen cases are scored, never read."""
     frozen = [o for o in outcomes if o.case.split == "test"]
     score, earlier = corpus.score(frozen), corpus.score([o for o in frozen if not corpus.is_blind(o.case)])
     assert score.harmful == 0, score.line("test set")
     assert score.coverage >= 0.8, score.line("test set")
     assert earlier.precision >= 0.9, earlier.line("test set, cases before the blind batches")
-    assert score.precision >= 0.86, score.line("test set, every frozen case")
+    assert score.precision >= 0.85, score.line("test set, every frozen case")
 
 
 def test_every_offered_fix_gets_its_program_past_the_error(outcomes: list[corpus.Outcome]) -> None:
