@@ -66,6 +66,8 @@ def run() -> None:
     by_split = {split: [o for o in outcomes if o.case.split == split] for split in ("dev", "test")}
     for split, group in by_split.items():
         print(corpus.score(group).line(f"{split} set"))
+        blind = [o for o in group if corpus.is_blind(o.case)]  # written after the advisor: generalisation
+        print("  " + corpus.score(blind).line(f"{split} set, blind batches only"))
     langs = sorted({o.case.lang for o in outcomes})
     print("  by language: " + "; ".join(
         f"{lang} {len([o for o in outcomes if o.case.lang == lang])}" for lang in langs

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import functools
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -58,6 +59,12 @@ def _scan(folders: tuple[str, ...], _mtimes: tuple[float, ...]) -> frozenset[str
     return frozenset(found)
 
 
+def _other_version(typed: str, candidate: str) -> bool:
+    """Names that differ only in version digits (python3.12, python3.11; node18, node) are two programs: the one
+    typed is not installed, and running the other one instead is no typo's fix."""
+    return re.sub(r"[\d.]", "", typed) == re.sub(r"[\d.]", "", candidate)
+
+
 def meant(command: str, path_env: str | None = None) -> str | None:
     """The command on PATH the user most likely meant by `command`, which is not there."""
     name = Path(command).name
@@ -65,14 +72,18 @@ def meant(command: str, path_env: str | None = None) -> str | None:
         if shutil.which(alternative.split()[0], path=path_env):
             return alternative
     on_path = executables(path_env)
-    swapped = sorted(c for c in on_path if len(c) == len(name) and sorted(c) == sorted(name) and c != name)
+    swapped = sorted(
+        c
+        for c in on_path
+        if len(c) == len(name) and sorted(c) == sorted(name) and c != name and not _other_version(name, c)
+    )
     if swapped:
         return swapped[0]  # two letters swapped: gti -> git
     if len(name) < 4:
         return None  # a short name close to another (ack, cpack) is more often a program not installed than a typo
     close = difflib.get_close_matches(name, sorted(on_path), n=3, cutoff=0.75)
     # A typo is a letter or two off; a name further away (pkgconfigdir vs pkg-config) is another program.
-    close = [c for c in close if typo_distance(name, c) <= MAX_TYPO]
+    close = [c for c in close if typo_distance(name, c) <= MAX_TYPO and not _other_version(name, c)]
     # Prefer the plain interpreter over a versioned one (python3 over python3.11) when both are as close.
     return (
         min(close, key=lambda c: (-round(difflib.SequenceMatcher(None, name, c).ratio(), 2), len(c))) if close else None

@@ -68,7 +68,8 @@ def key_error(facts: Facts, place: ws.Place | None, key: str) -> Finding | None:
             "each level, e.g. data['outer']['inner']",
         )
     keys = ", ".join(repr(k) for k in data) or "none yet"
-    if m["aug"]:
+    made = flow.last_assignment(tree, text, var, place.line)
+    if m["aug"] and made is not None and isinstance(made.value, ast.Dict):  # a tally the code starts empty itself
         return Finding(
             f"'{var}' has no key {shown} yet, and {var}[{shown}]{m['aug'].strip()} reads it first. Start it at 0: "
             f"{var}[{shown}] = {var}.get({shown}, 0) + 1, or make {var} a collections.Counter.",

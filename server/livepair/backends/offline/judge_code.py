@@ -116,12 +116,35 @@ def import_name(case: Case) -> Finding:
     )
 
 
+def _pinned_shebang(case: Case, venv: Path) -> tuple[ws.Place, str] | None:
+    """The script, run by path (./x.py), whose shebang names one Python by its absolute path (not env)."""
+    m = re.search(r"(?:^|[\s;&])\./(?P<script>[\w./-]+\.py)\b", case.facts.memo.get("command", ""))
+    path = (case.facts.cwd / m["script"]).resolve() if m else None
+    first = (case.facts.read(path) or "").split("\n", 1)[0] if path is not None else ""
+    bang = re.fullmatch(r"#!\s*(?P<interp>/\S*python[\d.]*)\s*", first)
+    if path is None or bang is None or bang["interp"].startswith(str(venv)):
+        return None
+    return ws.Place(path, 1), bang["interp"]
+
+
 def module_missing(case: Case) -> Finding:
     module = case.field("module")
     top = module.split(".")[0]
     venv = ws.installed_in_venv(module, case.facts.root)
     if venv is not None:
         rel = ws.relative_to(venv, case.facts.cwd)
+        pinned = _pinned_shebang(case, venv)
+        if pinned is not None:
+            place, interpreter = pinned
+            return Finding(
+                f"{place.path.name} was run by its first line (#!{interpreter}), which names that Python itself, "
+                f"not the active one: {interpreter} does not have '{module}', which is installed in {rel}. Make "
+                "the shebang #!/usr/bin/env python3, so the active environment's Python runs it.",
+                place,
+                headline=headline(
+                    f"#!{interpreter} runs another Python than {rel}", "the shebang names another Python"
+                ),
+            )
         return case.say(
             f"It is installed in {rel}: run with {rel}/bin/python, or select that interpreter.",
             headline=headline(f"'{top}' is installed in {rel}, not active", f"'{top}' is installed in {rel}"),

@@ -39,7 +39,13 @@ def file_missing(case: Case) -> Finding:
     found = ws.nearest_file(missing, case.facts.cwd, case.facts.root)
     if found is None:
         folder = (case.facts.cwd / missing).parent
-        if not folder.exists() and re.search(r"""["'][wax]b?\+?["']|write_|mkdir""", case.line or ""):
+        beside = (script / missing).parent
+        writes = re.search(r"""["'][wax]b?\+?["']|write_|mkdir""", case.line or "")
+        if writes and not folder.exists() and script != case.facts.cwd and beside.is_dir():
+            # the folder is there, next to the script: run from elsewhere, not a folder to create
+            where = f"Its folder {ws.relative_to(beside, case.facts.cwd)}/ is next to the script, in {script.name}/."
+            return _relative_to_script(case, missing, missing, where)
+        if not folder.exists() and writes:
             return case.say(f"The folder '{ws.relative_to(folder, case.facts.cwd)}' does not exist: create it first.")
         return honest.hint(  # nothing shows the file should exist: no "create it" without evidence
             f"{case.finding.message} No file with that name is anywhere in the workspace",
@@ -107,6 +113,16 @@ def sqlite_table(case: Case) -> Finding:
     tables = _tables(db)
     if not tables:
         elsewhere = [p for p in ws.workspace_files(case.facts.root) if p.name == db.name and p != db and _tables(p)]
+        script = case.place.path.parent if case.place else None
+        literal = _connected_literal(case)
+        if elsewhere and script is not None and literal and elsewhere[0].parent == script != case.facts.cwd:
+            # the database is next to the script; the path was read from the working directory
+            where = (
+                f"{rel} has no tables at all: sqlite3.connect() created it empty, because the path is relative to "
+                f"the working directory ({case.facts.cwd.name}/), and the database is next to the script, in "
+                f"{script.name}/."
+            )
+            return _relative_to_script(_at_the_literal(case, literal), literal, literal, where)
         there = f" The one with tables is {ws.relative_to(elsewhere[0], case.facts.cwd)}." if elsewhere else ""
         return case.say(
             f"{rel} has no tables at all: sqlite3.connect() creates an empty file when the path is wrong.{there}"
@@ -114,6 +130,11 @@ def sqlite_table(case: Case) -> Finding:
     close = ws.close_matches(table, set(tables))
     hint = f" Did you mean '{close[0]}'?" if close else ""
     return case.say(f"{rel} has the tables {', '.join(sorted(tables))}, but not '{table}'.{hint}")
+
+
+def _connected_literal(case: Case) -> str | None:
+    m = re.search(r"""sqlite3\.connect\(\s*(?P<q>["'])(?P<path>[^"']+)(?P=q)""", case.text or "")
+    return m["path"] if m and m["path"] != ":memory:" else None
 
 
 def _database_file(case: Case) -> Path | None:
@@ -172,7 +193,9 @@ def _installed_off_path(case: Case, name: str) -> str | None:
 
 def command_missing(case: Case, command: str | None = None) -> Finding:
     name = command or case.field("cmd")
-    venvs = [v for v in (case.facts.root / ".venv", case.facts.root / "venv") if (v / "bin" / name).is_file()]
+    made = [c.parent for depth in ("*", "*/*", "*/*/*") for c in sorted(case.facts.root.glob(f"{depth}/pyvenv.cfg"))]
+    candidates = dict.fromkeys([case.facts.root / ".venv", case.facts.root / "venv", *made])  # any venv's name
+    venvs = [v for v in candidates if (v / "bin" / name).is_file()]
     if venvs:
         rel = ws.relative_to(venvs[0], case.facts.cwd)
         return case.say(

@@ -20,6 +20,14 @@ HEADER = re.compile(r"^(?P<file>/[^:\n]+\.[mc]?js):(?P<line>\d+)$", re.M)
 FRAME = re.compile(r"^\s+at (?:.+? \()?(?:file://)?(?P<file>/[^:()\n]+):(?P<line>\d+):\d+\)?$", re.M)
 ERROR = re.compile(r"^(?:Uncaught )?(?P<kind>\w*Error)(?: \[(?P<code>\w+)\])?: (?P<msg>.+)$", re.M)
 SCRIPT = re.compile(r"npm (?:ERR!|error) Missing script: \"(?P<name>[^\"]+)\"")
+# Commands of the tools a package.json's scripts commonly run (their own documentation): a script the project lacks
+# can be one of them only when the tool has it.
+TOOL_COMMANDS = {
+    "next": ("dev", "build", "start", "lint"),
+    "nuxt": ("dev", "build", "generate", "preview"),
+    "astro": ("dev", "build", "preview"),
+    "react-scripts": ("start", "build", "test"),
+}
 NOT_FOUND = re.compile(r"Cannot find module '(?P<what>[^']+)'(?: imported from (?P<by>\S+))?")
 
 
@@ -47,6 +55,14 @@ def _package(facts: Facts) -> dict[str, object]:
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
+
+
+def _scripts_of(path: Path) -> dict[str, object]:
+    try:
+        scripts = json.loads(path.read_text()).get("scripts")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return scripts if isinstance(scripts, dict) else {}
 
 
 def _line_with(path: Path, needle: str) -> ws.Place | None:
@@ -127,13 +143,24 @@ def no_package_json(facts: Facts) -> Finding:
 
 
 def missing_script(name: str, facts: Facts) -> Finding:
+    below = [p.parent for p in sorted(facts.cwd.glob("*/package.json")) if name in _scripts_of(p)]
+    if len(below) == 1:  # the project with that script is a folder down (a clone inside the folder npm ran in)
+        folder = ws.relative_to(below[0], facts.cwd)
+        return Finding(
+            f'The package.json here has no "{name}" script, but {folder}/package.json has one: this is the folder '
+            f"above the project. cd {folder} first, then npm run {name}."
+        )
     scripts = _package(facts).get("scripts")
     have = sorted(scripts) if isinstance(scripts, dict) else []
-    listed = f"; its scripts are {', '.join(have)} (npm run {have[0]})" if have else "; it has no scripts at all"
+    listed = f"; its scripts are {', '.join(have)}" if have else "; it has no scripts at all"
     message = f'package.json has no "{name}" script{listed}.'
     main = _package(facts).get("main")
+    tools = {str(v).split()[0] for v in scripts.values() if str(v).strip()} if isinstance(scripts, dict) else set()
+    tool = next(iter(tools)) if len(tools) == 1 else ""
     if name == "start" and isinstance(main, str):
         message += f' Add "start": "node {main}" to its scripts, or run node {main}.'
+    elif name in TOOL_COMMANDS.get(tool, ()):  # every script runs one tool, and that tool has this command
+        message += f' The other scripts run {tool}, which has a {name} command: add "{name}": "{tool} {name}".'
     return Finding(message, _line_with_first_match(facts.cwd / "package.json", r'^\s*"scripts"\s*:') if have else None)
 
 
@@ -195,6 +222,17 @@ def module_not_found(
         return Finding(
             f"'{package}' is in package.json's dependencies but not installed (there is no node_modules/{package}): "
             "run npm install in this folder.",
+            at,
+        )
+    local = [p for p in ws.workspace_files(facts.root, {".js", ".mjs", ".cjs", ".json"}) if p.stem == package]
+    if package not in deps and len(local) == 1 and not what.startswith("@"):
+        # a file of the workspace by that name: a path without ./ is looked up in node_modules, never installed
+        requirer = Path(stack["file"]) if stack else (where.path if where else local[0])
+        rel = ws.relative_to(local[0], requirer.parent)
+        spec = (rel if rel.startswith(".") else "./" + rel).rsplit(".", 1)[0]
+        return Finding(
+            f"'{what}' has no ./ so Node looks for a package of that name in node_modules, but it is your own "
+            f"{ws.relative_to(local[0], facts.root)}: require('{spec}').",
             at,
         )
     if package not in deps:

@@ -67,6 +67,13 @@ def never_awaited(facts: Facts) -> Finding | None:
                 f"({warning}); what came back is a coroutine object."
             )
             call = _call_source(text, tree, name, lines[-1]) or f"{name}(...)"
+            if "Passing coroutines is forbidden" in facts.output:  # they were meant to run, as tasks
+                return Finding(
+                    f"Line {lines[-1]} makes coroutines ({call}) and asyncio.wait() is given them, but it takes "
+                    "tasks, not coroutines (Python refuses them since 3.11). Make each a task, asyncio.create_task"
+                    f"({call}) inside a running loop, or run them all with asyncio.gather(...).",
+                    at,
+                )
             if isinstance(inside, ast.AsyncFunctionDef):
                 patched = _await_call(text, tree, name, lines[-1])
                 return proposed(
@@ -291,6 +298,45 @@ def shadowed_module(facts: Facts) -> Finding | None:
     return None
 
 
+STR_METHODS = {"replace", "strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "removeprefix",
+               "removesuffix", "zfill"}  # fmt: skip
+
+
+def discarded_result(facts: Facts) -> Finding | None:
+    """`v.replace(...)` as a statement of its own, then v used on the crash line: strings never change in place,
+    so the call's result was dropped and v is as it was."""
+    c = crash(facts)
+    tree = c.tree if c is not None else None
+    if c is None or tree is None:
+        return None
+    used = set(flow.names_on(c.code))
+    calls = [
+        n for n in ast.walk(tree)
+        if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call) and isinstance(n.value.func, ast.Attribute)
+        and n.value.func.attr in STR_METHODS and isinstance(n.value.func.value, ast.Name)
+        and n.value.func.value.id in used and n.lineno < c.place.line
+    ]  # fmt: skip
+    if len(calls) != 1:
+        return None
+    call = calls[0]
+    assert isinstance(call.value, ast.Call) and isinstance(call.value.func, ast.Attribute)
+    name, method = ast.unparse(call.value.func.value), call.value.func.attr
+    if flow.last_assignment(tree, c.text, name, c.place.line) is None:
+        return None  # not a variable the code assigns: a string's origin is not shown
+    code = line_of(c.text, call.lineno) or ""
+    indent = code[: len(code) - len(code.lstrip())]
+    patched = replace_line(c.text, call.lineno, f"{indent}{name} = {code.strip()}")
+    return proposed(
+        f"Line {call.lineno} calls {name}.{method}(...) and drops what it returns: strings never change in place, "
+        f"so {name} is unchanged when line {c.place.line} uses it ({c.kind}: {c.detail}). Assign the result: "
+        f"{name} = {code.strip()}",
+        ws.Place(c.place.path, call.lineno),
+        c.text,
+        patched,
+        f"keep what {method}() returns",
+    )
+
+
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
     coroutine_misuse,
     never_awaited,
@@ -298,6 +344,7 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
     changed_while_iterating,
     str_as_number,
     returned_none,
+    discarded_result,
 ]
 
 

@@ -11,6 +11,7 @@ import re
 import shlex
 from pathlib import Path
 
+from livepair.backends.offline import honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.py_crash import crash, first_finding
@@ -35,7 +36,28 @@ def bad_value(facts: Facts) -> Finding | None:
     if len(shown) != 1:
         return None  # no data file shows it, or several do: which one was read is not shown
     at, why = shown[0]
+    column = _text_column(facts.read(at.path) or "", value)
+    if column is not None:  # the file is consistent; the code converts a column that holds no numbers
+        return honest.hint(
+            f"{value!r} is in column {column[0]} of {at.path.name}, which holds text on every row ({column[1]}), so "
+            f"converting it fails on line {c.place.line}",
+            c.place,
+            "why the code reads that column: an index off by one, or one that a function kept from a loop",
+        )
     return Finding(f"{why} (the conversion fails on line {c.place.line} of {c.place.path.name}).", at)
+
+
+def _text_column(text: str, value: str) -> tuple[int, str] | None:
+    """(1-based column, a few of its values) when `value` sits in a delimited file's column that has no number on
+    any data row: the data is as meant, the column read is not."""
+    rows = [re.split(r"[,;\t]", line) for line in text.splitlines()[1:] if line.strip()]
+    cells = [i for row in rows for i, cell in enumerate(row) if cell.strip() == value.strip()]
+    if len(rows) < 2 or len(set(cells)) != 1 or len({len(r) for r in rows}) != 1:
+        return None
+    column = [row[cells[0]].strip() for row in rows]
+    if any(re.fullmatch(r"[-+]?\d+(?:\.\d*)?", cell) for cell in column):
+        return None
+    return cells[0] + 1, ", ".join(column[:3])
 
 
 def _data_files(facts: Facts, code: str) -> list[Path]:

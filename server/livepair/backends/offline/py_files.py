@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from livepair.backends.offline import py_connections
+from livepair.backends.offline import py_connections, py_cycles
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -26,8 +26,6 @@ from livepair.backends.offline.py_crash import (
 OPEN = re.compile(
     r"""open\(\s*(?P<q>['"])(?P<path>[^'"]+)(?P=q)(?:\s*,\s*(?:mode\s*=\s*)?(?P<mq>['"])(?P<mode>[rwabx+t]+)(?P=mq))?"""
 )
-CIRCULAR = re.compile(r"cannot import name '(?P<name>\w+)' from partially initialized module '(?P<module>[\w.]+)'")
-PARTIAL = re.compile(r"partially initialized module '(?P<module>[\w.]+)' has no attribute '(?P<attr>\w+)'")
 
 
 def package_run_as_script(facts: Facts) -> Finding | None:
@@ -320,39 +318,6 @@ def tilde(facts: Facts) -> Finding | None:
     )
 
 
-def circular(facts: Facts) -> Finding | None:
-    c = crash(facts)
-    where = c.frames if c is not None else []
-    m = PARTIAL.search(c.detail) if c is not None else None
-    if m is None or not where:
-        return None
-    place = where[-1]
-    user = ws.relative_to(place.path, facts.root)
-    return Finding(
-        f"'{m['module']}' is still being imported when {user} line {place.line} uses {m['module']}.{m['attr']}: "
-        f"the modules import each other (a circular import). Move what both need into a third module, or import "
-        f"inside the function that uses it.",
-        place,
-    )
-
-
-def circular_import(facts: Facts) -> Finding | None:
-    c = crash(facts)
-    where = c.frames if c is not None else []
-    m = CIRCULAR.search(c.detail) if c is not None else None
-    if m is None or len(where) < 2:
-        return None
-    place, back = where[-1], where[-2]
-    closer = ws.relative_to(place.path, facts.root)
-    opener = ws.relative_to(back.path, facts.root)
-    return Finding(
-        f"A circular import: {opener} line {back.line} imports {closer}, and {closer} line {place.line} imports "
-        f"{m['name']} back from {m['module']} while {m['module']} is still loading, before {m['name']} is defined. "
-        f"Move what both need into a third module, or import inside the function that uses it.",
-        place,
-    )
-
-
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
     package_run_as_script,
     relative_import,
@@ -362,8 +327,8 @@ DETECTORS: list[Callable[[Facts], Finding | None]] = [
     windows_path,
     tilde,
     py_connections.refused,
-    circular,
-    circular_import,
+    py_cycles.circular,
+    py_cycles.circular_import,
     py_connections.sqlite_thread,
     py_connections.private_ca,
 ]

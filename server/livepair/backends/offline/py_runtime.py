@@ -1,6 +1,6 @@
 """Python failures where the traceback shows the symptom and the code the cause: a property setter that sets
-itself, an event loop closed and used again or a loop-bound object used from another loop, and a 403 for a
-request that sends no credentials at all."""
+itself, an event loop closed and used again or a loop-bound object used from another loop, time.sleep blocking the
+loop under a timeout, and a 403 for a request that sends no credentials at all."""
 
 from __future__ import annotations
 
@@ -203,7 +203,41 @@ def newline_in_header(facts: Facts) -> Finding | None:
     return proposed(message, ws.Place(c.place.path, read.lineno), c.text, patched, "strip the newline")
 
 
+def _blocking_calls(tree: ast.Module) -> list[tuple[ast.Call, str]]:
+    """time.sleep(...) calls written directly in the body of an async def: (the call, that function's name)."""
+    found: list[tuple[ast.Call, str]] = []
+    for fn in ast.walk(tree):
+        if not isinstance(fn, ast.AsyncFunctionDef):
+            continue
+        for node in ast.walk(fn):
+            f = node.func if isinstance(node, ast.Call) else None
+            time = isinstance(f, ast.Attribute) and isinstance(f.value, ast.Name) and f.value.id == "time"
+            if isinstance(node, ast.Call) and time and isinstance(f, ast.Attribute) and f.attr == "sleep":
+                found.append((node, fn.name))
+    return found
+
+
+def blocking_in_async(facts: Facts) -> Finding | None:
+    """A timeout in async code where an async def calls time.sleep: it stops the whole loop, so what was awaited
+    with a timeout could not run. The cause is the blocking call, not the timeout."""
+    c = crash(facts)
+    tree = c.tree if c is not None and c.kind == "TimeoutError" else None
+    calls = _blocking_calls(tree) if tree is not None else []
+    if c is None or len(calls) != 1:
+        return None
+    call, fn = calls[0]
+    code = line_of(c.text, call.lineno) or ""
+    patched = replace_line(c.text, call.lineno, code.replace("time.sleep(", "await asyncio.sleep(", 1))
+    message = (
+        f"time.sleep on line {call.lineno} runs inside async def {fn}(): it blocks the whole event loop, so nothing "
+        f"else runs while it sleeps, and what line {c.place.line} waits for with a timeout could not finish in time. "
+        "Use await asyncio.sleep(...) there (a blocking call that must stay: await asyncio.to_thread(...))."
+    )
+    return proposed(message, ws.Place(c.place.path, call.lineno), c.text, patched, "sleep without blocking the loop")
+
+
 DETECTORS: list[Callable[[Facts], Finding | None]] = [
+    blocking_in_async,
     newline_in_header,
     property_recursion,
     closed_loop,

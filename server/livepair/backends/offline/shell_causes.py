@@ -8,8 +8,9 @@ import os
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest, shell_dash
+from livepair.backends.offline import honest, shell_dash, shell_git
 from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.py_crash import proposed
 
@@ -22,6 +23,7 @@ ASDF = re.compile(
     r"No version is set for command (?P<cmd>\S+)\s*\nConsider adding one of the following versions in your config "
     r"file at \S+\s*\n(?P<versions>(?:[\w.-]+ [\w.+-]+\s*\n?)+)"
 )
+GIT_LINE = re.compile(r"\bgit\s+[a-z][\w-]*")
 ACTIVATE = re.compile(r"(?P<path>[\w./-]*(?:bin|Scripts)/activate): No such file or directory")
 DENIED = re.compile(r"^(?:bash|sh|zsh|-bash): (?:line \d+: )?(?P<path>[^:\n]+): Permission denied$", re.M)
 INTERPRETERS = {".py": "python3", ".sh": "bash", ".bash": "bash", ".js": "node", ".rb": "ruby", ".pl": "perl"}
@@ -138,8 +140,8 @@ def externally_managed(command: str, facts: Facts) -> Finding | None:
 
 def _line_in_script(command: str, facts: Facts, pattern: re.Pattern[str]) -> ws.Place | None:
     """The one line of the script the command runs (bash x.sh, sh x.sh, ./x.sh) that does `pattern`."""
-    m = re.match(r"\s*(?:(?:bash|sh)\s+(?P<a>[\w./-]+)|(?P<b>\./[\w./-]+))", command)
-    script = (facts.cwd / (m["a"] or m["b"])).resolve() if m else None
+    m = re.match(r"\s*(?:(?:bash|sh)\s+(?P<a>[\w./-]+)|(?P<b>\./[\w./-]+)|(?P<make>make)\b)", command)
+    script = (facts.cwd / (m["a"] or m["b"] or "Makefile")).resolve() if m else None
     text = facts.read(script) if script is not None and script.is_file() else None
     hits = [n for n, line in enumerate((text or "").splitlines(), 1) if pattern.search(line)]
     return ws.Place(script, hits[0]) if script is not None and len(hits) == 1 else None
@@ -158,13 +160,28 @@ def not_a_repo(command: str, facts: Facts) -> Finding | None:
             "program work without git (catch the error and go on without the commit).",
             at,
         )
+    stale = shell_git.stale_gitdir(command, facts)
+    if stale is not None:
+        return stale
     repos = [p.parent for p in facts.root.glob("*/.git")] + [p.parent for p in facts.root.glob("*/*/.git")]
     if len(repos) == 1:  # several clones: which one was meant is not shown
         where = ws.relative_to(repos[0], facts.cwd)
         return Finding(f"{facts.cwd} is not inside a git repository, but {where} is one: cd {where} first.")
+    # The project's own Makefile runs git: this project came without its history (a script run by path may be a
+    # tool meant for any repository, so there the folder it was run in is what is wrong)
+    ran = _line_in_script(command, facts, GIT_LINE) if re.match(r"\s*make\b", command) else None
+    if ran is not None:
+        words = GIT_LINE.search(line_of(facts.read(ran.path) or "", ran.line) or "")
+        return Finding(
+            f"Line {ran.line} of {ran.path.name} runs {words[0] if words else 'git'}, and {facts.cwd} is not inside "
+            "a git repository (no .git here or above, as in a downloaded archive or zip): get the project with "
+            "git clone <url> to use it, or run the other steps without that line.",
+            ran,
+        )
+    # never "git init": an empty new repository has neither the history nor the remote the command wanted
     return Finding(
         f"{facts.cwd} is not inside a git repository (git found no .git here or above). cd into your clone first, "
-        "or start one here with git init (or get one with git clone <url>)."
+        "or get one with git clone <url>."
     )
 
 
@@ -185,6 +202,18 @@ def venv_name(command: str, facts: Facts) -> Finding | None:
         folder = m["path"].removesuffix("bin/activate").rstrip("/") or ".venv"
         if (here / folder).exists():
             return None  # a folder of that name that is no venv: how it came about the output does not say
+        elsewhere = sorted(
+            {a.parent.parent for pattern in ("*/bin/activate", "*/*/bin/activate", "*/*/*/bin/activate")
+             for a in facts.root.glob(pattern)}
+        )  # fmt: skip
+        if elsewhere:  # a venv in another folder of the workspace: "create one" would make a second, empty one
+            rel = ", ".join(ws.relative_to(v, here) for v in elsewhere[:3])
+            return honest.hint(
+                f"There is no {m['path']} in {here.name or here}; the workspace has a virtual environment in {rel}",
+                None,
+                "whether that is the one meant (then source its bin/activate from here, or cd to its project) or "
+                "this folder needs its own",
+            )
         return Finding(
             f"There is no virtual environment in this folder: {folder} was never created here. Create it first, "
             f"python3 -m venv {folder}, then source {m['path']}."

@@ -37,6 +37,7 @@ from livepair.backends.offline import (
     py_written,
     py_xml,
     shell_causes,
+    unearned,
 )
 from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.enrich import Facts, Finding
@@ -76,6 +77,9 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
         return None
     match, _line = hit
     place = last_frame_in(facts.output, facts.root, facts.cwd)
+    unsure = unearned.check(match, facts, place)
+    if unsure is not None:
+        return replace(unsure, match=match)  # the tutor's lesson follows the catalogue entry
     if match.entry.id == "key-error":
         specific = honest.key_error(facts, place, match.fields.get("key", "").strip("'\""))
         if specific is not None:
