@@ -40,7 +40,7 @@ def closed_port() -> int:
 
 
 PROGRAMS = [
-    ("x = 1\nif x:\nprint(x)\n", "indentation-error", 3, "expected an indented block"),
+    ("x = 1\nif x:\nprint(x)\n", "indentation-error", 3, "not indented under the 'if' statement on line 2"),
     ("x = (1,\n", "syntax-error", 1, "was never closed"),
     ("from json import nothing_here\n", "import-error", 1, "'json' has no 'nothing_here'"),
 ]
