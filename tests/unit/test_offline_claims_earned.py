@@ -4,6 +4,7 @@ gives an honest hint instead (unearned.py). Each program is run for real and its
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 from pathlib import Path
 
@@ -256,3 +257,44 @@ def test_an_empty_database_made_by_a_relative_path_points_to_the_one_beside_the_
     found, _ = advise(tmp_path, {}, [sys.executable, "app/list.py"])
     assert placed(found, 3, "list.py") and "working directory" in found.message
     assert found.fix is not None and "__file__" in found.fix.new_text
+
+
+def test_a_missing_output_folder_is_one_to_create(tmp_path: Path) -> None:
+    found = run_python(tmp_path, "with open('results/run1.txt', 'w') as fh:\n    fh.write('ok')\n", "save.py")
+    assert "create it first" in found.message and honest.HONEST not in found.message
+
+
+def test_an_absolute_folder_from_a_join_is_not_one_to_create(tmp_path: Path) -> None:
+    code = "import os\n\nbase = 'data'\nout = os.path.join(base, '/reports/2024')\nopen(out + '/a.txt', 'w')\n"
+    found = run_python(tmp_path, code, "report.py")
+    assert not re.search(r"create it|mkdir", found.message, re.I)  # the join threw base away: the path is wrong
+
+
+def test_a_folder_that_exists_elsewhere_in_the_workspace_is_not_one_to_create(tmp_path: Path) -> None:
+    (tmp_path / "src" / "logs").mkdir(parents=True)
+    found = run_python(tmp_path, "open('logs/today.log', 'w').write('x')\n", "app.py")
+    assert not re.search(r"create it|mkdir", found.message, re.I)  # src/logs is there: the path or cwd is off
+
+
+def test_an_own_module_in_a_package_below_is_imported_through_it_and_then_runs(tmp_path: Path) -> None:
+    (tmp_path / "utils").mkdir()
+    found, _ = advise(
+        tmp_path, {"utils/helpers.py": "def hi():\n    return 'hi'\n", "main.py": "import helpers\n\nprint(helpers.hi())\n"},
+        [sys.executable, "main.py"],
+    )  # fmt: skip
+    assert not re.search(r"sys\.path|PYTHONPATH|import path", found.message)  # a layout problem is not hidden
+    said = re.search(r"from utils import helpers", found.message)
+    assert said is not None, found.message
+    (tmp_path / "main.py").write_text(f"{said[0]}\n\nprint(helpers.hi())\n")
+    done = subprocess.run([sys.executable, "main.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout == "hi\n", done.stderr
+
+
+def test_an_own_module_beside_the_script_folder_is_never_put_on_sys_path(tmp_path: Path) -> None:
+    for folder in ("app", "lib"):
+        (tmp_path / folder).mkdir()
+    found, _ = advise(
+        tmp_path, {"lib/helpers.py": "X = 1\n", "app/main.py": "import helpers\n"}, [sys.executable, "app/main.py"]
+    )
+    assert not re.search(r"sys\.path|PYTHONPATH|import path", found.message)
+    assert "lib/helpers.py" in found.message and "app/" in found.message  # where it is, and where Python looked

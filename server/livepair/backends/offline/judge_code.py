@@ -13,6 +13,7 @@ from pathlib import Path
 from livepair.backends.offline import edits, flow, honest, modules
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding, headline
+from livepair.backends.offline.py_crash import frames
 
 
 def name_error(case: Case) -> Finding:
@@ -127,6 +128,24 @@ def _pinned_shebang(case: Case, venv: Path) -> tuple[ws.Place, str] | None:
     return ws.Place(path, 1), bang["interp"]
 
 
+def _own_module_elsewhere(case: Case, local: Path, rel: str) -> str:
+    """Python imports from the folder of the script it ran (and installed packages): an own module in another
+    folder is imported through its package. Never "add it to sys.path": that hides a layout problem, and for a file
+    named like a library it makes the shadowing worse."""
+    ran = frames(case.facts)
+    script = ran[0].path.parent if ran else case.facts.cwd
+    folder = local.parent
+    if folder.is_relative_to(script) and folder != script:  # a package below the script: import through it
+        dotted = ".".join(folder.relative_to(script).parts)
+        return f"It is your own {rel}, in a package below the script: import it as from {dotted} import {local.stem}."
+    where = ws.relative_to(script, case.facts.root)
+    return (
+        f"It is your own {rel}, but Python looks for imports in the folder of the script it ran ({where}/), not "
+        f"in {ws.relative_to(folder, case.facts.root)}/: import it through its package, and run the program from "
+        "the folder that holds that package (python -m with the script's dotted name, for a script inside it)."
+    )
+
+
 def module_missing(case: Case) -> Finding:
     module = case.field("module")
     top = module.split(".")[0]
@@ -153,10 +172,9 @@ def module_missing(case: Case) -> Finding:
     local = locals_[0] if len(locals_) == 1 else None  # several files of that name: which one is meant is not shown
     if local is not None:
         rel = ws.relative_to(local, case.facts.root)
-        return case.say(
-            f"It is your own {rel}: run from its folder, or put that folder on the import path.",
-            headline=headline(f"'{top}' is your {rel}, not on the import path", f"'{top}' is your own {rel}"),
-        )
+        return case.say(_own_module_elsewhere(case, local, rel), headline=headline(
+            f"'{top}' is your {rel}, outside the script's folder", f"'{top}' is your own {rel}"
+        ))  # fmt: skip
     dist = modules.distribution(module)
     if dist is not None:
         return case.say(

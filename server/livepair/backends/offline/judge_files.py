@@ -45,7 +45,7 @@ def file_missing(case: Case) -> Finding:
             # the folder is there, next to the script: run from elsewhere, not a folder to create
             where = f"Its folder {ws.relative_to(beside, case.facts.cwd)}/ is next to the script, in {script.name}/."
             return _relative_to_script(case, missing, missing, where)
-        if not folder.exists() and writes:
+        if not folder.exists() and writes and not _path_suspect(missing, folder, case):
             return case.say(f"The folder '{ws.relative_to(folder, case.facts.cwd)}' does not exist: create it first.")
         return honest.hint(  # nothing shows the file should exist: no "create it" without evidence
             f"{case.finding.message} No file with that name is anywhere in the workspace",
@@ -68,6 +68,15 @@ def file_missing(case: Case) -> Finding:
     shown = ws.relative_to(found, case.facts.cwd)
     cause = headline(f"'{missing}' is at {shown}", f"It is at {shown}")
     return _relative_to_script(case, missing, relative, f"It exists at '{shown}'.", cause)
+
+
+def _path_suspect(missing: str, folder: Path, case: Case) -> bool:
+    """Something shows the path itself may be wrong, so "create the folder" would hide it: a ~ or $VAR left
+    unexpanded, an absolute path (a join whose second part starts with /, or another machine's folder), or a folder
+    of that name elsewhere in the workspace."""
+    if re.search(r"~|\$\w|%\w+%", missing) or Path(missing).is_absolute():
+        return True
+    return any(p.name == folder.name for p in ws.workspace_folders(case.facts.root))
 
 
 def _at_the_literal(case: Case, missing: str) -> Case:
