@@ -1,0 +1,109 @@
+"""How an older advisor does on the cases it never saw: the honest measure of generalisation.
+
+    python -m tests.corpora.first_seen COMMIT [dev|test]
+
+checks COMMIT out into a temporary git worktree, finds the corpus cases that did not exist at COMMIT, and judges
+them with that commit's advisor (this checkout's runner and cases). Per case for the development set; totals only
+for the frozen test set (its cases are never read while building). A change to the advisor helps generalisation
+when the advisor it makes does better on cases added after it than its predecessor did on cases added after that.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from tests.corpora import failures_runner as corpus
+
+ROOT = Path(__file__).resolve().parents[2]
+CASE_ID = re.compile(r'^id\s*=\s*"([^"]+)"', re.M)
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(ROOT), *args], capture_output=True, text=True, check=True).stdout
+
+
+def known_at(commit: str) -> set[str]:
+    """The ids of the corpus cases that existed at `commit`."""
+    folder = "tests/corpora/failures"
+    names = _git("ls-tree", "--name-only", f"{commit}:{folder}").split()
+    return {i for n in names if n.endswith(".toml") for i in CASE_ID.findall(_git("show", f"{commit}:{folder}/{n}"))}
+
+
+def unseen(commit: str, split: str) -> list[corpus.Case]:
+    known = known_at(commit)
+    return [c for c in corpus.load(split) if c.id not in known]
+
+
+def judge_with(commit: str, cases: list[corpus.Case]) -> list[dict[str, object]]:
+    """Each case's verdict, problems and advice from the advisor at `commit` (run in a child process)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "tree"
+        _git("worktree", "add", "--detach", "-q", str(tree), commit)
+        try:
+            env = os.environ | {"PYTHONPATH": f"{tree / 'server'}{os.pathsep}{ROOT}"}
+            child = subprocess.run(
+                [sys.executable, "-m", "tests.corpora.first_seen", "--child", str(tree)],
+                input=json.dumps([c.id for c in cases]),
+                capture_output=True,
+                text=True,
+                env=env,
+                cwd=tmp,  # the package comes from the worktree, the runner from this checkout
+                check=True,
+            )
+        finally:
+            _git("worktree", "remove", "--force", str(tree))
+    return json.loads(child.stdout)
+
+
+def _child(tree: str) -> None:
+    import livepair
+    from livepair.backends.offline import triage
+
+    assert livepair.__file__ and livepair.__file__.startswith(tree), livepair.__file__
+    if not hasattr(triage, "warm_lookups"):  # older advisors had nothing to warm
+        corpus.triage.warm_lookups = lambda: None  # type: ignore[attr-defined]
+    wanted = set(json.loads(sys.stdin.read()))
+    outcomes = corpus.run_all([c for c in corpus.load() if c.id in wanted], workers=2)
+    rows = [
+        {
+            "id": o.case.id,
+            "verdict": o.verdict,
+            "kind": o.kind,
+            "problems": o.problems + o.harms,
+            "said": o.finding.message if o.finding else "",
+        }
+        for o in outcomes
+    ]
+    print(json.dumps(rows))
+
+
+def main(argv: list[str]) -> None:
+    if argv[:1] == ["--child"]:
+        _child(argv[1])
+        return
+    commit, split = argv[0], (argv[1] if len(argv) > 1 else "dev")
+    cases = unseen(commit, split)
+    rows = judge_with(commit, cases)
+    if split == "dev":
+        for row in rows:
+            if row["verdict"] in ("wrong", "harmful"):
+                print(f"{row['id']} [{row['verdict']}] {row['problems']}\n  said: {row['said']}")
+    counts = Counter(str(row["verdict"]) for row in rows)
+    kinds = Counter(str(row["kind"]) for row in rows)
+    right = counts["right"]
+    print(
+        f"{split} cases added after {commit}: {len(rows)}; diagnoses {kinds['diagnosis']} (right {right}, precision "
+        f"{right / max(kinds['diagnosis'], 1):.2f}), honest hints {kinds['hint']}, silent {kinds['silent']}, "
+        f"harmful {counts['harmful']}"
+    )
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
