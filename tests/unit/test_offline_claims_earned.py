@@ -278,10 +278,8 @@ def test_a_folder_that_exists_elsewhere_in_the_workspace_is_not_one_to_create(tm
 
 def test_an_own_module_in_a_package_below_is_imported_through_it_and_then_runs(tmp_path: Path) -> None:
     (tmp_path / "utils").mkdir()
-    found, _ = advise(
-        tmp_path, {"utils/helpers.py": "def hi():\n    return 'hi'\n", "main.py": "import helpers\n\nprint(helpers.hi())\n"},
-        [sys.executable, "main.py"],
-    )  # fmt: skip
+    files = {"utils/helpers.py": "def hi():\n    return 'hi'\n", "main.py": "import helpers\n\nprint(helpers.hi())\n"}
+    found, _ = advise(tmp_path, files, [sys.executable, "main.py"])
     assert not re.search(r"sys\.path|PYTHONPATH|import path", found.message)  # a layout problem is not hidden
     said = re.search(r"from utils import helpers", found.message)
     assert said is not None, found.message

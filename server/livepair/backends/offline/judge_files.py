@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from livepair.backends.offline import commands, edits, honest
+from livepair.backends.offline import commands, edits, honest, shell_missing
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding, Proposal, headline
 
@@ -106,6 +106,11 @@ def _relative_to_script(case: Case, literal: str, relative: str, where: str, cau
 
 def is_directory(case: Case) -> Finding:
     folder = case.facts.cwd / case.field("path")
+    if re.search(r"""["'][wax]b?\+?["']|\.(?:save|savefig|to_\w+|write_\w+)\(|dump\(""", case.line or ""):
+        return case.say(  # the path names where to write: it is missing the file's own name
+            "This line writes to it as if it were a file: join a file name onto the folder, e.g. "
+            "os.path.join(folder, 'name.ext') (or Path(folder) / 'name.ext')."
+        )
     inside = sorted(p.name for p in folder.iterdir() if p.is_file())[:5] if folder.is_dir() else []
     listing = f" It holds: {', '.join(inside)}." if inside else " It holds no files."
     return case.say(f"Open a file inside it.{listing}")
@@ -217,8 +222,28 @@ def command_missing(case: Case, command: str | None = None) -> Finding:
             f"'{name}' is installed in {elsewhere}, which is not on PATH in this terminal: add that folder to PATH "
             f'(export PATH="{elsewhere}:$PATH", in your shell\'s profile to keep it), or run {elsewhere}/{name}.'
         )
+    there = shell_missing.path_replaced(name, case.place, case.facts) or shell_missing.function_not_loaded(
+        name, case.place, case.facts
+    )
+    if there is not None:
+        return there
+    system = shell_missing.system_command(name)
+    if system is not None:
+        return honest.hint(
+            f"The shell cannot find '{name}', though it is {system}: that folder is not on the PATH this command saw",
+            case.place,
+            "what changed PATH (a script, a profile or the program that started this shell)",
+        )
     package = commands.PYTHON_COMMANDS.get(name)
     instead = None if package is not None else commands.meant(name)  # a program's own name is no typo
+    if instead is not None and case.place is not None and instead not in commands.ALTERNATIVES.get(name, ()):
+        # A script's command was written on purpose: a close name is no evidence of a typo (nvm and mvn, mkdir
+        # and rmdir, pipx and pip are all real programs).
+        return honest.hint(
+            f"The shell cannot find '{name}' (the closest name on PATH is '{instead}')",
+            case.place,
+            f"whether '{name}' needs installing or loading first, or was meant to be '{instead}'",
+        )
     if instead is None and package is not None:
         return case.say(
             f"Nothing on PATH is called '{name}': it comes with the Python package {package}. Install it into "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from livepair.backends.offline import judge_code, judge_files
+from livepair.backends.offline import judge_code, judge_files, shell_vars
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.catalogue import Match
 from livepair.backends.offline.enrich import Case, Facts, Finding, Judge, checked
@@ -22,6 +22,7 @@ JUDGES: dict[str, Judge] = {
     "import_name": judge_code.import_name,
     "module_install": judge_code.module_missing,
     "str_meets_int": judge_code.str_meets_int,
+    "unbound_variable": shell_vars.unbound_variable,
 }
 
 

@@ -11,7 +11,7 @@ import re
 import sys
 from collections.abc import Callable
 
-from livepair.backends.offline import flow, modules, none_operand
+from livepair.backends.offline import flow, modules, none_operand, py_gather
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding, headline
@@ -67,6 +67,9 @@ def never_awaited(facts: Facts) -> Finding | None:
                 f"({warning}); what came back is a coroutine object."
             )
             call = _call_source(text, tree, name, lines[-1]) or f"{name}(...)"
+            gathered = py_gather.list_to_gather(place, text, tree, name)
+            if gathered is not None:
+                return gathered
             if "Passing coroutines is forbidden" in facts.output:  # they were meant to run, as tasks
                 return Finding(
                     f"Line {lines[-1]} makes coroutines ({call}) and asyncio.wait() is given them, but it takes "

@@ -218,10 +218,15 @@ def none_from_code(facts: Facts) -> Finding | None:
         if isinstance(func, ast.Attribute) and func.attr in NONE_ON_MISS:
             when = "the pattern does not match" if func.attr != "get" else "the key is missing"
             use = "a match" if func.attr != "get" else "a value"
+            anchored = (  # the classic: a pattern that is in the text, but not at its start
+                " re.match() looks only at the start of the text; re.search() finds the pattern anywhere in it."
+                if func.attr == "match"
+                else ""
+            )
             return Finding(
                 f"'{name}' is None: {ast.get_source_segment(text, func)}() on line {assigned.line} returns None "
-                f"when {when}, and line {place.line} uses it as {use}. Check it first (if {name} is None: ...), "
-                "or fix what it looks for.",
+                f"when {when}, and line {place.line} uses it as {use}.{anchored} Check it first (if {name} is None: "
+                "...), or fix what it looks for.",
                 ws.Place(place.path, assigned.line),
                 headline=headline(f"'{name}' is None when {when}", f"'{name}' is None"),
             )
