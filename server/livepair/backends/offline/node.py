@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest, node_code, node_undefined
+from livepair.backends.offline import honest, node_code, node_pitfalls, node_undefined
 from livepair.backends.offline import refused as refused_port
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
@@ -122,7 +122,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
                    html_as_json, port_taken,
                    refused, relative_file, unhandled, node_code.constant_assigned, node_code.exports_rebound,
                    node_code.untrusted_certificate, node_code.await_outside_async, node_code.empty_json_file,
-                   node_code.exports_replaced, node_code.circular_http_object):  # fmt: skip
+                   node_code.exports_replaced, node_code.circular_http_object, node_pitfalls.advise):  # fmt: skip
         found = detect(kind, code, msg, where, facts, command)
         if found is not None:
             return found
@@ -138,7 +138,7 @@ def no_package_json(facts: Facts) -> Finding:
         )
     return Finding(
         f"There is no package.json in {facts.cwd}, so npm has no project here: cd to the project's folder "
-        "(the one with package.json), or npm init to start one."
+        "(the one with package.json) first."
     )
 
 

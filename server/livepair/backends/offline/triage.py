@@ -15,6 +15,7 @@ from livepair.backends.offline import (
     honest,
     modules,
     node,
+    node_pitfalls,
     py_argparse,
     py_causes,
     py_data_file,
@@ -51,6 +52,7 @@ def warm_lookups() -> None:
     """What the detectors look up on the machine (import names, PATH), once, before the first failure needs it."""
     modules.known_modules()
     commands.executables()
+    node_pitfalls.core_exports()
 
 
 def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
