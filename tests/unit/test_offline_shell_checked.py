@@ -32,7 +32,7 @@ def test_a_shell_function_from_a_profile_is_loaded_in_the_script_not_mistyped(tm
     (tmp_path / ".tool").mkdir()
     (tmp_path / ".tool" / "tool.sh").write_text('greet() {\n  echo "hello $1"\n}\n')
     files = {
-        ".bashrc": 'export TOOL_DIR="$HOME/.tool"\n[ -s "$TOOL_DIR/tool.sh" ] && . "$TOOL_DIR/tool.sh"\n',
+        ".bashrc": 'export TOOL_DIR="$HOME/.tool"\n[ -s "$TOOL_DIR/tool.sh" ] && \\. "$TOOL_DIR/tool.sh"\n',
         "run.sh": "#!/bin/bash\nset -e\ngreet world\n",
     }
     found = shell(tmp_path, files, "bash run.sh")

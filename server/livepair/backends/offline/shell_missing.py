@@ -19,7 +19,7 @@ PROFILES = (".bashrc", ".bash_profile", ".profile", ".zshrc", ".bash_login")
 # PATH=... as a statement of its own (a word, maybe quoted; then ; or a comment): `PATH=x cmd` sets it for that
 # one command only, and leaves PATH as it was for the lines after it
 PATH_SET = re.compile(r"""^\s*(?:export\s+)?PATH=(?P<value>"[^"]*"|'[^']*'|[^\s;#'"]+)\s*(?:;\s*)?(?:#.*)?$""")
-SOURCED = re.compile(r"""(?:^|[\s;&])(?:source|\.)\s+["']?(?P<file>[^"'\s;&|]+)""", re.M)
+SOURCED = re.compile(r"""(?:^|[\s;&])\\?(?:source|\.)\s+["']?(?P<file>[^"'\s;&|]+)""", re.M)  # \. skips aliases
 ASSIGNED = re.compile(r"""^\s*(?:export\s+)?(?P<var>\w+)=["']?(?P<value>[^"'\s;]*)""", re.M)
 FUNCTION = re.compile(r"^\s*(?:function\s+)?([\w-]+)\s*\(\s*\)|^\s*function\s+([\w-]+)", re.M)
 MAX_PROFILE_BYTES = 256 * 1024
