@@ -26,6 +26,7 @@ from livepair.backends.offline import (
     py_json,
     py_literals,
     py_loops,
+    py_objects,
     py_operations,
     py_pitfalls,
     py_removed,
@@ -69,6 +70,7 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or py_json.advise(facts) or py_datetimes.advise(facts)
     found = found or py_rules.advise(facts) or py_text_io.advise(facts) or py_data_file.advise(facts)
     found = found or py_written.advise(facts) or py_defs.advise(facts) or py_pitfalls.advise(facts)
+    found = found or py_objects.advise(facts)
     if found is not None:
         return found
     thread = py_threads.died_first(facts)  # what the thread died of comes before what went wrong after it
