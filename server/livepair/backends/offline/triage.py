@@ -40,6 +40,7 @@ from livepair.backends.offline import (
     py_written,
     py_xml,
     shell_causes,
+    shell_scripts,
     unearned,
 )
 from livepair.backends.offline.catalogue import Catalogue
@@ -61,7 +62,8 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts)
     facts.memo.setdefault("command", command)  # what the program was given (a data file on its command line)
-    found = shell_causes.advise(command, facts) or py_threads.advise(facts) or py_xml.advise(facts)
+    found = shell_causes.advise(command, facts) or shell_scripts.advise(command, facts)
+    found = found or py_threads.advise(facts) or py_xml.advise(facts)
     found = found or py_causes.advise(facts) or py_argparse.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
     found = found or py_files.advise(facts)
