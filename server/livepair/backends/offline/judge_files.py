@@ -222,8 +222,10 @@ def command_missing(case: Case, command: str | None = None) -> Finding:
             f"'{name}' is installed in {elsewhere}, which is not on PATH in this terminal: add that folder to PATH "
             f'(export PATH="{elsewhere}:$PATH", in your shell\'s profile to keep it), or run {elsewhere}/{name}.'
         )
-    there = shell_missing.path_replaced(name, case.place, case.facts) or shell_missing.function_not_loaded(
-        name, case.place, case.facts
+    there = (
+        shell_missing.path_replaced(name, case.place, case.facts)
+        or shell_missing.function_not_loaded(name, case.place, case.facts)
+        or shell_missing.alias_in_script(name, case.place, case.facts)
     )
     if there is not None:
         return there
@@ -249,6 +251,9 @@ def command_missing(case: Case, command: str | None = None) -> Finding:
             f"Nothing on PATH is called '{name}': it comes with the Python package {package}. Install it into "
             f"your project's virtual environment (python -m pip install {package}), with that environment active."
         )
+    absent = shell_missing.not_installed(name, case.place, case.facts) if instead is None and package is None else None
+    if absent is not None:
+        return absent
     if instead is None:
         return honest.hint(
             f"{case.finding.message} Nothing on PATH is called '{name}' or close to it",

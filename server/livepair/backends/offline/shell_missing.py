@@ -23,6 +23,16 @@ SOURCED = re.compile(r"""(?:^|[\s;&])\\?(?:source|\.)\s+["']?(?P<file>[^"'\s;&|]
 ASSIGNED = re.compile(r"""^\s*(?:export\s+)?(?P<var>\w+)=["']?(?P<value>[^"'\s;]*)""", re.M)
 FUNCTION = re.compile(r"^\s*(?:function\s+)?([\w-]+)\s*\(\s*\)|^\s*function\s+([\w-]+)", re.M)
 MAX_PROFILE_BYTES = 256 * 1024
+# Commands whose Debian/Ubuntu package has another name (from the distributions' package contents); any other
+# command's package is usually named like the command.
+PACKAGES = {
+    "xmllint": "libxml2-utils", "dig": "dnsutils", "nslookup": "dnsutils", "host": "bind9-host",
+    "ifconfig": "net-tools", "netstat": "net-tools", "convert": "imagemagick", "pdftotext": "poppler-utils",
+    "7z": "p7zip-full", "ag": "silversearcher-ag", "rg": "ripgrep", "fdfind": "fd-find", "ps": "procps",
+    "killall": "psmisc", "sponge": "moreutils", "ts": "moreutils", "xxd": "xxd", "envsubst": "gettext-base",
+    "ping": "iputils-ping", "ssh": "openssh-client", "nc": "netcat-openbsd", "lsof": "lsof", "gcc": "build-essential",
+    "make": "make", "ffmpeg": "ffmpeg", "jq": "jq", "unzip": "unzip", "zip": "zip",
+}  # fmt: skip
 
 
 def system_command(name: str) -> Path | None:
@@ -122,3 +132,37 @@ def _home_relative(path: Path, root: Path) -> str:
         if path.is_relative_to(home):
             return f"$HOME/{path.relative_to(home).as_posix()}"
     return str(path)
+
+
+def alias_in_script(name: str, place: ws.Place | None, facts: Facts) -> Finding | None:
+    """The script defines `alias name=...` itself: bash does not expand aliases in scripts (non-interactive)."""
+    text = facts.read(place.path) if place is not None else None
+    lines = text.splitlines() if text is not None else []
+    at = next((n for n, s in enumerate(lines, 1) if re.match(rf"\s*alias\s+{re.escape(name)}=", s)), None)
+    if place is None or at is None:
+        return None
+    return Finding(
+        f"Line {at} defines '{name}' as an alias, and bash does not expand aliases in a script (a non-interactive "
+        f"shell), so '{name}' stays a command nobody has. Use a function, {name}() {{ ...; }}, or a variable "
+        f"holding the program's name (or shopt -s expand_aliases before the alias).",
+        ws.Place(place.path, at),
+        headline=headline(f"alias {name} is not expanded in scripts"),
+    )
+
+
+def not_installed(name: str, place: ws.Place | None, facts: Facts) -> Finding | None:
+    """Nothing anywhere is called `name`: not on PATH, in no venv, not a system command, no function or alias."""
+    if (
+        (facts.cwd / "package.json").is_file()
+        or system_command(name) is not None
+        or not re.fullmatch(r"[\w.+-]+", name)
+    ):
+        return None  # an npm script's tool comes from node_modules; a system command means PATH changed
+    package = PACKAGES.get(name, name)
+    return Finding(
+        f"'{name}' is not installed here: nothing on PATH, in the system folders or in a virtual environment of "
+        f"the workspace is called {name}. Install the package that provides it ({package} on Debian and Ubuntu) "
+        "with the system's package manager, then run this again.",
+        None,
+        headline=headline(f"{name} is not installed ({package})"),
+    )

@@ -40,6 +40,7 @@ from livepair.backends.offline import (
     py_written,
     py_xml,
     shell_causes,
+    shell_programs,
     shell_scripts,
     unearned,
 )
@@ -60,9 +61,10 @@ def warm_lookups() -> None:
 
 def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
-        return node.advise(command, facts)
+        return node.advise(command, facts) or shell_programs.failed_step(command, facts)
     facts.memo.setdefault("command", command)  # what the program was given (a data file on its command line)
     found = shell_causes.advise(command, facts) or shell_scripts.advise(command, facts)
+    found = found or shell_programs.advise(command, facts)
     found = found or py_threads.advise(facts) or py_xml.advise(facts)
     found = found or py_causes.advise(facts) or py_argparse.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
@@ -81,7 +83,7 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
         return replace(found, message=f"A thread died before the error this run ended with: {found.message}")
     hit = catalogue.match_output(facts.output)
     if hit is None:
-        return None
+        return shell_programs.failed_step(command, facts)  # never silence on a failure whose output says what
     match, _line = hit
     place = last_frame_in(facts.output, facts.root, facts.cwd)
     unsure = unearned.check(match, facts, place)
