@@ -296,3 +296,17 @@ def test_an_own_module_beside_the_script_folder_is_never_put_on_sys_path(tmp_pat
     )
     assert not re.search(r"sys\.path|PYTHONPATH|import path", found.message)
     assert "lib/helpers.py" in found.message and "app/" in found.message  # where it is, and where Python looked
+
+
+def test_a_file_lost_to_the_programs_own_chdir_is_named_at_the_chdir(tmp_path: Path) -> None:
+    code = "import os\n\nos.makedirs('out', exist_ok=True)\nos.chdir('out')\nprint(open('data.txt').read())\n"
+    found, _ = advise(tmp_path, {"data.txt": "x", "run.py": code}, [sys.executable, "run.py"])
+    assert "os.chdir" in found.message and placed(found, 4)
+    assert "It exists at" not in found.message  # the file is where the run started: no path fix would help
+
+
+def test_a_line_one_space_off_every_block_is_named_with_its_count(tmp_path: Path) -> None:
+    code = "class A:\n    def a(self):\n        return 1\n\n     def b(self):\n        return 2\n"
+    found = run_python(tmp_path, code, "a.py")
+    assert "1 space too many" in found.message and "def b" in found.message and placed(found, 5)
+    assert honest.HONEST not in found.message and "Mixed tabs" not in found.message

@@ -12,6 +12,7 @@ from pathlib import Path
 from livepair.backends.offline import commands, edits, honest, shell_missing
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding, Proposal, headline
+from livepair.backends.offline.py_crash import frames
 
 SUBPROCESS_FRAME = re.compile(r'File "[^"]*subprocess\.py"')
 LITERAL = re.compile(r"""(?P<q>["'])(?P<path>[^"'\n]+)(?P=q)""")
@@ -30,6 +31,9 @@ def file_missing(case: Case) -> Finding:
             finding=replace(case.finding, message=message),
         )
         missing = shown
+    moved = _changed_directory(case, missing)
+    if moved is not None:
+        return moved
     case = _at_the_literal(case, missing)
     script = case.place.path.parent if case.place else case.facts.cwd
     if not Path(missing).is_absolute() and script != case.facts.cwd and (script / missing).is_file():
@@ -68,6 +72,30 @@ def file_missing(case: Case) -> Finding:
     shown = ws.relative_to(found, case.facts.cwd)
     cause = headline(f"'{missing}' is at {shown}", f"It is at {shown}")
     return _relative_to_script(case, missing, relative, f"It exists at '{shown}'.", cause)
+
+
+def _changed_directory(case: Case, missing: str) -> Finding | None:
+    """The file is where the program was started, and the program itself called os.chdir: the relative path was
+    looked up in the folder it changed to."""
+    if Path(missing).is_absolute() or not (case.facts.cwd / missing).exists():
+        return None
+    calls = {
+        (place.path, n)
+        for place in frames(case.facts)
+        for n, line in enumerate((case.facts.read(place.path) or "").splitlines(), 1)
+        if re.search(r"\bchdir\(", line.split("#")[0])
+    }
+    if len(calls) != 1:
+        return None
+    path, n = calls.pop()
+    return Finding(
+        f"'{missing}' is in the folder the program was started from, but os.chdir on line {n} changed the working "
+        f"directory for the rest of the program, so the relative path was looked up in that folder. Make the path "
+        "absolute before the chdir (os.path.abspath), build it from Path(__file__).parent, or change folder only "
+        "around the code that needs it (with contextlib.chdir(...):).",
+        ws.Place(path, n),
+        headline=headline(f"os.chdir (line {n}) moved the working directory"),
+    )
 
 
 def _path_suspect(missing: str, folder: Path, case: Case) -> bool:

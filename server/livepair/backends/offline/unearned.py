@@ -63,7 +63,7 @@ def mixed_indentation(m: Match, facts: Facts, place: ws.Place | None) -> Finding
     odd = tabs if len(tabs) <= len(spaces) else spaces
     above = [n for n in odd if n <= place.line]
     if not tabs or not spaces or not above:
-        return _no_body(m, place)
+        return _no_body(m, place) or _off_column(m, text, place)
     first = above[-1]
     while first - 1 in odd:  # the start of that run of lines
         first -= 1
@@ -84,6 +84,27 @@ def _no_body(m: Match, place: ws.Place) -> Finding | None:
     return Finding(
         f"Line {place.line} is not indented under the {e['what']} on line {e['n']}, so that {e['what']} has no "
         f"body: indent the line(s) that belong to it (4 spaces more than line {e['n']}), or give it a body.",
+        place,
+    )
+
+
+def _off_column(m: Match, text: str, place: ws.Place) -> Finding | None:
+    """'unindent does not match any outer indentation level' with spaces only: the reported line starts at a
+    column no enclosing block starts at (one space too many or too few)."""
+    if "unindent does not match" not in m.fields.get("detail", ""):
+        return None
+    lines = text.splitlines()
+    if not 0 < place.line <= len(lines):
+        return None
+    code = lines[place.line - 1]
+    width = len(code) - len(code.lstrip(" "))
+    outer = sorted({len(s) - len(s.lstrip(" ")) for s in lines[: place.line - 1] if s.strip()})
+    below = [w for w in outer if w < width]
+    near = below[-1] if below else 0
+    return Finding(
+        f"Line {place.line} ({code.strip()[:40]}) starts {width} spaces in, and no block above starts at that "
+        f"column (they start at {', '.join(map(str, outer)) or '0'}): it has {width - near} space"
+        f"{'s' if width - near != 1 else ''} too many. Line it up with the block it belongs to.",
         place,
     )
 
