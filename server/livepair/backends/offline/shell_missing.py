@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from livepair.backends.offline import honest
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding, headline
 
@@ -151,18 +152,17 @@ def alias_in_script(name: str, place: ws.Place | None, facts: Facts) -> Finding 
 
 
 def not_installed(name: str, place: ws.Place | None, facts: Facts) -> Finding | None:
-    """Nothing anywhere is called `name`: not on PATH, in no venv, not a system command, no function or alias."""
-    if (
-        (facts.cwd / "package.json").is_file()
-        or system_command(name) is not None
-        or not re.fullmatch(r"[\w.+-]+", name)
-    ):
+    """Nothing anywhere is called `name` (not on PATH, in no venv, not a system command, function or alias): an
+    honest hint that names the package that would provide it. Not a diagnosis: on frozen cases "not installed" was
+    wrong three times in three (a venv not made, a project's own tool, a different fix), right only on dev."""
+    if (facts.cwd / "package.json").is_file() or system_command(name) is not None:
         return None  # an npm script's tool comes from node_modules; a system command means PATH changed
+    if not re.fullmatch(r"[\w.+-]+", name):
+        return None
     package = PACKAGES.get(name, name)
-    return Finding(
-        f"'{name}' is not installed here: nothing on PATH, in the system folders or in a virtual environment of "
-        f"the workspace is called {name}. Install the package that provides it ({package} on Debian and Ubuntu) "
-        "with the system's package manager, then run this again.",
-        None,
-        headline=headline(f"{name} is not installed ({package})"),
+    return honest.hint(
+        f"The shell cannot find '{name}': nothing on PATH, in the system folders or in a virtual environment of the "
+        f"workspace is called {name} (if it is a program to install, its package is {package} on Debian and Ubuntu)",
+        place,
+        "whether it needs installing, a project step that provides it (a venv, npm install) run first, or is misspelt",
     )
