@@ -14,58 +14,9 @@ does (`OfflineBackend.advise_run` with a TerminalRun). What it says is:
   its error when applied and run again).
 Cases are split by origin (a hash of the origin's address) into a development set and a frozen test set.
 
-Generalisation, measured before the advisor was changed for them: `*_more.toml` holds cases written blind by
-another engineer after the advisor was built. Their first score (`failures_runner dev-more` / `test-more`), with
-the advisor as it stood (7 Dec 2026, branch advisor at cedc2c3), was:
-- new dev, first batch (22 cases): diagnoses 20, right 11 (precision 0.55), honest hints 2, silent 0, harmful 0;
-- new frozen, first batch (8 cases, totals only): diagnoses 6, right 5 (0.83), hints 2, silent 0, harmful 0;
-- second batch (scored at 8894025, after fixes for the first): new dev 27 cases: diagnoses 15, right 9 (0.60),
-  hints 8, silent 4, harmful 0; new frozen 9 cases: diagnoses 3, right 3 (1.00), hints 5, silent 1, harmful 0;
-- third batch (scored at 27503fa): new dev 11 cases: diagnoses 4, right 0, hints 6, silent 1, harmful 2 ("is the
-  server running?" for a port the code gets wrong, "git init" for a program run from a zip download); new frozen
-  3 cases: diagnoses 1, right 0, hints 1, silent 1, harmful 0.
-After the fixes (general, each with a unit test in tests/unit/test_offline_evidence_guards.py), all 80 new cases:
-new dev 60: diagnoses 54, right 51 (0.94), hints 3, silent 3, harmful 0; new frozen 20 (totals): diagnoses 11,
-right 8, hints 7, silent 2, harmful 0. Where the dev cases disagree on the root line of one kind of failure (a ~
-path: where it is written or where it is opened; sqlite used from a thread: connect or use; CRLF: line 1 or the
-failing line; require() in a require-only ES module: the require or package.json's "type"), the advisor follows
-the brief (the value followed back to where it is written) or the majority of the dev cases.
-
-Fourth batch (`*_b4.toml`, cases merged from cases_py/cases_ns at 84b75ba; advisor as at 1f85776), first score:
-new dev 33 cases: diagnoses 22, right 13 (0.59), hints 8, silent 3, harmful 1 ("git init" again, for a Makefile's
-git pull in a downloaded archive); new frozen 15 (totals): diagnoses 9, right 6 (0.67), hints 4, silent 2, harmful 0.
-
-The rest of the fourth batch (52 more cases, merged at ae37909; advisor as at 6b8340d, after the fixes for the
-first part), first score: new dev 41: diagnoses 16, right 12 (0.75), hints 24, silent 1, harmful 1 (a timeout
-hint that said "raise the timeout" where time.sleep blocked the event loop); new frozen 11 (totals): diagnoses 5,
-right 4, hints 4, silent 2, harmful 1.
-
-After the fixes for the fourth batch (general, each with a unit test in tests/unit/test_offline_claims_earned.py;
-at 120e445): its dev 74 cases: diagnoses 39, right 35 (0.90), hints 31, silent 4, harmful 0; its frozen 26 (totals):
-diagnoses 14, right 10, hints 8, silent 4, harmful 1, exactly as first scored: again the fixes for dev cases did not
-move the frozen ones. Where dev cases of one kind disagree on the root line (sqlite: connect or use; HTML parsed as
-JSON: the URL or the parse; a dependency not installed: the require or no file; ~ paths), nothing was changed.
-
-Fifth batch (`*_b5.toml`, merged at e8a78bd; advisor as at 02f5ce9), first score: new dev 55 cases: diagnoses 10,
-right 4 (0.40), hints 37, silent 8, harmful 0; new frozen 25 (totals): diagnoses 3, right 1, hints 15, silent 7,
-harmful 1. Most of it the advisor does not claim to know (37 honest hints); what it did claim was right 4 times in 10.
-
-After the fixes for the fifth batch (at cb20a2d): its dev 55: diagnoses 9, right 9, hints 38, silent 8; its frozen
-25 (totals): diagnoses 3, right 1, hints 15, silent 7, harmful 1, as first scored. All frozen cases then: 225,
-diagnoses 145, right 125 (0.86), hints 64, silent 16, harmful 2 (one from each of batches 4 and 5, never read).
-
-Which detectors were wrong first-seen, on the new dev cases of all four batches (each batch against the advisor as
-it stood before it; right / wrong or harmful, diagnoses only):
-- wrong more often than right: node.missing_script 0/3, the catalogue's template alone (no judge's fact) 1/3,
-  node.module_kind 0/2, refused ports 0/2, py tilde 0/2, shell not_a_repo 0/2 (both harmful: "git init"), sqlite
-  across threads 0/2, command_missing, module_install, str_meets_int, html_as_json, module_not_found, port_taken,
-  circular_import, crlf_body, venv_name 0/1 each;
-- mixed: the file-not-found judge ("next to the script") 5/2, externally_managed 2/1;
-- right every time: returned_none 3, shadowed_module 3, str_as_number 3, private_ca 2, relative_import 2, request
-  text 2, node relative_file 2, bash run by sh 3, crlf 1, shims (pyenv, asdf) 2, not_executable 1, const 1.
-Most wrong first-seen diagnoses named the right family on the wrong line (the crash line where the value was
-written above it, or a file where the cause is a command) or a cause the error's words fit but the program did not
-have; the detectors that read evidence from the code (returned_none, shadowed_module, str_as_number) held.
+Generalisation: each blind batch (`*_more`, `*_b4`, ...) was scored first with the advisor as it stood before it
+was changed for that batch; those first scores, what was wrong first-seen and what was changed, are in
+docs/advisor-first-scores.md. `python -m tests.corpora.first_seen COMMIT [dev|test]` reproduces any of them.
 """
 
 from __future__ import annotations

@@ -43,7 +43,8 @@ def test_a_makefile_cd_on_its_own_line_is_joined_with_and_and_then_builds(tmp_pa
     found = shell(tmp_path, {"Makefile": "all:\n\tcd web\n\t./build\n"}, "make")
     assert "own shell" in found.message and "cd web && ./build" in found.message and placed(found, 2, "Makefile")
     (tmp_path / "Makefile").write_text("all:\n\tcd web && ./build\n")
-    assert _bash(tmp_path, "make").stdout.endswith("built\n")
+    done = _bash(tmp_path, "make")
+    assert done.returncode == 0 and "\nbuilt\n" in done.stdout
 
 
 def test_unquoted_args_in_a_wrapper_split_a_spaced_name(tmp_path: Path) -> None:
@@ -65,3 +66,12 @@ def test_a_getopts_option_read_with_optarg_needs_its_colon(tmp_path: Path) -> No
     (tmp_path / "report.txt").write_text("R\n")
     (tmp_path / "opts.sh").write_text(script.replace('":vn"', '":vn:"'))
     assert _bash(tmp_path, "bash opts.sh -n report").stdout == "R\n"
+
+
+def test_a_make_run_inside_make_is_read_the_same(tmp_path: Path) -> None:
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "build").write_text("#!/bin/sh\necho built\n")
+    (tmp_path / "web" / "build").chmod(0o755)
+    files = {"Makefile": "all:\n\t$(MAKE) -f inner.mk\n", "inner.mk": "all:\n\tcd web\n\t./build\n"}
+    found = shell(tmp_path, files, "make")  # make[1]: *** [inner.mk:3: all] Error 127
+    assert "own shell" in found.message and placed(found, 2, "inner.mk")

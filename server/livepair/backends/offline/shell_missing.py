@@ -2,7 +2,7 @@
 interactive shells load (nvm, conda's and sdkman's functions: defined by a file the profile sources).
 
 First-seen, "did you mean" for such names was wrong every time it was said (mkdir -> rmdir for a replaced PATH,
-nvm -> mvn for a function a script never loaded, pipx -> pip; failures_runner's header): the name was right and
+nvm -> mvn for a function a script never loaded, pipx -> pip; docs/advisor-first-scores.md): the name was right and
 the shell's view was not. These two causes are checked on the machine and in the files, never guessed.
 """
 

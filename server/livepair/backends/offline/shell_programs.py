@@ -26,7 +26,7 @@ FAILED = re.compile(
     r"^(?!hint:)(?:(?P<prog>[\w.-]+): )?(?:(?:line \d+: )?)(?:fatal|error|Error|ERROR)\b.+$"
     r"|^(?P<prog2>[\w./-]+): (?:line \d+: )?.*(?:No such file or directory|Permission denied|not found|cannot \w.*"
     r"|failed.*|unexpected .+|expected$|too many arguments)$"
-    r"|^make: \*\*\* .+$"
+    r"|^make(?:\[\d+\])?: \*\*\* .+$"
     r"|^(?:[\w.]+\.)?\w+(?:Error|Exception): .+$"  # a Python exception the catalogue does not know
     r"|^[\w./-]+: \d+: .+$",  # dash: "script: 4: cd: can't cd to x"
     re.M,

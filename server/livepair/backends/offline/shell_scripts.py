@@ -18,7 +18,7 @@ AT = r"^(?P<file>[^:\s]+): line (?P<line>\d+): \[: "  # bash's "script: line N: 
 INTEGER = re.compile(AT + r"(?P<value>[^:]+): integer expression expected$", re.M)
 BINARY = re.compile(AT + r"(?P<word>[^:]+): binary operator expected$", re.M)
 RUNNER = re.compile(r"^(?P<runner>xargs|nohup|sudo|env|time): (?P<cmd>\w+): No such file or directory$", re.M)
-MAKE_LINE = re.compile(r"make: \*\*\* \[(?P<file>[^:\]]+):(?P<line>\d+): [^\]]*\] Error (?:127|1|2)")
+MAKE_LINE = re.compile(r"make(?:\[\d+\])?: \*\*\* \[(?P<file>[^:\]]+):(?P<line>\d+): [^\]]*\] Error (?:127|1|2)")
 
 
 def advise(command: str, facts: Facts) -> Finding | None:

@@ -2,7 +2,7 @@
 cause (then placed where it is), otherwise an honest hint (what the error says, the line, what the advisor could
 not tell).
 
-The kind of claim that was wrong first-seen on the blind batches (failures_runner's header): the error's words
+The kind of claim that was wrong first-seen on the blind batches (docs/advisor-first-scores.md): the error's words
 matched, the cause the entry names was not the one the program had (a port "taken by an earlier run" that the
 program itself had bound; "pass exist_ok=True" to a call that has no such argument).
 """
