@@ -310,3 +310,9 @@ def test_a_line_one_space_off_every_block_is_named_with_its_count(tmp_path: Path
     found = run_python(tmp_path, code, "a.py")
     assert "1 space too many" in found.message and "def b" in found.message and placed(found, 5)
     assert honest.HONEST not in found.message and "Mixed tabs" not in found.message
+
+
+def test_a_file_that_is_where_the_run_started_is_never_said_to_exist_elsewhere(tmp_path: Path) -> None:
+    code = "import os\n\nos.chdir(os.environ.get('WORK', '/tmp'))\nos.chdir('/')\nopen('data.txt').read()\n"
+    found, _ = advise(tmp_path, {"data.txt": "x", "run.py": code}, [sys.executable, "run.py"])
+    assert "It exists at" not in found.message and honest.HONEST in found.message  # two chdirs: which one is unsure

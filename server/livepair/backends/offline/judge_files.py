@@ -70,6 +70,12 @@ def file_missing(case: Case) -> Finding:
         )
     relative = ws.relative_to(found, script)
     shown = ws.relative_to(found, case.facts.cwd)
+    if (case.facts.cwd / missing).resolve() == found.resolve():  # it is where the run started: not a path to fix
+        return honest.hint(
+            f"{case.finding.message} Yet '{missing}' is there, in the folder the program was started from",
+            case.place,
+            "what changed the working directory or the path before this line",
+        )
     cause = headline(f"'{missing}' is at {shown}", f"It is at {shown}")
     return _relative_to_script(case, missing, relative, f"It exists at '{shown}'.", cause)
 
