@@ -76,3 +76,12 @@ def test_a_command_nothing_provides_is_an_honest_hint_with_its_package(tmp_path:
 def test_a_failure_nothing_recognises_gets_an_honest_hint_not_silence(tmp_path: Path) -> None:
     found = shell(tmp_path, {"go.sh": "#!/bin/sh\n[ 1 -eq 1\necho next\nexit 3\n"}, "sh go.sh")
     assert honest.HONEST in found.message and "missing ]" in found.message
+
+
+def test_a_projects_own_build_script_run_outside_a_clone_is_named_at_its_git_line(tmp_path: Path) -> None:
+    (tmp_path / "proj").mkdir()
+    script = "#!/bin/bash\nset -e\necho build\nv=$(git rev-parse --short HEAD)\ngit log -1\n"
+    found = shell(
+        tmp_path, {"proj/build.sh": script}, f"export GIT_CEILING_DIRECTORIES={tmp_path} && cd proj && bash build.sh"
+    )
+    assert "git clone" in found.message and "git init" not in found.message and placed(found, 4, "build.sh")

@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest, shell_dash, shell_git
+from livepair.backends.offline import honest, shell_dash, shell_git, shell_programs
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -170,6 +170,10 @@ def not_a_repo(command: str, facts: Facts) -> Finding | None:
     # The project's own Makefile runs git: this project came without its history (a script run by path may be a
     # tool meant for any repository, so there the folder it was run in is what is wrong)
     ran = _line_in_script(command, facts, GIT_LINE) if re.match(r"\s*make\b", command) else None
+    own = shell_programs.script_run_here(command, facts) if ran is None else None
+    lines = (facts.read(own) or "").splitlines() if own is not None else []
+    first = next((n for n, line in enumerate(lines, 1) if GIT_LINE.search(line.split("#")[0])), None)
+    ran = ws.Place(own, first) if own is not None and first is not None else ran  # the project's own build script
     if ran is not None:
         words = GIT_LINE.search(line_of(facts.read(ran.path) or "", ran.line) or "")
         return Finding(

@@ -85,6 +85,24 @@ def scripts(command: str, facts: Facts) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
+def script_run_here(command: str, facts: Facts) -> Path | None:
+    """The project's own script, run from its folder (`cd x && bash build.sh`, `./build.sh`): not a tool from
+    elsewhere run by its path."""
+    here = facts.cwd
+    for part in re.split(r"&&|\|\||;", command):
+        try:
+            words = shlex.split(part)
+        except ValueError:
+            return None
+        if words[:1] == ["cd"] and len(words) == 2:
+            here = (here / words[1]).resolve()
+        elif words[:1] in (["bash"], ["sh"]) and len(words) > 1 and "/" not in words[1]:
+            return (here / words[1]) if (here / words[1]).is_file() else None
+        elif words and re.fullmatch(r"\./[\w.-]+", words[0]):
+            return (here / words[0]).resolve() if (here / words[0]).is_file() else None
+    return None
+
+
 def _line_running(command: str, facts: Facts, pattern: str) -> ws.Place | None:
     """The one script line that runs `pattern` (a copy of a script the command made counts as the original)."""
     hits: dict[tuple[str, int], ws.Place] = {}
