@@ -90,3 +90,8 @@ def test_path_set_for_one_command_only_is_not_blamed_for_a_later_line(tmp_path: 
     script = "#!/bin/bash\nPATH=/nowhere true 2>/dev/null\nmkdri out\n"  # the prefix leaves PATH as it was
     found = shell(tmp_path, {"go.sh": script}, "bash go.sh")
     assert "sets PATH" not in found.message
+
+
+def test_a_slip_of_an_everyday_command_in_a_script_is_still_a_typo_with_its_fix(tmp_path: Path) -> None:
+    found = shell(tmp_path, {"go.sh": "#!/bin/bash\npyhton3 -c 'print(1)'\n"}, "bash go.sh")
+    assert "did you mean 'python3'" in found.message and found.fix is not None  # no program is called pyhton3

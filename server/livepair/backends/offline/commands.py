@@ -27,6 +27,12 @@ PYTHON_COMMANDS = {
     "alembic": "alembic", "twine": "twine", "scrapy": "scrapy", "mkdocs": "mkdocs", "sphinx-build": "sphinx",
     "cookiecutter": "cookiecutter", "yt-dlp": "yt-dlp", "aws": "awscli", "pipx": "pipx", "virtualenv": "virtualenv",
 }  # fmt: skip
+# Commands typed so often that a near miss of one, which names no program anywhere, is a slip of the fingers
+EVERYDAY = frozenset({
+    "python", "python3", "pip", "pip3", "git", "node", "npm", "npx", "docker", "make", "ls", "cat", "grep", "echo",
+    "curl", "wget", "cd", "cp", "mv", "rm", "sed", "awk", "tar", "ssh", "java", "go", "cargo", "ruby", "perl", "bash",
+    "sh", "pytest",
+})  # fmt: skip
 MAX_TYPO = 2  # edits (a letter added, dropped, changed, or two swapped) between a typed name and the one meant
 
 

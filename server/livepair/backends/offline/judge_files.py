@@ -272,9 +272,14 @@ def command_missing(case: Case, command: str | None = None) -> Finding:
         )
     package = commands.PYTHON_COMMANDS.get(name)
     instead = None if package is not None else commands.meant(name)  # a program's own name is no typo
-    if instead is not None and case.place is not None and instead not in commands.ALTERNATIVES.get(name, ()):
+    if (
+        instead is not None
+        and case.place is not None
+        and instead not in commands.ALTERNATIVES.get(name, ())
+        and instead.split()[0] not in commands.EVERYDAY
+    ):
         # A script's command was written on purpose: a close name is no evidence of a typo (nvm and mvn, mkdir
-        # and rmdir, pipx and pip are all real programs).
+        # and rmdir, pipx and pip are all real programs); a slip of an everyday command's name (pyhton) is one.
         return honest.hint(
             f"The shell cannot find '{name}' (the closest name on PATH is '{instead}')",
             case.place,

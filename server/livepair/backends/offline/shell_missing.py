@@ -161,7 +161,7 @@ def not_installed(name: str, place: ws.Place | None, facts: Facts) -> Finding | 
         return None
     package = PACKAGES.get(name, name)
     return honest.hint(
-        f"The shell cannot find '{name}': nothing on PATH, in the system folders or in a virtual environment of the "
+        f"The shell cannot find '{name}'. Nothing on PATH, in the system folders or in a virtual environment of the "
         f"workspace is called {name} (if it is a program to install, its package is {package} on Debian and Ubuntu)",
         place,
         "whether it needs installing, a project step that provides it (a venv, npm install) run first, or is misspelt",
