@@ -7,13 +7,13 @@ import subprocess
 from pathlib import Path
 
 from livepair.backends.offline import honest, node_pitfalls
+from tests.unit.offline_runs import run_again
 from tests.unit.test_offline_evidence_guards import node
 from tests.unit.test_offline_hidden_errors import placed
 
 
 def _rerun(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "app.js").write_text(code)
-    return subprocess.run(["node", "app.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    return run_again(tmp_path, "node app.js", {"app.js": code})
 
 
 def test_a_timer_given_a_calls_result_is_told_to_take_the_function(tmp_path: Path) -> None:

@@ -9,13 +9,13 @@ from pathlib import Path
 from livepair.backends.offline import honest, triage
 from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.enrich import Facts
+from tests.unit.offline_runs import run_again
 from tests.unit.test_offline_evidence_guards import node
 from tests.unit.test_offline_hidden_errors import placed
 
 
 def _rerun(tmp_path: Path, code: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / "app.js").write_text(code)
-    return subprocess.run(["node", "app.js"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    return run_again(tmp_path, "node app.js", {"app.js": code})
 
 
 def test_an_object_written_to_a_file_is_stringified_and_then_saved(tmp_path: Path) -> None:

@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
+from tests.unit.offline_runs import run_again
 from tests.unit.test_offline_hidden_errors import advise, placed, run_python
 
 
 def _run(tmp_path: Path, name: str, code: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / name).write_text(code)
-    return subprocess.run([sys.executable, name], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    return run_again(tmp_path, f"{shlex.quote(sys.executable)} {name}", {name: code})
 
 
 def test_init_returning_a_value_is_named_at_the_return_in_its_own_file(tmp_path: Path) -> None:

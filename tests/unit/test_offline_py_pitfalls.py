@@ -3,18 +3,19 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
 from pathlib import Path
 
 from livepair.advice.verify import patch_lines
 from livepair.backends.offline import honest
+from tests.unit.offline_runs import run_again
 from tests.unit.test_offline_hidden_errors import advise, placed, run_python
 
 
 def _run(tmp_path: Path, name: str, code: str) -> subprocess.CompletedProcess[str]:
-    (tmp_path / name).write_text(code)
-    return subprocess.run([sys.executable, name], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    return run_again(tmp_path, f"{shlex.quote(sys.executable)} {name}", {name: code})
 
 
 def test_a_file_given_to_json_loads_is_read_with_json_load_and_the_fix_runs(tmp_path: Path) -> None:

@@ -4,16 +4,12 @@ error's words (shell_missing.py, shell_vars.py). Each script is run for real in 
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 from livepair.backends.offline import honest
+from tests.unit.offline_runs import run_again
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import placed, run_python
-
-
-def _runs(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=60)
 
 
 def test_a_script_that_replaced_path_is_named_where_it_did_and_keeping_path_fixes_it(tmp_path: Path) -> None:
@@ -24,7 +20,7 @@ def test_a_script_that_replaced_path_is_named_where_it_did_and_keeping_path_fixe
     kept = re.search(r"PATH=(\S+)$", found.message)
     assert kept is not None, found.message
     (tmp_path / "build.sh").write_text(script.replace('PATH="$(pwd)/tools"', f"PATH={kept[1]}"))
-    done = _runs(tmp_path, "bash build.sh")
+    done = run_again(tmp_path, "bash build.sh")
     assert done.returncode == 0 and done.stdout == "done\n", done.stderr  # the advice, applied, runs
 
 
@@ -41,7 +37,7 @@ def test_a_shell_function_from_a_profile_is_loaded_in_the_script_not_mistyped(tm
     load = re.search(r'\. "\$HOME/([^"]+)"', found.message)
     assert load is not None, found.message
     (tmp_path / "run.sh").write_text(f'#!/bin/bash\nset -e\n. "{tmp_path / load[1]}"\ngreet world\n')
-    assert _runs(tmp_path, "bash run.sh").stdout == "hello world\n"
+    assert run_again(tmp_path, "bash run.sh").stdout == "hello world\n"
 
 
 def test_a_close_name_to_a_command_in_a_script_is_no_typo_claim(tmp_path: Path) -> None:
@@ -56,7 +52,7 @@ def test_words_as_keys_of_an_undeclared_array_name_declare_a(tmp_path: Path) -> 
     assert "declare -A colour" in found.message and placed(found, 3, "map.sh")
     assert ":-" not in found.message.split(honest.HONEST)[0]  # no default that would hide the missing key
     (tmp_path / "map.sh").write_text(script.replace("set -u\n", "set -u\ndeclare -A colour\n"))
-    assert _runs(tmp_path, "bash map.sh").stdout == "blue\n"
+    assert run_again(tmp_path, "bash map.sh").stdout == "blue\n"
 
 
 def test_a_variable_the_script_never_sets_is_one_to_export(tmp_path: Path) -> None:

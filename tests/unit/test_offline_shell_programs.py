@@ -4,18 +4,14 @@ Each command is run for real; where the advice is an edit it is applied and run 
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from livepair.backends.offline import honest
+from tests.unit.offline_runs import run_again
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import placed
 
 GIT = "export HOME=$PWD GIT_CONFIG_NOSYSTEM=1 && git config --global user.name T && git config --global user.email t@x"
-
-
-def _bash(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=60)
 
 
 def test_a_new_branch_pushed_without_upstream_is_named_at_the_push(tmp_path: Path) -> None:
@@ -52,14 +48,14 @@ def test_mkdir_of_a_nested_folder_is_told_mkdir_p_and_then_runs(tmp_path: Path) 
     found = shell(tmp_path, {"setup.sh": script}, "bash setup.sh data/run")
     assert "mkdir -p" in found.message and placed(found, 3, "setup.sh")
     (tmp_path / "setup.sh").write_text(script.replace("mkdir $1", "mkdir -p $1"))
-    assert _bash(tmp_path, "bash setup.sh data/run").stdout == "ok\n"
+    assert run_again(tmp_path, "bash setup.sh data/run").stdout == "ok\n"
 
 
 def test_a_recipe_indented_with_spaces_needs_a_tab_and_then_runs(tmp_path: Path) -> None:
     found = shell(tmp_path, {"Makefile": "all:\n    echo built\n"}, "make")
     assert "tab" in found.message and placed(found, 2, "Makefile")
     (tmp_path / "Makefile").write_text("all:\n\techo built\n")
-    assert _bash(tmp_path, "make").returncode == 0
+    assert run_again(tmp_path, "make").returncode == 0
 
 
 def test_an_alias_in_a_script_is_not_expanded(tmp_path: Path) -> None:

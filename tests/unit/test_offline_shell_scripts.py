@@ -3,15 +3,11 @@ Each script is run for real (bash, xargs, make) and advised on; where the advice
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
+from tests.unit.offline_runs import run_again
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import placed
-
-
-def _bash(tmp_path: Path, command: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-c", command], cwd=tmp_path, capture_output=True, text=True, timeout=60)
 
 
 def test_a_decimal_in_an_integer_test_is_named_where_it_is_read_and_the_fraction_cut_works(tmp_path: Path) -> None:
@@ -19,7 +15,7 @@ def test_a_decimal_in_an_integer_test_is_named_where_it_is_read_and_the_fraction
     found = shell(tmp_path, {"run.sh": script + "exit 1\n"}, "bash run.sh")
     assert "decimal" in found.message and "${load%.*}" in found.message and placed(found, 2, "run.sh")
     (tmp_path / "run.sh").write_text(script.replace('"$load"', '"${load%.*}"'))
-    assert _bash(tmp_path, "bash run.sh").stdout == "low\n"
+    assert run_again(tmp_path, "bash run.sh").stdout == "low\n"
 
 
 def test_a_glob_matching_two_files_in_a_test_is_named(tmp_path: Path) -> None:
@@ -43,7 +39,7 @@ def test_a_makefile_cd_on_its_own_line_is_joined_with_and_and_then_builds(tmp_pa
     found = shell(tmp_path, {"Makefile": "all:\n\tcd web\n\t./build\n"}, "make")
     assert "own shell" in found.message and "cd web && ./build" in found.message and placed(found, 2, "Makefile")
     (tmp_path / "Makefile").write_text("all:\n\tcd web && ./build\n")
-    done = _bash(tmp_path, "make")
+    done = run_again(tmp_path, "make")
     assert done.returncode == 0 and "\nbuilt\n" in done.stdout
 
 
@@ -53,7 +49,7 @@ def test_unquoted_args_in_a_wrapper_split_a_spaced_name(tmp_path: Path) -> None:
     found = shell(tmp_path, {"show": wrapper}, "bash show 'My notes.txt'")
     assert '"$@"' in found.message and placed(found, 2, "show")
     (tmp_path / "show").write_text(wrapper.replace("$@", '"$@"'))
-    assert _bash(tmp_path, "bash show 'My notes.txt'").stdout == "hello\n"
+    assert run_again(tmp_path, "bash show 'My notes.txt'").stdout == "hello\n"
 
 
 def test_a_getopts_option_read_with_optarg_needs_its_colon(tmp_path: Path) -> None:
@@ -65,7 +61,7 @@ def test_a_getopts_option_read_with_optarg_needs_its_colon(tmp_path: Path) -> No
     assert "n:" in found.message and "colon" in found.message and placed(found, 3, "opts.sh")
     (tmp_path / "report.txt").write_text("R\n")
     (tmp_path / "opts.sh").write_text(script.replace('":vn"', '":vn:"'))
-    assert _bash(tmp_path, "bash opts.sh -n report").stdout == "R\n"
+    assert run_again(tmp_path, "bash opts.sh -n report").stdout == "R\n"
 
 
 def test_a_make_run_inside_make_is_read_the_same(tmp_path: Path) -> None:

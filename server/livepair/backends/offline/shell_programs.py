@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 import shlex
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from livepair.backends.offline import honest
@@ -67,38 +67,35 @@ def advise(command: str, facts: Facts) -> Finding | None:
     return None
 
 
-def scripts(command: str, facts: Facts) -> list[Path]:
-    """The workspace's scripts a command line runs or names (bash x.sh, ./x, cp x.sh ...), following its cd's."""
-    root, here, found = facts.root.resolve(), facts.cwd, []
-    for part in re.split(r"&&|\|\||;", command):
-        try:
-            words = shlex.split(part)
-        except ValueError:
-            return []
-        if words[:1] == ["cd"] and len(words) == 2:
-            here = (here / words[1]).resolve()
-            continue
-        for word in words:
-            path = (here / word).resolve()
-            if root in path.parents and path.is_file() and path.suffix not in (".py", ".js", ".json", ".txt"):
-                found.append(path)
-    return list(dict.fromkeys(found))
-
-
-def script_run_here(command: str, facts: Facts) -> Path | None:
-    """The project's own script, run from its folder (`cd x && bash build.sh`, `./build.sh`): not a tool from
-    elsewhere run by its path."""
+def _steps(command: str, facts: Facts) -> Iterator[tuple[Path, list[str]]]:
+    """Each step of a command line (split at && || ;) with the folder it runs in, following the line's cd's."""
     here = facts.cwd
     for part in re.split(r"&&|\|\||;", command):
         try:
             words = shlex.split(part)
         except ValueError:
-            return None
+            return
         if words[:1] == ["cd"] and len(words) == 2:
             here = (here / words[1]).resolve()
-        elif words[:1] in (["bash"], ["sh"]) and len(words) > 1 and "/" not in words[1]:
+        elif words:
+            yield here, words
+
+
+def scripts(command: str, facts: Facts) -> list[Path]:
+    """The workspace's scripts a command line runs or names (bash x.sh, ./x, cp x.sh ...), following its cd's."""
+    root = facts.root.resolve()
+    found = [(here / word).resolve() for here, words in _steps(command, facts) for word in words]
+    mine = [p for p in found if root in p.parents and p.is_file() and p.suffix not in (".py", ".js", ".json", ".txt")]
+    return list(dict.fromkeys(mine))
+
+
+def script_run_here(command: str, facts: Facts) -> Path | None:
+    """The project's own script, run from its folder (`cd x && bash build.sh`, `./build.sh`): not a tool from
+    elsewhere run by its path."""
+    for here, words in _steps(command, facts):
+        if words[0] in ("bash", "sh") and len(words) > 1 and "/" not in words[1]:
             return (here / words[1]) if (here / words[1]).is_file() else None
-        elif words and re.fullmatch(r"\./[\w.-]+", words[0]):
+        if re.fullmatch(r"\./[\w.-]+", words[0]):
             return (here / words[0]).resolve() if (here / words[0]).is_file() else None
     return None
 
