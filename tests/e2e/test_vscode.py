@@ -173,7 +173,7 @@ async def pair_fix_and_explain(editor: Editor, fake: FakeLiveServer) -> None:
         await view.locator("#question").fill(QUESTION)
         await view.locator("#question").press("Enter")
         await expect(view.locator("#turns .turn.user")).to_contain_text(QUESTION)
-        await expect(view.locator("#turns .turn.model").last).to_contain_text(ANSWER)
+        await expect(view.locator("#turns .turn.model").last).to_contain_text(ANSWER, timeout=30_000)
         await bench.screenshot("panel")
 
         # The fixed program gets past the error the fix was for: it now fails only at the network call (line 12).
