@@ -56,36 +56,43 @@ def never_awaited(facts: Facts) -> Finding | None:
         names = [warned["name"].split(".")[-1]] if warned else sorted(flow.async_functions(tree))
         for name in names:
             lines = [n for n in flow.unawaited_calls(tree, name) if n <= place.line]
-            if not lines:
-                continue
-            at = ws.Place(place.path, lines[-1])
-            text = read[0]
-            inside = flow.enclosing_function(tree, lines[-1])
-            warning = f"Python warned: coroutine '{name}' was never awaited" if warned else "Python said so"
-            message = (
-                f"{name}() is an async function, and line {lines[-1]} calls it without await, so it never ran "
-                f"({warning}); what came back is a coroutine object."
-            )
-            call = _call_source(text, tree, name, lines[-1]) or f"{name}(...)"
-            gathered = py_gather.list_to_gather(place, text, tree, name)
-            if gathered is not None:
-                return gathered
-            if "Passing coroutines is forbidden" in facts.output:  # they were meant to run, as tasks
-                return Finding(
-                    f"Line {lines[-1]} makes coroutines ({call}) and asyncio.wait() is given them, but it takes "
-                    "tasks, not coroutines (Python refuses them since 3.11). Make each a task, asyncio.create_task"
-                    f"({call}) inside a running loop, or run them all with asyncio.gather(...).",
-                    at,
+            if lines:
+                gathered = py_gather.list_to_gather(place, read[0], tree, name)
+                at = ws.Place(place.path, lines[-1])
+                return (
+                    gathered
+                    or _given_to_wait(facts, at, read[0], tree, name)
+                    or _unawaited(at, read[0], tree, name, bool(warned))
                 )
-            if isinstance(inside, ast.AsyncFunctionDef):
-                patched = _await_call(text, tree, name, lines[-1])
-                return proposed(
-                    message + f" Add the missing await: await {call}.", at, text, patched, f"await {name}()"
-                )
-            return Finding(
-                message + f" From plain code, run it with asyncio.run({call}); inside async code, await it.", at
-            )
     return None
+
+
+def _given_to_wait(facts: Facts, at: ws.Place, text: str, tree: ast.Module, name: str) -> Finding | None:
+    """asyncio.wait() refused the coroutines: they were meant to run, as tasks."""
+    if "Passing coroutines is forbidden" not in facts.output:
+        return None
+    call = _call_source(text, tree, name, at.line) or f"{name}(...)"
+    return Finding(
+        f"Line {at.line} makes coroutines ({call}) and asyncio.wait() is given them, but it takes "
+        "tasks, not coroutines (Python refuses them since 3.11). Make each a task, asyncio.create_task"
+        f"({call}) inside a running loop, or run them all with asyncio.gather(...).",
+        at,
+    )
+
+
+def _unawaited(at: ws.Place, text: str, tree: ast.Module, name: str, warned: bool) -> Finding:
+    """`name` is called without await at `at`: what that call needs where it is."""
+    inside = flow.enclosing_function(tree, at.line)
+    warning = f"Python warned: coroutine '{name}' was never awaited" if warned else "Python said so"
+    message = (
+        f"{name}() is an async function, and line {at.line} calls it without await, so it never ran "
+        f"({warning}); what came back is a coroutine object."
+    )
+    call = _call_source(text, tree, name, at.line) or f"{name}(...)"
+    if isinstance(inside, ast.AsyncFunctionDef):
+        patched = _await_call(text, tree, name, at.line)
+        return proposed(message + f" Add the missing await: await {call}.", at, text, patched, f"await {name}()")
+    return Finding(message + f" From plain code, run it with asyncio.run({call}); inside async code, await it.", at)
 
 
 def _call_source(text: str, tree: ast.Module, name: str, line: int) -> str | None:

@@ -12,6 +12,7 @@ from livepair.backends.offline import honest, shell_dash, shell_git, shell_progr
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.probation import on_probation
 from livepair.backends.offline.py_crash import proposed
 
 BUILTINS = {"source", ".", "cd", "export", "alias", "[[", "function", "declare", "local", "shopt", "pushd", "popd"}
@@ -90,6 +91,8 @@ def pyenv_shim(command: str, facts: Facts) -> Finding | None:
     )
 
 
+# right on 0 of the 1 unseen cases it spoke on (probation.py)
+@on_probation("which line of the script the carriage returns start on")
 def crlf_body(command: str, facts: Facts) -> Finding | None:
     """A script saved with Windows line endings, run by bash: each line ends in a \r that bash keeps."""
     m = re.search(r"(?:^|\s|&&)(?:bash|sh)\s+(?P<file>[\w./-]+)", command)
@@ -127,6 +130,8 @@ def crlf(command: str, facts: Facts) -> Finding | None:
     )
 
 
+# right on 2 of the 3 unseen cases it spoke on (probation.py)
+@on_probation("where in the project the install is run")
 def externally_managed(command: str, facts: Facts) -> Finding | None:
     if "externally-managed-environment" not in facts.output:
         return None
@@ -150,6 +155,13 @@ def _line_in_script(command: str, facts: Facts, pattern: re.Pattern[str]) -> ws.
 def not_a_repo(command: str, facts: Facts) -> Finding | None:
     if "fatal: not a git repository" not in facts.output:
         return None
+    return shell_git.stale_gitdir(command, facts) or _no_clone(command, facts)
+
+
+# right on 0 of the 3 unseen cases it spoke on, 2 of them harmful (probation.py)
+@on_probation("whether this folder should be a clone, or the command should not need one")
+def _no_clone(command: str, facts: Facts) -> Finding:
+    """git refused a folder that is no clone: where git was run from, and what to get instead."""
     frames = [m for m in ws.FRAME.finditer(facts.output) if (facts.cwd / m["file"]).resolve().is_file()]
     mine = [m for m in frames if facts.root.resolve() in (facts.cwd / m["file"]).resolve().parents]
     if mine:  # the program runs git: its folder is not a clone (a zip download has no .git)
@@ -160,9 +172,6 @@ def not_a_repo(command: str, facts: Facts) -> Finding | None:
             "program work without git (catch the error and go on without the commit).",
             at,
         )
-    stale = shell_git.stale_gitdir(command, facts)
-    if stale is not None:
-        return stale
     repos = [p.parent for p in facts.root.glob("*/.git")] + [p.parent for p in facts.root.glob("*/*/.git")]
     if len(repos) == 1:  # several clones: which one was meant is not shown
         where = ws.relative_to(repos[0], facts.cwd)
@@ -189,6 +198,8 @@ def not_a_repo(command: str, facts: Facts) -> Finding | None:
     )
 
 
+# right on 0 of the 1 unseen cases it spoke on (probation.py)
+@on_probation("which folder holds the environment")
 def venv_name(command: str, facts: Facts) -> Finding | None:
     m = ACTIVATE.search(facts.output)
     if m is None:

@@ -1,0 +1,44 @@
+"""Kinds of claim that speak as a possible cause, not as a diagnosis, until they prove themselves on fresh failures.
+
+The record that decides: every blind batch's development cases, scored with the advisor as it stood before that
+batch was read (docs/advisor-first-scores.md; `python -m tests.corpora.first_seen`). A kind of claim that was right
+on fewer than three in four of the unseen cases it spoke on keeps its words, but as something to check: what it
+says, where, what it could not tell, and no edit to apply. Its record is beside each use (`right/spoken`). Only
+development cases count; the frozen test set never chose a rule here.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar, cast
+
+from livepair.backends.offline.enrich import Finding
+from livepair.backends.offline.honest import DEEPER, HONEST
+
+P = ParamSpec("P")
+R = TypeVar("R", Finding, Finding | None)
+POSSIBLE = "Possible cause:"
+
+
+def possible(found: Finding, unknown: str) -> Finding:
+    """`found` as an honest hint: its words as a cause to check, on its line, with what could not be told."""
+    if HONEST in found.message:
+        return found
+    where = f" (line {found.place.line})" if found.place else ""
+    message = f"{POSSIBLE} {found.message.rstrip().rstrip('.')}{where}. {HONEST} for sure: {unknown}. {DEEPER}"
+    return Finding(message, found.place, None, None, found.match, found.concept)
+
+
+def on_probation(unknown: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A detector whose diagnoses become `possible` causes; `unknown` says what it cannot check."""
+
+    def wrap(detect: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(detect)
+        def detector(*args: P.args, **kwargs: P.kwargs) -> R:
+            found = detect(*args, **kwargs)
+            return found if found is None else cast(R, possible(found, unknown))
+
+        return detector
+
+    return wrap

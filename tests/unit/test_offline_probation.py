@@ -1,0 +1,88 @@
+"""Claims on probation (probation.py) speak as a possible cause: their words, on their line, honest about what they
+could not check, with no edit to apply; claims with a clean record, and narrower checks that run first, still
+diagnose. Real programs, run for real."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from livepair.backends.offline import honest
+from livepair.backends.offline.edits import Fix
+from livepair.backends.offline.enrich import Finding
+from livepair.backends.offline.probation import POSSIBLE, possible
+from livepair.backends.offline.workspace import Place
+from tests.unit.test_offline_evidence_guards import shell
+from tests.unit.test_offline_hidden_errors import placed, run_python
+
+
+def is_possible(found: Finding) -> bool:
+    return found.message.startswith(POSSIBLE) and honest.HONEST in found.message and found.fix is None
+
+
+def test_a_circular_import_is_a_possible_cause_naming_both_files(tmp_path: Path) -> None:
+    found = run_python(
+        tmp_path,
+        "from models import User\n\ndb = 'sqlite'\nprint(User)\n",
+        "app.py",
+        {"models.py": "from app import db\n\n\nclass User:\n    pass\n"},
+    )
+    assert is_possible(found), found.message
+    assert "circular import" in found.message and "models.py" in found.message and "app.py" in found.message
+    assert "which import of the cycle" in found.message  # what it could not tell
+
+
+def test_a_file_named_like_the_standard_library_is_still_diagnosed(tmp_path: Path) -> None:
+    # The shadowing check runs before the cycle's, and its record on unseen cases is clean.
+    found = run_python(tmp_path, "import csv\n\nrows = csv.reader(open('csv.py'))\nprint(list(rows))\n", "csv.py")
+    assert honest.HONEST not in found.message, found.message
+    assert "csv.py" in found.message and "rename" in found.message.lower()
+
+
+def test_git_in_a_folder_that_is_no_clone_is_a_possible_cause_and_never_git_init(tmp_path: Path) -> None:
+    script = "#!/bin/bash\nset -e\nrev=$(git rev-parse HEAD)\necho $rev\n"
+    found = shell(tmp_path, {"build.sh": script}, "bash build.sh")
+    assert is_possible(found), found.message
+    assert "not inside a git repository" in found.message and "git init" not in found.message
+
+
+def test_npm_with_a_missing_script_is_a_possible_cause(tmp_path: Path) -> None:
+    package = {"name": "site", "version": "1.0.0", "scripts": {"start": "node index.js"}}
+    found = shell(tmp_path, {"package.json": json.dumps(package), "index.js": "console.log(1)\n"}, "npm run dev")
+    assert is_possible(found), found.message
+    assert "dev" in found.message and "start" in found.message  # the script asked for and the one there is
+
+
+def test_a_catalogue_entry_no_check_looked_at_is_a_possible_cause(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("hi\n")
+    found = run_python(tmp_path, "with open('notes.txt/today.txt') as f:\n    print(f.read())\n", "read.py")
+    assert is_possible(found), found.message
+    assert placed(found, 1) and "notes.txt/today.txt" in found.message
+
+
+def test_a_catalogue_entry_its_check_confirmed_is_a_diagnosis(tmp_path: Path) -> None:
+    # FileExistsError from mkdir: the check saw the mkdir call, so exist_ok=True is earned.
+    found = run_python(tmp_path, "import os\n\nos.mkdir('out')\nos.mkdir('out')\n", "make.py")
+    assert honest.HONEST not in found.message and "exist_ok=True" in found.message
+
+
+def test_an_unawaited_call_in_async_code_keeps_its_checked_fix(tmp_path: Path) -> None:
+    code = "import asyncio\n\n\nasync def two():\n    return 2\n\n\nasync def main():\n    print(two() + 1)\n\n\n"
+    found = run_python(tmp_path, code + "asyncio.run(main())\n", "calc.py")
+    assert honest.HONEST not in found.message and placed(found, 9)
+    assert found.fix is not None and "await two()" in found.fix.new_text
+    (tmp_path / "calc.py").write_text(code.replace("two() + 1", "(await two()) + 1") + "asyncio.run(main())\n")
+    done = subprocess.run(["python3", "calc.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "3"
+
+
+def test_possible_keeps_the_place_drops_the_edit_and_leaves_honest_hints_alone(tmp_path: Path) -> None:
+    place = Place(tmp_path / "a.py", 3)
+    claim = Finding("x is None because f() returns nothing.", place, Fix(3, 3, "x = f() or 0\n", "default"))
+    said = possible(claim, "whether None is meant")
+    assert said.place == place and said.fix is None
+    assert said.message.startswith(f"{POSSIBLE} x is None because f() returns nothing (line 3).")
+    assert "whether None is meant" in said.message and honest.DEEPER in said.message
+    hint = honest.hint("The port is taken", place, "which process holds it")
+    assert possible(hint, "anything") == hint
