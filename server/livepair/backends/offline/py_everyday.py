@@ -188,8 +188,6 @@ def _returns_value(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return any(isinstance(n, ast.Return) and n.value is not None for n in ast.walk(fn))
 
 
-# right on 1 of the 2 unseen cases it spoke on (probation.py)
-@on_probation("whether that None is meant (nothing found) or a mistake")
 def none_from_code(facts: Facts) -> Finding | None:
     """None traced to its source: a function of this file without return, a match that failed, `x = None`."""
     found, parsed = error(facts.output), parsed_frame(facts)
@@ -219,20 +217,7 @@ def none_from_code(facts: Facts) -> Finding | None:
             )
         func = value.func if isinstance(value, ast.Call) else None
         if isinstance(func, ast.Attribute) and func.attr in NONE_ON_MISS:
-            when = "the pattern does not match" if func.attr != "get" else "the key is missing"
-            use = "a match" if func.attr != "get" else "a value"
-            anchored = (  # the classic: a pattern that is in the text, but not at its start
-                " re.match() looks only at the start of the text; re.search() finds the pattern anywhere in it."
-                if func.attr == "match"
-                else ""
-            )
-            return Finding(
-                f"'{name}' is None: {ast.get_source_segment(text, func)}() on line {assigned.line} returns None "
-                f"when {when}, and line {place.line} uses it as {use}.{anchored} Check it first (if {name} is None: "
-                "...), or fix what it looks for.",
-                ws.Place(place.path, assigned.line),
-                headline=headline(f"'{name}' is None when {when}", f"'{name}' is None"),
-            )
+            return _none_on_a_miss(name, func, text, ws.Place(place.path, assigned.line), place.line)
         if isinstance(func, ast.Name) and func.id in mine:
             calls.append(func.id)
     for called in calls:
@@ -247,6 +232,26 @@ def none_from_code(facts: Facts) -> Finding | None:
             headline=headline(f"{called}() has no return, so it gives None"),
         )
     return None
+
+
+# right on 0 of the 1 unseen cases it spoke on (probation.py)
+@on_probation("whether that None is meant (nothing found) or a mistake")
+def _none_on_a_miss(name: str, func: ast.Attribute, text: str, at: ws.Place, used: int) -> Finding:
+    """`name` came from a match or get() that found nothing (a function without return has a clean record)."""
+    when = "the pattern does not match" if func.attr != "get" else "the key is missing"
+    use = "a match" if func.attr != "get" else "a value"
+    anchored = (  # the classic: a pattern that is in the text, but not at its start
+        " re.match() looks only at the start of the text; re.search() finds the pattern anywhere in it."
+        if func.attr == "match"
+        else ""
+    )
+    return Finding(
+        f"'{name}' is None: {ast.get_source_segment(text, func)}() on line {at.line} returns None "
+        f"when {when}, and line {used} uses it as {use}.{anchored} Check it first (if {name} is None: "
+        "...), or fix what it looks for.",
+        at,
+        headline=headline(f"'{name}' is None when {when}", f"'{name}' is None"),
+    )
 
 
 def int_of_text(facts: Facts) -> Finding | None:
