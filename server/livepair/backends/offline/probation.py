@@ -1,10 +1,11 @@
 """Kinds of claim that speak as a possible cause, not as a diagnosis, until they prove themselves on fresh failures.
 
-The record that decides: every blind batch's development cases, scored with the advisor as it stood before that
-batch was read (docs/advisor-first-scores.md; `python -m tests.corpora.first_seen`). A kind of claim that was right
-on fewer than three in four of the unseen cases it spoke on keeps its words, but as something to check: what it
-says, where, what it could not tell, and no edit to apply. Its record is beside each use (`right/spoken`). Only
-development cases count; the frozen test set never chose a rule here.
+The record that decides: every blind batch's development cases, each judged by the advisor as it stood before that
+batch was read (`python -m tests.corpora.first_seen --claims`; docs/advisor-first-scores.md). A detector right on
+fewer than three in four of the unseen cases it spoke on keeps its words, but as something to check: what it says,
+where, what it could not tell, and no edit to apply. Its record is beside each use. A detector whose every wrong case
+now goes to a narrower check that runs before it (a function of its own, with its own evidence) keeps diagnosing.
+Only development cases count; the frozen test set never chose a rule here.
 """
 
 from __future__ import annotations
