@@ -18,6 +18,14 @@ def test_a_decimal_in_an_integer_test_is_named_where_it_is_read_and_the_fraction
     assert run_again(tmp_path, "bash run.sh").stdout == "low\n"
 
 
+def test_the_decimal_is_the_operand_of_the_integer_test_not_the_first_variable_on_the_line(tmp_path: Path) -> None:
+    script = '#!/bin/bash\nname=mint\nversion=17.1\nif [ "$name" = mint ] && [ "$version" -ge 13 ]; then echo ok; fi\n'
+    found = shell(tmp_path, {"setup.sh": script + "exit 1\n"}, "bash setup.sh")
+    assert "${version%.*}" in found.message and "-ge" in found.message and placed(found, 3, "setup.sh")
+    (tmp_path / "setup.sh").write_text(script.replace('"$version"', '"${version%.*}"'))
+    assert run_again(tmp_path, "bash setup.sh").stdout == "ok\n"
+
+
 def test_a_glob_matching_two_files_in_a_test_is_named(tmp_path: Path) -> None:
     for name in ("a_x.txt", "b_x.txt"):
         (tmp_path / name).write_text("data\n")

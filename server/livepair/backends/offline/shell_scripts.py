@@ -16,6 +16,11 @@ SHELLS = {"bash", "sh", "zsh", "dash"}
 BUILTINS = {"cd", "source", "export", "alias", "set", "unset", "pushd", "popd", "ulimit", "umask"}
 AT = r"^(?P<file>[^:\s]+): line (?P<line>\d+): \[: "  # bash's "script: line N: [: ..." prefix
 INTEGER = re.compile(AT + r"(?P<value>[^:]+): integer expression expected$", re.M)
+# the operand of an integer comparison in [ ]: $x -op ..., or ... -op $x
+INTEGER_TEST = re.compile(
+    r"""["']?\$\{?(?P<left>\w+)\}?["']?\s+(?P<op>-(?:eq|ne|lt|le|gt|ge))\b"""
+    r"""|(?P<op2>-(?:eq|ne|lt|le|gt|ge))\s+["']?\$\{?(?P<right>\w+)"""
+)
 BINARY = re.compile(AT + r"(?P<word>[^:]+): binary operator expected$", re.M)
 RUNNER = re.compile(r"^(?P<runner>xargs|nohup|sudo|env|time): (?P<cmd>\w+): No such file or directory$", re.M)
 MAKE_LINE = re.compile(r"make(?:\[\d+\])?: \*\*\* \[(?P<file>[^:\]]+):(?P<line>\d+): [^\]]*\] Error (?:127|1|2)")
@@ -58,14 +63,16 @@ def _decimal_in_test(command: str, facts: Facts) -> Finding | None:
     if m is None or path is None or not path.is_file() or not re.fullmatch(r"-?\d+\.\d+", m["value"].strip()):
         return None
     lines, n = _lines(facts, path), int(m["line"])
-    var = re.search(r"\$\{?(\w+)", lines[n - 1]) if 0 < n <= len(lines) else None
-    at = _setter(lines, var[1], n) if var else None
+    test = INTEGER_TEST.search(lines[n - 1]) if 0 < n <= len(lines) else None
+    var = (test["left"] or test["right"]) if test else None  # the operand of the integer comparison, not any $x
+    op = (test["op"] or test["op2"]) if test else "-le"
+    at = _setter(lines, var, n) if var else None
     value = m["value"].strip()
     return Finding(
-        f"{value} has a decimal point, and [ ... -le ... ] (line {n}) compares whole numbers only. Drop the "
-        f"fraction where the value is read (${{{var[1] if var else 'x'}%.*}}), or compare decimals with awk or bc.",
+        f"{value} has a decimal point, and [ ... {op} ... ] (line {n}) compares whole numbers only. Drop the "
+        f"fraction where the value is read (${{{var or 'x'}%.*}}), or compare decimals with awk or bc.",
         ws.Place(path, at or n),
-        headline=headline(f"{value} is a decimal; [ -le ] takes integers"),
+        headline=headline(f"{value} is a decimal; [ {op} ] takes integers"),
     )
 
 
