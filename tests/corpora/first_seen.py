@@ -37,7 +37,7 @@ FIRST_SEEN = {
     "python_b6": "1457c0b", "node_b6": "1457c0b", "shell_b6": "1457c0b",
     "python_b7": "adbd649", "node_b7": "77da138", "shell_b7": "77da138",
     "python_b8": "6707f0e", "node_b8": "6707f0e", "shell_b8": "6707f0e",
-    "python_b9": "cc0f742",
+    "python_b9": "cc0f742", "node_b9": "98f3117", "shell_b9": "98f3117",
 }  # fmt: skip
 
 
@@ -130,12 +130,17 @@ def main(argv: list[str]) -> None:
 
 def claim_record() -> None:
     """Each detector's diagnoses on the blind batches' dev cases it had not seen: right of spoken, harmful."""
+    from livepair.backends.offline.probation import POSSIBLE  # this checkout's: older advisors have no probation
+
     record: dict[str, Counter[str]] = {}
     for commit in dict.fromkeys(FIRST_SEEN.values()):
         batches = {b for b, c in FIRST_SEEN.items() if c == commit}
         for row in judge_with(commit, [c for c in unseen(commit, "dev") if c.batch in batches], claims=True):
-            if row["kind"] == "diagnosis" or row["verdict"] == "harmful":
-                record.setdefault(str(row["claim"]), Counter())[str(row["verdict"])] += 1
+            verdict = str(row["verdict"])
+            if str(row["said"]).startswith(POSSIBLE) and verdict != "harmful":  # a claim on probation, judged
+                verdict = "wrong" if row["problems"] else "right"  # as if it were a diagnosis, to earn its way back
+            if verdict in ("right", "wrong", "harmful"):
+                record.setdefault(str(row["claim"]), Counter())[verdict] += 1
     for claim, counts in sorted(record.items(), key=lambda kv: (-kv[1].total(), kv[0])):
         harmful = f", harmful {counts['harmful']}" if counts["harmful"] else ""
         print(f"{claim}: right {counts['right']} of {counts.total()}{harmful}")

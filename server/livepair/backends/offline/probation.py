@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from dataclasses import replace
 from typing import ParamSpec, TypeVar, cast
 
 from livepair.backends.offline.enrich import Finding
@@ -28,7 +29,7 @@ def possible(found: Finding, unknown: str) -> Finding:
         return found
     where = f" (line {found.place.line})" if found.place else ""
     message = f"{POSSIBLE} {found.message.rstrip().rstrip('.')}{where}. {HONEST} for sure: {unknown}. {DEEPER}"
-    return Finding(message, found.place, None, None, found.match, found.concept)
+    return replace(found, message=message, fix=None, proposal=None, headline="")
 
 
 def on_probation(unknown: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
