@@ -28,8 +28,8 @@ def _maker(frame: FrameType | None) -> str:
 
 
 def install() -> None:
-    """Tag every Finding the imported advisor builds from now on."""
-    from livepair.backends.offline import enrich
+    """Tag every Finding the advisor builds from now on (all of it imported first, so every module is patched)."""
+    from livepair.backends.offline import enrich, triage  # noqa: F401  (triage imports every detector)
 
     init = enrich.Finding.__init__
     plain_replace = dataclasses.replace
