@@ -38,6 +38,7 @@ FIRST_SEEN = {
     "python_b7": "adbd649", "node_b7": "77da138", "shell_b7": "77da138",
     "python_b8": "6707f0e", "node_b8": "6707f0e", "shell_b8": "6707f0e",
     "python_b9": "cc0f742", "node_b9": "98f3117", "shell_b9": "98f3117",
+    "python_b10": "a4fca6c", "node_b10": "a4fca6c", "shell_b10": "a4fca6c",
 }  # fmt: skip
 
 

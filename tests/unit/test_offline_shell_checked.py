@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from livepair.backends.offline import honest
+from livepair.backends.offline.probation import POSSIBLE
 from tests.unit.offline_runs import run_again
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import placed, run_python
@@ -57,7 +58,8 @@ def test_words_as_keys_of_an_undeclared_array_name_declare_a(tmp_path: Path) -> 
 
 def test_a_variable_the_script_never_sets_is_one_to_export(tmp_path: Path) -> None:
     found = shell(tmp_path, {"up.sh": '#!/bin/bash\nset -u\necho "deploying to $TARGET"\n'}, "bash up.sh")
-    assert "export TARGET=" in found.message and honest.HONEST not in found.message  # only the environment can
+    # The catalogue's words, which the judge kept (the script never sets it): on probation, a possible cause
+    assert "export TARGET=" in found.message and found.message.startswith(POSSIBLE)
 
 
 def test_a_list_of_coroutines_given_to_gather_is_unpacked_and_then_runs(tmp_path: Path) -> None:

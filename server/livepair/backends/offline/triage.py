@@ -50,7 +50,7 @@ from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.judges import finding
 from livepair.backends.offline.workspace import last_frame_in
 
-# A catalogue entry's words with no judge's checked fact: right on 3 of the 8 unseen cases it spoke on (probation.py)
+# A catalogue entry's own words, kept by a judge or not: right on 3 of the 9 unseen cases it spoke on (probation.py)
 TEMPLATE_UNKNOWN = "the error's words fit this cause, and nothing in the code was checked for it"
 SAME_NAME = re.compile(r"The shell cannot find '(?P<a>[^']+)'; '(?P<b>[^']+)' is on PATH")
 
@@ -106,10 +106,8 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
         if specific is not None:
             return specific
     found = honest.unless_specific(found, match, str(facts.cwd))
-    if not (match.entry.enrich or match.entry.id in unearned.CHECKS) and found.message == match.text(
-        cwd=str(facts.cwd)
-    ):
-        # the entry's own words: neither a judge nor an unearned check looked at the code for them
+    if match.entry.id not in unearned.CHECKS and found.message == match.text(cwd=str(facts.cwd)):
+        # the entry's own words, which a judge may have kept but did not add to, and no unearned check confirmed
         found = probation.possible(found, TEMPLATE_UNKNOWN)
     return guard(found)
 
