@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest, node_code, node_pitfalls, node_undefined, node_values
+from livepair.backends.offline import honest, node_code, node_exports, node_pitfalls, node_undefined, node_values
 from livepair.backends.offline import refused as refused_port
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
@@ -119,8 +119,8 @@ def advise(command: str, facts: Facts) -> Finding | None:
         return None
     kind, code, msg = m["kind"], m["code"] or "", m["msg"]
     where = place(facts)
-    for detect in (node_values.advise, module_not_found, module_kind, node_undefined.undefined_value,
-                   node_undefined.undefined_json, html_as_json, port_taken,
+    for detect in (node_values.advise, node_exports.not_exported, module_not_found, module_kind,
+                   node_undefined.undefined_value, node_undefined.undefined_json, html_as_json, port_taken,
                    refused, relative_file, unhandled, node_code.constant_assigned, node_code.exports_rebound,
                    node_code.untrusted_certificate, node_code.await_outside_async, node_code.empty_json_file,
                    node_code.exports_replaced, node_code.circular_http_object, node_pitfalls.advise):  # fmt: skip
