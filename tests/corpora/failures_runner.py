@@ -128,7 +128,8 @@ def _env(home: Path) -> dict[str, str]:
     keep = ("PATH", "LANG", "LC_ALL", "TERM", "TMPDIR")
     env = {k: v for k, v in os.environ.items() if k in keep}
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '/usr/bin:/bin')}"
-    return env | {"HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1", "LANG": "C.UTF-8"}
+    quiet = {"npm_config_update_notifier": "false"}  # npm would ask the registry for a newer npm: loopback only
+    return env | quiet | {"HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1", "NO_COLOR": "1", "LANG": "C.UTF-8"}
 
 
 def _execute(root: Path, case: Case, servers: Servers | None = None) -> subprocess.CompletedProcess[str]:
