@@ -39,6 +39,7 @@ FIRST_SEEN = {
     "python_b8": "6707f0e", "node_b8": "6707f0e", "shell_b8": "6707f0e",
     "python_b9": "cc0f742", "node_b9": "98f3117", "shell_b9": "98f3117",
     "python_b10": "a4fca6c", "node_b10": "a4fca6c", "shell_b10": "a4fca6c",
+    "python_b11": "2916798", "node_b11": "2916798", "shell_b11": "2916798",
 }  # fmt: skip
 
 
