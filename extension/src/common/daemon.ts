@@ -6,7 +6,7 @@
 import * as vscode from "vscode";
 import { type LanguageClient, State } from "vscode-languageclient/node";
 import { Commands } from "./constants";
-import { DAEMON_ARGS } from "./daemonLaunch";
+import { DAEMON_ARGS, startRunning } from "./daemonLaunch";
 import { createLanguageClient } from "./languageClient";
 import { log } from "./log";
 import { discover, installPrivateDaemon, SetupError } from "./pythonEnvironment";
@@ -221,7 +221,7 @@ export class Daemon implements vscode.Disposable {
     });
     log().info(`starting the daemon: ${this.python} ${DAEMON_ARGS.join(" ")} (livepair ${discovery.found.result.daemonVersion})`);
     try {
-      await client.start();
+      await startRunning(client);
     } catch (err) {
       if (this.client !== client) {
         return; // stopped or replaced meanwhile

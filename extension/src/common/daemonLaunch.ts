@@ -22,3 +22,15 @@ export function daemonEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 export function environmentApiKey(env: NodeJS.ProcessEnv = process.env): string | undefined {
   return API_KEY_VARS.map((name) => env[name]?.trim()).find((value) => !!value);
 }
+
+/**
+ * Start the language client and insist it runs. vscode-languageclient 9.0.1 can resolve start() with nothing when
+ * the daemon's connection closes while it starts (its close handler clears the start promise before start() returns
+ * it), so a daemon that died at once would count as started and no one would be told.
+ */
+export async function startRunning(client: { start(): Promise<void>; isRunning(): boolean }): Promise<void> {
+  await client.start();
+  if (!client.isRunning()) {
+    throw new Error("the connection to the daemon closed while it started");
+  }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DAEMON_ARGS, daemonEnvironment, environmentApiKey } from "../../src/common/daemonLaunch";
+import { DAEMON_ARGS, daemonEnvironment, environmentApiKey, startRunning } from "../../src/common/daemonLaunch";
 
 describe("daemon launch", () => {
   it("starts the interpreter isolated, so the working directory cannot shadow the daemon's modules", () => {
@@ -17,5 +17,15 @@ describe("daemon launch", () => {
     expect(environmentApiKey(editor)).toBe("key-from-env");
     expect(environmentApiKey({ GOOGLE_API_KEY: " g " })).toBe("g");
     expect(environmentApiKey({ GEMINI_API_KEY: "" })).toBeUndefined();
+  });
+
+  it("does not count a daemon as started when its connection closed while it started", async () => {
+    // languageclient 9.0.1 resolves start() with nothing in that race (e2e: a daemon that dies at once went unreported)
+    const died = { start: async () => undefined, isRunning: () => false };
+    await expect(startRunning(died)).rejects.toThrow("closed while it started");
+    const alive = { start: async () => undefined, isRunning: () => true };
+    await expect(startRunning(alive)).resolves.toBeUndefined();
+    const refused = { start: async () => Promise.reject(new Error("spawn ENOENT")), isRunning: () => false };
+    await expect(startRunning(refused)).rejects.toThrow("spawn ENOENT");
   });
 });
