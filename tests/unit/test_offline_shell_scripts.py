@@ -5,25 +5,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tests.unit.offline_runs import run_again
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import placed
 
+DECIMALS = {  # the script, the variable holding the decimal, the test's operator, the line that reads it, output
+    "named where it is read": (
+        '#!/bin/bash\nload=2.75\nif [ "$load" -le 8 ]; then echo low; fi\n', "load", "-le", 2, "low",
+    ),
+    "the comparison's operand, not the line's first variable": (
+        '#!/bin/bash\nname=mint\nversion=17.1\nif [ "$name" = mint ] && [ "$version" -ge 13 ]; then echo ok; fi\n',
+        "version", "-ge", 3, "ok",
+    ),
+}  # fmt: skip
 
-def test_a_decimal_in_an_integer_test_is_named_where_it_is_read_and_the_fraction_cut_works(tmp_path: Path) -> None:
-    script = '#!/bin/bash\nload=2.75\nif [ "$load" -le 8 ]; then echo low; fi\n'
+
+@pytest.mark.parametrize("case", DECIMALS)
+def test_a_decimal_in_an_integer_test_is_named_and_cutting_its_fraction_works(tmp_path: Path, case: str) -> None:
+    script, var, op, line, out = DECIMALS[case]
     found = shell(tmp_path, {"run.sh": script + "exit 1\n"}, "bash run.sh")
-    assert "decimal" in found.message and "${load%.*}" in found.message and placed(found, 2, "run.sh")
-    (tmp_path / "run.sh").write_text(script.replace('"$load"', '"${load%.*}"'))
-    assert run_again(tmp_path, "bash run.sh").stdout == "low\n"
-
-
-def test_the_decimal_is_the_operand_of_the_integer_test_not_the_first_variable_on_the_line(tmp_path: Path) -> None:
-    script = '#!/bin/bash\nname=mint\nversion=17.1\nif [ "$name" = mint ] && [ "$version" -ge 13 ]; then echo ok; fi\n'
-    found = shell(tmp_path, {"setup.sh": script + "exit 1\n"}, "bash setup.sh")
-    assert "${version%.*}" in found.message and "-ge" in found.message and placed(found, 3, "setup.sh")
-    (tmp_path / "setup.sh").write_text(script.replace('"$version"', '"${version%.*}"'))
-    assert run_again(tmp_path, "bash setup.sh").stdout == "ok\n"
+    assert "decimal" in found.message and f"${{{var}%.*}}" in found.message and op in found.message
+    assert placed(found, line, "run.sh")
+    (tmp_path / "run.sh").write_text(script.replace(f'"${var}"', f'"${{{var}%.*}}"'))
+    assert run_again(tmp_path, "bash run.sh").stdout == f"{out}\n"
 
 
 def test_a_glob_matching_two_files_in_a_test_is_named(tmp_path: Path) -> None:
