@@ -200,7 +200,8 @@ def _baseline(case: Case, run: TerminalRun, store: ContextStore, root: Path) -> 
 
 def _check(outcome: Outcome, found: Finding, root: Path, servers: Servers | None = None) -> None:
     case = outcome.case
-    said = found.message + ("\n" + found.fix.new_text if found.fix else "")
+    fixes = (found.fix, getattr(found, "trial", None))  # a possible cause's trial may be offered (first_seen: older
+    said = found.message + "".join("\n" + f.new_text for f in fixes if f)  # advisors have no trial)
     for why, pattern in HARMFUL.items():
         if re.search(pattern, said, re.I):
             outcome.harms.append(why)

@@ -12,6 +12,7 @@ import pytest
 
 from livepair.backends.backend import BackendEvent, Failure
 from livepair.backends.offline.advisor import OfflineBackend
+from livepair.backends.offline.probation import POSSIBLE
 from livepair.backends.offline.recheck import Rerun
 from livepair.model import TerminalRun
 from livepair.session.fix_rerun import SandboxRerun
@@ -91,3 +92,44 @@ async def test_the_rerun_yields_the_cpu_to_the_editor(tmp_path: Path) -> None:
     assert await sandbox.unavailable() is None
     result = await sandbox.run("import os\nprint('nice', os.nice(0))\n")
     assert result.exit_code == 0 and "nice 10" in result.output, result.output
+
+
+async def test_a_shell_scripts_trial_fix_is_offered_once_its_rerun_gets_past_the_error(tmp_path: Path) -> None:
+    """A possible cause's fix in a shell script (a slip of a command's name) is re-run too: offered only then."""
+    root = tmp_path / "ws"
+    root.mkdir()
+    script = "#!/bin/bash\nset -e\necho start\npyhton3 -c 'print(1)'\n"
+    (root / "go.sh").write_text(script)
+    done = subprocess.run(["bash", "go.sh"], cwd=root, capture_output=True, text=True, timeout=30)  # noqa: ASYNC221
+    run = TerminalRun("bash go.sh", done.stdout + done.stderr, done.returncode, str(root))
+    assert "command not found" in run.output
+    view = Snapshot(root, texts={(root / "go.sh").as_uri(): script}, run=run)
+    backend = OfflineBackend(view, rerun=SandboxRerun())
+    backend.notice_failure(Failure("run", "go.sh failed", run))
+    first = drain(backend)
+    hint = calls(first, "annotate")
+    assert hint and hint[0].args["message"].startswith(POSSIBLE) and not calls(first, "propose_fix")
+    later: list[BackendEvent] = []
+
+    def fix_came() -> bool:
+        later.extend(drain(backend))
+        return bool(calls(later, "propose_fix"))
+
+    await wait_until(fix_came, "the trial fix, after its re-run", timeout=60)
+    fix = calls(later, "propose_fix")[0].args
+    assert "python3 -c" in fix["new_text"] and "re-run in a sandbox" in fix["explanation"]
+    assert (root / "go.sh").read_text() == script, "the re-run wrote into the workspace"
+    await backend.close()
+
+
+async def test_a_shell_fix_that_still_fails_the_same_way_gets_no_for_an_answer(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    script = "#!/bin/bash\npyhton3 -c 'print(1)'\n"
+    (root / "go.sh").write_text(script)
+    error = "pyhton3: command not found"
+    port = SandboxRerun()
+    same = Rerun(root, root, ("go.sh",), root / "go.sh", script + "# a comment\n", error, "bash")
+    assert await port(same) is False
+    fixed = script.replace("pyhton3", "python3")
+    assert await port(Rerun(root, root, ("go.sh",), root / "go.sh", fixed, error, "bash")) is True

@@ -256,7 +256,7 @@ def test_an_empty_database_made_by_a_relative_path_points_to_the_one_beside_the_
     (tmp_path / "app" / "list.py").write_text(code)
     found, _ = advise(tmp_path, {}, [sys.executable, "app/list.py"])
     assert placed(found, 3, "list.py") and "working directory" in found.message
-    assert found.fix is not None and "__file__" in found.fix.new_text
+    assert found.trial is not None and "__file__" in found.trial.new_text  # a possible cause's trial (probation)
 
 
 def test_a_missing_output_folder_is_one_to_create(tmp_path: Path) -> None:

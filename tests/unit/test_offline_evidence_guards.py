@@ -188,7 +188,7 @@ def test_an_async_method_called_without_await_is_named_with_its_call(tmp_path: P
     found = run_python(tmp_path, code, "s.py")
     assert placed(found, 10)
     assert "await S().answer('x')" in found.message
-    assert found.fix is not None and "await S().answer('x')" in found.fix.new_text
+    assert found.trial is not None and "await S().answer('x')" in found.trial.new_text  # a possible cause's trial
 
 
 def test_a_program_installed_in_a_bin_folder_off_path_is_not_called_a_typo(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ import json
 import subprocess
 from pathlib import Path
 
+from livepair.advice.verify import patch_lines
 from livepair.backends.offline import honest
 from livepair.backends.offline.edits import Fix
 from livepair.backends.offline.enrich import Finding
@@ -67,12 +68,14 @@ def test_a_catalogue_entry_its_check_confirmed_is_a_diagnosis(tmp_path: Path) ->
     assert honest.HONEST not in found.message and "exist_ok=True" in found.message
 
 
-def test_an_unawaited_call_in_async_code_keeps_its_checked_fix(tmp_path: Path) -> None:
+def test_an_unawaited_call_is_a_possible_cause_whose_trial_fix_runs(tmp_path: Path) -> None:
+    # Its first-seen record (0 of 2) put it on probation; its checked fix is kept as a trial, and it works.
     code = "import asyncio\n\n\nasync def two():\n    return 2\n\n\nasync def main():\n    print(two() + 1)\n\n\n"
     found = run_python(tmp_path, code + "asyncio.run(main())\n", "calc.py")
-    assert honest.HONEST not in found.message and placed(found, 9)
-    assert found.fix is not None and "await two()" in found.fix.new_text
-    (tmp_path / "calc.py").write_text(code.replace("two() + 1", "(await two()) + 1") + "asyncio.run(main())\n")
+    assert found.message.startswith(POSSIBLE) and placed(found, 9) and found.fix is None
+    assert found.trial is not None and "await two()" in found.trial.new_text
+    path = tmp_path / "calc.py"
+    path.write_text(patch_lines(path.read_text(), found.trial.start_line, found.trial.end_line, found.trial.new_text))
     done = subprocess.run(["python3", "calc.py"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.strip() == "3"
 

@@ -17,12 +17,18 @@ import pytest
 
 from livepair.backends.backend import BackendEvent, Failure, Status, ToolCall
 from livepair.backends.offline.advisor import OfflineBackend
-from livepair.backends.offline.recheck import Rerun, past_the_error, python_argv
+from livepair.backends.offline.probation import POSSIBLE
+from livepair.backends.offline.recheck import Rerun, past_the_error, python_argv, shell_argv
 from livepair.model import TerminalRun
 from tests.processes import wait_until
 from tests.unit.test_advisor_view import Snapshot
 
 PROGRAM = "nums = [3, 1, 2]\nnums = nums.sort()\nprint(nums[0])\n"
+# An async function called without await: a possible cause (probation.py), whose fix is only a trial.
+UNAWAITED = (
+    "import asyncio\n\n\nasync def two():\n    return 2\n\n\nasync def main():\n    print(two() + 1)\n\n\n"
+    "asyncio.run(main())\n"
+)
 
 
 class Port:
@@ -37,8 +43,8 @@ class Port:
         return await self.verdict
 
 
-def failed_run(root: Path) -> TerminalRun:
-    (root / "prog.py").write_text(PROGRAM)
+def failed_run(root: Path, program: str = PROGRAM) -> TerminalRun:
+    (root / "prog.py").write_text(program)
     done = subprocess.run([sys.executable, "prog.py"], cwd=root, capture_output=True, text=True, timeout=30)
     assert done.returncode != 0
     return TerminalRun(f"{sys.executable} prog.py", done.stdout + done.stderr, done.returncode, str(root))
@@ -57,9 +63,9 @@ def calls(events: list[BackendEvent], name: str) -> list[ToolCall]:
     return [e for e in events if isinstance(e, ToolCall) and e.name == name]
 
 
-async def advised(tmp_path: Path, port: Port) -> tuple[OfflineBackend, list[BackendEvent]]:
-    run = failed_run(tmp_path)
-    view = Snapshot(tmp_path, texts={(tmp_path / "prog.py").as_uri(): PROGRAM}, run=run)
+async def advised(tmp_path: Path, port: Port, program: str = PROGRAM) -> tuple[OfflineBackend, list[BackendEvent]]:
+    run = failed_run(tmp_path, program)
+    view = Snapshot(tmp_path, texts={(tmp_path / "prog.py").as_uri(): program}, run=run)
     backend = OfflineBackend(view, rerun=port)
     backend.notice_failure(Failure("run", "prog.py failed", run))
     return backend, drain(backend)
@@ -110,6 +116,41 @@ async def test_without_a_verdict_the_statically_checked_fix_is_offered(tmp_path:
     await backend.close()
 
 
+async def test_a_possible_causes_trial_fix_is_offered_once_its_rerun_gets_past_the_error(tmp_path: Path) -> None:
+    port = Port()
+    backend, first = await advised(tmp_path, port, UNAWAITED)
+    hint = calls(first, "annotate")
+    assert hint and hint[0].args["message"].startswith(POSSIBLE) and hint[0].args["line"] == 9
+    assert not calls(first, "propose_fix")
+    await wait_until(lambda: bool(port.asked), "the trial re-run asked for")
+    assert "await two()" in port.asked[0].patched
+    port.verdict.set_result(True)
+    later: list[BackendEvent] = []
+
+    def fix_came() -> bool:
+        later.extend(drain(backend))
+        return bool(calls(later, "propose_fix"))
+
+    await wait_until(fix_came, "the trial fix proposed")
+    fix = calls(later, "propose_fix")[0].args
+    assert "await two()" in fix["new_text"] and "re-run in a sandbox" in fix["explanation"]
+    await backend.close()
+
+
+@pytest.mark.parametrize("verdict", [None, False])
+async def test_a_possible_causes_trial_fix_without_a_passing_rerun_is_never_offered(
+    tmp_path: Path, verdict: bool | None
+) -> None:
+    # Unlike a diagnosis's statically checked fix: nothing but a re-run shows the guess was the cause.
+    port = Port()
+    backend, first = await advised(tmp_path, port, UNAWAITED)
+    port.verdict.set_result(verdict)
+    await wait_until(lambda: bool(port.asked) and "recheck" not in backend._tasks.running, "the re-run done")
+    assert calls(first, "annotate")
+    assert not calls(first + drain(backend), "propose_fix")
+    await backend.close()
+
+
 @pytest.mark.parametrize(
     ("command", "argv"),
     [
@@ -126,6 +167,31 @@ async def test_without_a_verdict_the_statically_checked_fix_is_offered(tmp_path:
 )
 def test_only_a_plain_python_command_is_rerun(command: str, argv: tuple[str, ...] | None) -> None:
     assert python_argv(command) == argv
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("bash deploy.sh", ("bash", "deploy.sh")),
+        ("sh tools/go.sh --fast", ("sh", "tools/go.sh", "--fast")),
+        ("bash -c 'rm -rf x'", None),
+        ("bash go.sh; rm x", None),
+        ("bash go.sh $HOME", None),
+        ("zsh go.sh", None),
+        ("./go.sh", None),
+        ("bash", None),
+    ],
+)
+def test_only_a_plain_shell_script_is_rerun(command: str, argv: tuple[str, ...] | None) -> None:
+    assert shell_argv(command) == argv
+
+
+def test_a_shell_scripts_rerun_is_past_its_error_when_the_shell_says_otherwise(tmp_path: Path) -> None:
+    rerun = Rerun(tmp_path, tmp_path, ("go.sh",), tmp_path / "go.sh", "", "pyhton3: command not found", "bash")
+    assert past_the_error(rerun, 0, "")
+    assert past_the_error(rerun, 1, "go.sh: line 3: cd: nowhere: No such file or directory\n")
+    assert not past_the_error(rerun, 127, "go.sh: line 2: pyhton3: command not found\n")
+    assert not past_the_error(rerun, 1, "")  # failed, with no words from the shell to show it moved on
 
 
 def test_past_the_error_means_it_ended_well_or_failed_otherwise(tmp_path: Path) -> None:

@@ -4,8 +4,10 @@ error's words (shell_missing.py, shell_vars.py). Each script is run for real in 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
+from livepair.advice.verify import patch_lines
 from livepair.backends.offline import honest
 from livepair.backends.offline.probation import POSSIBLE
 from tests.unit.offline_runs import run_again
@@ -90,6 +92,13 @@ def test_path_set_for_one_command_only_is_not_blamed_for_a_later_line(tmp_path: 
     assert "sets PATH" not in found.message
 
 
-def test_a_slip_of_an_everyday_command_in_a_script_is_still_a_typo_with_its_fix(tmp_path: Path) -> None:
+def test_a_slip_of_an_everyday_command_is_a_possible_typo_whose_trial_fix_runs(tmp_path: Path) -> None:
+    # A missing command's "did you mean" was wrong on each of its first-seen cases: it is a possible cause, and
+    # its fix a trial (offered once a re-run proves it); that fix, applied, makes the script run.
     found = shell(tmp_path, {"go.sh": "#!/bin/bash\npyhton3 -c 'print(1)'\n"}, "bash go.sh")
-    assert "did you mean 'python3'" in found.message and found.fix is not None  # no program is called pyhton3
+    assert "did you mean 'python3'" in found.message and found.message.startswith(POSSIBLE)  # no pyhton3 exists
+    assert found.fix is None and found.trial is not None
+    trial, script = found.trial, tmp_path / "go.sh"
+    script.write_text(patch_lines(script.read_text(), trial.start_line, trial.end_line, trial.new_text))
+    done = subprocess.run(["bash", "go.sh"], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip() == "1"

@@ -1,9 +1,10 @@
 """The offline advisor's `RerunPort` (backends/offline/recheck.py): a fixed program re-run in the sandbox.
 
 Inside `sandbox.py` (no network, the workspace read-only, only its own dir writable) a snippet copies the workspace
-into that dir, writes the patched file into the copy and runs the same Python command there again, with the
-project's interpreter; the daemon reads back the exit code and the output and decides whether the fix got the
-program past its error. Nothing is written outside the scratch copy, which goes with the sandbox's dir.
+into that dir, writes the patched file into the copy and runs the same command there again (a Python program with
+the project's interpreter, or a shell script with its shell); the daemon reads back the exit code and the output
+and decides whether the fix got the program past its error. Nothing is written outside the scratch copy, which
+goes with the sandbox's dir.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ SKIP = (".git", ".venv", "venv", "env", "node_modules", "__pycache__", ".mypy_ca
 SNIPPET = """
 import json, os, shutil, subprocess, sys
 root, cwd, path, patched, argv = {root!r}, {cwd!r}, {path!r}, {patched!r}, {argv!r}
+program = sys.executable if {program!r} == "python" else (shutil.which({program!r}) or {program!r})
 skip = {skip!r}
 files = size = 0
 for folder, dirs, names in os.walk(root):
@@ -41,7 +43,7 @@ with open(os.path.join(copy, path), "w", encoding="utf-8") as handle:
     handle.write(patched)
 env = {{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}}
 try:
-    done = subprocess.run([sys.executable, *argv], cwd=os.path.join(copy, cwd), capture_output=True, text=True,
+    done = subprocess.run([program, *argv], cwd=os.path.join(copy, cwd), capture_output=True, text=True,
                           timeout={run_s}, stdin=subprocess.DEVNULL, env=env, errors="replace")
     code, out = done.returncode, (done.stdout + done.stderr).replace(copy, root)
 except subprocess.TimeoutExpired:
@@ -58,6 +60,7 @@ def snippet(rerun: Rerun) -> str:
         path=str(rerun.path.resolve().relative_to(root)),
         patched=rerun.patched,
         argv=list(rerun.argv),
+        program=rerun.program,
         skip=SKIP,
         max_files=MAX_FILES,
         max_bytes=MAX_BYTES,

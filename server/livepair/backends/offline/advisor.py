@@ -117,13 +117,15 @@ class OfflineBackend:
         self._run_finding = (failure.run, found)
         if found is None:
             return
-        rerun = self._rerun_of(failure.run, found)
+        trial = found.fix is None and found.trial is not None  # a possible cause's fix (probation.py)
+        tried = replace(found, fix=found.trial) if trial else found
+        rerun = self._rerun_of(failure.run, tried)
         if rerun is None:
             self._say(found, prompted=False, severity="error")  # it crashed: an error, not a risk
             return
         # The hint now; its fix only once the program, re-run with it, gets past its error.
         self._say(replace(found, fix=None), prompted=False, severity="error")
-        self._tasks.spawn("recheck", self._offer_if_past(found, rerun))
+        self._tasks.spawn("recheck", self._offer_if_past(tried, rerun, proven=trial))
 
     def _rerun_of(self, run: TerminalRun, found: Finding) -> Rerun | None:
         root = self._ctx.root
@@ -131,9 +133,10 @@ class OfflineBackend:
             return None  # in tutor mode the fix comes last, when the learner asks for it
         return plan(run.command, run.output, root, Path(run.cwd or root), found, self._read)
 
-    async def _offer_if_past(self, found: Finding, rerun: Rerun) -> None:
+    async def _offer_if_past(self, found: Finding, rerun: Rerun, proven: bool = False) -> None:
+        """`proven`: a trial fix, offered only when the re-run got past the error (not when none could be had)."""
         assert self._rerun is not None and found.fix is not None and found.place is not None
-        fix = await checked_by_rerun(self._rerun, rerun, found.fix)
+        fix = await checked_by_rerun(self._rerun, rerun, found.fix, proven)
         root = self._ctx.root
         if fix is not None and root is not None and not self._closed and found.place.path.is_relative_to(root):
             self._propose(str(found.place.path.relative_to(root)), fix)

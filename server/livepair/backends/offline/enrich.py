@@ -39,6 +39,9 @@ class Finding:
     match: Match | None = field(default=None, compare=False, repr=False)  # the catalogue entry (tutor lessons)
     concept: str = field(default="", compare=False)  # a lesson's concept without a catalogue entry (on-open checks)
     headline: str = field(default="", compare=False)  # the cause in a few words, written where it is known (inline)
+    # a possible cause (probation.py): its fix is a `trial`, offered only once a sandbox re-run gets past the error
+    tentative: bool = field(default=False, compare=False)
+    trial: Fix | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,8 @@ def checked(found: Finding) -> Finding:
         return found
     verdict = check_fix(found.place.path.name, p.original, p.patched)
     fix = as_fix(p.original, p.patched, p.explanation) if verdict.ok else None
+    if found.tentative:  # a possible cause: its checked fix waits for a re-run to prove it
+        return replace(found, trial=fix, proposal=None)
     if fix is None:
         why = verdict.reason or "it changes nothing"
         return replace(found, message=f"{found.message} (No quick fix: {why}.)", proposal=None)

@@ -3,9 +3,12 @@
 The record that decides: every blind batch's development cases, each judged by the advisor as it stood before that
 batch was read (`python -m tests.corpora.first_seen --claims`; docs/advisor-first-scores.md). A detector right on
 fewer than three in four of the unseen cases it spoke on keeps its words, but as something to check: what it says,
-where, what it could not tell, and no edit to apply. Its record is beside each use. A detector whose every wrong case
-now goes to a narrower check that runs before it (a function of its own, with its own evidence) keeps diagnosing.
-Only development cases count; the frozen test set never chose a rule here.
+where, and what it could not tell. Its fix is not offered as is: it becomes a trial, proposed only once the program,
+re-run with it in the sandbox, gets past its error (advisor.py, recheck.py). The record is beside each use.
+
+A patch does not lift probation: a narrower check written after a detector's wrong cases is a function of its own,
+outside the wrapper, and the detector stays on probation until later batches' records say otherwise. Only
+development cases count; the frozen test set never chose a rule here.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import ParamSpec, TypeVar, cast
 
-from livepair.backends.offline.enrich import Finding
+from livepair.backends.offline.enrich import Finding, headline
 from livepair.backends.offline.honest import DEEPER, HONEST
 
 P = ParamSpec("P")
@@ -24,12 +27,15 @@ POSSIBLE = "Possible cause:"
 
 
 def possible(found: Finding, unknown: str) -> Finding:
-    """`found` as an honest hint: its words as a cause to check, on its line, with what could not be told."""
+    """`found` as an honest hint: its words as a cause to check, on its line, with what could not be told; its fix
+    kept only as a trial, for a re-run to prove."""
     if HONEST in found.message:
         return found
     where = f" (line {found.place.line})" if found.place else ""
     message = f"{POSSIBLE} {found.message.rstrip().rstrip('.')}{where}. {HONEST} for sure: {unknown}. {DEEPER}"
-    return replace(found, message=message, fix=None, proposal=None, headline="")
+    cause = found.headline  # the inline hint says it is a guess too, or falls back to the message's start
+    brief = headline(f"{POSSIBLE} {cause}", f"Possibly: {cause}") if cause else ""
+    return replace(found, message=message, fix=None, tentative=True, trial=found.fix, headline=brief)
 
 
 def on_probation(unknown: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

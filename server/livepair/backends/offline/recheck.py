@@ -1,9 +1,10 @@
 """A fix re-run before it is offered as the preferred fix: what to re-run, and the port that does it.
 
-The advisor gives its hint at once; when the failed command is a Python program it can re-run (`python script.py
-...` or `python -m module ...`), the patched file is run again by a `RerunPort` handed in from above (the session's
-sandbox: no network, writes only to a scratch copy), and the fix is proposed only when that run gets past its
-error. The backend knows only this port, never the sandbox (backends do not import the session).
+The advisor gives its hint at once; when the failed command is a program it can re-run (`python script.py ...`,
+`python -m module ...`, or a shell script, `bash script.sh ...` / `sh script.sh ...`), the patched file is run
+again by a `RerunPort` handed in from above (the session's sandbox: no network, writes only to a scratch copy),
+and the fix is proposed only when that run gets past its error. The backend knows only this port, never the
+sandbox (backends do not import the session).
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from livepair.backends.offline.py_crash import error
 log = logging.getLogger(__name__)
 
 PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
+SHELLS = {"bash", "sh"}
+SHELL_ERROR = re.compile(r"^\S+: (?:line )?\d+: (?P<what>.+)$", re.M)  # bash: "x.sh: line 3: ..."; dash: "x.sh: 3: ..."
 FLAGS = {"-u", "-B", "-E", "-s", "-S", "-I", "-O", "-OO", "-q"}  # interpreter flags that take no value
 
 
@@ -35,7 +38,8 @@ class Rerun:
     argv: tuple[str, ...]  # what follows the interpreter: script.py args, or -m module args
     path: Path  # the patched file (inside root)
     patched: str  # its text with the fix applied
-    error: str  # the error it failed with ("Kind: detail"), which the re-run must get past
+    error: str  # the error it failed with ("Kind: detail", or the shell's words), which the re-run must get past
+    program: str = "python"  # what runs argv: the project's Python, or a shell ("bash", "sh")
 
 
 RerunPort = Callable[[Rerun], Awaitable[bool | None]]  # True: past the error; False: not; None: could not re-run
@@ -60,15 +64,41 @@ def python_argv(command: str) -> tuple[str, ...] | None:
     return tuple(rest) if rest[0].endswith(".py") and not rest[0].startswith("-") else None
 
 
+def shell_argv(command: str) -> tuple[str, ...] | None:
+    """The shell and what follows it in `bash script.sh args` or `sh script.sh args`; None for anything else."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if len(words) < 2 or words[0] not in SHELLS or not words[1].endswith(".sh") or words[1].startswith("-"):
+        return None
+    return None if any(re.search(r"[;&|<>`$]", w) for w in words[1:]) else tuple(words)
+
+
+def failure(program: str, output: str) -> str | None:
+    """The error a run failed with, as the re-run compares it: Python's last "Kind: detail", or a shell's words."""
+    if program != "python":
+        said = SHELL_ERROR.findall(output)
+        return said[-1] if said else None
+    failed = error(output)
+    return f"{failed[0]}: {failed[1]}".rstrip(": ") if failed else None
+
+
 def rerun_for(command: str, output: str, root: Path, cwd: Path, path: Path, patched: str) -> Rerun | None:
-    """The re-run of a failed Python command with `path` patched, when it can be re-run at all."""
-    argv, failed = python_argv(command), error(output)
+    """The re-run of a failed Python command or shell script with `path` patched, when it can be re-run at all."""
+    shell = shell_argv(command)
+    program, argv = (shell[0], shell[1:]) if shell else ("python", python_argv(command))
+    failed = failure(program, output)
     inside = root.resolve()
     if argv is None or failed is None or not (cwd.resolve() == inside or inside in cwd.resolve().parents):
         return None
     if inside not in path.resolve().parents:
         return None
-    return Rerun(root, cwd, argv, path, patched, f"{failed[0]}: {failed[1]}".rstrip(": "))
+    return Rerun(root, cwd, argv, path, patched, failed, program)
+
+
+def rerunnable(command: str) -> bool:
+    return python_argv(command) is not None or shell_argv(command) is not None
 
 
 def past_the_error(rerun: Rerun, exit_code: int | None, output: str) -> bool:
@@ -77,8 +107,8 @@ def past_the_error(rerun: Rerun, exit_code: int | None, output: str) -> bool:
         return True
     if exit_code is None:
         return False  # killed (a timeout, a memory cap): nothing shows it got past
-    now = error(output)
-    return now is not None and f"{now[0]}: {now[1]}".rstrip(": ") != rerun.error
+    now = failure(rerun.program, output)
+    return now is not None and now != rerun.error
 
 
 def plan(
@@ -93,9 +123,10 @@ def plan(
     return rerun_for(command, output, root, cwd, place.path, patched)
 
 
-async def checked_by_rerun(port: RerunPort, rerun: Rerun, fix: Fix) -> Fix | None:
+async def checked_by_rerun(port: RerunPort, rerun: Rerun, fix: Fix, proven: bool = False) -> Fix | None:
     """The fix to offer after its re-run: None when the program still fails the same way; the fix as checked
-    statically when no re-run could be had (no sandbox here); marked as re-run when it got past the error."""
+    statically when no re-run could be had (no sandbox here), unless it must be `proven` (a possible cause's trial:
+    only a re-run shows it is the cause); marked as re-run when it got past the error."""
     try:
         past = await port(rerun)
     except Exception:
@@ -105,5 +136,5 @@ async def checked_by_rerun(port: RerunPort, rerun: Rerun, fix: Fix) -> Fix | Non
         log.info("offline advisor: the fix for %s did not get past %s; not offered", rerun.path.name, rerun.error)
         return None
     if past is None:
-        return fix
+        return None if proven else fix
     return replace(fix, explanation=f"{fix.explanation} (re-run in a sandbox: it gets past the error)")
