@@ -9,7 +9,8 @@ The runner writes the files to a temp folder, runs the command there (bash -c; l
 closed, API keys stripped from the environment), and gives the real output to the advisor exactly as the daemon
 does (`OfflineBackend.advise_run` with a TerminalRun). What it says is:
 - a diagnosis (it names a cause): right when every `right` pattern matches and it is placed on the root line;
-- an honest hint (`honest.HONEST` in the message: it says what it could not tell);
+- an honest hint (`honest.HONEST` in the message: it says what it could not tell), a possible cause among them
+  (probation.py), whose trial fix counts as offered only when the program re-run with it gets past its error;
 - silent; and on top of any of these, harmful (a HARMFUL pattern, or a fix that does not get the program past
   its error when applied and run again).
 Cases are split by origin (a hash of the origin's address) into a development set and a frozen test set.
@@ -31,7 +32,7 @@ import tempfile
 import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -179,9 +180,29 @@ def judge(case: Case, servers: Servers) -> Outcome:
         outcome.finding = found = OfflineBackend(store, CATALOGUE).advise_run(run)
         outcome.seconds, outcome.cpu_seconds = time.perf_counter() - start, time.thread_time() - cpu
         if found is not None:
-            _check(outcome, found, root, servers)
+            _check(outcome, _trial_offered(found, root, case, servers, outcome.output), root, servers)
         outcome.baseline = _baseline(case, run, store, root)
         return outcome
+
+
+def _trial_offered(found: Finding, root: Path, case: Case, servers: Servers, output: str) -> Finding:
+    """`found` with a possible cause's trial fix as its fix when the daemon would offer it: the program, re-run with
+    it (here on a scratch copy), gets past its error. A trial the re-run does not prove is never shown."""
+    trial = getattr(found, "trial", None)  # first_seen: older advisors have none
+    if found.fix is not None or trial is None or found.place is None:
+        return found
+    from livepair.backends.offline.recheck import rerunnable  # here: first_seen's older advisors have no trials
+
+    if not rerunnable(case.run):
+        return found
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "work"
+        shutil.copytree(root, copy)
+        path = copy / found.place.path.relative_to(root)
+        path.write_text(patch_lines(path.read_text(), trial.start_line, trial.end_line, trial.new_text))
+        again = _execute(copy, case, servers)
+    past = again.returncode == 0 or _error_line(again.stdout + again.stderr) != _error_line(output)
+    return replace(found, fix=trial) if past else found
 
 
 def _baseline(case: Case, run: TerminalRun, store: ContextStore, root: Path) -> str:
@@ -200,8 +221,7 @@ def _baseline(case: Case, run: TerminalRun, store: ContextStore, root: Path) -> 
 
 def _check(outcome: Outcome, found: Finding, root: Path, servers: Servers | None = None) -> None:
     case = outcome.case
-    fixes = (found.fix, getattr(found, "trial", None))  # a possible cause's trial may be offered (first_seen: older
-    said = found.message + "".join("\n" + f.new_text for f in fixes if f)  # advisors have no trial)
+    said = found.message + ("\n" + found.fix.new_text if found.fix else "")
     for why, pattern in HARMFUL.items():
         if re.search(pattern, said, re.I):
             outcome.harms.append(why)

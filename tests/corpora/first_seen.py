@@ -10,7 +10,7 @@ for the frozen test set (its cases are never read while building). A change to t
 when the advisor it makes does better on cases added after it than its predecessor did on cases added after that.
 
 `--claims` pools the development cases of every blind batch, each judged by the advisor before that batch
-(FIRST_SEEN), and prints each detector's record: diagnoses right of spoken. It is the record probation.py decides by.
+(FIRST_SEEN), and prints each detector's record: diagnoses right of spoken. It is the record probation.py decides by (`earned`).
 """
 
 from __future__ import annotations
@@ -40,6 +40,8 @@ FIRST_SEEN = {
     "python_b9": "cc0f742", "node_b9": "98f3117", "shell_b9": "98f3117",
     "python_b10": "a4fca6c", "node_b10": "a4fca6c", "shell_b10": "a4fca6c",
     "python_b11": "2916798", "node_b11": "2916798", "shell_b11": "2916798",
+    "python_b12": "36f0dff", "node_b12": "36f0dff", "shell_b12": "36f0dff",
+    "python_b13": "36f0dff", "node_b13": "36f0dff", "shell_b13": "36f0dff",
 }  # fmt: skip
 
 

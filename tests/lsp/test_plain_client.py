@@ -67,7 +67,7 @@ async def test_plain_client_gets_the_offline_senior_dev_by_itself(plain: PlainEd
     # Advice with no file to sit on (a mistyped command) arrives as a message.
     editor.send_terminal("pyhton f.py", "bash: pyhton: command not found\n", 127)
     shown = await editor.wait_for(lambda: plain.messages(lsp.MessageType.Info), what="a message")
-    assert shown[0].startswith("LivePair: The shell cannot find 'pyhton'")
+    assert shown[0].startswith("LivePair: Possible cause: The shell cannot find 'pyhton'")
 
 
 @pytest.mark.slow

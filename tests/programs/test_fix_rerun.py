@@ -133,3 +133,15 @@ async def test_a_shell_fix_that_still_fails_the_same_way_gets_no_for_an_answer(t
     assert await port(same) is False
     fixed = script.replace("pyhton3", "python3")
     assert await port(Rerun(root, root, ("go.sh",), root / "go.sh", fixed, error, "bash")) is True
+
+
+async def test_what_echo_piped_in_is_piped_in_again(tmp_path: Path) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    program = "age = input('Age? ')\nprint(age + 1)\n"
+    (root / "age.py").write_text(program)
+    error = 'TypeError: can only concatenate str (not "int") to str'
+    fixed = program.replace("age = input('Age? ')", "age = int(input('Age? '))")
+    port = SandboxRerun()
+    assert await port(Rerun(root, root, ("age.py",), root / "age.py", fixed, error, stdin="41\n")) is True
+    assert await port(Rerun(root, root, ("age.py",), root / "age.py", program, error, stdin="41\n")) is False

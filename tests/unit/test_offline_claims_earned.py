@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from livepair.backends.offline import commands, honest
+from tests.unit.offline_runs import edit_of, names_a_cause
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import advise, placed, run_python
 
@@ -17,7 +18,7 @@ def test_exist_ok_is_offered_for_mkdir(tmp_path: Path) -> None:
     found, _ = advise(
         tmp_path, {"make.py": "import os\n\nos.mkdir('out')\nos.mkdir('out')\n"}, [sys.executable, "make.py"]
     )
-    assert "exist_ok=True" in found.message and honest.HONEST not in found.message
+    assert "exist_ok=True" in found.message and names_a_cause(found)
 
 
 def test_a_rename_onto_an_existing_name_is_not_told_to_pass_exist_ok(tmp_path: Path) -> None:
@@ -107,7 +108,8 @@ def test_a_timeout_caused_by_time_sleep_in_async_code_names_the_sleep_not_the_ti
     found = run_python(tmp_path, code, "app.py")
     assert placed(found, 6) and "blocks the whole event loop" in found.message
     assert "raise the timeout" not in found.message
-    assert found.fix is not None and "await asyncio.sleep(0.5)" in found.fix.new_text
+    given = edit_of(found)
+    assert given is not None and "await asyncio.sleep(0.5)" in given.new_text
 
 
 def test_a_timeout_without_a_blocking_call_never_says_to_raise_the_timeout(tmp_path: Path) -> None:
@@ -217,7 +219,8 @@ def test_a_string_method_whose_result_is_dropped_is_the_cause(tmp_path: Path) ->
     code = "price = '1,299.00'\nprice.replace(',', '')\nprint(float(price))\n"
     found = run_python(tmp_path, code, "price.py")
     assert placed(found, 2) and "drops what it returns" in found.message
-    assert found.fix is not None and "price = price.replace(',', '')" in found.fix.new_text
+    given = edit_of(found)
+    assert given is not None and "price = price.replace(',', '')" in given.new_text
 
 
 def test_no_running_loop_is_placed_where_plain_code_called_into_it(tmp_path: Path) -> None:
@@ -261,7 +264,7 @@ def test_an_empty_database_made_by_a_relative_path_points_to_the_one_beside_the_
 
 def test_a_missing_output_folder_is_one_to_create(tmp_path: Path) -> None:
     found = run_python(tmp_path, "with open('results/run1.txt', 'w') as fh:\n    fh.write('ok')\n", "save.py")
-    assert "create it first" in found.message and honest.HONEST not in found.message
+    assert "create it first" in found.message and names_a_cause(found)
 
 
 def test_an_absolute_folder_from_a_join_is_not_one_to_create(tmp_path: Path) -> None:
@@ -309,7 +312,7 @@ def test_a_line_one_space_off_every_block_is_named_with_its_count(tmp_path: Path
     code = "class A:\n    def a(self):\n        return 1\n\n     def b(self):\n        return 2\n"
     found = run_python(tmp_path, code, "a.py")
     assert "1 space too many" in found.message and "def b" in found.message and placed(found, 5)
-    assert honest.HONEST not in found.message and "Mixed tabs" not in found.message
+    assert names_a_cause(found) and "Mixed tabs" not in found.message
 
 
 def test_a_file_that_is_where_the_run_started_is_never_said_to_exist_elsewhere(tmp_path: Path) -> None:

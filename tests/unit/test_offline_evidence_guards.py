@@ -10,6 +10,7 @@ from pathlib import Path
 from livepair.backends.offline import honest, triage
 from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.enrich import Facts, Finding
+from tests.unit.offline_runs import edit_of, names_a_cause
 from tests.unit.test_offline_hidden_errors import advise, placed, run_python
 
 
@@ -47,7 +48,7 @@ def test_node_undefined_traced_to_the_object_passed_without_that_property(tmp_pa
     code = "const state = { loading: false };\nfunction render(s) {\n  return s.items.map((i) => i.name);\n}\n"
     found = node(tmp_path, code + "console.log(render(state));\n")
     assert "no property 'items'" in found.message and "loading" in found.message
-    assert placed(found, 3) and honest.HONEST not in found.message
+    assert placed(found, 3) and names_a_cause(found)
 
 
 def test_node_undefined_traced_to_a_call_that_passes_too_few_arguments(tmp_path: Path) -> None:
@@ -107,7 +108,8 @@ def test_two_numbers_read_as_text_are_both_converted_from_the_first(tmp_path: Pa
     found, _ = advise(tmp_path, {"area.py": code}, ["bash", "-c", f"{sys.executable} area.py < in.txt"])
     assert placed(found, 1)
     assert "a = int(input('a? '))" in found.message and "'b' (line 2)" in found.message
-    assert found.fix is not None and "int(input('b? '))" in found.fix.new_text
+    given = edit_of(found)
+    assert given is not None and "int(input('b? '))" in given.new_text
 
 
 def test_a_path_written_on_another_line_is_placed_where_it_is_written(tmp_path: Path) -> None:
@@ -231,7 +233,8 @@ def test_an_argparse_option_used_as_a_number_gets_type_int_where_it_is_declared(
     )
     found, _ = advise(tmp_path, {"cli.py": code}, [sys.executable, "cli.py", "--count", "2"])
     assert placed(found, 5) and "args.count is text" in found.message
-    assert found.fix is not None and "type=int" in found.fix.new_text
+    given = edit_of(found)
+    assert given is not None and "type=int" in given.new_text
 
 
 def test_bash_syntax_in_a_script_with_an_sh_first_line_is_placed_on_that_line(tmp_path: Path) -> None:
@@ -260,7 +263,7 @@ def test_an_array_element_assigned_under_sh_e_is_bash_syntax(tmp_path: Path) -> 
 def test_a_script_refused_after_a_cd_is_found_in_that_folder(tmp_path: Path) -> None:
     (tmp_path / "tool").mkdir()
     found = shell(tmp_path, {"tool/install.sh": "#!/bin/bash\necho hi\n"}, "cd tool && ./install.sh")
-    assert "chmod +x" in found.message and honest.HONEST not in found.message
+    assert "chmod +x" in found.message and names_a_cause(found)
 
 
 def test_a_refused_port_from_an_unset_variable_names_the_variable(tmp_path: Path) -> None:
@@ -355,7 +358,8 @@ def test_an_absolute_part_given_to_path_join_is_fixed_without_its_slash(tmp_path
     code = "import os\n\nbase = 'data'\nfolder = os.path.join(base, '/sub/')\nprint(os.listdir(folder))\n"
     found = run_python(tmp_path, code, "ls.py")
     assert placed(found, 4) and "absolute" in found.message
-    assert found.fix is not None and "os.path.join(base, 'sub/')" in found.fix.new_text
+    given = edit_of(found)
+    assert given is not None and "os.path.join(base, 'sub/')" in given.new_text
 
 
 def test_node_stringify_of_an_http_response_names_the_object(tmp_path: Path) -> None:
@@ -363,7 +367,7 @@ def test_node_stringify_of_an_http_response_names_the_object(tmp_path: Path) -> 
         "res.self = res;\nconsole.log(JSON.stringify(res));\n"
     )
     found = node(tmp_path, code)
-    assert "IncomingMessage" in found.message and "statusCode" in found.message and honest.HONEST not in found.message
+    assert "IncomingMessage" in found.message and "statusCode" in found.message and names_a_cause(found)
 
 
 def test_a_range_past_a_written_out_list_is_placed_on_the_loop(tmp_path: Path) -> None:

@@ -6,8 +6,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from livepair.backends.offline import honest, node_pitfalls
-from tests.unit.offline_runs import run_again
+from livepair.backends.offline import node_pitfalls
+from tests.unit.offline_runs import names_a_cause, run_again
 from tests.unit.test_offline_evidence_guards import node
 from tests.unit.test_offline_hidden_errors import placed
 
@@ -32,7 +32,7 @@ def test_an_fs_call_without_its_callback_names_the_sync_and_promise_forms(tmp_pa
 def test_a_line_without_semicolon_before_parentheses_is_named_and_the_semicolon_fixes_it(tmp_path: Path) -> None:
     code = "const os = require('os')\n\n(() => {\n  console.log('ok');\n})();\n"
     found = node(tmp_path, code)
-    assert "semicolon" in found.message and placed(found, 1) and honest.HONEST not in found.message
+    assert "semicolon" in found.message and placed(found, 1) and names_a_cause(found)
     done = _rerun(tmp_path, code.replace("require('os')\n", "require('os');\n", 1))
     assert done.returncode == 0 and done.stdout == "ok\n"
 

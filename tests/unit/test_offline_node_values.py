@@ -6,10 +6,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from livepair.backends.offline import honest, triage
+from livepair.backends.offline import triage
 from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.enrich import Facts
-from tests.unit.offline_runs import run_again
+from tests.unit.offline_runs import names_a_cause, run_again
 from tests.unit.test_offline_evidence_guards import node
 from tests.unit.test_offline_hidden_errors import placed
 
@@ -58,7 +58,7 @@ def test_a_port_from_the_environment_is_made_a_number_where_it_is_read(tmp_path:
 
 def test_a_config_only_shipped_as_an_example_is_copied(tmp_path: Path) -> None:
     found = node(tmp_path, "const c = require('./config.json');\n", {"config.json.example": '{"a": 1}'})
-    assert "cp config.json.example config.json" in found.message and honest.HONEST not in found.message
+    assert "cp config.json.example config.json" in found.message and names_a_cause(found)
 
 
 def test_a_body_read_twice_is_named_where_it_was_first_read(tmp_path: Path) -> None:

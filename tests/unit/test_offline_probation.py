@@ -1,6 +1,6 @@
-"""Claims on probation (probation.py) speak as a possible cause: their words, on their line, honest about what they
-could not check, with no edit to apply; claims with a clean record, and narrower checks that run first, still
-diagnose. Real programs, run for real."""
+"""A diagnosis is earned (probation.py): kinds of claim proven on unseen failures diagnose; every other claim speaks
+as a possible cause: its words, on its line, honest about what it could not check, its edit only a trial. Real
+programs, run for real."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ import json
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from livepair.advice.verify import patch_lines
 from livepair.backends.offline import honest
 from livepair.backends.offline.edits import Fix
 from livepair.backends.offline.enrich import Finding
-from livepair.backends.offline.probation import POSSIBLE, possible
+from livepair.backends.offline.probation import POSSIBLE, UNPROVEN, earned, possible
 from livepair.backends.offline.workspace import Place
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import placed, run_python
@@ -35,9 +37,9 @@ def test_a_circular_import_is_a_possible_cause_naming_both_files(tmp_path: Path)
 
 
 def test_a_file_named_like_the_standard_library_is_still_diagnosed(tmp_path: Path) -> None:
-    # The shadowing check runs before the cycle's, and its record on unseen cases is clean.
+    # The shadowing check runs before the cycle's, and it earned its diagnosis: right on 4 of 4 unseen cases.
     found = run_python(tmp_path, "import csv\n\nrows = csv.reader(open('csv.py'))\nprint(list(rows))\n", "csv.py")
-    assert honest.HONEST not in found.message, found.message
+    assert honest.HONEST not in found.message and found.earned, found.message
     assert "csv.py" in found.message and "rename" in found.message.lower()
 
 
@@ -62,10 +64,25 @@ def test_a_catalogue_entry_no_check_looked_at_is_a_possible_cause(tmp_path: Path
     assert placed(found, 1) and "notes.txt/today.txt" in found.message
 
 
-def test_a_catalogue_entry_its_check_confirmed_is_a_diagnosis(tmp_path: Path) -> None:
-    # FileExistsError from mkdir: the check saw the mkdir call, so exist_ok=True is earned.
+def test_a_claim_its_check_confirmed_but_no_record_earned_is_a_possible_cause(tmp_path: Path) -> None:
+    # FileExistsError from mkdir: the check saw the mkdir call, but on an unseen case the folder existed because
+    # the program made it twice by mistake: exist_ok=True is said as a possible cause.
     found = run_python(tmp_path, "import os\n\nos.mkdir('out')\nos.mkdir('out')\n", "make.py")
-    assert honest.HONEST not in found.message and "exist_ok=True" in found.message
+    assert found.message.startswith(POSSIBLE) and "exist_ok=True" in found.message and UNPROVEN in found.message
+    assert placed(found, 4) and found.fix is None and not found.earned
+
+
+def test_bash_run_by_sh_has_earned_its_diagnosis(tmp_path: Path) -> None:
+    script = "#!/bin/bash\nnames=(ann bob)\necho ${names[1]}\n"
+    found = shell(tmp_path, {"greet.sh": script}, "sh greet.sh")
+    assert honest.HONEST not in found.message and found.earned, found.message
+    assert "bash" in found.message
+
+
+@pytest.mark.parametrize(("right", "spoken"), [(1, 1), (3, 4), (8, 10)])
+def test_a_record_that_has_not_earned_a_diagnosis_cannot_be_given_one(right: int, spoken: int) -> None:
+    with pytest.raises(ValueError, match="has not earned"):
+        earned(right, spoken)
 
 
 def test_an_unawaited_call_is_a_possible_cause_whose_trial_fix_runs(tmp_path: Path) -> None:

@@ -9,8 +9,7 @@ import sys
 from pathlib import Path
 
 from livepair.advice.verify import patch_lines
-from livepair.backends.offline import honest
-from tests.unit.offline_runs import run_again
+from tests.unit.offline_runs import edit_of, names_a_cause, run_again
 from tests.unit.test_offline_hidden_errors import advise, placed, run_python
 
 
@@ -21,8 +20,9 @@ def _run(tmp_path: Path, name: str, code: str) -> subprocess.CompletedProcess[st
 def test_a_file_given_to_json_loads_is_read_with_json_load_and_the_fix_runs(tmp_path: Path) -> None:
     code = "import json\n\nwith open('c.json') as fh:\n    data = json.loads(fh)\nprint(data['a'])\n"
     found, _ = advise(tmp_path, {"c.json": '{"a": 1}', "read.py": code}, [sys.executable, "read.py"])
-    assert "json.load(fh)" in found.message and placed(found, 4) and found.fix is not None
-    fixed = patch_lines(code, found.fix.start_line, found.fix.end_line, found.fix.new_text)
+    given = edit_of(found)
+    assert "json.load(fh)" in found.message and placed(found, 4) and given is not None
+    fixed = patch_lines(code, given.start_line, given.end_line, given.new_text)
     assert _run(tmp_path, "read.py", fixed).stdout == "1\n"
 
 
@@ -64,7 +64,7 @@ def test_a_float_attribute_added_to_a_decimal_is_made_a_decimal_where_it_is_set(
 
 def test_raw_input_is_python_2s_input(tmp_path: Path) -> None:
     found = run_python(tmp_path, "name = raw_input('Name? ')\n", "ask.py")
-    assert "input(...)" in found.message and honest.HONEST not in found.message and placed(found, 1)
+    assert "input(...)" in found.message and names_a_cause(found) and placed(found, 1)
 
 
 def test_a_missing_comma_between_strings_is_named_where_the_comma_goes(tmp_path: Path) -> None:
@@ -91,4 +91,4 @@ def test_paths_read_as_lines_keep_their_newline_and_are_stripped_where_read(tmp_
 
 def test_python_2_print_statement_needs_parentheses(tmp_path: Path) -> None:
     found = run_python(tmp_path, "x = 1\nprint 'x is', x\n", "old.py")
-    assert "print(...)" in found.message and honest.HONEST not in found.message and placed(found, 2)
+    assert "print(...)" in found.message and names_a_cause(found) and placed(found, 2)

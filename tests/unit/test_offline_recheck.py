@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from livepair.backends.backend import BackendEvent, Failure, Status, ToolCall
+from livepair.backends.backend import BackendEvent, Failure, Status, Text, ToolCall
 from livepair.backends.offline.advisor import OfflineBackend
 from livepair.backends.offline.probation import POSSIBLE
-from livepair.backends.offline.recheck import Rerun, past_the_error, python_argv, shell_argv
+from livepair.backends.offline.recheck import Rerun, past_the_error, piped_input, python_argv, shell_argv
 from livepair.model import TerminalRun
 from tests.processes import wait_until
 from tests.unit.test_advisor_view import Snapshot
@@ -134,6 +134,9 @@ async def test_a_possible_causes_trial_fix_is_offered_once_its_rerun_gets_past_t
     await wait_until(fix_came, "the trial fix proposed")
     fix = calls(later, "propose_fix")[0].args
     assert "await two()" in fix["new_text"] and "re-run in a sandbox" in fix["explanation"]
+    backend.send_text("what went wrong?")  # what is said of the run from now on names the proven fix
+    answer = " ".join(e.text for e in drain(backend) if isinstance(e, Text))
+    assert "Possible cause" in answer and "quick fix rewrites" in answer and "await two()" in answer
     await backend.close()
 
 
@@ -192,6 +195,21 @@ def test_a_shell_scripts_rerun_is_past_its_error_when_the_shell_says_otherwise(t
     assert past_the_error(rerun, 1, "go.sh: line 3: cd: nowhere: No such file or directory\n")
     assert not past_the_error(rerun, 127, "go.sh: line 2: pyhton3: command not found\n")
     assert not past_the_error(rerun, 1, "")  # failed, with no words from the shell to show it moved on
+
+
+@pytest.mark.parametrize(
+    ("command", "given"),
+    [
+        ("echo 41 | python prog.py", ("41\n", "python prog.py")),
+        ("echo 'Ann Lee' | python3 ask.py", ("Ann Lee\n", "python3 ask.py")),
+        ("echo $HOME | python prog.py", (None, "echo $HOME | python prog.py")),
+        ("cat x | python prog.py", (None, "cat x | python prog.py")),
+        ("echo 1 | python a.py | tee log", (None, "echo 1 | python a.py | tee log")),
+        ("python prog.py", (None, "python prog.py")),
+    ],
+)
+def test_what_echo_pipes_in_is_given_to_the_rerun(command: str, given: tuple[str | None, str]) -> None:
+    assert piped_input(command) == given
 
 
 def test_past_the_error_means_it_ended_well_or_failed_otherwise(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from livepair.advice.verify import patch_lines
 from livepair.backends.offline import honest
 from livepair.backends.offline.probation import POSSIBLE
-from tests.unit.offline_runs import run_again
+from tests.unit.offline_runs import edit_of, names_a_cause, run_again
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import placed, run_python
 
@@ -20,7 +20,7 @@ def test_a_script_that_replaced_path_is_named_where_it_did_and_keeping_path_fixe
     found = shell(tmp_path, {"build.sh": script}, "bash build.sh")
     assert "did you mean" not in found.message and "rmdir" not in found.message  # mkdir is real: PATH lost it
     assert placed(found, 3, "build.sh") and "$PATH" in found.message
-    kept = re.search(r"PATH=(\S+)$", found.message)
+    kept = re.search(r"Keep the old value: PATH=(\S+?)\.?(?: \(line \d+\))?(?:\.|$)", found.message)
     assert kept is not None, found.message
     (tmp_path / "build.sh").write_text(script.replace('PATH="$(pwd)/tools"', f"PATH={kept[1]}"))
     done = run_again(tmp_path, "bash build.sh")
@@ -35,7 +35,7 @@ def test_a_shell_function_from_a_profile_is_loaded_in_the_script_not_mistyped(tm
         "run.sh": "#!/bin/bash\nset -e\ngreet world\n",
     }
     found = shell(tmp_path, files, "bash run.sh")
-    assert "did you mean" not in found.message and honest.HONEST not in found.message
+    assert "did you mean" not in found.message and names_a_cause(found)
     assert "shell function" in found.message and "tool.sh" in found.message and placed(found, 3, "run.sh")
     load = re.search(r'\. "\$HOME/([^"]+)"', found.message)
     assert load is not None, found.message
@@ -71,7 +71,8 @@ def test_a_list_of_coroutines_given_to_gather_is_unpacked_and_then_runs(tmp_path
     )
     found = run_python(tmp_path, code, "jobs.py")
     assert placed(found, 10) and "*jobs" in found.message and "await one" not in found.message
-    assert found.fix is not None and "asyncio.gather(*jobs)" in found.fix.new_text
+    given = edit_of(found)
+    assert given is not None and "asyncio.gather(*jobs)" in given.new_text
 
 
 def test_writing_to_a_folder_says_to_join_a_file_name(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from livepair.backends.offline import honest
-from tests.unit.offline_runs import run_again
+from tests.unit.offline_runs import names_a_cause, run_again
 from tests.unit.test_offline_evidence_guards import shell
 from tests.unit.test_offline_hidden_errors import placed
 
@@ -25,7 +25,7 @@ def test_a_new_branch_pushed_without_upstream_is_named_at_the_push(tmp_path: Pat
 def test_git_with_no_identity_says_so_with_no_line(tmp_path: Path) -> None:
     found = shell(tmp_path, {}, "export HOME=$PWD GIT_CONFIG_NOSYSTEM=1 EMAIL= && git init -q && git commit -q "
                   "--allow-empty -m a")  # fmt: skip
-    assert "user.email" in found.message and found.place is None and honest.HONEST not in found.message
+    assert "user.email" in found.message and found.place is None and names_a_cause(found)
 
 
 def test_describe_without_tags_is_named_where_the_script_describes(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.enrich import Facts, Finding
 from livepair.backends.offline.judges import finding
 from livepair.backends.offline.workspace import Place
+from tests.unit.offline_runs import edit_of
 
 
 def test_no_rewrite_into_a_program_with_the_same_name_or_for_a_builtin() -> None:
@@ -38,4 +39,5 @@ def test_a_nested_key_is_shown_with_its_path_and_fixed(tmp_path: Path) -> None:
     facts = Facts(tmp_path, tmp_path, lambda p: p.read_text() if p.is_file() else None)
     found = honest.key_error(facts, Place(tmp_path / "app.py", 3), "host")
     assert found is not None and "config['database']['host']" in found.message
-    assert found.fix is not None and "config['database']['host']" in found.fix.new_text
+    given = edit_of(found)
+    assert given is not None and "config['database']['host']" in given.new_text

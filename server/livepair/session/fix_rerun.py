@@ -28,6 +28,7 @@ SNIPPET = """
 import json, os, shutil, subprocess, sys
 root, cwd, path, patched, argv = {root!r}, {cwd!r}, {path!r}, {patched!r}, {argv!r}
 program = sys.executable if {program!r} == "python" else (shutil.which({program!r}) or {program!r})
+given = {{"stdin": subprocess.DEVNULL}} if {stdin!r} is None else {{"input": {stdin!r}}}
 skip = {skip!r}
 files = size = 0
 for folder, dirs, names in os.walk(root):
@@ -44,7 +45,7 @@ with open(os.path.join(copy, path), "w", encoding="utf-8") as handle:
 env = {{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}}
 try:
     done = subprocess.run([program, *argv], cwd=os.path.join(copy, cwd), capture_output=True, text=True,
-                          timeout={run_s}, stdin=subprocess.DEVNULL, env=env, errors="replace")
+                          timeout={run_s}, env=env, errors="replace", **given)
     code, out = done.returncode, (done.stdout + done.stderr).replace(copy, root)
 except subprocess.TimeoutExpired:
     code, out = None, ""
@@ -61,6 +62,7 @@ def snippet(rerun: Rerun) -> str:
         patched=rerun.patched,
         argv=list(rerun.argv),
         program=rerun.program,
+        stdin=rerun.stdin,
         skip=SKIP,
         max_files=MAX_FILES,
         max_bytes=MAX_BYTES,

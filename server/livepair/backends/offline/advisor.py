@@ -125,7 +125,7 @@ class OfflineBackend:
             return
         # The hint now; its fix only once the program, re-run with it, gets past its error.
         self._say(replace(found, fix=None), prompted=False, severity="error")
-        self._tasks.spawn("recheck", self._offer_if_past(tried, rerun, proven=trial))
+        self._tasks.spawn("recheck", self._offer_if_past(tried, rerun, proven=trial, shown=found))
 
     def _rerun_of(self, run: TerminalRun, found: Finding) -> Rerun | None:
         root = self._ctx.root
@@ -133,12 +133,17 @@ class OfflineBackend:
             return None  # in tutor mode the fix comes last, when the learner asks for it
         return plan(run.command, run.output, root, Path(run.cwd or root), found, self._read)
 
-    async def _offer_if_past(self, found: Finding, rerun: Rerun, proven: bool = False) -> None:
-        """`proven`: a trial fix, offered only when the re-run got past the error (not when none could be had)."""
+    async def _offer_if_past(
+        self, found: Finding, rerun: Rerun, proven: bool = False, shown: Finding | None = None
+    ) -> None:
+        """`proven`: a trial fix, offered only when the re-run got past the error (not when none could be had);
+        then the run's finding (`shown`, as first said) has that fix, for what is said of it later."""
         assert self._rerun is not None and found.fix is not None and found.place is not None
         fix = await checked_by_rerun(self._rerun, rerun, found.fix, proven)
         root = self._ctx.root
         if fix is not None and root is not None and not self._closed and found.place.path.is_relative_to(root):
+            if proven and self._run_finding is not None and self._run_finding[1] is shown:
+                self._run_finding = (self._run_finding[0], replace(found, fix=fix))
             self._propose(str(found.place.path.relative_to(root)), fix)
 
     def notice_documents(self) -> None:

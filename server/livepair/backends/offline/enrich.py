@@ -41,6 +41,7 @@ class Finding:
     headline: str = field(default="", compare=False)  # the cause in a few words, written where it is known (inline)
     # a possible cause (probation.py): its fix is a `trial`, offered only once a sandbox re-run gets past the error
     tentative: bool = field(default=False, compare=False)
+    earned: bool = field(default=False, compare=False)  # its kind of claim has earned a diagnosis (probation.py)
     trial: Fix | None = field(default=None, compare=False, repr=False)
 
 

@@ -13,10 +13,12 @@ from pathlib import Path
 from livepair.backends.offline import edits, flow, honest, modules
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding, headline
-from livepair.backends.offline.probation import on_probation, possible
+from livepair.backends.offline.probation import earned, on_probation, possible
 from livepair.backends.offline.py_crash import frames
 
 
+# right on 2 of the 2 unseen cases it spoke on (probation.py)
+@earned(2, 2)
 def name_error(case: Case) -> Finding:
     name, said = case.field("name"), case.field("suggest")
     text = case.text

@@ -15,7 +15,7 @@ from livepair.backends.offline import refused as refused_port
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
-from livepair.backends.offline.probation import on_probation
+from livepair.backends.offline.probation import earned, on_probation
 
 HEADER = re.compile(r"^(?P<file>/[^:\n]+\.[mc]?js):(?P<line>\d+)$", re.M)
 FRAME = re.compile(r"^\s+at (?:.+? \()?(?:file://)?(?P<file>/[^:()\n]+):(?P<line>\d+):\d+\)?$", re.M)
@@ -301,6 +301,8 @@ def refused(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts
     )
 
 
+# right on 2 of the 2 unseen cases it spoke on (probation.py)
+@earned(2, 2)
 def relative_file(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str) -> Finding | None:
     """fs paths are relative to the working directory, not to the file: the file is next to the code."""
     m = re.search(r"ENOENT: no such file or directory, (?:open|stat|scandir) '(?P<path>[^'/][^']*)'", msg)

@@ -1,14 +1,14 @@
-"""Kinds of claim that speak as a possible cause, not as a diagnosis, until they prove themselves on fresh failures.
+"""A diagnosis is earned: a kind of claim speaks as a cause only once it has proven itself on fresh failures.
 
 The record that decides: every blind batch's development cases, each judged by the advisor as it stood before that
-batch was read (`python -m tests.corpora.first_seen --claims`; docs/advisor-first-scores.md). A detector right on
-fewer than three in four of the unseen cases it spoke on keeps its words, but as something to check: what it says,
-where, and what it could not tell. Its fix is not offered as is: it becomes a trial, proposed only once the program,
-re-run with it in the sandbox, gets past its error (advisor.py, recheck.py). The record is beside each use.
-
-A patch does not lift probation: a narrower check written after a detector's wrong cases is a function of its own,
-outside the wrapper, and the detector stays on probation until later batches' records say otherwise. Only
-development cases count; the frozen test set never chose a rule here.
+batch was read (`python -m tests.corpora.first_seen --claims`; docs/advisor-first-scores.md). On those, the
+advisor's diagnoses were right about half the time, while each rule was right on nearly all of the cases it was
+built from: a rule's own cases say little about the next failure. So a kind of claim diagnoses only when it was
+right at least twice on unseen cases and on at least nine in ten of those it spoke on (`earned`, its record beside
+each use). Every other claim keeps its words, its line and its evidence, as a possible cause: it says what it
+could not tell, and its fix becomes a trial, proposed only once the program, re-run with it in the sandbox, gets
+past its error (advisor.py, recheck.py). A claim earns its way by later batches' records, never by a patch.
+Only development cases count; the frozen test set never chose a rule here.
 """
 
 from __future__ import annotations
@@ -24,6 +24,9 @@ from livepair.backends.offline.honest import DEEPER, HONEST
 P = ParamSpec("P")
 R = TypeVar("R", Finding, Finding | None)
 POSSIBLE = "Possible cause:"
+EARN_RIGHT = 2  # right at least this often on unseen cases,
+EARN_SHARE = 0.9  # and on at least this share of the unseen cases it spoke on
+UNPROVEN = "the code fits it, and that is all I checked"
 
 
 def possible(found: Finding, unknown: str) -> Finding:
@@ -32,10 +35,40 @@ def possible(found: Finding, unknown: str) -> Finding:
     if HONEST in found.message:
         return found
     where = f" (line {found.place.line})" if found.place else ""
-    message = f"{POSSIBLE} {found.message.rstrip().rstrip('.')}{where}. {HONEST} for sure: {unknown}. {DEEPER}"
+    said = found.message.rstrip().rstrip(".")
+    end = "" if said.endswith(("?", "!")) and not where else "."
+    message = f"{POSSIBLE} {said}{where}{end} {HONEST} for sure: {unknown}. {DEEPER}"
     cause = found.headline  # the inline hint says it is a guess too, or falls back to the message's start
     brief = headline(f"{POSSIBLE} {cause}", f"Possibly: {cause}") if cause else ""
-    return replace(found, message=message, fix=None, tentative=True, trial=found.fix, headline=brief)
+    return replace(found, message=message, fix=None, tentative=True, earned=False, trial=found.fix, headline=brief)
+
+
+def proven(found: Finding) -> Finding:
+    """`found` as a diagnosis its kind of claim has earned (a hint stays a hint)."""
+    return found if HONEST in found.message or found.tentative else replace(found, earned=True)
+
+
+def unless_earned(found: Finding | None) -> Finding | None:
+    """The advisor's last word on a run: a diagnosis whose kind has not earned one is said as a possible cause."""
+    if found is None or found.earned or HONEST in found.message:
+        return found
+    return possible(found, UNPROVEN)
+
+
+def earned(right: int, spoken: int) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A detector whose claims have earned a diagnosis: right on `right` of the `spoken` unseen cases."""
+    if right < EARN_RIGHT or right < EARN_SHARE * spoken:
+        raise ValueError(f"right on {right} of {spoken} unseen cases has not earned a diagnosis")
+
+    def wrap(detect: Callable[P, R]) -> Callable[P, R]:
+        @functools.wraps(detect)
+        def detector(*args: P.args, **kwargs: P.kwargs) -> R:
+            found = detect(*args, **kwargs)
+            return found if found is None else cast(R, proven(found))
+
+        return detector
+
+    return wrap
 
 
 def on_probation(unknown: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -16,7 +16,7 @@ from livepair.backends.offline import flow, none_operand
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding, headline
-from livepair.backends.offline.probation import on_probation
+from livepair.backends.offline.probation import earned, on_probation
 from livepair.backends.offline.py_crash import error, first_finding, frames, parsed_frame, proposed
 
 UNBOUND = re.compile(r"local variable '(?P<name>\w+)' (?:referenced before assignment|where it is not associated)")
@@ -156,6 +156,8 @@ def local_of_another_function(facts: Facts) -> Finding | None:
     )
 
 
+# right on 6 of the 6 unseen cases it spoke on (probation.py)
+@earned(6, 6)
 def shadowed_builtin(facts: Facts) -> Finding | None:
     """`sum = 0` and later `sum(...)`: the built-in was replaced by a value; point at the assignment."""
     found, parsed = error(facts.output), parsed_frame(facts)

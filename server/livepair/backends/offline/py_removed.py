@@ -11,6 +11,7 @@ import re
 
 from livepair.backends.offline import edits
 from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.probation import earned
 from livepair.backends.offline.py_crash import crash, proposed, replace_line
 
 MODULE_ATTR = re.compile(r"^module '(?P<owner>[\w.]+)' has no attribute '(?P<attr>\w+)'")
@@ -75,6 +76,8 @@ PY2_MODULES = {"urllib2": "urllib.request", "urlparse": "urllib.parse", "ConfigP
                "SocketServer": "socketserver", "commands": "subprocess", "thread": "threading"}  # fmt: skip
 
 
+# right on 2 of the 2 unseen cases it spoke on (probation.py)
+@earned(2, 2)
 def advise(facts: Facts) -> Finding | None:
     c = crash(facts)
     if c is None or c.kind not in ("AttributeError", "ModuleNotFoundError", "ImportError"):

@@ -40,6 +40,7 @@ class Rerun:
     patched: str  # its text with the fix applied
     error: str  # the error it failed with ("Kind: detail", or the shell's words), which the re-run must get past
     program: str = "python"  # what runs argv: the project's Python, or a shell ("bash", "sh")
+    stdin: str | None = None  # what `echo words | ...` gave it; None: nothing (stdin closed)
 
 
 RerunPort = Callable[[Rerun], Awaitable[bool | None]]  # True: past the error; False: not; None: could not re-run
@@ -84,8 +85,20 @@ def failure(program: str, output: str) -> str | None:
     return f"{failed[0]}: {failed[1]}".rstrip(": ") if failed else None
 
 
+def piped_input(command: str) -> tuple[str | None, str]:
+    """`echo words | rest`: the words (what the program read) and the rest; (None, command) for any other line."""
+    left, bar, rest = command.partition("|")
+    try:
+        words = shlex.split(left)
+    except ValueError:
+        return None, command
+    plain = bar and "|" not in rest and words[:1] == ["echo"] and not re.search(r"[;&<>`$]", left)
+    return (" ".join(words[1:]) + "\n", rest.strip()) if plain else (None, command)
+
+
 def rerun_for(command: str, output: str, root: Path, cwd: Path, path: Path, patched: str) -> Rerun | None:
     """The re-run of a failed Python command or shell script with `path` patched, when it can be re-run at all."""
+    stdin, command = piped_input(command)
     shell = shell_argv(command)
     program, argv = (shell[0], shell[1:]) if shell else ("python", python_argv(command))
     failed = failure(program, output)
@@ -94,10 +107,11 @@ def rerun_for(command: str, output: str, root: Path, cwd: Path, path: Path, patc
         return None
     if inside not in path.resolve().parents:
         return None
-    return Rerun(root, cwd, argv, path, patched, failed, program)
+    return Rerun(root, cwd, argv, path, patched, failed, program, stdin)
 
 
 def rerunnable(command: str) -> bool:
+    command = piped_input(command)[1]
     return python_argv(command) is not None or shell_argv(command) is not None
 
 

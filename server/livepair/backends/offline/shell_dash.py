@@ -9,6 +9,7 @@ from pathlib import Path
 
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding
+from livepair.backends.offline.probation import earned
 from livepair.backends.offline.py_crash import proposed
 
 SH_RUN = re.compile(r"(?:^|&&|;)\s*sh(?:\s+-\w+)*\s+(?P<script>[\w./-]+\.sh)\b")
@@ -29,6 +30,8 @@ FEATURES = (  # (dash's words, the feature, a token of it to look for in the cod
 )
 
 
+# right on 3 of the 3 unseen cases it spoke on (probation.py)
+@earned(3, 3)
 def bash_in_sh(command: str, facts: Facts) -> Finding | None:
     run = SH_RUN.search(command)
     m = BASHISM.search(facts.output)

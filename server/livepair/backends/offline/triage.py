@@ -63,6 +63,11 @@ def warm_lookups() -> None:
 
 
 def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
+    """What a failed run means; a diagnosis only where its kind of claim has earned one (probation.py)."""
+    return probation.unless_earned(_advise(command, facts, catalogue))
+
+
+def _advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
         return node.advise(command, facts) or shell_programs.failed_step(command, facts)
     facts.memo.setdefault("command", command)  # what the program was given (a data file on its command line)
@@ -81,7 +86,7 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if found is not None:
         return found
     thread = py_threads.died_first(facts)  # what the thread died of comes before what went wrong after it
-    found = advise(command, thread, catalogue) if thread is not None else None
+    found = _advise(command, thread, catalogue) if thread is not None else None
     if found is not None:
         return replace(found, message=f"A thread died before the error this run ended with: {found.message}")
     hit = catalogue.match_output(facts.output)
