@@ -279,6 +279,8 @@ class Score:
     baseline_right: int = 0
     baseline_spoken: int = 0
     baseline_harmful: int = 0
+    possible: int = 0  # possible causes (probation.py), among the hints,
+    possible_right: int = 0  # and how many would be right if judged as diagnoses: the claims not yet earned
 
     @property
     def precision(self) -> float:
@@ -295,9 +297,14 @@ class Score:
             f"spoken of all {self.coverage:.2f}, right diagnoses of all {self.right / max(self.cases, 1):.2f}; "
             f"fixes offered {self.fixes}, verified {self.fixes}, past the error {self.fixes_past_error}; "
             f"output -> advice p99 {self.p99_ms:.1f} ms (CPU {self.cpu_p99_ms:.1f} ms)"
+            f"\n  possible causes among the hints: {self.possible}, right if judged as diagnoses: {self.possible_right}"
             f"\n  baseline (catalogue alone, same outputs): right "
             f"{self.baseline_right} of {self.baseline_spoken} spoken, harmful {self.baseline_harmful}"
         )
+
+
+def _possible(o: Outcome) -> bool:
+    return o.kind == "hint" and o.finding is not None and o.finding.message.startswith("Possible cause:")
 
 
 def score(outcomes: list[Outcome]) -> Score:
@@ -308,6 +315,8 @@ def score(outcomes: list[Outcome]) -> Score:
         cases=len(outcomes),
         diagnoses=sum(o.kind == "diagnosis" for o in outcomes),
         right=sum(o.verdict == "right" for o in outcomes),
+        possible=sum(_possible(o) for o in outcomes),
+        possible_right=sum(_possible(o) and not o.problems and not o.harms for o in outcomes),
         hints=sum(o.kind == "hint" for o in outcomes),
         silent=sum(o.kind == "silent" for o in outcomes),
         harmful=sum(bool(o.harms) for o in outcomes),

@@ -10,7 +10,8 @@ for the frozen test set (its cases are never read while building). A change to t
 when the advisor it makes does better on cases added after it than its predecessor did on cases added after that.
 
 `--claims` pools the development cases of every blind batch, each judged by the advisor before that batch
-(FIRST_SEEN), and prints each detector's record: diagnoses right of spoken. It is the record probation.py decides by (`earned`).
+(FIRST_SEEN), and prints each detector's record: diagnoses right of spoken. It is the record probation.py
+decides by (`earned`).
 """
 
 from __future__ import annotations
