@@ -29,6 +29,8 @@ UNAWAITED = (
     "import asyncio\n\n\nasync def two():\n    return 2\n\n\nasync def main():\n    print(two() + 1)\n\n\n"
     "asyncio.run(main())\n"
 )
+# A file read from the working directory that is under src/: "it exists at" is a possible cause with a lesson.
+READS_CONFIG = "import json\nwith open('data/config.json') as fh:\n    print(json.load(fh))\n"
 
 
 class Port:
@@ -99,7 +101,7 @@ async def test_a_fix_whose_rerun_fails_the_same_way_is_not_offered(tmp_path: Pat
     port = Port()
     backend, first = await advised(tmp_path, port)
     port.verdict.set_result(False)
-    await wait_until(lambda: bool(port.asked) and "recheck" not in backend._tasks.running, "the re-run done")
+    await wait_until(lambda: bool(port.asked) and "offline:recheck" not in backend._tasks.running, "the re-run done")
     assert calls(first, "annotate")
     assert not calls(first + drain(backend), "propose_fix")
     await backend.close()
@@ -109,7 +111,7 @@ async def test_without_a_verdict_the_statically_checked_fix_is_offered(tmp_path:
     port = Port()
     backend, _first = await advised(tmp_path, port)
     port.verdict.set_result(None)
-    await wait_until(lambda: bool(port.asked) and "recheck" not in backend._tasks.running, "the re-run done")
+    await wait_until(lambda: bool(port.asked) and "offline:recheck" not in backend._tasks.running, "the re-run done")
     fix = calls(drain(backend), "propose_fix")
     assert fix and "sorted(nums)" in fix[0].args["new_text"]
     assert "re-run" not in fix[0].args["explanation"]
@@ -140,6 +142,38 @@ async def test_a_possible_causes_trial_fix_is_offered_once_its_rerun_gets_past_t
     await backend.close()
 
 
+@pytest.mark.parametrize("asked_first", [False, True])
+async def test_in_tutor_mode_a_proven_trial_fix_comes_with_the_answer(tmp_path: Path, asked_first: bool) -> None:
+    # The fix comes last in tutor mode: a possible cause's trial is re-run all the same, and the answer carries it
+    # once proven, whether the learner asks for the answer before the verdict or after it.
+    port = Port()
+    (tmp_path / "src" / "data").mkdir(parents=True)
+    (tmp_path / "src" / "data" / "config.json").write_text("{}")
+    run = failed_run(tmp_path, READS_CONFIG)
+    view = Snapshot(tmp_path, texts={(tmp_path / "prog.py").as_uri(): READS_CONFIG}, run=run)
+    backend = OfflineBackend(view, rerun=port)
+    backend.set_tutor("beginner")
+    backend.notice_failure(Failure("run", "prog.py failed", run))
+    first = drain(backend)
+    assert calls(first, "give_hint") or calls(first, "record_concept"), "taught, not advised as a pair"
+    assert not calls(first, "propose_fix")
+    await wait_until(lambda: bool(port.asked), "the trial re-run asked for")
+    later: list[BackendEvent] = []
+    if asked_first:
+        backend.learner_asks("fix", "prog.py", 2)
+        later += drain(backend)
+        assert not calls(later, "propose_fix"), "not proven yet"
+    port.verdict.set_result(True)
+    await wait_until(lambda: "offline:recheck" not in backend._tasks.running, "the re-run done")
+    if not asked_first:
+        assert not calls(drain(backend), "propose_fix"), "the fix waits for the learner"
+        backend.learner_asks("fix", "prog.py", 2)
+    later += drain(backend)
+    fix = calls(later, "propose_fix")
+    assert len(fix) == 1 and "src/data/config.json" in fix[0].args["new_text"]
+    await backend.close()
+
+
 @pytest.mark.parametrize("verdict", [None, False])
 async def test_a_possible_causes_trial_fix_without_a_passing_rerun_is_never_offered(
     tmp_path: Path, verdict: bool | None
@@ -148,7 +182,7 @@ async def test_a_possible_causes_trial_fix_without_a_passing_rerun_is_never_offe
     port = Port()
     backend, first = await advised(tmp_path, port, UNAWAITED)
     port.verdict.set_result(verdict)
-    await wait_until(lambda: bool(port.asked) and "recheck" not in backend._tasks.running, "the re-run done")
+    await wait_until(lambda: bool(port.asked) and "offline:recheck" not in backend._tasks.running, "the re-run done")
     assert calls(first, "annotate")
     assert not calls(first + drain(backend), "propose_fix")
     await backend.close()

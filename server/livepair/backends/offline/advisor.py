@@ -119,7 +119,7 @@ class OfflineBackend:
             return
         trial = found.fix is None and found.trial is not None  # a possible cause's fix (probation.py)
         tried = replace(found, fix=found.trial) if trial else found
-        rerun = self._rerun_of(failure.run, tried)
+        rerun = self._rerun_of(failure.run, tried, trial)
         if rerun is None:
             self._say(found, prompted=False, severity="error")  # it crashed: an error, not a risk
             return
@@ -127,10 +127,10 @@ class OfflineBackend:
         self._say(replace(found, fix=None), prompted=False, severity="error")
         self._tasks.spawn("recheck", self._offer_if_past(tried, rerun, proven=trial, shown=found))
 
-    def _rerun_of(self, run: TerminalRun, found: Finding) -> Rerun | None:
+    def _rerun_of(self, run: TerminalRun, found: Finding, trial: bool = False) -> Rerun | None:
         root = self._ctx.root
-        if self._rerun is None or self.teacher is not None or root is None:
-            return None  # in tutor mode the fix comes last, when the learner asks for it
+        if self._rerun is None or (self.teacher is not None and not trial) or root is None:
+            return None  # in tutor mode the fix comes last, when the learner asks for it (a trial's once proven)
         return plan(run.command, run.output, root, Path(run.cwd or root), found, self._read)
 
     async def _offer_if_past(
@@ -144,7 +144,9 @@ class OfflineBackend:
         if fix is not None and root is not None and not self._closed and found.place.path.is_relative_to(root):
             if proven and self._run_finding is not None and self._run_finding[1] is shown:
                 self._run_finding = (self._run_finding[0], replace(found, fix=fix))
-            self._propose(str(found.place.path.relative_to(root)), fix)
+            path = str(found.place.path.relative_to(root))
+            if self.teacher is None or not self.teacher.proven(path, found.place.line, fix):
+                self._propose(path, fix)  # in tutor mode, a lesson's learner gets it with the answer
 
     def notice_documents(self) -> None:
         if self._document_check is None:

@@ -9,9 +9,10 @@ It speaks the tools the model uses in tutor mode — `record_concept`, `give_hin
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
+from livepair.backends.offline.edits import Fix
 from livepair.backends.offline.enrich import Finding
 from livepair.backends.offline.lessons import Lesson, lesson_before_running, lesson_for, node_lesson
 
@@ -30,6 +31,7 @@ class _Ladder:
     finding: Finding
     severity: str = "info"  # "error" when the program crashed there: every rung and the fix say so
     climbed: int = 0  # hints given after the question
+    answered: bool = False  # the learner was shown the answer (and its fix, once it has one)
 
 
 class OfflineTeacher:
@@ -105,6 +107,17 @@ class OfflineTeacher:
             return
         self._show_fix(ladder)
 
+    def proven(self, path: str, line: int, fix: Fix) -> bool:
+        """A possible cause's trial fix got past the error in its re-run: the answer's fix from now on (and now, if
+        the learner has already asked for it). False: no lesson is taught there (the advisor offers it as a pair)."""
+        ladder = self._ladders.get((path, line))
+        if ladder is None:
+            return False
+        ladder.finding = replace(ladder.finding, fix=fix)
+        if ladder.answered:
+            self._propose(ladder)
+        return True
+
     def forget(self, path: str, line: int) -> None:
         self._ladders.pop((path, line), None)
 
@@ -120,22 +133,27 @@ class OfflineTeacher:
 
     def _show_fix(self, ladder: _Ladder) -> None:
         found = ladder.finding
+        ladder.answered = True
         self._call(
             "annotate",
             {"path": ladder.path, "line": ladder.line, "message": found.message, "severity": _fix_severity(ladder)},
         )
-        if found.fix is not None:
+        self._propose(ladder)
+        more = " The quick fix is on that line." if found.fix is not None else ""
+        self._say(f"The answer: {found.message}{more}", True)
+
+    def _propose(self, ladder: _Ladder) -> None:
+        fix = ladder.finding.fix
+        if fix is not None:
             self._call(
                 "propose_fix",
                 {
                     "path": ladder.path,
-                    "range": {"start_line": found.fix.start_line, "end_line": found.fix.end_line},
-                    "new_text": found.fix.new_text,
-                    "explanation": found.fix.explanation,
+                    "range": {"start_line": fix.start_line, "end_line": fix.end_line},
+                    "new_text": fix.new_text,
+                    "explanation": fix.explanation,
                 },
             )
-        more = " The quick fix is on that line." if found.fix is not None else ""
-        self._say(f"The answer: {found.message}{more}", True)
 
 
 def _fix_severity(ladder: _Ladder) -> str:
