@@ -43,6 +43,7 @@ FIRST_SEEN = {
     "python_b11": "2916798", "node_b11": "2916798", "shell_b11": "2916798",
     "python_b12": "36f0dff", "node_b12": "36f0dff", "shell_b12": "36f0dff",
     "python_b13": "36f0dff", "node_b13": "36f0dff", "shell_b13": "36f0dff",
+    "python_b14": "be7101b", "node_b14": "be7101b", "shell_b14": "be7101b",
 }  # fmt: skip
 
 
