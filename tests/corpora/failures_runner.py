@@ -32,7 +32,8 @@ import tempfile
 import time
 import tomllib
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,6 +47,7 @@ from livepair.backends.offline.judges import finding
 from livepair.backends.offline.workspace import last_frame_in
 from livepair.context.store import ContextStore
 from livepair.model import TerminalRun
+from tests import trial_fixes
 from tests.corpora.servers import Servers, running
 
 FAILURES = Path(__file__).parent / "failures"
@@ -180,29 +182,11 @@ def judge(case: Case, servers: Servers) -> Outcome:
         outcome.finding = found = OfflineBackend(store, CATALOGUE).advise_run(run)
         outcome.seconds, outcome.cpu_seconds = time.perf_counter() - start, time.thread_time() - cpu
         if found is not None:
-            _check(outcome, _trial_offered(found, root, case, servers, outcome.output), root, servers)
+            again = partial(_execute, case=case, servers=servers)  # the daemon's re-run, on a scratch copy
+            shown = trial_fixes.offered(found, root, case.run, outcome.output, again, _error_line)
+            _check(outcome, shown, root, servers)
         outcome.baseline = _baseline(case, run, store, root)
         return outcome
-
-
-def _trial_offered(found: Finding, root: Path, case: Case, servers: Servers, output: str) -> Finding:
-    """`found` with a possible cause's trial fix as its fix when the daemon would offer it: the program, re-run with
-    it (here on a scratch copy), gets past its error. A trial the re-run does not prove is never shown."""
-    trial = getattr(found, "trial", None)  # first_seen: older advisors have none
-    if found.fix is not None or trial is None or found.place is None:
-        return found
-    from livepair.backends.offline.recheck import rerunnable  # here: first_seen's older advisors have no trials
-
-    if not rerunnable(case.run):
-        return found
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "work"
-        shutil.copytree(root, copy)
-        path = copy / found.place.path.relative_to(root)
-        path.write_text(patch_lines(path.read_text(), trial.start_line, trial.end_line, trial.new_text))
-        again = _execute(copy, case, servers)
-    past = again.returncode == 0 or _error_line(again.stdout + again.stderr) != _error_line(output)
-    return replace(found, fix=trial) if past else found
 
 
 def _baseline(case: Case, run: TerminalRun, store: ContextStore, root: Path) -> str:

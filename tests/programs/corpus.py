@@ -18,7 +18,6 @@ import http.server
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,16 +27,17 @@ import tomllib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from livepair.advice.verify import patch_lines
 from livepair.backends.offline.advisor import OfflineBackend
 from livepair.backends.offline.catalogue import Catalogue
 from livepair.backends.offline.enrich import Finding
-from livepair.backends.offline.recheck import rerunnable
 from livepair.context.store import ContextStore
 from livepair.model import TerminalRun
+from tests import trial_fixes
 
 CORPUS = Path(__file__).parent / "corpus"
 CATALOGUE = Catalogue()
@@ -165,23 +165,10 @@ def judge(case: Case, server: str) -> Outcome:
         outcome.finding = found = OfflineBackend(store, CATALOGUE).advise_run(run)
         outcome.seconds = time.perf_counter() - start
         if found is not None:
-            _check(outcome, _trial_offered(found, root, case, outcome.output), root, server)
+            again = partial(_execute, case=case)  # the daemon's re-run, on a scratch copy
+            shown = trial_fixes.offered(found, root, case.run, outcome.output, again, _error_line)
+            _check(outcome, shown, root, server)
         return outcome
-
-
-def _trial_offered(found: Finding, root: Path, case: Case, output: str) -> Finding:
-    """`found` with its trial fix as the fix when the daemon would offer it: a re-run with it gets past the error."""
-    trial = found.trial
-    if found.fix is not None or trial is None or found.place is None or not rerunnable(case.run):
-        return found
-    with tempfile.TemporaryDirectory() as tmp:
-        copy = Path(tmp) / "work"
-        shutil.copytree(root, copy)
-        path = copy / found.place.path.relative_to(root)
-        path.write_text(patch_lines(path.read_text(), trial.start_line, trial.end_line, trial.new_text))
-        again = _execute(copy, case)
-    past = again.returncode == 0 or _error_line(again.stdout + again.stderr) != _error_line(output)
-    return replace(found, fix=trial) if past else found
 
 
 def _check(outcome: Outcome, found: Finding, root: Path, server: str) -> None:

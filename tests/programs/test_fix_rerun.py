@@ -10,17 +10,16 @@ from pathlib import Path
 
 import pytest
 
-from livepair.backends.backend import BackendEvent, Failure
+from livepair.backends.backend import Failure
 from livepair.backends.offline.advisor import OfflineBackend
 from livepair.backends.offline.probation import POSSIBLE
 from livepair.backends.offline.recheck import Rerun
 from livepair.model import TerminalRun
 from livepair.session.fix_rerun import SandboxRerun
 from livepair.session.sandbox import Limits, Sandbox
-from tests.processes import wait_until
 from tests.tooling import require_tool
 from tests.unit.test_advisor_view import Snapshot
-from tests.unit.test_offline_recheck import calls, drain
+from tests.unit.test_offline_recheck import calls, drain, proposed
 
 COUNTS = (
     "counts = {'a': 1, 'b': 0, 'c': 2}\n"
@@ -58,14 +57,7 @@ async def test_the_fix_is_offered_once_its_rerun_in_the_sandbox_gets_past_the_er
     backend.notice_failure(Failure("run", "counts.py failed", run))
     first = drain(backend)
     assert calls(first, "annotate") and not calls(first, "propose_fix")
-    later: list[BackendEvent] = []
-
-    def fix_came() -> bool:
-        later.extend(drain(backend))
-        return bool(calls(later, "propose_fix"))
-
-    await wait_until(fix_came, "the fix, after its re-run", timeout=60)
-    fix = calls(later, "propose_fix")[0].args
+    fix = await proposed(backend, "the fix, after its re-run", 60)
     assert "list(counts)" in fix["new_text"] and "re-run in a sandbox" in fix["explanation"]
     assert tree(root) == before, "the re-run wrote into the workspace (report.txt belongs to the scratch copy)"
     await backend.close()
@@ -109,14 +101,7 @@ async def test_a_shell_scripts_trial_fix_is_offered_once_its_rerun_gets_past_the
     first = drain(backend)
     hint = calls(first, "annotate")
     assert hint and hint[0].args["message"].startswith(POSSIBLE) and not calls(first, "propose_fix")
-    later: list[BackendEvent] = []
-
-    def fix_came() -> bool:
-        later.extend(drain(backend))
-        return bool(calls(later, "propose_fix"))
-
-    await wait_until(fix_came, "the trial fix, after its re-run", timeout=60)
-    fix = calls(later, "propose_fix")[0].args
+    fix = await proposed(backend, "the trial fix, after its re-run", 60)
     assert "python3 -c" in fix["new_text"] and "re-run in a sandbox" in fix["explanation"]
     assert (root / "go.sh").read_text() == script, "the re-run wrote into the workspace"
     await backend.close()

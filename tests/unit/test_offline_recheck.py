@@ -12,6 +12,7 @@ import asyncio
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -65,6 +66,18 @@ def calls(events: list[BackendEvent], name: str) -> list[ToolCall]:
     return [e for e in events if isinstance(e, ToolCall) and e.name == name]
 
 
+async def proposed(backend: OfflineBackend, what: str, timeout: float = 10) -> dict[str, Any]:
+    """The arguments of the first fix the backend proposes, once it does."""
+    later: list[BackendEvent] = []
+
+    def fix_came() -> bool:
+        later.extend(drain(backend))
+        return bool(calls(later, "propose_fix"))
+
+    await wait_until(fix_came, what, timeout=timeout)
+    return calls(later, "propose_fix")[0].args
+
+
 async def advised(tmp_path: Path, port: Port, program: str = PROGRAM) -> tuple[OfflineBackend, list[BackendEvent]]:
     run = failed_run(tmp_path, program)
     view = Snapshot(tmp_path, texts={(tmp_path / "prog.py").as_uri(): program}, run=run)
@@ -84,14 +97,7 @@ async def test_the_hint_comes_at_once_and_the_fix_after_its_rerun_gets_past_the_
     assert asked.argv == ("prog.py",) and asked.path == tmp_path / "prog.py"
     assert "sorted(nums)" in asked.patched and asked.error.startswith("TypeError")
     port.verdict.set_result(True)
-    later: list[BackendEvent] = []
-
-    def fix_came() -> bool:
-        later.extend(drain(backend))
-        return bool(calls(later, "propose_fix"))
-
-    await wait_until(fix_came, "the fix proposed")
-    fix = calls(later, "propose_fix")[0].args
+    fix = await proposed(backend, "the fix proposed")
     assert fix["path"] == "prog.py" and "sorted(nums)" in fix["new_text"]
     assert "re-run in a sandbox" in fix["explanation"]
     await backend.close()
@@ -127,14 +133,7 @@ async def test_a_possible_causes_trial_fix_is_offered_once_its_rerun_gets_past_t
     await wait_until(lambda: bool(port.asked), "the trial re-run asked for")
     assert "await two()" in port.asked[0].patched
     port.verdict.set_result(True)
-    later: list[BackendEvent] = []
-
-    def fix_came() -> bool:
-        later.extend(drain(backend))
-        return bool(calls(later, "propose_fix"))
-
-    await wait_until(fix_came, "the trial fix proposed")
-    fix = calls(later, "propose_fix")[0].args
+    fix = await proposed(backend, "the trial fix proposed")
     assert "await two()" in fix["new_text"] and "re-run in a sandbox" in fix["explanation"]
     backend.send_text("what went wrong?")  # what is said of the run from now on names the proven fix
     answer = " ".join(e.text for e in drain(backend) if isinstance(e, Text))

@@ -117,32 +117,29 @@ class OfflineBackend:
         self._run_finding = (failure.run, found)
         if found is None:
             return
-        trial = found.fix is None and found.trial is not None  # a possible cause's fix (probation.py)
-        tried = replace(found, fix=found.trial) if trial else found
-        rerun = self._rerun_of(failure.run, tried, trial)
+        rerun = self._rerun_of(failure.run, found)
         if rerun is None:
             self._say(found, prompted=False, severity="error")  # it crashed: an error, not a risk
             return
         # The hint now; its fix only once the program, re-run with it, gets past its error.
         self._say(replace(found, fix=None), prompted=False, severity="error")
-        self._tasks.spawn("recheck", self._offer_if_past(tried, rerun, proven=trial, shown=found))
+        self._tasks.spawn("recheck", self._offer_if_past(found, rerun))
 
-    def _rerun_of(self, run: TerminalRun, found: Finding, trial: bool = False) -> Rerun | None:
-        root = self._ctx.root
-        if self._rerun is None or (self.teacher is not None and not trial) or root is None:
+    def _rerun_of(self, run: TerminalRun, found: Finding) -> Rerun | None:
+        root, tried = self._ctx.root, found.fix or found.trial  # a possible cause's fix is a trial (probation.py)
+        if self._rerun is None or tried is None or root is None or (self.teacher and found.fix):
             return None  # in tutor mode the fix comes last, when the learner asks for it (a trial's once proven)
-        return plan(run.command, run.output, root, Path(run.cwd or root), found, self._read)
+        return plan(run.command, run.output, root, Path(run.cwd or root), replace(found, fix=tried), self._read)
 
-    async def _offer_if_past(
-        self, found: Finding, rerun: Rerun, proven: bool = False, shown: Finding | None = None
-    ) -> None:
-        """`proven`: a trial fix, offered only when the re-run got past the error (not when none could be had);
-        then the run's finding (`shown`, as first said) has that fix, for what is said of it later."""
-        assert self._rerun is not None and found.fix is not None and found.place is not None
-        fix = await checked_by_rerun(self._rerun, rerun, found.fix, proven)
+    async def _offer_if_past(self, found: Finding, rerun: Rerun) -> None:
+        """The fix once its re-run gets past the error; a trial only then (not when no re-run could be had), and
+        from then on it is the run's finding's fix, for what is said of it later."""
+        tried = found.fix or found.trial
+        assert self._rerun is not None and tried is not None and found.place is not None
+        fix = await checked_by_rerun(self._rerun, rerun, tried, proven=found.fix is None)
         root = self._ctx.root
         if fix is not None and root is not None and not self._closed and found.place.path.is_relative_to(root):
-            if proven and self._run_finding is not None and self._run_finding[1] is shown:
+            if found.fix is None and self._run_finding is not None and self._run_finding[1] is found:
                 self._run_finding = (self._run_finding[0], replace(found, fix=fix))
             path = str(found.place.path.relative_to(root))
             if self.teacher is None or not self.teacher.proven(path, found.place.line, fix):

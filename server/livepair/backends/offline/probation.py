@@ -59,26 +59,22 @@ def earned(right: int, spoken: int) -> Callable[[Callable[P, R]], Callable[P, R]
     """A detector whose claims have earned a diagnosis: right on `right` of the `spoken` unseen cases."""
     if right < EARN_RIGHT or right < EARN_SHARE * spoken:
         raise ValueError(f"right on {right} of {spoken} unseen cases has not earned a diagnosis")
-
-    def wrap(detect: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(detect)
-        def detector(*args: P.args, **kwargs: P.kwargs) -> R:
-            found = detect(*args, **kwargs)
-            return found if found is None else cast(R, proven(found))
-
-        return detector
-
-    return wrap
+    return _each_finding(proven)
 
 
 def on_probation(unknown: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """A detector whose diagnoses become `possible` causes; `unknown` says what it cannot check."""
+    return _each_finding(lambda found: possible(found, unknown))
+
+
+def _each_finding(said: Callable[[Finding], Finding]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """A detector decorator: each finding the detector makes goes through `said`."""
 
     def wrap(detect: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(detect)
         def detector(*args: P.args, **kwargs: P.kwargs) -> R:
             found = detect(*args, **kwargs)
-            return found if found is None else cast(R, possible(found, unknown))
+            return found if found is None else cast(R, said(found))
 
         return detector
 
