@@ -19,7 +19,15 @@ import pytest
 from livepair.backends.backend import BackendEvent, Failure, Status, Text, ToolCall
 from livepair.backends.offline.advisor import OfflineBackend
 from livepair.backends.offline.probation import POSSIBLE
-from livepair.backends.offline.recheck import Rerun, past_the_error, piped_input, python_argv, shell_argv
+from livepair.backends.offline.recheck import (
+    Rerun,
+    failure,
+    node_argv,
+    past_the_error,
+    piped_input,
+    python_argv,
+    shell_argv,
+)
 from livepair.model import TerminalRun
 from tests.processes import wait_until
 from tests.unit.test_advisor_view import Snapshot
@@ -228,6 +236,40 @@ def test_a_shell_scripts_rerun_is_past_its_error_when_the_shell_says_otherwise(t
     assert past_the_error(rerun, 1, "go.sh: line 3: cd: nowhere: No such file or directory\n")
     assert not past_the_error(rerun, 127, "go.sh: line 2: pyhton3: command not found\n")
     assert not past_the_error(rerun, 1, "")  # failed, with no words from the shell to show it moved on
+
+
+@pytest.mark.parametrize(
+    ("command", "argv"),
+    [
+        ("node app.js", ("node", "app.js")),
+        ("node server/index.mjs --port 3000", ("node", "server/index.mjs", "--port", "3000")),
+        ("node --inspect app.js", None),
+        ("node -e 'process.exit(1)'", None),
+        ("node app.js && rm x", None),
+        ("npm start", None),
+        ("node", None),
+    ],
+)
+def test_only_a_plain_node_script_is_rerun(command: str, argv: tuple[str, ...] | None) -> None:
+    assert node_argv(command) == argv
+
+
+NODE_CRASH = (
+    "/w/app.js:3\n  cfg.port\n      ^\n\nTypeError: Cannot read properties of undefined (reading 'port')\n"
+    "    at Object.<anonymous> (/w/app.js:3:7)\n\nNode.js v20.20.2\n"
+)
+
+
+def test_a_node_scripts_rerun_is_past_its_error_when_node_throws_another(tmp_path: Path) -> None:
+    said = failure("node", NODE_CRASH)
+    assert said == "TypeError: Cannot read properties of undefined (reading 'port')"
+    assert failure("node", "Error [ERR_REQUIRE_ESM]: require() of ES Module /w/x.mjs not supported.\n") == (
+        "Error [ERR_REQUIRE_ESM]: require() of ES Module /w/x.mjs not supported."
+    )
+    rerun = Rerun(tmp_path, tmp_path, ("app.js",), tmp_path / "app.js", "", said, "node")
+    assert not past_the_error(rerun, 1, NODE_CRASH)
+    assert past_the_error(rerun, 1, "Error: ENOENT: no such file or directory, open 'x.json'\n")
+    assert not past_the_error(rerun, 1, "Killed\n")  # failed, with nothing from node to show it moved on
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,9 @@
 
 Inside `sandbox.py` (no network, the workspace read-only, only its own dir writable) a snippet copies the workspace
 into that dir, writes the patched file into the copy and runs the same command there again (a Python program with
-the project's interpreter, or a shell script with its shell); the daemon reads back the exit code and the output
-and decides whether the fix got the program past its error. Nothing is written outside the scratch copy, which
-goes with the sandbox's dir.
+the project's interpreter, a shell script with its shell, a Node script with node); the daemon reads back the exit
+code and the output and decides whether the fix got the program past its error. Nothing is written outside the
+scratch copy, which goes with the sandbox's dir.
 """
 
 from __future__ import annotations
@@ -22,12 +22,16 @@ RUN_S = 15.0  # the program's own time; the sandbox's limit is a little longer, 
 MAX_FILES = 2_000  # a larger workspace is not copied: no re-run, the fix stays checked statically
 MAX_BYTES = 32 * 1024 * 1024  # under the sandbox's tmpfs (Limits.file_bytes)
 OUTPUT_TAIL = 8_000
+# V8's JIT reserves more address space than the sandbox's cap (RLIMIT_AS) allows: node runs interpreted there,
+# the same JavaScript, only slower
+NODE_FLAGS = ["--jitless", "--no-expose-wasm"]
 SKIP = (".git", ".venv", "venv", "env", "node_modules", "__pycache__", ".mypy_cache", ".pytest_cache")
 
 SNIPPET = """
 import json, os, shutil, subprocess, sys
 root, cwd, path, patched, argv = {root!r}, {cwd!r}, {path!r}, {patched!r}, {argv!r}
 program = sys.executable if {program!r} == "python" else (shutil.which({program!r}) or {program!r})
+flags = {node_flags!r} if {program!r} == "node" else []
 given = {{"stdin": subprocess.DEVNULL}} if {stdin!r} is None else {{"input": {stdin!r}}}
 skip = {skip!r}
 files = size = 0
@@ -44,7 +48,7 @@ with open(os.path.join(copy, path), "w", encoding="utf-8") as handle:
     handle.write(patched)
 env = {{k: v for k, v in os.environ.items() if k != "PYTHONPATH"}}
 try:
-    done = subprocess.run([program, *argv], cwd=os.path.join(copy, cwd), capture_output=True, text=True,
+    done = subprocess.run([program, *flags, *argv], cwd=os.path.join(copy, cwd), capture_output=True, text=True,
                           timeout={run_s}, env=env, errors="replace", **given)
     code, out = done.returncode, (done.stdout + done.stderr).replace(copy, root)
 except subprocess.TimeoutExpired:
@@ -63,6 +67,7 @@ def snippet(rerun: Rerun) -> str:
         argv=list(rerun.argv),
         program=rerun.program,
         stdin=rerun.stdin,
+        node_flags=NODE_FLAGS,
         skip=SKIP,
         max_files=MAX_FILES,
         max_bytes=MAX_BYTES,

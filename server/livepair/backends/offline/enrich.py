@@ -102,6 +102,10 @@ def headline(*candidates: str) -> str:
 Judge = Callable[[Case], Finding]
 
 
+# Files no static check here can judge (verify.py reads Python): their fixes are trials, as a possible cause's are
+UNCHECKED = {".js", ".mjs", ".cjs"}
+
+
 def checked(found: Finding) -> Finding:
     """Turn a proposal into a fix if the checker accepts it; otherwise keep the hint and say why."""
     p = found.proposal
@@ -109,7 +113,7 @@ def checked(found: Finding) -> Finding:
         return found
     verdict = check_fix(found.place.path.name, p.original, p.patched)
     fix = as_fix(p.original, p.patched, p.explanation) if verdict.ok else None
-    if found.tentative:  # a possible cause: its checked fix waits for a re-run to prove it
+    if found.tentative or found.place.path.suffix in UNCHECKED:  # only a re-run can prove it (advisor.py)
         return replace(found, trial=fix, proposal=None)
     if fix is None:
         why = verdict.reason or "it changes nothing"

@@ -10,7 +10,15 @@ import json
 import re
 from pathlib import Path
 
-from livepair.backends.offline import honest, node_code, node_exports, node_pitfalls, node_undefined, node_values
+from livepair.backends.offline import (
+    honest,
+    node_code,
+    node_exports,
+    node_fixes,
+    node_pitfalls,
+    node_undefined,
+    node_values,
+)
 from livepair.backends.offline import refused as refused_port
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
@@ -181,7 +189,8 @@ def module_not_found(
         spec = "./" + Path(what).name
         at = _line_with(by, f"'{spec}'") or _line_with(by, f'"{spec}"') or where
         if Path(what + ".js").is_file():
-            return Finding(f"ES modules need the file extension: import from '{spec}.js', not '{spec}'.", at)
+            said = Finding(f"ES modules need the file extension: import from '{spec}.js', not '{spec}'.", at)
+            return node_fixes.respecified(said, at, spec, f"{spec}.js")
     stack = re.search(r"Require stack:\n- (?P<file>\S+)", facts.output)
     if what.startswith("/") and stack is None:
         wanted = Path(what)
@@ -204,11 +213,12 @@ def module_not_found(
         same = [p for p in files if p.parent == target.parent and p.stem.lower() == stem]
         if same:
             right = "./" + ws.relative_to(same[0], requirer.parent).removesuffix(".js")
-            return Finding(
+            said = Finding(
                 f"'{what}' differs only in case from {ws.relative_to(same[0], facts.root)}: file names are "
                 f"case-sensitive here. require('{right}').",
                 at,
             )
+            return node_fixes.respecified(said, at, what, right)
         named = [p for p in files if p.stem.lower() == stem]
         if named:
             rel = ws.relative_to(named[0], requirer.parent)
@@ -235,11 +245,12 @@ def module_not_found(
         requirer = Path(stack["file"]) if stack else (where.path if where else local[0])
         rel = ws.relative_to(local[0], requirer.parent)
         spec = (rel if rel.startswith(".") else "./" + rel).rsplit(".", 1)[0]
-        return Finding(
+        said = Finding(
             f"'{what}' has no ./ so Node looks for a package of that name in node_modules, but it is your own "
             f"{ws.relative_to(local[0], facts.root)}: require('{spec}').",
             at,
         )
+        return node_fixes.respecified(said, at, what, spec)
     if package not in deps:
         return Finding(
             f"'{package}' is not in package.json's dependencies and not in node_modules: check the name; if it is "
@@ -311,12 +322,15 @@ def relative_file(kind: str, code: str, msg: str, where: ws.Place | None, facts:
     beside = (where.path.parent / m["path"]).resolve()
     if not beside.exists():
         return None
-    rel = m["path"].removeprefix("./")
-    return Finding(
+    rel, declared = m["path"].removeprefix("./"), _package(facts).get("type")
+    esm = node_fixes.is_es_module(where, where.path.read_text(), declared)
+    use = f"new URL('./{rel}', import.meta.url)" if esm else f"path.join(__dirname, '{rel}')"
+    said = Finding(
         f"fs paths are relative to the working directory ({facts.cwd}), not to this file, and {m['path']} is next "
-        f"to {where.path.name} ({ws.relative_to(beside, facts.root)}): use path.join(__dirname, '{rel}').",
+        f"to {where.path.name} ({ws.relative_to(beside, facts.root)}): use {use}.",
         where,
     )
+    return node_fixes.beside_the_file(said, where, m["path"], declared)
 
 
 # right on 0 of the 1 unseen cases it spoke on (probation.py)

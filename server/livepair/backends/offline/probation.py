@@ -40,7 +40,8 @@ def possible(found: Finding, unknown: str) -> Finding:
     message = f"{POSSIBLE} {said}{where}{end} {HONEST} for sure: {unknown}. {DEEPER}"
     cause = found.headline  # the inline hint says it is a guess too, or falls back to the message's start
     brief = headline(f"{POSSIBLE} {cause}", f"Possibly: {cause}") if cause else ""
-    return replace(found, message=message, fix=None, tentative=True, earned=False, trial=found.fix, headline=brief)
+    trial = found.fix or found.trial
+    return replace(found, message=message, fix=None, tentative=True, earned=False, trial=trial, headline=brief)
 
 
 def proven(found: Finding) -> Finding:

@@ -1,7 +1,8 @@
 """A fix re-run before it is offered as the preferred fix: what to re-run, and the port that does it.
 
 The advisor gives its hint at once; when the failed command is a program it can re-run (`python script.py ...`,
-`python -m module ...`, or a shell script, `bash script.sh ...` / `sh script.sh ...`), the patched file is run
+`python -m module ...`, a shell script, `bash script.sh ...` / `sh script.sh ...`, or `node script.js ...`), the
+patched file is run
 again by a `RerunPort` handed in from above (the session's sandbox: no network, writes only to a scratch copy),
 and the fix is proposed only when that run gets past its error. The backend knows only this port, never the
 sandbox (backends do not import the session).
@@ -25,6 +26,9 @@ log = logging.getLogger(__name__)
 
 PYTHON = re.compile(r"python(?:3(?:\.\d+)?)?")
 SHELLS = {"bash", "sh"}
+NODE_SCRIPT = re.compile(r"[^-].*\.[mc]?js")
+# Node's uncaught error, the first one it prints ("TypeError: ...", "Error [ERR_REQUIRE_ESM]: ...")
+NODE_ERROR = re.compile(r"^(?:Uncaught )?(?P<what>(?:[A-Z]\w*)?Error(?: \[\w+\])?: .+)$", re.M)
 SHELL_ERROR = re.compile(r"^\S+: (?:line )?\d+: (?P<what>.+)$", re.M)  # bash: "x.sh: line 3: ..."; dash: "x.sh: 3: ..."
 FLAGS = {"-u", "-B", "-E", "-s", "-S", "-I", "-O", "-OO", "-q"}  # interpreter flags that take no value
 
@@ -39,7 +43,7 @@ class Rerun:
     path: Path  # the patched file (inside root)
     patched: str  # its text with the fix applied
     error: str  # the error it failed with ("Kind: detail", or the shell's words), which the re-run must get past
-    program: str = "python"  # what runs argv: the project's Python, or a shell ("bash", "sh")
+    program: str = "python"  # what runs argv: the project's Python, a shell ("bash", "sh") or "node"
     stdin: str | None = None  # what `echo words | ...` gave it; None: nothing (stdin closed)
 
 
@@ -76,8 +80,23 @@ def shell_argv(command: str) -> tuple[str, ...] | None:
     return None if any(re.search(r"[;&|<>`$]", w) for w in words[1:]) else tuple(words)
 
 
+def node_argv(command: str) -> tuple[str, ...] | None:
+    """`node script.js args`: node and what follows it; None for anything else (flags, npm, a pipeline)."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if len(words) < 2 or words[0] != "node" or not NODE_SCRIPT.fullmatch(words[1]):
+        return None
+    return None if any(re.search(r"[;&|<>`$]", w) for w in words[1:]) else tuple(words)
+
+
 def failure(program: str, output: str) -> str | None:
-    """The error a run failed with, as the re-run compares it: Python's last "Kind: detail", or a shell's words."""
+    """The error a run failed with, as the re-run compares it: Python's last "Kind: detail", Node's uncaught
+    error, or a shell's words."""
+    if program == "node":
+        thrown = NODE_ERROR.search(output)
+        return thrown["what"] if thrown else None
     if program != "python":
         said = SHELL_ERROR.findall(output)
         return said[-1] if said else None
@@ -99,8 +118,8 @@ def piped_input(command: str) -> tuple[str | None, str]:
 def rerun_for(command: str, output: str, root: Path, cwd: Path, path: Path, patched: str) -> Rerun | None:
     """The re-run of a failed Python command or shell script with `path` patched, when it can be re-run at all."""
     stdin, command = piped_input(command)
-    shell = shell_argv(command)
-    program, argv = (shell[0], shell[1:]) if shell else ("python", python_argv(command))
+    other = shell_argv(command) or node_argv(command)
+    program, argv = (other[0], other[1:]) if other else ("python", python_argv(command))
     failed = failure(program, output)
     inside = root.resolve()
     if argv is None or failed is None or not (cwd.resolve() == inside or inside in cwd.resolve().parents):
@@ -112,7 +131,7 @@ def rerun_for(command: str, output: str, root: Path, cwd: Path, path: Path, patc
 
 def rerunnable(command: str) -> bool:
     command = piped_input(command)[1]
-    return python_argv(command) is not None or shell_argv(command) is not None
+    return any(argv(command) is not None for argv in (python_argv, shell_argv, node_argv))
 
 
 def past_the_error(rerun: Rerun, exit_code: int | None, output: str) -> bool:
