@@ -121,3 +121,38 @@ async def test_a_node_fix_that_still_fails_the_same_way_gets_no_for_an_answer(tm
     fixed = MAIN.replace("./Helpers", "./helpers")
     assert await port(Rerun(root, root, ("main.js",), root / "main.js", fixed, said, "node")) is True
     assert tree(root) == {"helpers.js": HELPERS, "main.js": MAIN}
+
+
+@pytest.mark.parametrize(
+    ("program", "said", "prints"),
+    [
+        (  # a const assigned again: declared with let instead
+            "const total = 0;\nfor (const n of [1, 2, 3]) {\n  total = total + n;\n}\nconsole.log(total);\n",
+            "declared with const on line 1",
+            "6",
+        ),
+        (  # await in a function that is not async: the function made async
+            "function load() {\n  const v = await Promise.resolve(5);\n  return v;\n}\n"
+            "load().then((v) => console.log(v * 2));\n",
+            "not async",
+            "10",
+        ),
+        (  # a core module's function misspelt: the name it has
+            "const path = require('path');\nconsole.log(path.basname('/a/b/report.txt'));\n",
+            "typo",
+            "report.txt",
+        ),
+    ],
+    ids=["const-assigned", "await-outside-async", "core-typo"],
+)
+async def test_a_node_slip_is_fixed_in_place_once_the_rerun_shows_it(
+    tmp_path: Path, program: str, said: str, prints: str
+) -> None:
+    root = tmp_path / "ws"
+    root.mkdir()
+    (root / "app.js").write_text(program)
+    message, fix = await advice_and_fix(root, "node app.js", "app.js")
+    assert said in message
+    applied(root, fix)
+    done = node(root, "node app.js")
+    assert done.returncode == 0 and done.stdout.strip() == prints, done.stderr

@@ -10,6 +10,7 @@ import json
 import re
 from pathlib import Path
 
+from livepair.backends.offline import node_fixes
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding
@@ -52,10 +53,13 @@ def constant_assigned(
     )
     if declared is None:
         return None
-    return Finding(
+    said = Finding(
         f"'{name}' is declared with const on line {declared}, and line {where.line} assigns it again: declare it "
         f"with let if it must change (or keep const and use a new name).",
         ws.Place(where.path, declared),
+    )
+    return node_fixes.line_edited(
+        said, said.place, rf"\bconst(\s+{re.escape(name)}\s*=)", r"let\1", f"Declare {name} with let"
     )
 
 
@@ -74,12 +78,16 @@ def await_outside_async(
     if opener is None or re.search(r"\basync\b", lines[opener - 1]):
         return None
     loop = " In forEach the awaits are not waited for: use for...of or Promise.all(items.map(async ...))."
-    return Finding(
+    in_loop = re.search(r"\.(?:forEach|map)\(", lines[opener - 1])
+    said = Finding(
         f"This await is inside the function that starts on line {opener}, which is not async: mark that function "
-        "async (e.g. async function name() or async (x) => { ... })."
-        + (loop if re.search(r"\.(?:forEach|map)\(", lines[opener - 1]) else ""),
+        "async (e.g. async function name() or async (x) => { ... })." + (loop if in_loop else ""),
         where,
     )
+    if in_loop:
+        return said  # async alone would not make the loop wait: no one-line fix
+    start = r"(\bfunction\b|(?:\([^()]*\)|\b[\w$]+)(?=\s*=>\s*\{\s*$))"
+    return node_fixes.line_edited(said, ws.Place(where.path, opener), start, r"async \1", "Make the function async")
 
 
 def exports_rebound(

@@ -77,3 +77,16 @@ def beside_the_file(found: Finding, place: ws.Place, relative: str, declared_typ
         head = 1 if lines and (lines[0].startswith("#!") or "use strict" in lines[0]) else 0
         patched = "".join([*lines[:head], "const path = require('path');\n", *lines[head:]])
     return _with(found, place, text, patched, "Read it from beside the script (__dirname)")
+
+
+def line_edited(found: Finding, place: ws.Place | None, pattern: str, new: str, explanation: str) -> Finding:
+    """`found` with a fix that rewrites the one match of `pattern` on `place`'s line into `new` (a re.sub template)."""
+    text = _read(place) if place is not None else None
+    lines = text.splitlines(keepends=True) if text is not None else []
+    if place is None or text is None or not 0 < place.line <= len(lines):
+        return found
+    line = lines[place.line - 1]
+    if len(re.findall(pattern, line)) != 1:
+        return found  # no match, or several: which one to change is not shown
+    lines[place.line - 1] = re.sub(pattern, new, line, count=1)
+    return _with(found, place, text, "".join(lines), explanation)

@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 
+from livepair.backends.offline import node_fixes
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import line_of
 from livepair.backends.offline.enrich import Facts, Finding, headline
@@ -99,12 +100,14 @@ def _core_typo(msg: str, where: ws.Place, text: str, facts: Facts) -> Finding | 
     close = difflib.get_close_matches(m["fn"], names, n=1, cutoff=0.8)
     if bound is None or not close or m["fn"] in names:
         return None
-    return Finding(
+    said = Finding(
         f"Node's {bound['mod']} module has no {m['fn']}(); it has {close[0]}(): a typo. Call "
         f"{m['var']}.{close[0]}(...).",
         where,
         headline=headline(f"{m['var']}.{m['fn']} is a typo of {close[0]}"),
     )
+    call = rf"\b{re.escape(m['var'])}\.{re.escape(m['fn'])}\b"
+    return node_fixes.line_edited(said, where, call, f"{m['var']}.{close[0]}", f"Call {m['var']}.{close[0]}")
 
 
 def _sent_twice(msg: str, where: ws.Place, text: str, facts: Facts) -> Finding | None:
