@@ -3,8 +3,10 @@
 Prints the development set and the frozen test set apart: precision (right of the diagnoses), coverage (spoken of
 all: diagnoses and honest hints), harmful, fixes offered / verified / past the error, and output -> advice p99.
 Baseline in the same run: the catalogue alone (the advisor before evidence-based detectors), on the same outputs.
-Then the daemon's own check of its fixes: each fix of a Python run re-run in the sandbox (session/fix_rerun.py), as
-the advisor does before it offers one, with how long that takes (it comes after the hint, not before it).
+Then the daemon's own check of its fixes: each diagnosis's fix of a run it can re-run (Python, a shell script, Node)
+re-run in the sandbox (session/fix_rerun.py), as the advisor does before it offers one, with how long that takes (it
+comes after the hint, not before it). A trial fix is offered only after that re-run, so the corpus runner's "fixes
+offered" already counts only the trials it proved.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from tests.corpora.servers import running
 
 
 async def _rerun_fixes(outcomes: list[corpus.Outcome]) -> tuple[dict[bool | None, int], list[float]]:
-    """Each offered fix of a Python command, re-run in the sandbox on a fresh copy of its case."""
+    """Each diagnosis's fix of a command that can be re-run, re-run in the sandbox on a fresh copy of its case."""
     verdicts: dict[bool | None, int] = {True: 0, False: 0, None: 0}
     seconds: list[float] = []
     port = SandboxRerun()

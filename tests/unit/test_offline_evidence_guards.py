@@ -243,6 +243,11 @@ def test_bash_syntax_in_a_script_with_an_sh_first_line_is_placed_on_that_line(tm
     (tmp_path / "ids.sh").chmod(0o755)
     found = shell(tmp_path, {}, "./ids.sh")
     assert placed(found, 1) and "#!/bin/bash" in found.message
+    # an earned claim (2 of 2 unseen, probation.py): a diagnosis with its fix, and the fixed script runs
+    assert found.earned and found.fix is not None and found.fix.new_text == "#!/bin/bash\n"
+    (tmp_path / "ids.sh").write_text(found.fix.new_text + script.split("\n", 1)[1])
+    done = subprocess.run(["./ids.sh"], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+    assert done.returncode == 0 and done.stdout.split() == ["1", "2"], done.stderr
 
 
 def test_bash_syntax_in_a_sourced_helper_run_by_sh_is_placed_in_the_helper(tmp_path: Path) -> None:

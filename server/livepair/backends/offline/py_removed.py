@@ -76,8 +76,8 @@ PY2_MODULES = {"urllib2": "urllib.request", "urlparse": "urllib.parse", "ConfigP
                "SocketServer": "socketserver", "commands": "subprocess", "thread": "threading"}  # fmt: skip
 
 
-# right on 2 of the 2 unseen cases it spoke on (probation.py)
-@earned(2, 2)
+# right on 4 of the 4 unseen cases it spoke on (probation.py)
+@earned(4, 4)
 def advise(facts: Facts) -> Finding | None:
     c = crash(facts)
     if c is None or c.kind not in ("AttributeError", "ModuleNotFoundError", "ImportError"):

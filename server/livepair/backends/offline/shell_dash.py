@@ -56,6 +56,8 @@ def bash_in_sh(command: str, facts: Facts) -> Finding | None:
     return Finding(message, at)
 
 
+# right on 2 of the 2 unseen cases it spoke on (probation.py)
+@earned(2, 2)
 def sh_shebang(command: str, facts: Facts) -> Finding | None:
     """./script whose #! line asks for sh (dash here), and bash syntax in it: the first line is the cause."""
     m = BASHISM.search(facts.output)
