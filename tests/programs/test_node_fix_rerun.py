@@ -142,8 +142,13 @@ async def test_a_node_fix_that_still_fails_the_same_way_gets_no_for_an_answer(tm
             "typo",
             "report.txt",
         ),
+        (  # an fs call without its callback, used as if it were synchronous
+            "const fs = require('fs');\nif (fs.exists('app.js')) {\n  console.log('there');\n}\n",
+            "takes a callback",
+            "there",
+        ),
     ],
-    ids=["const-assigned", "await-outside-async", "core-typo"],
+    ids=["const-assigned", "await-outside-async", "core-typo", "fs-without-callback"],
 )
 async def test_a_node_slip_is_fixed_in_place_once_the_rerun_shows_it(
     tmp_path: Path, program: str, said: str, prints: str

@@ -21,7 +21,26 @@ from livepair.backends.offline.enrich import Facts, Finding, headline
 
 CALLBACK = re.compile(r'The "(?:cb|callback)" argument must be of type function\. Received undefined')
 TIMER_CALL = re.compile(r"\b(?P<timer>setTimeout|setInterval|setImmediate)\(\s*(?P<call>(?P<fn>[\w$.]+)\([^()]*\))")
-FS_ASYNC = ("writeFile", "readFile", "appendFile", "mkdir", "readdir", "unlink", "rename", "stat", "copyFile", "rm")
+FS_ASYNC = (
+    "writeFile",
+    "readFile",
+    "appendFile",
+    "mkdir",
+    "readdir",
+    "unlink",
+    "rename",
+    "stat",
+    "copyFile",
+    "rm",
+    "exists",
+    "access",
+    "lstat",
+    "rmdir",
+    "chmod",
+    "readlink",
+    "symlink",
+    "truncate",
+)
 FS_CALL = re.compile(rf"\b(?P<mod>[\w$]+)\.(?P<fn>{'|'.join(FS_ASYNC)})\((?P<args>.*)\)")
 NOT_FUNCTION = re.compile(r"(?P<expr>[\w$.()\[\]'\"]+?) is not a function")
 RESPONSE = re.compile(r"\bres\.(?:end|send|json|render|redirect|sendFile|sendStatus)\(")
@@ -55,12 +74,15 @@ def _callback(msg: str, where: ws.Place, text: str, facts: Facts) -> Finding | N
     m = FS_CALL.search(line)
     if m is not None and not re.search(r"=>|\bfunction\b", m["args"]):
         fn = m["fn"]
-        return Finding(
+        promised = "" if fn == "exists" else f", or await fs.promises.{fn}(...) (require('fs/promises'))"
+        said = Finding(
             f"{m['mod']}.{fn}() takes a callback as its last argument, and none is given. Use {m['mod']}.{fn}Sync"
-            f"(...) to wait for it here, or await fs.promises.{fn}(...) (require('fs/promises')).",
+            f"(...) to wait for it here{promised}.",
             where,
             headline=headline(f"{m['mod']}.{fn} needs a callback, or use {fn}Sync"),
         )
+        call = rf"\b{re.escape(m['mod'])}\.{fn}\("
+        return node_fixes.line_edited(said, where, call, f"{m['mod']}.{fn}Sync(", f"Call {m['mod']}.{fn}Sync")
     return None
 
 

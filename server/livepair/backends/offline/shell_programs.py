@@ -28,9 +28,12 @@ FAILED = re.compile(
     r"|failed.*|unexpected .+|expected$|too many arguments)$"
     r"|^make(?:\[\d+\])?: \*\*\* .+$"
     r"|^(?:[\w.]+\.)?\w+(?:Error|Exception): .+$"  # a Python exception the catalogue does not know
-    r"|^[\w./-]+: \d+: .+$",  # dash: "script: 4: cd: can't cd to x"
+    r"|^[\w./-]+: \d+: .+$"  # dash: "script: 4: cd: can't cd to x"
+    r"|^[\w./-]+: line \d+: .+$"  # bash: "script: line 5: export: `a-b=1': not a valid identifier"
+    r"|^(?P<prog3>[\w.-]+): (?:missing (?:file )?operand|extra operand|invalid option|unrecognized option)\b.*$",
     re.M,
 )
+SCRIPT_LINE = re.compile(r"^(?P<script>[\w./-]+): (?:line )?(?P<line>\d+): ")
 NOISE = re.compile(r"A complete log of this run|npm (?:notice|warn)|\bsudo\b|chmod|git init|^npm error\s*$")
 
 
@@ -194,11 +197,21 @@ def failed_step(command: str, facts: Facts) -> Finding | None:
     if not lines:
         return None
     last = lines[-1]
-    program = last["prog"] or last["prog2"]
-    place = _line_running(command, facts, rf"(?:^|[\s|;&(]){re.escape(program)}\b") if program else None
+    program = last["prog"] or last["prog2"] or last["prog3"]
+    place = _said_line(last[0], facts)  # the shell named the script's line itself
+    if place is None and program:
+        place = _line_running(command, facts, rf"(?:^|[\s|;&(]){re.escape(program)}\b")
     said = last[0].strip()[:200]
     return honest.hint(
         f"The run failed: {said}",
         place,
         "why: the output names the step that failed, not what made it fail",
     )
+
+
+def _said_line(said: str, facts: Facts) -> ws.Place | None:
+    m = SCRIPT_LINE.match(said)
+    script = (facts.cwd / m["script"]).resolve() if m else None
+    if m is None or script is None or not script.is_file() or facts.root.resolve() not in script.parents:
+        return None
+    return ws.Place(script, int(m["line"]))

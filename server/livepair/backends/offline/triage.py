@@ -43,6 +43,7 @@ from livepair.backends.offline import (
     shell_causes,
     shell_programs,
     shell_scripts,
+    shell_slips,
     unearned,
 )
 from livepair.backends.offline.catalogue import Catalogue
@@ -72,6 +73,7 @@ def _advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
         return node.advise(command, facts) or shell_programs.failed_step(command, facts)
     facts.memo.setdefault("command", command)  # what the program was given (a data file on its command line)
     found = shell_causes.advise(command, facts) or shell_scripts.advise(command, facts)
+    found = found or shell_slips.advise(command, facts)
     found = found or shell_programs.advise(command, facts)
     found = found or py_threads.advise(facts) or py_xml.advise(facts)
     found = found or py_causes.advise(facts) or py_argparse.advise(facts)
