@@ -59,3 +59,39 @@ def test_a_failure_bash_places_on_a_line_is_a_hint_on_that_line_never_silence(tm
     found = shell(tmp_path, {"conf.sh": "readonly MODE=dev\necho start\nMODE=prod\n"}, "bash -e conf.sh")
     assert "MODE: readonly variable" in found.message and placed(found, 3, "conf.sh")
     assert "senior dev" in found.message  # an honest hint: it says what it could not tell
+
+
+def test_return_in_a_script_that_was_run_becomes_exit(tmp_path: Path) -> None:
+    script = 'if [ $# -lt 1 ]; then\n  echo "usage: go.sh NAME"\n  return 1\nfi\ncp "$1" out/\n'
+    found = shell(tmp_path, {"go.sh": script}, "bash go.sh")
+    assert names_a_cause(found) and placed(found, 3, "go.sh") and "Use exit" in found.message
+    done = fixed_run(tmp_path, found, "bash go.sh")
+    assert done.returncode == 1 and done.stdout.strip() == "usage: go.sh NAME", done.stderr  # stops at the usage
+
+
+def test_a_mktemp_template_without_xs_gets_them(tmp_path: Path) -> None:
+    script = 'tmp="$(mktemp -t counts)"\necho 3 > "$tmp"\ncat "$tmp"\n'
+    found = shell(tmp_path, {"count.sh": script}, "bash count.sh")
+    assert names_a_cause(found) and placed(found, 1, "count.sh") and "counts.XXXXXX" in found.message
+    done = fixed_run(tmp_path, found, "bash count.sh")
+    assert done.returncode == 0 and done.stdout.strip() == "3", done.stderr
+
+
+def test_tar_z_on_an_archive_that_is_not_gzip_drops_the_z(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "setup.sh").write_text("echo installed\n")
+    subprocess.run(["tar", "-cf", "release.tar.gz", "src"], cwd=tmp_path, check=True)  # named .gz, not gzip
+    found = shell(tmp_path, {"install.sh": "set -e\ntar -zxf release.tar.gz\nsh src/setup.sh\n"}, "bash install.sh")
+    assert names_a_cause(found) and placed(found, 2, "install.sh") and "not gzip-compressed" in found.message
+    (tmp_path / "src").rename(tmp_path / "src.orig")
+    done = fixed_run(tmp_path, found, "bash install.sh")
+    assert done.returncode == 0 and done.stdout.strip() == "installed", done.stderr
+
+
+def test_tar_z_on_a_real_gzip_archive_is_not_blamed(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "a.txt").write_text("a\n")
+    subprocess.run(["tar", "-czf", "good.tar.gz", "src"], cwd=tmp_path, check=True)
+    script = "tar -zxf good.tar.gz\ngzip -d < src/a.txt > out.txt\n"  # the gzip that fails reads plain text
+    found = shell(tmp_path, {"x.sh": script}, "bash -e x.sh")
+    assert "not gzip-compressed" not in found.message

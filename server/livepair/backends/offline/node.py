@@ -15,6 +15,7 @@ from livepair.backends.offline import (
     node_code,
     node_exports,
     node_fixes,
+    node_misuse,
     node_pitfalls,
     node_undefined,
     node_values,
@@ -131,7 +132,8 @@ def advise(command: str, facts: Facts) -> Finding | None:
                    node_undefined.undefined_value, node_undefined.undefined_json, html_as_json, port_taken,
                    refused, relative_file, unhandled, node_code.constant_assigned, node_code.exports_rebound,
                    node_code.untrusted_certificate, node_code.await_outside_async, node_code.empty_json_file,
-                   node_code.exports_replaced, node_code.circular_http_object, node_pitfalls.advise):  # fmt: skip
+                   node_code.exports_replaced, node_code.circular_http_object, node_misuse.advise,
+                   node_pitfalls.advise):  # fmt: skip
         found = detect(kind, code, msg, where, facts, command)
         if found is not None:
             return found

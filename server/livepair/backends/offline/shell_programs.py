@@ -30,7 +30,8 @@ FAILED = re.compile(
     r"|^(?:[\w.]+\.)?\w+(?:Error|Exception): .+$"  # a Python exception the catalogue does not know
     r"|^[\w./-]+: \d+: .+$"  # dash: "script: 4: cd: can't cd to x"
     r"|^[\w./-]+: line \d+: .+$"  # bash: "script: line 5: export: `a-b=1': not a valid identifier"
-    r"|^(?P<prog3>[\w.-]+): (?:missing (?:file )?operand|extra operand|invalid option|unrecognized option)\b.*$",
+    r"|^(?P<prog3>[\w.-]+): (?:stdin: )?(?:missing (?:file )?operand|extra operand|invalid option|unrecognized option"
+    r"|not in \w+ format|unexpected end of file)\b.*$",
     re.M,
 )
 SCRIPT_LINE = re.compile(r"^(?P<script>[\w./-]+): (?:line )?(?P<line>\d+): ")

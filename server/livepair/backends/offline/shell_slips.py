@@ -1,6 +1,7 @@
-"""Two shell slips whose error words name the symptom, and the script's own line the cause: a variable name with a
-character names cannot have (bash: "not a valid identifier", dash: "bad variable name"), and `xargs prog` run with
-nothing on its input, which runs prog once with no operand ("rm: missing operand").
+"""Shell slips whose error words name the symptom, and the script's own line the cause: a variable name with a
+character names cannot have (bash: "not a valid identifier", dash: "bad variable name"), `xargs prog` run with
+nothing on its input, which runs prog once with no operand ("rm: missing operand"), `return` in a script that was run
+rather than sourced, a mktemp template without its X's, and tar's z for an archive that is not gzip-compressed.
 
 Each fix is one line of the script, re-run before it is offered when the claim has not earned a diagnosis.
 """
@@ -20,10 +21,45 @@ BAD_NAME = re.compile(
     re.M,
 )
 NO_OPERAND = re.compile(r"^(?P<prog>[\w.-]+): missing (?:file )?operand$", re.M)
+RETURN = re.compile(r"^(?P<file>[\w./-]+): line (?P<line>\d+): return: can only `return' from a function", re.M)
+MKTEMP = re.compile(r"^mktemp: too few X's in template ['‘`](?P<template>[^'’]+)['’]", re.M)
+NOT_GZIP = re.compile(r"^gzip: stdin: not in gzip format$", re.M)
+TAR_Z = re.compile(r"\btar\s+(?P<flags>-?[A-Za-y]*z[A-Za-z]*)\s+(?:-\S+\s+)*(?P<archive>[\w./-]+\.(?:tar\.gz|tgz))\b")
 
 
 def advise(command: str, facts: Facts) -> Finding | None:
-    return _bad_name(facts) or _xargs_without_input(command, facts)
+    return (
+        _bad_name(facts)
+        or _xargs_without_input(command, facts)
+        or _return_in_script(facts)
+        or _mktemp_template(command, facts)
+        or _not_gzip(command, facts)
+    )
+
+
+def _script_line(facts: Facts, file: str, line: int) -> tuple[ws.Place, str, list[str]] | None:
+    """A line of a workspace script the shell named: its place, the script's text and its lines (with ends)."""
+    script = (facts.cwd / file).resolve()
+    if not script.is_file() or facts.root.resolve() not in script.parents:
+        return None
+    text = facts.read(script) or ""
+    lines = text.splitlines(keepends=True)
+    return (ws.Place(script, line), text, lines) if 0 < line <= len(lines) else None
+
+
+def _the_line_running(command: str, facts: Facts, pattern: re.Pattern[str]) -> tuple[ws.Place, str, list[str]] | None:
+    """The one line of the command's scripts that `pattern` finds (outside comments)."""
+    hits = [
+        (path, n)
+        for path in scripts(command, facts)
+        for n, line in enumerate((facts.read(path) or "").splitlines(), 1)
+        if pattern.search(line.split("#")[0])
+    ]
+    if len(hits) != 1:
+        return None
+    path, n = hits[0]
+    text = facts.read(path) or ""
+    return ws.Place(path, n), text, text.splitlines(keepends=True)
 
 
 def _bad_name(facts: Facts) -> Finding | None:
@@ -76,3 +112,62 @@ def _xargs_without_input(command: str, facts: Facts) -> Finding | None:
         f"nothing, {m['prog']} got no operand. xargs -r (--no-run-if-empty) skips that run."
     )
     return proposed(message, ws.Place(path, n), text, "".join(lines), "xargs -r", headline("xargs ran with no input"))
+
+
+def _return_in_script(facts: Facts) -> Finding | None:
+    m = RETURN.search(facts.output)
+    at = _script_line(facts, m["file"], int(m["line"])) if m else None
+    if at is None:
+        return None
+    place, text, lines = at
+    if not re.search(r"\breturn\b", lines[place.line - 1]):
+        return None
+    lines[place.line - 1] = re.sub(r"\breturn\b", "exit", lines[place.line - 1], count=1)
+    message = (
+        f"Line {place.line} runs return outside any function, in a script that was run (not sourced): return only "
+        "leaves a function or a sourced file, so bash said so and went on with the next lines. Use exit here."
+    )
+    return proposed(
+        message, place, text, "".join(lines), "exit instead of return", headline("return outside a function")
+    )
+
+
+def _mktemp_template(command: str, facts: Facts) -> Finding | None:
+    m = MKTEMP.search(facts.output)
+    if m is None:
+        return None
+    template = m["template"]
+    at = _the_line_running(command, facts, re.compile(rf"\bmktemp\b.*(?<![\w.-]){re.escape(template)}(?![\w.-])"))
+    if at is None:
+        return None
+    place, text, lines = at
+    better = f"{template}.XXXXXX"
+    word = rf"(?<![\w.-]){re.escape(template)}(?![\w.-])"
+    lines[place.line - 1] = re.sub(word, better, lines[place.line - 1], count=1)
+    message = (
+        f"mktemp's template must end in at least three X's, which it replaces to make the name unique: '{template}' "
+        f"has none, so mktemp failed and what it should have set was empty for the lines after it. Write {better}."
+    )
+    return proposed(message, place, text, "".join(lines), f"mktemp template {better}", headline("mktemp needs XXX"))
+
+
+def _not_gzip(command: str, facts: Facts) -> Finding | None:
+    if not NOT_GZIP.search(facts.output):
+        return None
+    at = _the_line_running(command, facts, TAR_Z)
+    given = TAR_Z.search(at[2][at[0].line - 1]) if at else None
+    archive = (facts.cwd / given["archive"]) if given else None
+    if at is None or given is None or archive is None or not archive.is_file():
+        return None
+    with archive.open("rb") as handle:
+        if handle.read(2) == b"\x1f\x8b":
+            return None  # it is gzip after all: the error is about something else
+    place, text, lines = at
+    flags = given["flags"].replace("z", "", 1)
+    lines[place.line - 1] = lines[place.line - 1].replace(given["flags"], flags, 1)
+    message = (
+        f"{given['archive']} is not gzip-compressed, whatever its name says (its first bytes are not gzip's), so "
+        f"tar's z, which pipes it through gzip, fails. Leave the z out: tar {flags} (GNU tar finds any compression "
+        "by itself when it reads a file)."
+    )
+    return proposed(message, place, text, "".join(lines), f"tar {flags}", headline("the archive is not gzip"))
