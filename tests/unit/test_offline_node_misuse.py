@@ -1,10 +1,15 @@
-"""A Node core API used against its contract (node_misuse.py), each program run for real and advised on."""
+"""A Node core API used against its contract (node_misuse.py) or a value of the wrong shape (node_shapes.py), each
+program run for real and advised on; an offered edit is applied and the program run again."""
 
 from __future__ import annotations
 
+import gzip
+import subprocess
 from pathlib import Path
 
-from tests.unit.offline_runs import names_a_cause
+from livepair.advice.verify import patch_lines
+from livepair.backends.offline.enrich import Finding
+from tests.unit.offline_runs import edit_of, names_a_cause
 from tests.unit.test_offline_evidence_guards import node
 from tests.unit.test_offline_hidden_errors import placed
 
@@ -47,3 +52,46 @@ def test_a_short_cipher_key_is_traced_to_its_env_line_and_never_said(tmp_path: P
     assert names_a_cause(found) and placed(found, 2, ".env")
     assert "aes-256-cbc needs a key of exactly 32 bytes" in found.message and "16 characters" in found.message
     assert key not in found.message  # the key's length is told, never the key
+
+
+def run_fixed(tmp_path: Path, found: Finding) -> subprocess.CompletedProcess[str]:
+    edit = edit_of(found)
+    assert edit is not None and found.place is not None
+    path = found.place.path
+    path.write_text(patch_lines(path.read_text(), edit.start_line, edit.end_line, edit.new_text))
+    return subprocess.run(["node", "app.js"], cwd=tmp_path, capture_output=True, text=True, timeout=30)
+
+
+def test_a_map_filled_like_an_object_is_told_to_set(tmp_path: Path) -> None:
+    code = (
+        "const cache = new Map();\n\nfunction keep(k, v) {\n  cache[k] = v;\n}\n\nkeep('a', { n: 2 });\n"
+        "console.log(cache.get('a').n);\n"
+    )
+    found = node(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 4, "app.js") and "cache.set(key, value)" in found.message
+    done = run_fixed(tmp_path, found)
+    assert done.returncode == 0 and done.stdout.strip() == "2", done.stderr
+
+
+def test_a_file_in_a_folder_listing_taken_for_a_folder(tmp_path: Path) -> None:
+    (tmp_path / "packs" / "one").mkdir(parents=True)
+    (tmp_path / "packs" / "notes.txt").write_text("x\n")
+    code = (
+        "const fs = require('fs');\n\nfor (const entry of fs.readdirSync('packs')) {\n"
+        "  console.log(entry, fs.readdirSync('packs/' + entry).length);\n}\n"
+    )
+    found = node(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 3, "app.js")
+    assert "notes.txt" in found.message and "withFileTypes" in found.message
+
+
+def test_a_file_name_given_to_gunzip_is_read_first(tmp_path: Path) -> None:
+    (tmp_path / "data.json.gz").write_bytes(gzip.compress(b'{"n": 3}'))
+    code = (
+        "const fs = require('fs');\nconst zlib = require('zlib');\n\nfunction load(name) {\n"
+        "  return JSON.parse(zlib.gunzipSync(name).toString());\n}\n\nconsole.log(load('data.json.gz').n);\n"
+    )
+    found = node(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 5, "app.js") and "the file's name, not its bytes" in found.message
+    done = run_fixed(tmp_path, found)
+    assert done.returncode == 0 and done.stdout.strip() == "3", done.stderr

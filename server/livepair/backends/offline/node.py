@@ -17,6 +17,7 @@ from livepair.backends.offline import (
     node_fixes,
     node_misuse,
     node_pitfalls,
+    node_shapes,
     node_undefined,
     node_values,
 )
@@ -128,7 +129,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
         return None
     kind, code, msg = m["kind"], m["code"] or "", m["msg"]
     where = place(facts)
-    for detect in (node_values.advise, node_exports.not_exported, module_not_found, module_kind,
+    for detect in (node_values.advise, node_shapes.advise, node_exports.not_exported, module_not_found, module_kind,
                    node_undefined.undefined_value, node_undefined.undefined_json, html_as_json, port_taken,
                    refused, relative_file, unhandled, node_code.constant_assigned, node_code.exports_rebound,
                    node_code.untrusted_certificate, node_code.await_outside_async, node_code.empty_json_file,

@@ -86,7 +86,8 @@ def line_edited(found: Finding, place: ws.Place | None, pattern: str, new: str, 
     if place is None or text is None or not 0 < place.line <= len(lines):
         return found
     line = lines[place.line - 1]
-    if len(re.findall(pattern, line)) != 1:
+    body = line.rstrip("\r\n")  # the edit never takes the line's end with it
+    if len(re.findall(pattern, body)) != 1:
         return found  # no match, or several: which one to change is not shown
-    lines[place.line - 1] = re.sub(pattern, new, line, count=1)
+    lines[place.line - 1] = re.sub(pattern, new, body, count=1) + line[len(body) :]
     return _with(found, place, text, "".join(lines), explanation)
