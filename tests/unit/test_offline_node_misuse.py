@@ -95,3 +95,32 @@ def test_a_file_name_given_to_gunzip_is_read_first(tmp_path: Path) -> None:
     assert names_a_cause(found) and placed(found, 5, "app.js") and "the file's name, not its bytes" in found.message
     done = run_fixed(tmp_path, found)
     assert done.returncode == 0 and done.stdout.strip() == "3", done.stderr
+
+
+def test_chunks_decoded_to_strings_then_concatenated_as_buffers(tmp_path: Path) -> None:
+    code = (
+        "const { Readable } = require('stream');\n\nconst chunks = [];\n"
+        "const source = Readable.from([Buffer.from('ab')]);\n"
+        "source.setEncoding('utf8');\nsource.on('data', (c) => chunks.push(c));\n"
+        "source.on('end', () => console.log(Buffer.concat(chunks).toString()));\n"
+    )
+    found = node(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 5, "app.js") and "chunks.join('')" in found.message
+
+
+def test_a_whole_link_given_to_urlsearchparams(tmp_path: Path) -> None:
+    code = (
+        "const link = 'https://shop.example/list?tag=red';\nconst params = new URLSearchParams(link);\n"
+        "console.log(params.get('tag').toUpperCase());\n"
+    )
+    found = node(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 2, "app.js") and "new URL(link).searchParams" in found.message
+
+
+def test_a_query_already_cut_from_its_link_is_not_blamed(tmp_path: Path) -> None:
+    code = (
+        "const link = 'https://shop.example/list?tag=red';\nconst params = new URLSearchParams(new URL(link).search);\n"
+        "console.log(params.get('size').toUpperCase());\n"
+    )
+    found = node(tmp_path, code)
+    assert "URLSearchParams takes a query string" not in found.message

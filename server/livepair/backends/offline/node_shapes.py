@@ -1,6 +1,7 @@
 """A value with the right name and the wrong shape, which Node's error meets later: a Map filled like a plain object
-(so get() finds nothing), a folder listing taken for folders only (a file among them), and a file's name handed to
-zlib where its bytes are wanted. Each is said where the value is made, the error's line beside it.
+(so get() finds nothing), a folder listing taken for folders only (a file among them), a file's name handed to zlib
+where its bytes are wanted, a stream's chunks decoded to strings and then joined as Buffers, and a whole link given
+to URLSearchParams (which takes only the query). Each is said where the value is made, the error's line beside it.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding, headline
 
 MAP = re.compile(r"\b(?:const|let|var)\s+(?P<name>[\w$]+)\s*=\s*new\s+Map\(")
+SEARCH_PARAMS = r"new URLSearchParams\((?P<arg>(?:[^()]|\([^()]*\))*)\)"  # its argument, one level of () in it
 ZLIB = re.compile(r"\b(?P<mod>[\w$]+)\.(?P<fn>gunzip|inflate|unzip|brotliDecompress)Sync\(\s*(?P<arg>[\w$]+)\s*\)")
 
 
@@ -21,6 +23,10 @@ def advise(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts,
         return None
     if msg.startswith("Cannot read properties of undefined"):
         return _map_filled_like_an_object(where, lines)
+    if msg.startswith("Cannot read properties of null"):
+        return _link_as_query(where, lines)
+    if re.match(r'The "list\[\d+\]" argument must be an instance of Buffer.*Received type string', msg):
+        return _decoded_chunks(where, lines)
     if code == "ENOTDIR" or msg.startswith("ENOTDIR"):
         return _file_in_a_listing(msg, where, lines, facts)
     if code == "Z_DATA_ERROR" or msg == "incorrect header check":
@@ -110,3 +116,35 @@ def _string_of(name: str, lines: list[str], before: int) -> str | None:
     if given[0] in "'\"":
         return given[1:-1]
     return _string_of(given, lines, before) if given != name else None
+
+
+def _decoded_chunks(where: ws.Place, lines: list[str]) -> Finding | None:
+    decoded = [n for n, s in enumerate(lines[: where.line], 1) if re.search(r"\.setEncoding\(", s)]
+    if len(decoded) != 1 or "Buffer.concat(" not in lines[where.line - 1]:
+        return None
+    at = ws.Place(where.path, decoded[0])
+    return Finding(
+        f"Line {decoded[0]}'s setEncoding() makes the stream give strings, not Buffers, and Buffer.concat on line "
+        f"{where.line} takes Buffers only. Keep one: remove setEncoding and concat the Buffers, or keep it and join "
+        "the strings (chunks.join('')).",
+        at,
+        headline=headline("setEncoding gives strings, not Buffers"),
+    )
+
+
+def _link_as_query(where: ws.Place, lines: list[str]) -> Finding | None:
+    line = lines[where.line - 1] if 0 < where.line <= len(lines) else ""
+    read = re.search(r"(?P<params>[\w$]+)\.get\(", line)
+    built = re.compile(rf"\b{re.escape(read['params'])}\s*=\s*" + SEARCH_PARAMS) if read else None
+    made = next(((n, m) for n, s in enumerate(lines[: where.line], 1) if built and (m := built.search(s))), None)
+    text = "\n".join(lines)
+    if made is None or "://" not in text or re.search(r"[.?]search\b|\.split\(\s*['\"]\?", made[1]["arg"]):
+        return None  # no link in the file, or the query is cut out of it already
+    n, m = made
+    return Finding(
+        f"URLSearchParams takes a query string (tags=a&page=2), and line {n} gives it {m['arg'].strip()}, a whole "
+        f"link: its first key is then the link up to '=', so get() on line {where.line} finds nothing and gives "
+        f"null. Parse the link: new URL({m['arg'].strip()}).searchParams.",
+        ws.Place(where.path, n),
+        headline=headline("URLSearchParams takes the query, not the link"),
+    )
