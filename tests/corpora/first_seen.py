@@ -45,7 +45,7 @@ FIRST_SEEN = {
     "python_b13": "36f0dff", "node_b13": "36f0dff", "shell_b13": "36f0dff",
     "python_b14": "be7101b", "node_b14": "be7101b", "shell_b14": "be7101b",
     "python_b15": "9fd4696", "node_b15": "9fd4696", "shell_b15": "9fd4696",
-    "node_b16": "8e95075", "shell_b16": "8e95075",
+    "python_b16": "eab3800", "node_b16": "8e95075", "shell_b16": "8e95075",
 }  # fmt: skip
 
 

@@ -95,3 +95,16 @@ def test_tar_z_on_a_real_gzip_archive_is_not_blamed(tmp_path: Path) -> None:
     script = "tar -zxf good.tar.gz\ngzip -d < src/a.txt > out.txt\n"  # the gzip that fails reads plain text
     found = shell(tmp_path, {"x.sh": script}, "bash -e x.sh")
     assert "not gzip-compressed" not in found.message
+
+
+def test_a_javascript_file_run_by_the_shell_gets_its_hashbang(tmp_path: Path) -> None:
+    (tmp_path / "bin").mkdir()
+    tool = "const n = Number(process.argv[2]);\nconsole.log(n * 2);\n"
+    (tmp_path / "tools").mkdir()
+    (tmp_path / "tools" / "double.js").write_text(tool)
+    (tmp_path / "tools" / "double.js").chmod(0o755)
+    (tmp_path / "bin" / "double").symlink_to("../tools/double.js")  # what npm links into node_modules/.bin
+    found = shell(tmp_path, {}, "bin/double 21")
+    assert names_a_cause(found) and placed(found, 1, "double.js") and "#!/usr/bin/env node" in found.message
+    done = fixed_run(tmp_path, found, "bin/double 21")
+    assert done.returncode == 0 and done.stdout.strip() == "42", done.stderr

@@ -60,6 +60,7 @@ NODE_WORDS = {
     "js-not-a-function": "TypeError: calc.multiply is not a function",
     "js-not-defined": "ReferenceError: totl is not defined",
     "js-syntax": "SyntaxError: Unexpected token ')'",
+    "js-hashbang": 'node_modules/.bin/jp: 1: Syntax error: "(" unexpected',
     "node-errors": "Error: quota exceeded for job 7\n    at load (/w/job.js:2:9)",
 }
 

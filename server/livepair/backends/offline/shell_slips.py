@@ -1,7 +1,8 @@
 """Shell slips whose error words name the symptom, and the script's own line the cause: a variable name with a
 character names cannot have (bash: "not a valid identifier", dash: "bad variable name"), `xargs prog` run with
 nothing on its input, which runs prog once with no operand ("rm: missing operand"), `return` in a script that was run
-rather than sourced, a mktemp template without its X's, and tar's z for an archive that is not gzip-compressed.
+rather than sourced, a mktemp template without its X's, tar's z for an archive that is not gzip-compressed, and a
+JavaScript file run directly with no #! line, so the shell read it.
 
 Each fix is one line of the script, re-run before it is offered when the claim has not earned a diagnosis.
 """
@@ -24,6 +25,10 @@ NO_OPERAND = re.compile(r"^(?P<prog>[\w.-]+): missing (?:file )?operand$", re.M)
 RETURN = re.compile(r"^(?P<file>[\w./-]+): line (?P<line>\d+): return: can only `return' from a function", re.M)
 MKTEMP = re.compile(r"^mktemp: too few X's in template ['‘`](?P<template>[^'’]+)['’]", re.M)
 NOT_GZIP = re.compile(r"^gzip: stdin: not in gzip format$", re.M)
+SHELL_SYNTAX = re.compile(
+    r"^(?P<file>/?[\w./@-]+): (?:line )?(?P<line>\d+): (?:Syntax error|syntax error near unexpected token)", re.M
+)
+JS = (".js", ".mjs", ".cjs")
 TAR_Z = re.compile(r"\btar\s+(?P<flags>-?[A-Za-y]*z[A-Za-z]*)\s+(?:-\S+\s+)*(?P<archive>[\w./-]+\.(?:tar\.gz|tgz))\b")
 
 
@@ -34,6 +39,7 @@ def advise(command: str, facts: Facts) -> Finding | None:
         or _return_in_script(facts)
         or _mktemp_template(command, facts)
         or _not_gzip(command, facts)
+        or _javascript_run_by_the_shell(facts)
     )
 
 
@@ -171,3 +177,25 @@ def _not_gzip(command: str, facts: Facts) -> Finding | None:
         "by itself when it reads a file)."
     )
     return proposed(message, place, text, "".join(lines), f"tar {flags}", headline("the archive is not gzip"))
+
+
+def _javascript_run_by_the_shell(facts: Facts) -> Finding | None:
+    m = SHELL_SYNTAX.search(facts.output)
+    run = (facts.cwd / m["file"]) if m else None
+    script = run.resolve() if run is not None and run.exists() else None  # npm's bin links lead to the file itself
+    if m is None or run is None or script is None or script.suffix not in JS or not script.is_file():
+        return None
+    if facts.root.resolve() not in script.parents:
+        return None
+    text = facts.read(script) or ""
+    if text.startswith("#!"):
+        return None  # it names its program already: the shell's words mean something else
+    rel = ws.relative_to(script, facts.root)
+    via = f" (through {ws.relative_to(run, facts.root)})" if run.is_symlink() else ""
+    message = (
+        f"{rel} is a JavaScript file that was run directly{via}, and without a #! first line the system gave it to "
+        "the shell, which cannot read JavaScript. Make its first line #!/usr/bin/env node (a package's bin "
+        "commands are run this way)."
+    )
+    place = ws.Place(script, 1)
+    return proposed(message, place, text, "#!/usr/bin/env node\n" + text, "#!/usr/bin/env node", headline("no #! line"))

@@ -70,7 +70,8 @@ def advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
 
 def _advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     if node.is_node(facts.output, command):
-        return node.advise(command, facts) or shell_programs.failed_step(command, facts)
+        found = node.advise(command, facts) or shell_slips.advise(command, facts)
+        return found or shell_programs.failed_step(command, facts)
     facts.memo.setdefault("command", command)  # what the program was given (a data file on its command line)
     found = shell_causes.advise(command, facts) or shell_scripts.advise(command, facts)
     found = found or shell_slips.advise(command, facts)
