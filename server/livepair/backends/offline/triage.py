@@ -27,6 +27,7 @@ from livepair.backends.offline import (
     py_json,
     py_literals,
     py_loops,
+    py_mixups,
     py_objects,
     py_operations,
     py_pitfalls,
@@ -78,6 +79,7 @@ def _advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or shell_programs.advise(command, facts)
     found = found or py_threads.advise(facts) or py_xml.advise(facts)
     found = found or py_causes.advise(facts) or py_argparse.advise(facts)
+    found = found or py_mixups.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
     found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)

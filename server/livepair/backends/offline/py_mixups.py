@@ -1,0 +1,171 @@
+"""One thing taken for another, which the error names only by its symptom: a module for the class of the same name
+(`import datetime` then `datetime(...)`) and the class for its module (`from datetime import datetime` then
+`datetime.datetime`), bytes written to a file opened for text, a whole command line given to subprocess as one
+program name, JSON text made by json.dumps and then read like the data, and a sqlite table kept from an older
+schema by CREATE TABLE IF NOT EXISTS.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+from livepair.backends.offline import workspace as ws
+from livepair.backends.offline.edits import ensure_import, line_of, replace_on_line
+from livepair.backends.offline.enrich import Facts, Finding, headline
+from livepair.backends.offline.py_crash import crash, first_finding, proposed
+
+SUBPROCESS = re.compile(
+    r"\bsubprocess\.(?:Popen|run|call|check_call|check_output)\(\s*(?P<arg>[\w.]+|(?P<q>['\"])[^'\"]*(?P=q))"
+)
+
+
+def advise(facts: Facts) -> Finding | None:
+    return first_finding([_module_called, _class_as_module, _bytes_to_text_file, _one_string_command,
+                          _dumps_indexed, _older_table], facts)  # fmt: skip
+
+
+def _module_called(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    if c is None or c.kind != "TypeError" or not c.detail.startswith("'module' object is not callable"):
+        return None
+    lines = c.text.splitlines()
+    called = re.findall(r"(?<![\w.])(\w+)\(", c.code)
+    imported = next(
+        ((n, name) for name in called for n, s in enumerate(lines, 1) if re.fullmatch(rf"import {name}\s*", s)), None
+    )
+    if imported is None:
+        return None
+    n, name = imported
+    used = re.search(rf"(?<![\w.]){name}\.\w", c.text)  # the module is used as one elsewhere: keep the import
+    message = (
+        f"Line {n} imports the module {name}, and line {c.place.line} calls it; what is called is the class (or "
+        f"function) inside it, {name}.{name}. Import that: from {name} import {name}"
+        + (f", or call {name}.{name}(...)." if used else ".")
+    )
+    at = ws.Place(c.place.path, n)
+    patched = None if used else replace_on_line(c.text, n, rf"^import {name}\b", f"from {name} import {name}", 1)
+    brief = headline(f"{name} is the module; the class is {name}.{name}")
+    return proposed(message, at, c.text, patched, f"from {name} import {name}", brief)
+
+
+def _class_as_module(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    m = (
+        re.fullmatch(r"type object '(?P<module>\w+)\.(?P<cls>\w+)' has no attribute '(?P=cls)'", c.detail)
+        if c
+        else None
+    )
+    used = re.search(rf"(?<![\w.]){m['cls']}\.{m['cls']}\.(?P<attr>\w+)", c.code) if c and m else None
+    if c is None or m is None or used is None:
+        return None
+    lines = c.text.splitlines()
+    n = next((i for i, s in enumerate(lines, 1) if re.match(rf"\s*from {m['module']} import .*\b{m['cls']}\b", s)), 0)
+    if not n:
+        return None
+    cls = m["cls"]
+    message = (
+        f"{cls} here is the class, not the module: line {n} imports it with from {m['module']} import {cls}. So "
+        f"{cls}.{cls} asks the class for an attribute it does not have. Write {cls}.{used['attr']} directly."
+    )
+    patched = replace_on_line(c.text, c.place.line, rf"(?<![\w.]){cls}\.{cls}\.", f"{cls}.")
+    return proposed(message, c.place, c.text, patched, f"{cls}. without the module", headline(f"{cls} is the class"))
+
+
+def _bytes_to_text_file(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    if c is None or c.kind != "TypeError" or not c.detail.startswith("write() argument must be str, not bytes"):
+        return None
+    handle = re.search(r"(?P<name>\w+)\.write\(", c.code)
+    lines = c.text.splitlines()
+    opened = handle and next(
+        (n for n, s in enumerate(lines[: c.place.line], 1)
+         if re.search(rf"open\([^)]*['\"](?P<mode>[wa]t?)['\"][^)]*\)\s+as\s+{handle['name']}\b"
+                      rf"|{handle['name']}\s*=\s*open\([^)]*['\"][wa]t?['\"]", s)),
+        None,
+    )  # fmt: skip
+    if handle is None or not opened:
+        return None
+    message = (
+        f"Line {opened} opens {handle['name']} for text, and line {c.place.line} writes bytes to it. Open it in "
+        "binary mode ('wb') to keep the bytes as they are, or decode them to text first."
+    )
+    patched = replace_on_line(c.text, opened, r"(['\"])([wa])t?\1", lambda m: f"{m[1]}{m[2]}b{m[1]}", 1)
+    return proposed(message, ws.Place(c.place.path, opened), c.text, patched, "Open it in binary mode",
+                    headline("bytes written to a text file"))  # fmt: skip
+
+
+def _one_string_command(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    m = re.match(r"\[Errno 2\] No such file or directory: '(?P<cmd>[^']+ [^']*)'", c.detail) if c else None
+    if c is None or m is None or c.kind != "FileNotFoundError":
+        return None
+    call = next(((p, s) for p in reversed(c.frames) if (s := SUBPROCESS.search(line_of(facts.read(p.path) or "",
+                 p.line) or ""))), None)  # fmt: skip
+    if call is None or "shell=True" in call[1].string:
+        return None
+    place, hit = call
+    message = (
+        f"subprocess was given the whole command line '{m['cmd']}' as one string, so it looked for a program "
+        "of that name. Give it a list of words: shlex.split(...) turns a command line into one, or write the list "
+        "(['program', 'arg', ...])."
+    )
+    text = facts.read(place.path) or ""
+    arg = hit["arg"]
+    words = _words(arg[1:-1]) if hit["q"] else None  # a literal: its list written out; a name: split when run
+    new = hit[0].replace(arg, repr(words) if words else f"shlex.split({arg})", 1)
+    patched = replace_on_line(text, place.line, re.escape(hit[0]), lambda _m: new, 1)
+    patched = ensure_import(patched, "import shlex", "shlex") if patched and not words else patched
+    return proposed(message, place, text, patched, "shlex.split the command", headline("a command line as one name"))
+
+
+def _dumps_indexed(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    if c is None or c.kind != "TypeError" or not c.detail.startswith("string indices must be integers"):
+        return None
+    indexed = re.findall(r"(?<![\w.])(\w+)\[", c.code)
+    lines = c.text.splitlines()
+    made = next(
+        ((n, name) for name in indexed for n in range(c.place.line - 1, 0, -1)
+         if re.match(rf"\s*{name}\s*=\s*json\.dumps\(", lines[n - 1])),
+        None,
+    )  # fmt: skip
+    if made is None:
+        return None
+    n, name = made
+    message = (
+        f"{name} is JSON text: line {n} made it with json.dumps, which turns data into a string. To read JSON into "
+        "data (dicts and lists you can index by key), use json.loads on text, or json.load on a file."
+    )
+    patched = replace_on_line(c.text, n, r"json\.dumps\(", "json.loads(", 1)
+    return proposed(
+        message, ws.Place(c.place.path, n), c.text, patched, "json.loads", headline("json.dumps makes text")
+    )
+
+
+def _older_table(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    m = re.match(r"table (?P<table>\w+) has no column named (?P<col>\w+)", c.detail) if c else None
+    if c is None or m is None:
+        return None
+    create = re.compile(rf"CREATE TABLE IF NOT EXISTS {m['table']}\b[^;]*\b{m['col']}\b", re.I | re.S)
+    sources = [p for p in ws.workspace_files(facts.root, {".sql", ".py"}) if create.search(facts.read(p) or "")]
+    lines = c.text.splitlines()
+    runs = [n for n, s in enumerate(lines[: c.place.line], 1) if create.search(s) or "executescript(" in s]
+    if not sources or len(runs) != 1:
+        return None
+    made = ws.relative_to(sources[0], facts.root)
+    return Finding(
+        f"{made} creates {m['table']} with {m['col']}, but with IF NOT EXISTS: the database already had a table "
+        f"{m['table']} from before (an older schema, without {m['col']}), so line {runs[0]} kept it as it was. "
+        f"Migrate it (ALTER TABLE {m['table']} ADD COLUMN {m['col']} ...) or start from a new database file.",
+        ws.Place(c.place.path, runs[0]),
+        headline=headline(f"{m['table']} is from an older schema"),
+    )
+
+
+def _words(line: str) -> list[str] | None:
+    try:
+        return shlex.split(line)
+    except ValueError:
+        return None
