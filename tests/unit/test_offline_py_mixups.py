@@ -95,3 +95,44 @@ def test_a_table_from_an_older_schema_is_named_with_the_schema_that_kept_it(tmp_
     found = run_python(tmp_path, code)
     assert names_a_cause(found) and placed(found, 4, "main.py")
     assert "ALTER TABLE visits ADD COLUMN agent" in found.message and "older schema" in found.message
+
+
+def test_a_thread_started_twice_names_the_first_start(tmp_path: Path) -> None:
+    code = "import threading\n\nt = threading.Thread(target=print, args=('x',))\nt.start()\nt.start()\n"
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 5, "main.py") and "started already, on line 4" in found.message
+
+
+def test_a_csv_field_over_the_limit_is_placed_on_the_reader(tmp_path: Path) -> None:
+    (tmp_path / "rows.csv").write_text("a,b\n1," + "x" * 200_000 + "\n")
+    code = "import csv\n\nwith open('rows.csv', newline='') as f:\n    rows = list(csv.reader(f))\nprint(len(rows))\n"
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 4, "main.py") and "csv.field_size_limit" in found.message
+
+
+def test_text_given_as_a_request_body_is_encoded_where_it_is_made(tmp_path: Path) -> None:
+    code = (
+        "import json\nimport urllib.request\n\nbody = json.dumps({'a': 1})\n"
+        "urllib.request.urlopen('http://127.0.0.1:9/', body)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 4, "main.py")
+    edit = edit_of(found)
+    assert edit is not None and edit.new_text == "body = json.dumps({'a': 1}).encode()\n"
+
+
+def test_a_url_with_a_space_is_quoted_where_it_is_built(tmp_path: Path) -> None:
+    code = (
+        "import urllib.request\n\ncity = 'New York'\nurl = 'http://127.0.0.1:9/weather?q=' + city\n"
+        "urllib.request.urlopen(url)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 4, "main.py") and "percent-encoded" in found.message
+    edit = edit_of(found)
+    assert edit is not None and "urllib.parse.quote(city)" in edit.new_text
+
+
+def test_an_exception_not_named_error_is_a_hint_never_silence(tmp_path: Path) -> None:
+    code = "class Refused(Exception):\n    pass\n\n\ndef check():\n    raise Refused('quota used up')\n\n\ncheck()\n"
+    found = run_python(tmp_path, code)
+    assert "Refused: quota used up" in found.message and placed(found, 6, "main.py") and "senior dev" in found.message

@@ -1,8 +1,9 @@
 """One thing taken for another, which the error names only by its symptom: a module for the class of the same name
 (`import datetime` then `datetime(...)`) and the class for its module (`from datetime import datetime` then
 `datetime.datetime`), bytes written to a file opened for text, a whole command line given to subprocess as one
-program name, JSON text made by json.dumps and then read like the data, and a sqlite table kept from an older
-schema by CREATE TABLE IF NOT EXISTS.
+program name, JSON text made by json.dumps and then read like the data, a sqlite table kept from an older schema by
+CREATE TABLE IF NOT EXISTS, text posted where bytes are wanted, a URL built with a space in it, a thread started
+twice, and a CSV field longer than the csv module's limit.
 """
 
 from __future__ import annotations
@@ -13,16 +14,18 @@ import shlex
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import ensure_import, line_of, replace_on_line
 from livepair.backends.offline.enrich import Facts, Finding, headline
-from livepair.backends.offline.py_crash import crash, first_finding, proposed
+from livepair.backends.offline.py_crash import crash, first_finding, frames, proposed
 
 SUBPROCESS = re.compile(
     r"\bsubprocess\.(?:Popen|run|call|check_call|check_output)\(\s*(?P<arg>[\w.]+|(?P<q>['\"])[^'\"]*(?P=q))"
 )
+TEXT_BODY = r"(?:json\.dumps|urllib\.parse\.urlencode|urlencode)\("  # what makes a request body as text
 
 
 def advise(facts: Facts) -> Finding | None:
     return first_finding([_module_called, _class_as_module, _bytes_to_text_file, _one_string_command,
-                          _dumps_indexed, _older_table], facts)  # fmt: skip
+                          _dumps_indexed, _older_table, _text_posted, _space_in_url, _started_twice,
+                          _csv_field_limit], facts)  # fmt: skip
 
 
 def _module_called(facts: Facts) -> Finding | None:
@@ -169,3 +172,95 @@ def _words(line: str) -> list[str] | None:
         return shlex.split(line)
     except ValueError:
         return None
+
+
+def _assigned_above(text: str, line: int, name: str, value: str) -> int | None:
+    """The nearest line above `line` that assigns `name` a value matching `value`."""
+    lines = text.splitlines()
+    return next((n for n in range(line - 1, 0, -1) if re.match(rf"\s*{name}\s*=\s*{value}", lines[n - 1])), None)
+
+
+def _text_posted(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    if c is None or c.kind != "TypeError" or not c.detail.startswith("POST data should be bytes"):
+        return None
+    made = next(
+        ((place, n) for place in reversed(c.frames)
+         for name in re.findall(r"(?<![\w.])(\w+)\s*[,)]", line_of(facts.read(place.path) or "", place.line) or "")
+         if (n := _assigned_above(facts.read(place.path) or "", place.line, name, TEXT_BODY))),
+        None,
+    )  # fmt: skip
+    if made is None:
+        return None
+    place, n = made
+    text = facts.read(place.path) or ""
+    message = (
+        f"Line {n} makes the request body as text (a str), and urllib sends bytes: encode it there, "
+        "json.dumps(...).encode() (UTF-8)."
+    )
+    patched = replace_on_line(text, n, r"\)[ \t]*$", ").encode()", 1)
+    at = ws.Place(place.path, n)
+    return proposed(message, at, text, patched, "Encode the body", headline("the body is text; send bytes"))
+
+
+def _space_in_url(facts: Facts) -> Finding | None:
+    m = re.search(r"^[\w.]*InvalidURL: URL can't contain control characters\. '(?P<url>[^']*)' \(found at least "
+                  r"'(?P<char>[^']*)'\)", facts.output, re.M)  # fmt: skip
+    where = frames(facts)
+    if m is None or not where:
+        return None
+    place = where[-1]
+    text = facts.read(place.path) or ""
+    used = re.search(r"\(\s*(?P<name>\w+)", line_of(text, place.line) or "")
+    made = _assigned_above(text, place.line, used["name"], r".*\+") if used else None
+    if made is None:
+        return None
+    built = line_of(text, made) or ""
+    part = re.search(r"\+\s*(?P<part>[a-z_]\w*)\s*$", built)
+    char = "a space" if m["char"] == " " else repr(m["char"])
+    message = (
+        f"The URL has {char} in it ({m['url']}), and a URL must be percent-encoded: line {made} builds it from text "
+        "as it is. Quote that part, urllib.parse.quote(...), or build the query with urllib.parse.urlencode."
+    )
+    patched = None
+    if part:
+        quoted = replace_on_line(text, made, rf"\+\s*{part['part']}[ \t]*$", f"+ urllib.parse.quote({part['part']})", 1)
+        patched = ensure_import(quoted, "import urllib.parse", "urllib.parse") if quoted else None
+    return proposed(message, ws.Place(place.path, made), text, patched, "Percent-encode it",
+                    headline("the URL needs percent-encoding"))  # fmt: skip
+
+
+def _started_twice(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    started = re.search(r"(?P<name>[\w.]+)\.start\(\)", c.code) if c else None
+    if c is None or started is None or c.detail != "threads can only be started once":
+        return None
+    lines = c.text.splitlines()
+    name = re.escape(started["name"])
+    before = [n for n, s in enumerate(lines[: c.place.line - 1], 1) if re.search(rf"(?<![\w.]){name}\.start\(\)", s)]
+    if not before:
+        return None
+    return Finding(
+        f"{started['name']} was started already, on line {before[-1]}, and a Thread runs once: line {c.place.line} "
+        "starts it a second time. Remove the second start, or make a new Thread for another run.",
+        c.place,
+        headline=headline(f"{started['name']} is started twice"),
+    )
+
+
+def _csv_field_limit(facts: Facts) -> Finding | None:
+    m = re.search(r"^_csv\.Error: field larger than field limit \((?P<limit>\d+)\)$", facts.output, re.M)
+    where = frames(facts)
+    if m is None or not where:
+        return None
+    text = facts.read(where[-1].path) or ""
+    lines = text.splitlines()
+    made = [n for n, s in enumerate(lines, 1) if re.search(r"\bcsv\.(?:reader|DictReader)\(", s)]
+    if len(made) != 1:
+        return None
+    return Finding(
+        f"A field of the file is longer than the csv module's limit ({m['limit']} characters). Raise the limit "
+        "before reading, csv.field_size_limit(sys.maxsize) (or a size you expect), or write such fields elsewhere.",
+        ws.Place(where[-1].path, made[0]),
+        headline=headline("a field over csv's size limit"),
+    )

@@ -196,7 +196,7 @@ def failed_step(command: str, facts: Facts) -> Finding | None:
     ran that program when there is exactly one (so the user is never left with silence)."""
     lines = [m for m in FAILED.finditer(facts.output) if not NOISE.search(m[0])]
     if not lines:
-        return None
+        return _uncaught(facts)
     last = lines[-1]
     program = last["prog"] or last["prog2"] or last["prog3"]
     place = _said_line(last[0], facts)  # the shell named the script's line itself
@@ -216,3 +216,16 @@ def _said_line(said: str, facts: Facts) -> ws.Place | None:
     if m is None or script is None or not script.is_file() or facts.root.resolve() not in script.parents:
         return None
     return ws.Place(script, int(m["line"]))
+
+
+def _uncaught(facts: Facts) -> Finding | None:
+    """A Python exception whose class is not named ...Error (http.client.InvalidURL, a library's own): the
+    traceback's last line, on the deepest frame in the workspace."""
+    tail = facts.output.rpartition("Traceback (most recent call last):")[2]
+    said = re.findall(r"^(?:[\w.]+\.)?[A-Z]\w*(?:: .+)?$", tail, re.M)
+    frames = [m for m in ws.FRAME.finditer(tail) if (facts.cwd / m["file"]).resolve().is_file()]
+    inside = [m for m in frames if facts.root.resolve() in (facts.cwd / m["file"]).resolve().parents]
+    if not tail or not said or not inside:
+        return None
+    at = ws.Place((facts.cwd / inside[-1]["file"]).resolve(), int(inside[-1]["line"]))
+    return honest.hint(f"Python stopped with {said[-1][:200]}", at, "what made the value wrong")
