@@ -49,9 +49,13 @@ def names_on(line: str) -> list[str]:
     return list(dict.fromkeys(NAME.findall(line)))
 
 
-def text_source(value: ast.expr) -> str | None:
-    """'os.getenv("PORT")', 'sys.argv[1]', 'input()'... when `value` is text read from outside, else None."""
+def text_source(value: ast.expr, tree: ast.Module | None = None) -> str | None:
+    """'os.getenv("PORT")', 'sys.argv[1]', 'input()', a ConfigParser's get()... when `value` is text read from
+    outside, else None (`tree`: the module, to tell a ConfigParser from a dict)."""
     call = value.func if isinstance(value, ast.Call) else None
+    parser = call.value if isinstance(call, ast.Attribute) and call.attr == "get" else None
+    if isinstance(parser, ast.Name) and tree is not None and parser.id in _config_parsers(tree):
+        return f"config:{parser.id}"
     if (
         isinstance(call, ast.Attribute)
         and call.attr in ("getenv", "get")
@@ -142,3 +146,16 @@ def _dotted(node: ast.expr) -> str | None:
         base = _dotted(node.value)
         return f"{base}.{node.attr}" if base else None
     return None
+
+
+def _config_parsers(tree: ast.Module) -> set[str]:
+    """Names the module binds to a ConfigParser (configparser's ConfigParser, RawConfigParser, SafeConfigParser)."""
+    return {
+        target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Assign)
+        and isinstance(node.value, ast.Call)
+        and (_dotted(node.value.func) or "").split(".")[-1].endswith("ConfigParser")
+        for target in node.targets
+        if isinstance(target, ast.Name)
+    }

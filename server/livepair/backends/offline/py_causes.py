@@ -142,6 +142,9 @@ def coroutine_misuse(facts: Facts) -> Finding | None:
     return None
 
 
+NUMERIC_NAME = re.compile(r"port|size|count|num|max|min|timeout|limit|interval|retries|workers|threads|level", re.I)
+
+
 def str_as_number(facts: Facts) -> Finding | None:
     """Text used as a number, traced back to where it was read (the environment, argv, input())."""
     c = crash(facts)
@@ -152,16 +155,22 @@ def str_as_number(facts: Facts) -> Finding | None:
     read: list[tuple[str, flow.Assignment, str]] = []
     for name in flow.names_on(code):
         assigned = flow.last_assignment(tree, text, name, place.line)
-        source = flow.text_source(assigned.value) if assigned else None
+        source = flow.text_source(assigned.value, tree) if assigned else None
         if assigned is None or source is None or flow.joins_text(tree, place.line, name):
             continue
         read.append((name, assigned, source))
     if not read:
         return None
     read.sort(key=lambda r: r[1].line)  # several read as text (a * b, both from input()): the first is the cause
+    configured = [r for r in read if r[2].startswith("config:")]
+    if configured:  # a config's settings are text by design (a host, a path): only the one named as a number
+        numeric = [r for r in configured if NUMERIC_NAME.search(r[0])]
+        read = numeric[:1] or configured[:1]
     name, assigned, source = read[0]
     origin = {"input": "input() returns text", "argv": "sys.argv holds text"}.get(source)
-    if origin is None:
+    if source.startswith("config:"):
+        origin = f"a ConfigParser's get() returns text ({source[7:]}.getint() reads a number)"
+    elif origin is None:
         var = source.split(":", 1)[1]
         origin = f"the environment gives text ({var} from os.getenv/os.environ is a string)"
     others = [r for r in read[1:] if r[1].line != assigned.line]

@@ -35,6 +35,7 @@ from livepair.backends.offline import (
     py_request_text,
     py_rules,
     py_runtime,
+    py_slips,
     py_subprocess,
     py_text_io,
     py_threads,
@@ -78,7 +79,7 @@ def _advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or shell_slips.advise(command, facts)
     found = found or shell_programs.advise(command, facts)
     found = found or py_threads.advise(facts) or py_xml.advise(facts)
-    found = found or py_causes.advise(facts) or py_argparse.advise(facts)
+    found = found or py_slips.advise(facts) or py_causes.advise(facts) or py_argparse.advise(facts)
     found = found or py_mixups.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
     found = found or py_files.advise(facts)

@@ -1,0 +1,69 @@
+"""Slips the code or its data shows (py_slips.py; a ConfigParser value used as a number, py_causes.py): each program
+is run for real and advised on; an offered edit is applied and the program run again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.unit.offline_runs import edit_of, names_a_cause
+from tests.unit.test_offline_hidden_errors import placed, run_python
+from tests.unit.test_offline_py_mixups import run_fixed
+
+
+@pytest.mark.parametrize(
+    ("code", "others", "where", "said", "prints"),
+    [
+        (  # an option read under another name than it defines
+            "import argparse\n\nparser = argparse.ArgumentParser()\nparser.add_argument('--max-rows', type=int, "
+            "default=3)\nargs = parser.parse_args()\nprint(args.max_row)\n",
+            {},
+            ("main.py", 4),
+            "stores as args.max_rows",
+            "3",
+        ),
+        (  # a Windows path with lone backslashes in a JSON file
+            "import json\n\nwith open('conf.json') as f:\n    conf = json.load(f)\n"
+            "print(conf['out'].split('\\\\')[-1])\n",
+            {"conf.json": '{\n  "out": "C:\\Users\\ann\\Music"\n}\n'},
+            ("conf.json", 2),
+            "lone backslash",
+            "Music",
+        ),
+        (  # a number written before a parenthesis
+            "x = 4\ny = 2(x + 1)\nprint(y)\n",
+            {},
+            ("main.py", 2),
+            "Python has no implied multiplication",
+            "10",
+        ),
+        (  # a ConfigParser value used as a number: the one named like a number
+            "from configparser import ConfigParser\n\nconfig = ConfigParser()\nconfig.read('app.ini')\n"
+            "host = config.get('net', 'host')\nport = config.get('net', 'port')\nprint(host, range(port)[-1])\n",
+            {"app.ini": "[net]\nhost = localhost\nport = 3\n"},
+            ("main.py", 6),
+            "a ConfigParser's get() returns text",
+            "localhost 2",
+        ),
+    ],
+    ids=["argparse-name", "json-backslash", "number-called", "config-number"],
+)
+def test_the_slip_is_named_where_it_is_and_its_fix_runs(
+    tmp_path: Path, code: str, others: dict[str, str], where: tuple[str, int], said: str, prints: str
+) -> None:
+    found = run_python(tmp_path, code, others=others)
+    assert names_a_cause(found) and placed(found, where[1], where[0]) and said in found.message, found.message
+    done = run_fixed(tmp_path, found)
+    assert done.returncode == 0 and done.stdout.strip() == prints, done.stderr
+
+
+def test_a_copied_character_in_a_header_is_named_with_its_header(tmp_path: Path) -> None:
+    code = (
+        "import urllib.request\n\nHEADERS = {\n    'User-Agent': 'Mozilla/5.0 (X11) Chrome/79.0\u2026 Safari',\n}\n"
+        "urllib.request.urlopen(urllib.request.Request('http://127.0.0.1:9/', headers=HEADERS))\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 4, "main.py") and "the User-Agent header" in found.message
+    edit = edit_of(found)
+    assert edit is not None and "Chrome/79.0... Safari" in edit.new_text
