@@ -67,3 +67,36 @@ def test_a_copied_character_in_a_header_is_named_with_its_header(tmp_path: Path)
     assert names_a_cause(found) and placed(found, 4, "main.py") and "the User-Agent header" in found.message
     edit = edit_of(found)
     assert edit is not None and "Chrome/79.0... Safari" in edit.new_text
+
+
+def test_a_writer_given_the_inputs_header_gets_the_new_column(tmp_path: Path) -> None:
+    code = (
+        "import csv\nimport sys\n\nreader = csv.DictReader(['id', '1'])\nwriter = csv.DictWriter(sys.stdout, "
+        "fieldnames=reader.fieldnames)\nfor row in reader:\n    row['twice'] = int(row['id']) * 2\n"
+        "    writer.writerow(row)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 5, "main.py") and "'twice'" in found.message
+    done = run_fixed(tmp_path, found)
+    assert done.returncode == 0 and done.stdout.strip() == "1,2", done.stderr
+
+
+def test_a_field_after_an_inherited_default_is_made_keyword_only(tmp_path: Path) -> None:
+    code = (
+        "from dataclasses import dataclass\n\n\n@dataclass\nclass Base:\n    name: str\n    active: bool = True\n\n\n"
+        "@dataclass\nclass Admin(Base):\n    rights: list\n\n\nprint(Admin('ann', rights=['x']).rights)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 12, "main.py") and "Base's active has a default" in found.message
+    done = run_fixed(tmp_path, found)
+    assert done.returncode == 0 and done.stdout.strip() == "['x']", done.stderr
+
+
+def test_getattr_reading_an_attribute_never_set_is_named(tmp_path: Path) -> None:
+    code = (
+        "class Proxy:\n    def __init__(self):\n        self.name = 'p'\n\n    def __getattr__(self, attr):\n"
+        "        return getattr(self.target, attr)\n\n\nprint(Proxy().size)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 6, "main.py")
+    assert "self.target, which nothing ever sets" in found.message

@@ -1,6 +1,8 @@
 """Slips the code or its data shows, where the error's words point elsewhere: an argparse option read under another
 name than the one it defines, a JSON file with a lone backslash (a Windows path), a header value holding a character
-HTTP headers cannot carry (text copied from elsewhere), and a number written before a parenthesis (a missing *).
+HTTP headers cannot carry (text copied from elsewhere), a number written before a parenthesis (a missing *), a
+DictWriter given the input's header while the rows gain a column, a dataclass field without a default after an
+inherited one with a default, and __getattr__ reading an attribute that is never set (so it calls itself).
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ NUMBER_CALL = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s*\(")
 
 
 def advise(facts: Facts) -> Finding | None:
-    return first_finding([_option_name, _json_backslash, _header_character, _number_called], facts)
+    return first_finding([_option_name, _json_backslash, _header_character, _number_called, _header_lacks_column,
+                          _inherited_default, _getattr_recursion], facts)  # fmt: skip
 
 
 def _dests(text: str) -> list[tuple[int, str, str]]:
@@ -120,3 +123,77 @@ def _number_called(facts: Facts) -> Finding | None:
     )
     patched = replace_on_line(c.text, c.place.line, NUMBER_CALL.pattern, lambda h: f"{h['num']} * (", 1)
     return proposed(message, c.place, c.text, patched, f"{num} * (...)", headline(f"{num}( is a call: write * "))
+
+
+def _header_lacks_column(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    m = re.match(r"dict contains fields not in fieldnames: '(?P<key>[^']+)'", c.detail) if c else None
+    if c is None or m is None:
+        return None
+    lines = c.text.splitlines()
+    given = [n for n, s in enumerate(lines, 1) if re.search(r"fieldnames\s*=\s*\w+\.fieldnames\b", s)]
+    added = [n for n, s in enumerate(lines, 1) if re.search(rf"\[\s*['\"]{re.escape(m['key'])}['\"]\s*\]\s*=", s)]
+    if len(given) != 1 or not added:
+        return None
+    key = m["key"]
+    message = (
+        f"The writer's fieldnames are the input's header (line {given[0]}), and line {added[0]} adds '{key}' to each "
+        f"row, which that header lacks. Give the writer the new column too: fieldnames=[*reader.fieldnames, '{key}']."
+    )
+    at = ws.Place(c.place.path, given[0])
+    patched = replace_on_line(c.text, given[0], r"(\w+)\.fieldnames\b", lambda h: f"[*{h[1]}.fieldnames, {key!r}]", 1)
+    return proposed(message, at, c.text, patched, f"Add '{key}' to the fieldnames", headline(f"the header lacks {key}"))
+
+
+def _inherited_default(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    m = re.match(r"non-default argument '(?P<field>\w+)' follows default argument", c.detail) if c else None
+    if c is None or m is None:
+        return None
+    lines = c.text.splitlines()
+    field = [n for n, s in enumerate(lines, 1) if re.match(rf"\s+{m['field']}\s*:[^=]+$", s)]
+    if len(field) != 1:
+        return None
+    n = field[0]
+    cls = next((i for i in range(n - 1, 0, -1) if re.match(r"class \w+\((?P<base>\w+)\)", lines[i - 1])), None)
+    base = re.match(r"class \w+\((?P<base>\w+)\)", lines[cls - 1]) if cls else None
+    start = next((i for i, s in enumerate(lines, 1) if base and re.match(rf"class {base['base']}\b", s)), None)
+    defaults = [re.match(r"\s+(\w+)\s*:[^=]+=", s) for s in lines[start:cls] if start and cls] if start else []
+    named = [d[1] for d in defaults if d]
+    if cls is None or base is None or not named:
+        return None
+    message = (
+        f"A dataclass subclass puts its fields after its parent's, and {base['base']}'s {named[-1]} has a default, so "
+        f"'{m['field']}' (line {n}), which has none, cannot follow it. Give {m['field']} a default (for a list: "
+        "field(default_factory=list)), or make the subclass's fields keyword-only: @dataclass(kw_only=True)."
+    )
+    deco = cls - 1
+    patched = replace_on_line(c.text, deco, r"^@dataclass[ \t]*$", "@dataclass(kw_only=True)", 1) if deco else None
+    return proposed(message, ws.Place(c.place.path, n), c.text, patched, "@dataclass(kw_only=True)",
+                    headline(f"{m['field']} follows a default"))  # fmt: skip
+
+
+def _getattr_recursion(facts: Facts) -> Finding | None:
+    if "RecursionError" not in facts.output:
+        return None
+    where = frames(facts)
+    place = where[-1] if where else None
+    text = facts.read(place.path) if place else None
+    if place is None or text is None:
+        return None
+    lines = text.splitlines()
+    opener = next((i for i in range(place.line, 0, -1) if re.match(r"\s+def (\w+)\(", lines[i - 1])), None)
+    if opener is None or not re.match(r"\s+def __getattr__\(self", lines[opener - 1]):
+        return None
+    read = re.findall(r"\bself\.(\w+)", lines[place.line - 1])
+    unset = [a for a in read if not re.search(rf"\bself\.{a}\s*=[^=]", text)]
+    if not unset:
+        return None
+    name = unset[0]
+    return Finding(
+        f"__getattr__ runs for any attribute that is not set, and line {place.line} reads self.{name}, which "
+        f"nothing ever sets (not __init__ either): reading it calls __getattr__ again, forever. Set self.{name} in "
+        "__init__, or read it with self.__dict__.get(...) inside __getattr__.",
+        place,
+        headline=headline(f"self.{name} is never set"),
+    )
