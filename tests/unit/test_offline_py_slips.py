@@ -100,3 +100,24 @@ def test_getattr_reading_an_attribute_never_set_is_named(tmp_path: Path) -> None
     found = run_python(tmp_path, code)
     assert names_a_cause(found) and placed(found, 6, "main.py")
     assert "self.target, which nothing ever sets" in found.message
+
+
+def test_a_variable_sourced_without_export_is_named_in_its_file(tmp_path: Path) -> None:
+    from tests.unit.test_offline_evidence_guards import shell
+
+    (tmp_path / "app.py").write_text("import os\n\nprint(os.environ['DB_NAME'])\n")
+    found = shell(tmp_path, {"db.env": "DB_HOST=localhost\nDB_NAME=shop\n"}, "source db.env && python3 app.py")
+    assert names_a_cause(found) and placed(found, 2, "db.env") and "without export" in found.message
+
+
+def test_a_script_that_exports_run_in_a_child_shell_is_told_to_be_sourced(tmp_path: Path) -> None:
+    from tests.unit.test_offline_evidence_guards import shell
+
+    (tmp_path / "app.py").write_text("import os\n\nprint(os.environ['APP_HOME'])\n")
+    found = shell(tmp_path, {"setup.sh": 'export APP_HOME="$PWD"\n'}, "bash setup.sh && python3 app.py")
+    assert names_a_cause(found) and "child shell" in found.message and "source setup.sh" in found.message
+
+
+def test_an_unset_variable_with_no_such_step_keeps_the_plain_advice(tmp_path: Path) -> None:
+    found = run_python(tmp_path, "import os\n\nprint(os.environ['NOPE_NOT_SET'])\n")
+    assert "is not set in the shell that ran this" in found.message

@@ -9,7 +9,7 @@ import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
-from livepair.backends.offline import commands, edits, honest, shell_missing
+from livepair.backends.offline import commands, edits, env_sources, honest, shell_missing
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Case, Finding, Proposal, headline
 from livepair.backends.offline.probation import on_probation, possible, proven
@@ -227,6 +227,9 @@ def key_error(case: Case) -> Finding:
     key = case.field("key").strip("'\"")
     line = case.line or ""
     if re.search(rf"""environ\[\s*["']{re.escape(key)}["']\s*\]|getenv""", line):
+        meant = env_sources.meant_from(key, case.facts)  # the command line shows where it was to come from
+        if meant is not None:
+            return meant
         return Finding(
             f"The environment variable {key} is not set in the shell that ran this: export {key}=... first, in "
             "the same terminal (or set it in the environment the program runs in).",
