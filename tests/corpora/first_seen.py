@@ -46,6 +46,7 @@ FIRST_SEEN = {
     "python_b14": "be7101b", "node_b14": "be7101b", "shell_b14": "be7101b",
     "python_b15": "9fd4696", "node_b15": "9fd4696", "shell_b15": "9fd4696",
     "python_b16": "eab3800", "node_b16": "8e95075", "shell_b16": "8e95075",
+    "python_b17": "1280e7e",
 }  # fmt: skip
 
 

@@ -336,7 +336,8 @@ class OfflineBackend:
         run = self._ctx.last_run()
         cwd = run.cwd if run is not None and run.cwd else str(self._ctx.root)
         failed, of_run = self._run_finding or (None, None)
-        output = failed.output if failed is not None and of_run is found else ""  # Node lessons read Node's words
+        same = of_run is not None and (of_run.message, of_run.place) == (found.message, found.place)  # fix held back
+        output = failed.output if failed is not None and same else ""  # Node lessons read Node's words
         return self.teacher is not None and self.teacher.teach(found, path, cwd, prompted, turn, output, severity)
 
     # -- output -----------------------------------------------------------------------------------

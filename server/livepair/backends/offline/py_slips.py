@@ -105,7 +105,7 @@ def _header_character(facts: Facts) -> Finding | None:
             )
             patched = text.replace(char, plain) if plain else None
             return proposed(message, ws.Place(place.path, n), text, patched, "Plain ASCII in the header",
-                            headline(f"{char!r} in a header"))  # fmt: skip
+                            headline(f"U+{ord(char):04X} in a header"))  # fmt: skip
     return None
 
 
