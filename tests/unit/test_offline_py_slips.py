@@ -3,10 +3,13 @@ is run for real and advised on; an offered edit is applied and the program run a
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from livepair.advice.verify import patch_lines
 from tests.unit.offline_runs import edit_of, names_a_cause
 from tests.unit.test_offline_hidden_errors import placed, run_python
 from tests.unit.test_offline_py_mixups import run_fixed
@@ -121,3 +124,55 @@ def test_a_script_that_exports_run_in_a_child_shell_is_told_to_be_sourced(tmp_pa
 def test_an_unset_variable_with_no_such_step_keeps_the_plain_advice(tmp_path: Path) -> None:
     found = run_python(tmp_path, "import os\n\nprint(os.environ['NOPE_NOT_SET'])\n")
     assert "is not set in the shell that ran this" in found.message
+
+
+def test_a_header_given_as_a_number_is_quoted(tmp_path: Path) -> None:
+    code = (
+        "import requests\n\nHEADERS = {\n    'DNT': 1,\n}\ntry:\n"
+        "    requests.get('http://127.0.0.1:9/', headers=HEADERS, timeout=5)\nexcept Exception as error:\n"
+        "    print('[ERROR]', error)\n    raise SystemExit(1)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 4, "main.py") and "header values must be text" in found.message
+    edit = edit_of(found)
+    assert edit is not None and edit.new_text == "    'DNT': '1',\n"
+
+
+def test_a_programs_own_error_line_is_a_hint_never_silence(tmp_path: Path) -> None:
+    code = (
+        "try:\n    {}['k']\nexcept KeyError as error:\n    print('[ERROR] lookup failed:', error)\n"
+        "    raise SystemExit(2)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert "[ERROR] lookup failed" in found.message and "senior dev" in found.message
+
+
+def test_a_message_with_parentheses_given_to_match_is_escaped(tmp_path: Path) -> None:
+    from tests.unit.test_offline_evidence_guards import shell
+
+    test = (
+        "import pytest\n\nmsg = 'size (2) is not (3)'\n\n\ndef test_it():\n"
+        "    with pytest.raises(ValueError, match=msg):\n        raise ValueError('size (2) is not (3)')\n"
+    )
+    command = f"{sys.executable} -m pytest -q -p no:cacheprovider test_it.py"
+    found = shell(tmp_path, {"test_it.py": test}, command)
+    assert names_a_cause(found) and placed(found, 3, "test_it.py") and "re.escape(msg)" in found.message
+    edit = edit_of(found)
+    assert edit is not None and found.place is not None
+    path = found.place.path
+    path.write_text(patch_lines(path.read_text(), edit.start_line, edit.end_line, edit.new_text))
+    done = subprocess.run(command.split(), cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stdout
+
+
+def test_a_project_reading_its_own_version_while_not_installed(tmp_path: Path) -> None:
+    from tests.unit.test_offline_evidence_guards import shell
+
+    (tmp_path / "tinyproj").mkdir()
+    files = {
+        "pyproject.toml": '[project]\nname = "tinyproj"\nversion = "0.1"\n',
+        "tinyproj/__init__.py": "import importlib.metadata\n\n__version__ = importlib.metadata.version(__package__)\n",
+        "tinyproj/__main__.py": "from tinyproj import __version__\n\nprint(__version__)\n",
+    }
+    found = shell(tmp_path, files, f"{sys.executable} -m tinyproj")
+    assert names_a_cause(found) and placed(found, 3, "__init__.py") and "pip install -e ." in found.message

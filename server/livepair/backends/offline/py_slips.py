@@ -2,7 +2,9 @@
 name than the one it defines, a JSON file with a lone backslash (a Windows path), a header value holding a character
 HTTP headers cannot carry (text copied from elsewhere), a number written before a parenthesis (a missing *), a
 DictWriter given the input's header while the rows gain a column, a dataclass field without a default after an
-inherited one with a default, and __getattr__ reading an attribute that is never set (so it calls itself).
+inherited one with a default, __getattr__ reading an attribute that is never set (so it calls itself), a header
+value written as a number, a message with ( ) given to pytest.raises(match=...) as a regex, and a package reading
+its own version from metadata while it is not installed.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import difflib
 import re
 
 from livepair.backends.offline import workspace as ws
-from livepair.backends.offline.edits import line_of, replace_on_line
+from livepair.backends.offline.edits import ensure_import, line_of, replace_on_line
 from livepair.backends.offline.enrich import Facts, Finding, headline
 from livepair.backends.offline.py_crash import crash, first_finding, frames, proposed
 
@@ -22,8 +24,9 @@ NUMBER_CALL = re.compile(r"(?<![\w.])(?P<num>\d+(?:\.\d+)?)\s*\(")
 
 
 def advise(facts: Facts) -> Finding | None:
-    return first_finding([_option_name, _json_backslash, _header_character, _number_called, _header_lacks_column,
-                          _inherited_default, _getattr_recursion], facts)  # fmt: skip
+    found = first_finding([_option_name, _json_backslash, _header_character, _number_called, _header_lacks_column,
+                           _inherited_default, _getattr_recursion], facts)  # fmt: skip
+    return found or _header_number(facts) or _match_not_escaped(facts) or _not_installed(facts)
 
 
 def _dests(text: str) -> list[tuple[int, str, str]]:
@@ -196,4 +199,70 @@ def _getattr_recursion(facts: Facts) -> Finding | None:
         "__init__, or read it with self.__dict__.get(...) inside __getattr__.",
         place,
         headline=headline(f"self.{name} is never set"),
+    )
+
+
+def _header_number(facts: Facts) -> Finding | None:
+    m = re.search(
+        r"Header part \(\S+\) from \('(?P<name>[^']+)', (?P<value>[\d.]+)\) must be of type str", facts.output
+    )
+    if m is None:
+        return None
+    written = re.compile(rf"""(['"]){re.escape(m["name"])}\1\s*:\s*{re.escape(m["value"])}\b""")
+    for path in ws.workspace_files(facts.root, {".py"}):
+        text = facts.read(path) or ""
+        hits = [n for n, s in enumerate(text.splitlines(), 1) if written.search(s)]
+        if len(hits) == 1:
+            n = hits[0]
+            message = (
+                f"Line {n} gives the {m['name']} header the number {m['value']}, and header values must be text: "
+                f"write it quoted, '{m['value']}'."
+            )
+            patched = replace_on_line(text, n, written.pattern, lambda h: f"{h[0][: h[0].rindex(':') + 1]} "
+                                      f"'{m['value']}'", 1)  # fmt: skip
+            return proposed(message, ws.Place(path, n), text, patched, "Quote the header value",
+                            headline(f"{m['name']} must be text"))  # fmt: skip
+    return None
+
+
+def _match_not_escaped(facts: Facts) -> Finding | None:
+    if "Regex pattern did not match" not in facts.output or "re.escape()" not in facts.output:
+        return None
+    raised = re.compile(r"pytest\.raises\([^)]*\bmatch\s*=\s*(?P<arg>\w+)\s*\)")
+    for path in ws.workspace_files(facts.root, {".py"}):
+        text = facts.read(path) or ""
+        lines = text.splitlines()
+        hits = [(n, m) for n, s in enumerate(lines, 1) if (m := raised.search(s))]
+        if len(hits) != 1:
+            continue
+        n, m = hits[0]
+        made = next((i for i, s in enumerate(lines, 1) if re.match(rf"{m['arg']}\s*=", s)), n)
+        message = (
+            f"match= is a regular expression, and the message in {m['arg']} (line {made}) has parentheses, which a "
+            f"regex reads as a group, not as ( ): it cannot match itself. Escape it: match=re.escape({m['arg']})."
+        )
+        patched = replace_on_line(text, n, rf"match\s*=\s*{m['arg']}\b", f"match=re.escape({m['arg']})", 1)
+        patched = ensure_import(patched, "import re", "re") if patched else None
+        return proposed(message, ws.Place(path, made), text, patched, "re.escape the message",
+                        headline("match= is a regex: re.escape it"))  # fmt: skip
+    return None
+
+
+def _not_installed(facts: Facts) -> Finding | None:
+    m = re.search(r"PackageNotFoundError: No package metadata was found for (?P<name>[\w.-]+)", facts.output)
+    project = facts.cwd / "pyproject.toml"
+    declared = re.search(r'^name\s*=\s*"(?P<name>[^"]+)"', facts.read(project) or "", re.M) if m else None
+    if m is None or declared is None or declared["name"].replace("-", "_") != m["name"].replace("-", "_"):
+        return None
+    reads = [(p, n) for p in ws.workspace_files(facts.root, {".py"})
+             for n, s in enumerate((facts.read(p) or "").splitlines(), 1) if "metadata.version(" in s]  # fmt: skip
+    if len(reads) != 1:
+        return None
+    path, n = reads[0]
+    return Finding(
+        f"Line {n} reads {m['name']}'s version from the installed package's metadata, and this project is not "
+        f"installed, only run from its folder: install it in development mode, pip install -e . (in its virtual "
+        "environment), or give the version a fallback for when it is not installed.",
+        ws.Place(path, n),
+        headline=headline(f"{m['name']} is not installed"),
     )

@@ -23,7 +23,8 @@ MKDIR = re.compile(r"^mkdir: cannot create directory ['‘](?P<path>[^'’]+)['�
 SUDO = re.compile(r"^(?P<file>[^:\s]+): line (?P<line>\d+): sudo: command not found$", re.M)
 # The line of a failed run's output that says what failed, when nothing else recognised it (not git's "hint:" lines)
 FAILED = re.compile(
-    r"^(?!hint:)(?:(?P<prog>[\w.-]+): )?(?:(?:line \d+: )?)(?:fatal|error|Error|ERROR)\b.+$"
+    r"^(?!hint:)(?:(?P<prog>[\w./-]+): |\[)?(?:(?:line \d+: )?)(?:fatal|error|Error|ERROR)\b.+$"
+    r"|^FAILED [\w./-]+::\S+ - .+$"  # pytest's summary of a failed test
     r"|^(?P<prog2>[\w./-]+): (?:line \d+: )?.*(?:No such file or directory|Permission denied|not found|cannot \w.*"
     r"|failed.*|unexpected .+|expected$|too many arguments)$"
     r"|^make(?:\[\d+\])?: \*\*\* .+$"
