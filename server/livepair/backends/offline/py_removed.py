@@ -1,4 +1,5 @@
-"""An API that this Python (or numpy, or pandas) removed: code written for an older version, run on a newer one.
+"""An API that this Python (or numpy, pandas, urllib3, websockets) removed: code written for an older version, run on
+a newer one.
 
 The error only says the attribute or module is not there (and Python's "Did you mean" then points at a neighbour,
 asyncio.coroutine -> 'coroutines', which is no fix). What replaced it is a fact of the library's history, kept
@@ -52,6 +53,10 @@ REMOVED: dict[tuple[str, str], tuple[str, str]] = {
     ("array.array", "tostring"): ("Python 3.9", "use .tobytes()"),
     ("array.array", "fromstring"): ("Python 3.9", "use .frombytes(...)"),
     ("numpy", "asscalar"): ("numpy 1.23", "use value.item()"),
+    ("urllib3.util.ssl_", "DEFAULT_CIPHERS"): (
+        "urllib3 2.0",
+        "build the context yourself, ssl.create_default_context(), and set its ciphers there if you must",
+    ),
     ("DataFrame", "append"): ("pandas 2.0", "use pd.concat([df, more])"),
     ("Series", "append"): ("pandas 2.0", "use pd.concat([series, more])"),
     ("DataFrame", "iteritems"): ("pandas 2.0", "use .items()"),
@@ -62,6 +67,13 @@ REMOVED: dict[tuple[str, str], tuple[str, str]] = {
         for alias, py in NUMPY_ALIASES.items()
     },
 }
+# (the call on the line, keyword) -> (removed in, its successor): a keyword argument a library renamed
+KEYWORDS_RENAMED = {
+    ("Retry", "method_whitelist"): ("urllib3 2.0", "allowed_methods"),
+    ("connect", "extra_headers"): ("websockets 14", "additional_headers"),
+}
+NUMPY2 = re.compile(r"^`np\.(?P<old>\w+)` was removed in the NumPy 2\.0 release\. Use `np\.(?P<new>\w+)` instead")
+UNEXPECTED_KEYWORD = re.compile(r"got an unexpected keyword argument '(?P<kw>\w+)'")
 TEST_ALIASES = {"assertEquals": "assertEqual", "assertNotEquals": "assertNotEqual", "assertItemsEqual":
                 "assertCountEqual", "assertRegexpMatches": "assertRegex", "assertRaisesRegexp": "assertRaisesRegex",
                 "failUnless": "assertTrue", "failIf": "assertFalse", "assert_": "assertTrue",
@@ -80,7 +92,7 @@ PY2_MODULES = {"urllib2": "urllib.request", "urlparse": "urllib.parse", "ConfigP
 @earned(4, 4)
 def advise(facts: Facts) -> Finding | None:
     c = crash(facts)
-    if c is None or c.kind not in ("AttributeError", "ModuleNotFoundError", "ImportError"):
+    if c is None or c.kind not in ("AttributeError", "ModuleNotFoundError", "ImportError", "TypeError"):
         return None
     code = c.code
     module = NO_MODULE.match(c.detail)
@@ -103,6 +115,14 @@ def advise(facts: Facts) -> Finding | None:
             instead = f"import it from collections.abc: from collections.abc import {attr}"  # the line's own form
         message = f"{owner}.{attr} was removed in {version}, and this code was written for an older version: {instead}."
         return proposed(message, c.place, c.text, patched, f"import {attr} from collections.abc")
+    renamed = _renamed(c.kind, c.detail, code)
+    if renamed is not None:
+        (old, new), (shown_old, shown_new), version = renamed
+        message = (
+            f"{shown_old} was removed in {version}, and this code was written for an older version: use {shown_new}."
+        )
+        patched = edits.replace_on_line(c.text, c.place.line, rf"\b{old}\b", lambda _m: new, 1)
+        return proposed(message, c.place, c.text, patched, f"use {new}")
     m = MODULE_ATTR.match(c.detail) or OBJECT_ATTR.match(c.detail)
     if m is None or not re.search(rf"\.{re.escape(m['attr'])}\b", code):
         return None
@@ -120,3 +140,17 @@ def advise(facts: Facts) -> Finding | None:
     new = RENAMED.get(attr)
     patched = edits.replace_on_line(c.text, c.place.line, rf"\.{attr}\b", lambda _m: f".{new}") if new else None
     return proposed(message, c.place, c.text, patched, f"use .{new}" if new else "")
+
+
+def _renamed(kind: str, detail: str, code: str) -> tuple[tuple[str, str], tuple[str, str], str] | None:
+    """((old, new) names on the line, (old, new) as said, removed in) when the library's own words, or a keyword it
+    no longer takes, name a rename."""
+    numpy = NUMPY2.match(detail) if kind == "AttributeError" else None
+    if numpy is not None and re.search(rf"\bnp\.{numpy['old']}\b", code):
+        old, new = numpy["old"], numpy["new"]
+        return (old, new), (f"np.{old}", f"np.{new}"), "NumPy 2.0"
+    keyword = UNEXPECTED_KEYWORD.search(detail) if kind == "TypeError" else None
+    for (call, kw), (version, new) in KEYWORDS_RENAMED.items():
+        if keyword is not None and keyword["kw"] == kw and re.search(rf"\b{call}\(.*\b{kw}\s*=", code):
+            return (kw, new), (f"{call}({kw}=...)", f"{call}({new}=...)"), version
+    return None
