@@ -256,8 +256,8 @@ def _csv_field_limit(facts: Facts) -> Finding | None:
     text = facts.read(where[-1].path) or ""
     lines = text.splitlines()
     made = [n for n, s in enumerate(lines, 1) if re.search(r"\bcsv\.(?:reader|DictReader)\(", s)]
-    if len(made) != 1:
-        return None
+    if len(made) != 1 or "field_size_limit(" in text:
+        return None  # the program sets the limit itself: not the default one this is about
     return Finding(
         f"A field of the file is longer than the csv module's limit ({m['limit']} characters). Raise the limit "
         "before reading, csv.field_size_limit(sys.maxsize) (or a size you expect), or write such fields elsewhere.",
