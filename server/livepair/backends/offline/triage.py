@@ -20,6 +20,7 @@ from livepair.backends.offline import (
     py_argparse,
     py_causes,
     py_data_file,
+    py_data_shapes,
     py_datetimes,
     py_defs,
     py_everyday,
@@ -80,7 +81,7 @@ def _advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or shell_programs.advise(command, facts)
     found = found or py_threads.advise(facts) or py_xml.advise(facts)
     found = found or py_slips.advise(facts) or py_causes.advise(facts) or py_argparse.advise(facts)
-    found = found or py_mixups.advise(facts)
+    found = found or py_mixups.advise(facts) or py_data_shapes.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
     found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
