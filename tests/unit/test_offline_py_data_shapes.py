@@ -3,9 +3,12 @@ installed here, and an offered edit is applied: the program then works."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from tests.unit.offline_runs import names_a_cause
 from tests.unit.test_offline_hidden_errors import placed, run_python
@@ -53,3 +56,61 @@ def test_numpy_numbers_given_to_yaml_are_traced_to_where_they_are_made(tmp_path:
     )
     found = run_python(tmp_path, code)
     assert names_a_cause(found) and placed(found, 5, "main.py") and "x.item()" in found.message
+
+
+def test_a_windows_path_in_a_double_quoted_toml_string_gets_single_quotes(tmp_path: Path) -> None:
+    config = '[tool]\npath = "C:\\Program Files\\Tool\\tool.exe"\n'
+    code = "import tomllib\n\nwith open('app.toml', 'rb') as f:\n    print(tomllib.load(f)['tool']['path'])\n"
+    found = run_python(tmp_path, code, others={"app.toml": config})
+    assert names_a_cause(found) and placed(found, 2, "app.toml") and "single quotes" in found.message
+    done = run_fixed(tmp_path, found)
+    assert done.returncode == 0 and done.stdout.strip() == "C:\\Program Files\\Tool\\tool.exe", done.stderr
+
+
+def test_an_unquoted_template_in_yaml_is_quoted(tmp_path: Path) -> None:
+    config = "port: 80\nserver:\n  listen: {{ port }}\n"
+    code = "import yaml\n\nwith open('c.yml') as f:\n    print(yaml.safe_load(f)['server']['listen'])\n"
+    found = run_python(tmp_path, code, others={"c.yml": config})
+    assert names_a_cause(found) and placed(found, 3, "c.yml") and '"{{ port }}"' in found.message
+    done = run_fixed(tmp_path, found)
+    assert done.returncode == 0 and done.stdout.strip() == "{{ port }}", done.stderr
+
+
+def test_a_listing_with_a_file_that_is_not_an_image(tmp_path: Path) -> None:
+    (tmp_path / "pics").mkdir()
+    Image.new("RGB", (2, 2)).save(tmp_path / "pics" / "a.png")
+    (tmp_path / "pics" / "Thumbs.db").write_bytes(b"\x00\x01not an image")
+    code = (
+        "import os\n\nfrom PIL import Image\n\nfor name in sorted(os.listdir('pics')):\n"
+        "    print(Image.open('pics/' + name).size)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 5, "main.py") and "Thumbs.db there is not an image" in found.message
+
+
+def test_an_http_address_given_to_a_websocket_client(tmp_path: Path) -> None:
+    code = (
+        "import asyncio\n\nimport websockets\n\nURL = 'http://127.0.0.1:9/feed'\n\n\nasync def main():\n"
+        "    async with websockets.connect(URL):\n        pass\n\n\nasyncio.run(main())\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 5, "main.py") and "Write ws://127.0.0.1:9/feed" in found.message
+
+
+def test_a_key_password_given_as_text(tmp_path: Path) -> None:
+    make = (
+        "from cryptography.hazmat.primitives import serialization\nfrom cryptography.hazmat.primitives.asymmetric "
+        "import ec\n\nkey = ec.generate_private_key(ec.SECP256R1())\nopen('k.pem', 'wb').write(key.private_bytes("
+        "serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, "
+        "serialization.BestAvailableEncryption(b'pw-123')))\n"
+    )
+    (tmp_path / "make.py").write_text(make)
+    subprocess.run([sys.executable, "make.py"], cwd=tmp_path, check=True, timeout=60)
+    code = (
+        "from cryptography.hazmat.primitives import serialization\n\nPASSWORD = 'pw-123'\n"
+        "key = serialization.load_pem_private_key(open('k.pem', 'rb').read(), PASSWORD)\nprint(key.curve.name)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 3, "main.py") and "must be bytes" in found.message
+    done = run_fixed(tmp_path, found)
+    assert done.returncode == 0 and done.stdout.strip() == "secp256r1", done.stderr

@@ -3,7 +3,8 @@
 `datetime.datetime`), bytes written to a file opened for text, a whole command line given to subprocess as one
 program name, JSON text made by json.dumps and then read like the data, a sqlite table kept from an older schema by
 CREATE TABLE IF NOT EXISTS, text posted where bytes are wanted, a URL built with a space in it, a thread started
-twice, and a CSV field longer than the csv module's limit.
+twice, a CSV field longer than the csv module's limit, a folder listing that holds a file that is not an image, an
+http:// address given to a WebSocket client, and a password given as text where bytes are wanted.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ TEXT_BODY = r"(?:json\.dumps|urllib\.parse\.urlencode|urlencode)\("  # what make
 def advise(facts: Facts) -> Finding | None:
     return first_finding([_module_called, _class_as_module, _bytes_to_text_file, _one_string_command,
                           _dumps_indexed, _older_table, _text_posted, _space_in_url, _started_twice,
-                          _csv_field_limit], facts)  # fmt: skip
+                          _csv_field_limit, _not_an_image, _http_for_websocket, _text_password], facts)  # fmt: skip
 
 
 def _module_called(facts: Facts) -> Finding | None:
@@ -264,3 +265,63 @@ def _csv_field_limit(facts: Facts) -> Finding | None:
         ws.Place(where[-1].path, made[0]),
         headline=headline("a field over csv's size limit"),
     )
+
+
+def _not_an_image(facts: Facts) -> Finding | None:
+    m = re.search(r"UnidentifiedImageError: cannot identify image file '(?P<path>[^']+)'", facts.output)
+    where = frames(facts)
+    if m is None or not where:
+        return None
+    text = facts.read(where[-1].path) or ""
+    folder = m["path"].rsplit("/", 1)[0] if "/" in m["path"] else "."
+    listed = [
+        n for n, s in enumerate(text.splitlines(), 1) if re.search(r"\b(?:os\.listdir|os\.scandir|glob\.glob)\(", s)
+    ]
+    if len(listed) != 1:
+        return None
+    name = m["path"].rsplit("/", 1)[-1]
+    message = (
+        f"Line {listed[0]} lists every file of {folder}, and {name} there is not an image (a file the system or an "
+        "editor keeps beside them). Keep only image names: name.lower().endswith(('.png', '.jpg', '.jpeg')), or a "
+        "glob such as *.jpg."
+    )
+    return Finding(message, ws.Place(where[-1].path, listed[0]), headline=headline(f"{name} is not an image"))
+
+
+def _http_for_websocket(facts: Facts) -> Finding | None:
+    m = re.search(r"InvalidURI: (?P<url>https?://\S+) isn't a valid URI: scheme isn't ws or wss", facts.output)
+    if m is None:
+        return None
+    literal = re.compile(rf"(['\"]){re.escape(m['url'])}\1")
+    hits = [(p, n) for p in ws.workspace_files(facts.root, {".py"})
+            for n, s in enumerate((facts.read(p) or "").splitlines(), 1) if literal.search(s)]  # fmt: skip
+    if len(hits) != 1:
+        return None
+    path, n = hits[0]
+    text = facts.read(path) or ""
+    wanted = re.sub(r"^http", "ws", m["url"])
+    message = (
+        f"{m['url']} is an http address, and a WebSocket client speaks ws:// (wss:// over TLS); line {n} of "
+        f"{path.name} writes it. Write {wanted}."
+    )
+    patched = replace_on_line(text, n, re.escape(m["url"]), lambda _m: wanted, 1)
+    return proposed(message, ws.Place(path, n), text, patched, f"{wanted}", headline("a WebSocket URL is ws://"))
+
+
+def _text_password(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    if c is None or c.kind != "TypeError" or "while processing 'password'" not in facts.output:
+        return None
+    for name in re.findall(r"(?<![\w.])([A-Za-z_]\w*)(?![\w(])", c.code):
+        made = _assigned_above(c.text, c.place.line, name, r"(['\"])")
+        if made is None or "pass" not in name.lower():
+            continue
+        message = (
+            f'{name} is text (line {made}), and the key\'s password must be bytes: write it b"...", or '
+            f"{name}.encode() where it is read from text."
+        )
+        patched = replace_on_line(c.text, made, rf"({name}\s*=\s*)(['\"])", lambda h: f"{h[1]}b{h[2]}", 1)
+
+        return proposed(message, ws.Place(c.place.path, made), c.text, patched, "The password as bytes",
+                        headline(f"{name} must be bytes"))  # fmt: skip
+    return None

@@ -25,6 +25,7 @@ from livepair.backends.offline import (
     py_defs,
     py_everyday,
     py_files,
+    py_formats,
     py_json,
     py_literals,
     py_loops,
@@ -81,7 +82,7 @@ def _advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or shell_programs.advise(command, facts)
     found = found or py_threads.advise(facts) or py_xml.advise(facts)
     found = found or py_slips.advise(facts) or py_causes.advise(facts) or py_argparse.advise(facts)
-    found = found or py_mixups.advise(facts) or py_data_shapes.advise(facts)
+    found = found or py_mixups.advise(facts) or py_data_shapes.advise(facts) or py_formats.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
     found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
