@@ -114,3 +114,39 @@ def test_a_key_password_given_as_text(tmp_path: Path) -> None:
     assert names_a_cause(found) and placed(found, 3, "main.py") and "must be bytes" in found.message
     done = run_fixed(tmp_path, found)
     assert done.returncode == 0 and done.stdout.strip() == "secp256r1", done.stderr
+
+
+def test_a_crop_box_of_width_and_height_gets_its_edges(tmp_path: Path) -> None:
+    code = (
+        "from PIL import Image\n\nim = Image.new('RGB', (100, 100))\nx, y, w, h = 50, 50, 30, 30\n"
+        "box = (x, y, w, h)\nprint(im.crop(box).size)\n"
+    )
+    found = run_python(tmp_path, code)
+    assert names_a_cause(found) and placed(found, 5, "main.py") and "(x, y, x + w, y + h)" in found.message
+    done = run_fixed(tmp_path, found)
+    assert done.returncode == 0 and done.stdout.strip() == "(30, 30)", done.stderr
+
+
+def test_a_fernet_key_made_on_every_run_is_named(tmp_path: Path) -> None:
+    from tests.unit.test_offline_evidence_guards import shell
+
+    code = (
+        "import sys\n\nfrom cryptography.fernet import Fernet\n\nkey = Fernet.generate_key()\nbox = Fernet(key)\n"
+        "if sys.argv[1] == 'put':\n    open('t', 'wb').write(box.encrypt(b'x'))\nelse:\n"
+        "    print(box.decrypt(open('t', 'rb').read()))\n"
+    )
+    command = f"{sys.executable} vault.py put && {sys.executable} vault.py get"
+    found = shell(tmp_path, {"vault.py": code}, command)
+    assert names_a_cause(found) and placed(found, 5, "vault.py") and "new key every time" in found.message
+
+
+def test_a_token_where_a_fernet_key_belongs_is_traced_to_its_env_line(tmp_path: Path) -> None:
+    secret = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+    code = (
+        "import os\n\nfrom cryptography.fernet import Fernet\n\n"
+        "values = dict(line.strip().split('=', 1) for line in open('app.env') if '=' in line)\n"
+        "Fernet(values['APP_KEY'].encode())\n"
+    )
+    found = run_python(tmp_path, code, others={"app.env": f"HOST=x\nAPP_KEY={secret}\n"})
+    assert names_a_cause(found) and placed(found, 2, "app.env") and "44 characters" in found.message
+    assert secret not in found.message and "sha256" not in found.message  # never the value; no weak derivation

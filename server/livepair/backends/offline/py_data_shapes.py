@@ -1,6 +1,7 @@
 """Data of the wrong shape for what reads it, made earlier in the code: a size from true division (a float) where a
 whole number is wanted, numpy numbers given to yaml.safe_dump, a tuple written by yaml.dump that safe_load then
-refuses, and np.load of a name np.save gave the .npy extension to.
+refuses, np.load of a name np.save gave the .npy extension to, and a crop box of (x, y, width, height) where Pillow
+takes (left, upper, right, lower).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ YAML_DUMP = re.compile(r"\byaml\.dump\(")
 
 
 def advise(facts: Facts) -> Finding | None:
-    return first_finding([_divided_size, _numpy_to_yaml, _tuple_in_yaml, _npy_extension], facts)
+    return first_finding([_divided_size, _numpy_to_yaml, _tuple_in_yaml, _npy_extension, _crop_box], facts)
 
 
 def _above(lines: list[str], line: int, pattern: str) -> int | None:
@@ -98,3 +99,25 @@ def _npy_extension(facts: Facts) -> Finding | None:
     )
     patched = replace_on_line(c.text, c.place.line, rf"(['\"]){re.escape(name)}\1", lambda h: f"{h[1]}{name}.npy{h[1]}")
     return proposed(message, c.place, c.text, patched, f"np.load('{name}.npy')", headline(f"the file is {name}.npy"))
+
+
+def _crop_box(facts: Facts) -> Finding | None:
+    c = crash(facts)
+    if c is None or not re.match(r"Coordinate '(?:right|lower)' is less than '(?:left|upper)'", c.detail):
+        return None
+    used = re.search(r"\.crop\(\s*(?P<box>\w+)\s*\)", c.code)
+    lines = c.text.splitlines()
+    made = _above(lines, c.place.line, rf"^\s*{used['box']}\s*=\s*\(") if used else None
+    parts = re.search(r"=\s*\((?P<items>[^)]*)\)", lines[made - 1]) if made else None
+    items = [i.strip() for i in parts["items"].split(",")] if parts else []
+    if made is None or len(items) != 4 or not re.search(r"w(?:idth)?|h(?:eight)?", " ".join(items[2:]), re.I):
+        return None
+    x, y, w, h = items
+    message = (
+        f"Pillow's crop takes (left, upper, right, lower), and line {made} gives ({x}, {y}, {w}, {h}): a width and "
+        f"height where the right and lower edges belong. Write ({x}, {y}, {x} + {w}, {y} + {h})."
+    )
+    patched = replace_on_line(c.text, made, re.escape(parts[0]) if parts else "^$",
+                              lambda _m: f"= ({x}, {y}, {x} + {w}, {y} + {h})", 1)  # fmt: skip
+    return proposed(message, ws.Place(c.place.path, made), c.text, patched, "right = left + width",
+                    headline("crop takes right and lower, not width"))  # fmt: skip

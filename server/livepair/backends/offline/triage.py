@@ -19,6 +19,7 @@ from livepair.backends.offline import (
     probation,
     py_argparse,
     py_causes,
+    py_crypto,
     py_data_file,
     py_data_shapes,
     py_datetimes,
@@ -83,6 +84,7 @@ def _advise(command: str, facts: Facts, catalogue: Catalogue) -> Finding | None:
     found = found or py_threads.advise(facts) or py_xml.advise(facts)
     found = found or py_slips.advise(facts) or py_causes.advise(facts) or py_argparse.advise(facts)
     found = found or py_mixups.advise(facts) or py_data_shapes.advise(facts) or py_formats.advise(facts)
+    found = found or py_crypto.advise(facts)
     found = found or py_request_text.advise(facts) or py_removed.advise(facts) or py_subprocess.advise(facts)
     found = found or py_files.advise(facts)
     found = found or py_runtime.advise(facts) or py_everyday.advise(facts) or py_values.advise(facts)
