@@ -25,7 +25,7 @@ def advise(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts,
     return None
 
 
-def _lines(place: ws.Place | None) -> list[str]:
+def lines_of(place: ws.Place | None) -> list[str]:
     try:
         return place.path.read_text().splitlines() if place is not None else []
     except OSError:
@@ -49,7 +49,7 @@ def _not_empty(msg: str, where: ws.Place | None, facts: Facts) -> Finding | None
 
 
 def _max_buffer(where: ws.Place | None) -> Finding | None:
-    lines = _lines(where)
+    lines = lines_of(where)
     calls = [n for n, line in enumerate(lines, 1) if re.search(r"\bexec(?:File)?\(", line)]
     if where is None or len(calls) != 1:
         return None
@@ -63,7 +63,7 @@ def _max_buffer(where: ws.Place | None) -> Finding | None:
 
 
 def _key_length(where: ws.Place | None, facts: Facts) -> Finding | None:
-    lines = _lines(where)
+    lines = lines_of(where)
     line = lines[where.line - 1] if where is not None and 0 < where.line <= len(lines) else ""
     m = CIPHER.search(line)
     need = next((n for alg, n in KEY_BYTES.items() if m and m["alg"].lower().startswith(alg)), None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from livepair.backends.offline import node_fixes
+from livepair.backends.offline import node_fixes, node_misuse
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.enrich import Facts, Finding, headline
 
@@ -18,7 +18,7 @@ ZLIB = re.compile(r"\b(?P<mod>[\w$]+)\.(?P<fn>gunzip|inflate|unzip|brotliDecompr
 
 
 def advise(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts, command: str) -> Finding | None:
-    lines = _lines(where)
+    lines = node_misuse.lines_of(where)
     if where is None or not lines:
         return None
     if msg.startswith("Cannot read properties of undefined"):
@@ -32,13 +32,6 @@ def advise(kind: str, code: str, msg: str, where: ws.Place | None, facts: Facts,
     if code == "Z_DATA_ERROR" or msg == "incorrect header check":
         return _name_for_bytes(where, lines, facts)
     return None
-
-
-def _lines(place: ws.Place | None) -> list[str]:
-    try:
-        return place.path.read_text().splitlines() if place is not None else []
-    except OSError:
-        return []
 
 
 def _map_filled_like_an_object(where: ws.Place, lines: list[str]) -> Finding | None:

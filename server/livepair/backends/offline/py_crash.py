@@ -131,3 +131,12 @@ def first_finding(detectors: Sequence[Detector], facts: Facts, also: tuple[str, 
         if found is not None:
             return found
     return None
+
+
+def lines_in_workspace(facts: Facts, suffixes: set[str], pattern: re.Pattern[str] | str) -> list[tuple[ws.Place, str]]:
+    """Every line of the workspace's files with these suffixes that `pattern` finds: its place and its file's text."""
+    found = []
+    for path in ws.workspace_files(facts.root, suffixes):
+        text = facts.read(path) or ""
+        found += [(ws.Place(path, n), text) for n, line in enumerate(text.splitlines(), 1) if re.search(pattern, line)]
+    return found

@@ -11,7 +11,7 @@ import re
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import replace_on_line
 from livepair.backends.offline.enrich import Facts, Finding, headline
-from livepair.backends.offline.py_crash import crash, first_finding, frames, proposed
+from livepair.backends.offline.py_crash import crash, first_finding, frames, lines_in_workspace, proposed
 
 YAML_DUMP = re.compile(r"\byaml\.dump\(")
 
@@ -68,12 +68,10 @@ def _tuple_in_yaml(facts: Facts) -> Finding | None:
                   r'\s*in "(?P<file>[^"]+)"', facts.output)  # fmt: skip
     if m is None:
         return None
-    dumps = [(p, n) for p in ws.workspace_files(facts.root, {".py"})
-             for n, s in enumerate((facts.read(p) or "").splitlines(), 1) if YAML_DUMP.search(s)]  # fmt: skip
+    dumps = lines_in_workspace(facts, {".py"}, YAML_DUMP)
     if len(dumps) != 1:
         return None
-    path, n = dumps[0]
-    text = facts.read(path) or ""
+    (path, n), text = (dumps[0][0].path, dumps[0][0].line), dumps[0][1]
     message = (
         f"{m['file']} holds a Python {m['type']} written by yaml.dump on line {n} of {path.name} (tagged "
         f"!!python/{m['type']}), which yaml.safe_load refuses on purpose. Write plain YAML: yaml.safe_dump there "

@@ -15,7 +15,7 @@ import shlex
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import ensure_import, line_of, replace_on_line
 from livepair.backends.offline.enrich import Facts, Finding, headline
-from livepair.backends.offline.py_crash import crash, first_finding, frames, proposed
+from livepair.backends.offline.py_crash import crash, first_finding, frames, lines_in_workspace, proposed
 
 SUBPROCESS = re.compile(
     r"\bsubprocess\.(?:Popen|run|call|check_call|check_output)\(\s*(?P<arg>[\w.]+|(?P<q>['\"])[^'\"]*(?P=q))"
@@ -293,12 +293,10 @@ def _http_for_websocket(facts: Facts) -> Finding | None:
     if m is None:
         return None
     literal = re.compile(rf"(['\"]){re.escape(m['url'])}\1")
-    hits = [(p, n) for p in ws.workspace_files(facts.root, {".py"})
-            for n, s in enumerate((facts.read(p) or "").splitlines(), 1) if literal.search(s)]  # fmt: skip
+    hits = lines_in_workspace(facts, {".py"}, literal)
     if len(hits) != 1:
         return None
-    path, n = hits[0]
-    text = facts.read(path) or ""
+    (path, n), text = (hits[0][0].path, hits[0][0].line), hits[0][1]
     wanted = re.sub(r"^http", "ws", m["url"])
     message = (
         f"{m['url']} is an http address, and a WebSocket client speaks ws:// (wss:// over TLS); line {n} of "

@@ -15,7 +15,7 @@ import re
 from livepair.backends.offline import workspace as ws
 from livepair.backends.offline.edits import ensure_import, line_of, replace_on_line
 from livepair.backends.offline.enrich import Facts, Finding, headline
-from livepair.backends.offline.py_crash import crash, first_finding, frames, proposed
+from livepair.backends.offline.py_crash import crash, first_finding, frames, lines_in_workspace, proposed
 
 OPTION = re.compile(r"\.add_argument\((?P<args>[^)]*)\)")
 JSON_ESCAPE = re.compile(r"Invalid \\escape: line (?P<line>\d+) column (?P<col>\d+)")
@@ -254,11 +254,10 @@ def _not_installed(facts: Facts) -> Finding | None:
     declared = re.search(r'^name\s*=\s*"(?P<name>[^"]+)"', facts.read(project) or "", re.M) if m else None
     if m is None or declared is None or declared["name"].replace("-", "_") != m["name"].replace("-", "_"):
         return None
-    reads = [(p, n) for p in ws.workspace_files(facts.root, {".py"})
-             for n, s in enumerate((facts.read(p) or "").splitlines(), 1) if "metadata.version(" in s]  # fmt: skip
+    reads = lines_in_workspace(facts, {".py"}, r"metadata\.version\(")
     if len(reads) != 1:
         return None
-    path, n = reads[0]
+    path, n = reads[0][0].path, reads[0][0].line
     return Finding(
         f"Line {n} reads {m['name']}'s version from the installed package's metadata, and this project is not "
         f"installed, only run from its folder: install it in development mode, pip install -e . (in its virtual "
